@@ -1,0 +1,79 @@
+import { cdk8s, javascript } from 'projen';
+
+const ISTIO_VERSION = '1.30.3';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-mesh',
+  description: 'An entire Istio service mesh as typed cdk8s constructs: control plane, CA, sidecars, telemetry and every traffic and security policy.',
+  author: 'cdk8s-mesh developers',
+  authorAddress: 'cdk8s-mesh@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-mesh/cdk8s-mesh.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'istio', 'service-mesh', 'kubernetes', 'envoy', 'mtls'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+
+  jsiiVersion: '~6.0.0',
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    'cdk8s-cli@^2.207.0',
+    'ajv@^8.17.0',
+    // v3.1 of kubernetes-models ships plain JSON schemas for every core kind (later majors ship only
+    // precompiled validators), which is what the strict schema check in test/ needs.
+    'kubernetes-models@3.1.0',
+    'yaml@^2.4.0',
+  ],
+
+  // The layout users of construct libraries expect: a root-level tsconfig.dev.json for tests and tooling.
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // jsii targets: configured so the API is proven for every language; packaging them needs registries
+  // (PyPI, Maven Central, NuGet) this project's CI does not reach, so CI packages JavaScript only.
+  publishToPypi: { distName: 'cdk8s-mesh', module: 'cdk8s_mesh' },
+  publishToMaven: { javaPackage: 'io.github.cdk8s_mesh', mavenGroupId: 'io.github.cdk8s-mesh', mavenArtifactId: 'cdk8s-mesh' },
+  publishToGo: { moduleName: 'github.com/cdk8s-mesh/cdk8s-mesh-go' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sMesh', packageId: 'Cdk8sMesh' },
+
+  jestOptions: {
+    // Snapshots are compared, never silently rewritten: `npx projen test -u` updates them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Synthesizing whole meshes and validating them against every schema is CPU-bound work.
+      testTimeout: 60_000,
+    },
+  },
+  gitignore: ['examples/*/dist/', '/bench/results/'],
+  npmignoreEnabled: true,
+});
+
+// Istio's CRDs (an API schema: data, attributed in NOTICE) are kept in the repo and shipped with the package.
+project.npmignore?.addPatterns('!/crds/');
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/scripts/');
+
+// Typed Istio bindings, generated from the shipped CRDs and committed (src/imports/ is never edited by hand).
+project.addTask('import:istio', {
+  description: `Regenerate src/imports/ from Istio ${ISTIO_VERSION}'s CRDs`,
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-istio.ts',
+});
+
+// Every example under examples/<name>/main.ts, synthesized into examples/<name>/dist/*.k8s.yaml.
+project.addTask('examples', {
+  description: 'Synthesize every example into examples/<name>/dist',
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
+});
+
+project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('scripts/**/*.ts');
+project.tsconfigDev.addInclude('bench/**/*.ts');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('scripts');
+project.eslint?.addIgnorePattern('src/imports/');
+
+project.synth();
