@@ -22,9 +22,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
-    // v3.1 of kubernetes-models ships plain JSON schemas for every core kind (later majors ship only
+    // kubernetes-models 4.3 (Kubernetes 1.27, the API cdk8s-plus-27 targets) ships plain JSON schemas (4.4+ ship only
     // precompiled validators), which is what the strict schema check in test/ needs.
-    'kubernetes-models@3.1.0',
+    'kubernetes-models@4.3.1',
     'yaml@^2.4.0',
   ],
 

@@ -1,5 +1,13 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './mesh';
+export * from './analysis/finding';
+export * from './analysis/mesh-analyzer';
+export * from './traffic/mesh-service';
+export * from './traffic/resilience';
+export * from './traffic/load-balancer';
+export * from './traffic/route-match';
+export * from './traffic/fault-injection';
+export * from './traffic/traffic-split';
+export * from './security/mtls-policy';
+export * from './security/access-policy';
+export * from './security/deny-by-default';
+export * from './testing/mesh-testing';

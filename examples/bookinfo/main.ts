@@ -1,0 +1,7 @@
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Bookinfo } from './mesh';
+
+const app = new App({ outdir: path.join(__dirname, 'dist') });
+new Bookinfo(app, 'bookinfo');
+app.synth();

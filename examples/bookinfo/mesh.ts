@@ -1,0 +1,87 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  AccessPolicy, FaultInjection, HeaderMatch, Mesh, MeshProps, MeshService, MtlsMode, Protocol, RetryPolicy, Timeout, TrafficSplit, TrafficTarget,
+} from '../../src';
+
+const IMAGES = 'registry.istio.io/release';
+const BOOKINFO_TAG = '1.20.3';
+const NAMESPACE = 'bookinfo';
+
+/**
+ * Istio's Bookinfo sample as a cdk8s-mesh program: four services (reviews in three versions), canary and
+ * header routing for reviews, a fault injected for one user on ratings, resilient calls to details, mTLS
+ * STRICT everywhere and an explicit call graph.
+ */
+export class Bookinfo extends Mesh {
+  public readonly productpage: MeshService;
+  public readonly details: MeshService;
+  public readonly ratings: MeshService;
+  public readonly reviews: MeshService;
+
+  public constructor(scope: Construct, id: string, props: MeshProps = {}) {
+    super(scope, id, { mtls: MtlsMode.STRICT, ...props });
+
+    const port = [{ port: 9080, protocol: Protocol.HTTP }];
+    const service = (name: string) => new MeshService(this, name, { namespace: NAMESPACE, ports: port, serviceAccountName: `bookinfo-${name}` });
+    const image = (name: string, version: string) => `${IMAGES}/examples-bookinfo-${name}-${version}:${BOOKINFO_TAG}`;
+    const common = { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, user: 1000 };
+
+    this.details = new MeshService(this, 'details', {
+      namespace: NAMESPACE,
+      ports: port,
+      serviceAccountName: 'bookinfo-details',
+      timeout: Timeout.of(Duration.seconds(10)),
+      retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.seconds(2) }),
+    });
+    this.details.addVersion('v1', { image: image('details', 'v1'), ...common });
+
+    this.ratings = service('ratings');
+    this.ratings.addVersion('v1', { image: image('ratings', 'v1'), ...common });
+
+    this.reviews = service('reviews');
+    for (const version of ['v1', 'v2', 'v3']) {
+      this.reviews.addVersion(version, {
+        image: image('reviews', version),
+        env: { LOG_DIR: '/tmp/logs' },
+        writablePaths: ['/tmp', '/opt/ibm/wlp/output'],
+        ...common,
+      });
+    }
+
+    this.productpage = service('productpage');
+    this.productpage.addVersion('v1', {
+      image: image('productpage', 'v1'),
+      writablePaths: ['/tmp'],
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },
+      ...common,
+    });
+
+    const jason = { headers: [HeaderMatch.exact('end-user', 'jason')] };
+
+    // reviews: jason sees v2; everyone else 90% v1, 10% v3.
+    new TrafficSplit(this, 'reviews-routes', {
+      service: this.reviews,
+      routes: [
+        { name: 'jason', matches: [jason], targets: [TrafficTarget.version('v2')] },
+        { name: 'canary', targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v3', 10)] },
+      ],
+    });
+
+    // ratings: jason's requests are delayed 7 s, to test the callers' timeouts; others are untouched.
+    new TrafficSplit(this, 'ratings-routes', {
+      service: this.ratings,
+      routes: [
+        { name: 'jason-delay', matches: [jason], fault: FaultInjection.delay(Duration.seconds(7), 100), targets: [TrafficTarget.version('v1')] },
+        { name: 'default', targets: [TrafficTarget.version('v1')] },
+      ],
+    });
+
+    // The call graph, and nothing else.
+    this.denyByDefault();
+    new AccessPolicy(this, 'details-access', { service: this.details, allow: [{ from: this.productpage }] });
+    new AccessPolicy(this, 'reviews-access', { service: this.reviews, allow: [{ from: this.productpage }] });
+    new AccessPolicy(this, 'ratings-access', { service: this.ratings, allow: [{ from: this.reviews }] });
+  }
+}

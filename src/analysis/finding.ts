@@ -1,0 +1,23 @@
+/**
+ * How serious a finding is.
+ */
+export enum Severity {
+  /** The mesh would not work as written: synthesis fails. */
+  ERROR = 'ERROR',
+  /** The mesh works, but probably not as intended. Reported, never fatal. */
+  WARNING = 'WARNING',
+}
+
+/**
+ * One result of analysing a mesh.
+ */
+export interface Finding {
+  /** Stable code, e.g. `MESH0101`. Codes never change meaning; see `FindingCode`. */
+  readonly code: string;
+  /** Whether synthesis fails because of it. */
+  readonly severity: Severity;
+  /** Path of the construct the finding is about. */
+  readonly path: string;
+  /** What is wrong and how to fix it, Istio's message style. */
+  readonly message: string;
+}

@@ -1,0 +1,88 @@
+import { IConstruct } from 'constructs';
+import type { Mesh } from '../mesh';
+import { displayPath } from '../private/errors';
+import { MtlsMode } from '../security/mtls-policy';
+import { MeshService } from '../traffic/mesh-service';
+import { Finding, Severity } from './finding';
+
+/**
+ * Whole-mesh checks: the ones that need every service, version and policy to be known, so they run at
+ * synthesis (through the mesh's validation) rather than when a construct is created. Every finding of a
+ * mesh is reported together.
+ */
+export class MeshAnalyzer {
+  /**
+   * Analyses a mesh; the findings are sorted by path, then code.
+   */
+  public static analyze(mesh: Mesh): Finding[] {
+    const findings: Finding[] = [];
+    const report = (code: string, severity: Severity, scope: IConstruct, message: string) => {
+      findings.push({ code, severity, path: displayPath(scope), message });
+    };
+
+    for (const split of mesh._trafficSplits) {
+      const service = split.service;
+      const versions = service.versionNames;
+      const routes = split.routes;
+      if (routes.length === 0) {
+        report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
+        continue;
+      }
+      if (versions) {
+        routes.forEach((route, i) => {
+          const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
+          const used = [...route.targets.map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
+          for (const v of used.filter(u => !versions.includes(u))) {
+            report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+          }
+        });
+      }
+      const last = routes[routes.length - 1];
+      if (last.matches && last.matches.length > 0) {
+        report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);
+      }
+    }
+
+    for (const service of mesh.services) {
+      if (!(service instanceof MeshService)) {
+        continue;
+      }
+      if (service.versionNames.length === 0) {
+        report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
+      }
+      const policy = service.trafficPolicy;
+      if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+        report('MESH0113', Severity.WARNING, service, `locality load balancing of service '${service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
+      }
+    }
+
+    const protectedServices = new Set<string>();
+    for (const policy of mesh._accessPolicies) {
+      const target = policy.service;
+      protectedServices.add(`${target.namespace}/${target.serviceName}`);
+      if (policy.rules.length === 0) {
+        report('MESH0302', Severity.WARNING, policy, `allows no caller, so service '${target.serviceName}' refuses every call: add callers with allowFrom()`);
+      }
+      for (const rule of policy.rules) {
+        const ports = rule.ports && rule.ports.length > 0 ? rule.ports : target.ports.map(p => p.port);
+        const plaintext = ports.filter(port => mesh.mtlsModeOf(target, port) === MtlsMode.DISABLE);
+        if (plaintext.length > 0) {
+          report('MESH0301', Severity.ERROR, policy, `caller '${rule.from.serviceName}' is named by its mTLS identity, but service '${target.serviceName}' has mTLS DISABLE on port ${plaintext.join(', ')}, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service`);
+        }
+      }
+    }
+
+    for (const namespace of mesh._denyByDefaultNamespaces) {
+      for (const service of mesh.services) {
+        const covered = namespace === mesh.rootNamespace || service.namespace === namespace;
+        if (covered && !protectedServices.has(`${service.namespace}/${service.serviceName}`)) {
+          report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
+        }
+      }
+    }
+
+    return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,355 @@
+import { Chart, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { MeshAnalyzer } from './analysis/mesh-analyzer';
+import { Finding, Severity } from './analysis/finding';
+import { renderMeshConfig } from './control-plane/mesh-config';
+import { meshError } from './private/errors';
+import { validateDnsLabel, validateDnsSubdomain } from './private/names';
+import type { AccessPolicy } from './security/access-policy';
+import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
+import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
+import type { IMeshService } from './traffic/mesh-service';
+import type { TrafficSplit } from './traffic/traffic-split';
+
+/**
+ * What sidecars do with traffic to hosts the mesh does not know.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-OutboundTrafficPolicy-Mode
+ */
+export enum OutboundTrafficPolicy {
+  /** Pass it through to the original destination. */
+  ALLOW_ANY = 'ALLOW_ANY',
+  /** Block it unless a ServiceEntry (or a service in the mesh) declares the host. */
+  REGISTRY_ONLY = 'REGISTRY_ONLY',
+}
+
+/**
+ * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
+ */
+export enum MeshLayer {
+  /** Namespaces: the root namespace and every namespace a service lives in. */
+  NAMESPACES = 'namespaces',
+}
+
+/**
+ * Properties of a `Mesh`.
+ */
+export interface MeshProps {
+  /**
+   * The SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`).
+   *
+   * @default 'cluster.local'
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-trust_domain
+   */
+  readonly trustDomain?: string;
+
+  /**
+   * The namespace of the control plane; policies placed here apply mesh-wide.
+   *
+   * @default 'istio-system'
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-root_namespace
+   */
+  readonly rootNamespace?: string;
+
+  /**
+   * The Istio release the mesh runs.
+   *
+   * @default '1.30.3'
+   */
+  readonly version?: string;
+
+  /**
+   * The registry Istio's images are pulled from.
+   *
+   * @default 'docker.io/istio'
+   */
+  readonly hub?: string;
+
+  /**
+   * The tag of Istio's images.
+   *
+   * @default - the `version`
+   */
+  readonly tag?: string;
+
+  /**
+   * The mesh-wide mutual TLS mode, rendered as the root namespace's PeerAuthentication.
+   * Namespaces and workloads may override it with an `MtlsPolicy`.
+   *
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+
+  /**
+   * Whether clients detect mTLS support of their destinations by themselves (Istio's auto mTLS).
+   * When off, every service's DestinationRule states the TLS mode its destination accepts.
+   *
+   * @default true
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-enable_auto_mtls
+   */
+  readonly autoMtls?: boolean;
+
+  /**
+   * What sidecars do with traffic to hosts the mesh does not know.
+   *
+   * @default OutboundTrafficPolicy.ALLOW_ANY
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+
+  /**
+   * The namespace of services that do not name one.
+   *
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+
+  /**
+   * The cluster's DNS domain, used to build service host names (`<svc>.<ns>.svc.<clusterDomain>`).
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/**
+ * The root of a service mesh: its identity, version and mesh-wide defaults, and every service in it.
+ *
+ * A `Mesh` is a cdk8s chart that holds the workloads and their policy. The layers that must exist
+ * before them (namespaces now; CRDs and the control plane later) are charts of their own, created
+ * beside it and declared as its dependencies, so `cdk8s synth` numbers the files in apply order.
+ */
+export class Mesh extends Chart {
+  /**
+   * Whether `x` is a `Mesh`.
+   */
+  public static isMesh(x: any): x is Mesh {
+    return x !== null && typeof x === 'object' && MESH_SYMBOL in x;
+  }
+
+  /**
+   * The mesh `scope` belongs to: `scope` itself or its nearest `Mesh` ancestor.
+   *
+   * @throws when `scope` is not inside a mesh
+   */
+  public static of(scope: IConstruct): Mesh {
+    const mesh = scope.node.scopes.slice().reverse().find(Mesh.isMesh);
+    if (!mesh) {
+      throw meshError('MESH0004', scope, 'is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope');
+    }
+    return mesh;
+  }
+
+  /** The SPIFFE trust domain. */
+  public readonly trustDomain: string;
+  /** The control plane's namespace; policies here apply mesh-wide. */
+  public readonly rootNamespace: string;
+  /** The Istio release. */
+  public readonly version: string;
+  /** The image registry. */
+  public readonly hub: string;
+  /** The image tag. */
+  public readonly tag: string;
+  /** The mesh-wide mutual TLS mode. */
+  public readonly mtlsMode: MtlsMode;
+  /** Whether clients detect their destinations' mTLS support. */
+  public readonly autoMtls: boolean;
+  /** What sidecars do with traffic to unknown hosts. */
+  public readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+  /** The namespace of services that do not name one. */
+  public readonly defaultNamespace: string;
+  /** The cluster's DNS domain. */
+  public readonly clusterDomain: string;
+  /** The mesh-wide mTLS policy (the root namespace's PeerAuthentication). */
+  public readonly mtlsPolicy: MtlsPolicy;
+
+  private readonly _services: IMeshService[] = [];
+  private readonly _layers = new Map<MeshLayer, Chart>();
+  private readonly _namespaces = new Map<string, kplus.Namespace>();
+  private readonly _mtlsPolicies = new Map<string, MtlsPolicy>();
+  private readonly _accessPolicyByService = new Map<string, AccessPolicy>();
+  private readonly _splits: TrafficSplit[] = [];
+  private readonly _denyNamespaces: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: MeshProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, MESH_SYMBOL, { value: true });
+
+    this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
+    this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
+    this.version = props.version ?? '1.30.3';
+    this.hub = props.hub ?? 'docker.io/istio';
+    this.tag = props.tag ?? this.version;
+    this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
+    this.autoMtls = props.autoMtls ?? true;
+    this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;
+    this.defaultNamespace = validateDnsLabel(this, 'defaultNamespace', props.defaultNamespace ?? 'default');
+    this.clusterDomain = validateDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    if (!/^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(this.tag) || this.tag.length > 128) {
+      throw meshError('MESH0005', this, `tag '${this.tag}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
+    }
+
+    this._namespace(this.rootNamespace, false);
+    this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
+
+    this.node.addValidation({
+      validate: () => this.analyze().filter(f => f.severity === Severity.ERROR).map(f => `[${f.code}] ${f.path}: ${f.message}`),
+    });
+  }
+
+  /**
+   * Every service in the mesh, in the order they were added.
+   */
+  public get services(): IMeshService[] {
+    return [...this._services];
+  }
+
+  /**
+   * Every namespace the mesh uses: the root namespace and each service's, in the order first used.
+   */
+  public get namespaces(): string[] {
+    return [...this._namespaces.keys()];
+  }
+
+  /**
+   * The host name of a service in this mesh: `<name>.<namespace>.svc.<clusterDomain>`.
+   */
+  public hostOf(serviceName: string, namespace: string): string {
+    return `${serviceName}.${namespace}.svc.${this.clusterDomain}`;
+  }
+
+  /**
+   * Denies every call that no `AccessPolicy` allows: in one namespace, or (by default) in the whole mesh.
+   */
+  public denyByDefault(options: DenyByDefaultOptions = {}): DenyByDefault {
+    const namespace = options.namespace ?? this.rootNamespace;
+    const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
+    if (this.node.tryFindChild(id)) {
+      throw meshError('MESH0206', this, `denyByDefault() was already called for ${namespace === this.rootNamespace ? 'the whole mesh' : `namespace '${namespace}'`}: call it once per namespace`);
+    }
+    this._namespace(namespace, namespace !== this.rootNamespace);
+    this._denyNamespaces.push(namespace);
+    return new DenyByDefault(this, id, { namespace });
+  }
+
+  /**
+   * The mutual TLS mode a workload of `service` accepts on `port` (a service port), from the most specific
+   * `MtlsPolicy`: the service's own, then its namespace's, then the mesh's.
+   *
+   * @param port a service port; when omitted, the workload-wide mode
+   */
+  public mtlsModeOf(service: IMeshService, port?: number): MtlsMode {
+    const policy = this._mtlsPolicies.get(`svc/${service.namespace}/${service.serviceName}`)
+      ?? this._mtlsPolicies.get(`ns/${service.namespace}`)
+      ?? this.mtlsPolicy;
+    return port === undefined ? policy.mode : policy.modeFor(port);
+  }
+
+  /**
+   * The Istio MeshConfig derived from this model, as YAML: what the control plane's `istio` ConfigMap
+   * carries under its `mesh` key.
+   */
+  public meshConfig(): string {
+    return Yaml.stringify(renderMeshConfig(this));
+  }
+
+  /**
+   * Runs every whole-mesh check and returns the findings, errors and warnings, sorted by path and code.
+   * Synthesis runs the same checks and fails on any error.
+   */
+  public analyze(): Finding[] {
+    return MeshAnalyzer.analyze(this);
+  }
+
+  /**
+   * The chart of one layer, created beside this mesh on first use and declared as its dependency.
+   *
+   * @internal
+   */
+  public _layer(layer: MeshLayer): Chart {
+    let chart = this._layers.get(layer);
+    if (!chart) {
+      const scope = this.node.scope ?? this;
+      chart = new Chart(scope, `${this.node.id}-${layer}`);
+      this.addDependency(chart);
+      this._layers.set(layer, chart);
+    }
+    return chart;
+  }
+
+  /**
+   * The charts of every layer, in apply order, followed by the mesh itself.
+   *
+   * @internal
+   */
+  public get _charts(): Chart[] {
+    return [...Object.values(MeshLayer).map(l => this._layers.get(l)).filter((c): c is Chart => c !== undefined), this];
+  }
+
+  /**
+   * Declares a namespace the mesh uses and renders it, enrolled in sidecar injection unless it is the root namespace.
+   *
+   * @internal
+   */
+  public _namespace(name: string, injected: boolean = true): void {
+    if (this._namespaces.has(name)) {
+      return;
+    }
+    const labels: Record<string, string> = injected ? { 'istio-injection': 'enabled' } : {};
+    this._namespaces.set(name, new kplus.Namespace(this._layer(MeshLayer.NAMESPACES), name, { metadata: { name, labels } }));
+  }
+
+  /** @internal */
+  public _registerMtlsPolicy(key: string, policy: MtlsPolicy): void {
+    const existing = this._mtlsPolicies.get(key);
+    if (existing) {
+      throw meshError('MESH0200', policy, `${policy.scope._describe(this)} already has an MtlsPolicy (${existing.node.path}): Istio honours one per scope, so set the mode and port overrides on that one`);
+    }
+    this._mtlsPolicies.set(key, policy);
+  }
+
+  /** @internal */
+  public _registerAccessPolicy(policy: AccessPolicy): void {
+    const key = `${policy.service.namespace}/${policy.service.serviceName}`;
+    const existing = this._accessPolicyByService.get(key);
+    if (existing) {
+      throw meshError('MESH0210', policy, `service '${policy.service.serviceName}' already has an AccessPolicy (${existing.node.path}): add callers to it with allowFrom()`);
+    }
+    this._accessPolicyByService.set(key, policy);
+  }
+
+  /** @internal */
+  public _registerSplit(split: TrafficSplit): void {
+    this._splits.push(split);
+  }
+
+  /** @internal */
+  public get _trafficSplits(): TrafficSplit[] {
+    return [...this._splits];
+  }
+
+  /** @internal */
+  public get _accessPolicies(): AccessPolicy[] {
+    return [...this._accessPolicyByService.values()];
+  }
+
+  /** @internal */
+  public get _denyByDefaultNamespaces(): string[] {
+    return [...this._denyNamespaces];
+  }
+
+  /**
+   * Adds a service; called by every `MeshService`.
+   *
+   * @internal
+   */
+  public _registerService(service: IMeshService): void {
+    const clash = this._services.find(s => s.serviceName === service.serviceName && s.namespace === service.namespace);
+    if (clash) {
+      throw meshError('MESH0010', service, `service '${service.serviceName}' in namespace '${service.namespace}' is already in the mesh (${clash.node.path}): give one of them another name or namespace, or import the existing one with MeshService.fromName()`);
+    }
+    this._services.push(service);
+  }
+}
+
+const MESH_SYMBOL = Symbol.for('cdk8s-mesh.Mesh');

@@ -1,0 +1,53 @@
+import { IConstruct } from 'constructs';
+import { meshError } from './errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Checks a name that becomes part of a Kubernetes object name or a namespace (RFC 1123 label).
+ *
+ * @internal
+ */
+export function validateDnsLabel(scope: IConstruct | string, prop: string, value: string): string {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw meshError('MESH0001', scope, `${prop} '${value}' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+  }
+  return value;
+}
+
+/**
+ * Checks a DNS subdomain such as a trust domain.
+ *
+ * @internal
+ */
+export function validateDnsSubdomain(scope: IConstruct | string, prop: string, value: string): string {
+  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    throw meshError('MESH0001', scope, `${prop} '${value}' is not a valid DNS name: use lowercase letters, digits, '-' and '.'`);
+  }
+  return value;
+}
+
+/**
+ * Checks a percentage in [0, 100].
+ *
+ * @internal
+ */
+export function validatePercentage(scope: IConstruct | string, prop: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    throw meshError('MESH0002', scope, `${prop} ${value} is not a percentage: use a number from 0 to 100`);
+  }
+  return value;
+}
+
+/**
+ * Checks a TCP/UDP port number.
+ *
+ * @internal
+ */
+export function validatePort(scope: IConstruct | string, prop: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw meshError('MESH0003', scope, `${prop} ${value} is out of range: use a whole number from 1 to 65535`);
+  }
+  return value;
+}

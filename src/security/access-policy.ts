@@ -1,0 +1,150 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-security';
+import { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import { isHttpProtocol } from '../private/protocols';
+import type { IMeshService } from '../traffic/mesh-service';
+import { HttpMethod } from '../traffic/route-match';
+
+/**
+ * What a caller may do: only some methods, paths or ports of the service.
+ */
+export interface AccessOptions {
+  /**
+   * HTTP methods the caller may use.
+   *
+   * @default - any method
+   */
+  readonly methods?: HttpMethod[];
+
+  /**
+   * Request paths the caller may use: exact (`/api/books`), prefix (`/api/*`), suffix (`*.css`) or `*`.
+   *
+   * @default - any path
+   */
+  readonly paths?: string[];
+
+  /**
+   * Service ports the caller may reach (rendered as the workloads' target ports).
+   *
+   * @default - every port
+   */
+  readonly ports?: number[];
+}
+
+/**
+ * One caller allowed to call the service.
+ */
+export interface AccessRule extends AccessOptions {
+  /** The calling service, identified by its SPIFFE principal. */
+  readonly from: IMeshService;
+}
+
+/**
+ * Properties of an `AccessPolicy`.
+ */
+export interface AccessPolicyProps {
+  /** The service whose workloads are protected. */
+  readonly service: IMeshService;
+
+  /**
+   * The callers allowed; more with `allowFrom()`.
+   *
+   * @default - none yet
+   */
+  readonly allow?: AccessRule[];
+}
+
+/**
+ * "A may call B": the services allowed to call one service, each by its mTLS identity (SPIFFE principal),
+ * optionally only some methods, paths or ports. Renders an ALLOW AuthorizationPolicy.
+ *
+ * Once a service has an AccessPolicy, calls it does not allow are refused. Combine with
+ * `Mesh.denyByDefault()` so that services without one refuse every call too.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ */
+export class AccessPolicy extends Construct {
+  /** The protected service. */
+  public readonly service: IMeshService;
+  /** The AuthorizationPolicy object. */
+  public readonly resource: istio.AuthorizationPolicy;
+
+  private readonly mesh: Mesh;
+  private readonly _rules: AccessRule[] = [];
+
+  public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
+    super(scope, id);
+    this.mesh = Mesh.of(this);
+    this.service = props.service;
+    if (this.service.mesh !== this.mesh) {
+      throw meshError('MESH0205', this, `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
+    }
+    this.mesh._registerAccessPolicy(this);
+
+    for (const rule of props.allow ?? []) {
+      this.allowFrom(rule.from, rule);
+    }
+
+    this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
+      metadata: { name: this.service.serviceName, namespace: this.service.namespace },
+      spec: Lazy.any({ produce: () => this._toIstio() }),
+    });
+  }
+
+  /**
+   * The allowed callers, in the order they were added.
+   */
+  public get rules(): AccessRule[] {
+    return this._rules.map(r => ({ ...r }));
+  }
+
+  /**
+   * Allows `source` to call the service, optionally only some methods, paths or ports.
+   */
+  public allowFrom(source: IMeshService, options: AccessOptions = {}): void {
+    const target = this.service;
+    if (source.mesh !== this.mesh) {
+      throw meshError('MESH0205', this, `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
+    }
+    for (const port of options.ports ?? []) {
+      if (!target.ports.some(p => p.port === port)) {
+        throw meshError('MESH0203', this, `port ${port} is not a port of service '${target.serviceName}' (ports: ${target.ports.map(p => p.port).join(', ')}): name one of its ports`);
+      }
+    }
+    const reachable = options.ports && options.ports.length > 0 ? target.ports.filter(p => options.ports!.includes(p.port)) : target.ports;
+    const httpOnly = [options.methods?.length ? 'methods' : undefined, options.paths?.length ? 'paths' : undefined].filter(Boolean);
+    if (httpOnly.length > 0 && !reachable.some(p => isHttpProtocol(p.protocol!))) {
+      throw meshError('MESH0207', this, `${httpOnly.join(' and ')} for caller '${source.serviceName}' need an HTTP port, but the ports allowed are ${reachable.map(p => `${p.name}`).join(', ')}: drop ${httpOnly.join(' and ')} or allow an HTTP port`);
+    }
+    for (const path of options.paths ?? []) {
+      if (!(path === '*' || path.startsWith('/') || path.startsWith('*')) || path.indexOf('*', 1) !== -1 && path.indexOf('*', 1) !== path.length - 1) {
+        throw meshError('MESH0208', this, `path '${path}' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'`);
+      }
+    }
+    if (this._rules.some(r => r.from === source)) {
+      throw meshError('MESH0209', this, `caller '${source.serviceName}' is already allowed: give it one rule with every method, path and port it needs`);
+    }
+    this._rules.push({ from: source, methods: options.methods ? [...options.methods] : undefined, paths: options.paths ? [...options.paths] : undefined, ports: options.ports ? [...options.ports] : undefined });
+  }
+
+  /** @internal */
+  public _toIstio(): istio.AuthorizationPolicySpec {
+    const target = this.service;
+    return {
+      selector: { matchLabels: { app: target.serviceName } },
+      action: istio.AuthorizationPolicySpecAction.ALLOW,
+      rules: this._rules.map(rule => {
+        const ports = rule.ports?.map(port => String(target.ports.find(p => p.port === port)!.targetPort));
+        const operation = rule.methods?.length || rule.paths?.length || ports?.length
+          ? { methods: rule.methods?.length ? [...rule.methods] : undefined, paths: rule.paths?.length ? [...rule.paths] : undefined, ports }
+          : undefined;
+        return {
+          from: [{ source: { principals: [rule.from.principal] } }],
+          to: operation ? [{ operation }] : undefined,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-security';
+import { validateDnsLabel } from '../private/names';
+
+/**
+ * Options of `Mesh.denyByDefault()`.
+ */
+export interface DenyByDefaultOptions {
+  /**
+   * The namespace whose workloads refuse every call no `AccessPolicy` allows.
+   *
+   * @default - the root namespace: the whole mesh
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Properties of `DenyByDefault`.
+ */
+export interface DenyByDefaultProps {
+  /** The namespace the policy lives in; the root namespace makes it mesh-wide. */
+  readonly namespace: string;
+}
+
+/**
+ * Refuses every request to the workloads of a namespace (or of the whole mesh) unless an `AccessPolicy`
+ * allows it. Renders Istio's "allow nothing" AuthorizationPolicy: an ALLOW policy with no rules, which
+ * matches no request, so only requests some other ALLOW policy matches get through.
+ *
+ * Create it with `Mesh.denyByDefault()`.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ */
+export class DenyByDefault extends Construct {
+  /** The namespace the policy lives in. */
+  public readonly namespace: string;
+  /** The AuthorizationPolicy object. */
+  public readonly resource: istio.AuthorizationPolicy;
+
+  public constructor(scope: Construct, id: string, props: DenyByDefaultProps) {
+    super(scope, id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace);
+    this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
+      metadata: { name: 'allow-nothing', namespace: this.namespace },
+      spec: {},
+    });
+  }
+}

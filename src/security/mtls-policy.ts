@@ -1,0 +1,214 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-security';
+import { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validatePort } from '../private/names';
+import type { IMeshService } from '../traffic/mesh-service';
+
+/**
+ * How a workload accepts connections.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode
+ */
+export enum MtlsMode {
+  /** Only mutual TLS: plaintext connections are refused. */
+  STRICT = 'STRICT',
+  /** Mutual TLS and plaintext both accepted: for migrating workloads into the mesh. */
+  PERMISSIVE = 'PERMISSIVE',
+  /** Plaintext only: the sidecar does not terminate mTLS. */
+  DISABLE = 'DISABLE',
+}
+
+/**
+ * Which workloads a policy applies to: the whole mesh, one namespace or one service's workloads.
+ */
+export abstract class PolicyScope {
+  /**
+   * Every workload in the mesh (the policy is placed in the root namespace).
+   */
+  public static mesh(): PolicyScope {
+    return new MeshScope();
+  }
+
+  /**
+   * Every workload in one namespace.
+   */
+  public static namespace(name: string): PolicyScope {
+    return new NamespaceScope(validateDnsLabel('PolicyScope.namespace', 'name', name));
+  }
+
+  /**
+   * The workloads of one service (every version), selected by its `app` label.
+   */
+  public static workload(service: IMeshService): PolicyScope {
+    return new WorkloadScope(service);
+  }
+
+  /** The service whose workloads are selected; undefined for mesh and namespace scopes. */
+  public abstract readonly service?: IMeshService;
+
+  /**
+   * A key unique to the workloads the scope selects.
+   *
+   * @internal
+   */
+  public abstract _key(mesh: Mesh): string;
+
+  /**
+   * The namespace a policy with this scope lives in.
+   *
+   * @internal
+   */
+  public abstract _namespace(mesh: Mesh): string;
+
+  /**
+   * A readable description for messages.
+   *
+   * @internal
+   */
+  public abstract _describe(mesh: Mesh): string;
+}
+
+class MeshScope extends PolicyScope {
+  public readonly service?: IMeshService = undefined;
+  public _key(): string { return 'mesh'; }
+  public _namespace(mesh: Mesh): string { return mesh.rootNamespace; }
+  public _describe(): string { return 'the whole mesh'; }
+}
+
+class NamespaceScope extends PolicyScope {
+  public readonly service?: IMeshService = undefined;
+  public constructor(private readonly name: string) { super(); }
+  public _key(mesh: Mesh): string {
+    return this.name === mesh.rootNamespace ? 'mesh' : `ns/${this.name}`;
+  }
+  public _namespace(): string { return this.name; }
+  public _describe(): string { return `namespace '${this.name}'`; }
+}
+
+class WorkloadScope extends PolicyScope {
+  public constructor(public readonly service: IMeshService) { super(); }
+  public _key(): string { return `svc/${this.service.namespace}/${this.service.serviceName}`; }
+  public _namespace(): string { return this.service.namespace; }
+  public _describe(): string { return `service '${this.service.serviceName}'`; }
+}
+
+/**
+ * A mutual TLS mode for one port of a workload, overriding the workload's mode.
+ */
+export interface PortMtls {
+  /** The service port (as declared on the `MeshService`); rendered as its target port. */
+  readonly port: number;
+  /** The mode on that port. */
+  readonly mode: MtlsMode;
+}
+
+/**
+ * Properties of an `MtlsPolicy`.
+ */
+export interface MtlsPolicyProps {
+  /** How the selected workloads accept connections. */
+  readonly mode: MtlsMode;
+
+  /**
+   * Which workloads the policy applies to. The mesh-wide mode is the `Mesh`'s `mtls` prop.
+   */
+  readonly scope: PolicyScope;
+
+  /**
+   * Per-port modes; only for a workload scope (Istio selects ports on workloads only).
+   *
+   * @default - every port uses `mode`
+   */
+  readonly portOverrides?: PortMtls[];
+}
+
+/**
+ * How workloads accept connections: mutual TLS STRICT, PERMISSIVE or DISABLE, for the mesh, a namespace
+ * or one service's workloads, with per-port overrides. Renders a PeerAuthentication.
+ *
+ * The most specific policy wins: workload over namespace over mesh. Each scope has at most one policy.
+ *
+ * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
+ */
+export class MtlsPolicy extends Construct {
+  /** The mode of the selected workloads. */
+  public readonly mode: MtlsMode;
+  /** The workloads the policy applies to. */
+  public readonly scope: PolicyScope;
+  /** The PeerAuthentication object. */
+  public readonly resource: istio.PeerAuthentication;
+
+  private readonly mesh: Mesh;
+  private readonly _portOverrides = new Map<number, MtlsMode>();
+
+  public constructor(scope: Construct, id: string, props: MtlsPolicyProps) {
+    super(scope, id);
+    this.mesh = Mesh.of(this);
+    this.mode = props.mode;
+    this.scope = props.scope;
+
+    const key = this.scope._key(this.mesh);
+    if (key === 'mesh' && this.mesh.mtlsPolicy !== undefined) {
+      throw meshError('MESH0201', this, `the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now ${this.mesh.mtlsMode}): set it there instead of adding an MtlsPolicy for the whole mesh`);
+    }
+    this.mesh._registerMtlsPolicy(key, this);
+
+    for (const override of props.portOverrides ?? []) {
+      this.addPortOverride(override.port, override.mode);
+    }
+
+    const service = this.scope.service;
+    this.resource = new istio.PeerAuthentication(this, 'Resource', {
+      metadata: { name: service ? service.serviceName : 'default', namespace: this.scope._namespace(this.mesh) },
+      spec: Lazy.any({ produce: () => this._toIstio() }),
+    });
+  }
+
+  /**
+   * The per-port modes, by service port.
+   */
+  public get portOverrides(): PortMtls[] {
+    return [...this._portOverrides.entries()].map(([port, mode]) => ({ port, mode }));
+  }
+
+  /**
+   * Sets the mode of one port of the workload.
+   */
+  public addPortOverride(port: number, mode: MtlsMode): void {
+    const service = this.scope.service;
+    if (!service) {
+      throw meshError('MESH0202', this, `port ${port} override needs a workload scope, not ${this.scope._describe(this.mesh)}: use PolicyScope.workload(service)`);
+    }
+    validatePort(this, 'port', port);
+    if (!service.ports.some(p => p.port === port)) {
+      throw meshError('MESH0203', this, `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`);
+    }
+    if (this._portOverrides.has(port)) {
+      throw meshError('MESH0204', this, `port ${port} already has a mode (${this._portOverrides.get(port)}): set each port once`);
+    }
+    this._portOverrides.set(port, mode);
+  }
+
+  /**
+   * The mode a connection to `port` of the selected workloads gets from this policy.
+   */
+  public modeFor(port: number): MtlsMode {
+    return this._portOverrides.get(port) ?? this.mode;
+  }
+
+  /** @internal */
+  public _toIstio(): istio.PeerAuthenticationSpec {
+    const service = this.scope.service;
+    const overrides = [...this._portOverrides.entries()].sort(([a], [b]) => a - b);
+    return {
+      selector: service ? { matchLabels: { app: service.serviceName } } : undefined,
+      mtls: { mode: this.mode as string as istio.PeerAuthenticationSpecMtlsMode },
+      portLevelMtls: overrides.length === 0 ? undefined : Object.fromEntries(overrides.map(([port, mode]) => {
+        const target = service!.ports.find(p => p.port === port)!.targetPort;
+        return [String(target), { mode: mode as string as istio.PeerAuthenticationSpecPortLevelMtlsMode }];
+      })),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Testing } from 'cdk8s';
+import { Mesh } from '../mesh';
+import type { IMeshService } from '../traffic/mesh-service';
+
+/**
+ * Helpers for testing a mesh with jest (or any test runner): synthesize every layer, find objects, and ask
+ * the synthesized policy who may call a service.
+ */
+export class MeshTesting {
+  /**
+   * Validates the mesh like `cdk8s synth` does (throwing every error found, together) and returns the
+   * manifests of every layer, in apply order.
+   */
+  public static synth(mesh: Mesh): any[] {
+    const errors = mesh._charts
+      .flatMap(chart => chart.node.findAll())
+      .flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
+    if (errors.length > 0) {
+      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    }
+    return mesh._charts.flatMap(chart => Testing.synth(chart));
+  }
+
+  /**
+   * The one synthesized object of `kind` named `name` (in `namespace`, when given).
+   *
+   * @throws when there is none, or more than one
+   */
+  public static find(manifests: any[], kind: string, name: string, namespace?: string): any {
+    const found = manifests.filter(m => m.kind === kind && m.metadata?.name === name && (namespace === undefined || m.metadata?.namespace === namespace));
+    if (found.length !== 1) {
+      throw new Error(`expected one ${kind} '${name}'${namespace ? ` in namespace '${namespace}'` : ''}, found ${found.length}`);
+    }
+    return found[0];
+  }
+
+  /**
+   * Who may call `service`, according to the synthesized AuthorizationPolicies (ALLOW policies on its
+   * workloads, its namespace and the root namespace): the principals allowed, sorted, or `['*']` when no
+   * ALLOW policy applies, so every caller is.
+   */
+  public static allowedCallers(mesh: Mesh, service: IMeshService, manifests?: any[]): string[] {
+    const objects = manifests ?? MeshTesting.synth(mesh);
+    const applying = objects.filter(o => o.kind === 'AuthorizationPolicy' && (o.spec?.action ?? 'ALLOW') === 'ALLOW').filter(o => {
+      const ns = o.metadata?.namespace;
+      const labels = o.spec?.selector?.matchLabels;
+      const selects = !labels || Object.entries(labels).every(([k, v]) => k === 'app' && v === service.serviceName);
+      return selects && (ns === service.namespace || ns === mesh.rootNamespace && !labels);
+    });
+    if (applying.length === 0) {
+      return ['*'];
+    }
+    const callers = new Set<string>();
+    for (const rule of applying.flatMap(p => p.spec?.rules ?? [])) {
+      const sources = rule.from ?? [];
+      if (sources.length === 0) {
+        return ['*'];
+      }
+      sources.forEach((f: any) => (f.source?.principals ?? ['*']).forEach((p: string) => callers.add(p)));
+    }
+    return [...callers].sort();
+  }
+
+  private constructor() {}
+}

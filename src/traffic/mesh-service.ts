@@ -1,0 +1,599 @@
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import * as istio from '../imports/istio-networking';
+import { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validatePort } from '../private/names';
+import { isHttpProtocol } from '../private/protocols';
+import { MtlsMode } from '../security/mtls-policy';
+import { LoadBalancer } from './load-balancer';
+import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
+import type { TrafficSplit } from './traffic-split';
+
+/**
+ * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
+ * both are set from this.
+ *
+ * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+ */
+export enum Protocol {
+  /** HTTP/1.1 (and HTTP/2 with prior knowledge): Istio's HTTP routing and telemetry apply. */
+  HTTP = 'http',
+  /** HTTP/2. */
+  HTTP2 = 'http2',
+  /** gRPC (HTTP/2). */
+  GRPC = 'grpc',
+  /** Opaque TCP: routed by port, no HTTP features. */
+  TCP = 'tcp',
+  /** TLS originated by the application: routed by SNI. */
+  TLS = 'tls',
+}
+
+/**
+ * A port of a service.
+ */
+export interface MeshServicePort {
+  /** The port clients connect to. */
+  readonly port: number;
+
+  /**
+   * The protocol on the port.
+   *
+   * @default Protocol.HTTP
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The port the workload's container listens on.
+   *
+   * @default - the same as `port`
+   */
+  readonly targetPort?: number;
+
+  /**
+   * The port's name: the protocol, optionally followed by `-` and a suffix (`http`, `grpc-admin`).
+   *
+   * @default - the protocol, or `<protocol>-<port>` when the service has several ports of that protocol
+   */
+  readonly name?: string;
+}
+
+/**
+ * A service in the mesh, defined in this program (`MeshService`) or elsewhere (`MeshService.fromName()`).
+ */
+export interface IMeshService extends IConstruct {
+  /** The mesh the service belongs to. */
+  readonly mesh: Mesh;
+  /** The Kubernetes Service name; also the workloads' `app` label. */
+  readonly serviceName: string;
+  /** The namespace. */
+  readonly namespace: string;
+  /** The service account its workloads run as: their identity. */
+  readonly serviceAccountName: string;
+  /** The ports, with every default resolved. */
+  readonly ports: MeshServicePort[];
+  /** The host name clients use: `<name>.<namespace>.svc.<clusterDomain>`. */
+  readonly host: string;
+  /** The SPIFFE identity of its workloads: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
+  readonly identity: string;
+  /** The identity as AuthorizationPolicy principals name it (without `spiffe://`). */
+  readonly principal: string;
+  /**
+   * The versions of the service, or undefined when unknown (an imported service that did not list them).
+   */
+  readonly versionNames?: string[];
+}
+
+/**
+ * Service-level route and connection settings, shared by `MeshService` and `MeshService.fromName()`.
+ */
+export interface TrafficPolicyOptions {
+  /**
+   * Request timeout on every route to the service (a `TrafficSplit` route may override it).
+   *
+   * @default - Istio's default: no timeout
+   */
+  readonly timeout?: Timeout;
+
+  /**
+   * Retries on every route to the service (a `TrafficSplit` route may override it).
+   *
+   * @default - Istio's default: 2 attempts on connect-failure, refused-stream, unavailable, cancelled and retriable status codes
+   */
+  readonly retries?: RetryPolicy;
+
+  /**
+   * Connection limits and outlier detection.
+   *
+   * @default - no limits
+   */
+  readonly circuitBreaker?: CircuitBreaker;
+
+  /**
+   * How clients pick an endpoint.
+   *
+   * @default - Istio's default: LEAST_REQUEST
+   */
+  readonly loadBalancer?: LoadBalancer;
+}
+
+/**
+ * Options of `MeshService.fromName()`.
+ */
+export interface ImportedMeshServiceOptions extends TrafficPolicyOptions {
+  /**
+   * The namespace.
+   *
+   * @default - the mesh's default namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The service account of its workloads.
+   *
+   * @default - the service name
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Its ports.
+   *
+   * @default - one HTTP port, 80
+   */
+  readonly ports?: MeshServicePort[];
+
+  /**
+   * Its versions, so that routes to them can be checked.
+   *
+   * @default - unknown: routes to any version are accepted
+   */
+  readonly versions?: string[];
+}
+
+/**
+ * Properties of a `MeshService`.
+ */
+export interface MeshServiceProps extends TrafficPolicyOptions {
+  /** The service's ports. */
+  readonly ports: MeshServicePort[];
+
+  /**
+   * The Kubernetes Service name, also the `app` label of its workloads.
+   *
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The namespace.
+   *
+   * @default - the mesh's default namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The service account its workloads run as (its identity).
+   *
+   * @default - the service name
+   */
+  readonly serviceAccountName?: string;
+}
+
+/**
+ * Options of `MeshService.addVersion()`.
+ */
+export interface VersionOptions {
+  /** The container image. */
+  readonly image: string;
+
+  /**
+   * Number of pods.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Environment variables.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * CPU and memory requests and limits.
+   *
+   * @default - cdk8s-plus defaults: requests 1000m CPU / 512Mi, limits 1500m CPU / 2048Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Paths where the workload writes; each gets an empty directory, since the root filesystem is read-only.
+   *
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * The command (entrypoint).
+   *
+   * @default - the image's
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments to the command.
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * The user id the container runs as (never root).
+   *
+   * @default - cdk8s-plus default: 25000
+   */
+  readonly user?: number;
+
+  /**
+   * When the image is pulled.
+   *
+   * @default kplus.ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Annotations of the pods.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+/**
+ * What `MeshService` and imported services share: identity, host name, and the VirtualService and
+ * DestinationRule of the service, created when something needs them.
+ */
+export abstract class MeshServiceBase extends Construct implements IMeshService {
+  public abstract readonly mesh: Mesh;
+  public abstract readonly serviceName: string;
+  public abstract readonly namespace: string;
+  public abstract readonly serviceAccountName: string;
+  public abstract readonly ports: MeshServicePort[];
+  public abstract readonly versionNames?: string[];
+  /** Service-level traffic settings. */
+  public abstract readonly trafficPolicy: TrafficPolicyOptions;
+
+  private _virtualService?: istio.VirtualService;
+  private _destinationRule?: istio.DestinationRule;
+  private _split?: TrafficSplit;
+
+  /** The host name clients use. */
+  public get host(): string {
+    return this.mesh.hostOf(this.serviceName, this.namespace);
+  }
+
+  /** The SPIFFE identity of the service's workloads. */
+  public get identity(): string {
+    return `spiffe://${this.principal}`;
+  }
+
+  /** The identity as AuthorizationPolicy principals name it. */
+  public get principal(): string {
+    return `${this.mesh.trustDomain}/ns/${this.namespace}/sa/${this.serviceAccountName}`;
+  }
+
+  /** The routing rules of the service, if a `TrafficSplit` was made for it. */
+  public get trafficSplit(): TrafficSplit | undefined {
+    return this._split;
+  }
+
+  /** The VirtualService of the service, if it has one. */
+  public get virtualService(): ApiObject | undefined {
+    return this._virtualService;
+  }
+
+  /** The DestinationRule of the service, if it has one. */
+  public get destinationRule(): ApiObject | undefined {
+    return this._destinationRule;
+  }
+
+  /**
+   * Attaches the service's routing rules; a service has one `TrafficSplit`.
+   *
+   * @internal
+   */
+  public _attachSplit(split: TrafficSplit): void {
+    if (this._split) {
+      throw meshError('MESH0106', split, `service '${this.serviceName}' already has a TrafficSplit (${this._split.node.path}): add routes to it with addRoute(), a service has one set of routing rules`);
+    }
+    if (!this.ports.some(p => isHttpProtocol(p.protocol!))) {
+      throw meshError('MESH0107', split, `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
+    }
+    this._split = split;
+    this._ensureVirtualService();
+    this._ensureDestinationRule();
+  }
+
+  /** @internal */
+  protected _applyTrafficPolicy(): void {
+    const p = this.trafficPolicy;
+    if (p.timeout || p.retries) {
+      this._ensureVirtualService();
+    }
+    if (p.circuitBreaker || p.loadBalancer || !this.mesh.autoMtls) {
+      this._ensureDestinationRule();
+    }
+  }
+
+  private _ensureVirtualService(): void {
+    this._virtualService ??= new istio.VirtualService(this, 'VirtualService', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
+    });
+  }
+
+  private _ensureDestinationRule(): void {
+    this._destinationRule ??= new istio.DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
+    });
+  }
+
+  /** @internal */
+  public _virtualServiceSpec(): istio.VirtualServiceSpec {
+    const defaults = {
+      timeout: this.trafficPolicy.timeout?._toIstio(),
+      retries: this.trafficPolicy.retries?._toIstio(),
+    };
+    const http = this._split
+      ? this._split._toIstio(defaults)
+      : [{ name: 'default', route: [{ destination: { host: this.host } }], ...defaults }];
+    return { hosts: [this.host], http };
+  }
+
+  /** @internal */
+  public _destinationRuleSpec(): istio.DestinationRuleSpec {
+    const p = this.trafficPolicy;
+    const tls = this.mesh.autoMtls ? undefined : {
+      mode: (this.mesh.mtlsModeOf(this) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
+    };
+    const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
+      loadBalancer: p.loadBalancer?._toIstio(),
+      connectionPool: p.circuitBreaker?._connectionPool(),
+      outlierDetection: p.circuitBreaker?._outlierDetection(),
+      tls,
+    };
+    const versions = this._split?.versionsUsed ?? [];
+    return {
+      host: this.host,
+      trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,
+      subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v } })),
+    };
+  }
+}
+
+/**
+ * One workload in the mesh: a ServiceAccount (its identity), a Service whose ports are named for their
+ * protocol, and one Deployment per version, whose pods carry Istio's `app` and `version` labels and are
+ * enrolled in sidecar injection.
+ */
+export class MeshService extends MeshServiceBase {
+  /**
+   * A service defined elsewhere (another program, chart or team), for routes and policies that name it.
+   */
+  public static fromName(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions = {}): IMeshService {
+    return new ImportedMeshService(scope, id, serviceName, options);
+  }
+
+  public readonly mesh: Mesh;
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  public readonly ports: MeshServicePort[];
+  public readonly trafficPolicy: TrafficPolicyOptions;
+  /** The Kubernetes Service. */
+  public readonly service: kplus.Service;
+  /** The ServiceAccount: the identity of the service's workloads. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+
+  private readonly _versions = new Map<string, MeshServiceVersion>();
+
+  public constructor(scope: Construct, id: string, props: MeshServiceProps) {
+    super(scope, id);
+    this.mesh = Mesh.of(this);
+    this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
+    this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
+    this.ports = resolvePorts(this, props.ports);
+    this.trafficPolicy = {
+      timeout: props.timeout,
+      retries: props.retries,
+      circuitBreaker: props.circuitBreaker,
+      loadBalancer: props.loadBalancer,
+    };
+    this.mesh._registerService(this);
+    this.mesh._namespace(this.namespace);
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace: this.namespace, labels: { account: this.serviceName } },
+    });
+
+    this.service = new kplus.Service(this, 'Resource', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels: { app: this.serviceName, service: this.serviceName } },
+      ports: this.ports.map(p => ({ port: p.port, targetPort: p.targetPort, name: p.name })),
+    });
+    this.service.selectLabel('app', this.serviceName);
+    // cdk8s-plus-27's ServicePort has no appProtocol; Istio prefers it over the name prefix.
+    this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
+
+    this._applyTrafficPolicy();
+  }
+
+  /**
+   * The names of the service's versions, in the order they were added.
+   */
+  public get versionNames(): string[] {
+    return [...this._versions.keys()];
+  }
+
+  /**
+   * The service's versions.
+   */
+  public get versions(): MeshServiceVersion[] {
+    return [...this._versions.values()];
+  }
+
+  /**
+   * Adds a version: a Deployment `<service>-<version>` whose pods carry `app` and `version` labels.
+   */
+  public addVersion(name: string, options: VersionOptions): MeshServiceVersion {
+    validateDnsLabel(this, 'version', name);
+    if (this._versions.has(name)) {
+      throw meshError('MESH0013', this, `version '${name}' already exists (versions: ${this.versionNames.join(', ')}): give each version its own name`);
+    }
+    const version = new MeshServiceVersion(this, name, { service: this, versionName: name, ...options });
+    this._versions.set(name, version);
+    return version;
+  }
+}
+
+/**
+ * Properties of a `MeshServiceVersion`.
+ */
+export interface MeshServiceVersionProps extends VersionOptions {
+  /** The service this is a version of. */
+  readonly service: MeshService;
+  /** The version name (the pods' `version` label). */
+  readonly versionName: string;
+}
+
+/**
+ * One version of a service: a Deployment whose pods are enrolled in the mesh. Create with `MeshService.addVersion()`.
+ */
+export class MeshServiceVersion extends Construct {
+  /** The version name. */
+  public readonly versionName: string;
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The labels of its pods that identify it. */
+  public readonly selectorLabels: { [key: string]: string };
+
+  public constructor(scope: Construct, id: string, props: MeshServiceVersionProps) {
+    super(scope, id);
+    const service = props.service;
+    this.versionName = props.versionName;
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw meshError('MESH0014', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
+    }
+    if (!props.image) {
+      throw meshError('MESH0015', this, 'image is empty: name the container image of this version');
+    }
+    if (props.user === 0) {
+      throw meshError('MESH0016', this, 'user 0 is root: workloads run as non-root, use another user id');
+    }
+    this.selectorLabels = { app: service.serviceName, version: this.versionName };
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: `${service.serviceName}-${this.versionName}`, namespace: service.namespace, labels: { ...this.selectorLabels } },
+      replicas,
+      select: false,
+      serviceAccount: service.serviceAccount,
+      podMetadata: {
+        labels: { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' },
+        annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined,
+      },
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    // cdk8s-plus labels every pod template with its construct address (a hashed value) even when the
+    // workload selects by other labels; pods here are selected by app and version only.
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+
+    const env: { [name: string]: kplus.EnvValue } = {};
+    for (const [key, value] of Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      env[key] = kplus.EnvValue.fromValue(value);
+    }
+    const container = this.deployment.addContainer({
+      name: service.serviceName,
+      image: props.image,
+      imagePullPolicy: props.imagePullPolicy,
+      ports: uniqueTargetPorts(service.ports).map(number => ({ number })),
+      envVariables: env,
+      resources: props.resources,
+      command: props.command,
+      args: props.args,
+      securityContext: props.user !== undefined ? { user: props.user } : undefined,
+    });
+    (props.writablePaths ?? []).forEach((path, i) => {
+      if (!path.startsWith('/')) {
+        throw meshError('MESH0017', this, `writablePaths '${path}' is not an absolute path: start it with '/'`);
+      }
+      const volume = kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`);
+      container.mount(path, volume);
+    });
+  }
+}
+
+class ImportedMeshService extends MeshServiceBase {
+  public readonly mesh: Mesh;
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  public readonly ports: MeshServicePort[];
+  public readonly versionNames?: string[];
+  public readonly trafficPolicy: TrafficPolicyOptions;
+
+  public constructor(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions) {
+    super(scope, id);
+    this.mesh = Mesh.of(this);
+    this.serviceName = validateDnsLabel(this, 'serviceName', serviceName);
+    this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? this.mesh.defaultNamespace);
+    this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName ?? serviceName);
+    this.ports = resolvePorts(this, options.ports ?? [{ port: 80 }]);
+    this.versionNames = options.versions ? [...options.versions] : undefined;
+    this.trafficPolicy = {
+      timeout: options.timeout,
+      retries: options.retries,
+      circuitBreaker: options.circuitBreaker,
+      loadBalancer: options.loadBalancer,
+    };
+    this._applyTrafficPolicy();
+  }
+}
+
+function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshServicePort[] {
+  if (ports.length === 0) {
+    throw meshError('MESH0012', scope, 'ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }');
+  }
+  const perProtocol = new Map<Protocol, number>();
+  for (const p of ports) {
+    const protocol = p.protocol ?? Protocol.HTTP;
+    perProtocol.set(protocol, (perProtocol.get(protocol) ?? 0) + 1);
+  }
+  const resolved = ports.map(p => {
+    const protocol = p.protocol ?? Protocol.HTTP;
+    validatePort(scope, 'port', p.port);
+    const targetPort = validatePort(scope, 'targetPort', p.targetPort ?? p.port);
+    const name = p.name ?? (perProtocol.get(protocol)! > 1 ? `${protocol}-${p.port}` : protocol);
+    if (name !== protocol && !name.startsWith(`${protocol}-`)) {
+      throw meshError('MESH0011', scope, `port ${p.port} name '${name}' does not start with its protocol '${protocol}': Istio selects the protocol by the name prefix, use '${protocol}' or '${protocol}-<suffix>'`);
+    }
+    validateDnsLabel(scope, 'port name', name);
+    return { port: p.port, protocol, targetPort, name };
+  });
+  for (const key of ['port', 'name'] as const) {
+    const values = resolved.map(p => p[key]);
+    const dup = values.find((v, i) => values.indexOf(v) !== i);
+    if (dup !== undefined) {
+      throw meshError('MESH0012', scope, `two ports have ${key} ${key === 'name' ? `'${dup}'` : dup}: each port needs its own ${key}`);
+    }
+  }
+  return resolved;
+}
+
+function uniqueTargetPorts(ports: MeshServicePort[]): number[] {
+  return [...new Set(ports.map(p => p.targetPort!))];
+}
+

@@ -1,0 +1,282 @@
+import { Duration } from 'cdk8s';
+import * as istio from '../imports/istio-networking';
+import { meshError } from '../private/errors';
+import { istioDuration } from '../private/duration';
+
+function positiveDuration(where: string, prop: string, d: Duration): Duration {
+  if (d.toMilliseconds() < 1) {
+    throw meshError('MESH0020', where, `${prop} ${d.toMilliseconds()}ms is too short: use at least 1ms`);
+  }
+  return d;
+}
+
+function wholeNumber(where: string, prop: string, value: number | undefined, min: number): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw meshError('MESH0021', where, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
+  }
+  return value;
+}
+
+/**
+ * How long a request may take, end to end, before the sidecar answers 504.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute-timeout
+ */
+export class Timeout {
+  /**
+   * A timeout of `duration` (at least 1ms).
+   */
+  public static of(duration: Duration): Timeout {
+    return new Timeout(positiveDuration('Timeout.of', 'duration', duration));
+  }
+
+  private constructor(
+    /** How long a request may take. */
+    public readonly duration: Duration,
+  ) {}
+
+  /** @internal */
+  public _toIstio(): string {
+    return istioDuration(this.duration);
+  }
+}
+
+/**
+ * Conditions under which a request is retried, Envoy's `retry_on` names.
+ *
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on
+ */
+export enum RetryOn {
+  /** Any 5xx response, or a reset, connection failure or refused stream. */
+  FIVE_XX = '5xx',
+  /** 502, 503 or 504 responses. */
+  GATEWAY_ERROR = 'gateway-error',
+  /** No response at all: disconnect, reset or read timeout. */
+  RESET = 'reset',
+  /** The connection could not be established. */
+  CONNECT_FAILURE = 'connect-failure',
+  /** The upstream refused the stream with REFUSED_STREAM. */
+  REFUSED_STREAM = 'refused-stream',
+  /** A 409 response. */
+  RETRIABLE_4XX = 'retriable-4xx',
+  /** gRPC status CANCELLED. */
+  GRPC_CANCELLED = 'cancelled',
+  /** gRPC status DEADLINE_EXCEEDED. */
+  GRPC_DEADLINE_EXCEEDED = 'deadline-exceeded',
+  /** gRPC status INTERNAL. */
+  GRPC_INTERNAL = 'internal',
+  /** gRPC status RESOURCE_EXHAUSTED. */
+  GRPC_RESOURCE_EXHAUSTED = 'resource-exhausted',
+  /** gRPC status UNAVAILABLE. */
+  GRPC_UNAVAILABLE = 'unavailable',
+}
+
+/**
+ * Options of `RetryPolicy.of()`.
+ */
+export interface RetryPolicyOptions {
+  /** How many times a request is retried (not counting the first try). */
+  readonly attempts: number;
+
+  /**
+   * How long each try may take.
+   *
+   * @default - the route's timeout
+   */
+  readonly perTryTimeout?: Duration;
+
+  /**
+   * When to retry.
+   *
+   * @default - Istio's default: connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes
+   */
+  readonly retryOn?: RetryOn[];
+}
+
+/**
+ * How failed requests are retried.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
+ */
+export class RetryPolicy {
+  /**
+   * Retry up to `attempts` times.
+   */
+  public static of(options: RetryPolicyOptions): RetryPolicy {
+    const where = 'RetryPolicy.of';
+    wholeNumber(where, 'attempts', options.attempts, 1);
+    if (options.perTryTimeout) {
+      positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
+    }
+    const retryOn = options.retryOn ?? [];
+    const dup = retryOn.find((r, i) => retryOn.indexOf(r) !== i);
+    if (dup) {
+      throw meshError('MESH0022', where, `retryOn lists '${dup}' twice: list each condition once`);
+    }
+    return new RetryPolicy(options.attempts, options.perTryTimeout, options.retryOn ? [...options.retryOn] : undefined);
+  }
+
+  /**
+   * Never retry (Istio retries twice by default).
+   */
+  public static none(): RetryPolicy {
+    return new RetryPolicy(0);
+  }
+
+  private constructor(
+    /** Retries after the first try; 0 disables retries. */
+    public readonly attempts: number,
+    /** How long each try may take. */
+    public readonly perTryTimeout?: Duration,
+    /** When to retry. */
+    public readonly retryOn?: RetryOn[],
+  ) {}
+
+  /** @internal */
+  public _toIstio(): istio.VirtualServiceSpecHttpRetries {
+    return {
+      attempts: this.attempts,
+      perTryTimeout: this.perTryTimeout ? istioDuration(this.perTryTimeout) : undefined,
+      retryOn: this.retryOn && this.retryOn.length > 0 ? this.retryOn.join(',') : undefined,
+    };
+  }
+}
+
+/**
+ * Options of `CircuitBreaker.of()`: connection pool limits, and outlier detection that ejects failing endpoints.
+ */
+export interface CircuitBreakerOptions {
+  /**
+   * Most TCP connections to one destination host.
+   *
+   * @default - Envoy's default (2^32-1)
+   */
+  readonly maxConnections?: number;
+  /**
+   * Most requests queued while waiting for a connection.
+   *
+   * @default - Envoy's default (2^32-1)
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * Most concurrent requests to a destination.
+   *
+   * @default - Envoy's default (2^32-1)
+   */
+  readonly maxRequests?: number;
+  /**
+   * Most requests per connection before it is closed; 1 disables keep-alive.
+   *
+   * @default - unlimited
+   */
+  readonly maxRequestsPerConnection?: number;
+  /**
+   * Most retries outstanding to all hosts of the destination at once.
+   *
+   * @default - Envoy's default (2^32-1)
+   */
+  readonly maxRetries?: number;
+  /**
+   * TCP connect timeout.
+   *
+   * @default - Istio's default, 10s
+   */
+  readonly connectTimeout?: Duration;
+  /**
+   * Consecutive 5xx responses (or connection errors) after which a host is ejected.
+   *
+   * @default - no outlier detection
+   */
+  readonly consecutiveErrors?: number;
+  /**
+   * How often hosts are analysed for ejection.
+   *
+   * @default - Istio's default, 10s (only with `consecutiveErrors`)
+   */
+  readonly interval?: Duration;
+  /**
+   * How long an ejected host stays out, multiplied by the times it was ejected.
+   *
+   * @default - Istio's default, 30s (only with `consecutiveErrors`)
+   */
+  readonly baseEjectionTime?: Duration;
+  /**
+   * Most hosts that may be ejected, as a percentage.
+   *
+   * @default - Istio's default, 10 (only with `consecutiveErrors`)
+   */
+  readonly maxEjectionPercent?: number;
+}
+
+/**
+ * Limits on the connections and requests to a service, and ejection of hosts that keep failing.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/
+ */
+export class CircuitBreaker {
+  /**
+   * A circuit breaker with the given limits (at least one).
+   */
+  public static of(options: CircuitBreakerOptions): CircuitBreaker {
+    const where = 'CircuitBreaker.of';
+    for (const prop of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries', 'consecutiveErrors'] as const) {
+      wholeNumber(where, prop, options[prop], 1);
+    }
+    if (options.maxEjectionPercent !== undefined && (!Number.isInteger(options.maxEjectionPercent) || options.maxEjectionPercent < 0 || options.maxEjectionPercent > 100)) {
+      throw meshError('MESH0023', where, `maxEjectionPercent ${options.maxEjectionPercent} is not a percentage: use a whole number from 0 to 100`);
+    }
+    for (const prop of ['connectTimeout', 'interval', 'baseEjectionTime'] as const) {
+      const d = options[prop];
+      if (d) { positiveDuration(where, prop, d); }
+    }
+    const outlierOnly = (['interval', 'baseEjectionTime', 'maxEjectionPercent'] as const).filter(p => options[p] !== undefined);
+    if (options.consecutiveErrors === undefined && outlierOnly.length > 0) {
+      throw meshError('MESH0024', where, `${outlierOnly.join(', ')} tune outlier detection, which is off without consecutiveErrors: set consecutiveErrors too`);
+    }
+    if (Object.values(options).every(v => v === undefined)) {
+      throw meshError('MESH0025', where, 'sets no limit: give at least one of maxConnections, maxPendingRequests, maxRequests, maxRequestsPerConnection, maxRetries, connectTimeout or consecutiveErrors');
+    }
+    return new CircuitBreaker({ ...options });
+  }
+
+  private constructor(
+    /** The limits. */
+    public readonly options: CircuitBreakerOptions,
+  ) {}
+
+  /** Whether failing hosts are ejected. */
+  public get detectsOutliers(): boolean {
+    return this.options.consecutiveErrors !== undefined;
+  }
+
+  /** @internal */
+  public _connectionPool(): istio.DestinationRuleSpecTrafficPolicyConnectionPool | undefined {
+    const o = this.options;
+    const tcp = o.maxConnections !== undefined || o.connectTimeout !== undefined
+      ? { maxConnections: o.maxConnections, connectTimeout: o.connectTimeout ? istioDuration(o.connectTimeout) : undefined }
+      : undefined;
+    const http = [o.maxPendingRequests, o.maxRequests, o.maxRequestsPerConnection, o.maxRetries].some(v => v !== undefined)
+      ? {
+        http1MaxPendingRequests: o.maxPendingRequests,
+        http2MaxRequests: o.maxRequests,
+        maxRequestsPerConnection: o.maxRequestsPerConnection,
+        maxRetries: o.maxRetries,
+      }
+      : undefined;
+    return tcp || http ? { tcp, http } : undefined;
+  }
+
+  /** @internal */
+  public _outlierDetection(): istio.DestinationRuleSpecTrafficPolicyOutlierDetection | undefined {
+    const o = this.options;
+    if (o.consecutiveErrors === undefined) {
+      return undefined;
+    }
+    return {
+      consecutive5XxErrors: o.consecutiveErrors,
+      interval: o.interval ? istioDuration(o.interval) : undefined,
+      baseEjectionTime: o.baseEjectionTime ? istioDuration(o.baseEjectionTime) : undefined,
+      maxEjectionPercent: o.maxEjectionPercent,
+    };
+  }
+}

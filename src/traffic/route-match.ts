@@ -1,0 +1,179 @@
+import * as istio from '../imports/istio-networking';
+import { meshError } from '../private/errors';
+import type { IMeshService } from './mesh-service';
+
+/**
+ * HTTP request methods.
+ */
+export enum HttpMethod {
+  /** GET */
+  GET = 'GET',
+  /** HEAD */
+  HEAD = 'HEAD',
+  /** POST */
+  POST = 'POST',
+  /** PUT */
+  PUT = 'PUT',
+  /** DELETE */
+  DELETE = 'DELETE',
+  /** PATCH */
+  PATCH = 'PATCH',
+  /** OPTIONS */
+  OPTIONS = 'OPTIONS',
+  /** CONNECT */
+  CONNECT = 'CONNECT',
+  /** TRACE */
+  TRACE = 'TRACE',
+}
+
+/**
+ * How a string (a URI, a header value) is matched.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
+ */
+export class StringMatch {
+  /** The whole string equals `value`. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch('exact', nonEmpty('StringMatch.exact', value));
+  }
+
+  /** The string starts with `value`. */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch('prefix', nonEmpty('StringMatch.prefix', value));
+  }
+
+  /** The whole string matches the RE2 regular expression `pattern`. */
+  public static regex(pattern: string): StringMatch {
+    nonEmpty('StringMatch.regex', pattern);
+    try {
+      // Envoy uses RE2; JavaScript's syntax is close enough to catch the common mistakes (unbalanced groups...).
+      new RegExp(pattern);
+    } catch (e) {
+      throw meshError('MESH0040', 'StringMatch.regex', `pattern '${pattern}' is not a valid regular expression (${(e as Error).message}): fix its syntax`);
+    }
+    return new StringMatch('regex', pattern);
+  }
+
+  private constructor(
+    /** `exact`, `prefix` or `regex`. */
+    public readonly kind: string,
+    /** The value or pattern. */
+    public readonly value: string,
+  ) {}
+
+  /** @internal */
+  public _toIstio(): { exact?: string; prefix?: string; regex?: string } {
+    return { [this.kind]: this.value };
+  }
+}
+
+/**
+ * A match on one HTTP header.
+ */
+export class HeaderMatch {
+  /** The header equals `value`. */
+  public static exact(name: string, value: string): HeaderMatch {
+    return new HeaderMatch(headerName('HeaderMatch.exact', name), StringMatch.exact(headerValue('HeaderMatch.exact', name, value)));
+  }
+
+  /** The header starts with `value`. */
+  public static prefix(name: string, value: string): HeaderMatch {
+    return new HeaderMatch(headerName('HeaderMatch.prefix', name), StringMatch.prefix(headerValue('HeaderMatch.prefix', name, value)));
+  }
+
+  /** The header matches the RE2 regular expression `pattern`. */
+  public static regex(name: string, pattern: string): HeaderMatch {
+    return new HeaderMatch(headerName('HeaderMatch.regex', name), StringMatch.regex(headerValue('HeaderMatch.regex', name, pattern)));
+  }
+
+  private constructor(
+    /** The header name, lowercase. */
+    public readonly name: string,
+    /** How its value is matched. */
+    public readonly value: StringMatch,
+  ) {}
+}
+
+/**
+ * Conditions a request must all meet for a route to take it.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+ */
+export interface RouteMatch {
+  /**
+   * Headers the request must carry.
+   *
+   * @default - any headers
+   */
+  readonly headers?: HeaderMatch[];
+
+  /**
+   * The request path.
+   *
+   * @default - any path
+   */
+  readonly uri?: StringMatch;
+
+  /**
+   * The request method.
+   *
+   * @default - any method
+   */
+  readonly method?: HttpMethod;
+
+  /**
+   * The calling service (matched on its workloads' `app` label and namespace).
+   *
+   * @default - any caller
+   */
+  readonly sourceService?: IMeshService;
+}
+
+/** @internal */
+export function validateRouteMatch(where: string, match: RouteMatch): RouteMatch {
+  const headers = match.headers ?? [];
+  const names = headers.map(h => h.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) {
+    throw meshError('MESH0041', where, `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
+  }
+  if (headers.length === 0 && !match.uri && !match.method && !match.sourceService) {
+    throw meshError('MESH0042', where, 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
+  }
+  return match;
+}
+
+/** @internal */
+export function routeMatchToIstio(match: RouteMatch): istio.VirtualServiceSpecHttpMatch {
+  const headers = match.headers && match.headers.length > 0
+    ? Object.fromEntries(match.headers.map(h => [h.name, h.value._toIstio()]))
+    : undefined;
+  return {
+    headers,
+    uri: match.uri?._toIstio(),
+    method: match.method ? { exact: match.method } : undefined,
+    sourceLabels: match.sourceService ? { app: match.sourceService.serviceName } : undefined,
+    sourceNamespace: match.sourceService?.namespace,
+  };
+}
+
+function nonEmpty(where: string, value: string): string {
+  if (value === '') {
+    throw meshError('MESH0043', where, 'value is empty: give the text to match');
+  }
+  return value;
+}
+
+function headerName(where: string, name: string): string {
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    throw meshError('MESH0044', where, `header name '${name}' is not an HTTP header name: use letters, digits and '-'`);
+  }
+  return name.toLowerCase();
+}
+
+function headerValue(where: string, name: string, value: string): string {
+  if (value === '') {
+    throw meshError('MESH0043', where, `header '${name}' has no value to match: give one, e.g. HeaderMatch.exact('${name}', 'jason')`);
+  }
+  return value;
+}

@@ -1,0 +1,243 @@
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-networking';
+import { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validatePercentage } from '../private/names';
+import { FaultInjection } from './fault-injection';
+import { IMeshService, MeshServiceBase } from './mesh-service';
+import { RetryPolicy, Timeout } from './resilience';
+import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
+
+/**
+ * A version of a service that receives a share of a route's traffic.
+ */
+export class TrafficTarget {
+  /**
+   * Send `weight` percent of the route's traffic to `name` (all of it when it is the route's only target).
+   */
+  public static version(name: string, weight?: number): TrafficTarget {
+    validateDnsLabel('TrafficTarget.version', 'version', name);
+    if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > 100)) {
+      throw meshError('MESH0102', 'TrafficTarget.version', `weight ${weight} of version '${name}' is invalid: use a whole percentage from 0 to 100`);
+    }
+    return new TrafficTarget(name, weight);
+  }
+
+  private constructor(
+    /** The version. */
+    public readonly versionName: string,
+    /** Percentage of the route's traffic; undefined for a route's only target. */
+    public readonly weight?: number,
+  ) {}
+}
+
+/**
+ * A copy of a route's traffic sent to another version, whose responses are discarded.
+ */
+export interface MirrorOptions {
+  /** The version that receives the copies. */
+  readonly version: string;
+  /**
+   * Share of requests copied, 0 to 100.
+   *
+   * @default 100
+   */
+  readonly percentage?: number;
+}
+
+/**
+ * One routing rule: which requests it takes, and where they go.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+ */
+export interface HttpRouteOptions {
+  /**
+   * The route's name, reported in access logs and metrics.
+   *
+   * @default - unnamed
+   */
+  readonly name?: string;
+
+  /**
+   * The requests the route takes: any one of the matches (each match's conditions all hold).
+   *
+   * @default - every request: a catch-all route, which must be the last
+   */
+  readonly matches?: RouteMatch[];
+
+  /** The versions that receive the traffic, with weights adding up to 100 when more than one. */
+  readonly targets: TrafficTarget[];
+
+  /**
+   * Copy traffic to another version.
+   *
+   * @default - no mirroring
+   */
+  readonly mirror?: MirrorOptions;
+
+  /**
+   * Delays or aborts to inject.
+   *
+   * @default - none
+   */
+  readonly fault?: FaultInjection;
+
+  /**
+   * Timeout of this route.
+   *
+   * @default - the service's timeout
+   */
+  readonly timeout?: Timeout;
+
+  /**
+   * Retries of this route.
+   *
+   * @default - the service's retries
+   */
+  readonly retries?: RetryPolicy;
+}
+
+/**
+ * Properties of a `TrafficSplit`.
+ */
+export interface TrafficSplitProps {
+  /** The service whose traffic is routed. */
+  readonly service: IMeshService;
+
+  /**
+   * The routes, in the order they are tried; more can be added with `addRoute()`.
+   *
+   * @default - none yet
+   */
+  readonly routes?: HttpRouteOptions[];
+}
+
+/**
+ * The ordered routing rules of one service: match requests (headers, URI, method, caller), route them to
+ * versions by weight, mirror them, inject faults. The first route that matches takes the request.
+ *
+ * Renders the service's VirtualService and the DestinationRule subsets of the versions it uses.
+ *
+ * @see https://istio.io/latest/docs/concepts/traffic-management/
+ */
+export class TrafficSplit extends Construct {
+  /** The service whose traffic is routed. */
+  public readonly service: IMeshService;
+
+  private readonly _routes: HttpRouteOptions[] = [];
+
+  public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
+    super(scope, id);
+    const mesh = Mesh.of(this);
+    if (!(props.service instanceof MeshServiceBase)) {
+      throw meshError('MESH0108', this, `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
+    }
+    if (props.service.mesh !== mesh) {
+      throw meshError('MESH0108', this, `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): route a service of this mesh, or import it with MeshService.fromName()`);
+    }
+    this.service = props.service;
+    props.service._attachSplit(this);
+    mesh._registerSplit(this);
+    for (const route of props.routes ?? []) {
+      this.addRoute(route);
+    }
+  }
+
+  /**
+   * The routes, in the order they are tried.
+   */
+  public get routes(): HttpRouteOptions[] {
+    return [...this._routes];
+  }
+
+  /**
+   * Every version a route sends or mirrors traffic to, sorted.
+   */
+  public get versionsUsed(): string[] {
+    const versions = new Set<string>();
+    for (const route of this._routes) {
+      route.targets.forEach(t => versions.add(t.versionName));
+      if (route.mirror) {
+        versions.add(route.mirror.version);
+      }
+    }
+    return [...versions].sort();
+  }
+
+  /**
+   * Adds a route after the existing ones.
+   */
+  public addRoute(route: HttpRouteOptions): void {
+    const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
+    const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
+    if (catchAll) {
+      throw meshError('MESH0104', this, `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
+    }
+    if (route.name !== undefined) {
+      validateDnsLabel(this, 'route name', route.name);
+      if (this._routes.some(r => r.name === route.name)) {
+        throw meshError('MESH0109', this, `${label} is already defined: give each route its own name`);
+      }
+    }
+    for (const match of route.matches ?? []) {
+      validateRouteMatch(this.node.path, match);
+      if (match.sourceService && match.sourceService.mesh !== this.service.mesh) {
+        throw meshError('MESH0108', this, `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
+      }
+    }
+    validateTargets(this, label, route.targets);
+    if (route.mirror) {
+      validateDnsLabel(this, 'mirror version', route.mirror.version);
+      validatePercentage(this, 'mirror percentage', route.mirror.percentage ?? 100);
+      if (route.targets.some(t => t.versionName === route.mirror!.version)) {
+        throw meshError('MESH0105', this, `${label} mirrors to version '${route.mirror.version}', which already receives its traffic: mirror to another version`);
+      }
+    }
+    this._routes.push({ ...route, matches: route.matches ? [...route.matches] : undefined, targets: [...route.targets] });
+  }
+
+  /** @internal */
+  public _toIstio(defaults: { timeout?: string; retries?: istio.VirtualServiceSpecHttpRetries }): istio.VirtualServiceSpecHttp[] {
+    const host = this.service.host;
+    return this._routes.map(route => ({
+      name: route.name,
+      match: route.matches && route.matches.length > 0 ? route.matches.map(routeMatchToIstio) : undefined,
+      route: route.targets.map(t => ({
+        destination: { host, subset: t.versionName },
+        weight: route.targets.length > 1 ? t.weight : undefined,
+      })),
+      mirror: route.mirror ? { host, subset: route.mirror.version } : undefined,
+      mirrorPercentage: route.mirror ? { value: route.mirror.percentage ?? 100 } : undefined,
+      fault: route.fault?._toIstio(),
+      timeout: route.timeout?._toIstio() ?? defaults.timeout,
+      retries: route.retries?._toIstio() ?? defaults.retries,
+    }));
+  }
+}
+
+function validateTargets(split: TrafficSplit, label: string, targets: TrafficTarget[]): void {
+  if (targets.length === 0) {
+    throw meshError('MESH0103', split, `${label} has no targets: add at least one TrafficTarget.version()`);
+  }
+  const names = targets.map(t => t.versionName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) {
+    throw meshError('MESH0110', split, `${label} lists version '${dup}' twice: give each version one target with its total weight`);
+  }
+  if (targets.length === 1) {
+    const w = targets[0].weight;
+    if (w !== undefined && w !== 100) {
+      throw meshError('MESH0102', split, `${label} sends weight ${w} to its only target '${targets[0].versionName}': a single target takes all traffic, omit the weight or use 100`);
+    }
+    return;
+  }
+  const missing = targets.filter(t => t.weight === undefined).map(t => t.versionName);
+  if (missing.length > 0) {
+    throw meshError('MESH0102', split, `${label} has several targets but no weight for ${missing.map(m => `'${m}'`).join(', ')}: give every target a weight, adding up to 100`);
+  }
+  const total = targets.reduce((sum, t) => sum + t.weight!, 0);
+  if (total !== 100) {
+    const weights = targets.map(t => `${t.versionName}=${t.weight}`).join(', ');
+    throw meshError('MESH0102', split, `${label} weights add up to ${total} (${weights}): make them add up to 100`);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Strict schema validation of synthesized manifests, the way `kubectl apply` (server-side field
+ * validation = Strict) treats them: unknown fields are errors.
+ *
+ * - Istio kinds: the openAPIV3Schema of every version in the CRDs this package ships (crds/), compiled
+ *   with ajv.
+ * - Kubernetes kinds: the JSON schemas of Kubernetes 1.27 shipped by kubernetes-models, compiled with ajv.
+ *
+ * Neither source rejects unknown fields by itself (CRD schemas prune them at the API server, and
+ * kubernetes-models leaves them open), so both are made strict the way the API server's strict field
+ * validation behaves: every object schema that lists its properties and does not allow unknown ones
+ * (x-kubernetes-preserve-unknown-fields, additionalProperties) gets `additionalProperties: false`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import * as YAML from 'yaml';
+
+const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
+
+export interface SchemaError {
+  readonly object: string;
+  readonly errors: string[];
+}
+
+/** Adds `additionalProperties: false` to every closed object schema, recursively (in place). */
+function strict(schema: any): any {
+  if (Array.isArray(schema)) {
+    schema.forEach(strict);
+  } else if (schema && typeof schema === 'object') {
+    if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+      schema.additionalProperties = false;
+    }
+    Object.values(schema).forEach(strict);
+  }
+  return schema;
+}
+
+function newAjv(): Ajv {
+  // strict: false lets ajv accept the x-kubernetes-* vocabulary; formats are Kubernetes' own (int32, quantity...).
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false });
+}
+
+class SchemaRegistry {
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  public constructor() {
+    this.loadIstio();
+    this.loadKubernetes();
+  }
+
+  public validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+    return this.validators.get(`${apiVersion}/${kind}`);
+  }
+
+  private loadIstio(): void {
+    const ajv = newAjv();
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(CRDS, 'utf-8'))) {
+      const crd = doc.toJSON();
+      if (crd?.kind !== 'CustomResourceDefinition') {
+        continue;
+      }
+      for (const version of crd.spec.versions) {
+        const schema = strict(structuredClone(version.schema.openAPIV3Schema));
+        // Every object also carries apiVersion, kind and metadata, which the CRD schema leaves to the API server.
+        schema.properties = {
+          apiVersion: { type: 'string', enum: [`${crd.spec.group}/${version.name}`] },
+          kind: { type: 'string', enum: [crd.spec.names.kind] },
+          metadata: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: {
+              name: { type: 'string' },
+              namespace: { type: 'string' },
+              labels: { type: 'object', additionalProperties: { type: 'string' } },
+              annotations: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          },
+          ...schema.properties,
+        };
+        schema.required = ['apiVersion', 'kind', 'metadata', ...(schema.required ?? [])];
+        this.validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+      }
+    }
+  }
+
+  private loadKubernetes(): void {
+    // kubernetes-models registers each schema through @kubernetes-models/validate's register(); collect them.
+    const registry: Record<string, any> = {};
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const validate = require('@kubernetes-models/validate');
+    const original = validate.register;
+    validate.register = (id: string, schema: any) => { registry[id] = schema; };
+    try {
+      const dir = path.join(path.dirname(require.resolve('kubernetes-models/apps/v1/Deployment')), '..', '..', '_schemas');
+      for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.js')).sort()) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require(path.join(dir, file)).addSchema();
+      }
+    } finally {
+      validate.register = original;
+    }
+
+    const ajv = newAjv();
+    for (const [id, schema] of Object.entries(registry)) {
+      ajv.addSchema(strict(structuredClone(schema)), id);
+    }
+    for (const [id, schema] of Object.entries(registry)) {
+      const apiVersion = schema.properties?.apiVersion?.enum?.[0];
+      const kind = schema.properties?.kind?.enum?.[0];
+      if (apiVersion && kind) {
+        this.validators.set(`${apiVersion}/${kind}`, ajv.getSchema(id)!);
+      }
+    }
+  }
+}
+
+let registry: SchemaRegistry | undefined;
+
+/**
+ * Validates every manifest strictly; returns one entry per invalid object (empty when all are valid).
+ * An object of a kind no schema describes is an error too.
+ */
+export function validateManifests(manifests: any[]): SchemaError[] {
+  registry ??= new SchemaRegistry();
+  const failures: SchemaError[] = [];
+  for (const m of manifests) {
+    const name = `${m?.apiVersion}/${m?.kind} ${m?.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m?.metadata?.name}`;
+    const validator = registry.validatorFor(m?.apiVersion, m?.kind);
+    if (!validator) {
+      failures.push({ object: name, errors: ['no schema for this apiVersion and kind'] });
+      continue;
+    }
+    if (!validator(m)) {
+      failures.push({ object: name, errors: (validator.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`) });
+    }
+  }
+  return failures;
+}
