@@ -25,6 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // kubernetes-models 4.3 (Kubernetes 1.27, the API cdk8s-plus-27 targets) ships plain JSON schemas (4.4+ ship only
     // precompiled validators), which is what the strict schema check in test/ needs.
     'kubernetes-models@4.3.1',
+    '@kubernetes-models/validate@^3.1.2',
     'yaml@^2.4.0',
   ],
 
@@ -45,6 +46,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Synthesizing whole meshes and validating them against every schema is CPU-bound work.
       testTimeout: 60_000,
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
     },
   },
   gitignore: ['examples/*/dist/', '/bench/results/'],
@@ -74,6 +76,14 @@ project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('scripts');
+project.eslint?.allowDevDeps('scripts/**');
+project.eslint?.allowDevDeps('examples/**');
 project.eslint?.addIgnorePattern('src/imports/');
+// Type-aware linting resolves each file's project through tsconfig.dev.json, which covers src, test,
+// examples and scripts (the project service only looks for files named tsconfig.json).
+project.eslint?.config.parserOptions && Object.assign(project.eslint.config.parserOptions, {
+  projectService: undefined,
+  project: ['./tsconfig.dev.json', './projenrc/tsconfig.json'],
+});
 
 project.synth();

@@ -1,8 +1,8 @@
 import { Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { Finding, Severity } from './analysis/finding';
+import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { meshError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain } from './private/names';
@@ -132,7 +132,7 @@ export class Mesh extends Chart {
    *
    * @throws when `scope` is not inside a mesh
    */
-  public static of(scope: IConstruct): Mesh {
+  public static ofConstruct(scope: IConstruct): Mesh {
     const mesh = scope.node.scopes.slice().reverse().find(Mesh.isMesh);
     if (!mesh) {
       throw meshError('MESH0004', scope, 'is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope');

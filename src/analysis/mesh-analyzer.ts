@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import type { Mesh } from '../mesh';
+import { Finding, Severity } from './finding';
 import { displayPath } from '../private/errors';
 import { MtlsMode } from '../security/mtls-policy';
 import { MeshService } from '../traffic/mesh-service';
-import { Finding, Severity } from './finding';
 
 /**
  * Whole-mesh checks: the ones that need every service, version and policy to be known, so they run at
@@ -47,7 +47,7 @@ export class MeshAnalyzer {
       if (!(service instanceof MeshService)) {
         continue;
       }
-      if (service.versionNames.length === 0) {
+      if (service.versions.length === 0) {
         report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
       }
       const policy = service.trafficPolicy;

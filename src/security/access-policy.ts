@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
@@ -69,14 +69,14 @@ export class AccessPolicy extends Construct {
   /** The protected service. */
   public readonly service: IMeshService;
   /** The AuthorizationPolicy object. */
-  public readonly resource: istio.AuthorizationPolicy;
+  public readonly resource: ApiObject;
 
   private readonly mesh: Mesh;
   private readonly _rules: AccessRule[] = [];
 
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
-    this.mesh = Mesh.of(this);
+    this.mesh = Mesh.ofConstruct(this);
     this.service = props.service;
     if (this.service.mesh !== this.mesh) {
       throw meshError('MESH0205', this, `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
@@ -126,7 +126,12 @@ export class AccessPolicy extends Construct {
     if (this._rules.some(r => r.from === source)) {
       throw meshError('MESH0209', this, `caller '${source.serviceName}' is already allowed: give it one rule with every method, path and port it needs`);
     }
-    this._rules.push({ from: source, methods: options.methods ? [...options.methods] : undefined, paths: options.paths ? [...options.paths] : undefined, ports: options.ports ? [...options.ports] : undefined });
+    this._rules.push({
+      from: source,
+      methods: options.methods ? [...options.methods] : undefined,
+      paths: options.paths ? [...options.paths] : undefined,
+      ports: options.ports ? [...options.ports] : undefined,
+    });
   }
 
   /** @internal */

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { validateDnsLabel } from '../private/names';
@@ -35,7 +36,7 @@ export class DenyByDefault extends Construct {
   /** The namespace the policy lives in. */
   public readonly namespace: string;
   /** The AuthorizationPolicy object. */
-  public readonly resource: istio.AuthorizationPolicy;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: DenyByDefaultProps) {
     super(scope, id);

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
@@ -138,14 +138,14 @@ export class MtlsPolicy extends Construct {
   /** The workloads the policy applies to. */
   public readonly scope: PolicyScope;
   /** The PeerAuthentication object. */
-  public readonly resource: istio.PeerAuthentication;
+  public readonly resource: ApiObject;
 
   private readonly mesh: Mesh;
   private readonly _portOverrides = new Map<number, MtlsMode>();
 
   public constructor(scope: Construct, id: string, props: MtlsPolicyProps) {
     super(scope, id);
-    this.mesh = Mesh.of(this);
+    this.mesh = Mesh.ofConstruct(this);
     this.mode = props.mode;
     this.scope = props.scope;
 

@@ -27,7 +27,8 @@ export class MeshTesting {
    * @throws when there is none, or more than one
    */
   public static find(manifests: any[], kind: string, name: string, namespace?: string): any {
-    const found = manifests.filter(m => m.kind === kind && m.metadata?.name === name && (namespace === undefined || m.metadata?.namespace === namespace));
+    const found = manifests.filter(m => m.kind === kind && m.metadata?.name === name
+      && (namespace === undefined || m.metadata?.namespace === namespace));
     if (found.length !== 1) {
       throw new Error(`expected one ${kind} '${name}'${namespace ? ` in namespace '${namespace}'` : ''}, found ${found.length}`);
     }

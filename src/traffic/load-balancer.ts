@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
-import { meshError } from '../private/errors';
 import { istioDuration } from '../private/duration';
+import { meshError } from '../private/errors';
 
 /**
  * Traffic that fails over from one locality to another when the first has no healthy endpoints.

@@ -3,13 +3,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import { Mesh } from '../mesh';
+import { LoadBalancer } from './load-balancer';
+import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
+import type { TrafficSplit } from './traffic-split';
 import { meshError } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { MtlsMode } from '../security/mtls-policy';
-import { LoadBalancer } from './load-balancer';
-import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
-import type { TrafficSplit } from './traffic-split';
 
 /**
  * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
@@ -402,7 +402,7 @@ export class MeshService extends MeshServiceBase {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
-    this.mesh = Mesh.of(this);
+    this.mesh = Mesh.ofConstruct(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
@@ -432,9 +432,9 @@ export class MeshService extends MeshServiceBase {
   }
 
   /**
-   * The names of the service's versions, in the order they were added.
+   * The names of the service's versions, in the order they were added (never undefined for a `MeshService`).
    */
-  public get versionNames(): string[] {
+  public get versionNames(): string[] | undefined {
     return [...this._versions.keys()];
   }
 
@@ -451,7 +451,7 @@ export class MeshService extends MeshServiceBase {
   public addVersion(name: string, options: VersionOptions): MeshServiceVersion {
     validateDnsLabel(this, 'version', name);
     if (this._versions.has(name)) {
-      throw meshError('MESH0013', this, `version '${name}' already exists (versions: ${this.versionNames.join(', ')}): give each version its own name`);
+      throw meshError('MESH0013', this, `version '${name}' already exists (versions: ${[...this._versions.keys()].join(', ')}): give each version its own name`);
     }
     const version = new MeshServiceVersion(this, name, { service: this, versionName: name, ...options });
     this._versions.set(name, version);
@@ -547,7 +547,7 @@ class ImportedMeshService extends MeshServiceBase {
 
   public constructor(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions) {
     super(scope, id);
-    this.mesh = Mesh.of(this);
+    this.mesh = Mesh.ofConstruct(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', serviceName);
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName ?? serviceName);

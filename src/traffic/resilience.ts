@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
-import { meshError } from '../private/errors';
 import { istioDuration } from '../private/duration';
+import { meshError } from '../private/errors';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
   if (d.toMilliseconds() < 1) {
@@ -222,7 +222,8 @@ export class CircuitBreaker {
     for (const prop of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries', 'consecutiveErrors'] as const) {
       wholeNumber(where, prop, options[prop], 1);
     }
-    if (options.maxEjectionPercent !== undefined && (!Number.isInteger(options.maxEjectionPercent) || options.maxEjectionPercent < 0 || options.maxEjectionPercent > 100)) {
+    const ejection = options.maxEjectionPercent;
+    if (ejection !== undefined && (!Number.isInteger(ejection) || ejection < 0 || ejection > 100)) {
       throw meshError('MESH0023', where, `maxEjectionPercent ${options.maxEjectionPercent} is not a percentage: use a whole number from 0 to 100`);
     }
     for (const prop of ['connectTimeout', 'interval', 'baseEjectionTime'] as const) {

@@ -1,6 +1,6 @@
+import type { IMeshService } from './mesh-service';
 import * as istio from '../imports/istio-networking';
 import { meshError } from '../private/errors';
-import type { IMeshService } from './mesh-service';
 
 /**
  * HTTP request methods.

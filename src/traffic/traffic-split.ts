@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import { Mesh } from '../mesh';
-import { meshError } from '../private/errors';
-import { validateDnsLabel, validatePercentage } from '../private/names';
 import { FaultInjection } from './fault-injection';
 import { IMeshService, MeshServiceBase } from './mesh-service';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validatePercentage } from '../private/names';
 
 /**
  * A version of a service that receives a share of a route's traffic.
@@ -128,7 +128,7 @@ export class TrafficSplit extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
-    const mesh = Mesh.of(this);
+    const mesh = Mesh.ofConstruct(this);
     if (!(props.service instanceof MeshServiceBase)) {
       throw meshError('MESH0108', this, `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     }

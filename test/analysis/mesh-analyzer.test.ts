@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration } from 'cdk8s';
+import {
+  AccessPolicy, CircuitBreaker, LoadBalancer, Mesh, MeshAnalyzer, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Severity,
+  StringMatch, TrafficSplit, TrafficTarget,
+} from '../../src';
+import { newMesh, newService } from '../support/util';
+
+describe('MeshAnalyzer', () => {
+  test('a consistent mesh has no findings', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    const api = newService(mesh, 'api');
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 50)] }] });
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    expect(mesh.analyze()).toEqual([]);
+    expect(MeshAnalyzer.analyze(mesh)).toEqual([]);
+  });
+
+  test('fails synthesis on an unknown version, added or not after the split', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const reviews = newService(mesh, 'reviews', ['v1', 'v2', 'v3']);
+    new TrafficSplit(mesh, 'split', {
+      service: reviews,
+      routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v4', 10)], mirror: { version: 'v5' } }],
+    });
+
+    // THEN
+    expect(mesh.analyze()).toEqual([
+      { code: 'MESH0101', severity: Severity.ERROR, path: 'mesh/split', message: "route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v4', ...) or route to an existing version" },
+      { code: 'MESH0101', severity: Severity.ERROR, path: 'mesh/split', message: "route 1: subset 'v5' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v5', ...) or route to an existing version" },
+    ]);
+    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0101] mesh/split: route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3)");
+
+    // WHEN the versions appear later, the mesh is fine: checks run at synthesis
+    reviews.addVersion('v4', { image: 'x' });
+    reviews.addVersion('v5', { image: 'x' });
+    expect(mesh.analyze()).toEqual([]);
+  });
+
+  test('every error is reported together at synthesis, by cdk8s synth too', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-')) });
+    const mesh = new Mesh(app, 'mesh');
+    const a = newService(mesh, 'a');
+    const b = newService(mesh, 'b');
+    new TrafficSplit(mesh, 'a-split', { service: a });
+    new TrafficSplit(mesh, 'b-split', { service: b, routes: [{ name: 'x', targets: [TrafficTarget.version('v9')] }] });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("[MESH0103] mesh/a-split: has no routes for service 'a': add one with addRoute(), or remove the split");
+    expect(message).toContain("[MESH0101] mesh/b-split: route 'x': subset 'v9' is not a version of service 'b' (versions: v1)");
+  });
+
+  test('warnings do not fail synthesis', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1'], { loadBalancer: LoadBalancer.roundRobin({ locality: { failover: [{ from: 'us', to: 'eu' }] } }) });
+    newService(mesh, 'idle', []);
+    const api = newService(mesh, 'api');
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ matches: [{ uri: StringMatch.prefix('/a') }], targets: [TrafficTarget.version('v1')] }] });
+    new AccessPolicy(mesh, 'api-access', { service: api });
+    mesh.denyByDefault();
+
+    // THEN
+    expect(mesh.analyze().map(f => [f.code, f.severity, f.path])).toEqual([
+      ['MESH0302', Severity.WARNING, 'mesh/api-access'],
+      ['MESH0303', Severity.WARNING, 'mesh/idle'],
+      ['MESH0111', Severity.WARNING, 'mesh/idle'],
+      ['MESH0112', Severity.WARNING, 'mesh/split'],
+      ['MESH0113', Severity.WARNING, 'mesh/web'],
+      ['MESH0303', Severity.WARNING, 'mesh/web'],
+    ].sort((x, y) => x[2].localeCompare(y[2]) || x[0].localeCompare(y[0])));
+    expect(() => MeshTesting.synth(mesh)).not.toThrow();
+  });
+
+  test('locality load balancing with outlier detection is fine', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], {
+      loadBalancer: LoadBalancer.roundRobin({ locality: { failover: [{ from: 'us', to: 'eu' }] } }),
+      circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10) }),
+    });
+    expect(mesh.analyze()).toEqual([]);
+  });
+
+  test('fails on an AccessPolicy where its service takes plaintext (principals need mTLS)', () => {
+    const mesh = newMesh();
+    const db = newService(mesh, 'db');
+    const web = newService(mesh, 'web');
+    new MtlsPolicy(mesh, 'db-mtls', { mode: MtlsMode.DISABLE, scope: PolicyScope.workload(db) });
+    new AccessPolicy(mesh, 'db-access', { service: db, allow: [{ from: web }] });
+    expect(mesh.analyze()).toEqual([{
+      code: 'MESH0301',
+      severity: Severity.ERROR,
+      path: 'mesh/db-access',
+      message: "caller 'web' is named by its mTLS identity, but service 'db' has mTLS DISABLE on port 8080, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service",
+    }]);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Every example synthesizes, deterministically, into objects that validate strictly against the
+ * Kubernetes and Istio schemas; Bookinfo is configured as its README says.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import * as YAML from 'yaml';
+import { Bookinfo } from '../examples/bookinfo/mesh';
+import { MeshTesting, Severity } from '../src';
+import { validateManifests } from './support/schemas';
+
+const EXAMPLES = path.join(__dirname, '..', 'examples');
+const ROOT = path.join(__dirname, '..');
+
+function synthExample(name: string): { files: string[]; yaml: string; manifests: any[] } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
+  execFileSync('node', ['-r', 'ts-node/register', path.join(EXAMPLES, name, 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json'), TS_NODE_TRANSPILE_ONLY: 'true', CDK8S_OUTDIR: out },
+  });
+  const files = fs.readdirSync(out).sort();
+  const yaml = files.map(f => fs.readFileSync(path.join(out, f), 'utf-8')).join('---\n');
+  return { files, yaml, manifests: YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean) };
+}
+
+const examples = fs.readdirSync(EXAMPLES).filter(e => fs.existsSync(path.join(EXAMPLES, e, 'main.ts'))).sort();
+
+describe.each(examples)('example %s', name => {
+  const first = synthExample(name);
+
+  test('every object validates strictly against the Kubernetes and Istio schemas', () => {
+    expect(first.manifests.length).toBeGreaterThan(0);
+    expect(validateManifests(first.manifests)).toEqual([]);
+  });
+
+  test('synthesis is deterministic and names are readable', () => {
+    expect(synthExample(name).yaml).toEqual(first.yaml);
+    for (const m of first.manifests) {
+      expect(m.metadata.name).not.toMatch(/-c8[0-9a-f]{6}$/);
+    }
+    expect(first.yaml).not.toMatch(/c8[0-9a-f]{6}/);
+  });
+
+  test('files are numbered in apply order', () => {
+    expect(first.files.every((f, i) => f.startsWith(`${String(i).padStart(4, '0')}-`))).toBe(true);
+  });
+});
+
+describe('Bookinfo', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-')) });
+  const bookinfo = new Bookinfo(app, 'bookinfo');
+  const manifests = MeshTesting.synth(bookinfo);
+  const find = (kind: string, name: string) => MeshTesting.find(manifests, kind, name);
+
+  test('snapshot', () => {
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the services, versions, images and accounts Istio ships', () => {
+    const deployments = manifests.filter(m => m.kind === 'Deployment');
+    const summary = deployments.map(d => [d.metadata.name, d.spec.template.spec.serviceAccountName, d.spec.template.spec.containers[0].image]);
+    expect(summary.sort()).toEqual([
+      ['details-v1', 'bookinfo-details', 'registry.istio.io/release/examples-bookinfo-details-v1:1.20.3'],
+      ['productpage-v1', 'bookinfo-productpage', 'registry.istio.io/release/examples-bookinfo-productpage-v1:1.20.3'],
+      ['ratings-v1', 'bookinfo-ratings', 'registry.istio.io/release/examples-bookinfo-ratings-v1:1.20.3'],
+      ['reviews-v1', 'bookinfo-reviews', 'registry.istio.io/release/examples-bookinfo-reviews-v1:1.20.3'],
+      ['reviews-v2', 'bookinfo-reviews', 'registry.istio.io/release/examples-bookinfo-reviews-v2:1.20.3'],
+      ['reviews-v3', 'bookinfo-reviews', 'registry.istio.io/release/examples-bookinfo-reviews-v3:1.20.3'],
+    ]);
+    for (const name of ['productpage', 'details', 'ratings', 'reviews']) {
+      expect(find('Service', name).spec.ports).toEqual([{ name: 'http', port: 9080, targetPort: 9080, appProtocol: 'http' }]);
+      expect(find('ServiceAccount', `bookinfo-${name}`).metadata.namespace).toEqual('bookinfo');
+    }
+  });
+
+  test('reviews: jason goes to v2, everyone else 90% v1 and 10% v3', () => {
+    const host = 'reviews.bookinfo.svc.cluster.local';
+    expect(find('VirtualService', 'reviews').spec.http).toEqual([
+      { name: 'jason', match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host, subset: 'v2' } }] },
+      { name: 'canary', route: [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v3' }, weight: 10 }] },
+    ]);
+    expect(find('DestinationRule', 'reviews').spec.subsets.map((s: any) => s.labels.version)).toEqual(['v1', 'v2', 'v3']);
+  });
+
+  test('ratings: a 7 s delay on all of jason\'s requests, others untouched', () => {
+    const [jason, others] = find('VirtualService', 'ratings').spec.http;
+    expect(jason.match).toEqual([{ headers: { 'end-user': { exact: 'jason' } } }]);
+    expect(jason.fault).toEqual({ delay: { fixedDelay: '7s', percentage: { value: 100 } } });
+    expect(others.match).toBeUndefined();
+    expect(others.fault).toBeUndefined();
+  });
+
+  test('details: 10 s timeout, 3 retries of 2 s each', () => {
+    const [route] = find('VirtualService', 'details').spec.http;
+    expect(route.timeout).toEqual('10s');
+    expect(route.retries).toEqual({ attempts: 3, perTryTimeout: '2s' });
+  });
+
+  test('mTLS STRICT mesh-wide', () => {
+    const meshWide = MeshTesting.find(manifests, 'PeerAuthentication', 'default', 'istio-system');
+    expect(meshWide.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(manifests.filter(m => m.kind === 'PeerAuthentication')).toHaveLength(1);
+  });
+
+  test('the call graph: productpage -> details, reviews; reviews -> ratings; nothing else', () => {
+    const principal = (name: string) => `cluster.local/ns/bookinfo/sa/bookinfo-${name}`;
+    expect(MeshTesting.allowedCallers(bookinfo, bookinfo.details, manifests)).toEqual([principal('productpage')]);
+    expect(MeshTesting.allowedCallers(bookinfo, bookinfo.reviews, manifests)).toEqual([principal('productpage')]);
+    expect(MeshTesting.allowedCallers(bookinfo, bookinfo.ratings, manifests)).toEqual([principal('reviews')]);
+    expect(MeshTesting.allowedCallers(bookinfo, bookinfo.productpage, manifests)).toEqual([]);
+  });
+
+  test('the only finding is that nothing may call productpage yet (ingress comes with the gateway)', () => {
+    expect(bookinfo.analyze().map(f => [f.code, f.severity, f.path])).toEqual([['MESH0303', Severity.WARNING, 'bookinfo/productpage']]);
+  });
+
+  test('pods are non-root with read-only root filesystems, and write only to their scratch directories', () => {
+    for (const d of manifests.filter(m => m.kind === 'Deployment')) {
+      const [c] = d.spec.template.spec.containers;
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000 });
+      expect(d.spec.template.metadata.labels['sidecar.istio.io/inject']).toEqual('true');
+    }
+    expect(find('Deployment', 'reviews-v1').spec.template.spec.containers[0].volumeMounts.map((v: any) => v.mountPath)).toEqual(['/tmp', '/opt/ibm/wlp/output']);
+  });
+});

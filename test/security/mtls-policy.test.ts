@@ -1,0 +1,108 @@
+import { MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+describe('MtlsPolicy', () => {
+  test('namespace scope', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'legacy' });
+
+    // WHEN
+    const policy = new MtlsPolicy(mesh, 'legacy-mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('legacy') });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    expect(MeshTesting.find(manifests, 'PeerAuthentication', 'default', 'legacy')).toMatchSnapshot();
+    expect(MeshTesting.find(manifests, 'PeerAuthentication', 'default', 'legacy').spec).toEqual({ mtls: { mode: 'PERMISSIVE' } });
+    expect(policy.portOverrides).toEqual([]);
+    expect(mesh.mtlsModeOf(web)).toEqual(MtlsMode.PERMISSIVE);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('workload scope with per-port overrides (rendered on target ports)', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const db = new MeshService(mesh, 'db', { ports: [{ port: 80, targetPort: 8080 }, { port: 9000, protocol: Protocol.TCP }] });
+    new MtlsPolicy(mesh, 'ns', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('default') });
+
+    // WHEN
+    const policy = new MtlsPolicy(mesh, 'db-mtls', {
+      mode: MtlsMode.STRICT,
+      scope: PolicyScope.workload(db),
+      portOverrides: [{ port: 9000, mode: MtlsMode.DISABLE }],
+    });
+    policy.addPortOverride(80, MtlsMode.PERMISSIVE);
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    expect(MeshTesting.find(manifests, 'PeerAuthentication', 'db', 'default').spec).toEqual({
+      selector: { matchLabels: { app: 'db' } },
+      mtls: { mode: 'STRICT' },
+      portLevelMtls: { 8080: { mode: 'PERMISSIVE' }, 9000: { mode: 'DISABLE' } },
+    });
+    expect(policy.portOverrides).toEqual([{ port: 9000, mode: MtlsMode.DISABLE }, { port: 80, mode: MtlsMode.PERMISSIVE }]);
+    // the most specific policy wins
+    expect(mesh.mtlsModeOf(db)).toEqual(MtlsMode.STRICT);
+    expect(mesh.mtlsModeOf(db, 9000)).toEqual(MtlsMode.DISABLE);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('the mesh-wide mode applies where nothing narrower does', () => {
+    const mesh = newMesh({ mtls: MtlsMode.PERMISSIVE });
+    const web = newService(mesh, 'web');
+    expect(mesh.mtlsModeOf(web)).toEqual(MtlsMode.PERMISSIVE);
+    expect(mesh.mtlsPolicy.mode).toEqual(MtlsMode.PERMISSIVE);
+  });
+
+  test('DestinationRule TLS only where needed: without auto mTLS, per destination mode', () => {
+    const mesh = newMesh({ autoMtls: false });
+    const plain = newService(mesh, 'plain');
+    newService(mesh, 'secure');
+    new MtlsPolicy(mesh, 'plain-mtls', { mode: MtlsMode.DISABLE, scope: PolicyScope.workload(plain) });
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'plain').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'secure').spec.trafficPolicy).toEqual({ tls: { mode: 'ISTIO_MUTUAL' } });
+    // with auto mTLS (the default) no DestinationRule is needed for TLS
+    const auto = newMesh();
+    newService(auto, 'web');
+    expect(MeshTesting.synth(auto).filter(m => m.kind === 'DestinationRule')).toEqual([]);
+  });
+
+  test('fails on a mesh-wide MtlsPolicy (the Mesh prop sets it)', () => {
+    const mesh = newMesh();
+    expect(() => new MtlsPolicy(mesh, 'p', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.mesh() }))
+      .toThrow("[MESH0201] mesh/p: the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now STRICT): set it there instead of adding an MtlsPolicy for the whole mesh");
+    expect(() => new MtlsPolicy(mesh, 'q', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('istio-system') }))
+      .toThrow("[MESH0201] mesh/q: the mesh-wide mTLS mode is the Mesh's 'mtls' prop");
+  });
+
+  test('fails on two policies for one scope', () => {
+    const mesh = newMesh();
+    new MtlsPolicy(mesh, 'a', { mode: MtlsMode.STRICT, scope: PolicyScope.namespace('apps') });
+    expect(() => new MtlsPolicy(mesh, 'b', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('apps') }))
+      .toThrow("[MESH0200] mesh/b: namespace 'apps' already has an MtlsPolicy (mesh/a): Istio honours one per scope, so set the mode and port overrides on that one");
+  });
+
+  test.each([
+    ['namespace', 8080, "[MESH0202] mesh/p: port 8080 override needs a workload scope, not namespace 'default': use PolicyScope.workload(service)"],
+    ['workload', 9999, "[MESH0203] mesh/p: port 9999 is not a port of service 'web' (ports: 8080): name one of its ports"],
+    ['workload', 0, '[MESH0003] mesh/p: port 0 is out of range: use a whole number from 1 to 65535'],
+  ])('fails on a port override for a %s scope, port %d', (kind, port, message) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const scope = kind === 'namespace' ? PolicyScope.namespace('default') : PolicyScope.workload(web);
+    expect(() => new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope, portOverrides: [{ port, mode: MtlsMode.DISABLE }] })).toThrow(message);
+  });
+
+  test('fails on a port set twice', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const p = new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(web), portOverrides: [{ port: 8080, mode: MtlsMode.DISABLE }] });
+    expect(() => p.addPortOverride(8080, MtlsMode.PERMISSIVE)).toThrow('[MESH0204] mesh/p: port 8080 already has a mode (DISABLE): set each port once');
+  });
+
+  test('fails on an invalid namespace', () => {
+    expect(() => PolicyScope.namespace('Apps')).toThrow("[MESH0001] PolicyScope.namespace: name 'Apps' is not a valid DNS label");
+  });
+});

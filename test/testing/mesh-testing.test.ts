@@ -1,0 +1,36 @@
+import { AccessPolicy, MeshTesting } from '../../src';
+import { newMesh, newService } from '../support/util';
+
+describe('MeshTesting', () => {
+  test('synth returns every layer in apply order', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { namespace: 'apps' });
+    const kinds = MeshTesting.synth(mesh).map(m => m.kind);
+    expect(kinds.slice(0, 2)).toEqual(['Namespace', 'Namespace']);
+    expect(kinds.slice(2).sort()).toEqual(['Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
+  });
+
+  test('allowedCallers: unrestricted, restricted, denied by default', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const db = newService(mesh, 'db');
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual(['*']);
+
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual(['cluster.local/ns/default/sa/web']);
+    expect(MeshTesting.allowedCallers(mesh, db)).toEqual(['*']);
+
+    mesh.denyByDefault();
+    expect(MeshTesting.allowedCallers(mesh, db)).toEqual([]);
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual(['cluster.local/ns/default/sa/web']);
+  });
+
+  test('find fails unless exactly one object matches', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web');
+    const manifests = MeshTesting.synth(mesh);
+    expect(() => MeshTesting.find(manifests, 'Service', 'nope')).toThrow("expected one Service 'nope', found 0");
+    expect(() => MeshTesting.find(manifests, 'Service', 'web', 'other')).toThrow("expected one Service 'web' in namespace 'other', found 0");
+  });
+});

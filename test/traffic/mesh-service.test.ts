@@ -1,0 +1,212 @@
+import { Testing, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Protocol, RetryPolicy, Timeout } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+describe('MeshService', () => {
+  test('defaults: ServiceAccount, Service with a named HTTP port, no routing objects', () => {
+    // GIVEN
+    const mesh = newMesh();
+
+    // WHEN
+    const svc = new MeshService(mesh, 'web', { ports: [{ port: 8080 }] });
+    const manifests = Testing.synth(mesh);
+
+    // THEN
+    expect(manifests).toMatchSnapshot();
+    expect(svc.serviceName).toEqual('web');
+    expect(svc.namespace).toEqual('default');
+    expect(svc.serviceAccountName).toEqual('web');
+    expect(svc.ports).toEqual([{ port: 8080, protocol: Protocol.HTTP, targetPort: 8080, name: 'http' }]);
+    expect(svc.host).toEqual('web.default.svc.cluster.local');
+    expect(svc.identity).toEqual('spiffe://cluster.local/ns/default/sa/web');
+    expect(svc.principal).toEqual('cluster.local/ns/default/sa/web');
+    expect(svc.versionNames).toEqual([]);
+    expect(svc.virtualService).toBeUndefined();
+    expect(svc.destinationRule).toBeUndefined();
+    expect(mesh.services).toEqual([svc]);
+    expect(mesh.namespaces).toEqual(['istio-system', 'default']);
+    expect(MeshTesting.find(manifests, 'ServiceAccount', 'web').metadata).toEqual({ name: 'web', namespace: 'default', labels: { account: 'web' } });
+    expect(MeshTesting.find(manifests, 'Service', 'web').spec).toEqual({
+      externalIPs: [],
+      ports: [{ name: 'http', port: 8080, targetPort: 8080, appProtocol: 'http' }],
+      selector: { app: 'web' },
+      type: 'ClusterIP',
+    });
+    expect(manifests.map(m => m.kind).sort()).toEqual(['PeerAuthentication', 'Service', 'ServiceAccount']);
+  });
+
+  test('every prop', () => {
+    // GIVEN
+    const mesh = newMesh();
+
+    // WHEN
+    const svc = new MeshService(mesh, 'id-is-not-the-name', {
+      serviceName: 'payments',
+      namespace: 'billing',
+      serviceAccountName: 'payments-sa',
+      ports: [
+        { port: 443, protocol: Protocol.TLS, targetPort: 8443 },
+        { port: 9090, protocol: Protocol.GRPC, name: 'grpc-api' },
+        { port: 8080, protocol: Protocol.HTTP2 },
+        { port: 5432, protocol: Protocol.TCP },
+        { port: 5433, protocol: Protocol.TCP },
+      ],
+      timeout: Timeout.of(Duration.millis(1500)),
+      retries: RetryPolicy.of({ attempts: 2 }),
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      loadBalancer: LoadBalancer.random(),
+    });
+    const manifests = Testing.synth(mesh);
+
+    // THEN
+    expect(svc.identity).toEqual('spiffe://cluster.local/ns/billing/sa/payments-sa');
+    expect(MeshTesting.find(manifests, 'Service', 'payments', 'billing').spec.ports).toEqual([
+      { name: 'tls', port: 443, targetPort: 8443, appProtocol: 'tls' },
+      { name: 'grpc-api', port: 9090, targetPort: 9090, appProtocol: 'grpc' },
+      { name: 'http2', port: 8080, targetPort: 8080, appProtocol: 'http2' },
+      { name: 'tcp-5432', port: 5432, targetPort: 5432, appProtocol: 'tcp' },
+      { name: 'tcp-5433', port: 5433, targetPort: 5433, appProtocol: 'tcp' },
+    ]);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'payments', 'billing').spec).toEqual({
+      hosts: ['payments.billing.svc.cluster.local'],
+      http: [{ name: 'default', route: [{ destination: { host: 'payments.billing.svc.cluster.local' } }], timeout: '1500ms', retries: { attempts: 2 } }],
+    });
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'payments', 'billing').spec).toEqual({
+      host: 'payments.billing.svc.cluster.local',
+      trafficPolicy: { loadBalancer: { simple: 'RANDOM' }, connectionPool: { tcp: { maxConnections: 10 } } },
+    });
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('addVersion renders a Deployment enrolled in the mesh, selected by app and version', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const svc = new MeshService(mesh, 'web', { ports: [{ port: 80, targetPort: 8080 }] });
+
+    // WHEN
+    const v2 = svc.addVersion('v2', {
+      image: 'example/web:2',
+      replicas: 3,
+      env: { B: '2', A: '1' },
+      resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(200) } },
+      writablePaths: ['/tmp'],
+      command: ['/bin/web'],
+      args: ['--serve'],
+      user: 1000,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+    });
+    const manifests = Testing.synth(mesh);
+    const deployment = MeshTesting.find(manifests, 'Deployment', 'web-v2');
+
+    // THEN
+    expect(deployment).toMatchSnapshot();
+    expect(svc.versionNames).toEqual(['v2']);
+    expect(v2.versionName).toEqual('v2');
+    expect(v2.selectorLabels).toEqual({ app: 'web', version: 'v2' });
+    expect(deployment.metadata).toEqual({ name: 'web-v2', namespace: 'default', labels: { app: 'web', version: 'v2' } });
+    expect(deployment.spec.replicas).toEqual(3);
+    expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'web', version: 'v2' } });
+    expect(deployment.spec.template.metadata).toEqual({
+      labels: { 'app': 'web', 'version': 'v2', 'sidecar.istio.io/inject': 'true' },
+      annotations: { 'prometheus.io/scrape': 'true' },
+    });
+    const pod = deployment.spec.template.spec;
+    expect(pod.serviceAccountName).toEqual('web');
+    const [container] = pod.containers;
+    expect(container.name).toEqual('web');
+    expect(container.image).toEqual('example/web:2');
+    expect(container.imagePullPolicy).toEqual('IfNotPresent');
+    expect(container.ports).toEqual([{ containerPort: 8080 }]);
+    expect(container.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(container.command).toEqual(['/bin/web']);
+    expect(container.args).toEqual(['--serve']);
+    expect(container.resources.requests.cpu).toEqual('100m');
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000,
+    });
+    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'writable-0' }]);
+    expect(pod.volumes).toEqual([{ name: 'writable-0', emptyDir: {} }]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('version defaults: one replica, non-root, read-only root filesystem', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1']);
+    const deployment = MeshTesting.find(Testing.synth(mesh), 'Deployment', 'web-v1');
+    expect(deployment.spec.replicas).toEqual(1);
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.securityContext.runAsNonRoot).toBe(true);
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(container.env).toBeUndefined();
+    expect(deployment.spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test('fromName refers to a service defined elsewhere', () => {
+    const mesh = newMesh({ trustDomain: 'corp.example' });
+    const ext = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance', serviceAccountName: 'ledger-sa', versions: ['v1'] });
+    expect(ext.serviceName).toEqual('ledger');
+    expect(ext.namespace).toEqual('finance');
+    expect(ext.identity).toEqual('spiffe://corp.example/ns/finance/sa/ledger-sa');
+    expect(ext.host).toEqual('ledger.finance.svc.cluster.local');
+    expect(ext.ports).toEqual([{ port: 80, protocol: Protocol.HTTP, targetPort: 80, name: 'http' }]);
+    expect(ext.versionNames).toEqual(['v1']);
+    // an imported service renders nothing by itself and is not one of the mesh's own services
+    expect(Testing.synth(mesh).map(m => m.kind)).toEqual(['PeerAuthentication']);
+    expect(mesh.services).toEqual([]);
+  });
+
+  test('fromName defaults', () => {
+    const mesh = newMesh();
+    const ext = MeshService.fromName(mesh, 'x', 'inventory');
+    expect(ext.namespace).toEqual('default');
+    expect(ext.serviceAccountName).toEqual('inventory');
+    expect(ext.versionNames).toBeUndefined();
+  });
+
+  test.each([
+    [{ ports: [] }, '[MESH0012] mesh/web: ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }'],
+    [{ ports: [{ port: 0 }] }, '[MESH0003] mesh/web: port 0 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 70000 }] }, '[MESH0003] mesh/web: port 70000 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 80, targetPort: -1 }] }, '[MESH0003] mesh/web: targetPort -1 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 80, name: 'web' }] }, "[MESH0011] mesh/web: port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'"],
+    [{ ports: [{ port: 80, protocol: Protocol.TCP, name: 'http-db' }] }, "[MESH0011] mesh/web: port 80 name 'http-db' does not start with its protocol 'tcp': Istio selects the protocol by the name prefix, use 'tcp' or 'tcp-<suffix>'"],
+    [{ ports: [{ port: 80 }, { port: 80, protocol: Protocol.TCP }] }, '[MESH0012] mesh/web: two ports have port 80: each port needs its own port'],
+    [{ ports: [{ port: 80, name: 'http-a' }, { port: 81, name: 'http-a' }] }, "[MESH0012] mesh/web: two ports have name 'http-a': each port needs its own name"],
+    [{ ports: [{ port: 80 }], namespace: 'Bad_NS' }, "[MESH0001] mesh/web: namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ ports: [{ port: 80 }], serviceName: 'web.v1' }, "[MESH0001] mesh/web: serviceName 'web.v1' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+  ])('fails on invalid props %#', (props, message) => {
+    const mesh = newMesh();
+    expect(() => new MeshService(mesh, 'web', props as any)).toThrow(message);
+  });
+
+  test('fails on a duplicate service', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web');
+    expect(() => new MeshService(mesh, 'web2', { serviceName: 'web', ports: [{ port: 80 }] }))
+      .toThrow("[MESH0010] mesh/web2: service 'web' in namespace 'default' is already in the mesh (mesh/web): give one of them another name or namespace, or import the existing one with MeshService.fromName()");
+  });
+
+  test('the same name in two namespaces is two services', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { namespace: 'a' });
+    expect(() => newService(mesh, 'web-b', ['v1'], { namespace: 'b', serviceName: 'web' })).not.toThrow();
+    expect(mesh.services.map(s => `${s.namespace}/${s.serviceName}`)).toEqual(['a/web', 'b/web']);
+  });
+
+  test.each([
+    ['v1', { image: 'x' }, "[MESH0013] mesh/web: version 'v1' already exists (versions: v1): give each version its own name"],
+    ['V2', { image: 'x' }, "[MESH0001] mesh/web: version 'V2' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ['v2', { image: 'x', replicas: -1 }, '[MESH0014] mesh/web/v2: replicas -1 is invalid: use a whole number of at least 0'],
+    ['v2', { image: '' }, '[MESH0015] mesh/web/v2: image is empty: name the container image of this version'],
+    ['v2', { image: 'x', user: 0 }, '[MESH0016] mesh/web/v2: user 0 is root: workloads run as non-root, use another user id'],
+    ['v2', { image: 'x', writablePaths: ['tmp'] }, "[MESH0017] mesh/web/v2: writablePaths 'tmp' is not an absolute path: start it with '/'"],
+  ])('fails on invalid version %s %p', (name, options, message) => {
+    const mesh = newMesh();
+    const svc = newService(mesh, 'web', ['v1']);
+    expect(() => svc.addVersion(name, options)).toThrow(message);
+  });
+});

@@ -1,0 +1,191 @@
+import { Duration, Testing } from 'cdk8s';
+import {
+  FaultInjection, HeaderMatch, HttpMethod, MeshService, MeshTesting, Protocol, RetryPolicy, StringMatch, Timeout, TrafficSplit, TrafficTarget,
+} from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+describe('TrafficSplit', () => {
+  test('a canary: 1% of traffic to v2', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+
+    // WHEN
+    const split = new TrafficSplit(mesh, 'canary', {
+      service: web,
+      routes: [{ targets: [TrafficTarget.version('v1', 99), TrafficTarget.version('v2', 1)] }],
+    });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    expect(manifests.filter(m => ['VirtualService', 'DestinationRule'].includes(m.kind))).toMatchSnapshot();
+    expect(split.versionsUsed).toEqual(['v1', 'v2']);
+    expect(web.trafficSplit).toBe(split);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'web').spec).toEqual({
+      hosts: ['web.default.svc.cluster.local'],
+      http: [{
+        route: [
+          { destination: { host: 'web.default.svc.cluster.local', subset: 'v1' }, weight: 99 },
+          { destination: { host: 'web.default.svc.cluster.local', subset: 'v2' }, weight: 1 },
+        ],
+      }],
+    });
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'web').spec).toEqual({
+      host: 'web.default.svc.cluster.local',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
+    });
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('every route option', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2', 'v3'], { timeout: Timeout.of(Duration.seconds(5)), retries: RetryPolicy.of({ attempts: 2 }) });
+    const caller = newService(mesh, 'caller', ['v1'], { namespace: 'front' });
+
+    // WHEN
+    const split = new TrafficSplit(mesh, 'routes', { service: web });
+    split.addRoute({
+      name: 'testers',
+      matches: [
+        { headers: [HeaderMatch.exact('end-user', 'jason'), HeaderMatch.prefix('x-team', 'qa')], uri: StringMatch.prefix('/api'), method: HttpMethod.POST },
+        { sourceService: caller },
+        { uri: StringMatch.regex('^/v[0-9]+/.*') },
+      ],
+      targets: [TrafficTarget.version('v2')],
+      mirror: { version: 'v3', percentage: 25 },
+      fault: FaultInjection.abort(503, 5),
+      timeout: Timeout.of(Duration.seconds(1)),
+      retries: RetryPolicy.none(),
+    });
+    split.addRoute({ targets: [TrafficTarget.version('v1', 100)] });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    const host = 'web.default.svc.cluster.local';
+    expect(split.routes.map(r => r.name)).toEqual(['testers', undefined]);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'web').spec.http).toEqual([
+      {
+        name: 'testers',
+        match: [
+          { headers: { 'end-user': { exact: 'jason' }, 'x-team': { prefix: 'qa' } }, uri: { prefix: '/api' }, method: { exact: 'POST' } },
+          { sourceLabels: { app: 'caller' }, sourceNamespace: 'front' },
+          { uri: { regex: '^/v[0-9]+/.*' } },
+        ],
+        route: [{ destination: { host, subset: 'v2' } }],
+        mirror: { host, subset: 'v3' },
+        mirrorPercentage: { value: 25 },
+        fault: { abort: { httpStatus: 503, percentage: { value: 5 } } },
+        timeout: '1s',
+        retries: { attempts: 0 },
+      },
+      // the service's timeout and retries apply where the route sets none
+      { route: [{ destination: { host, subset: 'v1' } }], timeout: '5s', retries: { attempts: 2 } },
+    ]);
+    // mirrored versions need a subset too
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'web').spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2', 'v3']);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('routes added after construction are rendered', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1']);
+    const split = new TrafficSplit(mesh, 'routes', { service: web });
+    split.addRoute({ targets: [TrafficTarget.version('v1')] });
+    expect(MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'web').spec.http).toHaveLength(1);
+  });
+
+  test('routes an imported service whose versions are unknown', () => {
+    const mesh = newMesh();
+    const ext = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance' });
+    new TrafficSplit(mesh, 'routes', { service: ext, routes: [{ targets: [TrafficTarget.version('v7')] }] });
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'ledger', 'finance').spec.http[0].route).toEqual([{ destination: { host: 'ledger.finance.svc.cluster.local', subset: 'v7' } }]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test.each([
+    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 40)], '[MESH0102] mesh/split: route 1 weights add up to 90 (v1=50, v2=40): make them add up to 100'],
+    [[TrafficTarget.version('v1', 0), TrafficTarget.version('v2', 0)], '[MESH0102] mesh/split: route 1 weights add up to 0 (v1=0, v2=0): make them add up to 100'],
+    [[TrafficTarget.version('v1', 60), TrafficTarget.version('v2')], "[MESH0102] mesh/split: route 1 has several targets but no weight for 'v2': give every target a weight, adding up to 100"],
+    [[TrafficTarget.version('v1', 50)], "[MESH0102] mesh/split: route 1 sends weight 50 to its only target 'v1': a single target takes all traffic, omit the weight or use 100"],
+    [[], '[MESH0103] mesh/split: route 1 has no targets: add at least one TrafficTarget.version()'],
+    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v1', 50)], "[MESH0110] mesh/split: route 1 lists version 'v1' twice: give each version one target with its total weight"],
+  ])('fails on targets %#', (targets, message) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    const split = new TrafficSplit(mesh, 'split', { service: web });
+    expect(() => split.addRoute({ targets })).toThrow(message);
+  });
+
+  test.each([
+    [() => TrafficTarget.version('v1', -10), "[MESH0102] TrafficTarget.version: weight -10 of version 'v1' is invalid: use a whole percentage from 0 to 100"],
+    [() => TrafficTarget.version('v1', 12.5), "[MESH0102] TrafficTarget.version: weight 12.5 of version 'v1' is invalid: use a whole percentage from 0 to 100"],
+    [() => TrafficTarget.version('V1'), "[MESH0001] TrafficTarget.version: version 'V1' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+  ])('fails on a target %#', (make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('fails on a route after a catch-all route', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const split = new TrafficSplit(mesh, 'split', { service: web, routes: [{ name: 'all', targets: [TrafficTarget.version('v1')] }] });
+    expect(() => split.addRoute({ name: 'late', matches: [{ uri: StringMatch.prefix('/') }], targets: [TrafficTarget.version('v1')] }))
+      .toThrow("[MESH0104] mesh/split: route 'late' comes after route 'all' without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it");
+  });
+
+  test.each([
+    [{ name: 'a', matches: [{}], targets: [TrafficTarget.version('v1')] }, '[MESH0042] mesh/split: a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)'],
+    [{ matches: [{ headers: [HeaderMatch.exact('a', '1'), HeaderMatch.exact('A', '2')] }], targets: [TrafficTarget.version('v1')] },
+      "[MESH0041] mesh/split: header 'a' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)"],
+    [{ name: 'Bad', targets: [TrafficTarget.version('v1')] }, "[MESH0001] mesh/split: route name 'Bad' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v1' } }, "[MESH0105] mesh/split: route 1 mirrors to version 'v1', which already receives its traffic: mirror to another version"],
+    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v2', percentage: 150 } }, '[MESH0002] mesh/split: mirror percentage 150 is not a percentage: use a number from 0 to 100'],
+  ])('fails on route %#', (route, message) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    const split = new TrafficSplit(mesh, 'split', { service: web });
+    expect(() => split.addRoute(route)).toThrow(message);
+  });
+
+  test('fails on two routes with one name', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const split = new TrafficSplit(mesh, 'split', { service: web });
+    split.addRoute({ name: 'a', matches: [{ method: HttpMethod.GET }], targets: [TrafficTarget.version('v1')] });
+    expect(() => split.addRoute({ name: 'a', targets: [TrafficTarget.version('v1')] })).toThrow("[MESH0109] mesh/split: route 'a' is already defined: give each route its own name");
+  });
+
+  test('fails on a second split for one service', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    new TrafficSplit(mesh, 'one', { service: web });
+    expect(() => new TrafficSplit(mesh, 'two', { service: web }))
+      .toThrow("[MESH0106] mesh/two: service 'web' already has a TrafficSplit (mesh/one): add routes to it with addRoute(), a service has one set of routing rules");
+  });
+
+  test('fails on a service without an HTTP port', () => {
+    const mesh = newMesh();
+    const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }] });
+    expect(() => new TrafficSplit(mesh, 'split', { service: db }))
+      .toThrow("[MESH0107] mesh/split: service 'db' has no HTTP, HTTP2 or GRPC port (ports: tcp): HTTP routes need one");
+  });
+
+  test('fails on a service of another mesh', () => {
+    const other = newMesh();
+    const web = newService(other, 'web');
+    const mesh = newMesh();
+    expect(() => new TrafficSplit(mesh, 'split', { service: web }))
+      .toThrow("[MESH0108] mesh/split: service 'web' belongs to another mesh (mesh): route a service of this mesh, or import it with MeshService.fromName()");
+    const split = new TrafficSplit(mesh, 'split2', { service: newService(mesh, 'api') });
+    expect(() => split.addRoute({ matches: [{ sourceService: web }], targets: [TrafficTarget.version('v1')] }))
+      .toThrow("[MESH0108] mesh/split2: route 1 matches source service 'web' of another mesh: name a service of this mesh");
+  });
+
+  test('fails on a split outside a mesh', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    expect(() => new TrafficSplit(Testing.chart(), 'split', { service: web })).toThrow('[MESH0004] test/split: is not inside a Mesh');
+  });
+});
