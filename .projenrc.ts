@@ -71,6 +71,11 @@ project.addTask('examples', {
   exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
 });
 
+// `build` packages JavaScript only, everywhere: Python, Java, .NET and Go packaging fetch from their own
+// registries. `npx projen package-all` still builds every language where those are reachable.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
