@@ -58,6 +58,7 @@ project.npmignore?.addPatterns('!/crds/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.ci/');
 
 // Typed Istio bindings, generated from the shipped CRDs and committed (src/imports/ is never edited by hand).
 project.addTask('import:istio', {
@@ -76,6 +77,12 @@ project.addTask('examples', {
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
+project.addTask('bench', {
+  description: 'Synthesis benchmark (bench/synth.ts); writes bench/results/',
+  exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
+  receiveArgs: true,
+});
+
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
@@ -83,6 +90,8 @@ project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('scripts');
 project.eslint?.allowDevDeps('scripts/**');
 project.eslint?.allowDevDeps('examples/**');
+project.eslint?.addLintPattern('bench');
+project.eslint?.allowDevDeps('bench/**');
 project.eslint?.addIgnorePattern('src/imports/');
 // Type-aware linting resolves each file's project through tsconfig.dev.json, which covers src, test,
 // examples and scripts (the project service only looks for files named tsconfig.json).
