@@ -407,12 +407,7 @@ export class MeshService extends MeshServiceBase {
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
     this.ports = resolvePorts(this, props.ports);
-    this.trafficPolicy = {
-      timeout: props.timeout,
-      retries: props.retries,
-      circuitBreaker: props.circuitBreaker,
-      loadBalancer: props.loadBalancer,
-    };
+    this.trafficPolicy = trafficPolicyOf(props);
     this.mesh._registerService(this);
     this.mesh._namespace(this.namespace);
 
@@ -553,12 +548,7 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName ?? serviceName);
     this.ports = resolvePorts(this, options.ports ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
-    this.trafficPolicy = {
-      timeout: options.timeout,
-      retries: options.retries,
-      circuitBreaker: options.circuitBreaker,
-      loadBalancer: options.loadBalancer,
-    };
+    this.trafficPolicy = trafficPolicyOf(options);
     this._applyTrafficPolicy();
   }
 }
@@ -591,6 +581,11 @@ function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshServiceP
     }
   }
   return resolved;
+}
+
+/** Only the traffic policy fields of a service's props (they also carry ports, names...). */
+function trafficPolicyOf(p: TrafficPolicyOptions): TrafficPolicyOptions {
+  return { timeout: p.timeout, retries: p.retries, circuitBreaker: p.circuitBreaker, loadBalancer: p.loadBalancer };
 }
 
 function uniqueTargetPorts(ports: MeshServicePort[]): number[] {
