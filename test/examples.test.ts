@@ -122,6 +122,7 @@ describe('Bookinfo', () => {
       const [c] = d.spec.template.spec.containers;
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000 });
       expect(d.spec.template.metadata.labels['sidecar.istio.io/inject']).toEqual('true');
+      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     }
     expect(find('Deployment', 'reviews-v1').spec.template.spec.containers[0].volumeMounts.map((v: any) => v.mountPath)).toEqual(['/tmp', '/opt/ibm/wlp/output']);
   });

@@ -85,16 +85,6 @@ describe('Mesh', () => {
     });
   });
 
-  test('mesh config derives from the defaults', () => {
-    expect(YAML.parse(newMesh().meshConfig())).toEqual({
-      trustDomain: 'cluster.local',
-      rootNamespace: 'istio-system',
-      enableAutoMtls: true,
-      outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
-      defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
-    });
-  });
-
   test('namespaces are rendered in a chart applied before the workloads, enrolled in injection', () => {
     // GIVEN
     const app = Testing.app();

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -26,7 +26,12 @@ export class Bookinfo extends Mesh {
     const port = [{ port: 9080, protocol: Protocol.HTTP }];
     const service = (name: string) => new MeshService(this, name, { namespace: NAMESPACE, ports: port, serviceAccountName: `bookinfo-${name}` });
     const image = (name: string, version: string) => `${IMAGES}/examples-bookinfo-${name}-${version}:${BOOKINFO_TAG}`;
-    const common = { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, user: 1000 };
+    // Sized for a demo cluster: the library's default (cdk8s-plus: 1 CPU requested per pod) would ask for 6 CPUs.
+    const resources: kplus.ContainerResources = {
+      cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(512) },
+    };
+    const common = { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, user: 1000, resources };
 
     this.details = new MeshService(this, 'details', {
       namespace: NAMESPACE,

@@ -28,3 +28,15 @@ export function meshError(code: string, scope: IConstruct | string, message: str
 export function displayPath(scope: IConstruct): string {
   return scope.node.path === '' ? '<root>' : scope.node.path;
 }
+
+/**
+ * Checks that a required prop was given: jsii languages enforce it, plain JavaScript does not.
+ *
+ * @internal
+ */
+export function required<T>(scope: IConstruct | string, prop: string, value: T | undefined | null, hint: string): T {
+  if (value === undefined || value === null) {
+    throw meshError('MESH0006', scope, `${prop} is missing: ${hint}`);
+  }
+  return value;
+}

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import type { IMeshService } from '../traffic/mesh-service';
 import { HttpMethod } from '../traffic/route-match';
@@ -77,7 +77,7 @@ export class AccessPolicy extends Construct {
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
     this.mesh = Mesh.ofConstruct(this);
-    this.service = props.service;
+    this.service = required(this, 'service', props.service, 'name the service whose workloads are protected');
     if (this.service.mesh !== this.mesh) {
       throw meshError('MESH0205', this, `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
     }
@@ -105,6 +105,7 @@ export class AccessPolicy extends Construct {
    */
   public allowFrom(source: IMeshService, options: AccessOptions = {}): void {
     const target = this.service;
+    required(this, 'caller', source, 'name the service allowed to call, e.g. { from: frontend }');
     if (source.mesh !== this.mesh) {
       throw meshError('MESH0205', this, `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
     }

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import type { IMeshService } from '../traffic/mesh-service';
 
@@ -146,8 +146,8 @@ export class MtlsPolicy extends Construct {
   public constructor(scope: Construct, id: string, props: MtlsPolicyProps) {
     super(scope, id);
     this.mesh = Mesh.ofConstruct(this);
-    this.mode = props.mode;
-    this.scope = props.scope;
+    this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE');
+    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
 
     const key = this.scope._key(this.mesh);
     if (key === 'mesh' && this.mesh.mtlsPolicy !== undefined) {

@@ -6,7 +6,7 @@ import { Mesh } from '../mesh';
 import { LoadBalancer } from './load-balancer';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { TrafficSplit } from './traffic-split';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { MtlsMode } from '../security/mtls-policy';
@@ -406,7 +406,7 @@ export class MeshService extends MeshServiceBase {
     this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
-    this.ports = resolvePorts(this, props.ports);
+    this.ports = resolvePorts(this, required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'));
     this.trafficPolicy = trafficPolicyOf(props);
     this.mesh._registerService(this);
     this.mesh._namespace(this.namespace);

@@ -5,7 +5,7 @@ import { FaultInjection } from './fault-injection';
 import { IMeshService, MeshServiceBase } from './mesh-service';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 
 /**
@@ -129,6 +129,7 @@ export class TrafficSplit extends Construct {
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
     const mesh = Mesh.ofConstruct(this);
+    required(this, 'service', props.service, 'name the service whose traffic is routed');
     if (!(props.service instanceof MeshServiceBase)) {
       throw meshError('MESH0108', this, `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     }
@@ -169,6 +170,7 @@ export class TrafficSplit extends Construct {
    */
   public addRoute(route: HttpRouteOptions): void {
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
+    required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')]');
     const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
     if (catchAll) {
       throw meshError('MESH0104', this, `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);

@@ -120,3 +120,13 @@ describe('AccessPolicy', () => {
       .toThrow("[MESH0205] mesh/b: caller 'foreign' belongs to another mesh (mesh): import it into this mesh with MeshService.fromName()");
   });
 });
+
+describe('plain JavaScript callers', () => {
+  test('fails on a policy without a service or a rule without a caller', () => {
+    const mesh = newMesh();
+    expect(() => new AccessPolicy(mesh, 'a', {} as any)).toThrow('[MESH0006] mesh/a: service is missing: name the service whose workloads are protected');
+    const api = newService(mesh, 'api');
+    expect(() => new AccessPolicy(mesh, 'b', { service: api, allow: [{} as any] }))
+      .toThrow('[MESH0006] mesh/b: caller is missing: name the service allowed to call, e.g. { from: frontend }');
+  });
+});

@@ -106,3 +106,13 @@ describe('MtlsPolicy', () => {
     expect(() => PolicyScope.namespace('Apps')).toThrow("[MESH0001] PolicyScope.namespace: name 'Apps' is not a valid DNS label");
   });
 });
+
+describe('plain JavaScript callers', () => {
+  test('fails on a policy without a mode or a scope', () => {
+    const mesh = newMesh();
+    expect(() => new MtlsPolicy(mesh, 'a', { scope: PolicyScope.namespace('x') } as any))
+      .toThrow('[MESH0006] mesh/a: mode is missing: choose MtlsMode.STRICT, PERMISSIVE or DISABLE');
+    expect(() => new MtlsPolicy(mesh, 'b', { mode: MtlsMode.STRICT } as any))
+      .toThrow('[MESH0006] mesh/b: scope is missing: choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
+  });
+});

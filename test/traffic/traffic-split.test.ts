@@ -189,3 +189,15 @@ describe('TrafficSplit', () => {
     expect(() => new TrafficSplit(Testing.chart(), 'split', { service: web })).toThrow('[MESH0004] test/split: is not inside a Mesh');
   });
 });
+
+describe('plain JavaScript callers', () => {
+  test.each([
+    ['a split without a service', (m: any) => new TrafficSplit(m, 'split', {} as any), '[MESH0006] mesh/split: service is missing: name the service whose traffic is routed'],
+    ['a route without targets', (m: any) => new TrafficSplit(m, 'split', { service: newService(m, 'web'), routes: [{} as any] }),
+      "[MESH0006] mesh/split: route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')]"],
+    ['a service without ports', (m: any) => new MeshService(m, 'web', {} as any),
+      '[MESH0006] mesh/web: ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
+  ])('fails on %s with a coded error, not a crash', (_, make, message) => {
+    expect(() => make(newMesh())).toThrow(message);
+  });
+});

@@ -1,0 +1,24 @@
+import { HeaderMatch, StringMatch } from '../../src';
+
+describe('matches', () => {
+  test('string and header matches', () => {
+    expect(StringMatch.exact('/a')._toIstio()).toEqual({ exact: '/a' });
+    expect(StringMatch.prefix('/api')._toIstio()).toEqual({ prefix: '/api' });
+    expect(StringMatch.regex('^/v[0-9]+/')._toIstio()).toEqual({ regex: '^/v[0-9]+/' });
+    const h = HeaderMatch.exact('End-User', 'jason');
+    expect(h.name).toEqual('end-user');
+    expect(h.value._toIstio()).toEqual({ exact: 'jason' });
+    expect(HeaderMatch.prefix('x-a', 'b').value._toIstio()).toEqual({ prefix: 'b' });
+    expect(HeaderMatch.regex('x-a', 'b+').value._toIstio()).toEqual({ regex: 'b+' });
+  });
+
+  test.each([
+    [() => HeaderMatch.exact('end-user', ''), "[MESH0043] HeaderMatch.exact: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')"],
+    [() => HeaderMatch.prefix('x', ''), "[MESH0043] HeaderMatch.prefix: header 'x' has no value to match: give one, e.g. HeaderMatch.exact('x', 'jason')"],
+    [() => HeaderMatch.exact('bad header', 'x'), "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'"],
+    [() => StringMatch.exact(''), '[MESH0043] StringMatch.exact: value is empty: give the text to match'],
+    [() => StringMatch.regex('(unclosed'), "[MESH0040] StringMatch.regex: pattern '(unclosed' is not a valid regular expression (Invalid regular expression: /(unclosed/: Unterminated group): fix its syntax"],
+  ])('fails %#', (make, message) => {
+    expect(make).toThrow(message);
+  });
+});
