@@ -6,6 +6,7 @@ import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { meshError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain } from './private/names';
+import { serviceKey } from './private/services';
 import type { AccessPolicy } from './security/access-policy';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -223,13 +224,12 @@ export class Mesh extends Chart {
    */
   public denyByDefault(options: DenyByDefaultOptions = {}): DenyByDefault {
     const namespace = options.namespace ?? this.rootNamespace;
-    const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
-    if (this.node.tryFindChild(id)) {
+    if (this._denyNamespaces.includes(namespace)) {
       throw meshError('MESH0206', this, `denyByDefault() was already called for ${namespace === this.rootNamespace ? 'the whole mesh' : `namespace '${namespace}'`}: call it once per namespace`);
     }
     this._namespace(namespace, namespace !== this.rootNamespace);
     this._denyNamespaces.push(namespace);
-    return new DenyByDefault(this, id, { namespace });
+    return new DenyByDefault(this, namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`, { namespace });
   }
 
   /**
@@ -239,8 +239,8 @@ export class Mesh extends Chart {
    * @param port a service port; when omitted, the workload-wide mode
    */
   public mtlsModeOf(service: IMeshService, port?: number): MtlsMode {
-    const policy = this._mtlsPolicies.get(`svc/${service.namespace}/${service.serviceName}`)
-      ?? this._mtlsPolicies.get(`ns/${service.namespace}`)
+    const policy = this._mtlsPolicies.get(PolicyScope.workload(service)._key(this))
+      ?? this._mtlsPolicies.get(PolicyScope.namespace(service.namespace)._key(this))
       ?? this.mtlsPolicy;
     return port === undefined ? policy.mode : policy.modeFor(port);
   }
@@ -310,7 +310,7 @@ export class Mesh extends Chart {
 
   /** @internal */
   public _registerAccessPolicy(policy: AccessPolicy): void {
-    const key = `${policy.service.namespace}/${policy.service.serviceName}`;
+    const key = serviceKey(policy.service);
     const existing = this._accessPolicyByService.get(key);
     if (existing) {
       throw meshError('MESH0210', policy, `service '${policy.service.serviceName}' already has an AccessPolicy (${existing.node.path}): add callers to it with allowFrom()`);
@@ -326,6 +326,11 @@ export class Mesh extends Chart {
   /** @internal */
   public get _trafficSplits(): TrafficSplit[] {
     return [...this._splits];
+  }
+
+  /** @internal */
+  public _accessPolicyOf(service: IMeshService): AccessPolicy | undefined {
+    return this._accessPolicyByService.get(serviceKey(service));
   }
 
   /** @internal */

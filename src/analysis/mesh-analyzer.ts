@@ -56,10 +56,8 @@ export class MeshAnalyzer {
       }
     }
 
-    const protectedServices = new Set<string>();
     for (const policy of mesh._accessPolicies) {
       const target = policy.service;
-      protectedServices.add(`${target.namespace}/${target.serviceName}`);
       if (policy.rules.length === 0) {
         report('MESH0302', Severity.WARNING, policy, `allows no caller, so service '${target.serviceName}' refuses every call: add callers with allowFrom()`);
       }
@@ -72,12 +70,11 @@ export class MeshAnalyzer {
       }
     }
 
-    for (const namespace of mesh._denyByDefaultNamespaces) {
-      for (const service of mesh.services) {
-        const covered = namespace === mesh.rootNamespace || service.namespace === namespace;
-        if (covered && !protectedServices.has(`${service.namespace}/${service.serviceName}`)) {
-          report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
-        }
+    const denied = new Set(mesh._denyByDefaultNamespaces);
+    for (const service of mesh.services) {
+      const covered = denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+      if (covered && !mesh._accessPolicyOf(service)) {
+        report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
       }
     }
 

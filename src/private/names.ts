@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
 import { meshError } from './errors';
 
+/** An HTTP token (RFC 9110): header and cookie names. @internal */
+export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

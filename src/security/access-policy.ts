@@ -4,6 +4,7 @@ import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
 import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
+import { servicePort } from '../private/services';
 import type { IMeshService } from '../traffic/mesh-service';
 import { HttpMethod } from '../traffic/route-match';
 
@@ -109,12 +110,8 @@ export class AccessPolicy extends Construct {
     if (source.mesh !== this.mesh) {
       throw meshError('MESH0205', this, `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
     }
-    for (const port of options.ports ?? []) {
-      if (!target.ports.some(p => p.port === port)) {
-        throw meshError('MESH0203', this, `port ${port} is not a port of service '${target.serviceName}' (ports: ${target.ports.map(p => p.port).join(', ')}): name one of its ports`);
-      }
-    }
-    const reachable = options.ports && options.ports.length > 0 ? target.ports.filter(p => options.ports!.includes(p.port)) : target.ports;
+    const allowed = (options.ports ?? []).map(port => servicePort(this, target, port));
+    const reachable = allowed.length > 0 ? allowed : target.ports;
     const httpOnly = [options.methods?.length ? 'methods' : undefined, options.paths?.length ? 'paths' : undefined].filter(Boolean);
     if (httpOnly.length > 0 && !reachable.some(p => isHttpProtocol(p.protocol!))) {
       throw meshError('MESH0207', this, `${httpOnly.join(' and ')} for caller '${source.serviceName}' need an HTTP port, but the ports allowed are ${reachable.map(p => `${p.name}`).join(', ')}: drop ${httpOnly.join(' and ')} or allow an HTTP port`);
@@ -142,7 +139,7 @@ export class AccessPolicy extends Construct {
       selector: { matchLabels: { app: target.serviceName } },
       action: istio.AuthorizationPolicySpecAction.ALLOW,
       rules: this._rules.map(rule => {
-        const ports = rule.ports?.map(port => String(target.ports.find(p => p.port === port)!.targetPort));
+        const ports = rule.ports?.map(port => String(servicePort(this, target, port).targetPort));
         const operation = rule.methods?.length || rule.paths?.length || ports?.length
           ? { methods: rule.methods?.length ? [...rule.methods] : undefined, paths: rule.paths?.length ? [...rule.paths] : undefined, ports }
           : undefined;

@@ -4,6 +4,7 @@ import * as istio from '../imports/istio-security';
 import { Mesh } from '../mesh';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
+import { servicePort, serviceKey } from '../private/services';
 import type { IMeshService } from '../traffic/mesh-service';
 
 /**
@@ -89,7 +90,7 @@ class NamespaceScope extends PolicyScope {
 
 class WorkloadScope extends PolicyScope {
   public constructor(public readonly service: IMeshService) { super(); }
-  public _key(): string { return `svc/${this.service.namespace}/${this.service.serviceName}`; }
+  public _key(): string { return `svc/${serviceKey(this.service)}`; }
   public _namespace(): string { return this.service.namespace; }
   public _describe(): string { return `service '${this.service.serviceName}'`; }
 }
@@ -182,9 +183,7 @@ export class MtlsPolicy extends Construct {
       throw meshError('MESH0202', this, `port ${port} override needs a workload scope, not ${this.scope._describe(this.mesh)}: use PolicyScope.workload(service)`);
     }
     validatePort(this, 'port', port);
-    if (!service.ports.some(p => p.port === port)) {
-      throw meshError('MESH0203', this, `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`);
-    }
+    servicePort(this, service, port);
     if (this._portOverrides.has(port)) {
       throw meshError('MESH0204', this, `port ${port} already has a mode (${this._portOverrides.get(port)}): set each port once`);
     }
@@ -206,8 +205,7 @@ export class MtlsPolicy extends Construct {
       selector: service ? { matchLabels: { app: service.serviceName } } : undefined,
       mtls: { mode: this.mode as string as istio.PeerAuthenticationSpecMtlsMode },
       portLevelMtls: overrides.length === 0 ? undefined : Object.fromEntries(overrides.map(([port, mode]) => {
-        const target = service!.ports.find(p => p.port === port)!.targetPort;
-        return [String(target), { mode: mode as string as istio.PeerAuthenticationSpecPortLevelMtlsMode }];
+        return [String(servicePort(this, service!, port).targetPort), { mode: mode as string as istio.PeerAuthenticationSpecPortLevelMtlsMode }];
       })),
     };
   }

@@ -1,6 +1,8 @@
+import { IConstruct } from 'constructs';
 import type { IMeshService } from './mesh-service';
 import * as istio from '../imports/istio-networking';
 import { meshError } from '../private/errors';
+import { HTTP_TOKEN } from '../private/names';
 
 /**
  * HTTP request methods.
@@ -130,7 +132,7 @@ export interface RouteMatch {
 }
 
 /** @internal */
-export function validateRouteMatch(where: string, match: RouteMatch): RouteMatch {
+export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
   const headers = match.headers ?? [];
   const names = headers.map(h => h.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -165,7 +167,7 @@ function nonEmpty(where: string, value: string): string {
 }
 
 function headerName(where: string, name: string): string {
-  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+  if (!HTTP_TOKEN.test(name)) {
     throw meshError('MESH0044', where, `header name '${name}' is not an HTTP header name: use letters, digits and '-'`);
   }
   return name.toLowerCase();

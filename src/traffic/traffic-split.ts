@@ -182,7 +182,7 @@ export class TrafficSplit extends Construct {
       }
     }
     for (const match of route.matches ?? []) {
-      validateRouteMatch(this.node.path, match);
+      validateRouteMatch(this, match);
       if (match.sourceService && match.sourceService.mesh !== this.service.mesh) {
         throw meshError('MESH0108', this, `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }

@@ -103,3 +103,21 @@ describe('MeshAnalyzer', () => {
     }]);
   });
 });
+
+describe('deny-by-default findings', () => {
+  test('a service covered by mesh-wide and namespace deny-by-default is reported once', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { namespace: 'apps' });
+    mesh.denyByDefault();
+    mesh.denyByDefault({ namespace: 'apps' });
+    expect(mesh.analyze().map(f => [f.code, f.path])).toEqual([['MESH0303', 'mesh/web']]);
+  });
+
+  test('a namespace deny-by-default covers only its namespace', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { namespace: 'apps' });
+    newService(mesh, 'other', ['v1'], { namespace: 'tools' });
+    mesh.denyByDefault({ namespace: 'apps' });
+    expect(mesh.analyze().map(f => [f.code, f.path])).toEqual([['MESH0303', 'mesh/web']]);
+  });
+});
