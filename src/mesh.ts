@@ -1,16 +1,20 @@
-import { Chart, Yaml } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
+import { ControlPlane, ControlPlaneOptions } from './control-plane/control-plane';
+import { IstioCrds } from './control-plane/istio-crds';
 import { renderMeshConfig } from './control-plane/mesh-config';
+import { compact } from './private/compact';
 import { meshError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain } from './private/names';
 import { serviceKey } from './private/services';
 import type { AccessPolicy } from './security/access-policy';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
-import type { IMeshService } from './traffic/mesh-service';
+import { RevokedIdentities } from './security/revoked-identities';
+import type { ProxySettings } from './sidecar/sidecar';
+import type { IMeshIdentity, IMeshService } from './traffic/mesh-service';
 import type { TrafficSplit } from './traffic/traffic-split';
 
 /**
@@ -29,8 +33,12 @@ export enum OutboundTrafficPolicy {
  * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
  */
 export enum MeshLayer {
+  /** Istio's CustomResourceDefinitions. */
+  CRDS = 'crds',
   /** Namespaces: the root namespace and every namespace a service lives in. */
   NAMESPACES = 'namespaces',
+  /** The control planes (istiod, its webhooks and RBAC), in the root namespace. */
+  CONTROL_PLANE = 'control-plane',
 }
 
 /**
@@ -111,13 +119,28 @@ export interface MeshProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+
+  /**
+   * The default control plane: the revision services use unless they or their namespace choose another.
+   * More revisions with `addControlPlane()`.
+   *
+   * @default - an unnamed revision with Istio's defaults
+   */
+  readonly controlPlane?: ControlPlaneOptions;
+
+  /**
+   * Whether the mesh renders Istio's CRDs (its first layer). Turn off when something else manages them.
+   *
+   * @default true
+   */
+  readonly installCrds?: boolean;
 }
 
 /**
  * The root of a service mesh: its identity, version and mesh-wide defaults, and every service in it.
  *
  * A `Mesh` is a cdk8s chart that holds the workloads and their policy. The layers that must exist
- * before them (namespaces now; CRDs and the control plane later) are charts of their own, created
+ * before them (Istio's CRDs, the namespaces, the control planes) are charts of their own, created
  * beside it and declared as its dependencies, so `cdk8s synth` numbers the files in apply order.
  */
 export class Mesh extends Chart {
@@ -163,10 +186,16 @@ export class Mesh extends Chart {
   public readonly clusterDomain: string;
   /** The mesh-wide mTLS policy (the root namespace's PeerAuthentication). */
   public readonly mtlsPolicy: MtlsPolicy;
+  /** The default control plane. */
+  public readonly controlPlane: ControlPlane;
 
   private readonly _services: IMeshService[] = [];
   private readonly _layers = new Map<MeshLayer, Chart>();
-  private readonly _namespaces = new Map<string, kplus.Namespace>();
+  private readonly _namespaces = new Map<string, MeshNamespace>();
+  private readonly _namespaceRevisions = new Map<string, ControlPlane>();
+  private readonly _controlPlanes: ControlPlane[] = [];
+  private readonly _workloads: MeshWorkload[] = [];
+  private _revoked?: RevokedIdentities;
   private readonly _mtlsPolicies = new Map<string, MtlsPolicy>();
   private readonly _accessPolicyByService = new Map<string, AccessPolicy>();
   private readonly _splits: TrafficSplit[] = [];
@@ -190,7 +219,23 @@ export class Mesh extends Chart {
       throw meshError('MESH0005', this, `tag '${this.tag}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
     }
 
+    const layers = [...(props.installCrds ?? true) ? [MeshLayer.CRDS] : [], MeshLayer.NAMESPACES, MeshLayer.CONTROL_PLANE];
+    layers.forEach((layer, i) => {
+      const chart = this._layer(layer);
+      if (i > 0) {
+        chart.addDependency(this._layer(layers[i - 1]));
+      }
+    });
+    if (props.installCrds ?? true) {
+      new IstioCrds(this._layer(MeshLayer.CRDS), 'istio');
+    }
     this._namespace(this.rootNamespace, false);
+    new ApiObject(this._layer(MeshLayer.CONTROL_PLANE), 'ReaderServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'istio-reader-service-account', namespace: this.rootNamespace, labels: { 'app': 'istio-reader', 'app.kubernetes.io/part-of': 'istio' } },
+    });
+    this.controlPlane = this.addControlPlane('istiod', props.controlPlane ?? {});
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
 
     this.node.addValidation({
@@ -210,6 +255,74 @@ export class Mesh extends Chart {
    */
   public get namespaces(): string[] {
     return [...this._namespaces.keys()];
+  }
+
+  /**
+   * Every control plane, the default one first.
+   */
+  public get controlPlanes(): ControlPlane[] {
+    return [...this._controlPlanes];
+  }
+
+  /**
+   * Adds a control plane of another revision, to run beside the default one (a canary upgrade): services
+   * and namespaces that choose its revision are injected by it.
+   */
+  public addControlPlane(id: string, options: ControlPlaneOptions): ControlPlane {
+    const controlPlane = new ControlPlane(this._layer(MeshLayer.CONTROL_PLANE), id, { ...options, mesh: this });
+    const clash = this._controlPlanes.find(c => c.revisionLabel === controlPlane.revisionLabel);
+    if (clash) {
+      throw meshError('MESH0035', controlPlane, `revision '${controlPlane.revisionLabel}' already has a control plane (${clash.node.path}): give each control plane its own revision`);
+    }
+    this._controlPlanes.push(controlPlane);
+    return controlPlane;
+  }
+
+  /**
+   * The control plane of a revision (`default` or empty for the unnamed one).
+   *
+   * @throws when no control plane has that revision
+   */
+  public controlPlaneOf(revision: string): ControlPlane {
+    const label = revision || 'default';
+    const found = this._controlPlanes.find(c => c.revisionLabel === label);
+    if (!found) {
+      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${this._controlPlanes.map(c => c.revisionLabel).join(', ')}): add it with addControlPlane() before the services and namespaces that use it`);
+    }
+    return found;
+  }
+
+  /**
+   * Chooses the control plane revision of a namespace: its services are injected by that control plane
+   * unless they choose another. Call it before adding services to the namespace.
+   */
+  public setNamespaceRevision(namespace: string, revision: string): void {
+    validateDnsLabel(this, 'namespace', namespace);
+    const controlPlane = this.controlPlaneOf(revision);
+    if (this._workloads.some(w => w.namespace === namespace)) {
+      throw meshError('MESH0037', this, `namespace '${namespace}' already has services, which chose their revision when created: set the namespace's revision before adding them`);
+    }
+    this._namespaceRevisions.set(namespace, controlPlane);
+    this._namespace(namespace);
+  }
+
+  /**
+   * The control plane that serves a namespace's services by default.
+   */
+  public namespaceControlPlane(namespace: string): ControlPlane {
+    return this._namespaceRevisions.get(namespace) ?? this.controlPlane;
+  }
+
+  /**
+   * Revokes workload identities mesh-wide: every request from them is denied, whatever the
+   * `AccessPolicy` of its destination (a DENY AuthorizationPolicy in the root namespace, which Istio
+   * evaluates before any ALLOW). Use it when a workload's key may be compromised, until the CA is rotated.
+   *
+   * @see https://istio.io/latest/docs/concepts/security/#authorization-policy-precedence
+   */
+  public revokeIdentity(identity: IMeshIdentity): void {
+    this._revoked ??= new RevokedIdentities(this, 'RevokedIdentities', { mesh: this });
+    this._revoked.add(identity);
   }
 
   /**
@@ -250,7 +363,7 @@ export class Mesh extends Chart {
    * carries under its `mesh` key.
    */
   public meshConfig(): string {
-    return Yaml.stringify(renderMeshConfig(this));
+    return Yaml.stringify(compact(renderMeshConfig(this, this.controlPlane)));
   }
 
   /**
@@ -295,8 +408,41 @@ export class Mesh extends Chart {
     if (this._namespaces.has(name)) {
       return;
     }
-    const labels: Record<string, string> = injected ? { 'istio-injection': 'enabled' } : {};
-    this._namespaces.set(name, new kplus.Namespace(this._layer(MeshLayer.NAMESPACES), name, { metadata: { name, labels } }));
+    this._namespaces.set(name, new MeshNamespace(this._layer(MeshLayer.NAMESPACES), name, () => injected ? this.injectionLabels(name) : {}));
+  }
+
+  /**
+   * Adds a workload whose pods the webhook injects or that carry an explicit sidecar.
+   *
+   * @internal
+   */
+  public _registerWorkload(workload: MeshWorkload): void {
+    this._workloads.push(workload);
+  }
+
+  /**
+   * The webhook-injected workloads a control plane serves, with their proxy settings (its injector
+   * generates a template for each distinct one).
+   *
+   * @internal
+   */
+  public _webhookInjectedServices(controlPlane: ControlPlane): MeshWorkload[] {
+    return this._workloads.filter(w => w.controlPlane === controlPlane && !w.explicit);
+  }
+
+  /**
+   * The labels that select a namespace's control plane: `istio-injection=enabled` for the unnamed
+   * revision, `istio.io/rev=<revision>` for a named one, none when its workloads use several (each pod
+   * then selects its own).
+   */
+  private injectionLabels(namespace: string): { [key: string]: string } {
+    const webhook = this._workloads.filter(w => w.namespace === namespace && !w.explicit);
+    const planes = new Set(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [this.namespaceControlPlane(namespace)]);
+    if (planes.size > 1) {
+      return {};
+    }
+    const [plane] = planes;
+    return plane.revision ? { 'istio.io/rev': plane.revision } : { 'istio-injection': 'enabled' };
   }
 
   /** @internal */
@@ -358,3 +504,35 @@ export class Mesh extends Chart {
 }
 
 const MESH_SYMBOL = Symbol.for('cdk8s-mesh.Mesh');
+
+/**
+ * A workload with a sidecar: which control plane serves it, how it is injected, with which settings.
+ *
+ * @internal
+ */
+export interface MeshWorkload {
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly controlPlane: ControlPlane;
+  readonly explicit: boolean;
+  readonly settings: ProxySettings;
+}
+
+/**
+ * A namespace whose injection labels are decided at synth time, once every workload in it is known.
+ */
+class MeshNamespace extends ApiObject {
+  public constructor(scope: Construct, name: string, private readonly labelsOf: () => { [key: string]: string }) {
+    super(scope, name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const labels = { ...json.metadata.labels, ...this.labelsOf() };
+    json.metadata.labels = Object.keys(labels).length > 0 ? labels : undefined;
+    if (!json.metadata.labels) {
+      delete json.metadata.labels;
+    }
+    return json;
+  }
+}

@@ -1,20 +1,28 @@
+import type { ControlPlane } from './control-plane';
 import type { Mesh } from '../mesh';
 
 /**
- * The parts of Istio's MeshConfig derived from the mesh model: what the control plane's `istio`
- * ConfigMap carries under its `mesh` key.
+ * The MeshConfig of one control plane, derived from the mesh model: what its `istio` ConfigMap carries
+ * under its `mesh` key.
  *
  * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
  * @internal
  */
-export function renderMeshConfig(mesh: Mesh): Record<string, unknown> {
+export function renderMeshConfig(mesh: Mesh, controlPlane: ControlPlane): Record<string, unknown> {
+  const proxy = controlPlane._proxyDefaults;
   return {
     trustDomain: mesh.trustDomain,
     rootNamespace: mesh.rootNamespace,
     enableAutoMtls: mesh.autoMtls,
     outboundTrafficPolicy: { mode: mesh.outboundTrafficPolicy },
+    accessLogFile: controlPlane.accessLogging ? '/dev/stdout' : undefined,
     defaultConfig: {
-      discoveryAddress: `istiod.${mesh.rootNamespace}.svc:15012`,
+      discoveryAddress: controlPlane.discoveryAddress,
+      holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts || undefined,
+      concurrency: proxy.concurrency,
     },
+    defaultProviders: { metrics: ['prometheus'] },
+    enablePrometheusMerge: true,
+    extensionProviders: [{ name: 'prometheus', prometheus: {} }],
   };
 }

@@ -5,7 +5,7 @@ import { Mesh } from '../mesh';
 import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
-import type { IMeshService } from '../traffic/mesh-service';
+import type { IMeshIdentity, IMeshService } from '../traffic/mesh-service';
 import { HttpMethod } from '../traffic/route-match';
 
 /**
@@ -38,8 +38,8 @@ export interface AccessOptions {
  * One caller allowed to call the service.
  */
 export interface AccessRule extends AccessOptions {
-  /** The calling service, identified by its SPIFFE principal. */
-  readonly from: IMeshService;
+  /** The calling service (or gateway), identified by its SPIFFE principal. */
+  readonly from: IMeshIdentity;
 }
 
 /**
@@ -104,7 +104,7 @@ export class AccessPolicy extends Construct {
   /**
    * Allows `source` to call the service, optionally only some methods, paths or ports.
    */
-  public allowFrom(source: IMeshService, options: AccessOptions = {}): void {
+  public allowFrom(source: IMeshIdentity, options: AccessOptions = {}): void {
     const target = this.service;
     required(this, 'caller', source, 'name the service allowed to call, e.g. { from: frontend }');
     if (source.mesh !== this.mesh) {

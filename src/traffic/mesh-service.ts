@@ -10,6 +10,10 @@ import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { MtlsMode } from '../security/mtls-policy';
+import { Injection } from '../sidecar/injection';
+import { ProxyOptions } from '../sidecar/proxy';
+import { ProxySettings, injectManifest, resolveProxy } from '../sidecar/sidecar';
+import type { ControlPlane } from '../control-plane/control-plane';
 
 /**
  * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
@@ -60,13 +64,24 @@ export interface MeshServicePort {
 }
 
 /**
+ * A workload identity in the mesh: what access policies allow and what can be revoked. Services and
+ * gateways have one.
+ */
+export interface IMeshIdentity extends IConstruct {
+  /** The mesh. */
+  readonly mesh: Mesh;
+  /** The name the workload is known by (its Kubernetes Service). */
+  readonly serviceName: string;
+  /** The SPIFFE identity: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
+  readonly identity: string;
+  /** The identity as AuthorizationPolicy principals name it (without `spiffe://`). */
+  readonly principal: string;
+}
+
+/**
  * A service in the mesh, defined in this program (`MeshService`) or elsewhere (`MeshService.fromName()`).
  */
-export interface IMeshService extends IConstruct {
-  /** The mesh the service belongs to. */
-  readonly mesh: Mesh;
-  /** The Kubernetes Service name; also the workloads' `app` label. */
-  readonly serviceName: string;
+export interface IMeshService extends IMeshIdentity {
   /** The namespace. */
   readonly namespace: string;
   /** The service account its workloads run as: their identity. */
@@ -75,10 +90,6 @@ export interface IMeshService extends IConstruct {
   readonly ports: MeshServicePort[];
   /** The host name clients use: `<name>.<namespace>.svc.<clusterDomain>`. */
   readonly host: string;
-  /** The SPIFFE identity of its workloads: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
-  readonly identity: string;
-  /** The identity as AuthorizationPolicy principals name it (without `spiffe://`). */
-  readonly principal: string;
   /**
    * The versions of the service, or undefined when unknown (an imported service that did not list them).
    */
@@ -178,6 +189,27 @@ export interface MeshServiceProps extends TrafficPolicyOptions {
    * @default - the service name
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The control plane revision that injects and configures the service's proxies.
+   *
+   * @default - the namespace's revision (`Mesh.setNamespaceRevision()`), else the mesh's default control plane
+   */
+  readonly revision?: string;
+
+  /**
+   * How the sidecar gets into the pods.
+   *
+   * @default Injection.webhook()
+   */
+  readonly injection?: Injection;
+
+  /**
+   * Settings of the service's proxies, over its control plane's defaults.
+   *
+   * @default - the control plane's
+   */
+  readonly proxy?: ProxyOptions;
 }
 
 /**
@@ -397,6 +429,12 @@ export class MeshService extends MeshServiceBase {
   public readonly service: kplus.Service;
   /** The ServiceAccount: the identity of the service's workloads. */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** The control plane that serves the service's proxies. */
+  public readonly controlPlane: ControlPlane;
+  /** How the sidecar gets into the pods. */
+  public readonly injection: Injection;
+  /** The proxy settings, every default resolved. @internal */
+  public readonly _proxySettings: ProxySettings;
 
   private readonly _versions = new Map<string, MeshServiceVersion>();
 
@@ -408,8 +446,18 @@ export class MeshService extends MeshServiceBase {
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
     this.ports = resolvePorts(this, required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'));
     this.trafficPolicy = trafficPolicyOf(props);
+    this.controlPlane = props.revision !== undefined ? this.mesh.controlPlaneOf(props.revision) : this.mesh.namespaceControlPlane(this.namespace);
+    this.injection = props.injection ?? Injection.webhook();
+    this._proxySettings = resolveProxy(this, this.controlPlane._proxyDefaults, props.proxy);
     this.mesh._registerService(this);
     this.mesh._namespace(this.namespace);
+    this.mesh._registerWorkload({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      controlPlane: this.controlPlane,
+      explicit: this.injection.explicit,
+      settings: this._proxySettings,
+    });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, namespace: this.namespace, labels: { account: this.serviceName } },
@@ -490,6 +538,7 @@ export class MeshServiceVersion extends Construct {
       throw meshError('MESH0016', this, 'user 0 is root: workloads run as non-root, use another user id');
     }
     this.selectorLabels = { app: service.serviceName, version: this.versionName };
+    const injection = injectionMetadata(this, service, props.podAnnotations ?? {});
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: `${service.serviceName}-${this.versionName}`, namespace: service.namespace, labels: { ...this.selectorLabels } },
@@ -497,14 +546,22 @@ export class MeshServiceVersion extends Construct {
       select: false,
       serviceAccount: service.serviceAccount,
       podMetadata: {
-        labels: { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' },
-        annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined,
+        labels: { ...this.selectorLabels, ...injection.labels },
+        annotations: { ...props.podAnnotations, ...injection.annotations },
       },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    const resource = ApiObject.of(this.deployment);
     // cdk8s-plus labels every pod template with its construct address (a hashed value) even when the
     // workload selects by other labels; pods here are selected by app and version only.
-    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    if (service.injection.explicit) {
+      // Explicit injection works on the finished manifest, as `istioctl kube-inject` does, so that it sees
+      // every container and port, including ones added to the Deployment after this constructor.
+      const render = resource.toJson.bind(resource);
+      const env = service.controlPlane._sidecarEnvironment;
+      resource.toJson = () => injectManifest(render(), env, service._proxySettings);
+    }
 
     const env: { [name: string]: kplus.EnvValue } = {};
     for (const [key, value] of Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
@@ -529,6 +586,38 @@ export class MeshServiceVersion extends Construct {
       container.mount(path, volume);
     });
   }
+}
+
+/**
+ * The labels and annotations that select a service's injection: the webhook of its control plane's
+ * revision (and its template, when its proxy settings are its own), or none for an explicit sidecar.
+ */
+function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotations: { [key: string]: string }) {
+  const optOut = podAnnotations['sidecar.istio.io/inject'];
+  if (optOut !== undefined) {
+    const fix = service.injection.explicit
+      ? 'explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation'
+      : "to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh";
+    throw meshError('MESH0024', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.explicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+  }
+  if (service.injection.explicit) {
+    return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };
+  }
+  const cp = service.controlPlane;
+  const labels: { [key: string]: string } = { 'sidecar.istio.io/inject': 'true' };
+  if (cp.revision) {
+    labels['istio.io/rev'] = cp.revision;
+  }
+  const annotations: { [key: string]: string } = {};
+  const template = cp._templateNameFor(service.namespace, service.serviceName, service._proxySettings);
+  if (template !== 'sidecar') {
+    annotations['inject.istio.io/templates'] = template;
+  }
+  if (service._proxySettings.holdApplicationUntilProxyStarts && !service._proxySettings.nativeSidecar) {
+    // istiod puts the proxy first among the containers when the pod's proxy config asks it to.
+    annotations['proxy.istio.io/config'] = JSON.stringify({ holdApplicationUntilProxyStarts: true });
+  }
+  return { labels, annotations };
 }
 
 class ImportedMeshService extends MeshServiceBase {

@@ -4,7 +4,8 @@
  *
  * - Istio kinds: the openAPIV3Schema of every version in the CRDs this package ships (crds/), compiled
  *   with ajv.
- * - Kubernetes kinds: the JSON schemas of Kubernetes 1.27 shipped by kubernetes-models, compiled with ajv.
+ * - Kubernetes kinds: the JSON schemas of Kubernetes 1.27 shipped by kubernetes-models, compiled with ajv,
+ *   repaired where that package lost fields (see repair()) and with 1.28's container restartPolicy.
  *
  * Neither source rejects unknown fields by itself (CRD schemas prune them at the API server, and
  * kubernetes-models leaves them open), so both are made strict the way the API server's strict field
@@ -102,6 +103,7 @@ class SchemaRegistry {
       validate.register = original;
     }
 
+    repair(registry);
     const ajv = newAjv();
     for (const [id, schema] of Object.entries(registry)) {
       ajv.addSchema(strict(structuredClone(schema)), id);
@@ -114,6 +116,43 @@ class SchemaRegistry {
       }
     }
   }
+}
+
+const EXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
+
+/**
+ * Puts back what kubernetes-models' schemas lack, so that strictness does not reject valid objects:
+ *
+ * - Its generator strips every `description` and `x-kubernetes-*` key from the OpenAPI document, which
+ *   also strips the fields of those names: a CRD's schema descriptions and structural-schema markers,
+ *   a printer column's description, a PriorityClass's description.
+ * - Kubernetes 1.28 added a container's `restartPolicy` (only `Always`, for init containers: native
+ *   sidecars, on by default since 1.29), which Istio's native sidecar uses. The 1.27 schemas predate it.
+ */
+function repair(registry: Record<string, any>): void {
+  const add = (id: string, properties: Record<string, unknown>) => {
+    const schema = registry[id];
+    if (!schema?.properties) {
+      throw new Error(`schema ${id} not found: kubernetes-models changed, review repair()`);
+    }
+    Object.assign(schema.properties, properties);
+  };
+  const str = { type: 'string' };
+  const bool = { type: 'boolean' };
+  add(`${EXTENSIONS}.JSONSchemaProps`, {
+    'description': str,
+    'x-kubernetes-embedded-resource': bool,
+    'x-kubernetes-int-or-string': bool,
+    'x-kubernetes-list-map-keys': { type: 'array', items: str },
+    'x-kubernetes-list-type': str,
+    'x-kubernetes-map-type': str,
+    'x-kubernetes-preserve-unknown-fields': bool,
+    'x-kubernetes-validations': { type: 'array', items: { $ref: `${EXTENSIONS}.ValidationRule#` } },
+  });
+  add(`${EXTENSIONS}.CustomResourceColumnDefinition`, { description: str });
+  add(`${EXTENSIONS}.ExternalDocumentation`, { description: str });
+  add('io.k8s.api.scheduling.v1.PriorityClass', { description: str });
+  add('io.k8s.api.core.v1.Container', { restartPolicy: { type: 'string', enum: ['Always'] } });
 }
 
 let registry: SchemaRegistry | undefined;

@@ -1,0 +1,195 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { meshError, required } from '../private/errors';
+import { istioDuration } from '../private/duration';
+import { validateDnsSubdomain } from '../private/names';
+
+/**
+ * Certificate lifetimes, which every kind of certificate authority takes.
+ */
+export interface CertificateAuthorityOptions {
+  /**
+   * The lifetime proxies request for their workload certificates. They renew them before they expire.
+   *
+   * @default - Istio's: 24 hours
+   * @see https://istio.io/latest/docs/reference/commands/pilot-agent/#envvars (SECRET_TTL)
+   */
+  readonly workloadCertTtl?: Duration;
+
+  /**
+   * The longest workload certificate lifetime the CA grants, whatever a proxy requests.
+   *
+   * @default - Istio's: 90 days
+   * @see https://istio.io/latest/docs/reference/commands/pilot-discovery/#envvars (MAX_WORKLOAD_CERT_TTL)
+   */
+  readonly maxWorkloadCertTtl?: Duration;
+}
+
+/**
+ * Options of `CertificateAuthority.pluginCerts()`.
+ */
+export interface PluginCertsOptions extends CertificateAuthorityOptions {
+  /**
+   * The Secret in the control plane's namespace that holds `ca-cert.pem`, `ca-key.pem`, `root-cert.pem`
+   * and `cert-chain.pem`. Create it out of band (for example from your PKI); it is never written into a manifest.
+   */
+  readonly secretName: string;
+}
+
+/**
+ * Options of `CertificateAuthority.certManager()`.
+ */
+export interface CertManagerOptions extends CertificateAuthorityOptions {
+  /**
+   * The address of istio-csr's gRPC certificate service, which proxies send their signing requests to.
+   *
+   * @default 'cert-manager-istio-csr.cert-manager.svc:443'
+   */
+  readonly istioCsrAddress?: string;
+
+  /**
+   * The Secret istio-csr writes istiod's serving certificate into (in the control plane's namespace).
+   *
+   * @default 'istiod-tls'
+   */
+  readonly istiodCertSecretName?: string;
+}
+
+/**
+ * What a certificate authority sets on the control plane and its proxies; the result of `bind()`.
+ */
+export interface CertificateAuthorityConfig {
+  /** Where proxies send certificate signing requests; undefined for istiod itself. */
+  readonly caAddress?: string;
+  /** Environment of istiod. */
+  readonly istiodEnv: { [name: string]: string };
+  /** Environment of every proxy (proxy metadata). */
+  readonly proxyEnv: { [name: string]: string };
+  /** The Secret with the CA's own certificate and key that istiod mounts at /etc/cacerts. */
+  readonly caSecretName: string;
+  /** Whether istiod starts without that Secret (then it signs with a self-signed root it generates). */
+  readonly caSecretOptional: boolean;
+  /** Whether istiod's serving certificate comes from istio-csr (then its Secret and root ConfigMap are required). */
+  readonly externalIstiodCert: boolean;
+  /** The Secret with istiod's serving certificate written by istio-csr. */
+  readonly istiodCertSecretName: string;
+}
+
+/**
+ * Who signs the mesh's workload certificates (the mTLS identities).
+ *
+ * No private key is ever written into a manifest: a plug-in CA's key is a Secret created out of band,
+ * and istiod's self-signed root is generated in the cluster.
+ *
+ * @see https://istio.io/latest/docs/concepts/security/#pki
+ */
+export abstract class CertificateAuthority {
+  /**
+   * istiod's built-in CA with a root it generates on first start and keeps in the `istio-ca-secret`
+   * Secret. The default; fine for one cluster, but the root cannot be shared or rotated from outside.
+   */
+  public static selfSigned(options: CertificateAuthorityOptions = {}): CertificateAuthority {
+    return new IstiodCa('selfSigned', options, 'cacerts', true);
+  }
+
+  /**
+   * istiod signs with an intermediate CA from your PKI, read from an existing Secret.
+   *
+   * @see https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/
+   */
+  public static pluginCerts(options: PluginCertsOptions): CertificateAuthority {
+    const where = 'CertificateAuthority.pluginCerts';
+    const secretName = required(where, 'secretName', options?.secretName, "name the Secret holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem, e.g. { secretName: 'cacerts' }");
+    validateDnsSubdomain(where, 'secretName', secretName);
+    return new IstiodCa('pluginCerts', options, secretName, false);
+  }
+
+  /**
+   * cert-manager signs, through istio-csr: istiod's own CA server is off, proxies send their signing
+   * requests to istio-csr, and istiod serves with the certificate istio-csr writes. Install cert-manager,
+   * an issuer and istio-csr before the mesh.
+   *
+   * @see https://cert-manager.io/docs/usage/istio-csr/
+   */
+  public static certManager(options: CertManagerOptions = {}): CertificateAuthority {
+    const where = 'CertificateAuthority.certManager';
+    const address = options.istioCsrAddress ?? 'cert-manager-istio-csr.cert-manager.svc:443';
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/.test(address)) {
+      throw meshError('MESH0240', where, `istioCsrAddress '${address}' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'`);
+    }
+    const secret = validateDnsSubdomain(where, 'istiodCertSecretName', options.istiodCertSecretName ?? 'istiod-tls');
+    return new CertManagerCa(options, address, secret);
+  }
+
+  /** Which kind of CA this is: `selfSigned`, `pluginCerts` or `certManager`. */
+  public abstract readonly kind: string;
+
+  protected constructor(private readonly lifetimes: CertificateAuthorityOptions) {
+    for (const prop of ['workloadCertTtl', 'maxWorkloadCertTtl'] as const) {
+      const d = lifetimes[prop];
+      if (d && d.toSeconds() < 60) {
+        throw meshError('MESH0241', `CertificateAuthority.${this.constructor.name}`, `${prop} ${istioDuration(d)} is too short: certificates must live at least a minute`);
+      }
+    }
+    const { workloadCertTtl: ttl, maxWorkloadCertTtl: max } = lifetimes;
+    if (ttl && max && ttl.toSeconds() > max.toSeconds()) {
+      throw meshError('MESH0241', 'CertificateAuthority', `workloadCertTtl ${istioDuration(ttl)} is longer than maxWorkloadCertTtl ${istioDuration(max)}: the CA would cut it short, lower it or raise the maximum`);
+    }
+  }
+
+  /**
+   * The settings this CA puts on a control plane and its proxies.
+   */
+  public abstract bind(scope: IConstruct): CertificateAuthorityConfig;
+
+  /** The lifetime settings, as istiod's and the proxies' environment. */
+  protected lifetimeEnv(): { istiodEnv: { [name: string]: string }; proxyEnv: { [name: string]: string } } {
+    const istiodEnv: { [name: string]: string } = {};
+    const proxyEnv: { [name: string]: string } = {};
+    if (this.lifetimes.workloadCertTtl) {
+      istiodEnv.DEFAULT_WORKLOAD_CERT_TTL = istioDuration(this.lifetimes.workloadCertTtl);
+      proxyEnv.SECRET_TTL = istioDuration(this.lifetimes.workloadCertTtl);
+    }
+    if (this.lifetimes.maxWorkloadCertTtl) {
+      istiodEnv.MAX_WORKLOAD_CERT_TTL = istioDuration(this.lifetimes.maxWorkloadCertTtl);
+    }
+    return { istiodEnv, proxyEnv };
+  }
+}
+
+class IstiodCa extends CertificateAuthority {
+  public constructor(public readonly kind: string, options: CertificateAuthorityOptions, private readonly secretName: string, private readonly optional: boolean) {
+    super(options);
+  }
+
+  public bind(_scope: IConstruct): CertificateAuthorityConfig {
+    return {
+      ...this.lifetimeEnv(),
+      caSecretName: this.secretName,
+      caSecretOptional: this.optional,
+      externalIstiodCert: false,
+      istiodCertSecretName: 'istiod-tls',
+    };
+  }
+}
+
+class CertManagerCa extends CertificateAuthority {
+  public readonly kind = 'certManager';
+
+  public constructor(options: CertificateAuthorityOptions, private readonly address: string, private readonly secretName: string) {
+    super(options);
+  }
+
+  public bind(_scope: IConstruct): CertificateAuthorityConfig {
+    const { istiodEnv, proxyEnv } = this.lifetimeEnv();
+    return {
+      caAddress: this.address,
+      istiodEnv: { ...istiodEnv, ENABLE_CA_SERVER: 'false' },
+      proxyEnv,
+      caSecretName: 'cacerts',
+      caSecretOptional: true,
+      externalIstiodCert: true,
+      istiodCertSecretName: this.secretName,
+    };
+  }
+}

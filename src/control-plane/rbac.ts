@@ -1,0 +1,97 @@
+/**
+ * The permissions istiod needs, as RBAC rules. Facts of Istio 1.30's control plane: what it reads,
+ * which statuses it writes, what its gateway controller deploys.
+ */
+
+/** @internal */
+export interface Rule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
+const READ = ['get', 'list', 'watch'];
+const MANAGE = ['get', 'watch', 'list', 'update', 'patch', 'create', 'delete'];
+const ISTIO_GROUPS = ['config.istio.io', 'security.istio.io', 'networking.istio.io', 'authentication.istio.io', 'rbac.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
+const GATEWAY_API_STATUSES = ['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants', 'tcproutes', 'tlsroutes', 'udproutes', 'listenersets'].map(r => `${r}/status`);
+
+const rule = (apiGroups: string[], resources: string[], verbs: string[]): Rule => ({ apiGroups, resources, verbs });
+
+/**
+ * istiod, cluster-wide: config from every namespace, workloads and endpoints, webhooks it keeps
+ * patched with its CA bundle, statuses it reports, and certificate reviews.
+ *
+ * @internal
+ */
+export const ISTIOD_CLUSTER_RULES: Rule[] = [
+  rule(['admissionregistration.k8s.io'], ['mutatingwebhookconfigurations'], [...READ, 'update', 'patch']),
+  rule(['admissionregistration.k8s.io'], ['validatingwebhookconfigurations'], [...READ, 'update']),
+  rule(ISTIO_GROUPS, ['*'], READ),
+  rule(['networking.istio.io'], ['workloadentries'], MANAGE),
+  rule(['networking.istio.io'], ['workloadentries/status', 'serviceentries/status'], MANAGE),
+  rule(['security.istio.io'], ['authorizationpolicies/status'], MANAGE),
+  rule([''], ['services/status'], MANAGE),
+  rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], READ),
+  rule([''], ['pods', 'nodes', 'services', 'namespaces', 'endpoints'], READ),
+  rule(['discovery.k8s.io'], ['endpointslices'], READ),
+  rule(['networking.k8s.io'], ['ingresses', 'ingressclasses'], READ),
+  rule(['networking.k8s.io'], ['ingresses/status'], ['*']),
+  // istiod publishes its root certificate as the istio-ca-root-cert ConfigMap in every namespace.
+  rule([''], ['configmaps'], ['create', 'get', 'list', 'watch', 'update']),
+  rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
+  rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+  rule(['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'], ['*'], READ),
+  rule(['gateway.networking.x-k8s.io'], ['xbackendtrafficpolicies/status'], ['update', 'patch']),
+  rule(['gateway.networking.k8s.io'], GATEWAY_API_STATUSES, ['update', 'patch']),
+  rule(['gateway.networking.k8s.io'], ['gatewayclasses'], ['create', 'update', 'patch', 'delete']),
+  rule(['inference.networking.k8s.io'], ['inferencepools'], READ),
+  rule(['inference.networking.k8s.io'], ['inferencepools/status'], ['update', 'patch']),
+  // Gateway TLS credentials (credentialName) are Secrets in the gateways' namespaces.
+  rule([''], ['secrets'], READ),
+  rule(['multicluster.x-k8s.io'], ['serviceexports'], [...READ, 'create', 'delete']),
+  rule(['multicluster.x-k8s.io'], ['serviceimports'], READ),
+];
+
+/**
+ * istiod's Gateway API controller: what it deploys for each Gateway.
+ *
+ * @internal
+ */
+export const GATEWAY_CONTROLLER_RULES: Rule[] = [
+  rule(['apps'], ['deployments'], MANAGE),
+  rule(['autoscaling'], ['horizontalpodautoscalers'], MANAGE),
+  rule(['policy'], ['poddisruptionbudgets'], MANAGE),
+  rule([''], ['services'], MANAGE),
+  rule([''], ['serviceaccounts'], MANAGE),
+];
+
+/**
+ * The read-only role of tools and remote clusters' istiods (istio-reader-service-account).
+ *
+ * @internal
+ */
+export const READER_RULES: Rule[] = [
+  rule(ISTIO_GROUPS, ['*'], READ),
+  rule([''], ['endpoints', 'pods', 'services', 'nodes', 'replicationcontrollers', 'namespaces', 'secrets', 'configmaps'], READ),
+  rule(['networking.istio.io'], ['workloadentries'], READ),
+  rule(['networking.x-k8s.io', 'gateway.networking.k8s.io'], ['gateways'], READ),
+  rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], READ),
+  rule(['discovery.k8s.io'], ['endpointslices'], READ),
+  rule(['multicluster.x-k8s.io'], ['serviceexports'], [...READ, 'create', 'delete']),
+  rule(['multicluster.x-k8s.io'], ['serviceimports'], READ),
+  rule(['apps'], ['replicasets'], READ),
+  rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
+  rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+];
+
+/**
+ * istiod in its own namespace: its CA Secret, leader-election leases, and the Gateways it creates.
+ *
+ * @internal
+ */
+export const ISTIOD_NAMESPACE_RULES: Rule[] = [
+  rule(['networking.istio.io'], ['gateways'], ['create']),
+  rule([''], ['secrets'], ['create', 'get', 'watch', 'list', 'update', 'delete']),
+  rule([''], ['configmaps'], ['delete']),
+  rule(['coordination.k8s.io'], ['leases'], ['get', 'update', 'patch', 'create']),
+];

@@ -1,0 +1,54 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-security';
+import type { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import type { IMeshIdentity } from '../traffic/mesh-service';
+
+/**
+ * Properties of `RevokedIdentities`.
+ */
+export interface RevokedIdentitiesProps {
+  /** The mesh. */
+  readonly mesh: Mesh;
+}
+
+/**
+ * Workload identities denied mesh-wide: one DENY AuthorizationPolicy in the root namespace, which Istio
+ * evaluates before every ALLOW policy. Create through `Mesh.revokeIdentity()`.
+ */
+export class RevokedIdentities extends Construct {
+  /** The AuthorizationPolicy. */
+  public readonly resource: ApiObject;
+
+  private readonly identities: IMeshIdentity[] = [];
+
+  public constructor(scope: Construct, id: string, props: RevokedIdentitiesProps) {
+    super(scope, id);
+    this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
+      metadata: { name: 'revoked-identities', namespace: props.mesh.rootNamespace },
+      spec: Lazy.any({ produce: () => this._toIstio() }),
+    });
+  }
+
+  /** The principals denied, in the order they were revoked. */
+  public get principals(): string[] {
+    return this.identities.map(i => i.principal);
+  }
+
+  /** Denies every request from `identity`. */
+  public add(identity: IMeshIdentity): void {
+    if (this.identities.some(i => i.principal === identity.principal)) {
+      throw meshError('MESH0211', this, `identity '${identity.principal}' is already revoked: revoke each identity once`);
+    }
+    this.identities.push(identity);
+  }
+
+  /** @internal */
+  public _toIstio(): istio.AuthorizationPolicySpec {
+    return {
+      action: istio.AuthorizationPolicySpecAction.DENY,
+      rules: [{ from: [{ source: { principals: this.principals } }] }],
+    };
+  }
+}

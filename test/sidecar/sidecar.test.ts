@@ -1,0 +1,222 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate } from '../../src/sidecar/sidecar';
+import { ProxyLogLevel } from '../../src';
+import { Cpu } from 'cdk8s-plus-27';
+import { Size } from 'cdk8s';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'sidecar');
+const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, file), 'utf-8'))[0].toJSON();
+
+/** The environment Istio's injection test data was generated with. */
+const ISTIO_TEST_ENV: SidecarEnvironment = {
+  image: 'registry.istio.io/testing/proxyv2:latest',
+  revision: 'default',
+  caAddress: 'istiod.istio-system.svc:15012',
+  discoveryAddress: 'istiod.istio-system.svc:15012',
+  trustDomain: 'cluster.local',
+  clusterId: 'Kubernetes',
+  clusterDomain: 'cluster.local',
+  cni: false,
+  agentLogLevel: 'default:info',
+  proxyMetadata: {},
+};
+
+/**
+ * Istio's output differs from ours in form only, in three places; these bring both to one form:
+ * - PROXY_CONFIG: ours always carries the discovery address (revisions have their own istiod), Istio's
+ *   test mesh config is empty;
+ * - ISTIO_META_POD_PORTS: the same JSON, laid out on one line (ours) or several (Istio's);
+ * - a volume with no source is an emptyDir to Kubernetes; ours says so.
+ */
+function normalizeContainer(c: any): any {
+  const env = c.env?.map((e: any) => {
+    if (e.name === 'PROXY_CONFIG') {
+      return { name: e.name, value: 'normalized' };
+    }
+    if (e.name === 'ISTIO_META_POD_PORTS') {
+      return { name: e.name, value: JSON.stringify(JSON.parse(e.value)) };
+    }
+    return e;
+  });
+  return { ...c, env };
+}
+
+function normalizeVolume(v: any): any {
+  return Object.keys(v).length === 1 ? { ...v, emptyDir: {} } : v;
+}
+
+function byName(list: any[]): Map<string, any> {
+  return new Map(list.map(x => [x.name, x]));
+}
+
+describe('explicit injection of Istio\'s hello Deployment', () => {
+  const hello = load('hello.yaml');
+
+  test('native sidecar: istio-init and istio-proxy as init containers, container by container as Istio injects them', () => {
+    // GIVEN Istio's injected output of the same Deployment
+    const expected = load('hello.yaml.injected');
+    // WHEN we inject it
+    const actual = injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
+    // THEN every container, volume, label and annotation matches
+    const want = expected.spec.template;
+    const got = actual.spec.template;
+    expect(got.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(got.spec.containers.map((c: any) => c.name)).toEqual(['hello']);
+    for (const [name, container] of byName(want.spec.initContainers)) {
+      expect(normalizeContainer(byName(got.spec.initContainers).get(name))).toEqual(normalizeContainer(container));
+    }
+    // The application container is untouched (Istio's shows the `resources: {}` its decoder adds).
+    const { resources, ...app } = want.spec.containers[0];
+    expect(resources).toEqual({});
+    expect(got.spec.containers[0]).toEqual(app);
+    expect(got.spec.volumes).toEqual(want.spec.volumes.map(normalizeVolume));
+    expect(got.metadata.labels).toEqual(want.metadata.labels);
+    expect(got.metadata.annotations).toEqual(want.metadata.annotations);
+    expect(got.spec.initContainers[1].restartPolicy).toEqual('Always');
+  });
+
+  test('classic sidecar: istio-proxy beside the application, as Istio injects it', () => {
+    // GIVEN Istio's injected output of hello as a Pod with a classic sidecar
+    const expected = load('hello-classic-sidecar.yaml.injected');
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'hellopod', annotations: { 'sidecar.istio.io/nativeSidecar': 'false' } },
+      spec: hello.spec.template.spec,
+    };
+    // WHEN we inject it with native sidecars off
+    const actual = injectManifest(pod, ISTIO_TEST_ENV, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false });
+    // THEN
+    expect(actual.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
+    expect(actual.spec.containers.map((c: any) => c.name)).toEqual(['hello', 'istio-proxy']);
+    expect(normalizeContainer(actual.spec.containers[1])).toEqual(normalizeContainer(expected.spec.containers[1]));
+    expect(actual.spec.containers[1].restartPolicy).toBeUndefined();
+    expect(normalizeContainer(actual.spec.initContainers[0])).toEqual(normalizeContainer(expected.spec.initContainers[0]));
+    expect(actual.spec.volumes).toEqual(expected.spec.volumes.map(normalizeVolume));
+    expect(actual.metadata.annotations).toEqual(expected.metadata.annotations);
+    // Istio takes the canonical name of a bare pod from its name; so do we.
+    expect(actual.metadata.labels).toEqual(expected.metadata.labels);
+  });
+
+  test('the pod facts the sidecar carries: ports, containers, owner, workload', () => {
+    const actual = injectManifest(hello, { ...ISTIO_TEST_ENV, revision: 'canary' }, ISTIO_PROXY_DEFAULTS);
+    const env = Object.fromEntries(actual.spec.template.spec.initContainers[1].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    expect(env.ISTIO_META_POD_PORTS).toEqual('[{"name":"http","containerPort":80}]');
+    expect(env.ISTIO_META_APP_CONTAINERS).toEqual('hello');
+    expect(env.ISTIO_META_OWNER).toEqual('kubernetes://apis/apps/v1/namespaces/default/deployments/hello');
+    expect(env.ISTIO_META_WORKLOAD_NAME).toEqual('hello');
+    expect(JSON.parse(env.PROXY_CONFIG)).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
+    expect(actual.spec.template.metadata.annotations['istio.io/rev']).toEqual('canary');
+    expect(JSON.parse(actual.spec.template.metadata.annotations['sidecar.istio.io/status']).revision).toEqual('canary');
+  });
+
+  test('does not change its input', () => {
+    const before = JSON.stringify(hello);
+    injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
+    expect(JSON.stringify(hello)).toEqual(before);
+  });
+
+  test('fails on a kind without pods', () => {
+    expect(() => injectManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } }, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS))
+      .toThrow('cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods');
+  });
+});
+
+describe('proxy settings', () => {
+  const hello = load('hello.yaml');
+  const proxyOf = (settings: ProxySettings, env: SidecarEnvironment = ISTIO_TEST_ENV) => {
+    const spec = injectManifest(hello, env, settings).spec.template.spec;
+    return {
+      init: spec.initContainers[0],
+      proxy: [...spec.initContainers, ...spec.containers].find((c: any) => c.name === 'istio-proxy'),
+      containers: spec.containers.map((c: any) => c.name),
+    };
+  };
+  const scope = 'svc';
+
+  test('every option reaches the proxy or its init container', () => {
+    // GIVEN every option set
+    const settings = resolveProxy(scope, ISTIO_PROXY_DEFAULTS, {
+      resources: { cpu: { request: Cpu.millis(50), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.gibibytes(2) } },
+      concurrency: 2,
+      logLevel: ProxyLogLevel.DEBUG,
+      componentLogLevel: 'misc:error,upstream:debug',
+      includeInboundPorts: [8080, 9090],
+      excludeInboundPorts: [9901],
+      includeOutboundPorts: [5432],
+      excludeOutboundPorts: [3306, 6379],
+      includeOutboundIpRanges: ['10.0.0.0/8'],
+      excludeOutboundIpRanges: ['169.254.169.254/32'],
+    });
+    // WHEN injected
+    const { init, proxy } = proxyOf(settings);
+    // THEN
+    expect(proxy.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(init.resources).toEqual(proxy.resources);
+    expect(proxy.args).toEqual(['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=debug',
+      '--proxyComponentLogLevel=misc:error,upstream:debug', '--log_output_level=default:info']);
+    expect(init.args).toEqual(['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT',
+      '-i', '10.0.0.0/8', '-x', '169.254.169.254/32', '-b', '8080,9090', '-d', '15090,15021,15020,9901',
+      '-q', '5432', '-o', '3306,6379', '--log_output_level=default:info']);
+    expect(JSON.parse(proxy.env.find((e: any) => e.name === 'PROXY_CONFIG').value)).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012', concurrency: 2 });
+  });
+
+  test('holdApplicationUntilProxyStarts puts a classic proxy first and waits for it', () => {
+    const { proxy, containers } = proxyOf({ ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false, holdApplicationUntilProxyStarts: true });
+    expect(containers).toEqual(['istio-proxy', 'hello']);
+    expect(proxy.lifecycle.postStart).toEqual({ exec: { command: ['pilot-agent', 'wait'] } });
+    expect(JSON.parse(proxy.env.find((e: any) => e.name === 'PROXY_CONFIG').value).holdApplicationUntilProxyStarts).toBe(true);
+  });
+
+  test('a native sidecar needs no hold: it starts before the application anyway', () => {
+    const { proxy, containers } = proxyOf({ ...ISTIO_PROXY_DEFAULTS, holdApplicationUntilProxyStarts: true });
+    expect(containers).toEqual(['hello']);
+    expect(proxy.lifecycle.postStart).toBeUndefined();
+  });
+
+  test('with Istio CNI, an unprivileged istio-validation checks the capture instead of setting it up', () => {
+    const { init } = proxyOf(ISTIO_PROXY_DEFAULTS, { ...ISTIO_TEST_ENV, cni: true });
+    expect(init.name).toEqual('istio-validation');
+    expect(init.args.slice(-2)).toEqual(['--run-validation', '--skip-rule-apply']);
+    expect(init.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1337, readOnlyRootFilesystem: true });
+    expect(init.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  test('the CA\'s proxy metadata reaches the proxy environment', () => {
+    const { proxy } = proxyOf(ISTIO_PROXY_DEFAULTS, { ...ISTIO_TEST_ENV, proxyMetadata: { SECRET_TTL: '12h' } });
+    expect(proxy.env).toContainEqual({ name: 'SECRET_TTL', value: '12h' });
+  });
+
+  test.each([
+    [{ includeInboundPorts: [0] }, '[MESH0020] svc: proxy.includeInboundPorts has port 0: use whole numbers from 1 to 65535'],
+    [{ excludeOutboundPorts: [70000] }, '[MESH0020] svc: proxy.excludeOutboundPorts has port 70000: use whole numbers from 1 to 65535'],
+    [{ excludeOutboundIpRanges: ['10.0.0.1'] }, "[MESH0021] svc: proxy.excludeOutboundIpRanges has '10.0.0.1', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'"],
+    [{ concurrency: -1 }, '[MESH0022] svc: proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
+    [{ componentLogLevel: 'misc' }, "[MESH0023] svc: proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
+  ])('fails on invalid options %j', (options, message) => {
+    expect(() => resolveProxy(scope, ISTIO_PROXY_DEFAULTS, options)).toThrow(message);
+  });
+});
+
+describe('the injector template', () => {
+  test('is the sidecar model with the pod facts left to the webhook', () => {
+    const template = sidecarTemplate(ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
+    // The facts only the webhook knows are Go template expressions...
+    expect(template).toContain("value: '{{ .DeploymentMeta.Name }}'");
+    expect(template).toContain("value: 'kubernetes://apis/{{ .TypeMeta.APIVersion }}/namespaces/{{ .DeploymentMeta.Namespace }}/{{ toLower .TypeMeta.Kind }}s/{{ .DeploymentMeta.Name }}'");
+    // ...and everything else is the model's.
+    const parsed = YAML.parse(template);
+    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(parsed.spec.initContainers[1].restartPolicy).toEqual('Always');
+    expect(parsed.spec.containers).toBeUndefined();
+    expect(parsed.metadata.annotations['istio.io/rev']).toEqual('default');
+  });
+
+  test('classic sidecars are containers', () => {
+    const parsed = YAML.parse(sidecarTemplate(ISTIO_TEST_ENV, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false }));
+    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
+    expect(parsed.spec.containers.map((c: any) => c.name)).toEqual(['istio-proxy']);
+  });
+});
