@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Mesh, MeshTesting, MtlsMode, OutboundTrafficPolicy } from '../src';
+import { Mesh, MeshLayer, MeshTesting, MtlsMode, OutboundTrafficPolicy } from '../src';
 import { newMesh, newService } from './support/util';
 
 describe('Mesh', () => {
@@ -30,13 +30,13 @@ describe('Mesh', () => {
     // GIVEN
     const mesh = newMesh();
 
-    // WHEN
-    const manifests = MeshTesting.synth(mesh);
+    // WHEN (the CRD and control plane layers have tests of their own)
+    const manifests = [...Testing.synth(mesh._layer(MeshLayer.NAMESPACES)), ...Testing.synth(mesh)];
 
     // THEN
     expect(manifests).toMatchSnapshot();
     expect(manifests).toEqual([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' }, spec: {} },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
       {
         apiVersion: 'security.istio.io/v1',
         kind: 'PeerAuthentication',
@@ -76,7 +76,7 @@ describe('Mesh', () => {
       host: 'web.apps.svc.corp.local',
       trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
     });
-    expect(YAML.parse(mesh.meshConfig())).toEqual({
+    expect(YAML.parse(mesh.meshConfig())).toMatchObject({
       trustDomain: 'example.org',
       rootNamespace: 'mesh-root',
       enableAutoMtls: false,
@@ -98,7 +98,7 @@ describe('Mesh', () => {
 
     // THEN
     const files = fs.readdirSync(app.outdir).sort();
-    expect(files).toEqual(['0000-shop-namespaces.k8s.yaml', '0001-shop.k8s.yaml']);
+    expect(files).toEqual(['0000-shop-crds.k8s.yaml', '0001-shop-namespaces.k8s.yaml', '0002-shop-control-plane.k8s.yaml', '0003-shop.k8s.yaml']);
     expect(mesh.namespaces).toEqual(['istio-system', 'store', 'backoffice']);
     const namespaces = Testing.synth(mesh._layer('namespaces' as any));
     expect(namespaces.map(n => [n.metadata.name, n.metadata.labels])).toEqual([

@@ -2,7 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, FaultInjection, HeaderMatch, Mesh, MeshProps, MeshService, MtlsMode, Protocol, RetryPolicy, Timeout, TrafficSplit, TrafficTarget,
+  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, Mesh, MeshProps, MeshService, MtlsMode, Protocol, RetryPolicy, StringMatch, Timeout,
+  TrafficSplit, TrafficTarget,
 } from '../../src';
 
 const IMAGES = 'registry.istio.io/release';
@@ -12,13 +13,15 @@ const NAMESPACE = 'bookinfo';
 /**
  * Istio's Bookinfo sample as a cdk8s-mesh program: four services (reviews in three versions), canary and
  * header routing for reviews, a fault injected for one user on ratings, resilient calls to details, mTLS
- * STRICT everywhere and an explicit call graph.
+ * STRICT everywhere and an explicit call graph. The mesh's own control plane runs beside it, and an
+ * ingress gateway serves productpage, which only the gateway may call.
  */
 export class Bookinfo extends Mesh {
   public readonly productpage: MeshService;
   public readonly details: MeshService;
   public readonly ratings: MeshService;
   public readonly reviews: MeshService;
+  public readonly gateway: IngressGateway;
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id, { mtls: MtlsMode.STRICT, ...props });
@@ -83,8 +86,22 @@ export class Bookinfo extends Mesh {
       ],
     });
 
+    // The way in: productpage's page, its static files, login and logout, and its API.
+    this.gateway = new IngressGateway(this, 'bookinfo-gateway');
+    this.gateway.addRoute({
+      service: this.productpage,
+      paths: [
+        StringMatch.exact('/productpage'),
+        StringMatch.prefix('/static'),
+        StringMatch.exact('/login'),
+        StringMatch.exact('/logout'),
+        StringMatch.prefix('/api/v1/products'),
+      ],
+    });
+
     // The call graph, and nothing else.
     this.denyByDefault();
+    new AccessPolicy(this, 'productpage-access', { service: this.productpage, allow: [{ from: this.gateway }] });
     new AccessPolicy(this, 'details-access', { service: this.details, allow: [{ from: this.productpage }] });
     new AccessPolicy(this, 'reviews-access', { service: this.reviews, allow: [{ from: this.productpage }] });
     new AccessPolicy(this, 'ratings-access', { service: this.ratings, allow: [{ from: this.reviews }] });

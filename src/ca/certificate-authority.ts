@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { meshError, required } from '../private/errors';
-import { istioDuration } from '../private/duration';
+import { goDuration } from '../private/duration';
 import { validateDnsSubdomain } from '../private/names';
 
 /**
@@ -128,12 +128,12 @@ export abstract class CertificateAuthority {
     for (const prop of ['workloadCertTtl', 'maxWorkloadCertTtl'] as const) {
       const d = lifetimes[prop];
       if (d && d.toSeconds() < 60) {
-        throw meshError('MESH0241', `CertificateAuthority.${this.constructor.name}`, `${prop} ${istioDuration(d)} is too short: certificates must live at least a minute`);
+        throw meshError('MESH0241', 'CertificateAuthority', `${prop} ${goDuration(d)} is too short: certificates must live at least a minute`);
       }
     }
     const { workloadCertTtl: ttl, maxWorkloadCertTtl: max } = lifetimes;
     if (ttl && max && ttl.toSeconds() > max.toSeconds()) {
-      throw meshError('MESH0241', 'CertificateAuthority', `workloadCertTtl ${istioDuration(ttl)} is longer than maxWorkloadCertTtl ${istioDuration(max)}: the CA would cut it short, lower it or raise the maximum`);
+      throw meshError('MESH0241', 'CertificateAuthority', `workloadCertTtl ${goDuration(ttl)} is longer than maxWorkloadCertTtl ${goDuration(max)}: the CA would cut it short, lower it or raise the maximum`);
     }
   }
 
@@ -147,11 +147,11 @@ export abstract class CertificateAuthority {
     const istiodEnv: { [name: string]: string } = {};
     const proxyEnv: { [name: string]: string } = {};
     if (this.lifetimes.workloadCertTtl) {
-      istiodEnv.DEFAULT_WORKLOAD_CERT_TTL = istioDuration(this.lifetimes.workloadCertTtl);
-      proxyEnv.SECRET_TTL = istioDuration(this.lifetimes.workloadCertTtl);
+      istiodEnv.DEFAULT_WORKLOAD_CERT_TTL = goDuration(this.lifetimes.workloadCertTtl);
+      proxyEnv.SECRET_TTL = goDuration(this.lifetimes.workloadCertTtl);
     }
     if (this.lifetimes.maxWorkloadCertTtl) {
-      istiodEnv.MAX_WORKLOAD_CERT_TTL = istioDuration(this.lifetimes.maxWorkloadCertTtl);
+      istiodEnv.MAX_WORKLOAD_CERT_TTL = goDuration(this.lifetimes.maxWorkloadCertTtl);
     }
     return { istiodEnv, proxyEnv };
   }

@@ -6,7 +6,7 @@ import { GATEWAY_CONTROLLER_RULES, ISTIOD_CLUSTER_RULES, ISTIOD_NAMESPACE_RULES,
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { Mesh } from '../mesh';
 import { compact } from '../private/compact';
-import { istioDuration } from '../private/duration';
+import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
@@ -551,7 +551,7 @@ export class ControlPlane extends Construct {
       ...Object.fromEntries(Object.entries(this.ca.istiodEnv).map(([k, v]) => [k, { value: v }])),
     };
     const r = props.resources;
-    const requests = { cpu: r?.cpu?.request ? cpuQuantity(r.cpu.request) : '500m', memory: r?.memory?.request ? memoryQuantity(r.memory.request) : '2Gi' };
+    const requests = { cpu: r?.cpu?.request ? cpuQuantity(r.cpu.request) : '500m', memory: r?.memory?.request ? memoryQuantity(r.memory.request) : '2048Mi' };
     const limits = { cpu: r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined, memory: r?.memory?.limit ? memoryQuantity(r.memory.limit) : undefined };
     const external = this.ca.externalIstiodCert;
     const podLabels = { ...labels, 'istio': 'pilot', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' };
@@ -592,7 +592,7 @@ export class ControlPlane extends Construct {
                 '--monitoringAddr=:15014',
                 `--log_output_level=${this.logLevel}`,
                 '--domain', this.mesh.clusterDomain,
-                '--keepaliveMaxServerConnectionAge', istioDuration(props.keepaliveMaxServerConnectionAge ?? Duration.minutes(30)),
+                '--keepaliveMaxServerConnectionAge', goDuration(props.keepaliveMaxServerConnectionAge ?? Duration.minutes(30)),
               ],
               env: Object.entries(env).map(([name, v]) => ({ name, ...v })),
               ports: [

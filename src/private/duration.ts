@@ -9,3 +9,19 @@ export function istioDuration(d: Duration): string {
   const ms = d.toMilliseconds();
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
+
+/**
+ * Renders a duration the way Go's time.ParseDuration reads it, in the largest unit that keeps it whole
+ * (`30m`, `12h`, `90s`): the form of istiod's and the proxies' flags and environment.
+ *
+ * @internal
+ */
+export function goDuration(d: Duration): string {
+  const ms = d.toMilliseconds();
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) {
+      return `${ms / size}${unit}`;
+    }
+  }
+  return `${ms}ms`;
+}

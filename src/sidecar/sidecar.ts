@@ -93,7 +93,7 @@ export const ISTIO_PROXY_DEFAULTS: ProxySettings = {
  *
  * @internal
  */
-export function resolveProxy(scope: IConstruct, base: ProxySettings, options: ProxyOptions = {}): ProxySettings {
+export function resolveProxy(scope: IConstruct | string, base: ProxySettings, options: ProxyOptions = {}): ProxySettings {
   const ports = (prop: string, values: number[] | undefined, fallback: string): string => {
     if (values === undefined) {
       return fallback;

@@ -10,6 +10,9 @@ describe('mesh config', () => {
       enableAutoMtls: true,
       outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
       defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
+      defaultProviders: { metrics: ['prometheus'] },
+      enablePrometheusMerge: true,
+      extensionProviders: [{ name: 'prometheus', prometheus: {} }],
     });
   });
 
@@ -22,5 +25,10 @@ describe('mesh config', () => {
     expect(config.enableAutoMtls).toBe(false);
     expect(config.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     expect(config.defaultConfig.discoveryAddress).toEqual('istiod.mesh.svc:15012');
+  });
+
+  test('is the default control plane\'s: a named revision has its own discovery address', () => {
+    const config = YAML.parse(newMesh({ controlPlane: { revision: 'stable' } }).meshConfig());
+    expect(config.defaultConfig.discoveryAddress).toEqual('istiod-stable.istio-system.svc:15012');
   });
 });

@@ -6,8 +6,13 @@ describe('MeshTesting', () => {
     const mesh = newMesh();
     newService(mesh, 'web', ['v1'], { namespace: 'apps' });
     const kinds = MeshTesting.synth(mesh).map(m => m.kind);
-    expect(kinds.slice(0, 2)).toEqual(['Namespace', 'Namespace']);
-    expect(kinds.slice(2).sort()).toEqual(['Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
+    const firstOf = (kind: string) => kinds.indexOf(kind);
+    expect(kinds.slice(0, 15)).toEqual(Array(15).fill('CustomResourceDefinition'));
+    expect(kinds.slice(15, 17)).toEqual(['Namespace', 'Namespace']);
+    expect(firstOf('MutatingWebhookConfiguration')).toBeGreaterThan(16);
+    expect(firstOf('MutatingWebhookConfiguration')).toBeLessThan(firstOf('PeerAuthentication'));
+    const workloads = kinds.slice(firstOf('PeerAuthentication'));
+    expect(workloads.sort()).toEqual(['Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
   });
 
   test('allowedCallers: unrestricted, restricted, denied by default', () => {

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { GatewayOptions, GatewayProtocol, GatewayServiceType, MeshGateway } from './gateway';
+import * as istio from '../imports/istio-networking';
+import type { ExternalService } from '../traffic/external-service';
+
+/**
+ * Properties of an `EgressGateway`.
+ */
+export interface EgressGatewayProps extends GatewayOptions {}
+
+/**
+ * The exit from the mesh: an Envoy gateway that calls to external services pass through, so that they
+ * leave from known pods (for firewalls and audit). Route an `ExternalService` through it with its
+ * `egressGateway` prop; the gateway then serves exactly the hosts routed through it.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ */
+export class EgressGateway extends MeshGateway {
+  private readonly externals: ExternalService[] = [];
+
+  public constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
+    super(scope, id, {
+      ...props,
+      listeners: props.listeners ?? [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }],
+    }, {
+      serviceType: GatewayServiceType.CLUSTER_IP,
+      role: 'egressgateway',
+      // Any workload of the mesh: any mTLS identity.
+      allowedCallers: { from: [{ source: { principals: ['*'] } }] },
+    });
+    this.node.addValidation({
+      validate: () => this.externals.length === 0
+        ? ['[MESH0128] egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway']
+        : [],
+    });
+  }
+
+  /** The external services routed through the gateway. */
+  public get externalServices(): ExternalService[] {
+    return [...this.externals];
+  }
+
+  /** @internal */
+  public _route(external: ExternalService): void {
+    this.externals.push(external);
+  }
+
+  /** @internal */
+  public _listenerFor(port: number): { port: number; protocol: GatewayProtocol } | undefined {
+    return this.listeners.find(l => l.port === port);
+  }
+
+  /** @internal */
+  public _gatewaySpec(): istio.GatewaySpec {
+    const spec = super._gatewaySpec();
+    // Each listener serves the hosts routed through it on its port, and nothing else.
+    const servers = (spec.servers ?? []).map(server => ({
+      ...server,
+      hosts: [...new Set(this.externals.filter(e => e.ports.some(p => p.port === server.port?.number)).flatMap(e => e.hosts))],
+    })).filter(server => server.hosts.length > 0);
+    return { ...spec, servers };
+  }
+
+  /** @internal */
+  protected get _role(): string {
+    return 'egressgateway';
+  }
+}

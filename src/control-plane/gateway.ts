@@ -1,0 +1,332 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ControlPlane } from './control-plane';
+import * as istio from '../imports/istio-networking';
+import * as security from '../imports/istio-security';
+import { Mesh } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
+import { ProxyOptions } from '../sidecar/proxy';
+import { PROXY_PORTS, ProxySettings, proxyContainer, proxyVolumes, resolveProxy } from '../sidecar/sidecar';
+import type { IMeshIdentity } from '../traffic/mesh-service';
+
+/**
+ * The protocol a gateway listener accepts.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#Port
+ */
+export enum GatewayProtocol {
+  /** Plain HTTP (HTTP/1.1 and HTTP/2 with prior knowledge). */
+  HTTP = 'HTTP',
+  /** HTTPS, terminated at the gateway with the listener's certificate. */
+  HTTPS = 'HTTPS',
+  /** TLS passed through to the destination, routed by SNI. */
+  TLS = 'TLS',
+}
+
+/**
+ * How the gateway's Service is exposed.
+ */
+export enum GatewayServiceType {
+  /** An external load balancer (the usual ingress). */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A port on every node. */
+  NODE_PORT = 'NodePort',
+  /** Inside the cluster only (the usual egress). */
+  CLUSTER_IP = 'ClusterIP',
+}
+
+/**
+ * A port the gateway listens on, with the hosts it serves there.
+ */
+export interface GatewayListener {
+  /** The port clients connect to (the gateway Service's port). */
+  readonly port: number;
+
+  /**
+   * The protocol.
+   *
+   * @default GatewayProtocol.HTTP
+   */
+  readonly protocol?: GatewayProtocol;
+
+  /**
+   * The host names served on this port (`*` for any, `*.example.com` for a domain).
+   *
+   * @default ['*']
+   */
+  readonly hosts?: string[];
+
+  /**
+   * The Secret (in the gateway's namespace) with the certificate and key of an HTTPS listener: `tls.crt`
+   * and `tls.key`, as cert-manager writes them. Required for HTTPS; the key never enters a manifest.
+   *
+   * @default - none
+   */
+  readonly credentialName?: string;
+}
+
+/**
+ * Options common to ingress and egress gateways.
+ */
+export interface GatewayOptions {
+  /**
+   * The namespace of the gateway's workload and objects.
+   *
+   * @default - 'istio-ingress' for ingress gateways, the root namespace for egress gateways
+   */
+  readonly namespace?: string;
+
+  /**
+   * The name of the Deployment, Service, ServiceAccount and Gateway.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The ports and hosts it serves.
+   *
+   * @default - HTTP on port 80, any host
+   */
+  readonly listeners?: GatewayListener[];
+
+  /**
+   * Number of gateway pods.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * How the Service is exposed.
+   *
+   * @default - LOAD_BALANCER for ingress, CLUSTER_IP for egress
+   */
+  readonly serviceType?: GatewayServiceType;
+
+  /**
+   * The control plane revision that configures the gateway.
+   *
+   * @default - the mesh's default control plane
+   */
+  readonly revision?: string;
+
+  /**
+   * Settings of the gateway's proxy (resources, log level).
+   *
+   * @default - its control plane's proxy defaults
+   */
+  readonly proxy?: ProxyOptions;
+}
+
+/** A listener with every default resolved. @internal */
+interface ResolvedListener {
+  readonly port: number;
+  readonly protocol: GatewayProtocol;
+  readonly hosts: string[];
+  readonly credentialName?: string;
+  readonly name: string;
+  readonly targetPort: number;
+}
+
+/**
+ * An Istio gateway: a standalone Envoy (Deployment, Service, ServiceAccount) at the edge of the mesh, and
+ * the Gateway object that tells it which ports and hosts to serve. Its pod is rendered from the same
+ * proxy model as sidecars, so it needs no injection.
+ */
+export abstract class MeshGateway extends Construct implements IMeshIdentity {
+  public readonly mesh: Mesh;
+  /** The name of the Deployment, Service, ServiceAccount and Gateway. */
+  public readonly serviceName: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The control plane that configures it. */
+  public readonly controlPlane: ControlPlane;
+  /** The Gateway object. */
+  public readonly gateway: istio.Gateway;
+
+  protected readonly listeners: ResolvedListener[];
+  private readonly settings: ProxySettings;
+
+  protected constructor(scope: Construct, id: string, options: GatewayOptions, defaults: { namespace?: string; serviceType: GatewayServiceType; role: string; allowedCallers: security.AuthorizationPolicySpecRules }) {
+    super(scope, id);
+    this.mesh = Mesh.ofConstruct(this);
+    this.serviceName = validateDnsLabel(this, 'name', options.name ?? id);
+    this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
+    this.controlPlane = options.revision !== undefined ? this.mesh.controlPlaneOf(options.revision) : this.mesh.controlPlane;
+    this.settings = resolveProxy(this, this.controlPlane._proxyDefaults, options.proxy);
+    this.listeners = this.resolveListeners(options.listeners ?? [{ port: 80 }]);
+    const replicas = options.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw meshError('MESH0121', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
+    }
+    // Gateway pods carry their proxy themselves; their namespace is not enrolled in injection.
+    this.mesh._namespace(this.namespace, false);
+
+    const labels = { 'app': this.serviceName, 'istio': defaults.role, 'istio.io/rev': this.controlPlane.revisionLabel };
+    const meta = { name: this.serviceName, namespace: this.namespace, labels };
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
+    const env = this.controlPlane._sidecarEnvironment;
+    const container = proxyContainer(env, this.settings, {
+      workloadName: this.serviceName,
+      owner: `kubernetes://apis/apps/v1/namespaces/${this.namespace}/deployments/${this.serviceName}`,
+      podPorts: '[]',
+      appContainers: '',
+      defaultContainer: 'istio-proxy',
+      canonicalName: this.serviceName,
+      canonicalRevision: 'latest',
+    }, 'router');
+    container.ports = [
+      ...this.listeners.map(l => ({ containerPort: l.targetPort, name: l.name, protocol: 'TCP' })),
+      { containerPort: PROXY_PORTS.health, name: 'status-port', protocol: 'TCP' },
+      ...container.ports,
+    ];
+    new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta,
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: this.serviceName, istio: defaults.role } },
+        template: {
+          metadata: {
+            labels: { ...labels, 'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': this.serviceName },
+            annotations: { 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': String(PROXY_PORTS.agent), 'prometheus.io/scrape': 'true' },
+          },
+          spec: {
+            serviceAccountName: this.serviceName,
+            containers: [container],
+            volumes: proxyVolumes(),
+            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+          },
+        },
+      },
+    });
+    new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta,
+      spec: {
+        type: options.serviceType ?? defaults.serviceType,
+        selector: { app: this.serviceName, istio: defaults.role },
+        ports: [
+          { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: PROXY_PORTS.health },
+          ...this.listeners.map(l => ({ name: l.name, port: l.port, protocol: 'TCP', targetPort: l.targetPort })),
+        ],
+      },
+    });
+    this.gateway = new istio.Gateway(this, 'Resource', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._gatewaySpec() }),
+    });
+    // A gateway is an entry or exit by design: it stays reachable when the mesh denies by default.
+    new security.AuthorizationPolicy(this, 'Access', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: {
+        selector: { matchLabels: { app: this.serviceName } },
+        action: security.AuthorizationPolicySpecAction.ALLOW,
+        rules: [defaults.allowedCallers],
+      },
+    });
+  }
+
+  /** The host name of the gateway's Service. */
+  public get host(): string {
+    return this.mesh.hostOf(this.serviceName, this.namespace);
+  }
+
+  /** The gateway's SPIFFE identity. */
+  public get identity(): string {
+    return `spiffe://${this.principal}`;
+  }
+
+  /** The identity as AuthorizationPolicy principals name it. */
+  public get principal(): string {
+    return `${this.mesh.trustDomain}/ns/${this.namespace}/sa/${this.serviceName}`;
+  }
+
+  /** `<namespace>/<name>`, as VirtualServices name the gateway. */
+  public get gatewayRef(): string {
+    return `${this.namespace}/${this.serviceName}`;
+  }
+
+  /** The hosts the gateway serves, on any listener. */
+  public get hosts(): string[] {
+    return [...new Set(this.listeners.flatMap(l => l.hosts))];
+  }
+
+  /** @internal */
+  public _gatewaySpec(): istio.GatewaySpec {
+    return {
+      selector: { app: this.serviceName, istio: this._role },
+      servers: this.listeners.map(l => ({
+        port: { number: l.port, name: l.name, protocol: l.protocol },
+        hosts: [...l.hosts],
+        tls: l.protocol === GatewayProtocol.HTTPS ? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
+          : l.protocol === GatewayProtocol.TLS ? { mode: istio.GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
+      })),
+    };
+  }
+
+  /** @internal */
+  protected abstract get _role(): string;
+
+  private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
+    if (listeners.length === 0) {
+      throw meshError('MESH0122', this, 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');
+    }
+    const resolved = listeners.map(l => {
+      const port = validatePort(this, 'listener port', l.port);
+      const protocol = l.protocol ?? GatewayProtocol.HTTP;
+      const hosts = l.hosts ?? ['*'];
+      if (hosts.length === 0) {
+        throw meshError('MESH0122', this, `listener ${port} has no hosts: list the host names it serves, or '*'`);
+      }
+      for (const host of hosts) {
+        if (host !== '*' && !validHost(host)) {
+          throw meshError('MESH0122', this, `listener ${port} host '${host}' is not a host name: use 'example.com', '*.example.com' or '*'`);
+        }
+      }
+      if (protocol === GatewayProtocol.HTTPS && !l.credentialName) {
+        throw meshError('MESH0123', this, `HTTPS listener ${port} has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)`);
+      }
+      if (protocol !== GatewayProtocol.HTTPS && l.credentialName) {
+        throw meshError('MESH0123', this, `${protocol} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
+      }
+      if (l.credentialName) {
+        validateDnsSubdomain(this, 'credentialName', l.credentialName);
+      }
+      // Envoy runs unprivileged: ports below 1024 are served on 8000 + port, as Istio's gateways do.
+      const targetPort = port < 1024 ? port + 8000 : port;
+      return { port, protocol, hosts: [...hosts], credentialName: l.credentialName, targetPort, name: `${protocol.toLowerCase()}-${port}` };
+    });
+    const ports = resolved.map(l => l.port);
+    const dup = ports.find((p, i) => ports.indexOf(p) !== i);
+    if (dup !== undefined) {
+      throw meshError('MESH0122', this, `two listeners have port ${dup}: give each listener its own port`);
+    }
+    return resolved;
+  }
+}
+
+/** @internal */
+export function validHost(host: string): boolean {
+  return /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host);
+}
+
+/**
+ * Whether `pattern` (a gateway or route host, possibly `*` or `*.domain`) covers `host`.
+ *
+ * @internal
+ */
+export function hostCovers(pattern: string, host: string): boolean {
+  if (pattern === '*' || pattern === host) {
+    return true;
+  }
+  if (pattern.startsWith('*.')) {
+    const domain = pattern.slice(1);
+    return host.endsWith(domain) || host.startsWith('*.') && host.slice(1).endsWith(domain);
+  }
+  return false;
+}

@@ -1,0 +1,123 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ExternalService } from './external-service';
+import type { IMeshService } from './mesh-service';
+import * as istio from '../imports/istio-networking';
+import { Mesh, OutboundTrafficPolicy } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel } from '../private/names';
+
+/**
+ * Properties of an `EgressScope`.
+ */
+export interface EgressScopeProps {
+  /**
+   * The workloads scoped: one service's. Without it, every workload of `namespace`.
+   *
+   * @default - every workload of the namespace
+   */
+  readonly service?: IMeshService;
+
+  /**
+   * The namespace whose workloads are scoped (when `service` is not given).
+   *
+   * @default - the mesh's default namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Services of the mesh the workloads may reach.
+   *
+   * @default - none
+   */
+  readonly allowServices?: IMeshService[];
+
+  /**
+   * External services the workloads may reach.
+   *
+   * @default - none
+   */
+  readonly allowExternal?: ExternalService[];
+
+  /**
+   * More hosts, as Istio's Sidecar names them: `<namespace>/<host>` (`istio-system/*`, `./*`).
+   *
+   * @default - none
+   */
+  readonly allowHosts?: string[];
+
+  /**
+   * What happens to traffic to hosts the proxy does not know.
+   *
+   * @default OutboundTrafficPolicy.REGISTRY_ONLY
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+}
+
+/**
+ * Limits what workloads can reach: their proxies learn only the listed services and hosts, and with
+ * REGISTRY_ONLY every other destination is refused. Also cuts the configuration each proxy holds.
+ * Renders an Istio Sidecar object.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
+ */
+export class EgressScope extends Construct {
+  /** The Sidecar object. */
+  public readonly resource: istio.Sidecar;
+  /** The namespace of the workloads scoped. */
+  public readonly namespace: string;
+
+  private readonly hosts: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: EgressScopeProps = {}) {
+    super(scope, id);
+    const mesh = Mesh.ofConstruct(this);
+    if (props.service && props.namespace && props.service.namespace !== props.namespace) {
+      throw meshError('MESH0140', this, `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
+    }
+    this.namespace = validateDnsLabel(this, 'namespace', props.service?.namespace ?? props.namespace ?? mesh.defaultNamespace);
+    mesh._namespace(this.namespace);
+    (props.allowServices ?? []).forEach(s => this.allowService(s));
+    (props.allowExternal ?? []).forEach(e => this.allowExternal(e));
+    (props.allowHosts ?? []).forEach(h => this.allowHost(h));
+    const mode = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.REGISTRY_ONLY;
+
+    this.resource = new istio.Sidecar(this, 'Resource', {
+      metadata: { name: props.service ? `${props.service.serviceName}-egress` : 'default', namespace: this.namespace },
+      spec: Lazy.any({
+        produce: () => ({
+          workloadSelector: props.service ? { labels: { app: props.service.serviceName } } : undefined,
+          egress: [{ hosts: this.hosts.length > 0 ? [...this.hosts] : [`${mesh.rootNamespace}/*`] }],
+          outboundTrafficPolicy: { mode: mode === OutboundTrafficPolicy.REGISTRY_ONLY ? istio.SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY : istio.SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY },
+        }),
+      }),
+    });
+  }
+
+  /** Lets the workloads reach a service of the mesh. */
+  public allowService(service: IMeshService): void {
+    this.add(`${service.namespace}/${service.host}`);
+  }
+
+  /** Lets the workloads reach an external service (through its egress gateway, if it has one). */
+  public allowExternal(external: ExternalService): void {
+    external.hosts.forEach(h => this.add(`${external.namespace}/${h}`));
+    if (external.egressGateway) {
+      this.add(`${external.egressGateway.namespace}/${external.egressGateway.host}`);
+    }
+  }
+
+  /** Lets the workloads reach hosts named the way Istio's Sidecar names them: `<namespace>/<host>`. */
+  public allowHost(host: string): void {
+    if (!/^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/.test(host)) {
+      throw meshError('MESH0141', this, `host '${host}' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'`);
+    }
+    this.add(host);
+  }
+
+  private add(host: string): void {
+    if (!this.hosts.includes(host)) {
+      this.hosts.push(host);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { EgressGateway } from '../control-plane/egress-gateway';
+import { GatewayProtocol, validHost } from '../control-plane/gateway';
+import * as istio from '../imports/istio-networking';
+import { Mesh } from '../mesh';
+import { meshError, required } from '../private/errors';
+import { validateDnsLabel, validatePort } from '../private/names';
+
+/**
+ * The protocol of an external service's port.
+ */
+export enum ExternalProtocol {
+  /** Plain HTTP. */
+  HTTP = 'HTTP',
+  /** HTTPS originated by the application (seen by the mesh as TLS). */
+  HTTPS = 'HTTPS',
+  /** Other TLS originated by the application, routed by SNI. */
+  TLS = 'TLS',
+  /** gRPC. */
+  GRPC = 'GRPC',
+  /** Opaque TCP. */
+  TCP = 'TCP',
+}
+
+/**
+ * A port of an external service.
+ */
+export interface ExternalPort {
+  /** The port number. */
+  readonly port: number;
+
+  /**
+   * The protocol.
+   *
+   * @default ExternalProtocol.HTTPS
+   */
+  readonly protocol?: ExternalProtocol;
+}
+
+/**
+ * How the mesh finds the addresses of an external service.
+ */
+export enum ExternalResolution {
+  /** Resolve the host names with DNS. */
+  DNS = 'DNS',
+  /** Send to the address the application connected to. */
+  NONE = 'NONE',
+}
+
+/**
+ * Properties of an `ExternalService`.
+ */
+export interface ExternalServiceProps {
+  /** The host names of the service (`api.example.com`, `*.example.com` with resolution NONE). */
+  readonly hosts: string[];
+
+  /**
+   * Its ports.
+   *
+   * @default - HTTPS on 443
+   */
+  readonly ports?: ExternalPort[];
+
+  /**
+   * How its addresses are found.
+   *
+   * @default ExternalResolution.DNS
+   */
+  readonly resolution?: ExternalResolution;
+
+  /**
+   * The name of the ServiceEntry.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the ServiceEntry (visible mesh-wide).
+   *
+   * @default - the mesh's default namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Send calls to it through an egress gateway, so that they leave the mesh from known pods.
+   *
+   * @default - straight from each calling pod
+   */
+  readonly egressGateway?: EgressGateway;
+}
+
+/**
+ * A service outside the mesh that workloads may call: a ServiceEntry, so the mesh knows it (required
+ * with REGISTRY_ONLY outbound traffic), optionally reached through an egress gateway.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/service-entry/
+ */
+export class ExternalService extends Construct {
+  /** The mesh. */
+  public readonly mesh: Mesh;
+  /** The host names. */
+  public readonly hosts: string[];
+  /** The ports, every default resolved. */
+  public readonly ports: ExternalPort[];
+  /** The namespace of its objects. */
+  public readonly namespace: string;
+  /** The egress gateway calls pass through, if any. */
+  public readonly egressGateway?: EgressGateway;
+  /** The ServiceEntry. */
+  public readonly serviceEntry: istio.ServiceEntry;
+
+  public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
+    super(scope, id);
+    this.mesh = Mesh.ofConstruct(this);
+    const hosts = required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']");
+    if (hosts.length === 0) {
+      throw meshError('MESH0130', this, "hosts is empty: list the service's host names, e.g. ['api.example.com']");
+    }
+    const resolution = props.resolution ?? ExternalResolution.DNS;
+    for (const host of hosts) {
+      if (!validHost(host) || host === '*') {
+        throw meshError('MESH0130', this, `host '${host}' is not a host name: use 'api.example.com' (or '*.example.com' with resolution NONE)`);
+      }
+      if (host.startsWith('*') && resolution === ExternalResolution.DNS) {
+        throw meshError('MESH0131', this, `host '${host}' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names`);
+      }
+    }
+    this.hosts = [...hosts];
+    this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? ExternalProtocol.HTTPS }));
+    if (this.ports.length === 0) {
+      throw meshError('MESH0130', this, 'ports is empty: list at least one, e.g. { port: 443, protocol: ExternalProtocol.HTTPS }');
+    }
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
+    this.mesh._namespace(this.namespace);
+    this.egressGateway = props.egressGateway;
+
+    const name = validateDnsLabel(this, 'name', props.name ?? id);
+    this.serviceEntry = new istio.ServiceEntry(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        hosts: this.hosts,
+        location: istio.ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+        resolution: resolution === ExternalResolution.DNS ? istio.ServiceEntrySpecResolution.DNS : istio.ServiceEntrySpecResolution.NONE,
+        ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol!.toLowerCase()}-${p.port}`, protocol: p.protocol })),
+      },
+    });
+
+    if (this.egressGateway) {
+      this.routeThrough(this.egressGateway);
+    }
+  }
+
+  private routeThrough(gateway: EgressGateway): void {
+    if (gateway.mesh !== this.mesh) {
+      throw meshError('MESH0132', this, `egress gateway ${gateway.node.path} belongs to another mesh: use one of this mesh's gateways`);
+    }
+    for (const p of this.ports) {
+      const listener = gateway._listenerFor(p.port);
+      const wanted = p.protocol === ExternalProtocol.HTTP ? GatewayProtocol.HTTP : p.protocol === ExternalProtocol.HTTPS || p.protocol === ExternalProtocol.TLS ? GatewayProtocol.TLS : undefined;
+      if (!wanted) {
+        throw meshError('MESH0133', this, `port ${p.port} is ${p.protocol}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
+      }
+      if (!listener || listener.protocol !== wanted) {
+        throw meshError('MESH0133', this, `egress gateway '${gateway.serviceName}' has no ${wanted} listener on port ${p.port}: add one to its listeners`);
+      }
+    }
+    gateway._route(this);
+    new istio.VirtualService(this, 'ViaEgressGateway', {
+      metadata: { name: `${this.serviceEntry.name}-egress`, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._egressRoutes(gateway) }),
+    });
+  }
+
+  /**
+   * Two hops: from every sidecar to the egress gateway, and from the gateway to the service.
+   *
+   * @internal
+   */
+  public _egressRoutes(gateway: EgressGateway): istio.VirtualServiceSpec {
+    const hop = (from: string, host: string, port: number) => ({ gateways: [from], port, host });
+    const hops = this.ports.flatMap(p => this.hosts.flatMap(host => [
+      { ...hop('mesh', host, p.port), to: { host: gateway.host, port: p.port }, tls: p.protocol !== ExternalProtocol.HTTP },
+      { ...hop(gateway.gatewayRef, host, p.port), to: { host, port: p.port }, tls: p.protocol !== ExternalProtocol.HTTP },
+    ]));
+    const route = (h: typeof hops[number]) => [{ destination: { host: h.to.host, port: { number: h.to.port } } }];
+    const tls = hops.filter(h => h.tls).map(h => ({ match: [{ gateways: h.gateways, port: h.port, sniHosts: [h.host] }], route: route(h) }));
+    const http = hops.filter(h => !h.tls).map(h => ({ match: [{ gateways: h.gateways, port: h.port, authority: { exact: h.host } }], route: route(h) }));
+    return {
+      hosts: this.hosts,
+      gateways: ['mesh', gateway.gatewayRef],
+      tls: tls.length > 0 ? tls : undefined,
+      http: http.length > 0 ? http : undefined,
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IMeshService } from './mesh-service';
+import * as istio from '../imports/istio-networking';
+import { Mesh } from '../mesh';
+import { meshError, required } from '../private/errors';
+
+/**
+ * Properties of a `RateLimit`.
+ */
+export interface RateLimitProps {
+  /** The service whose inbound requests are limited (by each of its pods). */
+  readonly service: IMeshService;
+
+  /** Requests allowed per `per`, per pod. */
+  readonly requests: number;
+
+  /**
+   * The window `requests` refill over.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly per?: Duration;
+
+  /**
+   * Requests allowed at once (the token bucket's size).
+   *
+   * @default - `requests`
+   */
+  readonly burst?: number;
+}
+
+/**
+ * A local rate limit on a service's inbound HTTP requests: each pod's proxy refuses requests beyond
+ * the limit with 429, and marks them with `x-local-rate-limit: true`. Renders an EnvoyFilter that adds
+ * Envoy's local rate limit filter to the service's inbound HTTP chain.
+ *
+ * @see https://istio.io/latest/docs/tasks/policy-enforcement/rate-limit/#local-rate-limit
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/local_rate_limit_filter
+ */
+export class RateLimit extends Construct {
+  /** The limited service. */
+  public readonly service: IMeshService;
+  /** The EnvoyFilter. */
+  public readonly resource: istio.EnvoyFilter;
+
+  public constructor(scope: Construct, id: string, props: RateLimitProps) {
+    super(scope, id);
+    const mesh = Mesh.ofConstruct(this);
+    this.service = required(this, 'service', props.service, 'name the service whose requests are limited');
+    if (this.service.mesh !== mesh) {
+      throw meshError('MESH0150', this, `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);
+    }
+    const requests = required(this, 'requests', props.requests, 'give the requests allowed per window, e.g. 100');
+    if (!Number.isInteger(requests) || requests < 1) {
+      throw meshError('MESH0151', this, `requests ${requests} is invalid: use a whole number of at least 1`);
+    }
+    const burst = props.burst ?? requests;
+    if (!Number.isInteger(burst) || burst < 1) {
+      throw meshError('MESH0151', this, `burst ${burst} is invalid: use a whole number of at least 1`);
+    }
+    const per = props.per ?? Duration.minutes(1);
+    if (per.toMilliseconds() < 50) {
+      throw meshError('MESH0152', this, `per ${per.toMilliseconds()}ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window`);
+    }
+    // Envoy reads the patch as protobuf JSON: durations in seconds, snake_case fields.
+    const enabled = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
+    this.resource = new istio.EnvoyFilter(this, 'Resource', {
+      metadata: { name: `${this.service.serviceName}-rate-limit`, namespace: this.service.namespace },
+      spec: {
+        workloadSelector: { labels: { app: this.service.serviceName } },
+        configPatches: [{
+          applyTo: istio.EnvoyFilterSpecConfigPatchesApplyTo.HTTP_UNDERSCORE_FILTER,
+          match: {
+            context: istio.EnvoyFilterSpecConfigPatchesMatchContext.SIDECAR_UNDERSCORE_INBOUND,
+            listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
+          },
+          patch: {
+            operation: istio.EnvoyFilterSpecConfigPatchesPatchOperation.INSERT_UNDERSCORE_BEFORE,
+            value: {
+              name: 'envoy.filters.http.local_ratelimit',
+              typed_config: {
+                '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+                'stat_prefix': 'http_local_rate_limiter',
+                'token_bucket': { max_tokens: burst, tokens_per_fill: requests, fill_interval: `${per.toMilliseconds() / 1000}s` },
+                'filter_enabled': enabled('local_rate_limit_enabled'),
+                'filter_enforced': enabled('local_rate_limit_enforced'),
+                'response_headers_to_add': [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'x-local-rate-limit', value: 'true' } }],
+              },
+            },
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,338 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import * as YAML from 'yaml';
+import { ImageVariant, Injection, Mesh, MeshTesting, ProxyLogLevel } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService, ofKind } from '../support/util';
+
+/** Facts of Istio's own default install (scripts/extract-istio-facts.ts). */
+const ISTIO = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'control-plane-facts.json'), 'utf-8'));
+
+function controlPlaneObjects(mesh: Mesh): any[] {
+  return Testing.synth(mesh._charts.find(c => c.node.id === `${mesh.node.id}-control-plane`)!);
+}
+
+function find(objects: any[], kind: string, name: string): any {
+  return MeshTesting.find(objects, kind, name);
+}
+
+describe('the default control plane, against Istio\'s own install', () => {
+  const mesh = newMesh();
+  const objects = controlPlaneObjects(mesh);
+  const deployment = find(objects, 'Deployment', 'istiod');
+  const container = deployment.spec.template.spec.containers[0];
+
+  test('every object Istio\'s install has, and the reader service account its binding names', () => {
+    const ours = objects.map(o => `${o.kind}/${o.metadata.name}`).sort();
+    const istio = ISTIO.objects.map((o: any) => `${o.kind}/${o.metadata?.name ?? o.name}`);
+    expect(ours).toEqual([...istio, 'ServiceAccount/istio-reader-service-account'].sort());
+    // no PodDisruptionBudget with a single replica: it would block node drains
+    expect(ofKind(objects, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('RBAC rules and bindings', () => {
+    // The order of verbs means nothing to RBAC.
+    const normalize = (rules: any[]) => rules.map(r => ({ ...r, verbs: [...r.verbs].sort() }));
+    for (const [key, rules] of Object.entries<any>(ISTIO.rbac)) {
+      const [kind, name] = key.split('/');
+      expect([key, normalize(find(objects, kind, name).rules)]).toEqual([key, normalize(rules)]);
+    }
+    for (const [key, binding] of Object.entries<any>(ISTIO.bindings)) {
+      const [kind, name] = key.split('/');
+      const ours = find(objects, kind, name);
+      expect([key, { roleRef: ours.roleRef, subjects: ours.subjects }]).toEqual([key, binding]);
+    }
+  });
+
+  test('the injection webhook: four selectors (namespace label, pod label, revision by namespace and by pod), path /inject', () => {
+    expect(find(objects, 'MutatingWebhookConfiguration', 'istio-sidecar-injector').webhooks).toEqual(ISTIO.mutatingWebhooks);
+  });
+
+  test('the validation webhook: path /validate, Istio\'s API groups, fails open until istiod serves it', () => {
+    expect(find(objects, 'ValidatingWebhookConfiguration', 'istio-validator-istio-system').webhooks).toEqual(ISTIO.validatingWebhooks);
+  });
+
+  test('istiod: ports 8080, 15010, 15012, 15014, 15017, probe, security, volumes', () => {
+    expect(container.ports).toEqual(ISTIO.deployment.ports);
+    expect(container.readinessProbe).toEqual(ISTIO.deployment.readinessProbe);
+    expect(container.securityContext).toEqual(ISTIO.deployment.securityContext);
+    expect(container.resources).toEqual(ISTIO.deployment.resources);
+    expect(container.volumeMounts).toEqual(ISTIO.deployment.volumeMounts);
+    expect(deployment.spec.template.spec.volumes).toEqual(ISTIO.deployment.volumes);
+    expect(deployment.spec.template.spec.tolerations).toEqual(ISTIO.deployment.tolerations);
+    expect(deployment.spec.strategy).toEqual(ISTIO.deployment.strategy);
+    expect(deployment.spec.template.metadata.annotations).toEqual(ISTIO.deployment.podAnnotations);
+    expect(container.image).toEqual('docker.io/istio/pilot:1.30.3');
+  });
+
+  test('istiod: the arguments and environment of Istio\'s, and the names of its webhooks', () => {
+    expect(container.args).toEqual(ISTIO.deployment.args);
+    expect(container.env).toEqual([
+      ...ISTIO.deployment.env,
+      { name: 'INJECTION_WEBHOOK_CONFIG_NAME', value: 'istio-sidecar-injector' },
+      { name: 'VALIDATION_WEBHOOK_CONFIG_NAME', value: 'istio-validator-istio-system' },
+    ]);
+  });
+
+  test('the Service (443 to the webhook port 15017) and the autoscaler', () => {
+    expect(find(objects, 'Service', 'istiod').spec.ports).toEqual(ISTIO.service);
+    expect(find(objects, 'HorizontalPodAutoscaler', 'istiod').spec).toEqual(ISTIO.autoscaler);
+  });
+
+  test('the mesh config: Istio\'s defaults, and what the model decides', () => {
+    const meshConfig = YAML.parse(find(objects, 'ConfigMap', 'istio').data.mesh);
+    expect(meshConfig).toMatchObject({ ...ISTIO.meshConfig, rootNamespace: 'istio-system' });
+    expect(meshConfig).toEqual({
+      trustDomain: 'cluster.local',
+      rootNamespace: 'istio-system',
+      enableAutoMtls: true,
+      outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
+      defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
+      defaultProviders: { metrics: ['prometheus'] },
+      enablePrometheusMerge: true,
+      extensionProviders: [{ name: 'prometheus', prometheus: {} }],
+    });
+  });
+
+  test('the injector config: the keys istiod reads, the sidecar template from the model', () => {
+    const injector = find(objects, 'ConfigMap', 'istio-sidecar-injector');
+    expect(Object.keys(injector.data).sort()).toEqual([...ISTIO.injectorConfigKeys].sort());
+    const config = YAML.parse(injector.data.config);
+    expect(config).toMatchObject({ defaultTemplates: ['sidecar'], policy: 'enabled' });
+    expect(Object.keys(config.templates)).toEqual(['sidecar']);
+    expect(YAML.parse(config.templates.sidecar).spec.initContainers[1].image).toEqual('docker.io/istio/proxyv2:1.30.3');
+    expect(JSON.parse(injector.data.values)).toMatchObject({ global: { hub: 'docker.io/istio', tag: '1.30.3', istioNamespace: 'istio-system' }, revision: '' });
+  });
+
+  test('the CRDs come first, then namespaces, then the control plane, then workloads', () => {
+    expect(mesh._charts.map(c => c.node.id)).toEqual(['mesh-crds', 'mesh-namespaces', 'mesh-control-plane', 'mesh']);
+    const crds = Testing.synth(mesh._charts[0]);
+    expect(crds.map(c => c.kind)).toEqual(Array(15).fill('CustomResourceDefinition'));
+    expect(crds.map(c => c.metadata.name)).toContain('virtualservices.networking.istio.io');
+    expect(mesh._charts[1].node.dependencies).toContain(mesh._charts[0]);
+    expect(mesh._charts[2].node.dependencies).toContain(mesh._charts[1]);
+  });
+
+  test('every object validates strictly', () => {
+    expect(validateManifests(MeshTesting.synth(mesh))).toEqual([]);
+  });
+
+  test('installCrds: false leaves the CRDs to something else', () => {
+    const m = newMesh({ installCrds: false });
+    expect(m._charts.map(c => c.node.id)).toEqual(['mesh-namespaces', 'mesh-control-plane', 'mesh']);
+  });
+});
+
+describe('control plane options', () => {
+  test('replicas, resources, scheduling, images, log level, access logs and proxy defaults', () => {
+    // GIVEN every option
+    const mesh = newMesh({
+      controlPlane: {
+        replicas: 3,
+        resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } },
+        nodeSelector: { 'node-role': 'infra' },
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }],
+        priorityClassName: 'system-cluster-critical',
+        hub: 'registry.example.com/istio',
+        tag: '1.30.4',
+        variant: ImageVariant.DISTROLESS,
+        logLevel: 'default:info,ads:debug',
+        accessLogging: true,
+        keepaliveMaxServerConnectionAge: Duration.minutes(10),
+        proxy: { logLevel: ProxyLogLevel.ERROR, concurrency: 2, holdApplicationUntilProxyStarts: true },
+      },
+    });
+    // WHEN
+    const objects = controlPlaneObjects(mesh);
+    const deployment = find(objects, 'Deployment', 'istiod');
+    const pod = deployment.spec.template.spec;
+    const c = pod.containers[0];
+    // THEN
+    expect(deployment.spec.replicas).toEqual(3);
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(find(objects, 'PodDisruptionBudget', 'istiod').spec).toEqual({ minAvailable: 1, selector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } } });
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '2048Mi' }, limits: { cpu: '2' } });
+    expect(pod.nodeSelector).toEqual({ 'node-role': 'infra' });
+    expect(pod.tolerations).toEqual([
+      { key: 'cni.istio.io/not-ready', operator: 'Exists' },
+      { key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' },
+    ]);
+    expect(pod.priorityClassName).toEqual('system-cluster-critical');
+    expect(c.image).toEqual('registry.example.com/istio/pilot:1.30.4-distroless');
+    expect(c.args).toContain('--log_output_level=default:info,ads:debug');
+    expect(c.args.slice(-2)).toEqual(['--keepaliveMaxServerConnectionAge', '10m']);
+    const meshConfig = YAML.parse(find(objects, 'ConfigMap', 'istio').data.mesh);
+    expect(meshConfig.accessLogFile).toEqual('/dev/stdout');
+    expect(meshConfig.defaultConfig).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012', holdApplicationUntilProxyStarts: true, concurrency: 2 });
+    const template = YAML.parse(YAML.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.config).templates.sidecar);
+    const proxy = template.spec.initContainers[1];
+    expect(proxy.image).toEqual('registry.example.com/istio/proxyv2:1.30.4-distroless');
+    expect(proxy.args).toContain('--proxyLogLevel=error');
+    expect(validateManifests(objects)).toEqual([]);
+  });
+
+  test('autoscaling bounds; more than one replica gets a disruption budget', () => {
+    const objects = controlPlaneObjects(newMesh({ controlPlane: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 60 } } }));
+    expect(find(objects, 'HorizontalPodAutoscaler', 'istiod').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(find(objects, 'HorizontalPodAutoscaler', 'istiod').spec.metrics[0].resource.target.averageUtilization).toEqual(60);
+    expect(find(objects, 'Deployment', 'istiod').spec.replicas).toBeUndefined();
+    expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(1);
+  });
+
+  test('with Istio CNI the injected init container is istio-validation', () => {
+    const objects = controlPlaneObjects(newMesh({ controlPlane: { cni: true } }));
+    const template = YAML.parse(YAML.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.config).templates.sidecar);
+    expect(template.spec.initContainers[0].name).toEqual('istio-validation');
+    expect(JSON.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.values).pilot.cni.enabled).toBe(true);
+  });
+
+  test.each([
+    [{ replicas: 0 }, '[MESH0032] mesh-control-plane/istiod: replicas 0 is invalid: use a whole number of at least 1'],
+    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[MESH0033] mesh-control-plane/istiod: replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
+    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[MESH0032] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
+    [{ logLevel: 'verbose' }, "[MESH0031] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
+    [{ revision: 'default' }, "[MESH0030] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name"],
+    [{ revision: 'Canary' }, "[MESH0001] mesh-control-plane/istiod: revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
+    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+  ])('fails on %j', (controlPlane, message) => {
+    expect(() => newMesh({ controlPlane })).toThrow(message);
+  });
+});
+
+describe('revisions: two control planes side by side', () => {
+  test('a canary revision has its own istiod, config and revision-only webhooks', () => {
+    // GIVEN a mesh with a canary control plane on a newer tag
+    const mesh = newMesh();
+    const canary = mesh.addControlPlane('istiod-canary', { revision: 'canary', tag: '1.31.0' });
+    // WHEN
+    const objects = controlPlaneObjects(mesh);
+    // THEN both control planes exist, the canary's objects carry its revision
+    expect(mesh.controlPlanes.map(c => c.revisionLabel)).toEqual(['default', 'canary']);
+    expect(canary.serviceName).toEqual('istiod-canary');
+    for (const [kind, name] of [
+      ['Deployment', 'istiod-canary'], ['Service', 'istiod-canary'], ['ServiceAccount', 'istiod-canary'], ['ConfigMap', 'istio-canary'],
+      ['ConfigMap', 'istio-sidecar-injector-canary'], ['ConfigMap', 'values-canary'], ['MutatingWebhookConfiguration', 'istio-sidecar-injector-canary'],
+      ['ValidatingWebhookConfiguration', 'istio-validator-canary-istio-system'], ['ClusterRole', 'istiod-clusterrole-canary-istio-system'],
+      ['ClusterRoleBinding', 'istiod-gateway-controller-canary-istio-system'], ['Role', 'istiod-canary'], ['HorizontalPodAutoscaler', 'istiod-canary'],
+    ]) {
+      expect(find(objects, kind, name).metadata.labels['istio.io/rev']).toEqual('canary');
+    }
+    const webhook = find(objects, 'MutatingWebhookConfiguration', 'istio-sidecar-injector-canary');
+    expect(webhook.webhooks.map((w: any) => w.name)).toEqual(['rev.namespace.sidecar-injector.istio.io', 'rev.object.sidecar-injector.istio.io']);
+    expect(webhook.webhooks[0].namespaceSelector.matchExpressions[0]).toEqual({ key: 'istio.io/rev', operator: 'In', values: ['canary'] });
+    expect(webhook.webhooks[1].objectSelector.matchExpressions[1]).toEqual({ key: 'istio.io/rev', operator: 'In', values: ['canary'] });
+    expect(webhook.webhooks[0].clientConfig.service.name).toEqual('istiod-canary');
+    expect(find(objects, 'Deployment', 'istiod-canary').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.31.0');
+    expect(YAML.parse(find(objects, 'ConfigMap', 'istio-canary').data.mesh).defaultConfig.discoveryAddress).toEqual('istiod-canary.istio-system.svc:15012');
+    expect(find(objects, 'Deployment', 'istiod-canary').spec.selector.matchLabels).toEqual({ 'app': 'istiod', 'istio.io/rev': 'canary' });
+    expect(validateManifests(objects)).toEqual([]);
+  });
+
+  test('a canary upgrade is a code change: a service moves to the new revision, its namespace stops choosing one', () => {
+    // GIVEN two services in one namespace, one moved to the canary
+    const mesh = newMesh();
+    mesh.addControlPlane('istiod-canary', { revision: 'canary', tag: '1.31.0' });
+    newService(mesh, 'reviews', ['v1']);
+    const ratings = newService(mesh, 'ratings', ['v1'], { revision: 'canary' });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the canary's pods select its webhook by their own label; the namespace selects none, so each pod decides
+    expect(ratings.controlPlane.revision).toEqual('canary');
+    const pods = (name: string) => MeshTesting.find(manifests, 'Deployment', name).spec.template.metadata.labels;
+    expect(pods('ratings-v1')).toMatchObject({ 'istio.io/rev': 'canary', 'sidecar.istio.io/inject': 'true' });
+    expect(pods('reviews-v1')['istio.io/rev']).toBeUndefined();
+    expect(pods('reviews-v1')['sidecar.istio.io/inject']).toEqual('true');
+    expect(MeshTesting.find(manifests, 'Namespace', 'default').metadata.labels).toBeUndefined();
+    // and the canary's injector serves the pods that chose it
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('a namespace chooses a revision for its services', () => {
+    const mesh = newMesh();
+    mesh.addControlPlane('istiod-canary', { revision: 'canary' });
+    mesh.setNamespaceRevision('shop', 'canary');
+    const cart = newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
+    const manifests = MeshTesting.synth(mesh);
+    expect(cart.controlPlane.revisionLabel).toEqual('canary');
+    expect(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+    expect(mesh.namespaceControlPlane('shop')).toBe(mesh.controlPlaneOf('canary'));
+  });
+
+  test('a namespace of the default revision is labelled istio-injection=enabled', () => {
+    const mesh = newMesh();
+    newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
+    expect(MeshTesting.find(MeshTesting.synth(mesh), 'Namespace', 'shop').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  test('fails on two control planes with one revision', () => {
+    const mesh = newMesh();
+    mesh.addControlPlane('a', { revision: 'canary' });
+    expect(() => mesh.addControlPlane('b', { revision: 'canary' }))
+      .toThrow("[MESH0035] mesh-control-plane/b: revision 'canary' already has a control plane (mesh-control-plane/a): give each control plane its own revision");
+    expect(() => mesh.addControlPlane('c', {}))
+      .toThrow("[MESH0035] mesh-control-plane/c: revision 'default' already has a control plane (mesh-control-plane/istiod): give each control plane its own revision");
+  });
+
+  test('fails on a revision no control plane has', () => {
+    const mesh = newMesh();
+    expect(() => newService(mesh, 'cart', ['v1'], { revision: 'canary' }))
+      .toThrow("[MESH0036] mesh: no control plane has revision 'canary' (revisions: default): add it with addControlPlane() before the services and namespaces that use it");
+    expect(() => mesh.setNamespaceRevision('shop', 'canary')).toThrow('[MESH0036]');
+  });
+
+  test('fails to change a namespace\'s revision once it has services', () => {
+    const mesh = newMesh();
+    mesh.addControlPlane('istiod-canary', { revision: 'canary' });
+    newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
+    expect(() => mesh.setNamespaceRevision('shop', 'canary'))
+      .toThrow("[MESH0037] mesh: namespace 'shop' already has services, which chose their revision when created: set the namespace's revision before adding them");
+  });
+});
+
+describe('services and the injector', () => {
+  test('a service with its own proxy settings gets its own template, which its pods select', () => {
+    // GIVEN one service with default settings and one with its own
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1']);
+    newService(mesh, 'db', ['v1'], { proxy: { concurrency: 1, excludeOutboundPorts: [5432] } });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const config = YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio-sidecar-injector').data.config);
+    // THEN
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'sidecar-default-db']);
+    expect(YAML.parse(config.templates['sidecar-default-db']).spec.initContainers[0].args).toEqual(expect.arrayContaining(['-o', '5432']));
+    const annotations = (name: string) => MeshTesting.find(manifests, 'Deployment', name).spec.template.metadata.annotations ?? {};
+    expect(annotations('db-v1')['inject.istio.io/templates']).toEqual('sidecar-default-db');
+    expect(annotations('web-v1')['inject.istio.io/templates']).toBeUndefined();
+  });
+
+  test('explicit injection writes the sidecar at synth and keeps the webhook out', () => {
+    // GIVEN a service injected explicitly
+    const mesh = newMesh();
+    newService(mesh, 'legacy', ['v1'], { injection: Injection.explicit() });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const pod = MeshTesting.find(manifests, 'Deployment', 'legacy-v1').spec.template;
+    // THEN
+    expect(pod.metadata.labels['sidecar.istio.io/inject']).toEqual('false');
+    expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(pod.spec.containers.map((c: any) => c.name)).toEqual(['legacy']);
+    expect(pod.metadata.annotations['sidecar.istio.io/status']).toContain('"revision":"default"');
+    const proxyEnv = pod.spec.initContainers[1].env;
+    expect(proxyEnv).toContainEqual({ name: 'ISTIO_META_OWNER', value: 'kubernetes://apis/apps/v1/namespaces/default/deployments/legacy-v1' });
+    expect(proxyEnv).toContainEqual({ name: 'ISTIO_META_POD_PORTS', value: '[{"containerPort":8080}]' });
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test.each([
+    [Injection.explicit(), 'true', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation"],
+    [Injection.webhook(), 'false', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: false' on a service with webhook injection: to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh"],
+  ])('fails on explicit and webhook injection on one workload (%#)', (injection, value, message) => {
+    const mesh = newMesh();
+    const svc = newService(mesh, 'x', [], { injection });
+    expect(() => svc.addVersion('v1', { image: 'x', podAnnotations: { 'sidecar.istio.io/inject': value } })).toThrow(message);
+  });
+});
