@@ -1,0 +1,78 @@
+import { Duration, Testing } from 'cdk8s';
+import { CertificateAuthority, Injection, Mesh, MeshTesting } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+function istiod(mesh: Mesh): any {
+  const objects = Testing.synth(mesh._charts.find(c => c.node.id === 'mesh-control-plane')!);
+  return MeshTesting.find(objects, 'Deployment', 'istiod');
+}
+
+const env = (deployment: any) => Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+const volume = (deployment: any, name: string) => deployment.spec.template.spec.volumes.find((v: any) => v.name === name);
+
+/** The proxy of an explicitly injected service: what every proxy of the mesh gets. */
+function proxyEnv(mesh: Mesh): Record<string, string> {
+  newService(mesh, 'probe', ['v1'], { injection: Injection.explicit() });
+  const pod = MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'probe-v1').spec.template.spec;
+  const proxy = pod.initContainers.find((c: any) => c.name === 'istio-proxy');
+  return Object.fromEntries(proxy.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+}
+
+describe('CertificateAuthority', () => {
+  test('selfSigned (the default): istiod signs, an optional cacerts Secret may override its generated root', () => {
+    const mesh = newMesh();
+    const d = istiod(mesh);
+    expect(mesh.controlPlane.certificateAuthority.kind).toEqual('selfSigned');
+    expect(volume(d, 'cacerts')).toEqual({ name: 'cacerts', secret: { secretName: 'cacerts', optional: true } });
+    expect(env(d).ENABLE_CA_SERVER).toBeUndefined();
+    expect(proxyEnv(mesh).CA_ADDR).toEqual('istiod.istio-system.svc:15012');
+  });
+
+  test('pluginCerts: istiod mounts the named Secret and will not start without it; no key in any manifest', () => {
+    const mesh = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.pluginCerts({ secretName: 'corp-intermediate' }) } });
+    const d = istiod(mesh);
+    expect(volume(d, 'cacerts')).toEqual({ name: 'cacerts', secret: { secretName: 'corp-intermediate', optional: false } });
+    expect(d.spec.template.spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/etc/cacerts', name: 'cacerts', readOnly: true });
+    const all = MeshTesting.synth(mesh);
+    expect(all.filter(o => o.kind === 'Secret')).toEqual([]);
+    expect(JSON.stringify(all)).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY/);
+  });
+
+  test('certManager: istiod\'s CA server off, proxies sign with istio-csr, istiod serves istio-csr\'s certificate', () => {
+    const mesh = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.certManager() } });
+    const d = istiod(mesh);
+    expect(env(d).ENABLE_CA_SERVER).toEqual('false');
+    expect(volume(d, 'istio-csr-dns-cert')).toEqual({ name: 'istio-csr-dns-cert', secret: { secretName: 'istiod-tls', optional: false } });
+    expect(volume(d, 'istio-csr-ca-configmap')).toEqual({ name: 'istio-csr-ca-configmap', configMap: { name: 'istio-ca-root-cert', defaultMode: 420, optional: false } });
+    expect(mesh.controlPlane.caAddress).toEqual('cert-manager-istio-csr.cert-manager.svc:443');
+    expect(proxyEnv(mesh).CA_ADDR).toEqual('cert-manager-istio-csr.cert-manager.svc:443');
+    expect(validateManifests(MeshTesting.synth(mesh))).toEqual([]);
+  });
+
+  test('certManager options', () => {
+    const mesh = newMesh({
+      controlPlane: { certificateAuthority: CertificateAuthority.certManager({ istioCsrAddress: 'csr.pki.svc:8443', istiodCertSecretName: 'istiod-serving' }) },
+    });
+    expect(volume(istiod(mesh), 'istio-csr-dns-cert').secret.secretName).toEqual('istiod-serving');
+    expect(mesh.controlPlane.caAddress).toEqual('csr.pki.svc:8443');
+  });
+
+  test('workload certificate lifetimes reach istiod and every proxy', () => {
+    const mesh = newMesh({
+      controlPlane: { certificateAuthority: CertificateAuthority.selfSigned({ workloadCertTtl: Duration.hours(12), maxWorkloadCertTtl: Duration.days(2) }) },
+    });
+    expect(env(istiod(mesh))).toMatchObject({ DEFAULT_WORKLOAD_CERT_TTL: '12h', MAX_WORKLOAD_CERT_TTL: '48h' });
+    expect(proxyEnv(mesh).SECRET_TTL).toEqual('12h');
+  });
+
+  test.each([
+    [() => CertificateAuthority.pluginCerts({} as any), "[MESH0006] CertificateAuthority.pluginCerts: secretName is missing: name the Secret holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem, e.g. { secretName: 'cacerts' }"],
+    [() => CertificateAuthority.pluginCerts({ secretName: 'Bad_Name' }), "[MESH0001] CertificateAuthority.pluginCerts: secretName 'Bad_Name' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
+    [() => CertificateAuthority.certManager({ istioCsrAddress: 'https://csr' }), "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'"],
+    [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.seconds(30) }), '[MESH0241] CertificateAuthority: workloadCertTtl 30s is too short: certificates must live at least a minute'],
+    [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(3), maxWorkloadCertTtl: Duration.days(1) }), '[MESH0241] CertificateAuthority: workloadCertTtl 72h is longer than maxWorkloadCertTtl 24h: the CA would cut it short, lower it or raise the maximum'],
+  ])('fails on bad input (%#)', (make, message) => {
+    expect(make).toThrow(message);
+  });
+});

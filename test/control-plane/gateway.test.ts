@@ -1,0 +1,194 @@
+import { Testing } from 'cdk8s';
+import {
+  AccessPolicy, EgressGateway, ExternalProtocol, ExternalService, GatewayProtocol, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch,
+} from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+describe('IngressGateway', () => {
+  test('defaults: an Envoy deployment from the proxy model, a load balancer, the Gateway, routes and an open door', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'ingress');
+    gw.addRoute({ service: web });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const find = (kind: string) => MeshTesting.find(manifests, kind, 'ingress', 'istio-ingress');
+    // THEN
+    const deployment = find('Deployment');
+    const [proxy] = deployment.spec.template.spec.containers;
+    expect(proxy.name).toEqual('istio-proxy');
+    expect(proxy.image).toEqual('docker.io/istio/proxyv2:1.30.3');
+    expect(proxy.args.slice(0, 2)).toEqual(['proxy', 'router']);
+    expect(proxy.ports.map((p: any) => [p.name, p.containerPort])).toEqual([['http-80', 8080], ['status-port', 15021], ['http-envoy-prom', 15090]]);
+    expect(proxy.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1337, readOnlyRootFilesystem: true });
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ 'app': 'ingress', 'istio': 'ingressgateway', 'sidecar.istio.io/inject': 'false' });
+    expect(find('Service').spec).toEqual({
+      type: 'LoadBalancer',
+      selector: { app: 'ingress', istio: 'ingressgateway' },
+      ports: [
+        { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021 },
+        { name: 'http-80', port: 80, protocol: 'TCP', targetPort: 8080 },
+      ],
+    });
+    expect(find('Gateway').spec).toEqual({ selector: { app: 'ingress', istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['*'] }] });
+    expect(find('VirtualService').spec).toEqual({
+      hosts: ['*'],
+      gateways: ['istio-ingress/ingress'],
+      http: [{ name: 'web', route: [{ destination: { host: 'web.default.svc.cluster.local', port: { number: 8080 } } }] }],
+    });
+    expect(find('AuthorizationPolicy').spec).toEqual({ selector: { matchLabels: { app: 'ingress' } }, action: 'ALLOW', rules: [{}] });
+    expect(MeshTesting.find(manifests, 'Namespace', 'istio-ingress').metadata.labels).toBeUndefined();
+    expect(gw.principal).toEqual('cluster.local/ns/istio-ingress/sa/ingress');
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('HTTPS with a certificate Secret, hosts, path routes, options; only the gateway may call the service', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const shop = newService(mesh, 'shop');
+    const api = newService(mesh, 'api', ['v1'], { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.GRPC }] });
+    const gw = new IngressGateway(mesh, 'edge', {
+      namespace: 'edge',
+      name: 'public',
+      replicas: 2,
+      serviceType: GatewayServiceType.NODE_PORT,
+      proxy: { logLevel: ProxyLogLevel.INFO },
+      listeners: [
+        { port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['shop.example.com', 'api.example.com'], credentialName: 'shop-tls' },
+        { port: 80, hosts: ['shop.example.com'] },
+      ],
+    });
+    gw.addRoute({ service: api, hosts: ['api.example.com'], port: 9090 });
+    gw.addRoute({ service: shop, hosts: ['shop.example.com'], paths: [StringMatch.prefix('/')] });
+    new AccessPolicy(mesh, 'shop-access', { service: shop, allow: [{ from: gw }] });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    const servers = MeshTesting.find(manifests, 'Gateway', 'public', 'edge').spec.servers;
+    expect(servers[0]).toEqual({
+      port: { number: 443, name: 'https-443', protocol: 'HTTPS' },
+      hosts: ['shop.example.com', 'api.example.com'],
+      tls: { mode: 'SIMPLE', credentialName: 'shop-tls' },
+    });
+    expect(MeshTesting.find(manifests, 'VirtualService', 'public', 'edge').spec).toMatchObject({
+      hosts: ['api.example.com'],
+      http: [{ route: [{ destination: { host: 'api.default.svc.cluster.local', port: { number: 9090 } } }] }],
+    });
+    expect(MeshTesting.find(manifests, 'VirtualService', 'public-1', 'edge').spec.http[0].match).toEqual([{ uri: { prefix: '/' } }]);
+    expect(MeshTesting.find(manifests, 'Deployment', 'public', 'edge').spec.replicas).toEqual(2);
+    expect(MeshTesting.find(manifests, 'Deployment', 'public', 'edge').spec.template.spec.containers[0].args).toContain('--proxyLogLevel=info');
+    expect(MeshTesting.find(manifests, 'Service', 'public', 'edge').spec.type).toEqual('NodePort');
+    expect(MeshTesting.allowedCallers(mesh, shop, manifests)).toEqual(['cluster.local/ns/edge/sa/public']);
+    expect(gw.routedServices).toEqual([api, shop]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('fails on a gateway host that no route serves', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80, hosts: ['a.example.com', 'b.example.com'] }] });
+    gw.addRoute({ service: web, hosts: ['a.example.com'] });
+    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0127] gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners");
+  });
+
+  test.each<[string, (gw: IngressGateway, svc: any) => void, string]>([
+    ['a route host the gateway does not serve', (gw, svc) => gw.addRoute({ service: svc, hosts: ['shop.example.org'] }),
+      "[MESH0125] mesh/gw: route host 'shop.example.org' is not served by the gateway (hosts: *.example.com): add it to a listener's hosts or route another host"],
+    ['a TCP port', (gw, svc) => gw.addRoute({ service: svc, port: 5432 }),
+      "[MESH0126] mesh/gw: port 5432 of service 'svc' is tcp: gateway routes need an HTTP port"],
+    ['a service with two HTTP ports and no port chosen', (gw, _svc) => gw.addRoute({ service: newService(gw.mesh, 'two', ['v1'], { ports: [{ port: 80 }, { port: 81 }] }) }),
+      "[MESH0126] mesh/gw: service 'two' has 2 HTTP ports (80, 81): choose one with port"],
+  ])('fails on %s', (_name, act, message) => {
+    const mesh = newMesh();
+    const svc = newService(mesh, 'svc', ['v1'], { ports: [{ port: 8080 }, { port: 5432, protocol: Protocol.TCP }] });
+    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['*.example.com'] }] });
+    expect(() => act(gw, svc)).toThrow(message);
+  });
+
+  test.each([
+    [{ listeners: [] }, "[MESH0122] mesh/gw: listeners is empty: a gateway needs at least one, e.g. { port: 80 }"],
+    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS }] }, '[MESH0123] mesh/gw: HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
+    [{ listeners: [{ port: 80, credentialName: 'x' }] }, '[MESH0123] mesh/gw: HTTP listener 80 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS'],
+    [{ listeners: [{ port: 80 }, { port: 80 }] }, '[MESH0122] mesh/gw: two listeners have port 80: give each listener its own port'],
+    [{ listeners: [{ port: 80, hosts: ['http://x'] }] }, "[MESH0122] mesh/gw: listener 80 host 'http://x' is not a host name: use 'example.com', '*.example.com' or '*'"],
+    [{ replicas: -1 }, '[MESH0121] mesh/gw: replicas -1 is invalid: use a whole number of at least 0'],
+    [{ revision: 'canary' }, "[MESH0036] mesh: no control plane has revision 'canary'"],
+  ])('fails on bad props %j', (props, message) => {
+    expect(() => new IngressGateway(newMesh(), 'gw', props)).toThrow(message);
+  });
+});
+
+describe('EgressGateway and ExternalService', () => {
+  test('an external service the mesh knows (a ServiceEntry)', () => {
+    const mesh = newMesh();
+    new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], ports: [{ port: 443 }, { port: 80, protocol: ExternalProtocol.HTTP }] });
+    const entry = MeshTesting.find(MeshTesting.synth(mesh), 'ServiceEntry', 'payments');
+    expect(entry.spec).toEqual({
+      hosts: ['api.payments.example'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }, { number: 80, name: 'http-80', protocol: 'HTTP' }],
+    });
+  });
+
+  test('calls through an egress gateway: two hops, the gateway serving exactly the routed hosts', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const egress = new EgressGateway(mesh, 'egress');
+    const ext = new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], egressGateway: egress });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(egress.namespace).toEqual('istio-system');
+    expect(egress.externalServices).toEqual([ext]);
+    expect(MeshTesting.find(manifests, 'Service', 'egress').spec.type).toEqual('ClusterIP');
+    expect(MeshTesting.find(manifests, 'Gateway', 'egress').spec.servers).toEqual([
+      { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['api.payments.example'], tls: { mode: 'PASSTHROUGH' } },
+    ]);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'payments-egress').spec).toEqual({
+      hosts: ['api.payments.example'],
+      gateways: ['mesh', 'istio-system/egress'],
+      tls: [
+        { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'egress.istio-system.svc.cluster.local', port: { number: 443 } } }] },
+        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'api.payments.example', port: { number: 443 } } }] },
+      ],
+    });
+    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'egress').spec.rules).toEqual([{ from: [{ source: { principals: ['*'] } }] }]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('HTTP through the egress gateway is routed by authority', () => {
+    const mesh = newMesh();
+    const egress = new EgressGateway(mesh, 'egress');
+    new ExternalService(mesh, 'legacy', { hosts: ['legacy.example'], ports: [{ port: 80, protocol: ExternalProtocol.HTTP }], egressGateway: egress });
+    const spec = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'legacy-egress').spec;
+    expect(spec.http[0].match).toEqual([{ gateways: ['mesh'], port: 80, authority: { exact: 'legacy.example' } }]);
+    expect(spec.tls).toBeUndefined();
+  });
+
+  test('fails on an egress gateway that routes nothing', () => {
+    const mesh = newMesh();
+    new EgressGateway(mesh, 'egress');
+    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0128] egress gateway routes no external service');
+  });
+
+  test.each([
+    [{ hosts: [] }, "[MESH0130] mesh/ext: hosts is empty: list the service's host names, e.g. ['api.example.com']"],
+    [{ hosts: ['*.example.com'] }, "[MESH0131] mesh/ext: host '*.example.com' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names"],
+    [{ hosts: ['a.example'], ports: [{ port: 5432, protocol: ExternalProtocol.TCP }], egress: true }, '[MESH0133] mesh/ext: port 5432 is TCP, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly'],
+    [{ hosts: ['a.example'], ports: [{ port: 8443 }], egress: true }, "[MESH0133] mesh/ext: egress gateway 'egress' has no TLS listener on port 8443: add one to its listeners"],
+  ])('fails on %j', (props: any, message) => {
+    const mesh = newMesh();
+    const egressGateway = props.egress ? new EgressGateway(mesh, 'egress') : undefined;
+    expect(() => new ExternalService(mesh, 'ext', { ...props, egressGateway })).toThrow(message);
+  });
+});
+
+test('the gateway chart output is stable', () => {
+  const mesh = newMesh();
+  const gw = new IngressGateway(mesh, 'ingress');
+  gw.addRoute({ service: newService(mesh, 'web') });
+  expect(Testing.synth(mesh).filter(o => o.metadata.namespace === 'istio-ingress')).toMatchSnapshot();
+});
