@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { meshError, required } from '../private/errors';
 import { goDuration } from '../private/duration';
+import { meshError, required } from '../private/errors';
 import { validateDnsSubdomain } from '../private/names';
 
 /**
@@ -124,7 +124,7 @@ export abstract class CertificateAuthority {
   /** Which kind of CA this is: `selfSigned`, `pluginCerts` or `certManager`. */
   public abstract readonly kind: string;
 
-  protected constructor(private readonly lifetimes: CertificateAuthorityOptions) {
+  protected constructor(lifetimes: CertificateAuthorityOptions) {
     for (const prop of ['workloadCertTtl', 'maxWorkloadCertTtl'] as const) {
       const d = lifetimes[prop];
       if (d && d.toSeconds() < 60) {
@@ -142,29 +142,35 @@ export abstract class CertificateAuthority {
    */
   public abstract bind(scope: IConstruct): CertificateAuthorityConfig;
 
-  /** The lifetime settings, as istiod's and the proxies' environment. */
-  protected lifetimeEnv(): { istiodEnv: { [name: string]: string }; proxyEnv: { [name: string]: string } } {
-    const istiodEnv: { [name: string]: string } = {};
-    const proxyEnv: { [name: string]: string } = {};
-    if (this.lifetimes.workloadCertTtl) {
-      istiodEnv.DEFAULT_WORKLOAD_CERT_TTL = goDuration(this.lifetimes.workloadCertTtl);
-      proxyEnv.SECRET_TTL = goDuration(this.lifetimes.workloadCertTtl);
-    }
-    if (this.lifetimes.maxWorkloadCertTtl) {
-      istiodEnv.MAX_WORKLOAD_CERT_TTL = goDuration(this.lifetimes.maxWorkloadCertTtl);
-    }
-    return { istiodEnv, proxyEnv };
+}
+
+/** The lifetime settings, as istiod's and the proxies' environment. */
+function lifetimeEnv(lifetimes: CertificateAuthorityOptions): { istiodEnv: { [name: string]: string }; proxyEnv: { [name: string]: string } } {
+  const istiodEnv: { [name: string]: string } = {};
+  const proxyEnv: { [name: string]: string } = {};
+  if (lifetimes.workloadCertTtl) {
+    istiodEnv.DEFAULT_WORKLOAD_CERT_TTL = goDuration(lifetimes.workloadCertTtl);
+    proxyEnv.SECRET_TTL = goDuration(lifetimes.workloadCertTtl);
   }
+  if (lifetimes.maxWorkloadCertTtl) {
+    istiodEnv.MAX_WORKLOAD_CERT_TTL = goDuration(lifetimes.maxWorkloadCertTtl);
+  }
+  return { istiodEnv, proxyEnv };
 }
 
 class IstiodCa extends CertificateAuthority {
-  public constructor(public readonly kind: string, options: CertificateAuthorityOptions, private readonly secretName: string, private readonly optional: boolean) {
+  public constructor(
+    public readonly kind: string,
+    private readonly options: CertificateAuthorityOptions,
+    private readonly secretName: string,
+    private readonly optional: boolean,
+  ) {
     super(options);
   }
 
   public bind(_scope: IConstruct): CertificateAuthorityConfig {
     return {
-      ...this.lifetimeEnv(),
+      ...lifetimeEnv(this.options),
       caSecretName: this.secretName,
       caSecretOptional: this.optional,
       externalIstiodCert: false,
@@ -176,12 +182,12 @@ class IstiodCa extends CertificateAuthority {
 class CertManagerCa extends CertificateAuthority {
   public readonly kind = 'certManager';
 
-  public constructor(options: CertificateAuthorityOptions, private readonly address: string, private readonly secretName: string) {
+  public constructor(private readonly options: CertificateAuthorityOptions, private readonly address: string, private readonly secretName: string) {
     super(options);
   }
 
   public bind(_scope: IConstruct): CertificateAuthorityConfig {
-    const { istiodEnv, proxyEnv } = this.lifetimeEnv();
+    const { istiodEnv, proxyEnv } = lifetimeEnv(this.options);
     return {
       caAddress: this.address,
       istiodEnv: { ...istiodEnv, ENABLE_CA_SERVER: 'false' },

@@ -281,9 +281,9 @@ export class ControlPlane extends Construct {
 
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(this.serviceName) });
     const serviceAccount = { kind: 'ServiceAccount', name: this.serviceName, namespace: this.namespace };
-    const clusterRole = (id: string, name: string, rules: Rule[], subject = serviceAccount) => {
-      new ApiObject(this, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: clusterMeta(name), rules });
-      new ApiObject(this, `${id}Binding`, {
+    const clusterRole = (roleId: string, name: string, rules: Rule[], subject = serviceAccount) => {
+      new ApiObject(this, roleId, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: clusterMeta(name), rules });
+      new ApiObject(this, `${roleId}Binding`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
         metadata: clusterMeta(name),
@@ -552,7 +552,10 @@ export class ControlPlane extends Construct {
     };
     const r = props.resources;
     const requests = { cpu: r?.cpu?.request ? cpuQuantity(r.cpu.request) : '500m', memory: r?.memory?.request ? memoryQuantity(r.memory.request) : '2048Mi' };
-    const limits = { cpu: r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined, memory: r?.memory?.limit ? memoryQuantity(r.memory.limit) : undefined };
+    const limits = {
+      cpu: r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined,
+      memory: r?.memory?.limit ? memoryQuantity(r.memory.limit) : undefined,
+    };
     const external = this.ca.externalIstiodCert;
     const podLabels = { ...labels, 'istio': 'pilot', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' };
     for (const t of props.tolerations ?? []) {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GatewayOptions, GatewayProtocol, GatewayServiceType, MeshGateway } from './gateway';
+import { GatewayKind, GatewayOptions, GatewayProtocol, MeshGateway } from './gateway';
 import * as istio from '../imports/istio-networking';
 import type { ExternalService } from '../traffic/external-service';
 
@@ -22,12 +22,7 @@ export class EgressGateway extends MeshGateway {
     super(scope, id, {
       ...props,
       listeners: props.listeners ?? [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }],
-    }, {
-      serviceType: GatewayServiceType.CLUSTER_IP,
-      role: 'egressgateway',
-      // Any workload of the mesh: any mTLS identity.
-      allowedCallers: { from: [{ source: { principals: ['*'] } }] },
-    });
+    }, GatewayKind.EGRESS);
     this.node.addValidation({
       validate: () => this.externals.length === 0
         ? ['[MESH0128] egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway']
@@ -47,7 +42,7 @@ export class EgressGateway extends MeshGateway {
 
   /** @internal */
   public _listenerFor(port: number): { port: number; protocol: GatewayProtocol } | undefined {
-    return this.listeners.find(l => l.port === port);
+    return this._listeners.find(l => l.port === port);
   }
 
   /** @internal */
@@ -59,10 +54,5 @@ export class EgressGateway extends MeshGateway {
       hosts: [...new Set(this.externals.filter(e => e.ports.some(p => p.port === server.port?.number)).flatMap(e => e.hosts))],
     })).filter(server => server.hosts.length > 0);
     return { ...spec, servers };
-  }
-
-  /** @internal */
-  protected get _role(): string {
-    return 'egressgateway';
   }
 }

@@ -37,6 +37,16 @@ export enum GatewayServiceType {
 }
 
 /**
+ * Which edge a gateway guards.
+ */
+export enum GatewayKind {
+  /** Traffic into the mesh from outside: exposed by a load balancer, callable by anyone. */
+  INGRESS = 'ingressgateway',
+  /** Traffic out of the mesh: inside the cluster, callable by the mesh's workloads. */
+  EGRESS = 'egressgateway',
+}
+
+/**
  * A port the gateway listens on, with the hosts it serves there.
  */
 export interface GatewayListener {
@@ -144,19 +154,33 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   /** The control plane that configures it. */
   public readonly controlPlane: ControlPlane;
   /** The Gateway object. */
-  public readonly gateway: istio.Gateway;
+  public readonly gateway: ApiObject;
 
-  protected readonly listeners: ResolvedListener[];
+  /** Which edge it guards. */
+  public readonly kind: GatewayKind;
+
+  /** @internal */
+  protected readonly _listeners: ResolvedListener[];
   private readonly settings: ProxySettings;
 
-  protected constructor(scope: Construct, id: string, options: GatewayOptions, defaults: { namespace?: string; serviceType: GatewayServiceType; role: string; allowedCallers: security.AuthorizationPolicySpecRules }) {
+  protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
     super(scope, id);
     this.mesh = Mesh.ofConstruct(this);
+    this.kind = kind;
+    const ingress = kind === GatewayKind.INGRESS;
+    const defaults = {
+      namespace: ingress ? 'istio-ingress' : undefined,
+      serviceType: ingress ? GatewayServiceType.LOAD_BALANCER : GatewayServiceType.CLUSTER_IP,
+      role: kind as string,
+      // An ingress is called by clients outside the mesh, which have no mesh identity; an egress by the
+      // mesh's workloads, which all have one.
+      allowedCallers: ingress ? {} : { from: [{ source: { principals: ['*'] } }] },
+    };
     this.serviceName = validateDnsLabel(this, 'name', options.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
     this.controlPlane = options.revision !== undefined ? this.mesh.controlPlaneOf(options.revision) : this.mesh.controlPlane;
     this.settings = resolveProxy(this, this.controlPlane._proxyDefaults, options.proxy);
-    this.listeners = this.resolveListeners(options.listeners ?? [{ port: 80 }]);
+    this._listeners = this.resolveListeners(options.listeners ?? [{ port: 80 }]);
     const replicas = options.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw meshError('MESH0121', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
@@ -178,7 +202,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       canonicalRevision: 'latest',
     }, 'router');
     container.ports = [
-      ...this.listeners.map(l => ({ containerPort: l.targetPort, name: l.name, protocol: 'TCP' })),
+      ...this._listeners.map(l => ({ containerPort: l.targetPort, name: l.name, protocol: 'TCP' })),
       { containerPort: PROXY_PORTS.health, name: 'status-port', protocol: 'TCP' },
       ...container.ports,
     ];
@@ -212,7 +236,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
           { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: PROXY_PORTS.health },
-          ...this.listeners.map(l => ({ name: l.name, port: l.port, protocol: 'TCP', targetPort: l.targetPort })),
+          ...this._listeners.map(l => ({ name: l.name, port: l.port, protocol: 'TCP', targetPort: l.targetPort })),
         ],
       },
     });
@@ -253,14 +277,14 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** The hosts the gateway serves, on any listener. */
   public get hosts(): string[] {
-    return [...new Set(this.listeners.flatMap(l => l.hosts))];
+    return [...new Set(this._listeners.flatMap(l => l.hosts))];
   }
 
   /** @internal */
   public _gatewaySpec(): istio.GatewaySpec {
     return {
-      selector: { app: this.serviceName, istio: this._role },
-      servers: this.listeners.map(l => ({
+      selector: { app: this.serviceName, istio: this.kind },
+      servers: this._listeners.map(l => ({
         port: { number: l.port, name: l.name, protocol: l.protocol },
         hosts: [...l.hosts],
         tls: l.protocol === GatewayProtocol.HTTPS ? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
@@ -269,8 +293,6 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     };
   }
 
-  /** @internal */
-  protected abstract get _role(): string;
 
   private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
     if (listeners.length === 0) {

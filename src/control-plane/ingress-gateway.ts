@@ -1,6 +1,6 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayOptions, GatewayServiceType, MeshGateway, hostCovers } from './gateway';
+import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './gateway';
 import * as istio from '../imports/istio-networking';
 import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
@@ -61,8 +61,7 @@ export class IngressGateway extends MeshGateway {
   private readonly virtualServices = new Map<string, istio.VirtualService>();
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
-    // Anyone may call it: clients outside the mesh have no mesh identity.
-    super(scope, id, props, { namespace: 'istio-ingress', serviceType: GatewayServiceType.LOAD_BALANCER, role: 'ingressgateway', allowedCallers: {} });
+    super(scope, id, props, GatewayKind.INGRESS);
     this.node.addValidation({ validate: () => this.validateHosts() });
   }
 
@@ -110,7 +109,7 @@ export class IngressGateway extends MeshGateway {
   }
 
   /** The VirtualServices with the gateway's routes, one per set of hosts. */
-  public get routeObjects(): istio.VirtualService[] {
+  public get routeObjects(): ApiObject[] {
     return [...this.virtualServices.values()];
   }
 
@@ -126,11 +125,6 @@ export class IngressGateway extends MeshGateway {
         route: [{ destination: { host: r.service.host, port: { number: r.port } } }],
       })),
     };
-  }
-
-  /** @internal */
-  protected get _role(): string {
-    return 'ingressgateway';
   }
 
   private validateHosts(): string[] {

@@ -25,14 +25,14 @@ export abstract class Injection {
     return new ExplicitInjection();
   }
 
-  /** Whether the sidecar is written at synth time. */
-  public abstract readonly explicit: boolean;
+  /** Whether the sidecar is written at synth time (explicit injection). */
+  public abstract readonly isExplicit: boolean;
 }
 
 class WebhookInjection extends Injection {
-  public readonly explicit = false;
+  public readonly isExplicit = false;
 }
 
 class ExplicitInjection extends Injection {
-  public readonly explicit = true;
+  public readonly isExplicit = true;
 }

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ExternalService } from './external-service';
 import type { IMeshService } from './mesh-service';
@@ -63,7 +63,7 @@ export interface EgressScopeProps {
  */
 export class EgressScope extends Construct {
   /** The Sidecar object. */
-  public readonly resource: istio.Sidecar;
+  public readonly resource: ApiObject;
   /** The namespace of the workloads scoped. */
   public readonly namespace: string;
 
@@ -88,7 +88,11 @@ export class EgressScope extends Construct {
         produce: () => ({
           workloadSelector: props.service ? { labels: { app: props.service.serviceName } } : undefined,
           egress: [{ hosts: this.hosts.length > 0 ? [...this.hosts] : [`${mesh.rootNamespace}/*`] }],
-          outboundTrafficPolicy: { mode: mode === OutboundTrafficPolicy.REGISTRY_ONLY ? istio.SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY : istio.SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY },
+          outboundTrafficPolicy: {
+            mode: mode === OutboundTrafficPolicy.REGISTRY_ONLY
+              ? istio.SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY
+              : istio.SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY,
+          },
         }),
       }),
     });

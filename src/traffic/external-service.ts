@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { EgressGateway } from '../control-plane/egress-gateway';
 import { GatewayProtocol, validHost } from '../control-plane/gateway';
@@ -109,7 +109,7 @@ export class ExternalService extends Construct {
   /** The egress gateway calls pass through, if any. */
   public readonly egressGateway?: EgressGateway;
   /** The ServiceEntry. */
-  public readonly serviceEntry: istio.ServiceEntry;
+  public readonly serviceEntry: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
@@ -158,7 +158,9 @@ export class ExternalService extends Construct {
     }
     for (const p of this.ports) {
       const listener = gateway._listenerFor(p.port);
-      const wanted = p.protocol === ExternalProtocol.HTTP ? GatewayProtocol.HTTP : p.protocol === ExternalProtocol.HTTPS || p.protocol === ExternalProtocol.TLS ? GatewayProtocol.TLS : undefined;
+      const wanted = p.protocol === ExternalProtocol.HTTP ? GatewayProtocol.HTTP
+        : p.protocol === ExternalProtocol.HTTPS || p.protocol === ExternalProtocol.TLS ? GatewayProtocol.TLS
+          : undefined;
       if (!wanted) {
         throw meshError('MESH0133', this, `port ${p.port} is ${p.protocol}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
       }
@@ -186,7 +188,8 @@ export class ExternalService extends Construct {
     ]));
     const route = (h: typeof hops[number]) => [{ destination: { host: h.to.host, port: { number: h.to.port } } }];
     const tls = hops.filter(h => h.tls).map(h => ({ match: [{ gateways: h.gateways, port: h.port, sniHosts: [h.host] }], route: route(h) }));
-    const http = hops.filter(h => !h.tls).map(h => ({ match: [{ gateways: h.gateways, port: h.port, authority: { exact: h.host } }], route: route(h) }));
+    const http = hops.filter(h => !h.tls)
+      .map(h => ({ match: [{ gateways: h.gateways, port: h.port, authority: { exact: h.host } }], route: route(h) }));
     return {
       hosts: this.hosts,
       gateways: ['mesh', gateway.gatewayRef],

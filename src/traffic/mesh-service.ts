@@ -6,6 +6,7 @@ import { Mesh } from '../mesh';
 import { LoadBalancer } from './load-balancer';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { TrafficSplit } from './traffic-split';
+import type { ControlPlane } from '../control-plane/control-plane';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
@@ -13,7 +14,6 @@ import { MtlsMode } from '../security/mtls-policy';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, injectManifest, resolveProxy } from '../sidecar/sidecar';
-import type { ControlPlane } from '../control-plane/control-plane';
 
 /**
  * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
@@ -455,7 +455,7 @@ export class MeshService extends MeshServiceBase {
       namespace: this.namespace,
       serviceName: this.serviceName,
       controlPlane: this.controlPlane,
-      explicit: this.injection.explicit,
+      explicit: this.injection.isExplicit,
       settings: this._proxySettings,
     });
 
@@ -555,7 +555,7 @@ export class MeshServiceVersion extends Construct {
     // cdk8s-plus labels every pod template with its construct address (a hashed value) even when the
     // workload selects by other labels; pods here are selected by app and version only.
     resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    if (service.injection.explicit) {
+    if (service.injection.isExplicit) {
       // Explicit injection works on the finished manifest, as `istioctl kube-inject` does, so that it sees
       // every container and port, including ones added to the Deployment after this constructor.
       const render = resource.toJson.bind(resource);
@@ -595,12 +595,12 @@ export class MeshServiceVersion extends Construct {
 function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotations: { [key: string]: string }) {
   const optOut = podAnnotations['sidecar.istio.io/inject'];
   if (optOut !== undefined) {
-    const fix = service.injection.explicit
+    const fix = service.injection.isExplicit
       ? 'explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation'
       : "to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh";
-    throw meshError('MESH0024', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.explicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+    throw meshError('MESH0024', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
   }
-  if (service.injection.explicit) {
+  if (service.injection.isExplicit) {
     return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };
   }
   const cp = service.controlPlane;

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IMeshService } from './mesh-service';
 import * as istio from '../imports/istio-networking';
@@ -42,7 +42,7 @@ export class RateLimit extends Construct {
   /** The limited service. */
   public readonly service: IMeshService;
   /** The EnvoyFilter. */
-  public readonly resource: istio.EnvoyFilter;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RateLimitProps) {
     super(scope, id);

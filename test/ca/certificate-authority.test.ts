@@ -60,7 +60,9 @@ describe('CertificateAuthority', () => {
 
   test('workload certificate lifetimes reach istiod and every proxy', () => {
     const mesh = newMesh({
-      controlPlane: { certificateAuthority: CertificateAuthority.selfSigned({ workloadCertTtl: Duration.hours(12), maxWorkloadCertTtl: Duration.days(2) }) },
+      controlPlane: {
+        certificateAuthority: CertificateAuthority.selfSigned({ workloadCertTtl: Duration.hours(12), maxWorkloadCertTtl: Duration.days(2) }),
+      },
     });
     expect(env(istiod(mesh))).toMatchObject({ DEFAULT_WORKLOAD_CERT_TTL: '12h', MAX_WORKLOAD_CERT_TTL: '48h' });
     expect(proxyEnv(mesh).SECRET_TTL).toEqual('12h');

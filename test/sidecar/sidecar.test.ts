@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
-import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate } from '../../src/sidecar/sidecar';
-import { ProxyLogLevel } from '../../src';
-import { Cpu } from 'cdk8s-plus-27';
 import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import * as YAML from 'yaml';
+import { ProxyLogLevel } from '../../src';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate } from '../../src/sidecar/sidecar';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'sidecar');
 const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, file), 'utf-8'))[0].toJSON();
@@ -102,7 +102,8 @@ describe('explicit injection of Istio\'s hello Deployment', () => {
 
   test('the pod facts the sidecar carries: ports, containers, owner, workload', () => {
     const actual = injectManifest(hello, { ...ISTIO_TEST_ENV, revision: 'canary' }, ISTIO_PROXY_DEFAULTS);
-    const env = Object.fromEntries(actual.spec.template.spec.initContainers[1].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const proxyEnv = actual.spec.template.spec.initContainers[1].env.filter((e: any) => e.value !== undefined);
+    const env = Object.fromEntries(proxyEnv.map((e: any) => [e.name, e.value]));
     expect(env.ISTIO_META_POD_PORTS).toEqual('[{"name":"http","containerPort":80}]');
     expect(env.ISTIO_META_APP_CONTAINERS).toEqual('hello');
     expect(env.ISTIO_META_OWNER).toEqual('kubernetes://apis/apps/v1/namespaces/default/deployments/hello');

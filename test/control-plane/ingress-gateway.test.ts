@@ -1,7 +1,5 @@
 import { Testing } from 'cdk8s';
-import {
-  AccessPolicy, EgressGateway, ExternalProtocol, ExternalService, GatewayProtocol, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch,
-} from '../../src';
+import { AccessPolicy, GatewayProtocol, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService } from '../support/util';
 
@@ -108,7 +106,7 @@ describe('IngressGateway', () => {
   });
 
   test.each([
-    [{ listeners: [] }, "[MESH0122] mesh/gw: listeners is empty: a gateway needs at least one, e.g. { port: 80 }"],
+    [{ listeners: [] }, '[MESH0122] mesh/gw: listeners is empty: a gateway needs at least one, e.g. { port: 80 }'],
     [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS }] }, '[MESH0123] mesh/gw: HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
     [{ listeners: [{ port: 80, credentialName: 'x' }] }, '[MESH0123] mesh/gw: HTTP listener 80 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS'],
     [{ listeners: [{ port: 80 }, { port: 80 }] }, '[MESH0122] mesh/gw: two listeners have port 80: give each listener its own port'],
@@ -117,72 +115,6 @@ describe('IngressGateway', () => {
     [{ revision: 'canary' }, "[MESH0036] mesh: no control plane has revision 'canary'"],
   ])('fails on bad props %j', (props, message) => {
     expect(() => new IngressGateway(newMesh(), 'gw', props)).toThrow(message);
-  });
-});
-
-describe('EgressGateway and ExternalService', () => {
-  test('an external service the mesh knows (a ServiceEntry)', () => {
-    const mesh = newMesh();
-    new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], ports: [{ port: 443 }, { port: 80, protocol: ExternalProtocol.HTTP }] });
-    const entry = MeshTesting.find(MeshTesting.synth(mesh), 'ServiceEntry', 'payments');
-    expect(entry.spec).toEqual({
-      hosts: ['api.payments.example'],
-      location: 'MESH_EXTERNAL',
-      resolution: 'DNS',
-      ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }, { number: 80, name: 'http-80', protocol: 'HTTP' }],
-    });
-  });
-
-  test('calls through an egress gateway: two hops, the gateway serving exactly the routed hosts', () => {
-    // GIVEN
-    const mesh = newMesh();
-    const egress = new EgressGateway(mesh, 'egress');
-    const ext = new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], egressGateway: egress });
-    // WHEN
-    const manifests = MeshTesting.synth(mesh);
-    // THEN
-    expect(egress.namespace).toEqual('istio-system');
-    expect(egress.externalServices).toEqual([ext]);
-    expect(MeshTesting.find(manifests, 'Service', 'egress').spec.type).toEqual('ClusterIP');
-    expect(MeshTesting.find(manifests, 'Gateway', 'egress').spec.servers).toEqual([
-      { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['api.payments.example'], tls: { mode: 'PASSTHROUGH' } },
-    ]);
-    expect(MeshTesting.find(manifests, 'VirtualService', 'payments-egress').spec).toEqual({
-      hosts: ['api.payments.example'],
-      gateways: ['mesh', 'istio-system/egress'],
-      tls: [
-        { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'egress.istio-system.svc.cluster.local', port: { number: 443 } } }] },
-        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'api.payments.example', port: { number: 443 } } }] },
-      ],
-    });
-    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'egress').spec.rules).toEqual([{ from: [{ source: { principals: ['*'] } }] }]);
-    expect(validateManifests(manifests)).toEqual([]);
-  });
-
-  test('HTTP through the egress gateway is routed by authority', () => {
-    const mesh = newMesh();
-    const egress = new EgressGateway(mesh, 'egress');
-    new ExternalService(mesh, 'legacy', { hosts: ['legacy.example'], ports: [{ port: 80, protocol: ExternalProtocol.HTTP }], egressGateway: egress });
-    const spec = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'legacy-egress').spec;
-    expect(spec.http[0].match).toEqual([{ gateways: ['mesh'], port: 80, authority: { exact: 'legacy.example' } }]);
-    expect(spec.tls).toBeUndefined();
-  });
-
-  test('fails on an egress gateway that routes nothing', () => {
-    const mesh = newMesh();
-    new EgressGateway(mesh, 'egress');
-    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0128] egress gateway routes no external service');
-  });
-
-  test.each([
-    [{ hosts: [] }, "[MESH0130] mesh/ext: hosts is empty: list the service's host names, e.g. ['api.example.com']"],
-    [{ hosts: ['*.example.com'] }, "[MESH0131] mesh/ext: host '*.example.com' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names"],
-    [{ hosts: ['a.example'], ports: [{ port: 5432, protocol: ExternalProtocol.TCP }], egress: true }, '[MESH0133] mesh/ext: port 5432 is TCP, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly'],
-    [{ hosts: ['a.example'], ports: [{ port: 8443 }], egress: true }, "[MESH0133] mesh/ext: egress gateway 'egress' has no TLS listener on port 8443: add one to its listeners"],
-  ])('fails on %j', (props: any, message) => {
-    const mesh = newMesh();
-    const egressGateway = props.egress ? new EgressGateway(mesh, 'egress') : undefined;
-    expect(() => new ExternalService(mesh, 'ext', { ...props, egressGateway })).toThrow(message);
   });
 });
 

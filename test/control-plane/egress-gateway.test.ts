@@ -1,0 +1,48 @@
+import { EgressGateway, ExternalProtocol, ExternalService, MeshTesting } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh } from '../support/util';
+
+describe('EgressGateway', () => {
+  test('calls through an egress gateway: two hops, the gateway serving exactly the routed hosts', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const egress = new EgressGateway(mesh, 'egress');
+    const ext = new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], egressGateway: egress });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(egress.namespace).toEqual('istio-system');
+    expect(egress.externalServices).toEqual([ext]);
+    expect(MeshTesting.find(manifests, 'Service', 'egress').spec.type).toEqual('ClusterIP');
+    expect(MeshTesting.find(manifests, 'Gateway', 'egress').spec.servers).toEqual([
+      { port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: ['api.payments.example'], tls: { mode: 'PASSTHROUGH' } },
+    ]);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'payments-egress').spec).toEqual({
+      hosts: ['api.payments.example'],
+      gateways: ['mesh', 'istio-system/egress'],
+      tls: [
+        { match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'egress.istio-system.svc.cluster.local', port: { number: 443 } } }] },
+        { match: [{ gateways: ['istio-system/egress'], port: 443, sniHosts: ['api.payments.example'] }], route: [{ destination: { host: 'api.payments.example', port: { number: 443 } } }] },
+      ],
+    });
+    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'egress').spec.rules).toEqual([{ from: [{ source: { principals: ['*'] } }] }]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('HTTP through the egress gateway is routed by authority', () => {
+    const mesh = newMesh();
+    const egress = new EgressGateway(mesh, 'egress');
+    new ExternalService(mesh, 'legacy', { hosts: ['legacy.example'], ports: [{ port: 80, protocol: ExternalProtocol.HTTP }], egressGateway: egress });
+    const spec = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'legacy-egress').spec;
+    expect(spec.http[0].match).toEqual([{ gateways: ['mesh'], port: 80, authority: { exact: 'legacy.example' } }]);
+    expect(spec.tls).toBeUndefined();
+  });
+
+  test('fails on an egress gateway that routes nothing', () => {
+    const mesh = newMesh();
+    new EgressGateway(mesh, 'egress');
+    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0128] egress gateway routes no external service');
+  });
+
+});
+
