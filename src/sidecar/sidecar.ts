@@ -244,7 +244,7 @@ export function proxyContainer(env: SidecarEnvironment, settings: ProxySettings,
     { name: 'GOMAXPROCS', ...resourceRef('limits.cpu') },
     { name: 'ISTIO_META_CLUSTER_ID', value: env.clusterId },
     { name: 'ISTIO_META_NODE_NAME', ...fieldRef('spec.nodeName') },
-    { name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' },
+    ...sidecar ? [{ name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' }] : [],
     { name: 'ISTIO_META_WORKLOAD_NAME', value: pod.workloadName },
     { name: 'ISTIO_META_OWNER', value: pod.owner },
     { name: 'ISTIO_META_MESH_ID', value: env.trustDomain },
@@ -471,6 +471,11 @@ export function injectManifest(manifest: any, env: SidecarEnvironment, settings:
     canonicalRevision: labels.version ?? 'latest',
   };
   const fragment = renderSidecar(env, settings, facts);
+  const probers = rewriteProbes(appContainers);
+  if (Object.keys(probers).length > 0) {
+    const proxy = [...fragment.initContainers, ...fragment.containers].find(c => c.name === 'istio-proxy');
+    proxy.env.push({ name: 'ISTIO_KUBE_APP_PROBERS', value: JSON.stringify(probers) });
+  }
   const hold = settings.holdApplicationUntilProxyStarts && !settings.nativeSidecar;
   spec.initContainers = [...fragment.initContainers, ...spec.initContainers ?? []];
   spec.containers = hold ? [...fragment.containers, ...appContainers] : [...appContainers, ...fragment.containers];
@@ -492,6 +497,33 @@ export function injectManifest(manifest: any, env: SidecarEnvironment, settings:
     }),
   });
   return out;
+}
+
+/**
+ * Under STRICT mTLS the kubelet's plaintext HTTP probes would be refused by the proxy, so, as Istio's
+ * injector does, each HTTP probe is sent to pilot-agent (15020, outside the capture), which makes the
+ * original request from inside the pod. Rewrites the containers' probes in place and returns the
+ * original ones, keyed by the path pilot-agent serves them on.
+ */
+function rewriteProbes(containers: any[]): { [path: string]: object } {
+  const probers: { [path: string]: object } = {};
+  for (const c of containers) {
+    for (const [field, suffix] of [['livenessProbe', 'livez'], ['readinessProbe', 'readyz'], ['startupProbe', 'startupz']] as const) {
+      const probe = c[field];
+      if (!probe?.httpGet) {
+        continue;
+      }
+      const path = `/app-health/${c.name}/${suffix}`;
+      const original = { ...probe.httpGet, scheme: probe.httpGet.scheme ?? 'HTTP' };
+      if (typeof original.port === 'string') {
+        // A named port: pilot-agent needs the number.
+        original.port = (c.ports ?? []).find((p: any) => p.name === original.port)?.containerPort ?? original.port;
+      }
+      probers[path] = { httpGet: original, timeoutSeconds: probe.timeoutSeconds ?? 1 };
+      c[field] = { ...probe, httpGet: { path, port: PROXY_PORTS.agent, scheme: 'HTTP' } };
+    }
+  }
+  return probers;
 }
 
 /** A container port as istiod's `structToJSON` writes it (Go's field order, empty fields left out). */

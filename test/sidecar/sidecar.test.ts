@@ -221,3 +221,31 @@ describe('the injector template', () => {
     expect(parsed.spec.containers.map((c: any) => c.name)).toEqual(['istio-proxy']);
   });
 });
+
+describe('application probes', () => {
+  test('HTTP probes go through pilot-agent, which makes the original request from inside the pod', () => {
+    // GIVEN a container with HTTP readiness and liveness probes (one on a named port) and a TCP startup probe
+    const hello = load('hello.yaml');
+    const app = hello.spec.template.spec.containers[0];
+    app.readinessProbe = { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 };
+    app.livenessProbe = { httpGet: { path: '/live', port: 80, scheme: 'HTTP' }, timeoutSeconds: 3 };
+    app.startupProbe = { tcpSocket: { port: 80 } };
+    // WHEN injected
+    const spec = injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS).spec.template.spec;
+    // THEN the HTTP probes target pilot-agent, the TCP probe is left alone
+    const [c] = spec.containers;
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/app-health/hello/readyz', port: 15020, scheme: 'HTTP' }, periodSeconds: 5 });
+    expect(c.livenessProbe).toEqual({ httpGet: { path: '/app-health/hello/livez', port: 15020, scheme: 'HTTP' }, timeoutSeconds: 3 });
+    expect(c.startupProbe).toEqual({ tcpSocket: { port: 80 } });
+    const probers = spec.initContainers[1].env.find((e: any) => e.name === 'ISTIO_KUBE_APP_PROBERS');
+    expect(JSON.parse(probers.value)).toEqual({
+      '/app-health/hello/readyz': { httpGet: { path: '/ready', port: 80, scheme: 'HTTP' }, timeoutSeconds: 1 },
+      '/app-health/hello/livez': { httpGet: { path: '/live', port: 80, scheme: 'HTTP' }, timeoutSeconds: 3 },
+    });
+  });
+
+  test('no probes, no prober environment', () => {
+    const spec = injectManifest(load('hello.yaml'), ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS).spec.template.spec;
+    expect(spec.initContainers[1].env.map((e: any) => e.name)).not.toContain('ISTIO_KUBE_APP_PROBERS');
+  });
+});
