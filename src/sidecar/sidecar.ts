@@ -270,15 +270,7 @@ export function proxyContainer(env: SidecarEnvironment, settings: ProxySettings,
       timeoutSeconds: 3,
     },
     resources: resourcesOf(settings),
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: PROXY_UID,
-      runAsNonRoot: true,
-      runAsUser: PROXY_UID,
-    },
+    securityContext: unprivileged(),
     startupProbe: {
       failureThreshold: 600,
       httpGet: { path: '/healthz/ready', port: PROXY_PORTS.health },
@@ -296,6 +288,19 @@ export function proxyContainer(env: SidecarEnvironment, settings: ProxySettings,
       { mountPath: '/var/run/secrets/tokens', name: 'istio-token' },
       { mountPath: '/etc/istio/pod', name: 'istio-podinfo' },
     ],
+  };
+}
+
+/** The proxy's user, unprivileged: iptables exempts its own traffic by this uid. */
+function unprivileged(): object {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsGroup: PROXY_UID,
+    runAsNonRoot: true,
+    runAsUser: PROXY_UID,
   };
 }
 
@@ -341,15 +346,7 @@ function captureContainer(env: SidecarEnvironment, settings: ProxySettings): any
     image: env.image,
     args,
     resources: resourcesOf(settings),
-    securityContext: env.cni ? {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: PROXY_UID,
-      runAsNonRoot: true,
-      runAsUser: PROXY_UID,
-    } : {
+    securityContext: env.cni ? unprivileged() : {
       allowPrivilegeEscalation: false,
       capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
       privileged: false,

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, sidecarTemplate } from '../../src/sidecar/sidecar';
+import { testSidecarEnv } from '../support/sidecar-env';
 
 const RENDERER = path.join(__dirname, '..', 'support', 'injector', 'main.go');
 let binary: string | undefined;
@@ -38,18 +39,7 @@ function renderForWorkload(template: string, workload: any): any {
   return YAML.parse(out);
 }
 
-const ENV: SidecarEnvironment = {
-  image: 'docker.io/istio/proxyv2:1.30.3',
-  revision: 'default',
-  caAddress: 'istiod.istio-system.svc:15012',
-  discoveryAddress: 'istiod.istio-system.svc:15012',
-  trustDomain: 'cluster.local',
-  clusterId: 'Kubernetes',
-  clusterDomain: 'cluster.local',
-  cni: false,
-  agentLogLevel: 'default:info',
-  proxyMetadata: { SECRET_TTL: '12h0m0s' },
-};
+const ENV: SidecarEnvironment = testSidecarEnv({ image: 'docker.io/istio/proxyv2:1.30.3', proxyMetadata: { SECRET_TTL: '12h0m0s' } });
 
 const WORKLOAD = {
   apiVersion: 'apps/v1',

@@ -5,23 +5,13 @@ import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ProxyLogLevel } from '../../src';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate } from '../../src/sidecar/sidecar';
+import { testSidecarEnv } from '../support/sidecar-env';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'sidecar');
 const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, file), 'utf-8'))[0].toJSON();
 
 /** The environment Istio's injection test data was generated with. */
-const ISTIO_TEST_ENV: SidecarEnvironment = {
-  image: 'registry.istio.io/testing/proxyv2:latest',
-  revision: 'default',
-  caAddress: 'istiod.istio-system.svc:15012',
-  discoveryAddress: 'istiod.istio-system.svc:15012',
-  trustDomain: 'cluster.local',
-  clusterId: 'Kubernetes',
-  clusterDomain: 'cluster.local',
-  cni: false,
-  agentLogLevel: 'default:info',
-  proxyMetadata: {},
-};
+const ISTIO_TEST_ENV: SidecarEnvironment = testSidecarEnv();
 
 /**
  * Istio's output differs from ours in form only, in three places; these bring both to one form:
