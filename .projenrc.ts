@@ -26,6 +26,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // precompiled validators), which is what the strict schema check in test/ needs.
     'kubernetes-models@4.3.1',
     '@kubernetes-models/validate@^3.1.2',
+    // cert-manager's CRD schemas (for the optional Issuer and Certificate objects), the last version with plain schemas.
+    '@kubernetes-models/cert-manager@4.3.1',
     'yaml@^2.4.0',
   ],
 

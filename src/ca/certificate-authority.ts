@@ -1,5 +1,5 @@
-import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { validateDnsSubdomain } from '../private/names';
@@ -53,6 +53,44 @@ export interface CertManagerOptions extends CertificateAuthorityOptions {
    * @default 'istiod-tls'
    */
   readonly istiodCertSecretName?: string;
+
+  /**
+   * Render the cert-manager objects of the mesh's intermediate CA: a CA Certificate issued by your
+   * issuer, and an Issuer that signs with it, for istio-csr to use. cert-manager generates the key in the
+   * cluster.
+   *
+   * @default - none: the issuer istio-csr uses exists already
+   */
+  readonly intermediateCa?: CertManagerIntermediateCa;
+}
+
+/**
+ * The cert-manager objects of an intermediate CA for the mesh.
+ */
+export interface CertManagerIntermediateCa {
+  /** The cert-manager issuer that signs the intermediate (your root or an upper intermediate). */
+  readonly issuerName: string;
+
+  /**
+   * The kind of that issuer.
+   *
+   * @default 'ClusterIssuer'
+   */
+  readonly issuerKind?: string;
+
+  /**
+   * The name of the Certificate, its Secret and the Issuer istio-csr is configured with.
+   *
+   * @default 'istio-ca'
+   */
+  readonly name?: string;
+
+  /**
+   * How long the intermediate lives; cert-manager renews it before it expires.
+   *
+   * @default Duration.days(90)
+   */
+  readonly duration?: Duration;
 }
 
 /**
@@ -73,6 +111,14 @@ export interface CertificateAuthorityConfig {
   readonly externalIstiodCert: boolean;
   /** The Secret with istiod's serving certificate written by istio-csr. */
   readonly istiodCertSecretName: string;
+}
+
+/**
+ * Where a certificate authority is bound.
+ */
+export interface CertificateAuthorityBindOptions {
+  /** The control plane's namespace. */
+  readonly namespace: string;
 }
 
 /**
@@ -118,6 +164,17 @@ export abstract class CertificateAuthority {
       throw meshError('MESH0240', where, `istioCsrAddress '${address}' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'`);
     }
     const secret = validateDnsSubdomain(where, 'istiodCertSecretName', options.istiodCertSecretName ?? 'istiod-tls');
+    const ca = options.intermediateCa;
+    if (ca) {
+      validateDnsSubdomain(where, 'intermediateCa.issuerName', required(where, 'intermediateCa.issuerName', ca.issuerName, "name the issuer that signs the mesh's intermediate, e.g. { issuerName: 'root-ca' }"));
+      validateDnsSubdomain(where, 'intermediateCa.name', ca.name ?? 'istio-ca');
+      if (ca.issuerKind !== undefined && ca.issuerKind !== 'Issuer' && ca.issuerKind !== 'ClusterIssuer') {
+        throw meshError('MESH0242', where, `intermediateCa.issuerKind '${ca.issuerKind}' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'`);
+      }
+      if (ca.duration && ca.duration.toHours({ integral: false }) < 1) {
+        throw meshError('MESH0241', where, 'intermediateCa.duration is under an hour: cert-manager renews a CA certificate ahead of expiry, give it at least an hour (days, in practice)');
+      }
+    }
     return new CertManagerCa(options, address, secret);
   }
 
@@ -140,7 +197,7 @@ export abstract class CertificateAuthority {
   /**
    * The settings this CA puts on a control plane and its proxies.
    */
-  public abstract bind(scope: IConstruct): CertificateAuthorityConfig;
+  public abstract bind(scope: Construct, options: CertificateAuthorityBindOptions): CertificateAuthorityConfig;
 
 }
 
@@ -168,7 +225,7 @@ class IstiodCa extends CertificateAuthority {
     super(options);
   }
 
-  public bind(_scope: IConstruct): CertificateAuthorityConfig {
+  public bind(_scope: Construct, _options: CertificateAuthorityBindOptions): CertificateAuthorityConfig {
     return {
       ...lifetimeEnv(this.options),
       caSecretName: this.secretName,
@@ -181,12 +238,19 @@ class IstiodCa extends CertificateAuthority {
 
 class CertManagerCa extends CertificateAuthority {
   public readonly kind = 'certManager';
+  private rendered = false;
 
   public constructor(private readonly options: CertificateAuthorityOptions, private readonly address: string, private readonly secretName: string) {
     super(options);
   }
 
-  public bind(_scope: IConstruct): CertificateAuthorityConfig {
+  public bind(scope: Construct, options: CertificateAuthorityBindOptions): CertificateAuthorityConfig {
+    const ca = (this.options as CertManagerOptions).intermediateCa;
+    if (ca && !this.rendered) {
+      // Once, whatever number of control planes share this CA.
+      this.rendered = true;
+      renderIntermediateCa(scope, options.namespace, ca);
+    }
     const { istiodEnv, proxyEnv } = lifetimeEnv(this.options);
     return {
       caAddress: this.address,
@@ -198,4 +262,32 @@ class CertManagerCa extends CertificateAuthority {
       istiodCertSecretName: this.secretName,
     };
   }
+}
+
+/**
+ * The intermediate CA as cert-manager objects, in the control plane's namespace: a CA Certificate signed
+ * by the given issuer (its key generated by cert-manager), and an Issuer that signs with it.
+ */
+function renderIntermediateCa(scope: Construct, namespace: string, ca: CertManagerIntermediateCa): void {
+  const name = ca.name ?? 'istio-ca';
+  const hours = (ca.duration ?? Duration.days(90)).toHours({ integral: false });
+  new ApiObject(scope, 'IntermediateCaCertificate', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name, namespace },
+    spec: {
+      isCA: true,
+      commonName: name,
+      secretName: name,
+      duration: `${hours}h`,
+      privateKey: { algorithm: 'ECDSA', size: 256 },
+      issuerRef: { name: ca.issuerName, kind: ca.issuerKind ?? 'ClusterIssuer', group: 'cert-manager.io' },
+    },
+  });
+  new ApiObject(scope, 'IntermediateCaIssuer', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Issuer',
+    metadata: { name, namespace },
+    spec: { ca: { secretName: name } },
+  });
 }

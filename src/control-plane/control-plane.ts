@@ -266,7 +266,7 @@ export class ControlPlane extends Construct {
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
-    this.ca = this.certificateAuthority.bind(this);
+    this.ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     this.logLevel = props.logLevel ?? 'default:info';
     if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this.logLevel)) {

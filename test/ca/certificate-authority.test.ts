@@ -58,6 +58,38 @@ describe('CertificateAuthority', () => {
     expect(mesh.controlPlane.caAddress).toEqual('csr.pki.svc:8443');
   });
 
+  test('certManager with the intermediate CA as cert-manager objects: a CA Certificate and the Issuer istio-csr uses', () => {
+    // GIVEN a root issuer that exists in the cluster
+    const ca = CertificateAuthority.certManager({ intermediateCa: { issuerName: 'corp-root', duration: Duration.days(30) } });
+    const mesh = newMesh({ controlPlane: { certificateAuthority: ca } });
+    mesh.addControlPlane('canary', { revision: 'canary', certificateAuthority: ca });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN, once for both control planes, in the control plane's namespace; no key material
+    expect(manifests.filter(o => o.apiVersion === 'cert-manager.io/v1')).toEqual([
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'istio-ca', namespace: 'istio-system' },
+        spec: {
+          isCA: true,
+          commonName: 'istio-ca',
+          secretName: 'istio-ca',
+          duration: '720h',
+          privateKey: { algorithm: 'ECDSA', size: 256 },
+          issuerRef: { name: 'corp-root', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        },
+      },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'istio-ca', namespace: 'istio-system' }, spec: { ca: { secretName: 'istio-ca' } } },
+    ]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('the schema check knows cert-manager\'s kinds, strictly', () => {
+    expect(validateManifests([{ apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'x' }, spec: { ca: { secretName: 'y', bogus: 1 } } }]))
+      .toEqual([{ object: 'cert-manager.io/v1/Issuer x', errors: ["/spec/ca must NOT have additional properties 'bogus'"] }]);
+  });
+
   test('workload certificate lifetimes reach istiod and every proxy', () => {
     const mesh = newMesh({
       controlPlane: {
@@ -74,6 +106,8 @@ describe('CertificateAuthority', () => {
     [() => CertificateAuthority.certManager({ istioCsrAddress: 'https://csr' }), "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'"],
     [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.seconds(30) }), '[MESH0241] CertificateAuthority: workloadCertTtl 30s is too short: certificates must live at least a minute'],
     [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(3), maxWorkloadCertTtl: Duration.days(1) }), '[MESH0241] CertificateAuthority: workloadCertTtl 72h is longer than maxWorkloadCertTtl 24h: the CA would cut it short, lower it or raise the maximum'],
+    [() => CertificateAuthority.certManager({ intermediateCa: { issuerName: 'root', issuerKind: 'Vault' } }), "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'"],
+    [() => CertificateAuthority.certManager({ intermediateCa: {} as any }), "[MESH0006] CertificateAuthority.certManager: intermediateCa.issuerName is missing: name the issuer that signs the mesh's intermediate, e.g. { issuerName: 'root-ca' }"],
   ])('fails on bad input (%#)', (make, message) => {
     expect(make).toThrow(message);
   });

@@ -99,6 +99,19 @@ class SchemaRegistry {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(dir, file)).addSchema();
       }
+      // cert-manager's kinds, for the CA's optional Issuer and Certificate (kept apart from Kubernetes' own schemas).
+      for (const [group, kinds] of Object.entries({ 'cert-manager.io/v1': ['Certificate', 'Issuer', 'ClusterIssuer'] })) {
+        for (const kind of kinds) {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const model = require(`@kubernetes-models/cert-manager/${group}/${kind}`)[kind];
+          const before = new Set(Object.keys(registry));
+          const add = Object.getOwnPropertySymbols(model.prototype).map(sym => model.prototype[sym]).find(v => typeof v === 'function');
+          const saved = { ...registry };
+          add();
+          // Its ObjectMeta is apimachinery's copy of one Kubernetes already gave: keep Kubernetes' own.
+          Object.assign(registry, Object.fromEntries(Object.entries(saved).filter(([id]) => before.has(id))));
+        }
+      }
     } finally {
       validate.register = original;
     }
