@@ -220,12 +220,18 @@ export class Mesh extends Chart {
     }
 
     const layers = [...(props.installCrds ?? true) ? [MeshLayer.CRDS] : [], MeshLayer.NAMESPACES, MeshLayer.CONTROL_PLANE];
-    layers.forEach((layer, i) => {
-      const chart = this._layer(layer);
-      if (i > 0) {
-        chart.addDependency(this._layer(layers[i - 1]));
+    // A chain: each layer depends on the one before it, and the mesh on the last. (cdk8s makes every object
+    // of a chart depend on every object of the charts it depends on, so direct edges to all would cost more.)
+    let previous: Chart | undefined;
+    for (const layer of layers) {
+      const chart = new Chart(this.node.scope ?? this, `${this.node.id}-${layer}`);
+      if (previous) {
+        chart.addDependency(previous);
       }
-    });
+      this._layers.set(layer, chart);
+      previous = chart;
+    }
+    this.addDependency(previous!);
     if (props.installCrds ?? true) {
       new IstioCrds(this._layer(MeshLayer.CRDS), 'istio');
     }
@@ -375,17 +381,14 @@ export class Mesh extends Chart {
   }
 
   /**
-   * The chart of one layer, created beside this mesh on first use and declared as its dependency.
+   * The chart of one layer (each is created with the mesh, in apply order).
    *
    * @internal
    */
   public _layer(layer: MeshLayer): Chart {
-    let chart = this._layers.get(layer);
+    const chart = this._layers.get(layer);
     if (!chart) {
-      const scope = this.node.scope ?? this;
-      chart = new Chart(scope, `${this.node.id}-${layer}`);
-      this.addDependency(chart);
-      this._layers.set(layer, chart);
+      throw meshError('MESH0007', this, `the mesh has no ${layer} layer${layer === MeshLayer.CRDS ? ' (installCrds is false)' : ''}`);
     }
     return chart;
   }

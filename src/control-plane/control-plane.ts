@@ -695,5 +695,6 @@ export class ControlPlane extends Construct {
 }
 
 function sameSettings(a: ProxySettings, b: ProxySettings): boolean {
-  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ProxySettings>;
+  return [...keys].every(k => a[k] === b[k]);
 }
