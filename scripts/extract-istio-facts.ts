@@ -44,7 +44,16 @@ const facts = {
   autoscaler: find('HorizontalPodAutoscaler', 'istiod').spec,
   meshConfig: YAML.parse(find('ConfigMap', 'istio').data.mesh),
   injectorConfigKeys: Object.keys(find('ConfigMap', 'istio-sidecar-injector').data),
+  // Every key path of the Helm values istiod is given (the injector parses them into its values type).
+  valuesKeyPaths: keyPaths(JSON.parse(find('ConfigMap', 'values').data['merged-values'])).sort(),
 };
+function keyPaths(value: any, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
+    return [prefix];
+  }
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
 const out = path.join(__dirname, '..', 'test', 'fixtures', 'istio-1.30.3', 'control-plane-facts.json');
 fs.writeFileSync(out, JSON.stringify(facts, undefined, 2) + '\n');
 console.log(`wrote ${out}`);

@@ -656,7 +656,11 @@ export class ControlPlane extends Construct {
     });
   }
 
-  /** This control plane's settings in the shape of Istio's Helm values (the injector reads some of them). */
+  /**
+   * This control plane's settings in the shape of Istio's Helm values (the injector reads some of them).
+   * Only keys Istio 1.30's values define: istiod parses them into its own values type. The generated
+   * templates carry the proxy settings themselves.
+   */
   private values(): object {
     const p = this.proxyDefaults;
     return {
@@ -682,14 +686,13 @@ export class ControlPlane extends Construct {
           excludeInboundPorts: p.excludeInboundPorts,
           includeOutboundPorts: p.includeOutboundPorts,
           excludeOutboundPorts: p.excludeOutboundPorts,
-          holdApplicationUntilProxyStarts: p.holdApplicationUntilProxyStarts,
           resources: { requests: { cpu: p.cpuRequest, memory: p.memoryRequest }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
         },
         proxy_init: { image: 'proxyv2' },
       },
       pilot: { cni: { enabled: this.cni } },
       revision: this.revision,
-      sidecarInjectorWebhook: { rewriteAppHTTPProbe: true, nativeSidecar: p.nativeSidecar },
+      sidecarInjectorWebhook: { rewriteAppHTTPProbe: true },
     };
   }
 }

@@ -106,6 +106,17 @@ describe('the default control plane, against Istio\'s own install', () => {
     expect(JSON.parse(injector.data.values)).toMatchObject({ global: { hub: 'docker.io/istio', tag: '1.30.3', istioNamespace: 'istio-system' }, revision: '' });
   });
 
+  test('the values given to istiod use only keys Istio\'s own values have (istiod parses them into its values type)', () => {
+    const keyPaths = (value: any, prefix = ''): string[] =>
+      value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0
+        ? [prefix]
+        : Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
+    const values = JSON.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.values);
+    const unknown = keyPaths(values).filter(k => !ISTIO.valuesKeyPaths.includes(k));
+    expect(unknown).toEqual([]);
+    expect(find(objects, 'ConfigMap', 'values').data['merged-values']).toEqual(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.values);
+  });
+
   test('the CRDs come first, then namespaces, then the control plane, then workloads', () => {
     expect(mesh._charts.map(c => c.node.id)).toEqual(['mesh-crds', 'mesh-namespaces', 'mesh-control-plane', 'mesh']);
     const crds = Testing.synth(mesh._charts[0]);
