@@ -275,13 +275,20 @@ export class Mesh extends Chart {
    * and namespaces that choose its revision are injected by it.
    */
   public addControlPlane(id: string, options: ControlPlaneOptions): ControlPlane {
-    const controlPlane = new ControlPlane(this._layer(MeshLayer.CONTROL_PLANE), id, { ...options, mesh: this });
+    return new ControlPlane(this._layer(MeshLayer.CONTROL_PLANE), id, { ...options, mesh: this });
+  }
+
+  /**
+   * Adds a control plane; called by every `ControlPlane`.
+   *
+   * @internal
+   */
+  public _registerControlPlane(controlPlane: ControlPlane): void {
     const clash = this._controlPlanes.find(c => c.revisionLabel === controlPlane.revisionLabel);
     if (clash) {
       throw meshError('MESH0035', controlPlane, `revision '${controlPlane.revisionLabel}' already has a control plane (${clash.node.path}): give each control plane its own revision`);
     }
     this._controlPlanes.push(controlPlane);
-    return controlPlane;
   }
 
   /**

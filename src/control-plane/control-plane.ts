@@ -256,6 +256,7 @@ export class ControlPlane extends Construct {
       throw meshError('MESH0030', this, "revision 'default' names the unnamed revision: leave revision out, or choose another name");
     }
     this.revisionLabel = this.revision || 'default';
+    this.mesh._registerControlPlane(this);
     this.suffix = this.revision ? `-${this.revision}` : '';
     this.namespace = this.mesh.rootNamespace;
     this.serviceName = `istiod${this.suffix}`;
