@@ -339,6 +339,14 @@ export class Mesh extends Chart {
   }
 
   /**
+   * The mTLS identity of a service account, as AuthorizationPolicy principals name it:
+   * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>` (the SPIFFE ID without `spiffe://`).
+   */
+  public principalOf(namespace: string, serviceAccount: string): string {
+    return `${this.trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+  }
+
+  /**
    * The host name of a service in this mesh: `<name>.<namespace>.svc.<clusterDomain>`.
    */
   public hostOf(serviceName: string, namespace: string): string {

@@ -267,7 +267,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** The identity as AuthorizationPolicy principals name it. */
   public get principal(): string {
-    return `${this.mesh.trustDomain}/ns/${this.namespace}/sa/${this.serviceName}`;
+    return this.mesh.principalOf(this.namespace, this.serviceName);
   }
 
   /** `<namespace>/<name>`, as VirtualServices name the gateway. */

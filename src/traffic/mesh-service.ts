@@ -313,7 +313,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
 
   /** The identity as AuthorizationPolicy principals name it. */
   public get principal(): string {
-    return `${this.mesh.trustDomain}/ns/${this.namespace}/sa/${this.serviceAccountName}`;
+    return this.mesh.principalOf(this.namespace, this.serviceAccountName);
   }
 
   /** The routing rules of the service, if a `TrafficSplit` was made for it. */
