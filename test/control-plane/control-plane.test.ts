@@ -86,7 +86,6 @@ describe('the default control plane, against Istio\'s own install', () => {
     expect(meshConfig).toMatchObject({ ...ISTIO.meshConfig, rootNamespace: 'istio-system' });
     expect(meshConfig).toEqual(YAML.parse(mesh.meshConfig()));
   });
-  });
 
   test('the injector config: the keys istiod reads, the sidecar template from the model', () => {
     const injector = find(objects, 'ConfigMap', 'istio-sidecar-injector');
