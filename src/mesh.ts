@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { ControlPlane, ControlPlaneOptions } from './control-plane/control-plane';
+import type { MeshGateway } from './control-plane/gateway';
 import { IstioCrds } from './control-plane/istio-crds';
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { compact } from './private/compact';
@@ -196,6 +197,7 @@ export class Mesh extends Chart {
   private readonly _controlPlanes: ControlPlane[] = [];
   private readonly _workloads: MeshWorkload[] = [];
   private _revoked?: RevokedIdentities;
+  private readonly _gatewayList: MeshGateway[] = [];
   private readonly _mtlsPolicies = new Map<string, MtlsPolicy>();
   private readonly _accessPolicyByService = new Map<string, AccessPolicy>();
   private readonly _splits: TrafficSplit[] = [];
@@ -480,6 +482,16 @@ export class Mesh extends Chart {
       throw meshError('MESH0210', policy, `service '${policy.service.serviceName}' already has an AccessPolicy (${existing.node.path}): add callers to it with allowFrom()`);
     }
     this._accessPolicyByService.set(key, policy);
+  }
+
+  /** @internal */
+  public _registerGateway(gateway: MeshGateway): void {
+    this._gatewayList.push(gateway);
+  }
+
+  /** @internal */
+  public get _gateways(): MeshGateway[] {
+    return [...this._gatewayList];
   }
 
   /** @internal */

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import type { Mesh } from '../mesh';
 import { Finding, Severity } from './finding';
+import { EgressGateway } from '../control-plane/egress-gateway';
+import { IngressGateway } from '../control-plane/ingress-gateway';
 import { displayPath } from '../private/errors';
 import { MtlsMode } from '../security/mtls-policy';
 import { MeshService } from '../traffic/mesh-service';
@@ -75,6 +77,24 @@ export class MeshAnalyzer {
       const covered = denied.has(mesh.rootNamespace) || denied.has(service.namespace);
       if (covered && !mesh._accessPolicyOf(service)) {
         report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
+      }
+    }
+
+    for (const gateway of mesh._gateways) {
+      if (gateway instanceof IngressGateway) {
+        for (const host of gateway.unroutedHosts) {
+          report('MESH0127', Severity.ERROR, gateway, `gateway host '${host}' has no route: add one with addRoute(), or drop the host from the listeners`);
+        }
+        for (const service of gateway.routedServices) {
+          const policy = mesh._accessPolicyOf(service);
+          const covered = denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+          if ((policy || covered) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
+            report('MESH0304', Severity.ERROR, gateway, `routes to service '${service.serviceName}', which refuses the gateway's calls (${policy ? 'its AccessPolicy does not allow it' : 'deny-by-default, and it has no AccessPolicy'}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`);
+          }
+        }
+      }
+      if (gateway instanceof EgressGateway && gateway.externalServices.length === 0) {
+        report('MESH0128', Severity.WARNING, gateway, 'egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway');
       }
     }
 

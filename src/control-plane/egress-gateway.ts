@@ -23,11 +23,6 @@ export class EgressGateway extends MeshGateway {
       ...props,
       listeners: props.listeners ?? [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }],
     }, GatewayKind.EGRESS);
-    this.node.addValidation({
-      validate: () => this.externals.length === 0
-        ? ['[MESH0128] egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway']
-        : [],
-    });
   }
 
   /** The external services routed through the gateway. */

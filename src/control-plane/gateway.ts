@@ -185,6 +185,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw meshError('MESH0121', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
     }
+    this.mesh._registerGateway(this);
     // Gateway pods carry their proxy themselves; their namespace is not enrolled in injection.
     this.mesh._namespace(this.namespace, false);
 

@@ -62,7 +62,6 @@ export class IngressGateway extends MeshGateway {
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id, props, GatewayKind.INGRESS);
-    this.node.addValidation({ validate: () => this.validateHosts() });
   }
 
   /**
@@ -108,6 +107,11 @@ export class IngressGateway extends MeshGateway {
     return [...new Set(this.routes.map(r => r.service))];
   }
 
+  /** The gateway hosts no route serves. */
+  public get unroutedHosts(): string[] {
+    return this.hosts.filter(host => !this.routes.some(r => r.hosts.some(h => hostCovers(h, host) || hostCovers(host, h))));
+  }
+
   /** The VirtualServices with the gateway's routes, one per set of hosts. */
   public get routeObjects(): ApiObject[] {
     return [...this.virtualServices.values()];
@@ -127,15 +131,6 @@ export class IngressGateway extends MeshGateway {
     };
   }
 
-  private validateHosts(): string[] {
-    const errors: string[] = [];
-    for (const host of this.hosts) {
-      if (!this.routes.some(r => r.hosts.some(h => hostCovers(h, host) || hostCovers(host, h)))) {
-        errors.push(`[MESH0127] gateway host '${host}' has no route: add one with addRoute(), or drop the host from the listeners`);
-      }
-    }
-    return errors;
-  }
 }
 
 function hostsKey(hosts: string[]): string {

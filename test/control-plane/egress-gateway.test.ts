@@ -1,4 +1,4 @@
-import { EgressGateway, ExternalProtocol, ExternalService, MeshTesting } from '../../src';
+import { EgressGateway, ExternalProtocol, ExternalService, MeshTesting, Severity } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh } from '../support/util';
 
@@ -38,10 +38,12 @@ describe('EgressGateway', () => {
     expect(spec.tls).toBeUndefined();
   });
 
-  test('fails on an egress gateway that routes nothing', () => {
+  test('warns about an egress gateway that routes nothing', () => {
     const mesh = newMesh();
     new EgressGateway(mesh, 'egress');
-    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0128] egress gateway routes no external service');
+    expect(mesh.analyze().map(f => [f.code, f.severity, f.path, f.message])).toEqual([
+      ['MESH0128', Severity.WARNING, 'mesh/egress', "egress gateway routes no external service: route one through it with ExternalService's egressGateway, or remove the gateway"],
+    ]);
   });
 
 });

@@ -88,7 +88,33 @@ describe('IngressGateway', () => {
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80, hosts: ['a.example.com', 'b.example.com'] }] });
     gw.addRoute({ service: web, hosts: ['a.example.com'] });
-    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0127] gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners");
+    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0127] mesh/edge: gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners");
+    expect(gw.unroutedHosts).toEqual(['b.example.com']);
+  });
+
+  test.each([
+    ['deny-by-default, and it has no AccessPolicy', (mesh: any, _svc: any, _gw: any) => mesh.denyByDefault()],
+    ['its AccessPolicy does not allow it', (mesh: any, svc: any, _gw: any) => new AccessPolicy(mesh, 'web-access', { service: svc, allow: [{ from: newService(mesh, 'other') }] })],
+  ])('fails on a route to a service that refuses the gateway: %s', (reason, setup) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge');
+    gw.addRoute({ service: web });
+    setup(mesh, web, gw);
+    expect(mesh.analyze().filter(f => f.code === 'MESH0304').map(f => f.message)).toEqual([
+      `routes to service 'web', which refuses the gateway's calls (${reason}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`,
+    ]);
+    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0304] mesh/edge: routes to service \'web\'');
+  });
+
+  test('a route to a service that allows the gateway is fine under deny-by-default', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge');
+    gw.addRoute({ service: web });
+    mesh.denyByDefault();
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: gw }] });
+    expect(mesh.analyze()).toEqual([]);
   });
 
   test.each<[string, (gw: IngressGateway, svc: any) => void, string]>([
