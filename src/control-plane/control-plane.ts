@@ -94,14 +94,14 @@ export interface ControlPlaneOptions {
   readonly revision?: string;
 
   /**
-   * Fixed number of istiod replicas; turns autoscaling off.
+   * Fixed number of istiod replicas, instead of autoscaling (set one or the other).
    *
    * @default - autoscaled
    */
   readonly replicas?: number;
 
   /**
-   * Autoscaling of istiod on CPU; ignored when `replicas` is set.
+   * Autoscaling of istiod on CPU (set this or `replicas`, not both).
    *
    * @default - 1 to 5 replicas at 80% CPU
    */
