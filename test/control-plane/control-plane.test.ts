@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
-import { ImageVariant, Injection, Mesh, MeshTesting, ProxyLogLevel } from '../../src';
+import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind } from '../support/util';
 
@@ -124,6 +124,7 @@ describe('the default control plane, against Istio\'s own install', () => {
   test('installCrds: false leaves the CRDs to something else', () => {
     const m = newMesh({ installCrds: false });
     expect(m._charts.map(c => c.node.id)).toEqual(['mesh-namespaces', 'mesh-control-plane', 'mesh']);
+    expect(() => m._layer(MeshLayer.CRDS)).toThrow('[MESH0007] mesh: the mesh has no crds layer (installCrds is false)');
   });
 });
 

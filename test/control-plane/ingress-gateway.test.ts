@@ -107,6 +107,12 @@ describe('IngressGateway', () => {
     expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0304] mesh/edge: routes to service \'web\'');
   });
 
+  test('fails on a route to a service of another mesh', () => {
+    const gw = new IngressGateway(newMesh(), 'edge');
+    const other = newService(newMesh(), 'web');
+    expect(() => gw.addRoute({ service: other })).toThrow("[MESH0124] mesh/edge: service 'web' belongs to another mesh (mesh): route to a service of this mesh");
+  });
+
   test('a route to a service that allows the gateway is fine under deny-by-default', () => {
     const mesh = newMesh();
     const web = newService(mesh, 'web');

@@ -24,4 +24,10 @@ describe('ExternalService', () => {
     const egressGateway = props.egress ? new EgressGateway(mesh, 'egress') : undefined;
     expect(() => new ExternalService(mesh, 'ext', { ...props, egressGateway })).toThrow(message);
   });
+
+  test('fails on an egress gateway of another mesh', () => {
+    const egressGateway = new EgressGateway(newMesh(), 'egress');
+    expect(() => new ExternalService(newMesh(), 'ext', { hosts: ['a.example'], egressGateway }))
+      .toThrow('[MESH0132] mesh/ext: egress gateway mesh/egress belongs to another mesh: use one of this mesh\'s gateways');
+  });
 });

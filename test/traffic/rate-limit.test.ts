@@ -47,4 +47,9 @@ describe('RateLimit', () => {
     const mesh = newMesh();
     expect(() => new RateLimit(mesh, 'rl', { service: newService(mesh, 'api'), ...props })).toThrow(message);
   });
+
+  test('fails on a service of another mesh', () => {
+    expect(() => new RateLimit(newMesh(), 'rl', { service: newService(newMesh(), 'api'), requests: 1 }))
+      .toThrow("[MESH0150] mesh/rl: service 'api' belongs to another mesh: limit a service of this mesh");
+  });
 });
