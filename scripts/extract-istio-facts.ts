@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { keyPaths } from '../test/support/key-paths';
 
 const source = process.argv[2];
 if (!source) {
@@ -47,13 +48,6 @@ const facts = {
   // Every key path of the Helm values istiod is given (the injector parses them into its values type).
   valuesKeyPaths: keyPaths(JSON.parse(find('ConfigMap', 'values').data['merged-values'])).sort(),
 };
-function keyPaths(value: any, prefix = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
-    return [prefix];
-  }
-  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
-}
-
 const out = path.join(__dirname, '..', 'test', 'fixtures', 'istio-1.30.3', 'control-plane-facts.json');
 fs.writeFileSync(out, JSON.stringify(facts, undefined, 2) + '\n');
 console.log(`wrote ${out}`);

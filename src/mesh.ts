@@ -196,6 +196,7 @@ export class Mesh extends Chart {
   private readonly _namespaceRevisions = new Map<string, ControlPlane>();
   private readonly _controlPlanes: ControlPlane[] = [];
   private readonly _workloads: MeshWorkload[] = [];
+  private readonly _workloadsByNamespace = new Map<string, MeshWorkload[]>();
   private _revoked?: RevokedIdentities;
   private readonly _gatewayList: MeshGateway[] = [];
   private readonly _mtlsPolicies = new Map<string, MtlsPolicy>();
@@ -314,7 +315,7 @@ export class Mesh extends Chart {
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
     const controlPlane = this.controlPlaneOf(revision);
-    if (this._workloads.some(w => w.namespace === namespace)) {
+    if (this._workloadsByNamespace.has(namespace)) {
       throw meshError('MESH0037', this, `namespace '${namespace}' already has services, which chose their revision when created: set the namespace's revision before adding them`);
     }
     this._namespaceRevisions.set(namespace, controlPlane);
@@ -438,6 +439,9 @@ export class Mesh extends Chart {
    */
   public _registerWorkload(workload: MeshWorkload): void {
     this._workloads.push(workload);
+    const inNamespace = this._workloadsByNamespace.get(workload.namespace) ?? [];
+    inNamespace.push(workload);
+    this._workloadsByNamespace.set(workload.namespace, inNamespace);
   }
 
   /**
@@ -446,7 +450,7 @@ export class Mesh extends Chart {
    *
    * @internal
    */
-  public _webhookInjectedServices(controlPlane: ControlPlane): MeshWorkload[] {
+  public _webhookWorkloads(controlPlane: ControlPlane): MeshWorkload[] {
     return this._workloads.filter(w => w.controlPlane === controlPlane && !w.explicit);
   }
 
@@ -456,7 +460,7 @@ export class Mesh extends Chart {
    * then selects its own).
    */
   private injectionLabels(namespace: string): { [key: string]: string } {
-    const webhook = this._workloads.filter(w => w.namespace === namespace && !w.explicit);
+    const webhook = (this._workloadsByNamespace.get(namespace) ?? []).filter(w => !w.explicit);
     const planes = new Set(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [this.namespaceControlPlane(namespace)]);
     if (planes.size > 1) {
       return {};
@@ -546,6 +550,8 @@ export interface MeshWorkload {
   readonly controlPlane: ControlPlane;
   readonly explicit: boolean;
   readonly settings: ProxySettings;
+  /** The injector template its pods select (`sidecar` unless its settings are its own). */
+  readonly templateName: string;
 }
 
 /**

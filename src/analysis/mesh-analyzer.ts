@@ -5,7 +5,7 @@ import { EgressGateway } from '../control-plane/egress-gateway';
 import { IngressGateway } from '../control-plane/ingress-gateway';
 import { displayPath } from '../private/errors';
 import { MtlsMode } from '../security/mtls-policy';
-import { MeshService } from '../traffic/mesh-service';
+import { IMeshService, MeshService } from '../traffic/mesh-service';
 
 /**
  * Whole-mesh checks: the ones that need every service, version and policy to be known, so they run at
@@ -73,9 +73,9 @@ export class MeshAnalyzer {
     }
 
     const denied = new Set(mesh._denyByDefaultNamespaces);
+    const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
     for (const service of mesh.services) {
-      const covered = denied.has(mesh.rootNamespace) || denied.has(service.namespace);
-      if (covered && !mesh._accessPolicyOf(service)) {
+      if (deniedByDefault(service) && !mesh._accessPolicyOf(service)) {
         report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
       }
     }
@@ -87,8 +87,7 @@ export class MeshAnalyzer {
         }
         for (const service of gateway.routedServices) {
           const policy = mesh._accessPolicyOf(service);
-          const covered = denied.has(mesh.rootNamespace) || denied.has(service.namespace);
-          if ((policy || covered) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
+          if ((policy || deniedByDefault(service)) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
             report('MESH0304', Severity.ERROR, gateway, `routes to service '${service.serviceName}', which refuses the gateway's calls (${policy ? 'its AccessPolicy does not allow it' : 'deny-by-default, and it has no AccessPolicy'}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`);
           }
         }

@@ -240,16 +240,18 @@ class CertManagerCa extends CertificateAuthority {
   public readonly kind = 'certManager';
   private rendered = false;
 
-  public constructor(private readonly options: CertificateAuthorityOptions, private readonly address: string, private readonly secretName: string) {
+  private readonly intermediateCa?: CertManagerIntermediateCa;
+
+  public constructor(private readonly options: CertManagerOptions, private readonly address: string, private readonly secretName: string) {
     super(options);
+    this.intermediateCa = options.intermediateCa;
   }
 
   public bind(scope: Construct, options: CertificateAuthorityBindOptions): CertificateAuthorityConfig {
-    const ca = (this.options as CertManagerOptions).intermediateCa;
-    if (ca && !this.rendered) {
+    if (this.intermediateCa && !this.rendered) {
       // Once, whatever number of control planes share this CA.
       this.rendered = true;
-      renderIntermediateCa(scope, options.namespace, ca);
+      renderIntermediateCa(scope, options.namespace, this.intermediateCa);
     }
     const { istiodEnv, proxyEnv } = lifetimeEnv(this.options);
     return {

@@ -11,7 +11,7 @@ import { meshError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { ProxyOptions } from '../sidecar/proxy';
-import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, proxyImage, resolveProxy, sidecarTemplate } from '../sidecar/sidecar';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, resolveProxy, sidecarTemplate } from '../sidecar/sidecar';
 
 /**
  * The build of Istio's images.
@@ -275,7 +275,7 @@ export class ControlPlane extends Construct {
     }
     const replicas = this.replicasOf(props);
 
-    const labels = this.labels({});
+    const labels = this.labels();
     const meta = (name: string, extra: { [key: string]: string } = {}) => ({ name, namespace: this.namespace, labels: { ...labels, ...extra } });
     const clusterMeta = (name: string) => ({ name, labels });
     const nsSuffix = `${this.suffix}-${this.namespace}`;
@@ -379,7 +379,7 @@ export class ControlPlane extends Construct {
    * The image of the proxies this control plane injects.
    */
   public get proxyImage(): string {
-    return proxyImage(this.hub, this.tag, this.variant);
+    return this.image('proxyv2');
   }
 
   /**
@@ -450,7 +450,12 @@ export class ControlPlane extends Construct {
     return { min: minReplicas, autoscaling: { minReplicas, maxReplicas, targetCpuUtilization } };
   }
 
-  private labels(extra: { [key: string]: string }): { [key: string]: string } {
+  /** One of Istio's images, of this control plane's hub, tag and variant. */
+  private image(name: string): string {
+    return `${this.hub}/${name}:${this.tag}${this.variant ? `-${this.variant}` : ''}`;
+  }
+
+  private labels(): { [key: string]: string } {
     return {
       'app': 'istiod',
       'app.kubernetes.io/managed-by': 'cdk8s-mesh',
@@ -458,7 +463,6 @@ export class ControlPlane extends Construct {
       'app.kubernetes.io/part-of': 'istio',
       'app.kubernetes.io/version': this.tag,
       'istio.io/rev': this.revisionLabel,
-      ...extra,
     };
   }
 
@@ -590,7 +594,7 @@ export class ControlPlane extends Construct {
             ],
             containers: [{
               name: 'discovery',
-              image: `${this.hub}/pilot:${this.tag}${this.variant ? `-${this.variant}` : ''}`,
+              image: this.image('pilot'),
               args: [
                 'discovery',
                 '--monitoringAddr=:15014',
@@ -641,11 +645,8 @@ export class ControlPlane extends Construct {
   private injectorConfig(): string {
     const env = this._sidecarEnvironment;
     const templates: { [name: string]: string } = { sidecar: sidecarTemplate(env, this.proxyDefaults) };
-    for (const service of this.mesh._webhookInjectedServices(this)) {
-      const name = this._templateNameFor(service.namespace, service.serviceName, service.settings);
-      if (!templates[name]) {
-        templates[name] = sidecarTemplate(env, service.settings);
-      }
+    for (const workload of this.mesh._webhookWorkloads(this)) {
+      templates[workload.templateName] ??= sidecarTemplate(env, workload.settings);
     }
     return Yaml.stringify({
       defaultTemplates: ['sidecar'],

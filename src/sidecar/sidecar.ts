@@ -531,12 +531,3 @@ function goPortJson(p: any): string {
 function sortKeys(o: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
-
-/**
- * The image of Istio's proxy.
- *
- * @internal
- */
-export function proxyImage(hub: string, tag: string, variant: string): string {
-  return `${hub}/proxyv2:${tag}${variant ? `-${variant}` : ''}`;
-}

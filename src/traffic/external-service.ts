@@ -181,15 +181,20 @@ export class ExternalService extends Construct {
    * @internal
    */
   public _egressRoutes(gateway: EgressGateway): istio.VirtualServiceSpec {
-    const hop = (from: string, host: string, port: number) => ({ gateways: [from], port, host });
-    const hops = this.ports.flatMap(p => this.hosts.flatMap(host => [
-      { ...hop('mesh', host, p.port), to: { host: gateway.host, port: p.port }, tls: p.protocol !== ExternalProtocol.HTTP },
-      { ...hop(gateway.gatewayRef, host, p.port), to: { host, port: p.port }, tls: p.protocol !== ExternalProtocol.HTTP },
-    ]));
-    const route = (h: typeof hops[number]) => [{ destination: { host: h.to.host, port: { number: h.to.port } } }];
-    const tls = hops.filter(h => h.tls).map(h => ({ match: [{ gateways: h.gateways, port: h.port, sniHosts: [h.host] }], route: route(h) }));
-    const http = hops.filter(h => !h.tls)
-      .map(h => ({ match: [{ gateways: h.gateways, port: h.port, authority: { exact: h.host } }], route: route(h) }));
+    const tls: istio.VirtualServiceSpecTls[] = [];
+    const http: istio.VirtualServiceSpecHttp[] = [];
+    for (const { port, protocol } of this.ports) {
+      for (const host of this.hosts) {
+        // TLS is routed by SNI, HTTP by authority; first hop to the gateway, second from it to the service.
+        const byHost = protocol === ExternalProtocol.HTTP ? { authority: { exact: host } } : { sniHosts: [host] };
+        const hop = (from: string, to: string) => ({
+          match: [{ gateways: [from], port, ...byHost }],
+          route: [{ destination: { host: to, port: { number: port } } }],
+        });
+        const routes: Array<istio.VirtualServiceSpecTls | istio.VirtualServiceSpecHttp> = protocol === ExternalProtocol.HTTP ? http : tls;
+        routes.push(hop('mesh', gateway.host), hop(gateway.gatewayRef, host));
+      }
+    }
     return {
       hosts: this.hosts,
       gateways: ['mesh', gateway.gatewayRef],
@@ -197,4 +202,5 @@ export class ExternalService extends Construct {
       http: http.length > 0 ? http : undefined,
     };
   }
+
 }

@@ -435,6 +435,8 @@ export class MeshService extends MeshServiceBase {
   public readonly injection: Injection;
   /** The proxy settings, every default resolved. @internal */
   public readonly _proxySettings: ProxySettings;
+  /** The injector template its pods select. @internal */
+  public readonly _templateName: string;
 
   private readonly _versions = new Map<string, MeshServiceVersion>();
 
@@ -449,6 +451,7 @@ export class MeshService extends MeshServiceBase {
     this.controlPlane = props.revision !== undefined ? this.mesh.controlPlaneOf(props.revision) : this.mesh.namespaceControlPlane(this.namespace);
     this.injection = props.injection ?? Injection.webhook();
     this._proxySettings = resolveProxy(this, this.controlPlane._proxyDefaults, props.proxy);
+    this._templateName = this.controlPlane._templateNameFor(this.namespace, this.serviceName, this._proxySettings);
     this.mesh._registerService(this);
     this.mesh._namespace(this.namespace);
     this.mesh._registerWorkload({
@@ -457,6 +460,7 @@ export class MeshService extends MeshServiceBase {
       controlPlane: this.controlPlane,
       explicit: this.injection.isExplicit,
       settings: this._proxySettings,
+      templateName: this._templateName,
     });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -609,9 +613,8 @@ function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotatio
     labels['istio.io/rev'] = cp.revision;
   }
   const annotations: { [key: string]: string } = {};
-  const template = cp._templateNameFor(service.namespace, service.serviceName, service._proxySettings);
-  if (template !== 'sidecar') {
-    annotations['inject.istio.io/templates'] = template;
+  if (service._templateName !== 'sidecar') {
+    annotations['inject.istio.io/templates'] = service._templateName;
   }
   if (service._proxySettings.holdApplicationUntilProxyStarts && !service._proxySettings.nativeSidecar) {
     // istiod puts the proxy first among the containers when the pod's proxy config asks it to.

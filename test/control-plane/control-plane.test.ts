@@ -4,6 +4,7 @@ import { Duration, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel } from '../../src';
+import { keyPaths } from '../support/key-paths';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind } from '../support/util';
 
@@ -98,10 +99,6 @@ describe('the default control plane, against Istio\'s own install', () => {
   });
 
   test('the values given to istiod use only keys Istio\'s own values have (istiod parses them into its values type)', () => {
-    const keyPaths = (value: any, prefix = ''): string[] =>
-      value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0
-        ? [prefix]
-        : Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
     const values = JSON.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.values);
     const unknown = keyPaths(values).filter(k => !ISTIO.valuesKeyPaths.includes(k));
     expect(unknown).toEqual([]);
