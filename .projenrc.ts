@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // Grafana's own dashboard builders (Apache-2.0). Not a jsii module, so it is bundled and never part of the public API.
+  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -29,6 +31,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // cert-manager's CRD schemas (for the optional Issuer and Certificate objects), the last version with plain schemas.
     '@kubernetes-models/cert-manager@4.3.1',
     'yaml@^2.4.0',
+    // The Prometheus project's own PromQL grammar: every dashboard query is parsed with it in test/.
+    '@prometheus-io/lezer-promql@^0.315.0',
+    '@lezer/lr@^1.4.12',
+    '@lezer/highlight@^1.2.5',
   ],
 
   // The layout users of construct libraries expect: a root-level tsconfig.dev.json for tests and tooling.

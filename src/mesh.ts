@@ -16,6 +16,9 @@ import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { ProxySettings } from './sidecar/sidecar';
 import type { IMeshIdentity, IMeshService } from './traffic/mesh-service';
+import { BUILTIN_PROVIDERS, ExtensionProvider, ProviderKind } from './telemetry/providers';
+import type { TelemetryPolicy } from './telemetry/telemetry-policy';
+import type { TelemetryStack } from './telemetry/telemetry-stack';
 import type { TrafficSplit } from './traffic/traffic-split';
 
 /**
@@ -40,6 +43,8 @@ export enum MeshLayer {
   NAMESPACES = 'namespaces',
   /** The control planes (istiod, its webhooks and RBAC), in the root namespace. */
   CONTROL_PLANE = 'control-plane',
+  /** The telemetry stack (Prometheus, Grafana, tracing, Kiali): only when the mesh has one. */
+  TELEMETRY = 'telemetry',
 }
 
 /**
@@ -203,6 +208,9 @@ export class Mesh extends Chart {
   private readonly _accessPolicyByService = new Map<string, AccessPolicy>();
   private readonly _splits: TrafficSplit[] = [];
   private readonly _denyNamespaces: string[] = [];
+  private readonly _providers = new Map<string, ExtensionProvider>(BUILTIN_PROVIDERS.map(p => [p.name, p]));
+  private readonly _telemetryPolicies = new Map<string, TelemetryPolicy>();
+  private _telemetryStack?: TelemetryStack;
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
@@ -391,6 +399,22 @@ export class Mesh extends Chart {
   }
 
   /**
+   * The mesh's telemetry stack, if it has one.
+   */
+  public get telemetry(): TelemetryStack | undefined {
+    return this._telemetryStack;
+  }
+
+  /**
+   * The names of the extension providers Telemetry objects may name (the mesh config's
+   * `extensionProviders`): always `prometheus` (metrics) and `envoy` (access logs to the proxy's stdout),
+   * plus the tracing backend of the telemetry stack.
+   */
+  public get extensionProviderNames(): string[] {
+    return [...this._providers.keys()];
+  }
+
+  /**
    * Runs every whole-mesh check and returns the findings, errors and warnings, sorted by path and code.
    * Synthesis runs the same checks and fails on any error.
    */
@@ -404,6 +428,13 @@ export class Mesh extends Chart {
    * @internal
    */
   public _layer(layer: MeshLayer): Chart {
+    if (layer === MeshLayer.TELEMETRY && !this._layers.has(layer)) {
+      // Created on first use, between the control plane and the mesh: a mesh without telemetry writes no empty file.
+      const chart = new Chart(this.node.scope ?? this, `${this.node.id}-${layer}`);
+      chart.addDependency(this._layer(MeshLayer.CONTROL_PLANE));
+      this.addDependency(chart);
+      this._layers.set(layer, chart);
+    }
     const chart = this._layers.get(layer);
     if (!chart) {
       throw meshError('MESH0007', this, `the mesh has no ${layer} layer${layer === MeshLayer.CRDS ? ' (installCrds is false)' : ''}`);
@@ -499,6 +530,51 @@ export class Mesh extends Chart {
   }
 
   /** @internal */
+  public _registerTelemetryStack(stack: TelemetryStack): void {
+    if (this._telemetryStack) {
+      throw meshError('MESH0400', stack, `the mesh already has a telemetry stack (${this._telemetryStack.node.path}): a mesh has one; configure its parts there`);
+    }
+    this._telemetryStack = stack;
+  }
+
+  /**
+   * Adds or replaces (by name) an extension provider of the mesh config.
+   *
+   * @internal
+   */
+  public _setExtensionProvider(provider: ExtensionProvider): void {
+    this._providers.set(provider.name, provider);
+  }
+
+  /** @internal */
+  public get _extensionProviders(): ExtensionProvider[] {
+    return [...this._providers.values()];
+  }
+
+  /**
+   * The extension providers of one kind (tracing backends, access loggers).
+   *
+   * @internal
+   */
+  public _providersOf(kind: ProviderKind): ExtensionProvider[] {
+    return this._extensionProviders.filter(p => p.kind === kind);
+  }
+
+  /** @internal */
+  public _registerTelemetryPolicy(key: string, policy: TelemetryPolicy): void {
+    const existing = this._telemetryPolicies.get(key);
+    if (existing) {
+      throw meshError('MESH0410', policy, `${policy.scope._describe(this)} already has a TelemetryPolicy (${existing.node.path}): Istio applies one Telemetry per scope, so set tracing and access logging on that one`);
+    }
+    this._telemetryPolicies.set(key, policy);
+  }
+
+  /** @internal */
+  public get _telemetryPolicyList(): TelemetryPolicy[] {
+    return [...this._telemetryPolicies.values()];
+  }
+
+  /** @internal */
   public _registerSplit(split: TrafficSplit): void {
     this._splits.push(split);
   }
@@ -534,6 +610,7 @@ export class Mesh extends Chart {
       throw meshError('MESH0010', service, `service '${service.serviceName}' in namespace '${service.namespace}' is already in the mesh (${clash.node.path}): give one of them another name or namespace, or import the existing one with MeshService.fromName()`);
     }
     this._services.push(service);
+    this._telemetryStack?._onService(service);
   }
 }
 

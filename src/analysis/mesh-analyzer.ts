@@ -97,6 +97,24 @@ export class MeshAnalyzer {
       }
     }
 
+    for (const policy of mesh._telemetryPolicyList) {
+      const uses: [string, 'tracing' | 'accessLogging', string | undefined][] = [];
+      if (policy.tracing && !policy.tracing.disabled) {
+        uses.push(['tracing', 'tracing', policy.tracingProvider]);
+      }
+      if (policy.accessLogging && policy.accessLogging.enabled !== false) {
+        uses.push(['access log', 'accessLogging', policy.accessLogProvider]);
+      }
+      for (const [what, kind, name] of uses) {
+        const names = mesh._providersOf(kind).map(p => p.name);
+        if (name === undefined) {
+          report('MESH0310', Severity.ERROR, policy, `sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())`);
+        } else if (!names.includes(name)) {
+          report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not a ${what} provider of the mesh (${what} providers: ${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
+        }
+      }
+    }
+
     return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
   }
 

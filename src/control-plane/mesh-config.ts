@@ -23,6 +23,6 @@ export function renderMeshConfig(mesh: Mesh, controlPlane: ControlPlane): Record
     },
     defaultProviders: { metrics: ['prometheus'] },
     enablePrometheusMerge: true,
-    extensionProviders: [{ name: 'prometheus', prometheus: {} }],
+    extensionProviders: mesh._extensionProviders.map(p => ({ name: p.name, ...p.config })),
   };
 }

@@ -25,3 +25,19 @@ export function goDuration(d: Duration): string {
   }
   return `${ms}ms`;
 }
+
+/**
+ * Renders a duration the way Prometheus reads it (`15d`, `30s`): whole days, hours, minutes, seconds or
+ * milliseconds, the largest unit that keeps it whole.
+ *
+ * @internal
+ */
+export function prometheusDuration(d: Duration): string {
+  const ms = d.toMilliseconds();
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) {
+      return `${ms / size}${unit}`;
+    }
+  }
+  return `${ms}ms`;
+}

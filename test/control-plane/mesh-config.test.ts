@@ -12,7 +12,7 @@ describe('mesh config', () => {
       defaultConfig: { discoveryAddress: 'istiod.istio-system.svc:15012' },
       defaultProviders: { metrics: ['prometheus'] },
       enablePrometheusMerge: true,
-      extensionProviders: [{ name: 'prometheus', prometheus: {} }],
+      extensionProviders: [{ name: 'prometheus', prometheus: {} }, { name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout' } }],
     });
   });
 

@@ -1,0 +1,278 @@
+import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TelemetryComponentOptions } from './component';
+import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDashboard } from './dashboards';
+import type { TelemetryStack } from './telemetry-stack';
+import { addonDeployment, addonLabels, addonService } from './workload';
+import type { Mesh } from '../mesh';
+import { meshError, required } from '../private/errors';
+import { prometheusDuration } from '../private/duration';
+import { validateDnsLabel } from '../private/names';
+import { serviceKey } from '../private/services';
+import { IMeshService, MeshService } from '../traffic/mesh-service';
+
+/**
+ * The role anonymous visitors get in Grafana.
+ */
+export enum GrafanaRole {
+  /** Read dashboards. */
+  VIEWER = 'Viewer',
+  /** Read and edit dashboards (edits to provisioned ones cannot be saved). */
+  EDITOR = 'Editor',
+}
+
+/**
+ * Options of the telemetry stack's Grafana.
+ */
+export interface GrafanaOptions extends TelemetryComponentOptions {
+  /**
+   * Whether the stack runs Grafana (it needs the stack's Prometheus).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The services that get a dashboard of their own.
+   *
+   * @default - every `MeshService` of the mesh, including those added after the stack
+   */
+  readonly serviceDashboards?: IMeshService[];
+
+  /**
+   * The role of visitors who do not log in.
+   *
+   * @default GrafanaRole.VIEWER
+   */
+  readonly anonymousRole?: GrafanaRole;
+
+  /**
+   * A Secret (in the telemetry namespace) with the administrator's login under `admin-user` and
+   * `admin-password`. Without one, the login form is off and Grafana is read through anonymous access only.
+   *
+   * @default - no administrator login
+   */
+  readonly adminSecretName?: string;
+}
+
+/**
+ * Properties of a `Grafana`.
+ */
+export interface GrafanaProps extends GrafanaOptions {
+  /** The stack it is part of: its mesh, namespace, Prometheus and tracing backend. */
+  readonly stack: TelemetryStack;
+}
+
+/**
+ * Grafana with the stack's Prometheus (and tracing backend) provisioned as data sources, and dashboards
+ * generated from the mesh model: an overview of the mesh, and one per service with a row comparing its
+ * versions and a row for each version. Dashboards are files, one ConfigMap per service, in one folder per
+ * namespace; they change with the mesh, never by hand.
+ */
+export class Grafana extends Construct {
+  /** The Service name. */
+  public readonly serviceName = 'grafana';
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The in-cluster URL of its UI and API. */
+  public readonly url: string;
+
+  private readonly mesh: Mesh;
+  private readonly dashboards = new Map<string, { service: MeshService; configMap: string }>();
+  private readonly selected?: Set<string>;
+  private readonly labels: { [key: string]: string };
+
+  public constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    const stack = props.stack;
+    const prometheus = required(this, 'stack.prometheus', stack.prometheus, 'Grafana reads the stack\'s Prometheus: enable it');
+    const tracing = stack._tracingConfig;
+    this.mesh = stack.mesh;
+    this.namespace = stack.namespace;
+    this.url = `http://${this.serviceName}.${this.namespace}.svc.${this.mesh.clusterDomain}:3000`;
+    if (props.adminSecretName !== undefined) {
+      validateDnsLabel(this, 'adminSecretName', props.adminSecretName);
+    }
+    if (props.serviceDashboards) {
+      for (const service of props.serviceDashboards) {
+        if (!(service instanceof MeshService) || service.mesh !== this.mesh) {
+          throw meshError('MESH0420', this, `service '${service.serviceName}' (${service.node.path}) is not a MeshService of mesh '${this.mesh.node.id}', so its versions are unknown: name services defined with new MeshService() in this mesh`);
+        }
+      }
+      this.selected = new Set(props.serviceDashboards.map(serviceKey));
+    }
+
+    const version = props.version ?? '12.2.1';
+    const labels = addonLabels(this.serviceName, version);
+    this.labels = labels;
+    const meta = (name: string) => ({ name, namespace: this.namespace, labels });
+
+    const ini = grafanaIni(props.anonymousRole ?? GrafanaRole.VIEWER, props.adminSecretName !== undefined);
+    const datasources = Yaml.stringify({
+      apiVersion: 1,
+      datasources: [
+        {
+          name: 'Prometheus',
+          uid: PROMETHEUS_DATASOURCE_UID,
+          type: 'prometheus',
+          access: 'proxy',
+          url: prometheus.url,
+          isDefault: true,
+          editable: false,
+          jsonData: { timeInterval: prometheusDuration(prometheus.scrapeInterval) },
+        },
+        ...tracing?.queryUrl ? [{
+          name: 'Tracing',
+          uid: 'tracing',
+          type: tracing.grafanaType,
+          access: 'proxy',
+          url: tracing.queryUrl,
+          editable: false,
+        }] : [],
+      ],
+    });
+    const providers = Yaml.stringify({
+      apiVersion: 1,
+      providers: [{
+        name: 'cdk8s-mesh',
+        orgId: 1,
+        type: 'file',
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: DASHBOARD_ROOT, foldersFromFilesStructure: true },
+      }],
+    });
+    new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana'), data: { 'grafana.ini': ini } });
+    new ApiObject(this, 'Datasources', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana-datasources'), data: { 'datasources.yaml': datasources } });
+    new ApiObject(this, 'DashboardProviders', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana-dashboard-providers'), data: { 'dashboards.yaml': providers } });
+    new ApiObject(this, 'MeshDashboard', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('grafana-dashboard-mesh'),
+      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, this._dashboardServices())) }) },
+    });
+
+    addonDeployment(this, {
+      name: this.serviceName,
+      namespace: this.namespace,
+      image: 'docker.io/grafana/grafana',
+      version,
+      env: { GF_PATHS_DATA: '/var/lib/grafana', GF_PATHS_PROVISIONING: '/etc/grafana/provisioning' },
+      secretEnv: props.adminSecretName ? [
+        { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: props.adminSecretName, key: 'admin-user' } } },
+        { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: props.adminSecretName, key: 'admin-password' } } },
+      ] : undefined,
+      ports: [{ name: 'http', containerPort: 3000 }],
+      probe: { path: '/api/health', port: 3000 },
+      mounts: Lazy.any({ produce: () => this.mounts() }),
+      volumes: Lazy.any({ produce: () => this.volumes() }),
+      user: 472,
+      resources: { cpu: '50m', memory: '128Mi', memoryLimit: '512Mi' },
+      options: props,
+      config: () => [ini, datasources, providers].join('\n'),
+    });
+    addonService(this, 'Service', this.serviceName, this.namespace, this.serviceName, version, [{ name: 'http', port: 3000 }]);
+
+    for (const service of this.mesh.services) {
+      this._addService(service);
+    }
+  }
+
+  /**
+   * The services with a dashboard of their own.
+   */
+  public get dashboardServices(): IMeshService[] {
+    return [...this.dashboards.values()].map(d => d.service);
+  }
+
+  /**
+   * Gives a service of the mesh its dashboard (when it is one of the selected services); the mesh calls
+   * it for each service added after the stack.
+   *
+   * @internal
+   */
+  public _addService(service: IMeshService): void {
+    if (!(service instanceof MeshService)) {
+      return;
+    }
+    const key = serviceKey(service);
+    if ((this.selected && !this.selected.has(key)) || this.dashboards.has(key)) {
+      return;
+    }
+    const configMap = `grafana-dashboard-${service.namespace}-${service.serviceName}`;
+    this.dashboards.set(key, { service, configMap });
+    new ApiObject(this, `Dashboard-${service.namespace}-${service.serviceName}`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMap, namespace: this.namespace, labels: this.labels },
+      data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) },
+    });
+  }
+
+  /** @internal */
+  public _dashboardServices(): DashboardService[] {
+    return [...this.dashboards.values()].map(d => dashboardService(d.service));
+  }
+
+  /** The dashboard folders: the mesh overview, then one per namespace, each a projected volume of its ConfigMaps. */
+  private folders(): { folder: string; configMaps: string[] }[] {
+    const byNamespace = new Map<string, string[]>();
+    for (const d of this.dashboards.values()) {
+      byNamespace.set(d.service.namespace, [...byNamespace.get(d.service.namespace) ?? [], d.configMap]);
+    }
+    return [
+      { folder: 'Mesh', configMaps: ['grafana-dashboard-mesh'] },
+      ...[...byNamespace.entries()].map(([folder, configMaps]) => ({ folder, configMaps })),
+    ];
+  }
+
+  private mounts(): object[] {
+    return [
+      { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+      { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+      { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+      { name: 'storage', mountPath: '/var/lib/grafana' },
+      { name: 'tmp', mountPath: '/tmp' },
+      ...this.folders().map((f, i) => ({ name: `dashboards-${i}`, mountPath: `${DASHBOARD_ROOT}/${f.folder}`, readOnly: true })),
+    ];
+  }
+
+  private volumes(): object[] {
+    return [
+      { name: 'config', configMap: { name: 'grafana' } },
+      { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+      { name: 'dashboard-providers', configMap: { name: 'grafana-dashboard-providers' } },
+      { name: 'storage', emptyDir: {} },
+      { name: 'tmp', emptyDir: {} },
+      ...this.folders().map((f, i) => ({ name: `dashboards-${i}`, projected: { sources: f.configMaps.map(name => ({ configMap: { name } })) } })),
+    ];
+  }
+}
+
+const DASHBOARD_ROOT = '/var/lib/grafana/dashboards';
+
+function dashboardService(service: MeshService): DashboardService {
+  return { service, versions: service.versions.map(v => v.versionName) };
+}
+
+/** Grafana's settings: no phoning home, anonymous access with one role, a login form only with an admin Secret. */
+function grafanaIni(role: GrafanaRole, adminLogin: boolean): string {
+  return [
+    '[analytics]',
+    'check_for_updates = false',
+    'reporting_enabled = false',
+    '',
+    '[auth.anonymous]',
+    'enabled = true',
+    'org_name = Main Org.',
+    `org_role = ${role}`,
+    '',
+    '[auth]',
+    `disable_login_form = ${!adminLogin}`,
+    '',
+    '[users]',
+    'allow_sign_up = false',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,165 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as istio from '../imports/istio-telemetry';
+import { Mesh } from '../mesh';
+import { required } from '../private/errors';
+import { validatePercentage } from '../private/names';
+import type { PolicyScope } from '../security/mtls-policy';
+
+/**
+ * Tracing of the selected workloads' requests.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#Tracing
+ */
+export interface TracingSettings {
+  /**
+   * The percentage of requests (0 to 100) whose traces are kept, for requests that arrive without a
+   * sampling decision.
+   *
+   * @default - inherited: the mesh-wide policy's, or 1 when none sets it
+   */
+  readonly samplingPercentage?: number;
+
+  /**
+   * The tracing extension provider spans are sent to.
+   *
+   * @default - the telemetry stack's tracing backend
+   */
+  readonly provider?: string;
+
+  /**
+   * Turns span reporting off for the selected workloads (trace context is still propagated).
+   *
+   * @default false
+   */
+  readonly disabled?: boolean;
+}
+
+/**
+ * Envoy's access log of the selected workloads.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/#AccessLogging
+ */
+export interface AccessLogSettings {
+  /**
+   * Whether requests are logged (`false` turns a mesh-wide log off for these workloads).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The access log extension provider.
+   *
+   * @default 'envoy': one line per request on the proxy's stdout
+   */
+  readonly provider?: string;
+
+  /**
+   * A CEL expression: only requests it holds for are logged (`response.code >= 400`).
+   *
+   * @default - every request
+   * @see https://istio.io/latest/docs/reference/config/telemetry/#AccessLogging-Filter
+   */
+  readonly filter?: string;
+}
+
+/**
+ * Properties of a `TelemetryPolicy`.
+ */
+export interface TelemetryPolicyProps {
+  /**
+   * Which workloads the policy applies to: the whole mesh, a namespace or one service's workloads.
+   */
+  readonly scope: PolicyScope;
+
+  /**
+   * Tracing of the selected workloads.
+   *
+   * @default - inherited from the wider scope
+   */
+  readonly tracing?: TracingSettings;
+
+  /**
+   * Access logging of the selected workloads.
+   *
+   * @default - inherited from the wider scope
+   */
+  readonly accessLogging?: AccessLogSettings;
+}
+
+/**
+ * Tracing and access logging for the mesh, a namespace or one service's workloads: an Istio `Telemetry`
+ * object. The most specific policy wins (workload over namespace over mesh); each scope has at most one.
+ *
+ * The providers it names must be extension providers of the mesh (see `Mesh.extensionProviderNames`);
+ * the mesh's analysis reports one that is not.
+ *
+ * @see https://istio.io/latest/docs/reference/config/telemetry/
+ */
+export class TelemetryPolicy extends Construct {
+  /** The workloads the policy applies to. */
+  public readonly scope: PolicyScope;
+  /** The tracing settings, if the policy sets any. */
+  public readonly tracing?: TracingSettings;
+  /** The access log settings, if the policy sets any. */
+  public readonly accessLogging?: AccessLogSettings;
+  /** The Telemetry object. */
+  public readonly resource: ApiObject;
+
+  private readonly mesh: Mesh;
+
+  public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
+    super(scope, id);
+    this.mesh = Mesh.ofConstruct(this);
+    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    if (props.tracing?.samplingPercentage !== undefined) {
+      validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
+    }
+    this.tracing = props.tracing ? { ...props.tracing } : undefined;
+    this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;
+    this.mesh._registerTelemetryPolicy(this.scope._key(this.mesh), this);
+
+    const service = this.scope.service;
+    const namespace = this.scope._namespace(this.mesh);
+    this.resource = new istio.Telemetry(this, 'Resource', {
+      metadata: { name: service ? service.serviceName : namespace === this.mesh.rootNamespace ? 'mesh-default' : 'default', namespace },
+      spec: Lazy.any({ produce: () => this._toIstio() }),
+    });
+  }
+
+  /**
+   * The tracing provider spans go to: the one named, or the mesh's tracing backend.
+   */
+  public get tracingProvider(): string | undefined {
+    return this.tracing?.provider ?? this.mesh._providersOf('tracing')[0]?.name;
+  }
+
+  /**
+   * The access log provider.
+   */
+  public get accessLogProvider(): string {
+    return this.accessLogging?.provider ?? 'envoy';
+  }
+
+  /** @internal */
+  public _toIstio(): istio.TelemetrySpec {
+    const service = this.scope.service;
+    const tracing = this.tracing;
+    const logging = this.accessLogging;
+    const provider = this.tracingProvider;
+    return {
+      selector: service ? { matchLabels: { app: service.serviceName } } : undefined,
+      tracing: tracing ? [{
+        providers: provider ? [{ name: provider }] : undefined,
+        randomSamplingPercentage: tracing.samplingPercentage,
+        disableSpanReporting: tracing.disabled || undefined,
+      }] : undefined,
+      accessLogging: logging ? [{
+        providers: [{ name: this.accessLogProvider }],
+        disabled: logging.enabled === false || undefined,
+        filter: logging.filter !== undefined ? { expression: logging.filter } : undefined,
+      }] : undefined,
+    };
+  }
+}

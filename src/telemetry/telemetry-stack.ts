@@ -1,0 +1,211 @@
+import { Construct } from 'constructs';
+import { Grafana, GrafanaOptions } from './grafana';
+import { Kiali, KialiOptions } from './kiali';
+import { Prometheus, PrometheusOptions } from './prometheus';
+import { BUILTIN_PROVIDERS } from './providers';
+import { TelemetryPolicy } from './telemetry-policy';
+import { TracingBackend, TracingBackendConfig } from './tracing';
+import { Mesh, MeshLayer } from '../mesh';
+import { meshError } from '../private/errors';
+import { validateDnsLabel, validatePercentage } from '../private/names';
+import { PolicyScope } from '../security/mtls-policy';
+import type { IMeshService } from '../traffic/mesh-service';
+
+/**
+ * How each access log line is written.
+ */
+export enum AccessLogEncoding {
+  /** Envoy's default one-line text format. */
+  TEXT = 'TEXT',
+  /** One JSON object per line, with named fields: for log pipelines that parse. */
+  JSON = 'JSON',
+}
+
+/**
+ * Mesh-wide access logging: every proxy writes a line per request to its stdout.
+ */
+export interface AccessLogOptions {
+  /**
+   * The line format.
+   *
+   * @default AccessLogEncoding.TEXT
+   */
+  readonly encoding?: AccessLogEncoding;
+
+  /**
+   * A CEL expression: only requests it holds for are logged (`response.code >= 400`).
+   *
+   * @default - every request
+   */
+  readonly filter?: string;
+}
+
+/**
+ * Properties of a `TelemetryStack`.
+ */
+export interface TelemetryStackProps {
+  /**
+   * The namespace the stack runs in.
+   *
+   * @default - the mesh's root namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Prometheus, which scrapes istiod and every proxy.
+   *
+   * @default - Prometheus with its defaults
+   */
+  readonly prometheus?: PrometheusOptions;
+
+  /**
+   * Grafana, with dashboards generated for the mesh and each service.
+   *
+   * @default - Grafana with its defaults
+   */
+  readonly grafana?: GrafanaOptions;
+
+  /**
+   * Where proxies send spans. Tracing is configured mesh-wide with `samplingPercentage`; per service with
+   * a `TelemetryPolicy`.
+   *
+   * @default - no tracing
+   */
+  readonly tracing?: TracingBackend;
+
+  /**
+   * The mesh-wide percentage (0 to 100) of requests traced, when `tracing` is set.
+   *
+   * @default 1
+   */
+  readonly samplingPercentage?: number;
+
+  /**
+   * Mesh-wide access logs. Per service, use a `TelemetryPolicy`.
+   *
+   * @default - no access logs
+   */
+  readonly accessLogging?: AccessLogOptions;
+
+  /**
+   * Kiali, the mesh console.
+   *
+   * @default - no Kiali
+   */
+  readonly kiali?: KialiOptions;
+}
+
+/**
+ * The mesh's telemetry: Prometheus scraping istiod and every proxy, Grafana with dashboards generated from
+ * the mesh model, a tracing backend (Jaeger or Zipkin) wired into the mesh config as an extension
+ * provider, mesh-wide tracing and access logging (an Istio `Telemetry` object), and Kiali. Each part is
+ * optional. A mesh has at most one stack; its objects are a layer of their own, applied after the control
+ * plane and before the workloads.
+ *
+ * @see https://istio.io/latest/docs/ops/integrations/
+ */
+export class TelemetryStack extends Construct {
+  /** The mesh it observes. */
+  public readonly mesh: Mesh;
+  /** The namespace it runs in. */
+  public readonly namespace: string;
+  /** Prometheus, when enabled. */
+  public readonly prometheus?: Prometheus;
+  /** Grafana, when enabled. */
+  public readonly grafana?: Grafana;
+  /** Kiali, when enabled. */
+  public readonly kiali?: Kiali;
+  /** The tracing backend, when set. */
+  public readonly tracing?: TracingBackend;
+  /** The mesh-wide Telemetry policy, when tracing or access logging is on. */
+  public readonly meshPolicy?: TelemetryPolicy;
+  /**
+   * What the tracing backend gives Grafana and Kiali.
+   *
+   * @internal
+   */
+  public readonly _tracingConfig?: TracingBackendConfig;
+
+  public constructor(scope: Construct, id: string, props: TelemetryStackProps = {}) {
+    super(scope, id);
+    this.mesh = Mesh.ofConstruct(this);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.rootNamespace);
+    this.mesh._registerTelemetryStack(this);
+    if (props.samplingPercentage !== undefined) {
+      validatePercentage(this, 'samplingPercentage', props.samplingPercentage);
+      if (!props.tracing) {
+        throw meshError('MESH0401', this, `samplingPercentage ${props.samplingPercentage} is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())`);
+      }
+    }
+    const prometheusOn = props.prometheus?.enabled ?? true;
+    const grafanaOn = props.grafana?.enabled ?? true;
+    const kialiOn = props.kiali ? props.kiali.enabled ?? true : false;
+    for (const [part, on] of [['grafana', grafanaOn], ['kiali', kialiOn]] as const) {
+      if (on && !prometheusOn) {
+        throw meshError('MESH0402', this, `${part} reads the stack's Prometheus, which is disabled: enable prometheus, or set ${part}: { enabled: false }`);
+      }
+    }
+    this.mesh._namespace(this.namespace, false);
+    const layer = this.mesh._layer(MeshLayer.TELEMETRY);
+
+    if (props.tracing) {
+      this.tracing = props.tracing;
+      if (BUILTIN_PROVIDERS.some(p => p.name === props.tracing!.providerName)) {
+        throw meshError('MESH0403', this, `tracing provider name '${props.tracing.providerName}' is one of the mesh's built-in providers (${BUILTIN_PROVIDERS.map(p => p.name).join(', ')}): give it another providerName`);
+      }
+      this._tracingConfig = props.tracing._bind(new Construct(layer, 'Tracing'), this.mesh, this.namespace);
+      this.mesh._setExtensionProvider(this._tracingConfig.provider);
+    }
+    if (props.accessLogging?.encoding === AccessLogEncoding.JSON) {
+      this.mesh._setExtensionProvider({ name: 'envoy', kind: 'accessLogging', config: { envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: JSON_ACCESS_LOG } } } });
+    }
+
+    if (prometheusOn) {
+      this.prometheus = new Prometheus(layer, 'Prometheus', { ...props.prometheus, mesh: this.mesh, namespace: this.namespace });
+      if (grafanaOn) {
+        this.grafana = new Grafana(layer, 'Grafana', { ...props.grafana, stack: this });
+      }
+      if (kialiOn) {
+        this.kiali = new Kiali(layer, 'Kiali', { ...props.kiali, stack: this });
+      }
+    }
+
+    if (props.tracing || props.accessLogging) {
+      this.meshPolicy = new TelemetryPolicy(this, 'MeshPolicy', {
+        scope: PolicyScope.mesh(),
+        tracing: props.tracing ? { samplingPercentage: props.samplingPercentage ?? 1 } : undefined,
+        accessLogging: props.accessLogging ? { filter: props.accessLogging.filter } : undefined,
+      });
+    }
+  }
+
+  /**
+   * Tells the stack about a service added to the mesh (Grafana gives it a dashboard).
+   *
+   * @internal
+   */
+  public _onService(service: IMeshService): void {
+    this.grafana?._addService(service);
+  }
+}
+
+/** The fields of a JSON access log line, as Envoy's format commands. */
+const JSON_ACCESS_LOG: { [field: string]: string } = {
+  start_time: '%START_TIME%',
+  method: '%REQ(:METHOD)%',
+  path: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+  protocol: '%PROTOCOL%',
+  response_code: '%RESPONSE_CODE%',
+  response_flags: '%RESPONSE_FLAGS%',
+  bytes_received: '%BYTES_RECEIVED%',
+  bytes_sent: '%BYTES_SENT%',
+  duration: '%DURATION%',
+  upstream_service_time: '%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%',
+  authority: '%REQ(:AUTHORITY)%',
+  request_id: '%REQ(X-REQUEST-ID)%',
+  trace_id: '%TRACE_ID%',
+  user_agent: '%REQ(USER-AGENT)%',
+  downstream_remote_address: '%DOWNSTREAM_REMOTE_ADDRESS%',
+  upstream_host: '%UPSTREAM_HOST%',
+  upstream_cluster: '%UPSTREAM_CLUSTER%',
+};

@@ -1,0 +1,148 @@
+import { createHash } from 'crypto';
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { TelemetryComponentOptions } from './component';
+import { cpuQuantity, memoryQuantity } from '../private/quantities';
+
+/**
+ * What a telemetry component's Deployment needs: everything else (security context, labels, probes'
+ * shape, the config checksum) is the same for every component.
+ *
+ * @internal
+ */
+export interface AddonSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly version: string;
+  /** The entrypoint, when the image's is not the one to run. */
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [name: string]: string };
+  readonly ports: { name: string; containerPort: number }[];
+  /** The HTTP path and port of the readiness (and liveness) probe. */
+  readonly probe: { path: string; port: number };
+  /** The container's volume mounts (a list, or a Lazy that produces one). */
+  readonly mounts: unknown;
+  /** The pod's volumes (a list, or a Lazy that produces one). */
+  readonly volumes: unknown;
+  /** Environment variables read from Secrets. */
+  readonly secretEnv?: object[];
+  /** The user the image runs as (non-root). */
+  readonly user: number;
+  readonly resources: { cpu: string; memory: string; memoryLimit: string };
+  readonly options: TelemetryComponentOptions;
+  readonly serviceAccountName?: string;
+  /** Pod annotations (a scrape port, for example). */
+  readonly annotations?: { [key: string]: string };
+  /** What the pods read from ConfigMaps: its hash is a pod annotation, so a change rolls the pods. */
+  readonly config: () => string;
+  /** Recreate rather than roll: for a single-writer store (a volume one pod at a time may mount). */
+  readonly recreate?: boolean;
+}
+
+/**
+ * The labels of a telemetry component's objects.
+ *
+ * @internal
+ */
+export function addonLabels(name: string, version: string): { [key: string]: string } {
+  return {
+    'app': name,
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/part-of': 'cdk8s-mesh-telemetry',
+    'app.kubernetes.io/managed-by': 'cdk8s-mesh',
+  };
+}
+
+/**
+ * Renders a telemetry component's Deployment: one replica, outside the mesh (no sidecar: it scrapes and
+ * receives from proxies on ports Istio leaves unintercepted), non-root with a read-only root filesystem.
+ *
+ * @internal
+ */
+export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
+  const labels = addonLabels(spec.name, spec.version);
+  const r = spec.options.resources;
+  const probe = { httpGet: { path: spec.probe.path, port: spec.probe.port } };
+  return new ApiObject(scope, 'Deployment', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: spec.name, namespace: spec.namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: spec.name } },
+      strategy: spec.recreate ? { type: 'Recreate' } : undefined,
+      template: {
+        metadata: {
+          labels: { ...labels, 'sidecar.istio.io/inject': 'false' },
+          annotations: {
+            ...spec.annotations,
+            'cdk8s-mesh.io/config-hash': Lazy.any({ produce: () => createHash('sha256').update(spec.config()).digest('hex').slice(0, 16) }),
+          },
+        },
+        spec: {
+          serviceAccountName: spec.serviceAccountName,
+          automountServiceAccountToken: spec.serviceAccountName !== undefined,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: spec.user,
+            runAsGroup: spec.user,
+            fsGroup: spec.user,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [{
+            name: spec.name,
+            image: `${spec.options.image ?? spec.image}:${spec.options.version ?? spec.version}`,
+            command: spec.command,
+            args: spec.args,
+            env: spec.env || spec.secretEnv ? [
+              ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
+              ...spec.secretEnv ?? [],
+            ] : undefined,
+            ports: spec.ports.map(p => ({ ...p, protocol: 'TCP' })),
+            readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 4 },
+            livenessProbe: { ...probe, initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 10 },
+            resources: {
+              requests: {
+                cpu: r?.cpu?.request ? cpuQuantity(r.cpu.request) : spec.resources.cpu,
+                memory: r?.memory?.request ? memoryQuantity(r.memory.request) : spec.resources.memory,
+              },
+              limits: {
+                cpu: r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined,
+                memory: r?.memory?.limit ? memoryQuantity(r.memory.limit) : spec.resources.memoryLimit,
+              },
+            },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+              readOnlyRootFilesystem: true,
+            },
+            volumeMounts: spec.mounts,
+          }],
+          volumes: spec.volumes,
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Renders a ClusterIP Service in front of a telemetry component.
+ *
+ * @internal
+ */
+export function addonService(scope: Construct, id: string, name: string, namespace: string, app: string, version: string,
+  ports: { name: string; port: number; targetPort?: number }[]): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels: addonLabels(app, version) },
+    spec: {
+      type: 'ClusterIP',
+      selector: { app },
+      ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
+    },
+  });
+}
