@@ -168,11 +168,11 @@ export class Prometheus extends Construct {
     this.url = `http://${this.serviceName}.${this.namespace}.svc.${this.mesh.clusterDomain}:9090`;
     this.retention = props.retention ?? Duration.days(15);
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
-    if (this.retention.toSeconds() < 1) {
-      throw meshError('MESH0422', this, `retention ${this.retention.toHumanString()} is below a second: keep samples for at least a second (the default is 15 days)`);
+    if (this.retention.toMilliseconds() < 1000) {
+      throw meshError('MESH0422', this, `retention ${prometheusDuration(this.retention)} is below a second: keep samples for at least a second (the default is 15 days)`);
     }
     if (this.scrapeInterval.toMilliseconds() < 1000) {
-      throw meshError('MESH0422', this, `scrapeInterval ${this.scrapeInterval.toHumanString()} is below a second: scrape at most once a second`);
+      throw meshError('MESH0422', this, `scrapeInterval ${prometheusDuration(this.scrapeInterval)} is below a second: scrape at most once a second`);
     }
     this.extraNamespaces = (props.extraNamespaces ?? []).map(n => validateDnsLabel(this, 'extraNamespaces', n));
 

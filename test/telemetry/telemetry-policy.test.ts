@@ -1,0 +1,115 @@
+import { MeshTesting, PolicyScope, Severity, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
+import { validateManifests } from '../support/schemas';
+import { newMesh, newService } from '../support/util';
+
+describe('TelemetryPolicy', () => {
+  test('per service: sampling and access logs for one service\'s workloads', () => {
+    // GIVEN
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
+    const reviews = newService(mesh, 'reviews', ['v1']);
+    // WHEN
+    const policy = new TelemetryPolicy(mesh, 'ReviewsTelemetry', {
+      scope: PolicyScope.workload(reviews),
+      tracing: { samplingPercentage: 100 },
+      accessLogging: { filter: 'response.code >= 500' },
+    });
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(policy.tracingProvider).toEqual('jaeger');
+    expect(policy.accessLogProvider).toEqual('envoy');
+    expect(MeshTesting.find(manifests, 'Telemetry', 'reviews')).toEqual({
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
+      metadata: { name: 'reviews', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'reviews' } },
+        tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 100 }],
+        accessLogging: [{ providers: [{ name: 'envoy' }], filter: { expression: 'response.code >= 500' } }],
+      },
+    });
+    expect(validateManifests(manifests)).toEqual([]);
+    expect(mesh.analyze()).toEqual([]);
+  });
+
+  test('per namespace, and turning tracing and logs off', () => {
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.zipkin(), accessLogging: {} });
+    new TelemetryPolicy(mesh, 'BatchTelemetry', { scope: PolicyScope.namespace('batch'), tracing: { disabled: true }, accessLogging: { enabled: false } });
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.find(manifests, 'Telemetry', 'default')).toEqual({
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
+      metadata: { name: 'default', namespace: 'batch' },
+      spec: {
+        tracing: [{ providers: [{ name: 'zipkin' }], disableSpanReporting: true }],
+        accessLogging: [{ providers: [{ name: 'envoy' }], disabled: true }],
+      },
+    });
+    expect(validateManifests(manifests)).toEqual([]);
+    expect(mesh.analyze()).toEqual([]);
+  });
+
+  test('a policy names a provider of the telemetry stack added after it', () => {
+    const mesh = newMesh();
+    const reviews = newService(mesh, 'reviews', ['v1']);
+    new TelemetryPolicy(mesh, 'ReviewsTelemetry', { scope: PolicyScope.workload(reviews), tracing: { samplingPercentage: 50 } });
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
+    expect(MeshTesting.find(MeshTesting.synth(mesh), 'Telemetry', 'reviews').spec.tracing).toEqual([{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 50 }]);
+  });
+
+  test('fails analysis on a provider the mesh does not have, or of the wrong kind', () => {
+    // GIVEN
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
+    const reviews = newService(mesh, 'reviews', ['v1']);
+    const ratings = newService(mesh, 'ratings', ['v1']);
+    // WHEN
+    new TelemetryPolicy(mesh, 'ReviewsTelemetry', { scope: PolicyScope.workload(reviews), tracing: { provider: 'datadog' } });
+    new TelemetryPolicy(mesh, 'RatingsTelemetry', { scope: PolicyScope.workload(ratings), accessLogging: { provider: 'jaeger' } });
+    // THEN
+    expect(mesh.analyze()).toEqual([
+      {
+        code: 'MESH0311',
+        severity: Severity.ERROR,
+        path: 'mesh/RatingsTelemetry',
+        message: "access log provider 'jaeger' is not one of the mesh's access log providers (envoy): name one of them, or add it to the TelemetryStack",
+      },
+      {
+        code: 'MESH0311',
+        severity: Severity.ERROR,
+        path: 'mesh/ReviewsTelemetry',
+        message: "tracing provider 'datadog' is not one of the mesh's tracing providers (jaeger): name one of them, or add it to the TelemetryStack",
+      },
+    ]);
+    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0311] mesh/ReviewsTelemetry');
+  });
+
+  test('fails analysis on tracing in a mesh without a tracing backend', () => {
+    const mesh = newMesh();
+    new TelemetryPolicy(mesh, 'Tracing', { scope: PolicyScope.namespace('default'), tracing: { samplingPercentage: 10 } });
+    expect(mesh.analyze()).toEqual([{
+      code: 'MESH0310',
+      severity: Severity.ERROR,
+      path: 'mesh/Tracing',
+      message: 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
+    }]);
+  });
+
+  test.each([
+    ['sampling above 100', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 100.5 } },
+      '[MESH0002] mesh/P: tracing.samplingPercentage 100.5 is not a percentage: use a number from 0 to 100'],
+    ['negative sampling', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: -1 } }, '[MESH0002] mesh/P: tracing.samplingPercentage -1'],
+    ['no scope', { scope: undefined as any }, '[MESH0006] mesh/P: scope is missing'],
+  ])('fails on %s', (_, props, message) => {
+    expect(() => new TelemetryPolicy(newMesh(), 'P', props)).toThrow(message);
+  });
+
+  test('fails on a second policy for one service', () => {
+    const mesh = newMesh();
+    const reviews = newService(mesh, 'reviews', ['v1']);
+    new TelemetryPolicy(mesh, 'A', { scope: PolicyScope.workload(reviews), accessLogging: {} });
+    expect(() => new TelemetryPolicy(mesh, 'B', { scope: PolicyScope.workload(reviews), accessLogging: {} })).toThrow(
+      "[MESH0410] mesh/B: service 'reviews' already has a TelemetryPolicy (mesh/A)");
+  });
+});
