@@ -15,10 +15,10 @@ import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default'
 import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { ProxySettings } from './sidecar/sidecar';
-import type { IMeshIdentity, IMeshService } from './traffic/mesh-service';
 import { BUILTIN_PROVIDERS, ExtensionProvider, ProviderKind } from './telemetry/providers';
 import type { TelemetryPolicy } from './telemetry/telemetry-policy';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
+import type { IMeshIdentity, IMeshService } from './traffic/mesh-service';
 import type { TrafficSplit } from './traffic/traffic-split';
 
 /**

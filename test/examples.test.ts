@@ -61,8 +61,8 @@ describe('Bookinfo', () => {
     expect(workloads).toMatchSnapshot();
   });
 
-  test('the layers, in apply order: CRDs, namespaces, control plane, workloads', () => {
-    expect(bookinfo._charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo']);
+  test('the layers, in apply order: CRDs, namespaces, control plane, telemetry, workloads', () => {
+    expect(bookinfo._charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo-telemetry', 'bookinfo']);
     expect(MeshTesting.find(manifests, 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.30.3');
     expect(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
   });
@@ -138,6 +138,25 @@ describe('Bookinfo', () => {
 
   test('no findings: every service has a caller', () => {
     expect(bookinfo.analyze()).toEqual([]);
+  });
+
+  test('the whole telemetry stack: Prometheus, Grafana with a dashboard per service, Jaeger, access logs, Kiali', () => {
+    const telemetry = bookinfo.telemetry!;
+    expect([telemetry.prometheus, telemetry.grafana, telemetry.kiali, telemetry.tracing].every(p => p !== undefined)).toBe(true);
+    expect(manifests.filter(m => m.kind === 'Deployment' && m.metadata.namespace === 'istio-system').map(m => m.metadata.name))
+      .toEqual(['istiod', 'jaeger', 'prometheus', 'grafana', 'kiali']);
+    expect(telemetry.grafana!.dashboardServices.map(s => s.serviceName)).toEqual(['details', 'ratings', 'reviews', 'productpage']);
+    const reviewsDashboard = JSON.parse(find('ConfigMap', 'grafana-dashboard-bookinfo-reviews').data['reviews.json']);
+    expect(reviewsDashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['reviews: all versions', 'reviews v1', 'reviews v2', 'reviews v3']);
+    expect(find('Telemetry', 'mesh-default', 'istio-system').spec).toEqual({
+      tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 10 }],
+      accessLogging: [{ providers: [{ name: 'envoy' }] }],
+    });
+    expect(find('Telemetry', 'reviews', 'bookinfo').spec).toEqual({
+      selector: { matchLabels: { app: 'reviews' } },
+      tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 100 }],
+    });
+    expect(YAML.parse(find('ConfigMap', 'istio', 'istio-system').data.mesh).extensionProviders.map((p: any) => p.name)).toEqual(['prometheus', 'envoy', 'jaeger']);
   });
 
   test('pods are non-root with read-only root filesystems, and write only to their scratch directories', () => {

@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, Mesh, MeshProps, MeshService, MtlsMode, Protocol, RetryPolicy, StringMatch, Timeout,
-  TrafficSplit, TrafficTarget,
+  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, Mesh, MeshProps, MeshService, MtlsMode, PolicyScope, Protocol, RetryPolicy, StringMatch,
+  TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
 
 const IMAGES = 'registry.istio.io/release';
@@ -14,7 +14,8 @@ const NAMESPACE = 'bookinfo';
  * Istio's Bookinfo sample as a cdk8s-mesh program: four services (reviews in three versions), canary and
  * header routing for reviews, a fault injected for one user on ratings, resilient calls to details, mTLS
  * STRICT everywhere and an explicit call graph. The mesh's own control plane runs beside it, and an
- * ingress gateway serves productpage, which only the gateway may call.
+ * ingress gateway serves productpage, which only the gateway may call. The whole telemetry stack watches
+ * it: Prometheus, Grafana with a dashboard per service, Jaeger, access logs and Kiali.
  */
 export class Bookinfo extends Mesh {
   public readonly productpage: MeshService;
@@ -105,5 +106,15 @@ export class Bookinfo extends Mesh {
     new AccessPolicy(this, 'details-access', { service: this.details, allow: [{ from: this.productpage }] });
     new AccessPolicy(this, 'reviews-access', { service: this.reviews, allow: [{ from: this.productpage }] });
     new AccessPolicy(this, 'ratings-access', { service: this.ratings, allow: [{ from: this.reviews }] });
+
+    // Metrics, dashboards, traces (10% of requests; every request of reviews, the service being canaried),
+    // an access log line per request, and Kiali.
+    new TelemetryStack(this, 'telemetry', {
+      tracing: TracingBackend.jaeger(),
+      samplingPercentage: 10,
+      accessLogging: {},
+      kiali: {},
+    });
+    new TelemetryPolicy(this, 'reviews-telemetry', { scope: PolicyScope.workload(this.reviews), tracing: { samplingPercentage: 100 } });
   }
 }

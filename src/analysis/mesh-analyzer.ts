@@ -108,7 +108,7 @@ export class MeshAnalyzer {
       for (const [what, kind, name] of uses) {
         const names = mesh._providersOf(kind).map(p => p.name);
         if (name === undefined) {
-          report('MESH0310', Severity.ERROR, policy, `sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())`);
+          report('MESH0310', Severity.ERROR, policy, 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())');
         } else if (!names.includes(name)) {
           report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not one of the mesh's ${what} providers (${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
         }

@@ -5,8 +5,8 @@ import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDash
 import type { TelemetryStack } from './telemetry-stack';
 import { addonDeployment, addonLabels, addonService } from './workload';
 import type { Mesh } from '../mesh';
-import { meshError, required } from '../private/errors';
 import { prometheusDuration } from '../private/duration';
+import { meshError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey } from '../private/services';
 import { IMeshService, MeshService } from '../traffic/mesh-service';
