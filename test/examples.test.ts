@@ -146,17 +146,17 @@ describe('Bookinfo', () => {
     expect(manifests.filter(m => m.kind === 'Deployment' && m.metadata.namespace === 'istio-system').map(m => m.metadata.name))
       .toEqual(['istiod', 'jaeger', 'prometheus', 'grafana', 'kiali']);
     expect(telemetry.grafana!.dashboardServices.map(s => s.serviceName)).toEqual(['details', 'ratings', 'reviews', 'productpage']);
-    const reviewsDashboard = JSON.parse(find('ConfigMap', 'grafana-dashboard-bookinfo-reviews').data['reviews.json']);
+    const reviewsDashboard = JSON.parse(MeshTesting.find(manifests, 'ConfigMap', 'grafana-dashboard-bookinfo-reviews').data['reviews.json']);
     expect(reviewsDashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['reviews: all versions', 'reviews v1', 'reviews v2', 'reviews v3']);
-    expect(find('Telemetry', 'mesh-default', 'istio-system').spec).toEqual({
+    expect(MeshTesting.find(manifests, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({
       tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 10 }],
       accessLogging: [{ providers: [{ name: 'envoy' }] }],
     });
-    expect(find('Telemetry', 'reviews', 'bookinfo').spec).toEqual({
+    expect(MeshTesting.find(manifests, 'Telemetry', 'reviews', 'bookinfo').spec).toEqual({
       selector: { matchLabels: { app: 'reviews' } },
       tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 100 }],
     });
-    expect(YAML.parse(find('ConfigMap', 'istio', 'istio-system').data.mesh).extensionProviders.map((p: any) => p.name)).toEqual(['prometheus', 'envoy', 'jaeger']);
+    expect(YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio', 'istio-system').data.mesh).extensionProviders.map((p: any) => p.name)).toEqual(['prometheus', 'envoy', 'jaeger']);
   });
 
   test('pods are non-root with read-only root filesystems, and write only to their scratch directories', () => {

@@ -165,13 +165,17 @@ export function serviceDashboard(d: DashboardService): object {
 
 /**
  * The mesh's overview: mesh-wide request rate, success rate and latency, then request rate, error rate and
- * p99 latency for each of its services.
+ * p99 latency broken down by service. One query per panel covers every service, so the dashboard's size
+ * does not grow with the mesh (a ConfigMap holds at most 1 MiB).
  *
  * @internal
  */
-export function meshDashboard(mesh: Mesh, services: DashboardService[]): object {
-  const mesh4 = selector([['reporter', '=', 'destination']]);
-  const errors = selector([['reporter', '=', 'destination'], ['response_code', '=~', '5..']]);
+export function meshDashboard(mesh: Mesh, namespaces: string[]): object {
+  const inMesh: [string, string, string][] = [['reporter', '=', 'destination'], ['destination_service_namespace', '=~', namespaces.join('|')]];
+  const all = selector(inMesh);
+  const errors = selector([...inMesh, ['response_code', '=~', '5..']]);
+  const byService = 'destination_service_namespace, destination_service_name';
+  const legend = '{{destination_service_name}}.{{destination_service_namespace}}';
   const builder = new sdk.dashboard.DashboardBuilder(`${mesh.node.id} mesh`)
     .uid(uid('mesh', mesh.node.id))
     .tags(['cdk8s-mesh', 'mesh'])
@@ -181,16 +185,17 @@ export function meshDashboard(mesh: Mesh, services: DashboardService[]): object 
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser');
   builder.withRow(new sdk.dashboard.RowBuilder('Mesh'));
-  builder.withPanel(statPanel('Requests per second', 'reqps', `sum(rate(istio_requests_total${mesh4}[${RATE_WINDOW}]))`));
+  builder.withPanel(statPanel('Requests per second', 'reqps', `sum(rate(istio_requests_total${all}[${RATE_WINDOW}]))`));
   builder.withPanel(statPanel('Success rate (non-5xx)', 'percentunit',
-    `1 - (sum(rate(istio_requests_total${errors}[${RATE_WINDOW}])) / sum(rate(istio_requests_total${mesh4}[${RATE_WINDOW}])))`));
+    `1 - (sum(rate(istio_requests_total${errors}[${RATE_WINDOW}])) / sum(rate(istio_requests_total${all}[${RATE_WINDOW}])))`));
   builder.withPanel(statPanel('p99 latency', 'ms',
-    `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket${mesh4}[${RATE_WINDOW}])))`));
-  builder.withPanel(statPanel('Services', 'none', `count(count by (destination_service) (istio_requests_total${mesh4}))`));
-  for (const d of services) {
-    const s = d.service;
-    builder.withRow(new sdk.dashboard.RowBuilder(`${s.serviceName} (${s.namespace})`));
-    servicePanels(d, undefined).forEach(p => builder.withPanel(p));
-  }
+    `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket${all}[${RATE_WINDOW}])))`));
+  builder.withPanel(statPanel('Services receiving requests', 'none', `count(count by (${byService}) (rate(istio_requests_total${all}[${RATE_WINDOW}]) > 0))`));
+  builder.withRow(new sdk.dashboard.RowBuilder('Services'));
+  builder.withPanel(timeSeries('Request rate by service', 'reqps', [query(`sum by (${byService}) (rate(istio_requests_total${all}[${RATE_WINDOW}]))`, legend, 'A')]));
+  builder.withPanel(timeSeries('Error rate (5xx) by service', 'percentunit', [query(
+    `sum by (${byService}) (rate(istio_requests_total${errors}[${RATE_WINDOW}])) / sum by (${byService}) (rate(istio_requests_total${all}[${RATE_WINDOW}]))`, legend, 'A')]));
+  builder.withPanel(timeSeries('p99 latency by service', 'ms', [query(
+    `histogram_quantile(0.99, sum by (le, ${byService}) (rate(istio_request_duration_milliseconds_bucket${all}[${RATE_WINDOW}])))`, legend, 'A')]));
   return builder.build();
 }

@@ -150,7 +150,7 @@ export class Grafana extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta('grafana-dashboard-mesh'),
-      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, this._dashboardServices())) }) },
+      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, this.mesh.namespaces)) }) },
     });
 
     addonDeployment(this, {
@@ -208,11 +208,6 @@ export class Grafana extends Construct {
       metadata: { name: configMap, namespace: this.namespace, labels: this.labels },
       data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) },
     });
-  }
-
-  /** @internal */
-  public _dashboardServices(): DashboardService[] {
-    return [...this.dashboards.values()].map(d => dashboardService(d.service));
   }
 
   /** The dashboard folders: the mesh overview, then one per namespace, each a projected volume of its ConfigMaps. */

@@ -1,10 +1,14 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import type * as lezer from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'require' };
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { GrafanaRole, Mesh, MeshService, MeshTesting, Protocol, TelemetryStack, TracingBackend } from '../../src';
 import { promtool } from '../support/promtool';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService } from '../support/util';
+
+// The grammar ships as an ES module with a CommonJS build beside it (its `require` export), which jest loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as typeof lezer;
 
 /** Every dashboard the mesh's Grafana is provisioned with, by ConfigMap name. */
 function dashboards(manifests: any[]): { [configMap: string]: any } {
@@ -91,11 +95,11 @@ describe('Grafana', () => {
       'db v1': ['Bytes received', 'Bytes sent', 'Connections opened'],
     });
     expect(rows(all['grafana-dashboard-mesh'])).toEqual({
-      'Mesh': ['Requests per second', 'Success rate (non-5xx)', 'p99 latency', 'Services'],
-      'reviews (default)': http,
-      'ratings (backend)': http,
-      'db (backend)': ['Bytes received', 'Bytes sent', 'Connections opened'],
+      'Mesh': ['Requests per second', 'Success rate (non-5xx)', 'p99 latency', 'Services receiving requests'],
+      'Services': ['Request rate by service', 'Error rate (5xx) by service', 'p99 latency by service'],
     });
+    expect(all['grafana-dashboard-mesh'].panels[1].targets[0].expr).toEqual(
+      'sum(rate(istio_requests_total{reporter="destination",destination_service_namespace=~"istio-system|default|backend"}[$__rate_interval]))');
     const reviews = all['grafana-dashboard-default-reviews'];
     expect(reviews.uid).toEqual('svc-default-reviews');
     expect(reviews.title).toEqual('reviews (default)');
