@@ -95,8 +95,8 @@ describe('Grafana', () => {
       'db v1': ['Bytes received', 'Bytes sent', 'Connections opened'],
     });
     expect(rows(all['grafana-dashboard-mesh'])).toEqual({
-      'Mesh': ['Requests per second', 'Success rate (non-5xx)', 'p99 latency', 'Services receiving requests'],
-      'Services': ['Request rate by service', 'Error rate (5xx) by service', 'p99 latency by service'],
+      Mesh: ['Requests per second', 'Success rate (non-5xx)', 'p99 latency', 'Services receiving requests'],
+      Services: ['Request rate by service', 'Error rate (5xx) by service', 'p99 latency by service'],
     });
     expect(all['grafana-dashboard-mesh'].panels[1].targets[0].expr).toEqual(
       'sum(rate(istio_requests_total{reporter="destination",destination_service_namespace=~"istio-system|default|backend"}[$__rate_interval]))');
