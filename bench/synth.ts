@@ -1,6 +1,6 @@
 /**
- * Synthesis benchmark: a mesh of N services (2 versions, a canary split, an access policy each), timed
- * end to end (construct + validate + synthesize). Prints one line per size and writes bench/results/.
+ * Synthesis benchmark: a mesh of N services (2 versions, a canary split, an access policy each) with the
+ * whole telemetry stack (a Grafana dashboard per service), timed end to end (construct + validate + synthesize). Prints one line per size and writes bench/results/.
  *
  *   npx projen bench                 # sizes 10, 100, 500
  *   npx projen bench -- 1000         # custom sizes
@@ -9,11 +9,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { AccessPolicy, Mesh, MeshService, TrafficSplit, TrafficTarget } from '../src';
+import { AccessPolicy, Mesh, MeshService, TelemetryStack, TracingBackend, TrafficSplit, TrafficTarget } from '../src';
 
 function build(n: number): App {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-')) });
   const mesh = new Mesh(app, 'bench');
+  new TelemetryStack(mesh, 'telemetry', { tracing: TracingBackend.jaeger(), accessLogging: {}, kiali: {} });
   const services: MeshService[] = [];
   for (let i = 0; i < n; i++) {
     const svc = new MeshService(mesh, `svc-${i}`, { namespace: `ns-${i % 10}`, ports: [{ port: 8080 }] });
