@@ -43,7 +43,10 @@ export enum MeshLayer {
   NAMESPACES = 'namespaces',
   /** The control planes (istiod, its webhooks and RBAC), in the root namespace. */
   CONTROL_PLANE = 'control-plane',
-  /** The telemetry stack (Prometheus, Grafana, tracing, Kiali): only when the mesh has one. */
+  /**
+   * The telemetry stack (Prometheus, Grafana, tracing, Kiali): only when the mesh has one. It needs only its
+   * namespace, so it is written last, after the workloads.
+   */
   TELEMETRY = 'telemetry',
 }
 
@@ -429,10 +432,11 @@ export class Mesh extends Chart {
    */
   public _layer(layer: MeshLayer): Chart {
     if (layer === MeshLayer.TELEMETRY && !this._layers.has(layer)) {
-      // Created on first use, between the control plane and the mesh: a mesh without telemetry writes no empty file.
+      // Created on first use (a mesh without telemetry writes no empty file). It needs only its namespace, and
+      // nothing needs it: cdk8s makes every object of a chart depend on every object of the charts it depends
+      // on, and this layer grows with the mesh (a dashboard per service), as the workloads' does.
       const chart = new Chart(this.node.scope ?? this, `${this.node.id}-${layer}`);
-      chart.addDependency(this._layer(MeshLayer.CONTROL_PLANE));
-      this.addDependency(chart);
+      chart.addDependency(this._layer(MeshLayer.NAMESPACES));
       this._layers.set(layer, chart);
     }
     const chart = this._layers.get(layer);
@@ -443,12 +447,14 @@ export class Mesh extends Chart {
   }
 
   /**
-   * The charts of every layer, in apply order, followed by the mesh itself.
+   * The mesh's charts in the order cdk8s writes them: the layers the workloads need, the mesh itself, then
+   * the telemetry stack's.
    *
    * @internal
    */
   public get _charts(): Chart[] {
-    return [...Object.values(MeshLayer).map(l => this._layers.get(l)).filter((c): c is Chart => c !== undefined), this];
+    const before = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_PLANE].map(l => this._layers.get(l));
+    return [...before, this, this._layers.get(MeshLayer.TELEMETRY)].filter((c): c is Chart => c !== undefined);
   }
 
   /**

@@ -61,8 +61,9 @@ describe('Bookinfo', () => {
     expect(workloads).toMatchSnapshot();
   });
 
-  test('the layers, in apply order: CRDs, namespaces, control plane, telemetry, workloads', () => {
-    expect(bookinfo._charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo-telemetry', 'bookinfo']);
+  test('the layers, in apply order: CRDs, namespaces, control plane, workloads, telemetry', () => {
+    expect(bookinfo._charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo', 'bookinfo-telemetry']);
+    expect(app.charts).toEqual(bookinfo._charts);
     expect(MeshTesting.find(manifests, 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.30.3');
     expect(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
   });

@@ -9,7 +9,7 @@ function meshConfig(manifests: any[]): any {
 }
 
 describe('TelemetryStack', () => {
-  test('is a layer of its own, applied after the control plane and before the workloads', () => {
+  test('is a layer of its own, after the namespaces it needs, written last', () => {
     // GIVEN
     const app = Testing.app();
     const mesh = new Mesh(app, 'shop');
@@ -17,8 +17,9 @@ describe('TelemetryStack', () => {
     // WHEN
     new TelemetryStack(mesh, 'Telemetry');
     // THEN
-    expect(app.charts.map(c => c.node.id)).toEqual(['shop-crds', 'shop-namespaces', 'shop-control-plane', 'shop-telemetry', 'shop']);
-    const telemetry = Testing.synth(app.charts[3]);
+    expect(app.charts.map(c => c.node.id)).toEqual(['shop-crds', 'shop-namespaces', 'shop-control-plane', 'shop', 'shop-telemetry']);
+    expect(mesh._charts).toEqual(app.charts);
+    const telemetry = Testing.synth(app.charts[4]);
     expect(telemetry.map(m => `${m.kind}/${m.metadata.name}`)).toEqual([
       'ServiceAccount/prometheus',
       'ClusterRole/prometheus-istio-system',
