@@ -7,14 +7,15 @@ export interface TelemetryComponentOptions {
   /**
    * The image repository, without tag.
    *
-   * @default - the component's upstream image on Docker Hub or Quay
+   * @default - the upstream image: `docker.io/prom/prometheus`, `docker.io/grafana/grafana`,
+   * `docker.io/jaegertracing/jaeger`, `docker.io/openzipkin/zipkin-slim` or `quay.io/kiali/kiali`
    */
   readonly image?: string;
 
   /**
    * The image tag: the component's version.
    *
-   * @default - the version this release of cdk8s-mesh is tested with
+   * @default - Prometheus `v3.10.0`, Grafana `12.2.1`, Jaeger `2.14.0`, Zipkin `3.5.1`, Kiali `v2.17.0`
    */
   readonly version?: string;
 

@@ -68,6 +68,8 @@ export interface GrafanaProps extends GrafanaOptions {
  * generated from the mesh model: an overview of the mesh, and one per service with a row comparing its
  * versions and a row for each version. Dashboards are files, one ConfigMap per service, in one folder per
  * namespace; they change with the mesh, never by hand.
+ *
+ * Created by a `TelemetryStack` (its `grafana` option); read it from the stack.
  */
 export class Grafana extends Construct {
   /** The Service name. */

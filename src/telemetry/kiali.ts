@@ -37,6 +37,8 @@ export interface KialiProps extends KialiOptions {
  * Prometheus, Grafana and Jaeger. It runs view-only, with anonymous access and read-only RBAC: the mesh
  * is changed through code, not the console.
  *
+ * Created by a `TelemetryStack` (its `kiali` option); read it from the stack.
+ *
  * @see https://kiali.io/docs/configuration/
  */
 export class Kiali extends Construct {

@@ -144,6 +144,8 @@ export interface PrometheusProps extends PrometheusOptions {
  * Renders a ServiceAccount with read access to pods, services and endpoint slices, its configuration,
  * a Deployment and a Service on port 9090.
  *
+ * Created by a `TelemetryStack` (its `prometheus` option); read it from the stack.
+ *
  * @see https://istio.io/latest/docs/ops/integrations/prometheus/
  */
 export class Prometheus extends Construct {
