@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
+import { meshError } from '../private/errors';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -63,7 +64,16 @@ export function addonLabels(name: string, version: string): { [key: string]: str
  * @internal
  */
 export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
-  const labels = addonLabels(spec.name, spec.version);
+  const tag = spec.options.version ?? spec.version;
+  const image = spec.options.image ?? spec.image;
+  if (!/^[0-9A-Za-z_][0-9A-Za-z._-]{0,127}$/.test(tag)) {
+    throw meshError('MESH0424', scope, `version '${tag}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
+  }
+  // A registry may carry a port (`host:5000/team/x`); a colon in the last segment is a tag.
+  if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(image) || image.split('/').pop()!.includes(':')) {
+    throw meshError('MESH0424', scope, `image '${image}' is not an image repository: give one without tag, e.g. 'registry.example.com/team/${spec.name}'`);
+  }
+  const labels = addonLabels(spec.name, tag);
   const r = spec.options.resources;
   const probe = { httpGet: { path: spec.probe.path, port: spec.probe.port } };
   return new ApiObject(scope, 'Deployment', {
@@ -94,7 +104,7 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
           },
           containers: [{
             name: spec.name,
-            image: `${spec.options.image ?? spec.image}:${spec.options.version ?? spec.version}`,
+            image: `${image}:${tag}`,
             command: spec.command,
             args: spec.args,
             env: spec.env || spec.secretEnv ? [
