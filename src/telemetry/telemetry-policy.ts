@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
 import { Mesh } from '../mesh';
-import { required } from '../private/errors';
+import { meshError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
 import type { PolicyScope } from '../security/mtls-policy';
 
@@ -115,6 +115,9 @@ export class TelemetryPolicy extends Construct {
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
+    }
+    if (props.accessLogging?.filter !== undefined && props.accessLogging.filter.trim() === '') {
+      throw meshError('MESH0411', this, 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
     }
     this.tracing = props.tracing ? { ...props.tracing } : undefined;
     this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;

@@ -107,6 +107,22 @@ describe('Grafana', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('every dashboard lays its panels out on Grafana\'s 24-column grid without overlaps', () => {
+    for (const [name, dashboard] of Object.entries(dashboards(MeshTesting.synth(bookstore().mesh)))) {
+      const cells = new Set<string>();
+      for (const p of dashboard.panels) {
+        const { x, y, w, h } = p.gridPos;
+        expect({ name, panel: p.title, fits: x >= 0 && w > 0 && x + w <= 24 && h > 0 }).toEqual({ name, panel: p.title, fits: true });
+        for (let i = x; i < x + w; i++) {
+          for (let j = y; j < y + h; j++) {
+            expect({ name, panel: p.title, overlaps: cells.has(`${i},${j}`) }).toEqual({ name, panel: p.title, overlaps: false });
+            cells.add(`${i},${j}`);
+          }
+        }
+      }
+    }
+  });
+
   test('the queries read Istio\'s standard metrics of the service, broken down by version', () => {
     const { mesh } = bookstore();
     const reviews = dashboards(MeshTesting.synth(mesh))['grafana-dashboard-default-reviews'];

@@ -101,6 +101,8 @@ describe('TelemetryPolicy', () => {
       '[MESH0002] mesh/P: tracing.samplingPercentage 100.5 is not a percentage: use a number from 0 to 100'],
     ['negative sampling', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: -1 } }, '[MESH0002] mesh/P: tracing.samplingPercentage -1'],
     ['no scope', { scope: undefined as any }, '[MESH0006] mesh/P: scope is missing'],
+    ['an empty access log filter', { scope: PolicyScope.mesh(), accessLogging: { filter: ' ' } },
+      "[MESH0411] mesh/P: accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request"],
   ])('fails on %s', (_, props, message) => {
     expect(() => new TelemetryPolicy(newMesh(), 'P', props)).toThrow(message);
   });
