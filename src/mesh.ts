@@ -8,7 +8,7 @@ import { IstioCrds } from './control-plane/istio-crds';
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { compact } from './private/compact';
 import { meshError } from './private/errors';
-import { validateDnsLabel, validateDnsSubdomain } from './private/names';
+import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { serviceKey } from './private/services';
 import type { AccessPolicy } from './security/access-policy';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
@@ -223,15 +223,12 @@ export class Mesh extends Chart {
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
     this.version = props.version ?? '1.30.3';
     this.hub = props.hub ?? 'docker.io/istio';
-    this.tag = props.tag ?? this.version;
+    this.tag = validateImageTag(this, 'tag', props.tag ?? this.version);
     this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
     this.autoMtls = props.autoMtls ?? true;
     this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;
     this.defaultNamespace = validateDnsLabel(this, 'defaultNamespace', props.defaultNamespace ?? 'default');
     this.clusterDomain = validateDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    if (!/^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(this.tag) || this.tag.length > 128) {
-      throw meshError('MESH0005', this, `tag '${this.tag}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
-    }
 
     const layers = [...(props.installCrds ?? true) ? [MeshLayer.CRDS] : [], MeshLayer.NAMESPACES, MeshLayer.CONTROL_PLANE];
     // A chain: each layer depends on the one before it, and the mesh on the last. (cdk8s makes every object

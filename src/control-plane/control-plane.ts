@@ -8,7 +8,7 @@ import type { Mesh } from '../mesh';
 import { compact } from '../private/compact';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
-import { validateDnsLabel } from '../private/names';
+import { validateDnsLabel, validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, resolveProxy, sidecarTemplate } from '../sidecar/sidecar';
@@ -262,7 +262,7 @@ export class ControlPlane extends Construct {
     this.serviceName = `istiod${this.suffix}`;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
     this.hub = props.hub ?? this.mesh.hub;
-    this.tag = props.tag ?? this.mesh.tag;
+    this.tag = validateImageTag(this, 'tag', props.tag ?? this.mesh.tag);
     this.variant = props.variant ?? ImageVariant.DEFAULT;
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;

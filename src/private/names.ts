@@ -54,3 +54,15 @@ export function validatePort(scope: IConstruct | string, prop: string, value: nu
   }
   return value;
 }
+
+/**
+ * Checks an image tag: letters, digits, '.', '_' and '-', at most 128, not starting with '.' or '-'.
+ *
+ * @internal
+ */
+export function validateImageTag(scope: IConstruct | string, prop: string, value: string): string {
+  if (!/^[0-9A-Za-z_][0-9A-Za-z._-]{0,127}$/.test(value)) {
+    throw meshError('MESH0005', scope, `${prop} '${value}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
+  }
+  return value;
+}

@@ -115,9 +115,8 @@ function servicePanels(d: DashboardService, version: string | undefined): timese
   const by = version === undefined ? 'destination_version' : 'response_code';
   const legend = version === undefined ? '{{destination_version}}' : '{{response_code}}';
   const quantiles = [0.5, 0.9, 0.99];
-  const latency = version === undefined
-    ? quantiles.map((p, i) => query(q.latency(p, 'destination_version'), `p${p * 100} {{destination_version}}`, String.fromCharCode(65 + i)))
-    : quantiles.map((p, i) => query(q.latency(p, 'destination_version'), `p${p * 100}`, String.fromCharCode(65 + i)));
+  const latency = quantiles.map((p, i) =>
+    query(q.latency(p, 'destination_version'), version === undefined ? `p${p * 100} {{destination_version}}` : `p${p * 100}`, String.fromCharCode(65 + i)));
   if (!d.service.ports.some(p => isHttpProtocol(p.protocol ?? Protocol.HTTP))) {
     return [
       timeSeries('Bytes received', 'Bps', [query(q.tcpBytes('received', 'destination_version'), '{{destination_version}}', 'A')]),
@@ -130,6 +129,18 @@ function servicePanels(d: DashboardService, version: string | undefined): timese
     timeSeries(version === undefined ? 'Error rate (5xx) by version' : 'Error rate (5xx)', 'percentunit', [query(q.errorRatio('destination_version'), '{{destination_version}}', 'A')]),
     timeSeries(version === undefined ? 'Latency p50 / p90 / p99 by version' : 'Latency p50 / p90 / p99', 'ms', latency),
   ];
+}
+
+/** A dashboard generated from the model: read-only (it changes with the mesh), the last hour, refreshed every 30 s. */
+function newDashboard(title: string, id: string, tags: string[], description: string): dashboard.DashboardBuilder {
+  return new sdk.dashboard.DashboardBuilder(title)
+    .uid(id)
+    .tags(['cdk8s-mesh', ...tags])
+    .description(description)
+    .readonly()
+    .refresh('30s')
+    .time({ from: 'now-1h', to: 'now' })
+    .timezone('browser');
 }
 
 /** A Grafana uid (at most 40 characters) for a name: the name itself when it fits, else a hash of it. */
@@ -146,14 +157,8 @@ function uid(prefix: string, name: string): string {
  */
 export function serviceDashboard(d: DashboardService): object {
   const s = d.service;
-  const builder = new sdk.dashboard.DashboardBuilder(`${s.serviceName} (${s.namespace})`)
-    .uid(uid('svc', `${s.namespace}-${s.serviceName}`))
-    .tags(['cdk8s-mesh', 'service', s.namespace])
-    .description(`Istio's standard metrics for ${s.host}, as its workloads' proxies report them.`)
-    .readonly()
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser');
+  const builder = newDashboard(`${s.serviceName} (${s.namespace})`, uid('svc', `${s.namespace}-${s.serviceName}`), ['service', s.namespace],
+    `Istio's standard metrics for ${s.host}, as its workloads' proxies report them.`);
   builder.withRow(new sdk.dashboard.RowBuilder(`${s.serviceName}: all versions`));
   servicePanels(d, undefined).forEach(p => builder.withPanel(p));
   for (const version of d.versions) {
@@ -176,14 +181,7 @@ export function meshDashboard(mesh: Mesh, namespaces: string[]): object {
   const errors = selector([...inMesh, ['response_code', '=~', '5..']]);
   const byService = 'destination_service_namespace, destination_service_name';
   const legend = '{{destination_service_name}}.{{destination_service_namespace}}';
-  const builder = new sdk.dashboard.DashboardBuilder(`${mesh.node.id} mesh`)
-    .uid(uid('mesh', mesh.node.id))
-    .tags(['cdk8s-mesh', 'mesh'])
-    .description(`Every service of mesh ${mesh.node.id}, from Istio's standard metrics.`)
-    .readonly()
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser');
+  const builder = newDashboard(`${mesh.node.id} mesh`, uid('mesh', mesh.node.id), ['mesh'], `Every service of mesh ${mesh.node.id}, from Istio's standard metrics.`);
   builder.withRow(new sdk.dashboard.RowBuilder('Mesh'));
   builder.withPanel(statPanel('Requests per second', 'reqps', `sum(rate(istio_requests_total${all}[${RATE_WINDOW}]))`));
   builder.withPanel(statPanel('Success rate (non-5xx)', 'percentunit',

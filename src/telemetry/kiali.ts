@@ -2,7 +2,7 @@ import { ApiObject, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import type { TelemetryStack } from './telemetry-stack';
-import { addonDeployment, addonLabels, addonService } from './workload';
+import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
 import { required } from '../private/errors';
 
 /**
@@ -60,7 +60,6 @@ export class Kiali extends Construct {
     const version = props.version ?? 'v2.17.0';
     const labels = addonLabels(this.serviceName, version);
     const name = this.serviceName;
-    const clusterName = `${name}-${this.namespace}`;
     const istiod = mesh.controlPlane;
 
     const config = Yaml.stringify({
@@ -87,34 +86,21 @@ export class Kiali extends Construct {
       },
     });
 
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: this.namespace, labels } });
     new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: this.namespace, labels }, data: { 'config.yaml': config } });
     const read = ['get', 'list', 'watch'];
-    new ApiObject(this, 'ClusterRole', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: clusterName, labels },
-      rules: [
-        { apiGroups: [''], resources: ['configmaps', 'endpoints', 'namespaces', 'nodes', 'pods', 'pods/log', 'replicationcontrollers', 'services'], verbs: read },
-        // The proxy's config dump and pilot-agent's status come through the pod's port-forward and proxy subresources.
-        { apiGroups: [''], resources: ['pods/portforward', 'pods/proxy'], verbs: ['get', 'create'] },
-        { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: read },
-        { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: read },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
-        { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], resources: ['*'], verbs: read },
-        { apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'], resources: ['*'], verbs: read },
-        { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: read },
-        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
-        { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
-      ],
-    });
-    new ApiObject(this, 'ClusterRoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: clusterName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
-    });
+    addonIdentity(this, name, this.namespace, labels, [
+      { apiGroups: [''], resources: ['configmaps', 'endpoints', 'namespaces', 'nodes', 'pods', 'pods/log', 'replicationcontrollers', 'services'], verbs: read },
+      // The proxy's config dump and pilot-agent's status come through the pod's port-forward and proxy subresources.
+      { apiGroups: [''], resources: ['pods/portforward', 'pods/proxy'], verbs: ['get', 'create'] },
+      { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: read },
+      { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: read },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
+      { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], resources: ['*'], verbs: read },
+      { apiGroups: ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'], resources: ['*'], verbs: read },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: read },
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
+    ]);
     addonDeployment(this, {
       name,
       namespace: this.namespace,

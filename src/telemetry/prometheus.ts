@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
-import { addonDeployment, addonLabels, addonService } from './workload';
+import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
 import type { Mesh } from '../mesh';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
@@ -184,24 +184,10 @@ export class Prometheus extends Construct {
     const storage = props.storage ?? PrometheusStorage.emptyDir();
     storage._claim(this, this.serviceName, this.namespace, labels);
 
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
-    const clusterName = `${this.serviceName}-${this.namespace}`;
-    new ApiObject(this, 'ClusterRole', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: clusterName, labels },
-      rules: [
-        { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
-    });
-    new ApiObject(this, 'ClusterRoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: clusterName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceName, namespace: this.namespace }],
-    });
+    addonIdentity(this, this.serviceName, this.namespace, labels, [
+      { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+    ]);
     const config = () => Yaml.stringify(compact(this._config()));
     new ApiObject(this, 'Config', {
       apiVersion: 'v1',

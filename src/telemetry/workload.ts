@@ -3,6 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
 import { meshError } from '../private/errors';
+import { validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -66,9 +67,7 @@ export function addonLabels(name: string, version: string): { [key: string]: str
 export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   const tag = spec.options.version ?? spec.version;
   const image = spec.options.image ?? spec.image;
-  if (!/^[0-9A-Za-z_][0-9A-Za-z._-]{0,127}$/.test(tag)) {
-    throw meshError('MESH0424', scope, `version '${tag}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
-  }
+  validateImageTag(scope, 'version', tag);
   // A registry may carry a port (`host:5000/team/x`); a colon in the last segment is a tag.
   if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(image) || image.split('/').pop()!.includes(':')) {
     throw meshError('MESH0424', scope, `image '${image}' is not an image repository: give one without tag, e.g. 'registry.example.com/team/${spec.name}'`);
@@ -154,5 +153,24 @@ export function addonService(scope: Construct, id: string, name: string, namespa
       selector: { app },
       ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
     },
+  });
+}
+
+/**
+ * Renders a telemetry component's identity: its ServiceAccount, and a ClusterRole with `rules` bound to
+ * it (named `<name>-<namespace>`, so stacks of two meshes in one cluster do not collide).
+ *
+ * @internal
+ */
+export function addonIdentity(scope: Construct, name: string, namespace: string, labels: { [key: string]: string }, rules: object[]): void {
+  const clusterName = `${name}-${namespace}`;
+  new ApiObject(scope, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } });
+  new ApiObject(scope, 'ClusterRole', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: clusterName, labels }, rules });
+  new ApiObject(scope, 'ClusterRoleBinding', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: clusterName, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+    subjects: [{ kind: 'ServiceAccount', name, namespace }],
   });
 }

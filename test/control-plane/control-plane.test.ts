@@ -194,6 +194,7 @@ describe('control plane options', () => {
     [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[MESH0032] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
     [{ logLevel: 'verbose' }, "[MESH0031] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
     [{ revision: 'default' }, "[MESH0030] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name"],
+    [{ tag: '1.31.0 beta' }, "[MESH0005] mesh-control-plane/istiod: tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     [{ revision: 'Canary' }, "[MESH0001] mesh-control-plane/istiod: revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
     [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
     [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],

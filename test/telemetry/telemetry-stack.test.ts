@@ -259,7 +259,7 @@ describe('TelemetryStack', () => {
     ['Zipkin keeping no spans', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.zipkin({ maxSpans: 1.5 }) }),
       '[MESH0423] mesh-telemetry/Tracing: maxSpans 1.5 is invalid: use a whole number of at least 1'],
     ['a version that is not an image tag', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { grafana: { version: '12.2 latest' } }),
-      "[MESH0424] mesh-telemetry/Grafana: version '12.2 latest' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
+      "[MESH0005] mesh-telemetry/Grafana: version '12.2 latest' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     ['an image with a tag', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger({ image: 'jaegertracing/jaeger:2.14.0' }) }),
       "[MESH0424] mesh-telemetry/Tracing: image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'"],
     ['a namespace that is not a DNS label', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { namespace: 'Observability' }), '[MESH0001] mesh/T: namespace'],
