@@ -91,6 +91,35 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// The Pulumi adapter (packages/pulumi, npm `cdk8s-mesh-pulumi`): Pulumi's types are not jsii-compatible, so it
+// is a package of its own, an npm workspace of this repo (`npm ci` installs it), with its own compile and tests
+// that the build runs: compiled after the library (its example's lint needs its types), tested after jest,
+// packed beside the library's tarball.
+project.package.addField('workspaces', ['packages/pulumi']);
+project.addPackageIgnore('/packages/');
+const pulumiWorkspace = '--workspace=cdk8s-mesh-pulumi';
+const pulumiCompile = project.addTask('pulumi:compile', {
+  description: 'Compile and type-check the Pulumi adapter (packages/pulumi)',
+  exec: `npm run build ${pulumiWorkspace}`,
+});
+const pulumiTest = project.addTask('pulumi:test', {
+  description: 'Test the Pulumi adapter under pulumi.runtime.setMocks',
+  exec: `npm test ${pulumiWorkspace}`,
+  receiveArgs: true,
+});
+const pulumiPackage = project.addTask('pulumi:package', {
+  description: 'Pack the Pulumi adapter into dist/js',
+  exec: `npm pack ${pulumiWorkspace} --pack-destination dist/js`,
+});
+project.postCompileTask.spawn(pulumiCompile);
+project.testTask.spawn(pulumiTest);
+project.packageTask.spawn(pulumiPackage);
+project.tsconfigDev.addExclude('packages');
+project.eslint?.addLintPattern('packages/pulumi/src');
+project.eslint?.addLintPattern('packages/pulumi/test');
+project.eslint?.addIgnorePattern('packages/pulumi/lib/');
+project.jest?.addIgnorePattern('/packages/');
+
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
@@ -105,7 +134,7 @@ project.eslint?.addIgnorePattern('src/imports/');
 // examples and scripts (the project service only looks for files named tsconfig.json).
 project.eslint?.config.parserOptions && Object.assign(project.eslint.config.parserOptions, {
   projectService: undefined,
-  project: ['./tsconfig.dev.json', './projenrc/tsconfig.json'],
+  project: ['./tsconfig.dev.json', './projenrc/tsconfig.json', './packages/pulumi/tsconfig.dev.json'],
 });
 
 project.synth();

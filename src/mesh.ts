@@ -444,12 +444,12 @@ export class Mesh extends Chart {
   }
 
   /**
-   * The mesh's charts in the order cdk8s writes them: the layers the workloads need, the mesh itself, then
-   * the telemetry stack's.
-   *
-   * @internal
+   * Every chart of the mesh, in the order they are applied: CRDs (unless `installCrds` is false), namespaces,
+   * control plane, the mesh itself (workloads and policy), then the telemetry stack's when there is one.
+   * Each depends on the ones it needs, so `cdk8s synth` numbers its files in this order, and a Pulumi
+   * `MeshRelease` of the mesh deploys exactly these.
    */
-  public get _charts(): Chart[] {
+  public get charts(): Chart[] {
     const before = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_PLANE].map(l => this._layers.get(l));
     return [...before, this, this._layers.get(MeshLayer.TELEMETRY)].filter((c): c is Chart => c !== undefined);
   }

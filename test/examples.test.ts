@@ -62,8 +62,8 @@ describe('Bookinfo', () => {
   });
 
   test('the layers, in apply order: CRDs, namespaces, control plane, workloads, telemetry', () => {
-    expect(bookinfo._charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo', 'bookinfo-telemetry']);
-    expect(app.charts).toEqual(bookinfo._charts);
+    expect(bookinfo.charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo', 'bookinfo-telemetry']);
+    expect(app.charts).toEqual(bookinfo.charts);
     expect(MeshTesting.find(manifests, 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.30.3');
     expect(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
   });

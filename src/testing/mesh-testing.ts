@@ -12,13 +12,13 @@ export class MeshTesting {
    * manifests of every layer, in apply order.
    */
   public static synth(mesh: Mesh): any[] {
-    const errors = mesh._charts
+    const errors = mesh.charts
       .flatMap(chart => chart.node.findAll())
       .flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    return mesh._charts.flatMap(chart => Testing.synth(chart));
+    return mesh.charts.flatMap(chart => Testing.synth(chart));
   }
 
   /**

@@ -4,7 +4,7 @@ import { validateManifests } from '../support/schemas';
 import { newMesh, newService } from '../support/util';
 
 function istiod(mesh: Mesh): any {
-  const objects = Testing.synth(mesh._charts.find(c => c.node.id === 'mesh-control-plane')!);
+  const objects = Testing.synth(mesh.charts.find(c => c.node.id === 'mesh-control-plane')!);
   return MeshTesting.find(objects, 'Deployment', 'istiod');
 }
 

@@ -12,7 +12,7 @@ import { newMesh, newService, ofKind } from '../support/util';
 const ISTIO = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'control-plane-facts.json'), 'utf-8'));
 
 function controlPlaneObjects(mesh: Mesh): any[] {
-  return Testing.synth(mesh._charts.find(c => c.node.id === `${mesh.node.id}-control-plane`)!);
+  return Testing.synth(mesh.charts.find(c => c.node.id === `${mesh.node.id}-control-plane`)!);
 }
 
 function find(objects: any[], kind: string, name: string): any {
@@ -106,12 +106,12 @@ describe('the default control plane, against Istio\'s own install', () => {
   });
 
   test('the CRDs come first, then namespaces, then the control plane, then workloads', () => {
-    expect(mesh._charts.map(c => c.node.id)).toEqual(['mesh-crds', 'mesh-namespaces', 'mesh-control-plane', 'mesh']);
-    const crds = Testing.synth(mesh._charts[0]);
+    expect(mesh.charts.map(c => c.node.id)).toEqual(['mesh-crds', 'mesh-namespaces', 'mesh-control-plane', 'mesh']);
+    const crds = Testing.synth(mesh.charts[0]);
     expect(crds.map(c => c.kind)).toEqual(Array(15).fill('CustomResourceDefinition'));
     expect(crds.map(c => c.metadata.name)).toContain('virtualservices.networking.istio.io');
-    expect(mesh._charts[1].node.dependencies).toContain(mesh._charts[0]);
-    expect(mesh._charts[2].node.dependencies).toContain(mesh._charts[1]);
+    expect(mesh.charts[1].node.dependencies).toContain(mesh.charts[0]);
+    expect(mesh.charts[2].node.dependencies).toContain(mesh.charts[1]);
   });
 
   test('every object validates strictly', () => {
@@ -120,7 +120,7 @@ describe('the default control plane, against Istio\'s own install', () => {
 
   test('installCrds: false leaves the CRDs to something else', () => {
     const m = newMesh({ installCrds: false });
-    expect(m._charts.map(c => c.node.id)).toEqual(['mesh-namespaces', 'mesh-control-plane', 'mesh']);
+    expect(m.charts.map(c => c.node.id)).toEqual(['mesh-namespaces', 'mesh-control-plane', 'mesh']);
     expect(() => m._layer(MeshLayer.CRDS)).toThrow('[MESH0007] mesh: the mesh has no crds layer (installCrds is false)');
   });
 });

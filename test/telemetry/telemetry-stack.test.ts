@@ -18,7 +18,7 @@ describe('TelemetryStack', () => {
     new TelemetryStack(mesh, 'Telemetry');
     // THEN
     expect(app.charts.map(c => c.node.id)).toEqual(['shop-crds', 'shop-namespaces', 'shop-control-plane', 'shop', 'shop-telemetry']);
-    expect(mesh._charts).toEqual(app.charts);
+    expect(mesh.charts).toEqual(app.charts);
     const telemetry = Testing.synth(app.charts[4]);
     expect(telemetry.map(m => `${m.kind}/${m.metadata.name}`)).toEqual([
       'ServiceAccount/prometheus',

@@ -1,0 +1,29 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { MeshRelease } from 'cdk8s-mesh-pulumi';
+import { Bookinfo } from '../bookinfo/mesh';
+
+// The same mesh `cdk8s synth` writes to examples/bookinfo/dist: one program, two ways to deploy it.
+const app = new App();
+const bookinfo = new Bookinfo(app, 'bookinfo');
+
+const config = new pulumi.Config();
+const cluster = new k8s.Provider('cluster', {
+  context: config.get('kubeContext') || undefined,
+});
+
+const release = new MeshRelease('bookinfo', {
+  source: app,
+  skipAwait: config.getBoolean('skipAwait') ?? false,
+}, { provider: cluster });
+
+/** The charts, in the order they are deployed, and how many objects each holds. */
+export const charts = release.charts.map(chart => `${chart.chartId}: ${chart.resources.length} objects`);
+
+/** Where the ingress gateway listens: open http://<address>/productpage once it has one. */
+const gateway = release.getResource('v1/Service', bookinfo.gateway.namespace, bookinfo.gateway.serviceName) as k8s.core.v1.Service;
+export const ingressAddress = gateway.status.apply(status => {
+  const ingress = status?.loadBalancer?.ingress?.[0];
+  return ingress?.ip ?? ingress?.hostname ?? '(pending)';
+});

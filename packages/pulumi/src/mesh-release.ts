@@ -1,0 +1,195 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { App, Chart } from 'cdk8s';
+import { releaseError } from './errors';
+import { GroupVersionKind, isBuiltInGroup, typeToken } from './kinds';
+import { PlannedChart, PlannedObject, planRelease } from './plan';
+
+/**
+ * What a `MeshRelease` deploys, and how.
+ */
+export interface MeshReleaseArgs {
+  /**
+   * What to deploy: a cdk8s App (every chart in it), a `Mesh` (every layer of the mesh: CRDs, namespaces,
+   * control plane, workloads and policy, telemetry) or one Chart (and the charts nested in it).
+   *
+   * It is validated as `cdk8s synth` validates it, and synthesized into the same objects.
+   */
+  readonly source: App | Chart;
+
+  /**
+   * The namespace of every namespaced object that names none. cdk8s-mesh names a namespace on every
+   * namespaced object it writes, so this matters only for charts of your own.
+   *
+   * @default - the Kubernetes provider's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The prefix of every child resource's Pulumi name (`<prefix>:<namespace>/<name>`), not of the
+   * Kubernetes objects' names.
+   *
+   * @default - the release's name
+   */
+  readonly resourcePrefix?: string;
+
+  /**
+   * Do not wait for objects to become ready (the `pulumi.com/skipAwait` annotation on every object). By
+   * default Pulumi waits for each Deployment to roll out, each Service to get endpoints and each CRD to be
+   * established before it creates what depends on them.
+   *
+   * @default false
+   */
+  readonly skipAwait?: boolean;
+}
+
+/**
+ * Deploys a cdk8s-mesh mesh (or any cdk8s App or Chart) with Pulumi: every synthesized object becomes a
+ * Pulumi Kubernetes resource, so `pulumi preview` shows the diff object by object and `pulumi up` applies it.
+ *
+ * - Each object is a resource of its own kind: the typed class of `@pulumi/kubernetes` for a built-in kind
+ *   (`k8s.apps.v1.Deployment`), `k8s.apiextensions.CustomResource` for Istio's and other custom kinds. Its
+ *   inputs are the manifest `cdk8s synth` writes.
+ * - Each chart is a `ChartRelease` component, and every object of a chart depends on every chart that chart
+ *   depends on: for a Mesh, CRDs, then namespaces, then the control plane (istiod and its injection and
+ *   validation webhooks, which Pulumi waits for), then the workloads and their policy; the telemetry stack
+ *   needs only the namespaces. A custom object also depends on its CRD, and a namespaced object on its
+ *   Namespace, wherever the charts do not already say so.
+ * - Names are `<prefix>:<namespace>/<name>`: they depend on nothing but the object, so a later run maps
+ *   every object to the same resource, and a changed weight is an update of one VirtualService.
+ *
+ * Give a Kubernetes provider as usual, with the `provider` (or `providers`) resource option: every object
+ * uses it.
+ */
+export class MeshRelease extends pulumi.ComponentResource {
+  /** The charts deployed, in dependency order. */
+  public readonly charts: ChartRelease[];
+  /** Every object's resource, in the order they were registered. */
+  public readonly resources: pulumi.CustomResource[];
+
+  private readonly byObject = new Map<string, pulumi.CustomResource>();
+
+  constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('cdk8s-mesh:index:MeshRelease', name, {}, opts);
+    const plan = planRelease(args.source, { namespace: args.namespace });
+    if (plan.every(chart => chart.objects.length === 0)) {
+      throw releaseError('MESH0506', args.source, 'the source synthesizes no object, so the release would deploy nothing: '
+        + 'create the Mesh (or your charts) in the App before the release');
+    }
+    const prefix = args.resourcePrefix ?? name;
+    const charts = new Map<PlannedChart, ChartRelease>();
+    const resources = new Map<PlannedObject, pulumi.CustomResource>();
+    for (const planned of plan) {
+      // Children do not inherit their parent's dependsOn: the first charts take the release's own.
+      const needed: pulumi.Input<pulumi.Resource>[] = planned.dependsOn.length > 0
+        ? planned.dependsOn.map(c => charts.get(c)!)
+        : opts?.dependsOn ? [opts.dependsOn as pulumi.Input<pulumi.Resource>] : [];
+      const chart = new ChartRelease(`${prefix}:${planned.id}`, planned, { parent: this, dependsOn: needed });
+      for (const object of planned.objects) {
+        const resource = objectResource(`${prefix}:${object.name}`, object, args.skipAwait ?? false, {
+          parent: chart,
+          dependsOn: [...needed, ...object.dependsOn.map(o => resources.get(o)!)],
+        });
+        resources.set(object, resource);
+        chart._add(resource);
+        this.byObject.set(objectKey(object.manifest.apiVersion, object.gvk.kind, object.manifest.metadata.namespace, object.manifest.metadata.name), resource);
+      }
+      chart._complete();
+      charts.set(planned, chart);
+    }
+    this.charts = [...charts.values()];
+    this.resources = [...resources.values()];
+    this.registerOutputs({});
+  }
+
+  /**
+   * The resource of one object: `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an
+   * object without a namespace `getResource('v1/Namespace', 'bookinfo')`.
+   *
+   * @throws when the release has no such object
+   */
+  public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource {
+    const slash = apiVersionKind.lastIndexOf('/');
+    const key = name === undefined
+      ? objectKey(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1), undefined, namespaceOrName)
+      : objectKey(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1), namespaceOrName, name);
+    const resource = this.byObject.get(key);
+    if (!resource) {
+      throw new Error(`the release has no ${apiVersionKind} '${name === undefined ? namespaceOrName : `${namespaceOrName}/${name}`}'`);
+    }
+    return resource;
+  }
+}
+
+/**
+ * The resources of one cdk8s chart. Depending on it (`dependsOn: [release.charts[i]]`) waits for all of them.
+ */
+export class ChartRelease extends pulumi.ComponentResource {
+  /** The chart's construct path. */
+  public readonly chartId: string;
+  /** Its objects' resources, in registration order. */
+  public readonly resources: pulumi.CustomResource[] = [];
+
+  constructor(name: string, chart: PlannedChart, opts: pulumi.ComponentResourceOptions) {
+    super('cdk8s-mesh:index:ChartRelease', name, {}, opts);
+    this.chartId = chart.id;
+  }
+
+  /** @internal */
+  public _add(resource: pulumi.CustomResource): void {
+    this.resources.push(resource);
+  }
+
+  /** @internal */
+  public _complete(): void {
+    this.registerOutputs({});
+  }
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${apiVersion}/${kind}/${namespace ?? ''}/${name}`;
+}
+
+type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/**
+ * The resource of one object: the SDK's typed class when it has one for the kind, `CustomResource` otherwise.
+ * Both register the same type token (`kubernetes:apps/v1:Deployment`) with the same inputs.
+ */
+function objectResource(name: string, object: PlannedObject, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const manifest = skipAwait ? withAnnotation(object.manifest, 'pulumi.com/skipAwait', 'true') : object.manifest;
+  const Typed = typedClass(object.gvk);
+  if (!Typed) {
+    return new k8s.apiextensions.CustomResource(name, manifest, opts);
+  }
+  // A typed class copies the top-level fields it knows and drops the rest: note which it read, so no field
+  // of the manifest is lost without an error.
+  const read = new Set<string | symbol>(['apiVersion', 'kind']);
+  const args = new Proxy(manifest, {
+    get: (target, key, receiver) => {
+      read.add(key);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const resource = new Typed(name, args, opts);
+  const dropped = Object.keys(manifest).filter(key => !read.has(key));
+  if (dropped.length > 0) {
+    throw releaseError('MESH0505', object.apiObject, `${typeToken(object.gvk)} in @pulumi/kubernetes has no input for `
+      + `${dropped.map(k => `'${k}'`).join(', ')}, so the field would not reach the cluster: upgrade @pulumi/kubernetes, or move the field where the kind has it`);
+  }
+  return resource;
+}
+
+function typedClass(gvk: GroupVersionKind): ResourceClass | undefined {
+  if (!isBuiltInGroup(gvk.group)) {
+    return undefined;
+  }
+  const module = gvk.group === '' ? 'core' : gvk.group.split('.')[0];
+  const candidate = (k8s as any)[module]?.[gvk.version]?.[gvk.kind];
+  return typeof candidate === 'function' && candidate.__pulumiType === typeToken(gvk) ? candidate : undefined;
+}
+
+function withAnnotation(manifest: any, key: string, value: string): any {
+  const metadata = manifest.metadata ?? {};
+  return { ...manifest, metadata: { ...metadata, annotations: { ...metadata.annotations, [key]: value } } };
+}
