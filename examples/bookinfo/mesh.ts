@@ -11,6 +11,18 @@ const BOOKINFO_TAG = '1.20.3';
 const NAMESPACE = 'bookinfo';
 
 /**
+ * Properties of the Bookinfo mesh.
+ */
+export interface BookinfoProps extends MeshProps {
+  /**
+   * The share of reviews' requests (other than jason's) that go to v3, the canary; the rest go to v1.
+   *
+   * @default 10
+   */
+  readonly reviewsCanaryPercent?: number;
+}
+
+/**
  * Istio's Bookinfo sample as a cdk8s-mesh program: four services (reviews in three versions), canary and
  * header routing for reviews, a fault injected for one user on ratings, resilient calls to details, mTLS
  * STRICT everywhere and an explicit call graph. The mesh's own control plane runs beside it, and an
@@ -24,8 +36,9 @@ export class Bookinfo extends Mesh {
   public readonly reviews: MeshService;
   public readonly gateway: IngressGateway;
 
-  public constructor(scope: Construct, id: string, props: MeshProps = {}) {
-    super(scope, id, { mtls: MtlsMode.STRICT, ...props });
+  public constructor(scope: Construct, id: string, props: BookinfoProps = {}) {
+    const { reviewsCanaryPercent: canary = 10, ...meshProps } = props;
+    super(scope, id, { mtls: MtlsMode.STRICT, ...meshProps });
 
     const port = [{ port: 9080, protocol: Protocol.HTTP }];
     const service = (name: string) => new MeshService(this, name, { namespace: NAMESPACE, ports: port, serviceAccountName: `bookinfo-${name}` });
@@ -69,12 +82,12 @@ export class Bookinfo extends Mesh {
 
     const jason = { headers: [HeaderMatch.exact('end-user', 'jason')] };
 
-    // reviews: jason sees v2; everyone else 90% v1, 10% v3.
+    // reviews: jason sees v2; everyone else 90% v1, 10% v3 (by default).
     new TrafficSplit(this, 'reviews-routes', {
       service: this.reviews,
       routes: [
         { name: 'jason', matches: [jason], targets: [TrafficTarget.version('v2')] },
-        { name: 'canary', targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v3', 10)] },
+        { name: 'canary', targets: [TrafficTarget.version('v1', 100 - canary), TrafficTarget.version('v3', canary)] },
       ],
     });
 

@@ -4,11 +4,15 @@ import { App } from 'cdk8s';
 import { MeshRelease } from 'cdk8s-mesh-pulumi';
 import { Bookinfo } from '../bookinfo/mesh';
 
-// The same mesh `cdk8s synth` writes to examples/bookinfo/dist: one program, two ways to deploy it.
-const app = new App();
-const bookinfo = new Bookinfo(app, 'bookinfo');
-
 const config = new pulumi.Config();
+
+// The same mesh `cdk8s synth` writes to examples/bookinfo/dist: one program, two ways to deploy it.
+// `pulumi config set reviewsCanaryPercent 50 && pulumi up` shifts the canary: an update of one VirtualService.
+const app = new App();
+const bookinfo = new Bookinfo(app, 'bookinfo', {
+  reviewsCanaryPercent: config.getNumber('reviewsCanaryPercent') ?? 10,
+});
+
 const cluster = new k8s.Provider('cluster', {
   context: config.get('kubeContext') || undefined,
 });

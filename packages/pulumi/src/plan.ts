@@ -126,10 +126,13 @@ export function planRelease(source: IConstruct, options: ReleasePlanOptions = {}
   declaredDependencies(planned, byChart, byApiObject);
   kubernetesDependencies(planned, identities);
 
-  return sortTopologically(planned, c => c.dependsOn, c => `chart '${c.id}'`, source).map(chart => {
+  const sorted = sortTopologically(planned, c => c.dependsOn, c => `chart '${c.id}'`, source);
+  for (const chart of sorted) {
+    // In place: the dependencies refer to these very objects.
     const objects = sortTopologically(chart.objects, o => o.dependsOn, o => o.apiObject.node.path, chart.chart);
-    return { ...chart, objects };
-  });
+    chart.objects.splice(0, objects.length, ...objects);
+  }
+  return sorted;
 }
 
 /**
