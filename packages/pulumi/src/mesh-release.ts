@@ -67,15 +67,20 @@ export class MeshRelease extends pulumi.ComponentResource {
   /** Every object's resource, in the order they were registered. */
   public readonly resources: pulumi.CustomResource[];
 
-  private readonly byObject = new Map<string, pulumi.CustomResource>();
+  private readonly byObject: Map<string, pulumi.CustomResource>;
 
   constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('cdk8s-mesh:index:MeshRelease', name, {}, opts);
+    // Everything that can fail is worked out before the first registration: a program that throws halfway
+    // would leave registrations in flight.
     const plan = planRelease(args.source, { namespace: args.namespace });
     if (plan.every(chart => chart.objects.length === 0)) {
       throw releaseError('MESH0506', args.source, 'the source synthesizes no object, so the release would deploy nothing: '
         + 'create the Mesh (or your charts) in the App before the release');
     }
+    const classes = new Map(plan.flatMap(chart => chart.objects).map(object => [object, resourceClass(object)]));
+
+    super('cdk8s-mesh:index:MeshRelease', name, {}, opts);
+    this.byObject = new Map();
     const prefix = args.resourcePrefix ?? name;
     const charts = new Map<PlannedChart, ChartRelease>();
     const resources = new Map<PlannedObject, pulumi.CustomResource>();
@@ -86,13 +91,16 @@ export class MeshRelease extends pulumi.ComponentResource {
         : opts?.dependsOn ? [opts.dependsOn as pulumi.Input<pulumi.Resource>] : [];
       const chart = new ChartRelease(`${prefix}:${planned.id}`, planned, { parent: this, dependsOn: needed });
       for (const object of planned.objects) {
-        const resource = objectResource(`${prefix}:${object.name}`, object, args.skipAwait ?? false, {
+        const manifest = args.skipAwait ? withAnnotation(object.manifest, 'pulumi.com/skipAwait', 'true') : object.manifest;
+        const Class = classes.get(object)!;
+        const resource = new Class(`${prefix}:${object.name}`, manifest, {
           parent: chart,
           dependsOn: [...needed, ...object.dependsOn.map(o => resources.get(o)!)],
         });
         resources.set(object, resource);
         chart._add(resource);
-        this.byObject.set(objectKey(object.manifest.apiVersion, object.gvk.kind, object.manifest.metadata.namespace, object.manifest.metadata.name), resource);
+        const { apiVersion, metadata } = object.manifest;
+        this.byObject.set(objectKey(apiVersion, object.gvk.kind, metadata.namespace, metadata.name), resource);
       }
       chart._complete();
       charts.set(planned, chart);
@@ -153,31 +161,23 @@ function objectKey(apiVersion: string, kind: string, namespace: string | undefin
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /**
- * The resource of one object: the SDK's typed class when it has one for the kind, `CustomResource` otherwise.
- * Both register the same type token (`kubernetes:apps/v1:Deployment`) with the same inputs.
+ * The class an object is registered with: the SDK's typed class when it has one for the kind, `CustomResource`
+ * otherwise. Both register the same type token (`kubernetes:apps/v1:Deployment`) with the same inputs.
+ *
+ * A typed class copies the top-level fields it knows and drops any other: a field it lacks is MESH0505.
  */
-function objectResource(name: string, object: PlannedObject, skipAwait: boolean, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  const manifest = skipAwait ? withAnnotation(object.manifest, 'pulumi.com/skipAwait', 'true') : object.manifest;
+function resourceClass(object: PlannedObject): ResourceClass {
   const Typed = typedClass(object.gvk);
-  if (!Typed) {
-    return new k8s.apiextensions.CustomResource(name, manifest, opts);
+  const inputs = Typed && typedInputs(Typed);
+  if (!Typed || !inputs) {
+    return k8s.apiextensions.CustomResource;
   }
-  // A typed class copies the top-level fields it knows and drops the rest: note which it read, so no field
-  // of the manifest is lost without an error.
-  const read = new Set<string | symbol>(['apiVersion', 'kind']);
-  const args = new Proxy(manifest, {
-    get: (target, key, receiver) => {
-      read.add(key);
-      return Reflect.get(target, key, receiver);
-    },
-  });
-  const resource = new Typed(name, args, opts);
-  const dropped = Object.keys(manifest).filter(key => !read.has(key));
+  const dropped = Object.keys(object.manifest).filter(key => key !== 'apiVersion' && key !== 'kind' && !inputs.has(key));
   if (dropped.length > 0) {
     throw releaseError('MESH0505', object.apiObject, `${typeToken(object.gvk)} in @pulumi/kubernetes has no input for `
       + `${dropped.map(k => `'${k}'`).join(', ')}, so the field would not reach the cluster: upgrade @pulumi/kubernetes, or move the field where the kind has it`);
   }
-  return resource;
+  return Typed;
 }
 
 function typedClass(gvk: GroupVersionKind): ResourceClass | undefined {
@@ -187,6 +187,20 @@ function typedClass(gvk: GroupVersionKind): ResourceClass | undefined {
   const module = gvk.group === '' ? 'core' : gvk.group.split('.')[0];
   const candidate = (k8s as any)[module]?.[gvk.version]?.[gvk.kind];
   return typeof candidate === 'function' && candidate.__pulumiType === typeToken(gvk) ? candidate : undefined;
+}
+
+const INPUTS = new WeakMap<ResourceClass, Set<string> | undefined>();
+
+/**
+ * The top-level fields a typed class copies from its args. The SDK's classes are generated, each field read
+ * as `args?.<field>` (`args.<field>` in older versions); when none is found the class is not used at all.
+ */
+function typedInputs(Typed: ResourceClass): Set<string> | undefined {
+  if (!INPUTS.has(Typed)) {
+    const fields = [...Typed.toString().matchAll(/\bargs\s*\?\.\s*(\w+)|\bargs\.(\w+)/g)].map(m => m[1] ?? m[2]);
+    INPUTS.set(Typed, fields.includes('metadata') ? new Set(fields) : undefined);
+  }
+  return INPUTS.get(Typed);
 }
 
 function withAnnotation(manifest: any, key: string, value: string): any {

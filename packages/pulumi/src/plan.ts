@@ -303,7 +303,7 @@ class MinHeap<T> {
     const items = this.items;
     items.push(item);
     for (let i = items.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
+      const parent = Math.floor((i - 1) / 2);
       if (this.compare(items[i], items[parent]) >= 0) {
         break;
       }

@@ -84,6 +84,14 @@ export async function recordDeployment(options: { project?: string; config?: Rec
   return recorder;
 }
 
+/**
+ * Waits until every registration the program has started is done, as the Pulumi runtime does before it exits
+ * (its own `waitForRPCs`, which the SDK keeps out of its typings).
+ */
+export async function settled(): Promise<void> {
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
 /** The value of an output, once known. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise(resolve => output.apply(value => {
