@@ -87,7 +87,7 @@ export class MeshRelease extends pulumi.ComponentResource {
     for (const planned of plan) {
       // Children do not inherit their parent's dependsOn: the first charts take the release's own.
       const needed: pulumi.Input<pulumi.Resource>[] = planned.dependsOn.length > 0
-        ? planned.dependsOn.map(c => charts.get(c)!)
+        ? planned.dependsOn.map(c => registeredBefore(charts, c))
         : opts?.dependsOn ? [opts.dependsOn as pulumi.Input<pulumi.Resource>] : [];
       const chart = new ChartRelease(`${prefix}:${planned.id}`, planned, { parent: this, dependsOn: needed });
       for (const object of planned.objects) {
@@ -95,7 +95,7 @@ export class MeshRelease extends pulumi.ComponentResource {
         const Class = classes.get(object)!;
         const resource = new Class(`${prefix}:${object.name}`, manifest, {
           parent: chart,
-          dependsOn: [...needed, ...object.dependsOn.map(o => resources.get(o)!)],
+          dependsOn: [...needed, ...object.dependsOn.map(o => registeredBefore(resources, o))],
         });
         resources.set(object, resource);
         chart._add(resource);
@@ -152,6 +152,18 @@ export class ChartRelease extends pulumi.ComponentResource {
   public _complete(): void {
     this.registerOutputs({});
   }
+}
+
+/**
+ * What a chart or object depends on is registered first (the plan is sorted): Pulumi ignores an `undefined` in
+ * `dependsOn`, so a miss would silently lose the order.
+ */
+function registeredBefore<K extends { readonly name?: string; readonly id?: string }, V>(registered: Map<K, V>, key: K): V {
+  const value = registered.get(key);
+  if (value === undefined) {
+    throw new Error(`internal error: '${key.id ?? key.name}' is needed before it is registered`);
+  }
+  return value;
 }
 
 function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
