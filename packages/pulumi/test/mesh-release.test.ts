@@ -160,6 +160,20 @@ describe('stable names', () => {
   });
 });
 
+test('a preview registers the same resources and dependencies as an update', async () => {
+  const update = (await releaseBookinfo()).recorder;
+  const preview = await recordDeployment({ preview: true });
+  expect(pulumi.runtime.isDryRun()).toBe(true);
+  const app = new App();
+  new Bookinfo(app, 'bookinfo');
+  const release = new MeshRelease('bookinfo', { source: app });
+  await registered([...release.resources, ...release.charts]);
+  expect([...preview.registrations.keys()].sort()).toEqual([...update.registrations.keys()].sort());
+  for (const [urn, registration] of update.registrations) {
+    expect(preview.registrations.get(urn)!.dependencies.slice().sort()).toEqual(registration.dependencies.slice().sort());
+  }
+});
+
 describe('resource options', () => {
   test('every object uses the provider given to the release', async () => {
     const recorder = await recordDeployment();

@@ -56,11 +56,11 @@ export class Recorder {
 /**
  * Installs Pulumi's mocks (resources echo their inputs as state) and records every registration.
  */
-export async function recordDeployment(options: { project?: string; config?: Record<string, string> } = {}): Promise<Recorder> {
+export async function recordDeployment(options: { project?: string; config?: Record<string, string>; preview?: boolean } = {}): Promise<Recorder> {
   await pulumi.runtime.setMocks({
     newResource: args => ({ id: args.custom ? `${args.name}-id` : undefined, state: args.inputs }),
     call: args => args.inputs,
-  }, options.project ?? 'project', 'test', false);
+  }, options.project ?? 'project', 'test', options.preview ?? false);
   pulumi.runtime.setAllConfig(options.config ?? {});
   const recorder = new Recorder();
   const monitor: any = pulumi.runtime.getMonitor();
