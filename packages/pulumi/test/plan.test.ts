@@ -208,11 +208,14 @@ describe('objects', () => {
       + 'Kubernetes keeps one object per kind, namespace and name, so rename one of them');
   });
 
-  test('an object patched out of its name is MESH0501', () => {
+  test('an object patched out of its name or kind is MESH0501', () => {
     const app = new App();
     const chart = new Chart(app, 'chart');
     configMap(chart, 'config', 'default').addJsonPatch(JsonPatch.remove('/metadata/name'));
     expect(() => planRelease(app)).toThrow('[MESH0501] chart/config: the object has no apiVersion, kind or metadata.name after synthesis');
+    const app2 = new App();
+    configMap(new Chart(app2, 'chart'), 'config', 'default').addJsonPatch(JsonPatch.remove('/kind'));
+    expect(() => planRelease(app2)).toThrow('[MESH0501] chart/config: the object has no apiVersion, kind or metadata.name after synthesis');
   });
 
   test('a top-level field the typed class would drop is MESH0505, never lost silently', async () => {
