@@ -47,13 +47,11 @@ export interface PlannedChart {
 interface MutableChart extends PlannedChart {
   readonly objects: MutableObject[];
   readonly dependsOn: MutableChart[];
-  readonly index: number;
 }
 
 interface MutableObject extends PlannedObject {
   readonly chart: MutableChart;
   readonly dependsOn: MutableObject[];
-  readonly index: number;
 }
 
 /**
@@ -77,7 +75,7 @@ export function planRelease(source: IConstruct, options: ReleasePlanOptions = {}
   const charts = releaseCharts(source);
   validate(source, charts);
 
-  const planned: MutableChart[] = charts.map((chart, index) => ({ chart, id: chart.node.path, objects: [], dependsOn: [], index }));
+  const planned: MutableChart[] = charts.map(chart => ({ chart, id: chart.node.path, objects: [], dependsOn: [] }));
   const byChart = new Map<Chart, MutableChart>(planned.map(p => [p.chart, p]));
   const byApiObject = new Map<ApiObject, MutableObject>();
 
@@ -116,7 +114,7 @@ export function planRelease(source: IConstruct, options: ReleasePlanOptions = {}
         + `'${clash.apiObject.node.path}': Kubernetes keeps one object per kind, namespace and name, so rename one of them`);
     }
     const object: MutableObject = {
-      apiObject, manifest, gvk, name: namespace ? `${namespace}/${name}` : name, chart, dependsOn: [], index: chart.objects.length,
+      apiObject, manifest, gvk, name: namespace ? `${namespace}/${name}` : name, chart, dependsOn: [],
     };
     identities.set(identity, object);
     chart.objects.push(object);
@@ -186,12 +184,13 @@ function declaredDependencies(charts: MutableChart[], byChart: Map<Chart, Mutabl
       addChart(planned, nested);
     }
     for (const construct of chart.node.findAll().filter(c => c === chart || Chart.of(c) === chart)) {
+      let sources: MutableObject[] | undefined;
       for (const dependency of construct.node.dependencies) {
         if (Chart.isChart(dependency)) {
           addChart(planned, dependency);
           continue;
         }
-        const sources = construct === chart ? [] : ownObjects(construct, chart, byApiObject);
+        sources ??= construct === chart ? [] : ownObjects(construct, chart, byApiObject);
         for (const target of dependency.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
           const targetChart = Chart.of(target);
           if (targetChart !== chart) {
@@ -231,6 +230,8 @@ function kubernetesDependencies(charts: MutableChart[], identities: Map<string, 
     }
   }
   for (const chart of charts) {
+    // Charts this chart is already known to come after: each pair is settled once, not once per object.
+    const after = new Set<MutableChart>([chart]);
     for (const object of chart.objects) {
       const crd = isBuiltInGroup(object.gvk.group) ? undefined : crds.get(`${object.gvk.group}/${object.gvk.kind}`);
       const namespace = namespaces.get(object.manifest.metadata.namespace);
@@ -242,8 +243,11 @@ function kubernetesDependencies(charts: MutableChart[], identities: Map<string, 
           if (!object.dependsOn.includes(needed)) {
             object.dependsOn.push(needed);
           }
-        } else if (!reaches(chart, needed.chart)) {
-          chart.dependsOn.push(needed.chart);
+        } else if (!after.has(needed.chart)) {
+          if (!reaches(chart, needed.chart)) {
+            chart.dependsOn.push(needed.chart);
+          }
+          after.add(needed.chart);
         }
       }
     }
@@ -259,82 +263,29 @@ function reaches(from: MutableChart, to: MutableChart, seen = new Set<MutableCha
 }
 
 /**
- * Kahn's algorithm, keeping the given order wherever the dependencies allow it (so the output is the same
- * on every run). A cycle cannot be deployed in any order: it is an error naming its members.
+ * Depth first, in the given order: each item comes right after the items it needs, which come as late as
+ * they can, so the output is the same on every run and close to the order cdk8s writes. A cycle cannot be
+ * deployed in any order: it is an error naming its path.
  */
-function sortTopologically<T extends { readonly index: number }>(items: readonly T[], dependencies: (item: T) => readonly T[],
-  describe: (item: T) => string, scope: IConstruct): T[] {
-  const waiting = new Map<T, number>(items.map(item => [item, dependencies(item).length]));
-  const dependants = new Map<T, T[]>();
-  for (const item of items) {
-    for (const dependency of dependencies(item)) {
-      const list = dependants.get(dependency);
-      list ? list.push(item) : dependants.set(dependency, [item]);
-    }
-  }
-  const ready = new MinHeap<T>((a, b) => a.index - b.index);
-  items.filter(item => waiting.get(item) === 0).forEach(item => ready.push(item));
+function sortTopologically<T>(items: readonly T[], dependencies: (item: T) => readonly T[], describe: (item: T) => string, scope: IConstruct): T[] {
   const sorted: T[] = [];
-  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
-    sorted.push(next);
-    for (const dependant of dependants.get(next) ?? []) {
-      const left = waiting.get(dependant)! - 1;
-      waiting.set(dependant, left);
-      if (left === 0) {
-        ready.push(dependant);
-      }
+  const done = new Set<T>();
+  const path: T[] = [];
+  const visit = (item: T) => {
+    if (done.has(item)) {
+      return;
     }
-  }
-  if (sorted.length < items.length) {
-    const done = new Set(sorted);
-    const cycle = items.filter(item => !done.has(item)).map(describe);
-    throw releaseError('MESH0504', scope, `these depend on each other in a cycle, so no order can deploy them: ${cycle.join(', ')}; `
-      + 'remove one of the dependencies');
-  }
+    if (path.includes(item)) {
+      const cycle = [...path.slice(path.indexOf(item)), item].map(describe);
+      throw releaseError('MESH0504', scope, `these depend on each other in a cycle, so no order can deploy them: ${cycle.join(' -> ')}; `
+        + 'remove one of the dependencies');
+    }
+    path.push(item);
+    dependencies(item).forEach(visit);
+    path.pop();
+    done.add(item);
+    sorted.push(item);
+  };
+  items.forEach(visit);
   return sorted;
-}
-
-class MinHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  public push(item: T): void {
-    const items = this.items;
-    items.push(item);
-    for (let i = items.length - 1; i > 0;) {
-      const parent = Math.floor((i - 1) / 2);
-      if (this.compare(items[i], items[parent]) >= 0) {
-        break;
-      }
-      [items[i], items[parent]] = [items[parent], items[i]];
-      i = parent;
-    }
-  }
-
-  public pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let least = i;
-        if (left < items.length && this.compare(items[left], items[least]) < 0) {
-          least = left;
-        }
-        if (right < items.length && this.compare(items[right], items[least]) < 0) {
-          least = right;
-        }
-        if (least === i) {
-          break;
-        }
-        [items[i], items[least]] = [items[least], items[i]];
-        i = least;
-      }
-    }
-    return top;
-  }
 }

@@ -99,7 +99,7 @@ describe('order', () => {
     expect(describe_(outer).charts).toEqual(describe_(app).charts);
   });
 
-  test('a cycle cannot be deployed: MESH0504 names its members', () => {
+  test('a cycle cannot be deployed: MESH0504 names its path', () => {
     const app = new App();
     const a = new Chart(app, 'a');
     crd(a, 'gadgets', 'Gadget');
@@ -107,7 +107,7 @@ describe('order', () => {
     const b = new Chart(app, 'b');
     crd(b, 'widgets', 'Widget');
     custom(b, 'gadget', 'Gadget', 'default');
-    expect(() => planRelease(app)).toThrow("[MESH0504] <root>: these depend on each other in a cycle, so no order can deploy them: chart 'a', chart 'b'; remove one of the dependencies");
+    expect(() => planRelease(app)).toThrow("[MESH0504] <root>: these depend on each other in a cycle, so no order can deploy them: chart 'a' -> chart 'b' -> chart 'a'; remove one of the dependencies");
 
     const app2 = new App();
     const chart = new Chart(app2, 'chart');
@@ -123,7 +123,7 @@ describe('order', () => {
     const single = new Chart(app3, 'single');
     const definition = crd(single, 'crd', 'Widget');
     definition.node.addDependency(custom(single, 'widget', 'Widget', 'default'));
-    expect(() => planRelease(app3)).toThrow('[MESH0504] single: these depend on each other in a cycle, so no order can deploy them: single/widget, single/crd; remove one of the dependencies');
+    expect(() => planRelease(app3)).toThrow('[MESH0504] single: these depend on each other in a cycle, so no order can deploy them: single/widget -> single/crd -> single/widget; remove one of the dependencies');
   });
 });
 
