@@ -1,4 +1,7 @@
 export * from './mesh';
+export * from './mesh-identity';
+export * from './mesh-props';
+export * from './layers';
 export * from './analysis/finding';
 export * from './analysis/mesh-analyzer';
 export * from './traffic/mesh-service';

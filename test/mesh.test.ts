@@ -111,8 +111,8 @@ describe('Mesh', () => {
   test('Mesh.of finds the enclosing mesh', () => {
     const mesh = newMesh();
     const svc = newService(mesh, 'web');
-    expect(Mesh.ofConstruct(svc)).toBe(mesh);
-    expect(Mesh.ofConstruct(mesh)).toBe(mesh);
+    expect(Mesh.of(svc)).toBe(mesh);
+    expect(Mesh.of(mesh)).toBe(mesh);
     expect(Mesh.isMesh(svc)).toBe(false);
   });
 
@@ -138,7 +138,7 @@ describe('Mesh', () => {
 
   test('fails when a construct that needs a mesh is outside one', () => {
     const chart = Testing.chart();
-    expect(() => Mesh.ofConstruct(chart)).toThrow('[MESH0004] test: is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope');
+    expect(() => Mesh.of(chart)).toThrow('[MESH0004] test: is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope');
   });
 
   test('fails when denyByDefault is called twice for one namespace', () => {

@@ -1,122 +1,215 @@
 import { IConstruct } from 'constructs';
-import type { Mesh } from '../mesh';
 import { Finding, Severity } from './finding';
-import { EgressGateway } from '../control-plane/egress-gateway';
-import { IngressGateway } from '../control-plane/ingress-gateway';
-import { displayPath } from '../private/errors';
+import { MeshModel } from './mesh-model';
+import { meshCharts } from '../layers';
+import type { IMesh } from '../mesh-identity';
+import { meshNamespaces } from '../namespaces';
+import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
+import { serviceKey } from '../private/services';
 import { MtlsMode } from '../security/mtls-policy';
-import { IMeshService, MeshService } from '../traffic/mesh-service';
+import type { IMeshService } from '../traffic/mesh-service';
+
+/**
+ * A finding with the construct it is about.
+ *
+ * @internal
+ */
+export interface ScopedFinding extends Finding {
+  /** The construct the finding is about. */
+  readonly scope: IConstruct;
+  /** Whether the construct recorded it about itself (its own validation reports it) rather than the analysis. */
+  readonly recorded: boolean;
+}
 
 /**
  * Whole-mesh checks: the ones that need every service, version and policy to be known, so they run at
- * synthesis (through the mesh's validation) rather than when a construct is created. Every finding of a
- * mesh is reported together.
+ * synthesis (through the mesh's validation) rather than when a construct is created, over a read-only view
+ * of the model. Together with what each construct recorded about its own props, every finding of a mesh is
+ * reported together, whatever order the program created things in.
  */
 export class MeshAnalyzer {
   /**
-   * Analyses a mesh; the findings are sorted by path, then code.
+   * Analyses a mesh: what each construct recorded about itself and the whole-mesh checks. The findings are
+   * sorted by path, then code.
    */
-  public static analyze(mesh: Mesh): Finding[] {
-    const findings: Finding[] = [];
+  public static analyze(mesh: IMesh): Finding[] {
+    return MeshAnalyzer._analyzeMesh(mesh).map(({ code, severity, path, message }) => ({ code, severity, path, message }));
+  }
+
+  /** @internal */
+  public static _analyzeMesh(mesh: IMesh): ScopedFinding[] {
+    const findings: ScopedFinding[] = [];
+    for (const chart of meshCharts(mesh)) {
+      for (const scope of chart.node.findAll()) {
+        for (const p of recordedProblems(scope)) {
+          findings.push({ code: p.code, severity: p.warning ? Severity.WARNING : Severity.ERROR, path: displayPath(scope), message: p.message, scope, recorded: true });
+        }
+      }
+    }
     const report = (code: string, severity: Severity, scope: IConstruct, message: string) => {
-      findings.push({ code, severity, path: displayPath(scope), message });
+      findings.push({ code, severity, path: displayPath(scope), message, scope, recorded: false });
     };
-
-    for (const split of mesh._trafficSplits) {
-      const service = split.service;
-      const versions = service.versionNames;
-      const routes = split.routes;
-      if (routes.length === 0) {
-        report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
-        continue;
-      }
-      if (versions) {
-        routes.forEach((route, i) => {
-          const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
-          const used = [...route.targets.map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
-          for (const v of used.filter(u => !versions.includes(u))) {
-            report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
-          }
-        });
-      }
-      const last = routes[routes.length - 1];
-      if (last.matches && last.matches.length > 0) {
-        report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);
-      }
-    }
-
-    for (const service of mesh.services) {
-      if (!(service instanceof MeshService)) {
-        continue;
-      }
-      if (service.versions.length === 0) {
-        report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
-      }
-      const policy = service.trafficPolicy;
-      if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
-        report('MESH0113', Severity.WARNING, service, `locality load balancing of service '${service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
-      }
-    }
-
-    for (const policy of mesh._accessPolicies) {
-      const target = policy.service;
-      if (policy.rules.length === 0) {
-        report('MESH0302', Severity.WARNING, policy, `allows no caller, so service '${target.serviceName}' refuses every call: add callers with allowFrom()`);
-      }
-      for (const rule of policy.rules) {
-        const ports = rule.ports && rule.ports.length > 0 ? rule.ports : target.ports.map(p => p.port);
-        const plaintext = ports.filter(port => mesh.mtlsModeOf(target, port) === MtlsMode.DISABLE);
-        if (plaintext.length > 0) {
-          report('MESH0301', Severity.ERROR, policy, `caller '${rule.from.serviceName}' is named by its mTLS identity, but service '${target.serviceName}' has mTLS DISABLE on port ${plaintext.join(', ')}, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service`);
-        }
-      }
-    }
-
-    const denied = new Set(mesh._denyByDefaultNamespaces);
-    const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
-    for (const service of mesh.services) {
-      if (deniedByDefault(service) && !mesh._accessPolicyOf(service)) {
-        report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
-      }
-    }
-
-    for (const gateway of mesh._gateways) {
-      if (gateway instanceof IngressGateway) {
-        for (const host of gateway.unroutedHosts) {
-          report('MESH0127', Severity.ERROR, gateway, `gateway host '${host}' has no route: add one with addRoute(), or drop the host from the listeners`);
-        }
-        for (const service of gateway.routedServices) {
-          const policy = mesh._accessPolicyOf(service);
-          if ((policy || deniedByDefault(service)) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
-            report('MESH0304', Severity.ERROR, gateway, `routes to service '${service.serviceName}', which refuses the gateway's calls (${policy ? 'its AccessPolicy does not allow it' : 'deny-by-default, and it has no AccessPolicy'}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`);
-          }
-        }
-      }
-      if (gateway instanceof EgressGateway && gateway.externalServices.length === 0) {
-        report('MESH0128', Severity.WARNING, gateway, 'egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway');
-      }
-    }
-
-    for (const policy of mesh._telemetryPolicyList) {
-      const uses: [string, 'tracing' | 'accessLogging', string | undefined][] = [];
-      if (policy.tracing && !policy.tracing.disabled) {
-        uses.push(['tracing', 'tracing', policy.tracingProvider]);
-      }
-      if (policy.accessLogging && policy.accessLogging.enabled !== false) {
-        uses.push(['access log', 'accessLogging', policy.accessLogProvider]);
-      }
-      for (const [what, kind, name] of uses) {
-        const names = mesh._providersOf(kind).map(p => p.name);
-        if (name === undefined) {
-          report('MESH0310', Severity.ERROR, policy, 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())');
-        } else if (!names.includes(name)) {
-          report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not one of the mesh's ${what} providers (${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
-        }
-      }
-    }
-
+    const model = MeshModel.of(mesh);
+    checkUniqueness(mesh, model, report);
+    checkRouting(model, report);
+    checkAccess(mesh, model, report);
+    checkTelemetry(model, report);
     return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
   }
 
+  /** @internal */
+  public static _setErrors(scope: IConstruct, messages: string[]): void {
+    setAnalysisErrors(scope, messages);
+  }
+
   private constructor() {}
+}
+
+type Report = (code: string, severity: Severity, scope: IConstruct, message: string) => void;
+
+/**
+ * What must be one of a kind: a service per name and namespace, a control plane per revision, a policy per
+ * scope, a telemetry stack per mesh. The first declared wins; each later one is the error.
+ */
+function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
+  const firsts = <T extends IConstruct>(items: T[], keyOf: (item: T) => string, onClash: (item: T, first: T) => void) => {
+    const seen = new Map<string, T>();
+    for (const item of items) {
+      const first = seen.get(keyOf(item));
+      if (first) {
+        onClash(item, first);
+      } else {
+        seen.set(keyOf(item), item);
+      }
+    }
+  };
+  firsts(model.services, s => serviceKey(s), (s, first) => report('MESH0010', Severity.ERROR, s,
+    `service '${s.serviceName}' in namespace '${s.namespace}' is already in the mesh (${first.node.path}): give one of them another name or namespace, or import the existing one with MeshService.fromName()`));
+  firsts(model.controlPlanes, c => c.revisionLabel, (c, first) => report('MESH0035', Severity.ERROR, c,
+    `revision '${c.revisionLabel}' already has a control plane (${first.node.path}): give each control plane its own revision`));
+  const revisions = model.controlPlanes.map(c => c.revisionLabel).join(', ');
+  const unknownRevision = (scope: IConstruct, revision: string | undefined, what: string) => {
+    if (revision !== undefined && !model.controlPlaneOf(revision || 'default')) {
+      report('MESH0036', Severity.ERROR, scope, `${what} revision '${revision || 'default'}', but no control plane has it (revisions: ${revisions}): add it with Mesh.addControlPlane()`);
+    }
+  };
+  for (const ns of meshNamespaces(mesh)) {
+    unknownRevision(mesh, ns.revision, `namespace '${ns.namespaceName}' uses`);
+  }
+  for (const s of model.services) {
+    unknownRevision(s, s.revision, `service '${s.serviceName}' uses`);
+  }
+  for (const g of model.gateways) {
+    unknownRevision(g, g.revision, `gateway '${g.serviceName}' uses`);
+  }
+  for (const p of model.mtlsPolicies.filter(m => m !== mesh.node.tryFindChild('MeshMtls') && m.scope._key(mesh) === 'mesh')) {
+    report('MESH0201', Severity.ERROR, p, `the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now ${mesh.mtlsMode}): set it there instead of adding an MtlsPolicy for the whole mesh`);
+  }
+  firsts(model.mtlsPolicies.filter(m => m.scope._key(mesh) !== 'mesh'), m => m.scope._key(mesh), (m, first) => report('MESH0200', Severity.ERROR, m,
+    `${m.scope._describe(mesh)} already has an MtlsPolicy (${first.node.path}): Istio honours one per scope, so set the mode and port overrides on that one`));
+  firsts(model.accessPolicies, p => serviceKey(p.service), (p, first) => report('MESH0210', Severity.ERROR, p,
+    `service '${p.service.serviceName}' already has an AccessPolicy (${first.node.path}): add callers to it with allowFrom()`));
+  firsts(model.trafficSplits, s => serviceKey(s.service), (s, first) => report('MESH0106', Severity.ERROR, s,
+    `service '${s.service.serviceName}' already has a TrafficSplit (${first.node.path}): add routes to it with addRoute(), a service has one set of routing rules`));
+  firsts(model.telemetryStacks, () => 'stack', (s, first) => report('MESH0400', Severity.ERROR, s,
+    `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
+  firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,
+    `${p.scope._describe(mesh)} already has a TelemetryPolicy (${first.node.path}): Istio applies one Telemetry per scope, so set tracing and access logging on that one`));
+}
+
+function checkRouting(model: MeshModel, report: Report): void {
+  for (const split of model.trafficSplits) {
+    const service = split.service;
+    const versions = service.versionNames;
+    const routes = split.routes;
+    if (routes.length === 0) {
+      report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
+      continue;
+    }
+    if (versions) {
+      routes.forEach((route, i) => {
+        const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
+        const used = [...route.targets.map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
+        for (const v of used.filter(u => !versions.includes(u))) {
+          report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+        }
+      });
+    }
+    const last = routes[routes.length - 1];
+    if (last.matches && last.matches.length > 0) {
+      report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);
+    }
+  }
+
+  for (const service of model.services) {
+    if (service.versions.length === 0) {
+      report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
+    }
+    const policy = service.trafficPolicy;
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+      report('MESH0113', Severity.WARNING, service, `locality load balancing of service '${service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
+    }
+  }
+
+  for (const gateway of model.ingressGateways) {
+    for (const host of gateway.unroutedHosts) {
+      report('MESH0127', Severity.ERROR, gateway, `gateway host '${host}' has no route: add one with addRoute(), or drop the host from the listeners`);
+    }
+  }
+  for (const gateway of model.egressGateways.filter(g => g.externalServices.length === 0)) {
+    report('MESH0128', Severity.WARNING, gateway, 'egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway');
+  }
+}
+
+function checkAccess(mesh: IMesh, model: MeshModel, report: Report): void {
+  for (const policy of model.accessPolicies) {
+    const target = policy.service;
+    if (policy.rules.length === 0) {
+      report('MESH0302', Severity.WARNING, policy, `allows no caller, so service '${target.serviceName}' refuses every call: add callers with allowFrom()`);
+    }
+    for (const rule of policy.rules) {
+      const ports = rule.ports && rule.ports.length > 0 ? rule.ports : target.ports.map(p => p.port);
+      const plaintext = ports.filter(port => mesh.mtlsModeOf(target, port) === MtlsMode.DISABLE);
+      if (plaintext.length > 0) {
+        report('MESH0301', Severity.ERROR, policy, `caller '${rule.from.serviceName}' is named by its mTLS identity, but service '${target.serviceName}' has mTLS DISABLE on port ${plaintext.join(', ')}, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service`);
+      }
+    }
+  }
+
+  const denied = new Set(model.denyByDefaultNamespaces);
+  const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+  for (const service of model.services) {
+    if (deniedByDefault(service) && !model.accessPolicyOf(service)) {
+      report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
+    }
+  }
+
+  for (const gateway of model.ingressGateways) {
+    for (const service of gateway.routedServices) {
+      const policy = model.accessPolicyOf(service);
+      if ((policy || deniedByDefault(service)) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
+        report('MESH0304', Severity.ERROR, gateway, `routes to service '${service.serviceName}', which refuses the gateway's calls (${policy ? 'its AccessPolicy does not allow it' : 'deny-by-default, and it has no AccessPolicy'}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`);
+      }
+    }
+  }
+}
+
+function checkTelemetry(model: MeshModel, report: Report): void {
+  for (const policy of model.telemetryPolicies) {
+    const uses: [string, 'tracing' | 'accessLogging', string | undefined][] = [];
+    if (policy.tracing && !policy.tracing.disabled) {
+      uses.push(['tracing', 'tracing', policy.tracingProvider]);
+    }
+    if (policy.accessLogging && policy.accessLogging.enabled !== false) {
+      uses.push(['access log', 'accessLogging', policy.accessLogProvider]);
+    }
+    for (const [what, kind, name] of uses) {
+      const names = model.providersOf(kind).map(p => p.name);
+      if (name === undefined) {
+        report('MESH0310', Severity.ERROR, policy, 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())');
+      } else if (!names.includes(name)) {
+        report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not one of the mesh's ${what} providers (${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
+      }
+    }
+  }
 }

@@ -3,13 +3,15 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { renderMeshConfig } from './mesh-config';
 import { GATEWAY_CONTROLLER_RULES, ISTIOD_CLUSTER_RULES, ISTIOD_NAMESPACE_RULES, READER_RULES, Rule } from './rbac';
+import { MeshModel } from '../analysis/mesh-model';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
-import type { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { compact } from '../private/compact';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
+import { markKind } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, resolveProxy, sidecarTemplate } from '../sidecar/sidecar';
 
@@ -205,7 +207,7 @@ export interface ControlPlaneOptions {
  */
 export interface ControlPlaneProps extends ControlPlaneOptions {
   /** The mesh the control plane serves. */
-  readonly mesh: Mesh;
+  readonly mesh: IMesh;
 }
 
 /**
@@ -219,7 +221,7 @@ export interface ControlPlaneProps extends ControlPlaneOptions {
  */
 export class ControlPlane extends Construct {
   /** The mesh. */
-  public readonly mesh: Mesh;
+  public readonly mesh: IMesh;
   /** The revision name; empty for the default (unnamed) revision. */
   public readonly revision: string;
   /** The value of `istio.io/rev` that selects this control plane: the revision, or `default`. */
@@ -250,13 +252,13 @@ export class ControlPlane extends Construct {
 
   public constructor(scope: Construct, id: string, props: ControlPlaneProps) {
     super(scope, id);
+    markKind(this, 'ControlPlane');
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
     this.revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
     if (this.revision === 'default') {
       throw meshError('MESH0030', this, "revision 'default' names the unnamed revision: leave revision out, or choose another name");
     }
     this.revisionLabel = this.revision || 'default';
-    this.mesh._registerControlPlane(this);
     this.suffix = this.revision ? `-${this.revision}` : '';
     this.namespace = this.mesh.rootNamespace;
     this.serviceName = `istiod${this.suffix}`;
@@ -645,7 +647,7 @@ export class ControlPlane extends Construct {
   private injectorConfig(): string {
     const env = this._sidecarEnvironment;
     const templates: { [name: string]: string } = { sidecar: sidecarTemplate(env, this.proxyDefaults) };
-    for (const workload of this.mesh._webhookWorkloads(this)) {
+    for (const workload of MeshModel.of(this.mesh).webhookWorkloads(this)) {
       templates[workload.templateName] ??= sidecarTemplate(env, workload.settings);
     }
     return Yaml.stringify({

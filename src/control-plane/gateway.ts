@@ -1,13 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ControlPlane } from './control-plane';
+import type { ControlPlane } from './control-plane';
+import { MeshModel } from '../analysis/mesh-model';
 import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
-import { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { meshError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
+import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
-import { PROXY_PORTS, ProxySettings, proxyContainer, proxyVolumes, resolveProxy } from '../sidecar/sidecar';
+import { PROXY_PORTS, mergeProxy, proxyContainer, proxyVolumes, validateProxyOptions } from '../sidecar/sidecar';
 import type { IMeshIdentity } from '../traffic/mesh-service';
 
 /**
@@ -146,13 +149,13 @@ interface ResolvedListener {
  * proxy model as sidecars, so it needs no injection.
  */
 export abstract class MeshGateway extends Construct implements IMeshIdentity {
-  public readonly mesh: Mesh;
+  public readonly mesh: IMesh;
   /** The name of the Deployment, Service, ServiceAccount and Gateway. */
   public readonly serviceName: string;
   /** The namespace. */
   public readonly namespace: string;
-  /** The control plane that configures it. */
-  public readonly controlPlane: ControlPlane;
+  /** The revision the gateway chose, if it chose one. */
+  public readonly revision?: string;
   /** The Gateway object. */
   public readonly gateway: ApiObject;
 
@@ -161,11 +164,12 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** @internal */
   protected readonly _listeners: ResolvedListener[];
-  private readonly settings: ProxySettings;
+  private readonly proxyOptions?: ProxyOptions;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'MeshGateway');
+    this.mesh = meshOf(this);
     this.kind = kind;
     const ingress = kind === GatewayKind.INGRESS;
     const defaults = {
@@ -178,35 +182,21 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     };
     this.serviceName = validateDnsLabel(this, 'name', options.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
-    this.controlPlane = options.revision !== undefined ? this.mesh.controlPlaneOf(options.revision) : this.mesh.controlPlane;
-    this.settings = resolveProxy(this, this.controlPlane._proxyDefaults, options.proxy);
+    this.revision = options.revision;
+    this.proxyOptions = options.proxy;
+    validateProxyOptions(this, options.proxy);
     this._listeners = this.resolveListeners(options.listeners ?? [{ port: 80 }]);
     const replicas = options.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw meshError('MESH0121', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
     }
-    this.mesh._registerGateway(this);
     // Gateway pods carry their proxy themselves; their namespace is not enrolled in injection.
-    this.mesh._namespace(this.namespace, false);
+    ensureNamespace(this.mesh, this.namespace, false);
 
-    const labels = { 'app': this.serviceName, 'istio': defaults.role, 'istio.io/rev': this.controlPlane.revisionLabel };
+    // The control plane is decided at synth, when every revision is known.
+    const labels = { 'app': this.serviceName, 'istio': defaults.role, 'istio.io/rev': Lazy.any({ produce: () => this.controlPlane.revisionLabel }) as string };
     const meta = { name: this.serviceName, namespace: this.namespace, labels };
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
-    const env = this.controlPlane._sidecarEnvironment;
-    const container = proxyContainer(env, this.settings, {
-      workloadName: this.serviceName,
-      owner: `kubernetes://apis/apps/v1/namespaces/${this.namespace}/deployments/${this.serviceName}`,
-      podPorts: '[]',
-      appContainers: '',
-      defaultContainer: 'istio-proxy',
-      canonicalName: this.serviceName,
-      canonicalRevision: 'latest',
-    }, 'router');
-    container.ports = [
-      ...this._listeners.map(l => ({ containerPort: l.targetPort, name: l.name, protocol: 'TCP' })),
-      { containerPort: PROXY_PORTS.health, name: 'status-port', protocol: 'TCP' },
-      ...container.ports,
-    ];
     new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -221,7 +211,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
           },
           spec: {
             serviceAccountName: this.serviceName,
-            containers: [container],
+            containers: Lazy.any({ produce: () => [this.proxyContainer()] }),
             volumes: proxyVolumes(),
             securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
           },
@@ -254,6 +244,15 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         rules: [defaults.allowedCallers],
       },
     });
+  }
+
+  /**
+   * The control plane that configures the gateway: its revision's, else the mesh's default.
+   */
+  public get controlPlane(): ControlPlane {
+    // An unknown revision is the analysis' MESH0036; until then the gateway stays with the default.
+    return this.revision === undefined ? this.mesh.controlPlane
+      : MeshModel.of(this.mesh).controlPlaneOf(this.revision || 'default') ?? this.mesh.controlPlane;
   }
 
   /** The host name of the gateway's Service. */
@@ -294,6 +293,26 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     };
   }
 
+
+  /** The gateway's Envoy: the sidecar's proxy container, as a router, with the listeners' ports. */
+  private proxyContainer(): any {
+    const controlPlane = this.controlPlane;
+    const container = proxyContainer(controlPlane._sidecarEnvironment, mergeProxy(controlPlane._proxyDefaults, this.proxyOptions), {
+      workloadName: this.serviceName,
+      owner: `kubernetes://apis/apps/v1/namespaces/${this.namespace}/deployments/${this.serviceName}`,
+      podPorts: '[]',
+      appContainers: '',
+      defaultContainer: 'istio-proxy',
+      canonicalName: this.serviceName,
+      canonicalRevision: 'latest',
+    }, 'router');
+    container.ports = [
+      ...this._listeners.map(l => ({ containerPort: l.targetPort, name: l.name, protocol: 'TCP' })),
+      { containerPort: PROXY_PORTS.health, name: 'status-port', protocol: 'TCP' },
+      ...container.ports,
+    ];
+    return container;
+  }
 
   private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
     if (listeners.length === 0) {

@@ -1,5 +1,6 @@
 import type { ControlPlane } from './control-plane';
-import type { Mesh } from '../mesh';
+import { MeshModel } from '../analysis/mesh-model';
+import type { IMesh } from '../mesh-identity';
 
 /**
  * The MeshConfig of one control plane, derived from the mesh model: what its `istio` ConfigMap carries
@@ -8,7 +9,7 @@ import type { Mesh } from '../mesh';
  * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
  * @internal
  */
-export function renderMeshConfig(mesh: Mesh, controlPlane: ControlPlane): Record<string, unknown> {
+export function renderMeshConfig(mesh: IMesh, controlPlane: ControlPlane): Record<string, unknown> {
   const proxy = controlPlane._proxyDefaults;
   return {
     trustDomain: mesh.trustDomain,
@@ -23,6 +24,6 @@ export function renderMeshConfig(mesh: Mesh, controlPlane: ControlPlane): Record
     },
     defaultProviders: { metrics: ['prometheus'] },
     enablePrometheusMerge: true,
-    extensionProviders: mesh._extensionProviders.map(p => ({ name: p.name, ...p.config })),
+    extensionProviders: MeshModel.of(mesh).extensionProviders.map(p => ({ name: p.name, ...p.config })),
   };
 }

@@ -30,13 +30,96 @@ export function displayPath(scope: IConstruct): string {
 }
 
 /**
- * Checks that a required prop was given: jsii languages enforce it, plain JavaScript does not.
+ * A problem a construct recorded about itself (or the mesh's analysis found in it), reported at synth.
  *
  * @internal
  */
-export function required<T>(scope: IConstruct | string, prop: string, value: T | undefined | null, hint: string): T {
-  if (value === undefined || value === null) {
+export interface RecordedProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly warning: boolean;
+}
+
+interface ProblemState {
+  /** What the construct's own checks recorded (they do not change once recorded). */
+  readonly recorded: RecordedProblem[];
+  /** What the last run of the mesh's analysis found in the construct (replaced on every run). */
+  analysis: string[];
+}
+
+const PROBLEMS = Symbol.for('cdk8s-mesh.problems');
+
+function stateOf(scope: IConstruct): ProblemState {
+  const holder = scope as unknown as { [PROBLEMS]?: ProblemState };
+  let state = holder[PROBLEMS];
+  if (!state) {
+    const created: ProblemState = { recorded: [], analysis: [] };
+    Object.defineProperty(scope, PROBLEMS, { value: created });
+    // cdk8s runs every construct's validations at synth and prints each error once, behind the construct's path.
+    scope.node.addValidation({ validate: () => [...created.recorded.filter(p => !p.warning).map(p => `[${p.code}] ${p.message}`), ...created.analysis] });
+    state = created;
+  }
+  return state;
+}
+
+/**
+ * Reports a problem: a construct records it and synthesis reports it with every other problem of the program
+ * (`node.addValidation`); a value type that has no construct (`scope` is the factory's name) throws at once.
+ *
+ * @internal
+ */
+export function reportError(scope: IConstruct | string, code: string, message: string): void {
+  if (typeof scope === 'string') {
+    throw meshError(code, scope, message);
+  }
+  stateOf(scope).recorded.push({ code, message, warning: false });
+}
+
+/**
+ * Records a warning about a construct: the mesh prints it during synthesis (and fails on it when asked to).
+ *
+ * @internal
+ */
+export function reportWarning(scope: IConstruct, code: string, message: string): void {
+  stateOf(scope).recorded.push({ code, message, warning: true });
+}
+
+/**
+ * What a construct recorded about itself.
+ *
+ * @internal
+ */
+export function recordedProblems(scope: IConstruct): RecordedProblem[] {
+  const state = (scope as unknown as { [PROBLEMS]?: ProblemState })[PROBLEMS];
+  return state ? [...state.recorded] : [];
+}
+
+/**
+ * Sets what the mesh's analysis found in a construct, so that synthesis reports it behind that construct's path.
+ *
+ * @internal
+ */
+export function setAnalysisErrors(scope: IConstruct, messages: string[]): void {
+  const state = (scope as unknown as { [PROBLEMS]?: ProblemState })[PROBLEMS];
+  if (state || messages.length > 0) {
+    stateOf(scope).analysis = messages;
+  }
+}
+
+/**
+ * Checks that a required prop was given: jsii languages enforce it, plain JavaScript does not. With a
+ * `fallback`, the problem is reported (see `reportError`) and the construct goes on with the fallback to
+ * report its other problems; without one (nothing sensible can stand in), it throws at once.
+ *
+ * @internal
+ */
+export function required<T>(scope: IConstruct | string, prop: string, value: T | undefined | null, hint: string, fallback?: T): T {
+  if (value !== undefined && value !== null) {
+    return value;
+  }
+  if (fallback === undefined) {
     throw meshError('MESH0006', scope, `${prop} is missing: ${hint}`);
   }
-  return value;
+  reportError(scope, 'MESH0006', `${prop} is missing: ${hint}`);
+  return fallback;
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { meshError } from './errors';
+import { reportError } from './errors';
 
 /** An HTTP token (RFC 9110): header and cookie names. @internal */
 export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -14,7 +14,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  */
 export function validateDnsLabel(scope: IConstruct | string, prop: string, value: string): string {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
-    throw meshError('MESH0001', scope, `${prop} '${value}' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+    reportError(scope, 'MESH0001', `${prop} '${value}' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
   }
   return value;
 }
@@ -26,7 +26,7 @@ export function validateDnsLabel(scope: IConstruct | string, prop: string, value
  */
 export function validateDnsSubdomain(scope: IConstruct | string, prop: string, value: string): string {
   if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
-    throw meshError('MESH0001', scope, `${prop} '${value}' is not a valid DNS name: use lowercase letters, digits, '-' and '.'`);
+    reportError(scope, 'MESH0001', `${prop} '${value}' is not a valid DNS name: use lowercase letters, digits, '-' and '.'`);
   }
   return value;
 }
@@ -38,7 +38,7 @@ export function validateDnsSubdomain(scope: IConstruct | string, prop: string, v
  */
 export function validatePercentage(scope: IConstruct | string, prop: string, value: number): number {
   if (!Number.isFinite(value) || value < 0 || value > 100) {
-    throw meshError('MESH0002', scope, `${prop} ${value} is not a percentage: use a number from 0 to 100`);
+    reportError(scope, 'MESH0002', `${prop} ${value} is not a percentage: use a number from 0 to 100`);
   }
   return value;
 }
@@ -50,7 +50,7 @@ export function validatePercentage(scope: IConstruct | string, prop: string, val
  */
 export function validatePort(scope: IConstruct | string, prop: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw meshError('MESH0003', scope, `${prop} ${value} is out of range: use a whole number from 1 to 65535`);
+    reportError(scope, 'MESH0003', `${prop} ${value} is out of range: use a whole number from 1 to 65535`);
   }
   return value;
 }
@@ -62,7 +62,7 @@ export function validatePort(scope: IConstruct | string, prop: string, value: nu
  */
 export function validateImageTag(scope: IConstruct | string, prop: string, value: string): string {
   if (!/^[0-9A-Za-z_][0-9A-Za-z._-]{0,127}$/.test(value)) {
-    throw meshError('MESH0005', scope, `${prop} '${value}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
+    reportError(scope, 'MESH0005', `${prop} '${value}' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)`);
   }
   return value;
 }

@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
-import { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
+import { markKind, meshOf } from '../private/tree';
 import type { IMeshIdentity, IMeshService } from '../traffic/mesh-service';
 import { HttpMethod } from '../traffic/route-match';
 
@@ -72,17 +73,17 @@ export class AccessPolicy extends Construct {
   /** The AuthorizationPolicy object. */
   public readonly resource: ApiObject;
 
-  private readonly mesh: Mesh;
+  private readonly mesh: IMesh;
   private readonly _rules: AccessRule[] = [];
 
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'AccessPolicy');
+    this.mesh = meshOf(this);
     this.service = required(this, 'service', props.service, 'name the service whose workloads are protected');
     if (this.service.mesh !== this.mesh) {
       throw meshError('MESH0205', this, `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
     }
-    this.mesh._registerAccessPolicy(this);
 
     for (const rule of props.allow ?? []) {
       this.allowFrom(rule.from, rule);

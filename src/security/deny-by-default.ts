@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { validateDnsLabel } from '../private/names';
+import { markKind } from '../private/tree';
 
 /**
  * Options of `Mesh.denyByDefault()`.
@@ -40,6 +41,7 @@ export class DenyByDefault extends Construct {
 
   public constructor(scope: Construct, id: string, props: DenyByDefaultProps) {
     super(scope, id);
+    markKind(this, 'DenyByDefault');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace);
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name: 'allow-nothing', namespace: this.namespace },

@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
-import { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { servicePort, serviceKey } from '../private/services';
+import { markKind, meshOf } from '../private/tree';
 import type { IMeshService } from '../traffic/mesh-service';
 
 /**
@@ -54,34 +55,34 @@ export abstract class PolicyScope {
    *
    * @internal
    */
-  public abstract _key(mesh: Mesh): string;
+  public abstract _key(mesh: IMesh): string;
 
   /**
    * The namespace a policy with this scope lives in.
    *
    * @internal
    */
-  public abstract _namespace(mesh: Mesh): string;
+  public abstract _namespace(mesh: IMesh): string;
 
   /**
    * A readable description for messages.
    *
    * @internal
    */
-  public abstract _describe(mesh: Mesh): string;
+  public abstract _describe(mesh: IMesh): string;
 }
 
 class MeshScope extends PolicyScope {
   public readonly service?: IMeshService = undefined;
   public _key(): string { return 'mesh'; }
-  public _namespace(mesh: Mesh): string { return mesh.rootNamespace; }
+  public _namespace(mesh: IMesh): string { return mesh.rootNamespace; }
   public _describe(): string { return 'the whole mesh'; }
 }
 
 class NamespaceScope extends PolicyScope {
   public readonly service?: IMeshService = undefined;
   public constructor(private readonly name: string) { super(); }
-  public _key(mesh: Mesh): string {
+  public _key(mesh: IMesh): string {
     return this.name === mesh.rootNamespace ? 'mesh' : `ns/${this.name}`;
   }
   public _namespace(): string { return this.name; }
@@ -141,20 +142,16 @@ export class MtlsPolicy extends Construct {
   /** The PeerAuthentication object. */
   public readonly resource: ApiObject;
 
-  private readonly mesh: Mesh;
+  private readonly mesh: IMesh;
   private readonly _portOverrides = new Map<number, MtlsMode>();
 
   public constructor(scope: Construct, id: string, props: MtlsPolicyProps) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'MtlsPolicy');
+    this.mesh = meshOf(this);
     this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE');
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
 
-    const key = this.scope._key(this.mesh);
-    if (key === 'mesh' && this.mesh.mtlsPolicy !== undefined) {
-      throw meshError('MESH0201', this, `the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now ${this.mesh.mtlsMode}): set it there instead of adding an MtlsPolicy for the whole mesh`);
-    }
-    this.mesh._registerMtlsPolicy(key, this);
 
     for (const override of props.portOverrides ?? []) {
       this.addPortOverride(override.port, override.mode);

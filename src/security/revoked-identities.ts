@@ -1,8 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
-import type { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { meshError } from '../private/errors';
+import { markKind } from '../private/tree';
 import type { IMeshIdentity } from '../traffic/mesh-service';
 
 /**
@@ -10,7 +11,7 @@ import type { IMeshIdentity } from '../traffic/mesh-service';
  */
 export interface RevokedIdentitiesProps {
   /** The mesh. */
-  readonly mesh: Mesh;
+  readonly mesh: IMesh;
 }
 
 /**
@@ -25,6 +26,7 @@ export class RevokedIdentities extends Construct {
 
   public constructor(scope: Construct, id: string, props: RevokedIdentitiesProps) {
     super(scope, id);
+    markKind(this, 'RevokedIdentities');
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name: 'revoked-identities', namespace: props.mesh.rootNamespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),

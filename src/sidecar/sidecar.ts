@@ -94,34 +94,51 @@ export const ISTIO_PROXY_DEFAULTS: ProxySettings = {
  * @internal
  */
 export function resolveProxy(scope: IConstruct | string, base: ProxySettings, options: ProxyOptions = {}): ProxySettings {
-  const ports = (prop: string, values: number[] | undefined, fallback: string): string => {
-    if (values === undefined) {
-      return fallback;
-    }
-    for (const p of values) {
+  validateProxyOptions(scope, options);
+  return mergeProxy(base, options);
+}
+
+/**
+ * Checks a workload's proxy options.
+ *
+ * @internal
+ */
+export function validateProxyOptions(scope: IConstruct | string, options: ProxyOptions = {}): void {
+  const ports = (prop: string, values: number[] | undefined) => {
+    for (const p of values ?? []) {
       if (!Number.isInteger(p) || p < 1 || p > 65535) {
         throw meshError('MESH0020', scope, `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
       }
     }
-    return values.join(',');
   };
-  const ranges = (prop: string, values: string[] | undefined, fallback: string): string => {
-    if (values === undefined) {
-      return fallback;
-    }
-    for (const cidr of values) {
+  const ranges = (prop: string, values: string[] | undefined) => {
+    for (const cidr of values ?? []) {
       if (!CIDR.test(cidr)) {
         throw meshError('MESH0021', scope, `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
     }
-    return values.join(',');
   };
+  for (const prop of ['includeInboundPorts', 'excludeInboundPorts', 'includeOutboundPorts', 'excludeOutboundPorts'] as const) {
+    ports(prop, options[prop]);
+  }
+  for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
+    ranges(prop, options[prop]);
+  }
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
     throw meshError('MESH0022', scope, `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
   }
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
     throw meshError('MESH0023', scope, `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
   }
+}
+
+/**
+ * A workload's proxy settings: its options over its control plane's defaults (checked with `validateProxyOptions`).
+ *
+ * @internal
+ */
+export function mergeProxy(base: ProxySettings, options: ProxyOptions = {}): ProxySettings {
+  const list = (values: Array<number | string> | undefined, fallback: string) => values === undefined ? fallback : values.join(',');
   const r = options.resources;
   return {
     cpuRequest: r?.cpu?.request ? cpuQuantity(r.cpu.request) : base.cpuRequest,
@@ -130,12 +147,12 @@ export function resolveProxy(scope: IConstruct | string, base: ProxySettings, op
     memoryLimit: r?.memory?.limit ? memoryQuantity(r.memory.limit) : base.memoryLimit,
     logLevel: options.logLevel ?? base.logLevel,
     componentLogLevel: options.componentLogLevel ?? base.componentLogLevel,
-    includeInboundPorts: ports('includeInboundPorts', options.includeInboundPorts, base.includeInboundPorts),
-    excludeInboundPorts: ports('excludeInboundPorts', options.excludeInboundPorts, base.excludeInboundPorts),
-    includeOutboundPorts: ports('includeOutboundPorts', options.includeOutboundPorts, base.includeOutboundPorts),
-    excludeOutboundPorts: ports('excludeOutboundPorts', options.excludeOutboundPorts, base.excludeOutboundPorts),
-    includeOutboundIpRanges: ranges('includeOutboundIpRanges', options.includeOutboundIpRanges, base.includeOutboundIpRanges),
-    excludeOutboundIpRanges: ranges('excludeOutboundIpRanges', options.excludeOutboundIpRanges, base.excludeOutboundIpRanges),
+    includeInboundPorts: list(options.includeInboundPorts, base.includeInboundPorts),
+    excludeInboundPorts: list(options.excludeInboundPorts, base.excludeInboundPorts),
+    includeOutboundPorts: list(options.includeOutboundPorts, base.includeOutboundPorts),
+    excludeOutboundPorts: list(options.excludeOutboundPorts, base.excludeOutboundPorts),
+    includeOutboundIpRanges: list(options.includeOutboundIpRanges, base.includeOutboundIpRanges),
+    excludeOutboundIpRanges: list(options.excludeOutboundIpRanges, base.excludeOutboundIpRanges),
     holdApplicationUntilProxyStarts: options.holdApplicationUntilProxyStarts ?? base.holdApplicationUntilProxyStarts,
     nativeSidecar: options.nativeSidecar ?? base.nativeSidecar,
     concurrency: options.concurrency ?? base.concurrency,

@@ -4,7 +4,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import type { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { isHttpProtocol } from '../private/protocols';
 import { IMeshService, Protocol } from '../traffic/mesh-service';
 
@@ -175,7 +175,7 @@ export function serviceDashboard(d: DashboardService): object {
  *
  * @internal
  */
-export function meshDashboard(mesh: Mesh, namespaces: string[]): object {
+export function meshDashboard(mesh: IMesh, namespaces: string[]): object {
   const inMesh: [string, string, string][] = [['reporter', '=', 'destination'], ['destination_service_namespace', '=~', namespaces.join('|')]];
   const all = selector(inMesh);
   const errors = selector([...inMesh, ['response_code', '=~', '5..']]);

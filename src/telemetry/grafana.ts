@@ -1,15 +1,18 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDashboard } from './dashboards';
 import type { TelemetryStack } from './telemetry-stack';
 import { addonDeployment, addonLabels, addonService } from './workload';
-import type { Mesh } from '../mesh';
+import { MeshModel } from '../analysis/mesh-model';
+import type { IMesh } from '../mesh-identity';
+import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey } from '../private/services';
-import { IMeshService, MeshService } from '../traffic/mesh-service';
+import { isKind, whenAnnounced } from '../private/tree';
+import type { IMeshService, MeshService } from '../traffic/mesh-service';
 
 /**
  * The role anonymous visitors get in Grafana.
@@ -79,7 +82,7 @@ export class Grafana extends Construct {
   /** The in-cluster URL of its UI and API. */
   public readonly url: string;
 
-  private readonly mesh: Mesh;
+  private readonly mesh: IMesh;
   private readonly dashboards = new Map<string, { service: MeshService; configMap: string }>();
   private readonly selected?: Set<string>;
   private readonly labels: { [key: string]: string };
@@ -97,7 +100,7 @@ export class Grafana extends Construct {
     }
     if (props.serviceDashboards) {
       for (const service of props.serviceDashboards) {
-        if (!(service instanceof MeshService) || service.mesh !== this.mesh) {
+        if (!isKind(service, 'MeshService') || service.mesh !== this.mesh) {
           throw meshError('MESH0420', this, `service '${service.serviceName}' (${service.node.path}) is not a MeshService of mesh '${this.mesh.node.id}', so its versions are unknown: name services defined with new MeshService() in this mesh`);
         }
       }
@@ -152,7 +155,7 @@ export class Grafana extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta('grafana-dashboard-mesh'),
-      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, this.mesh.namespaces)) }) },
+      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, meshNamespaces(this.mesh).map(n => n.namespaceName))) }) },
     });
 
     addonDeployment(this, {
@@ -176,9 +179,11 @@ export class Grafana extends Construct {
     });
     addonService(this, 'Service', this.serviceName, this.namespace, this.serviceName, version, [{ name: 'http', port: 3000 }]);
 
-    for (const service of this.mesh.services) {
-      this._addService(service);
+    // Every service of the mesh gets its dashboard, whether it was added before the stack or after it.
+    for (const service of MeshModel.of(this.mesh).services) {
+      this.addService(service);
     }
+    whenAnnounced(this.mesh, added => this.addService(added));
   }
 
   /**
@@ -189,15 +194,13 @@ export class Grafana extends Construct {
   }
 
   /**
-   * Gives a service of the mesh its dashboard (when it is one of the selected services); the mesh calls
-   * it for each service added after the stack.
-   *
-   * @internal
+   * Gives a service of the mesh its dashboard (when it is one of the selected services).
    */
-  public _addService(service: IMeshService): void {
-    if (!(service instanceof MeshService)) {
+  private addService(added: IConstruct): void {
+    if (!isKind(added, 'MeshService')) {
       return;
     }
+    const service = added as MeshService;
     const key = serviceKey(service);
     if ((this.selected && !this.selected.has(key)) || this.dashboards.has(key)) {
       return;

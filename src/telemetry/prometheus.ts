@@ -2,7 +2,9 @@ import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior, Yaml } from 'cdk
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
-import type { Mesh } from '../mesh';
+import { MeshModel } from '../analysis/mesh-model';
+import type { IMesh } from '../mesh-identity';
+import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
 import { meshError } from '../private/errors';
@@ -131,7 +133,7 @@ export interface PrometheusOptions extends TelemetryComponentOptions {
  */
 export interface PrometheusProps extends PrometheusOptions {
   /** The mesh it monitors. */
-  readonly mesh: Mesh;
+  readonly mesh: IMesh;
   /** The namespace it runs in. */
   readonly namespace: string;
 }
@@ -160,7 +162,7 @@ export class Prometheus extends Construct {
   /** How often targets are scraped. */
   public readonly scrapeInterval: Duration;
 
-  private readonly mesh: Mesh;
+  private readonly mesh: IMesh;
   private readonly extraNamespaces: string[];
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
@@ -234,7 +236,7 @@ export class Prometheus extends Construct {
    * The namespaces whose pods are scraped: the mesh's, the telemetry namespace and any extra ones.
    */
   public get scrapedNamespaces(): string[] {
-    return [...new Set([...this.mesh.namespaces, this.namespace, ...this.extraNamespaces])];
+    return [...new Set([...meshNamespaces(this.mesh).map(n => n.namespaceName), this.namespace, ...this.extraNamespaces])];
   }
 
   /**
@@ -245,7 +247,7 @@ export class Prometheus extends Construct {
   public _config(): object {
     const meta = (name: string) => `__meta_kubernetes_${name}`;
     const podAnnotation = (name: string) => meta(`pod_annotation_prometheus_io_${name}`);
-    const istiods = this.mesh.controlPlanes.map(c => c.serviceName);
+    const istiods = MeshModel.of(this.mesh).controlPlanes.map(c => c.serviceName);
     return {
       global: {
         scrape_interval: prometheusDuration(this.scrapeInterval),

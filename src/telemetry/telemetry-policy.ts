@@ -1,9 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
-import { Mesh } from '../mesh';
+import { MeshModel } from '../analysis/mesh-model';
+import type { IMesh } from '../mesh-identity';
 import { meshError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
+import { markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
 
 /**
@@ -107,11 +109,12 @@ export class TelemetryPolicy extends Construct {
   /** The Telemetry object. */
   public readonly resource: ApiObject;
 
-  private readonly mesh: Mesh;
+  private readonly mesh: IMesh;
 
   public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'TelemetryPolicy');
+    this.mesh = meshOf(this);
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
@@ -121,7 +124,6 @@ export class TelemetryPolicy extends Construct {
     }
     this.tracing = props.tracing ? { ...props.tracing } : undefined;
     this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;
-    this.mesh._registerTelemetryPolicy(this.scope._key(this.mesh), this);
 
     const service = this.scope.service;
     const namespace = this.scope._namespace(this.mesh);
@@ -135,7 +137,7 @@ export class TelemetryPolicy extends Construct {
    * The tracing provider spans go to: the one named, or the mesh's tracing backend.
    */
   public get tracingProvider(): string | undefined {
-    return this.tracing?.provider ?? this.mesh._providersOf('tracing')[0]?.name;
+    return this.tracing?.provider ?? MeshModel.of(this.mesh).providersOf('tracing')[0]?.name;
   }
 
   /**

@@ -2,14 +2,16 @@ import { Construct } from 'constructs';
 import { Grafana, GrafanaOptions } from './grafana';
 import { Kiali, KialiOptions } from './kiali';
 import { Prometheus, PrometheusOptions } from './prometheus';
-import { BUILTIN_PROVIDERS } from './providers';
+import { BUILTIN_PROVIDERS, ExtensionProvider } from './providers';
 import { TelemetryPolicy } from './telemetry-policy';
 import { TracingBackend, TracingBackendConfig } from './tracing';
-import { Mesh, MeshLayer } from '../mesh';
+import { layerOf, MeshLayer } from '../layers';
+import type { IMesh } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { meshError } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
+import { markKind, meshOf } from '../private/tree';
 import { PolicyScope } from '../security/mtls-policy';
-import type { IMeshService } from '../traffic/mesh-service';
 
 /**
  * How each access log line is written.
@@ -106,7 +108,7 @@ export interface TelemetryStackProps {
  */
 export class TelemetryStack extends Construct {
   /** The mesh it observes. */
-  public readonly mesh: Mesh;
+  public readonly mesh: IMesh;
   /** The namespace it runs in. */
   public readonly namespace: string;
   /** Prometheus, when enabled. */
@@ -125,12 +127,18 @@ export class TelemetryStack extends Construct {
    * @internal
    */
   public readonly _tracingConfig?: TracingBackendConfig;
+  /**
+   * The extension providers the stack adds to the mesh config (or replaces there, by name).
+   *
+   * @internal
+   */
+  public readonly _extensionProviders: ExtensionProvider[] = [];
 
   public constructor(scope: Construct, id: string, props: TelemetryStackProps = {}) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'TelemetryStack');
+    this.mesh = meshOf(this);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.rootNamespace);
-    this.mesh._registerTelemetryStack(this);
     if (props.samplingPercentage !== undefined) {
       validatePercentage(this, 'samplingPercentage', props.samplingPercentage);
       if (!props.tracing) {
@@ -145,8 +153,8 @@ export class TelemetryStack extends Construct {
         throw meshError('MESH0402', this, `${part} reads the stack's Prometheus, which is disabled: enable prometheus, or set ${part}: { enabled: false }`);
       }
     }
-    this.mesh._namespace(this.namespace, false);
-    const layer = this.mesh._layer(MeshLayer.TELEMETRY);
+    ensureNamespace(this.mesh, this.namespace, false);
+    const layer = layerOf(this.mesh, MeshLayer.TELEMETRY);
 
     if (props.tracing) {
       this.tracing = props.tracing;
@@ -154,10 +162,10 @@ export class TelemetryStack extends Construct {
         throw meshError('MESH0403', this, `tracing provider name '${props.tracing.providerName}' is one of the mesh's built-in providers (${BUILTIN_PROVIDERS.map(p => p.name).join(', ')}): give it another providerName`);
       }
       this._tracingConfig = props.tracing._bind(new Construct(layer, 'Tracing'), this.mesh, this.namespace);
-      this.mesh._setExtensionProvider(this._tracingConfig.provider);
+      this._extensionProviders.push(this._tracingConfig.provider);
     }
     if (props.accessLogging?.encoding === AccessLogEncoding.JSON) {
-      this.mesh._setExtensionProvider({ name: 'envoy', kind: 'accessLogging', config: { envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: JSON_ACCESS_LOG } } } });
+      this._extensionProviders.push({ name: 'envoy', kind: 'accessLogging', config: { envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: JSON_ACCESS_LOG } } } });
     }
 
     if (prometheusOn) {
@@ -179,14 +187,6 @@ export class TelemetryStack extends Construct {
     }
   }
 
-  /**
-   * Tells the stack about a service added to the mesh (Grafana gives it a dashboard).
-   *
-   * @internal
-   */
-  public _onService(service: IMeshService): void {
-    this.grafana?._addService(service);
-  }
 }
 
 /** The fields of a JSON access log line, as Envoy's format commands. */

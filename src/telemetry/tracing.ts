@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import type { ExtensionProvider } from './providers';
 import { addonDeployment, addonService } from './workload';
-import type { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
 import { meshError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 
@@ -110,7 +110,7 @@ export abstract class TracingBackend {
    *
    * @internal
    */
-  public abstract _bind(scope: Construct, mesh: Mesh, namespace: string): TracingBackendConfig;
+  public abstract _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig;
 }
 
 function positiveWhole(scope: Construct, prop: string, value: number): number {
@@ -124,7 +124,7 @@ class JaegerBackend extends TracingBackend {
   public readonly providerName = 'jaeger';
   public constructor(private readonly options: JaegerOptions) { super(); }
 
-  public _bind(scope: Construct, mesh: Mesh, namespace: string): TracingBackendConfig {
+  public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
     const maxTraces = positiveWhole(scope, 'maxTraces', this.options.maxTraces ?? 50_000);
     const version = this.options.version ?? '2.14.0';
     const name = 'jaeger';
@@ -207,7 +207,7 @@ class ZipkinBackend extends TracingBackend {
   public readonly providerName = 'zipkin';
   public constructor(private readonly options: ZipkinOptions) { super(); }
 
-  public _bind(scope: Construct, mesh: Mesh, namespace: string): TracingBackendConfig {
+  public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
     const maxSpans = positiveWhole(scope, 'maxSpans', this.options.maxSpans ?? 500_000);
     const version = this.options.version ?? '3.5.1';
     const name = 'zipkin';

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import type { ExternalService } from './external-service';
 import type { IMeshService } from './mesh-service';
 import * as istio from '../imports/istio-networking';
-import { Mesh, OutboundTrafficPolicy } from '../mesh';
+import { OutboundTrafficPolicy } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { meshError } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
+import { markKind, meshOf } from '../private/tree';
 
 /**
  * Properties of an `EgressScope`.
@@ -71,12 +73,13 @@ export class EgressScope extends Construct {
 
   public constructor(scope: Construct, id: string, props: EgressScopeProps = {}) {
     super(scope, id);
-    const mesh = Mesh.ofConstruct(this);
+    markKind(this, 'EgressScope');
+    const mesh = meshOf(this);
     if (props.service && props.namespace && props.service.namespace !== props.namespace) {
       throw meshError('MESH0140', this, `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
     }
     this.namespace = validateDnsLabel(this, 'namespace', props.service?.namespace ?? props.namespace ?? mesh.defaultNamespace);
-    mesh._namespace(this.namespace);
+    ensureNamespace(mesh, this.namespace);
     (props.allowServices ?? []).forEach(s => this.allowService(s));
     (props.allowExternal ?? []).forEach(e => this.allowExternal(e));
     (props.allowHosts ?? []).forEach(h => this.allowHost(h));

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import type { EgressGateway } from '../control-plane/egress-gateway';
 import { GatewayProtocol, validHost } from '../control-plane/gateway';
 import * as istio from '../imports/istio-networking';
-import { Mesh } from '../mesh';
+import type { IMesh } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
+import { markKind, meshOf } from '../private/tree';
 
 /**
  * The protocol of an external service's port.
@@ -99,7 +101,7 @@ export interface ExternalServiceProps {
  */
 export class ExternalService extends Construct {
   /** The mesh. */
-  public readonly mesh: Mesh;
+  public readonly mesh: IMesh;
   /** The host names. */
   public readonly hosts: string[];
   /** The ports, every default resolved. */
@@ -113,7 +115,8 @@ export class ExternalService extends Construct {
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'ExternalService');
+    this.mesh = meshOf(this);
     const hosts = required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']");
     if (hosts.length === 0) {
       throw meshError('MESH0130', this, "hosts is empty: list the service's host names, e.g. ['api.example.com']");
@@ -133,7 +136,7 @@ export class ExternalService extends Construct {
       throw meshError('MESH0130', this, 'ports is empty: list at least one, e.g. { port: 443, protocol: ExternalProtocol.HTTPS }');
     }
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
-    this.mesh._namespace(this.namespace);
+    ensureNamespace(this.mesh, this.namespace);
     this.egressGateway = props.egressGateway;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);

@@ -2,18 +2,21 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as istio from '../imports/istio-networking';
-import { Mesh } from '../mesh';
 import { LoadBalancer } from './load-balancer';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { TrafficSplit } from './traffic-split';
+import { MeshModel, MeshWorkload } from '../analysis/mesh-model';
 import type { ControlPlane } from '../control-plane/control-plane';
-import { meshError, required } from '../private/errors';
+import type { IMesh } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
+import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
+import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-policy';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
-import { ProxySettings, injectManifest, resolveProxy } from '../sidecar/sidecar';
+import { ProxySettings, injectManifest, mergeProxy, validateProxyOptions } from '../sidecar/sidecar';
 
 /**
  * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
@@ -69,7 +72,7 @@ export interface MeshServicePort {
  */
 export interface IMeshIdentity extends IConstruct {
   /** The mesh. */
-  readonly mesh: Mesh;
+  readonly mesh: IMesh;
   /** The name the workload is known by (its Kubernetes Service). */
   readonly serviceName: string;
   /** The SPIFFE identity: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
@@ -288,7 +291,7 @@ export interface VersionOptions {
  * DestinationRule of the service, created when something needs them.
  */
 export abstract class MeshServiceBase extends Construct implements IMeshService {
-  public abstract readonly mesh: Mesh;
+  public abstract readonly mesh: IMesh;
   public abstract readonly serviceName: string;
   public abstract readonly namespace: string;
   public abstract readonly serviceAccountName: string;
@@ -337,11 +340,12 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   public _attachSplit(split: TrafficSplit): void {
-    if (this._split) {
-      throw meshError('MESH0106', split, `service '${this.serviceName}' already has a TrafficSplit (${this._split.node.path}): add routes to it with addRoute(), a service has one set of routing rules`);
-    }
     if (!this.ports.some(p => isHttpProtocol(p.protocol!))) {
-      throw meshError('MESH0107', split, `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
+      reportError(split, 'MESH0107', `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
+    }
+    if (this._split) {
+      // A second split is the analysis' MESH0106; the first one routes.
+      return;
     }
     this._split = split;
     this._ensureVirtualService();
@@ -419,49 +423,45 @@ export class MeshService extends MeshServiceBase {
     return new ImportedMeshService(scope, id, serviceName, options);
   }
 
-  public readonly mesh: Mesh;
+  /**
+   * Whether `x` is a `MeshService`.
+   */
+  public static isMeshService(x: any): x is MeshService {
+    return isKind(x, 'MeshService');
+  }
+
+  public readonly mesh: IMesh;
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly serviceAccountName: string;
   public readonly ports: MeshServicePort[];
   public readonly trafficPolicy: TrafficPolicyOptions;
+  /** The revision the service chose, if it chose one. */
+  public readonly revision?: string;
   /** The Kubernetes Service. */
   public readonly service: kplus.Service;
   /** The ServiceAccount: the identity of the service's workloads. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The control plane that serves the service's proxies. */
-  public readonly controlPlane: ControlPlane;
   /** How the sidecar gets into the pods. */
   public readonly injection: Injection;
-  /** The proxy settings, every default resolved. @internal */
-  public readonly _proxySettings: ProxySettings;
-  /** The injector template its pods select. @internal */
-  public readonly _templateName: string;
 
+  private readonly proxyOptions?: ProxyOptions;
   private readonly _versions = new Map<string, MeshServiceVersion>();
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'MeshService');
+    this.mesh = meshOf(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
-    this.ports = resolvePorts(this, required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'));
+    this.ports = resolvePorts(this, required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]', []));
     this.trafficPolicy = trafficPolicyOf(props);
-    this.controlPlane = props.revision !== undefined ? this.mesh.controlPlaneOf(props.revision) : this.mesh.namespaceControlPlane(this.namespace);
+    this.revision = props.revision;
     this.injection = props.injection ?? Injection.webhook();
-    this._proxySettings = resolveProxy(this, this.controlPlane._proxyDefaults, props.proxy);
-    this._templateName = this.controlPlane._templateNameFor(this.namespace, this.serviceName, this._proxySettings);
-    this.mesh._registerService(this);
-    this.mesh._namespace(this.namespace);
-    this.mesh._registerWorkload({
-      namespace: this.namespace,
-      serviceName: this.serviceName,
-      controlPlane: this.controlPlane,
-      explicit: this.injection.isExplicit,
-      settings: this._proxySettings,
-      templateName: this._templateName,
-    });
+    this.proxyOptions = props.proxy;
+    validateProxyOptions(this, props.proxy);
+    ensureNamespace(this.mesh, this.namespace);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, namespace: this.namespace, labels: { account: this.serviceName } },
@@ -476,6 +476,54 @@ export class MeshService extends MeshServiceBase {
     this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
 
     this._applyTrafficPolicy();
+    announce(this.mesh, this);
+  }
+
+  /**
+   * The control plane that serves the service's proxies: its own revision's, else its namespace's, else the
+   * mesh's default. Decided when asked, so revisions and namespace revisions may be set in any order.
+   */
+  public get controlPlane(): ControlPlane {
+    if (this.revision === undefined) {
+      return this.mesh.namespaceControlPlane(this.namespace);
+    }
+    // An unknown revision is the analysis' MESH0036; until then the service stays with the default.
+    return MeshModel.of(this.mesh).controlPlaneOf(this.revision || 'default') ?? this.mesh.controlPlane;
+  }
+
+  /**
+   * The proxy settings, every default resolved.
+   *
+   * @internal
+   */
+  public get _proxySettings(): ProxySettings {
+    return mergeProxy(this.controlPlane._proxyDefaults, this.proxyOptions);
+  }
+
+  /**
+   * The injector template its pods select.
+   *
+   * @internal
+   */
+  public get _templateName(): string {
+    return this.controlPlane._templateNameFor(this.namespace, this.serviceName, this._proxySettings);
+  }
+
+  /**
+   * The service's workload, as its control plane's injector sees it.
+   *
+   * @internal
+   */
+  public get _workload(): MeshWorkload {
+    const settings = this._proxySettings;
+    return {
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      controlPlane: this.controlPlane,
+      explicit: this.injection.isExplicit,
+      settings,
+      templateName: this.controlPlane._templateNameFor(this.namespace, this.serviceName, settings),
+    };
   }
 
   /**
@@ -563,8 +611,7 @@ export class MeshServiceVersion extends Construct {
       // Explicit injection works on the finished manifest, as `istioctl kube-inject` does, so that it sees
       // every container and port, including ones added to the Deployment after this constructor.
       const render = resource.toJson.bind(resource);
-      const env = service.controlPlane._sidecarEnvironment;
-      resource.toJson = () => injectManifest(render(), env, service._proxySettings);
+      resource.toJson = () => injectManifest(render(), service.controlPlane._sidecarEnvironment, service._proxySettings);
     }
 
     const env: { [name: string]: kplus.EnvValue } = {};
@@ -596,7 +643,7 @@ export class MeshServiceVersion extends Construct {
  * The labels and annotations that select a service's injection: the webhook of its control plane's
  * revision (and its template, when its proxy settings are its own), or none for an explicit sidecar.
  */
-function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotations: { [key: string]: string }) {
+function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotations: { [key: string]: string }): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
   const optOut = podAnnotations['sidecar.istio.io/inject'];
   if (optOut !== undefined) {
     const fix = service.injection.isExplicit
@@ -607,24 +654,27 @@ function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotatio
   if (service.injection.isExplicit) {
     return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };
   }
-  const cp = service.controlPlane;
-  const labels: { [key: string]: string } = { 'sidecar.istio.io/inject': 'true' };
-  if (cp.revision) {
-    labels['istio.io/rev'] = cp.revision;
-  }
-  const annotations: { [key: string]: string } = {};
-  if (service._templateName !== 'sidecar') {
-    annotations['inject.istio.io/templates'] = service._templateName;
-  }
-  if (service._proxySettings.holdApplicationUntilProxyStarts && !service._proxySettings.nativeSidecar) {
-    // istiod puts the proxy first among the containers when the pod's proxy config asks it to.
-    annotations['proxy.istio.io/config'] = JSON.stringify({ holdApplicationUntilProxyStarts: true });
-  }
-  return { labels, annotations };
+  // The control plane (and so the template) is decided at synth, when every revision is known: a value
+  // that resolves to undefined leaves its key out.
+  const lazy = (produce: () => string | undefined): string => Lazy.any({ produce });
+  return {
+    labels: {
+      'sidecar.istio.io/inject': 'true',
+      'istio.io/rev': lazy(() => service.controlPlane.revision || undefined),
+    },
+    annotations: {
+      'inject.istio.io/templates': lazy(() => service._templateName !== 'sidecar' ? service._templateName : undefined),
+      // istiod puts the proxy first among the containers when the pod's proxy config asks it to.
+      'proxy.istio.io/config': lazy(() => {
+        const settings = service._proxySettings;
+        return settings.holdApplicationUntilProxyStarts && !settings.nativeSidecar ? JSON.stringify({ holdApplicationUntilProxyStarts: true }) : undefined;
+      }),
+    },
+  };
 }
 
 class ImportedMeshService extends MeshServiceBase {
-  public readonly mesh: Mesh;
+  public readonly mesh: IMesh;
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly serviceAccountName: string;
@@ -634,7 +684,8 @@ class ImportedMeshService extends MeshServiceBase {
 
   public constructor(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions) {
     super(scope, id);
-    this.mesh = Mesh.ofConstruct(this);
+    markKind(this, 'ImportedMeshService');
+    this.mesh = meshOf(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', serviceName);
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? this.mesh.defaultNamespace);
     this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName ?? serviceName);

@@ -2,8 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IMeshService } from './mesh-service';
 import * as istio from '../imports/istio-networking';
-import { Mesh } from '../mesh';
 import { meshError, required } from '../private/errors';
+import { markKind, meshOf } from '../private/tree';
 
 /**
  * Properties of a `RateLimit`.
@@ -46,7 +46,8 @@ export class RateLimit extends Construct {
 
   public constructor(scope: Construct, id: string, props: RateLimitProps) {
     super(scope, id);
-    const mesh = Mesh.ofConstruct(this);
+    markKind(this, 'RateLimit');
+    const mesh = meshOf(this);
     this.service = required(this, 'service', props.service, 'name the service whose requests are limited');
     if (this.service.mesh !== mesh) {
       throw meshError('MESH0150', this, `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-networking';
-import { Mesh } from '../mesh';
 import { FaultInjection } from './fault-injection';
-import { IMeshService, MeshServiceBase } from './mesh-service';
+import type { IMeshService, MeshServiceBase } from './mesh-service';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * A version of a service that receives a share of a route's traffic.
@@ -128,17 +128,17 @@ export class TrafficSplit extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
-    const mesh = Mesh.ofConstruct(this);
+    markKind(this, 'TrafficSplit');
+    const mesh = meshOf(this);
     required(this, 'service', props.service, 'name the service whose traffic is routed');
-    if (!(props.service instanceof MeshServiceBase)) {
+    if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       throw meshError('MESH0108', this, `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     }
     if (props.service.mesh !== mesh) {
       throw meshError('MESH0108', this, `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): route a service of this mesh, or import it with MeshService.fromName()`);
     }
     this.service = props.service;
-    props.service._attachSplit(this);
-    mesh._registerSplit(this);
+    (props.service as MeshServiceBase)._attachSplit(this);
     for (const route of props.routes ?? []) {
       this.addRoute(route);
     }

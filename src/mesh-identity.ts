@@ -1,0 +1,79 @@
+import { IConstruct } from 'constructs';
+import type { ControlPlane } from './control-plane/control-plane';
+import type { MtlsMode } from './security/mtls-policy';
+import type { IMeshService } from './traffic/mesh-service';
+
+/**
+ * What sidecars do with traffic to hosts the mesh does not know.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-OutboundTrafficPolicy-Mode
+ */
+export enum OutboundTrafficPolicy {
+  /** Pass it through to the original destination. */
+  ALLOW_ANY = 'ALLOW_ANY',
+  /** Block it unless a ServiceEntry (or a service in the mesh) declares the host. */
+  REGISTRY_ONLY = 'REGISTRY_ONLY',
+}
+
+/**
+ * What every construct of a mesh needs to know about it: its identity, names and mesh-wide defaults, and
+ * the answers that depend on the whole mesh (a service's mTLS mode, a revision's control plane). Model
+ * constructs depend on this description, found with `Mesh.of(scope)`, never on the `Mesh` class itself.
+ */
+export interface IMesh extends IConstruct {
+  /** The SPIFFE trust domain. */
+  readonly trustDomain: string;
+  /** The control plane's namespace; policies here apply mesh-wide. */
+  readonly rootNamespace: string;
+  /** The namespace of services that do not name one. */
+  readonly defaultNamespace: string;
+  /** The cluster's DNS domain. */
+  readonly clusterDomain: string;
+  /** The Istio release. */
+  readonly version: string;
+  /** The image registry. */
+  readonly hub: string;
+  /** The image tag. */
+  readonly tag: string;
+  /** The mesh-wide mutual TLS mode. */
+  readonly mtlsMode: MtlsMode;
+  /** Whether clients detect their destinations' mTLS support. */
+  readonly autoMtls: boolean;
+  /** What sidecars do with traffic to unknown hosts. */
+  readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+  /** Whether the mesh renders Istio's CRDs. */
+  readonly installCrds: boolean;
+  /** The default control plane. */
+  readonly controlPlane: ControlPlane;
+
+  /**
+   * The host name of a service in this mesh: `<name>.<namespace>.svc.<clusterDomain>`.
+   */
+  hostOf(serviceName: string, namespace: string): string;
+
+  /**
+   * The mTLS identity of a service account, as AuthorizationPolicy principals name it:
+   * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>` (the SPIFFE ID without `spiffe://`).
+   */
+  principalOf(namespace: string, serviceAccount: string): string;
+
+  /**
+   * The mutual TLS mode a workload of `service` accepts on `port` (a service port), from the most specific
+   * `MtlsPolicy`: the service's own, then its namespace's, then the mesh's.
+   *
+   * @param port a service port; when omitted, the workload-wide mode
+   */
+  mtlsModeOf(service: IMeshService, port?: number): MtlsMode;
+
+  /**
+   * The control plane of a revision (`default` or empty for the unnamed one).
+   *
+   * @throws when no control plane has that revision
+   */
+  controlPlaneOf(revision: string): ControlPlane;
+
+  /**
+   * The control plane that serves a namespace's services by default.
+   */
+  namespaceControlPlane(namespace: string): ControlPlane;
+}

@@ -1,0 +1,106 @@
+import type { ControlPlaneOptions } from './control-plane/control-plane';
+import type { OutboundTrafficPolicy } from './mesh-identity';
+import type { MtlsMode } from './security/mtls-policy';
+
+/**
+ * Properties of a `Mesh`.
+ */
+export interface MeshProps {
+  /**
+   * The SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`).
+   *
+   * @default 'cluster.local'
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-trust_domain
+   */
+  readonly trustDomain?: string;
+
+  /**
+   * The namespace of the control plane; policies placed here apply mesh-wide.
+   *
+   * @default 'istio-system'
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-root_namespace
+   */
+  readonly rootNamespace?: string;
+
+  /**
+   * The Istio release the mesh runs.
+   *
+   * @default '1.30.3'
+   */
+  readonly version?: string;
+
+  /**
+   * The registry Istio's images are pulled from.
+   *
+   * @default 'docker.io/istio'
+   */
+  readonly hub?: string;
+
+  /**
+   * The tag of Istio's images.
+   *
+   * @default - the `version`
+   */
+  readonly tag?: string;
+
+  /**
+   * The mesh-wide mutual TLS mode, rendered as the root namespace's PeerAuthentication.
+   * Namespaces and workloads may override it with an `MtlsPolicy`.
+   *
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+
+  /**
+   * Whether clients detect mTLS support of their destinations by themselves (Istio's auto mTLS).
+   * When off, every service's DestinationRule states the TLS mode its destination accepts.
+   *
+   * @default true
+   * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-enable_auto_mtls
+   */
+  readonly autoMtls?: boolean;
+
+  /**
+   * What sidecars do with traffic to hosts the mesh does not know.
+   *
+   * @default OutboundTrafficPolicy.ALLOW_ANY
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+
+  /**
+   * The namespace of services that do not name one.
+   *
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+
+  /**
+   * The cluster's DNS domain, used to build service host names (`<svc>.<ns>.svc.<clusterDomain>`).
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * The default control plane: the revision services use unless they or their namespace choose another.
+   * More revisions with `addControlPlane()`.
+   *
+   * @default - an unnamed revision with Istio's defaults
+   */
+  readonly controlPlane?: ControlPlaneOptions;
+
+  /**
+   * Whether the mesh renders Istio's CRDs (its first layer). Turn off when something else manages them.
+   *
+   * @default true
+   */
+  readonly installCrds?: boolean;
+
+  /**
+   * Whether analysis warnings fail synthesis, as errors do (for CI). Either way, every warning is printed
+   * to stderr during synthesis.
+   *
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+}

@@ -1,0 +1,68 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MeshModel } from './analysis/mesh-model';
+import type { ControlPlane } from './control-plane/control-plane';
+import { layerOf, MeshLayer } from './layers';
+import type { IMesh } from './mesh-identity';
+import { isKind, markKind } from './private/tree';
+
+/**
+ * Declares a namespace the mesh uses and renders it (once) in the namespaces layer, enrolled in sidecar
+ * injection unless `injected` is false (the root namespace, the gateways' and the telemetry stack's).
+ *
+ * @internal
+ */
+export function ensureNamespace(mesh: IMesh, name: string, injected: boolean = true): MeshNamespace {
+  const chart = layerOf(mesh, MeshLayer.NAMESPACES);
+  return (chart.node.tryFindChild(name) as MeshNamespace | undefined) ?? new MeshNamespace(chart, name, mesh, injected);
+}
+
+/**
+ * The namespaces of a mesh, in the order first used.
+ *
+ * @internal
+ */
+export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
+  return layerOf(mesh, MeshLayer.NAMESPACES).node.children.filter((c): c is MeshNamespace => isKind(c, 'MeshNamespace'));
+}
+
+/**
+ * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
+ *
+ * @internal
+ */
+export class MeshNamespace extends ApiObject {
+  /** The revision its services use unless they choose another (`Mesh.setNamespaceRevision()`). */
+  public revision?: string;
+
+  public constructor(scope: Construct, public readonly namespaceName: string, private readonly mesh: IMesh, private readonly injected: boolean) {
+    super(scope, namespaceName, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName } });
+    markKind(this, 'MeshNamespace');
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const labels = { ...json.metadata.labels, ...this.injected ? this.injectionLabels() : {} };
+    if (Object.keys(labels).length > 0) {
+      json.metadata.labels = labels;
+    } else {
+      delete json.metadata.labels;
+    }
+    return json;
+  }
+
+  /**
+   * The labels that select the namespace's control plane: `istio-injection=enabled` for the unnamed
+   * revision, `istio.io/rev=<revision>` for a named one, none when its workloads use several (each pod
+   * then selects its own).
+   */
+  private injectionLabels(): { [key: string]: string } {
+    const webhook = MeshModel.of(this.mesh).workloadsIn(this.namespaceName).filter(w => !w.explicit);
+    const planes = new Set<ControlPlane>(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [this.mesh.namespaceControlPlane(this.namespaceName)]);
+    if (planes.size > 1) {
+      return {};
+    }
+    const [plane] = planes;
+    return plane.revision ? { 'istio.io/rev': plane.revision } : { 'istio-injection': 'enabled' };
+  }
+}

@@ -1,0 +1,101 @@
+import { IConstruct } from 'constructs';
+import { meshError } from './errors';
+import type { IMesh } from '../mesh-identity';
+
+/**
+ * Construct kinds are told apart by symbols, the way cdk8s tells charts and API objects apart
+ * (`Symbol.for('cdk8s.Chart')`): an `instanceof` check would need the class at run time, which ties every
+ * module that asks to every module it asks about, and fails across two copies of the library.
+ */
+export type ConstructKind =
+  | 'Mesh'
+  | 'MeshService'
+  | 'ImportedMeshService'
+  | 'MeshServiceVersion'
+  | 'TrafficSplit'
+  | 'ControlPlane'
+  | 'MeshGateway'
+  | 'IngressGateway'
+  | 'EgressGateway'
+  | 'ExternalService'
+  | 'EgressScope'
+  | 'RateLimit'
+  | 'MtlsPolicy'
+  | 'AccessPolicy'
+  | 'DenyByDefault'
+  | 'RevokedIdentities'
+  | 'TelemetryStack'
+  | 'TelemetryPolicy'
+  | 'MeshNamespace';
+
+const symbolOf = (kind: ConstructKind) => Symbol.for(`cdk8s-mesh.${kind}`);
+
+/** Bumped whenever a construct of a known kind is created: views of the tree cached before are stale. */
+let generation = 0;
+
+/**
+ * Marks `construct` as being of `kind` (a construct may have several: an `IngressGateway` is a `MeshGateway`).
+ */
+export function markKind(construct: IConstruct, kind: ConstructKind): void {
+  Object.defineProperty(construct, symbolOf(kind), { value: true });
+  generation++;
+}
+
+/**
+ * Whether `x` was marked as being of `kind`.
+ */
+export function isKind(x: unknown, kind: ConstructKind): boolean {
+  return x !== null && typeof x === 'object' && symbolOf(kind) in x;
+}
+
+/**
+ * A number that changes whenever a construct of a known kind was created since it was last read.
+ */
+export function treeGeneration(): number {
+  return generation;
+}
+
+/**
+ * The mesh `scope` belongs to: `scope` itself or its nearest ancestor that is a mesh.
+ *
+ * @throws when `scope` is not inside a mesh (there is nothing else to attach the error to)
+ */
+export function meshOf(scope: IConstruct): IMesh {
+  const mesh = tryMeshOf(scope);
+  if (!mesh) {
+    throw meshError('MESH0004', scope, 'is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope');
+  }
+  return mesh;
+}
+
+/**
+ * The mesh `scope` belongs to, if any.
+ */
+export function tryMeshOf(scope: IConstruct): IMesh | undefined {
+  const scopes = scope.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    if (isKind(scopes[i], 'Mesh')) {
+      return scopes[i] as IMesh;
+    }
+  }
+  return undefined;
+}
+
+const LISTENERS = new WeakMap<IMesh, ((added: IConstruct) => void)[]>();
+
+/**
+ * Calls `listener` with every construct announced to `mesh` from now on (the telemetry stack gives each
+ * service added after it a dashboard). Constructs that existed before are found in the tree.
+ */
+export function whenAnnounced(mesh: IMesh, listener: (added: IConstruct) => void): void {
+  LISTENERS.set(mesh, [...LISTENERS.get(mesh) ?? [], listener]);
+}
+
+/**
+ * Tells whoever listens to `mesh` that `construct` was added to it.
+ */
+export function announce(mesh: IMesh, construct: IConstruct): void {
+  for (const listener of LISTENERS.get(mesh) ?? []) {
+    listener(construct);
+  }
+}
