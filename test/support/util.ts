@@ -1,4 +1,5 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { IMesh, Mesh, MeshProps, MeshService, MeshServiceProps, Protocol } from '../../src';
 
 /** A mesh at the root of a fresh app, as users write it. */
@@ -16,4 +17,19 @@ export function newService(mesh: IMesh, name: string, versions: string[] = ['v1'
 /** The objects of one kind. */
 export function ofKind(manifests: any[], kind: string): any[] {
   return manifests.filter(m => m.kind === kind);
+}
+
+/**
+ * Every error synthesis would report for the app `scope` is in, in cdk8s's words and order
+ * (`[<construct path>] [MESHxxxx] <message>`), without writing anything: what `cdk8s synth` prints after
+ * "Validation failed with the following errors:".
+ */
+export function synthErrors(scope: IConstruct): string[] {
+  const errors: string[] = [];
+  for (const c of App.of(scope).node.findAll()) {
+    for (const error of c.node.validate()) {
+      errors.push(`[${c.node.path}] ${error}`);
+    }
+  }
+  return errors;
 }
