@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import type { ControlPlane } from './control-plane/control-plane';
-import type { MtlsMode } from './security/mtls-policy';
-import type { IMeshService } from './traffic/mesh-service';
+import type { MtlsMode } from './security/mtls-mode';
+import type { MeshServicePort } from './traffic/protocol';
 
 /**
  * What sidecars do with traffic to hosts the mesh does not know.
@@ -44,7 +43,7 @@ export interface IMesh extends IConstruct {
   /** Whether the mesh renders Istio's CRDs. */
   readonly installCrds: boolean;
   /** The default control plane. */
-  readonly controlPlane: ControlPlane;
+  readonly controlPlane: IControlPlane;
 
   /**
    * The host name of a service in this mesh: `<name>.<namespace>.svc.<clusterDomain>`.
@@ -70,10 +69,59 @@ export interface IMesh extends IConstruct {
    *
    * @throws when no control plane has that revision
    */
-  controlPlaneOf(revision: string): ControlPlane;
+  controlPlaneOf(revision: string): IControlPlane;
 
   /**
    * The control plane that serves a namespace's services by default.
    */
-  namespaceControlPlane(namespace: string): ControlPlane;
+  namespaceControlPlane(namespace: string): IControlPlane;
+}
+
+/**
+ * A workload identity in the mesh: what access policies allow and what can be revoked. Services and
+ * gateways have one.
+ */
+export interface IMeshIdentity extends IConstruct {
+  /** The mesh. */
+  readonly mesh: IMesh;
+  /** The name the workload is known by (its Kubernetes Service). */
+  readonly serviceName: string;
+  /** The SPIFFE identity: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
+  readonly identity: string;
+  /** The identity as AuthorizationPolicy principals name it (without `spiffe://`). */
+  readonly principal: string;
+}
+
+/**
+ * A service in the mesh, defined in this program (`MeshService`) or elsewhere (`MeshService.fromName()`).
+ */
+export interface IMeshService extends IMeshIdentity {
+  /** The namespace. */
+  readonly namespace: string;
+  /** The service account its workloads run as: their identity. */
+  readonly serviceAccountName: string;
+  /** The ports, with every default resolved. */
+  readonly ports: MeshServicePort[];
+  /** The host name clients use: `<name>.<namespace>.svc.<clusterDomain>`. */
+  readonly host: string;
+  /**
+   * The versions of the service, or undefined when unknown (an imported service that did not list them).
+   */
+  readonly versionNames?: string[];
+}
+
+/**
+ * A control plane (istiod) of the mesh, as the rest of the mesh names it.
+ */
+export interface IControlPlane extends IConstruct {
+  /** The revision: empty for the unnamed (default) one. */
+  readonly revision: string;
+  /** The revision as labels name it: `default` for the unnamed one. */
+  readonly revisionLabel: string;
+  /** The namespace istiod runs in (the mesh's root namespace). */
+  readonly namespace: string;
+  /** The name of istiod's Deployment and Service (`istiod`, or `istiod-<revision>`). */
+  readonly serviceName: string;
+  /** Where proxies reach istiod for configuration and certificates (`<service>.<namespace>.svc:15012`). */
+  readonly discoveryAddress: string;
 }

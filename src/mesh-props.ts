@@ -1,6 +1,6 @@
 import type { ControlPlaneOptions } from './control-plane/control-plane';
 import type { OutboundTrafficPolicy } from './mesh-identity';
-import type { MtlsMode } from './security/mtls-policy';
+import type { MtlsMode } from './security/mtls-mode';
 
 /**
  * Properties of a `Mesh`.

@@ -14,10 +14,11 @@ import { meshError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { markKind, meshOf, isKind } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
-import { MtlsMode, MtlsPolicy, PolicyScope } from './security/mtls-policy';
+import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
+import { MtlsMode } from './security/mtls-mode';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
-import type { IMeshIdentity, IMeshService } from './traffic/mesh-service';
+import type { IMeshIdentity, IMeshService } from './mesh-identity';
 
 /**
  * The root of a service mesh: its identity, version and mesh-wide defaults.

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshModel } from './analysis/mesh-model';
 import type { ControlPlane } from './control-plane/control-plane';
+import { findControlPlane } from './control-plane/revisions';
 import { layerOf, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
 import { isKind, markKind } from './private/tree';
+import { meshWorkloads } from './sidecar/workload';
 
 /**
  * Declares a namespace the mesh uses and renders it (once) in the namespaces layer, enrolled in sidecar
@@ -57,12 +58,23 @@ export class MeshNamespace extends ApiObject {
    * then selects its own).
    */
   private injectionLabels(): { [key: string]: string } {
-    const webhook = MeshModel.of(this.mesh).workloadsIn(this.namespaceName).filter(w => !w.explicit);
-    const planes = new Set<ControlPlane>(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [this.mesh.namespaceControlPlane(this.namespaceName)]);
+    const webhook = meshWorkloads(this.mesh).filter(w => w.namespace === this.namespaceName && !w.explicit);
+    const planes = new Set<ControlPlane>(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [namespaceControlPlane(this.mesh, this.namespaceName)]);
     if (planes.size > 1) {
       return {};
     }
     const [plane] = planes;
     return plane.revision ? { 'istio.io/rev': plane.revision } : { 'istio-injection': 'enabled' };
   }
+}
+
+/**
+ * The control plane that serves a namespace's services by default: its revision's (`Mesh.setNamespaceRevision()`),
+ * else the mesh's default. An unknown revision is the analysis' MESH0036; until it is fixed, the default serves.
+ *
+ * @internal
+ */
+export function namespaceControlPlane(mesh: IMesh, namespace: string): ControlPlane {
+  const revision = meshNamespaces(mesh).find(n => n.namespaceName === namespace)?.revision;
+  return (revision === undefined ? undefined : findControlPlane(mesh, revision)) ?? mesh.controlPlane as ControlPlane;
 }

@@ -6,8 +6,8 @@ import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
-import { MtlsMode } from '../security/mtls-policy';
-import type { IMeshService } from '../traffic/mesh-service';
+import { MtlsMode } from '../security/mtls-mode';
+import type { IMeshService } from '../mesh-identity';
 
 /**
  * A finding with the construct it is about.

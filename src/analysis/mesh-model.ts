@@ -1,43 +1,28 @@
-import { IConstruct } from 'constructs';
 import type { ControlPlane } from '../control-plane/control-plane';
 import type { EgressGateway } from '../control-plane/egress-gateway';
 import type { MeshGateway } from '../control-plane/gateway';
 import type { IngressGateway } from '../control-plane/ingress-gateway';
-import { layerOf, MeshLayer } from '../layers';
+import { controlPlanesOf } from '../control-plane/revisions';
 import type { IMesh } from '../mesh-identity';
 import { serviceKey } from '../private/services';
-import { isKind, treeGeneration } from '../private/tree';
+import { ConstructKind, constructsOfKind, isKind, treeGeneration } from '../private/tree';
 import type { AccessPolicy } from '../security/access-policy';
 import type { DenyByDefault } from '../security/deny-by-default';
 import type { MtlsPolicy } from '../security/mtls-policy';
 import type { RevokedIdentities } from '../security/revoked-identities';
-import type { ProxySettings } from '../sidecar/sidecar';
-import { BUILTIN_PROVIDERS, ExtensionProvider, ProviderKind } from '../telemetry/providers';
+import { meshWorkloads, MeshWorkload } from '../sidecar/workload';
+import { ExtensionProvider, extensionProvidersOf, ProviderKind, providersOf } from '../telemetry/providers';
 import type { TelemetryPolicy } from '../telemetry/telemetry-policy';
 import type { TelemetryStack } from '../telemetry/telemetry-stack';
 import type { ExternalService } from '../traffic/external-service';
-import type { IMeshService, MeshService } from '../traffic/mesh-service';
+import type { MeshService } from '../traffic/mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import type { TrafficSplit } from '../traffic/traffic-split';
 
 /**
- * A workload with a sidecar: which control plane serves it, how it is injected, with which settings.
- *
- * @internal
- */
-export interface MeshWorkload {
-  readonly namespace: string;
-  readonly serviceName: string;
-  readonly controlPlane: ControlPlane;
-  readonly explicit: boolean;
-  readonly settings: ProxySettings;
-  /** The injector template its pods select (`sidecar` unless its settings are its own). */
-  readonly templateName: string;
-}
-
-/**
- * A read-only view of a mesh's model, found by walking the construct tree (the mesh's own chart and its
- * control-plane layer), the way cdk8s finds a chart's API objects: nothing registers with the mesh. The view
- * is built once and reused until a construct of a known kind is created.
+ * A read-only view of a mesh's model for its analysis, found by walking the construct tree (the mesh's own
+ * chart and its control-plane layer), the way cdk8s finds a chart's API objects: nothing registers with the
+ * mesh. The view is built once and reused until a construct of a known kind is created.
  *
  * @internal
  */
@@ -56,27 +41,27 @@ export class MeshModel {
   }
 
   /** Every `MeshService` of the mesh, in tree order (the order they were added, for siblings). */
-  public readonly services: MeshService[] = [];
+  public readonly services: MeshService[];
   /** Every control plane, the default one first. */
-  public readonly controlPlanes: ControlPlane[] = [];
+  public readonly controlPlanes: ControlPlane[];
   /** Every ingress and egress gateway. */
-  public readonly gateways: MeshGateway[] = [];
+  public readonly gateways: MeshGateway[];
   /** Every traffic split. */
-  public readonly trafficSplits: TrafficSplit[] = [];
+  public readonly trafficSplits: TrafficSplit[];
   /** Every access policy. */
-  public readonly accessPolicies: AccessPolicy[] = [];
+  public readonly accessPolicies: AccessPolicy[];
   /** Every mTLS policy, the mesh-wide one included. */
-  public readonly mtlsPolicies: MtlsPolicy[] = [];
+  public readonly mtlsPolicies: MtlsPolicy[];
   /** Every deny-by-default policy. */
-  public readonly denyByDefaults: DenyByDefault[] = [];
+  public readonly denyByDefaults: DenyByDefault[];
   /** The revoked identities' policy, if any identity was revoked. */
-  public readonly revokedIdentities: RevokedIdentities[] = [];
+  public readonly revokedIdentities: RevokedIdentities[];
   /** Every telemetry stack (a mesh may have one). */
-  public readonly telemetryStacks: TelemetryStack[] = [];
+  public readonly telemetryStacks: TelemetryStack[];
   /** Every telemetry policy. */
-  public readonly telemetryPolicies: TelemetryPolicy[] = [];
+  public readonly telemetryPolicies: TelemetryPolicy[];
   /** Every external service. */
-  public readonly externalServices: ExternalService[] = [];
+  public readonly externalServices: ExternalService[];
 
   private readonly generation: number;
   private _workloads?: MeshWorkload[];
@@ -85,12 +70,18 @@ export class MeshModel {
 
   private constructor(private readonly mesh: IMesh) {
     this.generation = treeGeneration();
-    const roots: IConstruct[] = [mesh, layerOf(mesh, MeshLayer.CONTROL_PLANE)];
-    for (const root of roots) {
-      for (const c of root.node.findAll()) {
-        this.classify(c);
-      }
-    }
+    const of = <T>(kind: ConstructKind) => constructsOfKind(mesh, kind) as unknown as T[];
+    this.services = of<MeshService>('MeshService');
+    this.controlPlanes = controlPlanesOf(mesh);
+    this.gateways = of<MeshGateway>('MeshGateway');
+    this.trafficSplits = of<TrafficSplit>('TrafficSplit');
+    this.accessPolicies = of<AccessPolicy>('AccessPolicy');
+    this.mtlsPolicies = of<MtlsPolicy>('MtlsPolicy');
+    this.denyByDefaults = of<DenyByDefault>('DenyByDefault');
+    this.revokedIdentities = of<RevokedIdentities>('RevokedIdentities');
+    this.telemetryStacks = of<TelemetryStack>('TelemetryStack');
+    this.telemetryPolicies = of<TelemetryPolicy>('TelemetryPolicy');
+    this.externalServices = of<ExternalService>('ExternalService');
   }
 
   /** The ingress gateways. */
@@ -110,7 +101,7 @@ export class MeshModel {
 
   /** The workloads with a sidecar, one per `MeshService`. */
   public get workloads(): MeshWorkload[] {
-    this._workloads ??= this.services.map(s => s._workload);
+    this._workloads ??= meshWorkloads(this.mesh);
     return this._workloads;
   }
 
@@ -167,42 +158,12 @@ export class MeshModel {
    * by those of the telemetry stack (its tracing backend, its access log format).
    */
   public get extensionProviders(): ExtensionProvider[] {
-    const providers = new Map<string, ExtensionProvider>(BUILTIN_PROVIDERS.map(p => [p.name, p]));
-    for (const provider of this.telemetryStack?._extensionProviders ?? []) {
-      providers.set(provider.name, provider);
-    }
-    return [...providers.values()];
+    return extensionProvidersOf(this.mesh);
   }
 
   /** The extension providers of one kind. */
   public providersOf(kind: ProviderKind): ExtensionProvider[] {
-    return this.extensionProviders.filter(p => p.kind === kind);
-  }
-
-  private classify(c: IConstruct): void {
-    if (isKind(c, 'MeshService')) {
-      this.services.push(c as MeshService);
-    } else if (isKind(c, 'ControlPlane')) {
-      this.controlPlanes.push(c as ControlPlane);
-    } else if (isKind(c, 'MeshGateway')) {
-      this.gateways.push(c as MeshGateway);
-    } else if (isKind(c, 'TrafficSplit')) {
-      this.trafficSplits.push(c as TrafficSplit);
-    } else if (isKind(c, 'AccessPolicy')) {
-      this.accessPolicies.push(c as AccessPolicy);
-    } else if (isKind(c, 'MtlsPolicy')) {
-      this.mtlsPolicies.push(c as MtlsPolicy);
-    } else if (isKind(c, 'DenyByDefault')) {
-      this.denyByDefaults.push(c as DenyByDefault);
-    } else if (isKind(c, 'RevokedIdentities')) {
-      this.revokedIdentities.push(c as RevokedIdentities);
-    } else if (isKind(c, 'TelemetryStack')) {
-      this.telemetryStacks.push(c as TelemetryStack);
-    } else if (isKind(c, 'TelemetryPolicy')) {
-      this.telemetryPolicies.push(c as TelemetryPolicy);
-    } else if (isKind(c, 'ExternalService')) {
-      this.externalServices.push(c as ExternalService);
-    }
+    return providersOf(this.mesh, kind);
   }
 }
 

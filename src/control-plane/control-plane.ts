@@ -3,9 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { renderMeshConfig } from './mesh-config';
 import { GATEWAY_CONTROLLER_RULES, ISTIOD_CLUSTER_RULES, ISTIOD_NAMESPACE_RULES, READER_RULES, Rule } from './rbac';
-import { MeshModel } from '../analysis/mesh-model';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
-import type { IMesh } from '../mesh-identity';
+import type { IControlPlane, IMesh } from '../mesh-identity';
 import { compact } from '../private/compact';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
@@ -14,6 +13,7 @@ import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { markKind } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, resolveProxy, sidecarTemplate } from '../sidecar/sidecar';
+import { meshWorkloads } from '../sidecar/workload';
 
 /**
  * The build of Istio's images.
@@ -219,7 +219,7 @@ export interface ControlPlaneProps extends ControlPlaneOptions {
  *
  * @see https://istio.io/latest/docs/ops/deployment/architecture/
  */
-export class ControlPlane extends Construct {
+export class ControlPlane extends Construct implements IControlPlane {
   /** The mesh. */
   public readonly mesh: IMesh;
   /** The revision name; empty for the default (unnamed) revision. */
@@ -647,7 +647,7 @@ export class ControlPlane extends Construct {
   private injectorConfig(): string {
     const env = this._sidecarEnvironment;
     const templates: { [name: string]: string } = { sidecar: sidecarTemplate(env, this.proxyDefaults) };
-    for (const workload of MeshModel.of(this.mesh).webhookWorkloads(this)) {
+    for (const workload of meshWorkloads(this.mesh).filter(w => w.controlPlane === this && !w.explicit)) {
       templates[workload.templateName] ??= sidecarTemplate(env, workload.settings);
     }
     return Yaml.stringify({

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane';
-import { MeshModel } from '../analysis/mesh-model';
+import { chosenControlPlane } from './revisions';
 import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
@@ -11,7 +11,7 @@ import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private
 import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { PROXY_PORTS, mergeProxy, proxyContainer, proxyVolumes, validateProxyOptions } from '../sidecar/sidecar';
-import type { IMeshIdentity } from '../traffic/mesh-service';
+import type { IMeshIdentity } from '../mesh-identity';
 
 /**
  * The protocol a gateway listener accepts.
@@ -251,8 +251,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
    */
   public get controlPlane(): ControlPlane {
     // An unknown revision is the analysis' MESH0036; until then the gateway stays with the default.
-    return this.revision === undefined ? this.mesh.controlPlane
-      : MeshModel.of(this.mesh).controlPlaneOf(this.revision || 'default') ?? this.mesh.controlPlane;
+    return chosenControlPlane(this.mesh, this.revision, () => this.mesh.controlPlane as ControlPlane);
   }
 
   /** The host name of the gateway's Service. */

@@ -5,7 +5,7 @@ import * as istio from '../imports/istio-networking';
 import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
-import type { IMeshService } from '../traffic/mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import { StringMatch } from '../traffic/route-match';
 
 /**

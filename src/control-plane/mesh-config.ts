@@ -1,6 +1,6 @@
 import type { ControlPlane } from './control-plane';
-import { MeshModel } from '../analysis/mesh-model';
 import type { IMesh } from '../mesh-identity';
+import { extensionProvidersOf } from '../telemetry/providers';
 
 /**
  * The MeshConfig of one control plane, derived from the mesh model: what its `istio` ConfigMap carries
@@ -24,6 +24,6 @@ export function renderMeshConfig(mesh: IMesh, controlPlane: ControlPlane): Recor
     },
     defaultProviders: { metrics: ['prometheus'] },
     enablePrometheusMerge: true,
-    extensionProviders: MeshModel.of(mesh).extensionProviders.map(p => ({ name: p.name, ...p.config })),
+    extensionProviders: extensionProvidersOf(mesh).map(p => ({ name: p.name, ...p.config })),
   };
 }

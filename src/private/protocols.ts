@@ -1,4 +1,4 @@
-import { Protocol } from '../traffic/mesh-service';
+import { Protocol } from '../traffic/protocol';
 
 /**
  * Whether Istio's HTTP features (routes, retries, faults, methods and paths in policies) apply to a protocol.

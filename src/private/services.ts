@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { meshError } from './errors';
-import type { IMeshService, MeshServicePort } from '../traffic/mesh-service';
+import type { IMeshService } from '../mesh-identity';
+import type { MeshServicePort } from '../traffic/protocol';
 
 /**
  * The key of a service in the mesh's registries: `<namespace>/<name>`.

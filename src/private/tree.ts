@@ -29,6 +29,7 @@ export type ConstructKind =
   | 'MeshNamespace';
 
 const symbolOf = (kind: ConstructKind) => Symbol.for(`cdk8s-mesh.${kind}`);
+const KIND_OF_SYMBOL = new Map<symbol, ConstructKind>();
 
 /** Bumped whenever a construct of a known kind is created: views of the tree cached before are stale. */
 let generation = 0;
@@ -37,6 +38,7 @@ let generation = 0;
  * Marks `construct` as being of `kind` (a construct may have several: an `IngressGateway` is a `MeshGateway`).
  */
 export function markKind(construct: IConstruct, kind: ConstructKind): void {
+  KIND_OF_SYMBOL.set(symbolOf(kind), kind);
   Object.defineProperty(construct, symbolOf(kind), { value: true });
   generation++;
 }
@@ -53,6 +55,41 @@ export function isKind(x: unknown, kind: ConstructKind): boolean {
  */
 export function treeGeneration(): number {
   return generation;
+}
+
+interface KindIndex {
+  readonly generation: number;
+  readonly byKind: Map<ConstructKind, IConstruct[]>;
+}
+
+const INDEXES = new WeakMap<IConstruct, KindIndex>();
+
+/**
+ * Every construct of `kind` at or below `root`, in tree order (for siblings, the order they were created).
+ * One walk indexes every kind; it is reused until a construct of a known kind is created, so asking many
+ * times during synthesis costs one walk.
+ */
+export function constructsOfKind(root: IConstruct, kind: ConstructKind): IConstruct[] {
+  let index = INDEXES.get(root);
+  if (!index || index.generation !== generation) {
+    const byKind = new Map<ConstructKind, IConstruct[]>();
+    for (const c of root.node.findAll()) {
+      for (const k of Object.getOwnPropertySymbols(c)) {
+        const name = KIND_OF_SYMBOL.get(k);
+        if (name) {
+          const list = byKind.get(name);
+          if (list) {
+            list.push(c);
+          } else {
+            byKind.set(name, [c]);
+          }
+        }
+      }
+    }
+    index = { generation, byKind };
+    INDEXES.set(root, index);
+  }
+  return index.byKind.get(kind) ?? [];
 }
 
 /**

@@ -6,7 +6,7 @@ import { meshError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
-import type { IMeshIdentity, IMeshService } from '../traffic/mesh-service';
+import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { HttpMethod } from '../traffic/route-match';
 
 /**

@@ -6,21 +6,8 @@ import { meshError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { servicePort, serviceKey } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
-import type { IMeshService } from '../traffic/mesh-service';
-
-/**
- * How a workload accepts connections.
- *
- * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode
- */
-export enum MtlsMode {
-  /** Only mutual TLS: plaintext connections are refused. */
-  STRICT = 'STRICT',
-  /** Mutual TLS and plaintext both accepted: for migrating workloads into the mesh. */
-  PERMISSIVE = 'PERMISSIVE',
-  /** Plaintext only: the sidecar does not terminate mTLS. */
-  DISABLE = 'DISABLE',
-}
+import type { IMeshService } from '../mesh-identity';
+import { MtlsMode } from './mtls-mode';
 
 /**
  * Which workloads a policy applies to: the whole mesh, one namespace or one service's workloads.

@@ -4,7 +4,7 @@ import * as istio from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
 import { meshError } from '../private/errors';
 import { markKind } from '../private/tree';
-import type { IMeshIdentity } from '../traffic/mesh-service';
+import type { IMeshIdentity } from '../mesh-identity';
 
 /**
  * Properties of `RevokedIdentities`.

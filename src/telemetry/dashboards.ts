@@ -6,7 +6,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { IMesh } from '../mesh-identity';
 import { isHttpProtocol } from '../private/protocols';
-import { IMeshService, Protocol } from '../traffic/mesh-service';
+import { IMeshService } from '../mesh-identity';
+import { Protocol } from '../traffic/protocol';
 
 const sdk = { common, dashboard, prometheus, stat, timeseries };
 

@@ -4,15 +4,15 @@ import { TelemetryComponentOptions } from './component';
 import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDashboard } from './dashboards';
 import type { TelemetryStack } from './telemetry-stack';
 import { addonDeployment, addonLabels, addonService } from './workload';
-import { MeshModel } from '../analysis/mesh-model';
 import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey } from '../private/services';
-import { isKind, whenAnnounced } from '../private/tree';
-import type { IMeshService, MeshService } from '../traffic/mesh-service';
+import { constructsOfKind, isKind, whenAnnounced } from '../private/tree';
+import type { MeshService } from '../traffic/mesh-service';
+import type { IMeshService } from '../mesh-identity';
 
 /**
  * The role anonymous visitors get in Grafana.
@@ -180,7 +180,7 @@ export class Grafana extends Construct {
     addonService(this, 'Service', this.serviceName, this.namespace, this.serviceName, version, [{ name: 'http', port: 3000 }]);
 
     // Every service of the mesh gets its dashboard, whether it was added before the stack or after it.
-    for (const service of MeshModel.of(this.mesh).services) {
+    for (const service of constructsOfKind(this.mesh, 'MeshService')) {
       this.addService(service);
     }
     whenAnnounced(this.mesh, added => this.addService(added));

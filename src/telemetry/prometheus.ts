@@ -2,7 +2,7 @@ import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior, Yaml } from 'cdk
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
-import { MeshModel } from '../analysis/mesh-model';
+import { controlPlanesOf } from '../control-plane/revisions';
 import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
@@ -247,7 +247,7 @@ export class Prometheus extends Construct {
   public _config(): object {
     const meta = (name: string) => `__meta_kubernetes_${name}`;
     const podAnnotation = (name: string) => meta(`pod_annotation_prometheus_io_${name}`);
-    const istiods = MeshModel.of(this.mesh).controlPlanes.map(c => c.serviceName);
+    const istiods = controlPlanesOf(this.mesh).map(c => c.serviceName);
     return {
       global: {
         scrape_interval: prometheusDuration(this.scrapeInterval),

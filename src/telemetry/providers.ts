@@ -1,3 +1,6 @@
+import type { IMesh } from '../mesh-identity';
+import { constructsOfKind } from '../private/tree';
+
 /**
  * What an extension provider does: the Telemetry object's field that may name it.
  *
@@ -28,3 +31,27 @@ export const BUILTIN_PROVIDERS: readonly ExtensionProvider[] = [
   { name: 'prometheus', kind: 'metrics', config: { prometheus: {} } },
   { name: 'envoy', kind: 'accessLogging', config: { envoyFileAccessLog: { path: '/dev/stdout' } } },
 ];
+
+/**
+ * The extension providers of a mesh's config: the built-in ones, replaced or joined (by name) by those of its
+ * telemetry stack (its tracing backend, its access log format).
+ *
+ * @internal
+ */
+export function extensionProvidersOf(mesh: IMesh): ExtensionProvider[] {
+  const providers = new Map<string, ExtensionProvider>(BUILTIN_PROVIDERS.map(p => [p.name, p]));
+  const [stack] = constructsOfKind(mesh, 'TelemetryStack') as unknown as { readonly _extensionProviders: ExtensionProvider[] }[];
+  for (const provider of stack?._extensionProviders ?? []) {
+    providers.set(provider.name, provider);
+  }
+  return [...providers.values()];
+}
+
+/**
+ * The extension providers of one kind (tracing backends, access loggers).
+ *
+ * @internal
+ */
+export function providersOf(mesh: IMesh, kind: ProviderKind): ExtensionProvider[] {
+  return extensionProvidersOf(mesh).filter(p => p.kind === kind);
+}

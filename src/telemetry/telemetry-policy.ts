@@ -1,12 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
-import { MeshModel } from '../analysis/mesh-model';
 import type { IMesh } from '../mesh-identity';
 import { meshError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
+import { providersOf } from './providers';
 
 /**
  * Tracing of the selected workloads' requests.
@@ -137,7 +137,7 @@ export class TelemetryPolicy extends Construct {
    * The tracing provider spans go to: the one named, or the mesh's tracing backend.
    */
   public get tracingProvider(): string | undefined {
-    return this.tracing?.provider ?? MeshModel.of(this.mesh).providersOf('tracing')[0]?.name;
+    return this.tracing?.provider ?? providersOf(this.mesh, 'tracing')[0]?.name;
   }
 
   /**

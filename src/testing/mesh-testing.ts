@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Mesh } from '../mesh';
-import type { IMeshService } from '../traffic/mesh-service';
+import type { IMeshService } from '../mesh-identity';
 
 /**
  * Helpers for testing a mesh with jest (or any test runner): synthesize every layer, find objects, and ask

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ExternalService } from './external-service';
-import type { IMeshService } from './mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
 import { OutboundTrafficPolicy } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';

@@ -5,99 +5,20 @@ import * as istio from '../imports/istio-networking';
 import { LoadBalancer } from './load-balancer';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { TrafficSplit } from './traffic-split';
-import { MeshModel, MeshWorkload } from '../analysis/mesh-model';
 import type { ControlPlane } from '../control-plane/control-plane';
-import type { IMesh } from '../mesh-identity';
-import { ensureNamespace } from '../namespaces';
+import { chosenControlPlane } from '../control-plane/revisions';
+import type { IMesh, IMeshService } from '../mesh-identity';
+import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
-import { MtlsMode } from '../security/mtls-policy';
+import { MtlsMode } from '../security/mtls-mode';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, injectManifest, mergeProxy, validateProxyOptions } from '../sidecar/sidecar';
-
-/**
- * The protocol of a service port. Istio reads it from the port name's prefix and from `appProtocol`;
- * both are set from this.
- *
- * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
- */
-export enum Protocol {
-  /** HTTP/1.1 (and HTTP/2 with prior knowledge): Istio's HTTP routing and telemetry apply. */
-  HTTP = 'http',
-  /** HTTP/2. */
-  HTTP2 = 'http2',
-  /** gRPC (HTTP/2). */
-  GRPC = 'grpc',
-  /** Opaque TCP: routed by port, no HTTP features. */
-  TCP = 'tcp',
-  /** TLS originated by the application: routed by SNI. */
-  TLS = 'tls',
-}
-
-/**
- * A port of a service.
- */
-export interface MeshServicePort {
-  /** The port clients connect to. */
-  readonly port: number;
-
-  /**
-   * The protocol on the port.
-   *
-   * @default Protocol.HTTP
-   */
-  readonly protocol?: Protocol;
-
-  /**
-   * The port the workload's container listens on.
-   *
-   * @default - the same as `port`
-   */
-  readonly targetPort?: number;
-
-  /**
-   * The port's name: the protocol, optionally followed by `-` and a suffix (`http`, `grpc-admin`).
-   *
-   * @default - the protocol, or `<protocol>-<port>` when the service has several ports of that protocol
-   */
-  readonly name?: string;
-}
-
-/**
- * A workload identity in the mesh: what access policies allow and what can be revoked. Services and
- * gateways have one.
- */
-export interface IMeshIdentity extends IConstruct {
-  /** The mesh. */
-  readonly mesh: IMesh;
-  /** The name the workload is known by (its Kubernetes Service). */
-  readonly serviceName: string;
-  /** The SPIFFE identity: `spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>`. */
-  readonly identity: string;
-  /** The identity as AuthorizationPolicy principals name it (without `spiffe://`). */
-  readonly principal: string;
-}
-
-/**
- * A service in the mesh, defined in this program (`MeshService`) or elsewhere (`MeshService.fromName()`).
- */
-export interface IMeshService extends IMeshIdentity {
-  /** The namespace. */
-  readonly namespace: string;
-  /** The service account its workloads run as: their identity. */
-  readonly serviceAccountName: string;
-  /** The ports, with every default resolved. */
-  readonly ports: MeshServicePort[];
-  /** The host name clients use: `<name>.<namespace>.svc.<clusterDomain>`. */
-  readonly host: string;
-  /**
-   * The versions of the service, or undefined when unknown (an imported service that did not list them).
-   */
-  readonly versionNames?: string[];
-}
+import type { MeshWorkload } from '../sidecar/workload';
+import { MeshServicePort, Protocol } from './protocol';
 
 /**
  * Service-level route and connection settings, shared by `MeshService` and `MeshService.fromName()`.
@@ -484,11 +405,7 @@ export class MeshService extends MeshServiceBase {
    * mesh's default. Decided when asked, so revisions and namespace revisions may be set in any order.
    */
   public get controlPlane(): ControlPlane {
-    if (this.revision === undefined) {
-      return this.mesh.namespaceControlPlane(this.namespace);
-    }
-    // An unknown revision is the analysis' MESH0036; until then the service stays with the default.
-    return MeshModel.of(this.mesh).controlPlaneOf(this.revision || 'default') ?? this.mesh.controlPlane;
+    return chosenControlPlane(this.mesh, this.revision, () => namespaceControlPlane(this.mesh, this.namespace));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IMeshService } from './mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
 import { meshError, required } from '../private/errors';
 import { markKind, meshOf } from '../private/tree';

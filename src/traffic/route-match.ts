@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type { IMeshService } from './mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
 import { meshError } from '../private/errors';
 import { HTTP_TOKEN } from '../private/names';

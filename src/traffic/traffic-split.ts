@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import { FaultInjection } from './fault-injection';
-import type { IMeshService, MeshServiceBase } from './mesh-service';
+import type { MeshServiceBase } from './mesh-service';
+import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
 import { meshError, required } from '../private/errors';
