@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { ControlPlane } from './control-plane/control-plane';
 import type { MtlsMode } from './security/mtls-mode';
 import type { MeshServicePort } from './traffic/protocol';
 
@@ -43,7 +44,7 @@ export interface IMesh extends IConstruct {
   /** Whether the mesh renders Istio's CRDs. */
   readonly installCrds: boolean;
   /** The default control plane. */
-  readonly controlPlane: IControlPlane;
+  readonly controlPlane: ControlPlane;
 
   /**
    * The host name of a service in this mesh: `<name>.<namespace>.svc.<clusterDomain>`.
@@ -69,12 +70,12 @@ export interface IMesh extends IConstruct {
    *
    * @throws when no control plane has that revision
    */
-  controlPlaneOf(revision: string): IControlPlane;
+  controlPlaneOf(revision: string): ControlPlane;
 
   /**
    * The control plane that serves a namespace's services by default.
    */
-  namespaceControlPlane(namespace: string): IControlPlane;
+  namespaceControlPlane(namespace: string): ControlPlane;
 }
 
 /**
@@ -108,20 +109,4 @@ export interface IMeshService extends IMeshIdentity {
    * The versions of the service, or undefined when unknown (an imported service that did not list them).
    */
   readonly versionNames?: string[];
-}
-
-/**
- * A control plane (istiod) of the mesh, as the rest of the mesh names it.
- */
-export interface IControlPlane extends IConstruct {
-  /** The revision: empty for the unnamed (default) one. */
-  readonly revision: string;
-  /** The revision as labels name it: `default` for the unnamed one. */
-  readonly revisionLabel: string;
-  /** The namespace istiod runs in (the mesh's root namespace). */
-  readonly namespace: string;
-  /** The name of istiod's Deployment and Service (`istiod`, or `istiod-<revision>`). */
-  readonly serviceName: string;
-  /** Where proxies reach istiod for configuration and certificates (`<service>.<namespace>.svc:15012`). */
-  readonly discoveryAddress: string;
 }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Finding } from './analysis/finding';
+import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { MeshModel } from './analysis/mesh-model';
 import { ControlPlane, ControlPlaneOptions } from './control-plane/control-plane';
@@ -38,12 +38,22 @@ export class Mesh extends Chart implements IMesh {
   }
 
   /**
-   * The mesh `c` belongs to: `c` itself or its nearest ancestor that is a mesh. (Model constructs ask for
-   * the `IMesh` description the same way, through the construct tree.)
+   * The mesh `c` belongs to: `c` itself or its nearest ancestor that is a mesh, found through the construct
+   * tree (model constructs find their `IMesh` description the same way).
    *
    * @throws when `c` is not inside a mesh
    */
-  public static of(c: IConstruct): Mesh {
+  public static ofConstruct(c: IConstruct): IMesh {
+    return meshOf(c);
+  }
+
+  /**
+   * The mesh `c` belongs to, as `ofConstruct()` finds it. It overrides `Chart.of`, so its declared type is
+   * the chart's (languages other than TypeScript check overrides strictly); the value is the `Mesh`.
+   *
+   * @throws when `c` is not inside a mesh
+   */
+  public static of(c: IConstruct): Chart {
     return meshOf(c) as Mesh;
   }
 
@@ -66,6 +76,8 @@ export class Mesh extends Chart implements IMesh {
 
   /** The constructs the last analysis reported errors on (their errors are reset on the next one). */
   private analysed: IConstruct[] = [];
+  /** The warnings printed so far: cdk8s validates the whole app again for every chart it writes. */
+  private readonly printed = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
@@ -245,7 +257,7 @@ export class Mesh extends Chart implements IMesh {
 
   /**
    * Runs at synth, before the constructs of the mesh are validated (cdk8s validates in tree order, and they
-   * are all inside the mesh or in its layers, created after it): prints every warning, and hands each
+   * are all inside the mesh or in its layers, created after it): prints every warning (once), and hands each
    * construct the errors the whole-mesh analysis found in it, which cdk8s then reports behind its path.
    */
   private validateMesh(): string[] {
@@ -255,11 +267,14 @@ export class Mesh extends Chart implements IMesh {
     }
     const byScope = new Map<IConstruct, string[]>();
     for (const f of findings) {
-      const fatal = f.severity === 'ERROR' || this.failOnWarnings;
-      if (f.severity === 'WARNING') {
-        process.stderr.write(`warning: [${f.code}] ${f.path}: ${f.message}\n`);
+      const fatal = f.severity === Severity.ERROR || this.failOnWarnings;
+      const line = `warning: [${f.code}] ${f.path}: ${f.message}`;
+      if (f.severity === Severity.WARNING && !this.printed.has(line)) {
+        process.stderr.write(`${line}\n`);
+        this.printed.add(line);
       }
-      if (fatal && !f.recorded) {
+      // A construct's own errors are reported by its own validation; everything else is handed to it here.
+      if (fatal && !(f.recorded && f.severity === Severity.ERROR)) {
         byScope.set(f.scope, [...byScope.get(f.scope) ?? [], `[${f.code}] ${f.message}`]);
       }
     }

@@ -33,8 +33,8 @@ describe('architecture', () => {
     expect(importers).toEqual(['index.ts', 'testing/mesh-testing.ts']);
   });
 
-  test('the mesh description is a leaf: it imports only value types', () => {
-    expect(graph.all.get('mesh-identity.ts')).toEqual(['security/mtls-mode.ts', 'traffic/protocol.ts']);
+  test('the mesh description imports only value types (and names the control plane\'s type)', () => {
+    expect(graph.all.get('mesh-identity.ts')).toEqual(['control-plane/control-plane.ts', 'security/mtls-mode.ts', 'traffic/protocol.ts']);
     expect(graph.all.get('security/mtls-mode.ts')).toEqual([]);
     expect(graph.all.get('traffic/protocol.ts')).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { renderMeshConfig } from './mesh-config';
 import { GATEWAY_CONTROLLER_RULES, ISTIOD_CLUSTER_RULES, ISTIOD_NAMESPACE_RULES, READER_RULES, Rule } from './rbac';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
-import type { IControlPlane, IMesh } from '../mesh-identity';
+import type { IMesh } from '../mesh-identity';
 import { compact } from '../private/compact';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
@@ -219,7 +219,7 @@ export interface ControlPlaneProps extends ControlPlaneOptions {
  *
  * @see https://istio.io/latest/docs/ops/deployment/architecture/
  */
-export class ControlPlane extends Construct implements IControlPlane {
+export class ControlPlane extends Construct {
   /** The mesh. */
   public readonly mesh: IMesh;
   /** The revision name; empty for the default (unnamed) revision. */

@@ -1,0 +1,162 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { Mesh, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
+import { newService, ofKind, synthErrors } from './support/util';
+
+/** A fresh app writing into a temporary folder. */
+function tempApp(): App {
+  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-')) });
+}
+
+/** What `app.synth()` threw, or '' when it did not. */
+function synthFailure(app: App): string {
+  try {
+    app.synth();
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Runs `fn` and returns every line it wrote to stderr. */
+function stderrOf(fn: () => void): string[] {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
+    lines.push(...String(chunk).split('\n').filter(l => l.length > 0));
+    return true;
+  });
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+describe('every mistake at once', () => {
+  test('fails with every independent mistake of a program in one run, each behind its construct path once', () => {
+    // GIVEN a program with four unrelated mistakes
+    const app = tempApp();
+    const mesh = new Mesh(app, 'shop', { rootNamespace: 'Bad_Root' });
+    const web = new MeshService(mesh, 'web', { serviceName: '9-Lives', ports: [{ port: 8080, protocol: Protocol.HTTP }] });
+    web.addVersion('v1', { image: 'example/web:v1' });
+    new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP, name: 'http-db' }] }).addVersion('v1', { image: 'postgres' });
+    const api = newService(mesh, 'api', ['v1', 'v2']);
+    const split = new TrafficSplit(mesh, 'api-split', { service: api });
+    split.addRoute({ targets: [TrafficTarget.version('v1', 70), TrafficTarget.version('v3', 20)] });
+
+    // WHEN
+    const message = synthFailure(app);
+
+    // THEN every one is reported, with its path once, in the order cdk8s walks the tree
+    const reported = message.split('\n').slice(1).map(l => l.trim());
+    expect(message.split('\n')[0]).toEqual('Validation failed with the following errors:');
+    expect(reported).toEqual(synthErrors(mesh));
+    expect(reported).toEqual(expect.arrayContaining([
+      "[shop] [MESH0001] rootNamespace 'Bad_Root' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[shop/web] [MESH0001] serviceName '9-Lives' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[shop/db] [MESH0011] port 5432 name 'http-db' does not start with its protocol 'tcp': Istio selects the protocol by the name prefix, use 'tcp' or 'tcp-<suffix>'",
+      expect.stringMatching(/^\[shop\/api-split\] \[MESH0102\] route 1: weights add up to 90/),
+      "[shop/api-split] [MESH0101] route 1: subset 'v3' is not a version of service 'api' (versions: v1, v2): add it with addVersion('v3', ...) or route to an existing version",
+    ]));
+    for (const line of reported) {
+      expect(line).toMatch(/^\[[^\]]+\] \[MESH\d{4}\] /);
+      expect(line.split('shop/').length).toBeLessThanOrEqual(2);
+    }
+
+    // AND nothing was written
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+  });
+
+  test('the order of the program does not matter: revisions and versions may come after what uses them', () => {
+    // GIVEN services that name a revision and a namespace revision before the control plane exists
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const api = newService(mesh, 'api', ['v1'], { revision: 'canary' });
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v2')] }] });
+    mesh.setNamespaceRevision('shop', 'canary');
+
+    // WHEN the revision and the version are added last
+    mesh.addControlPlane('canary', { revision: 'canary' });
+    web.addVersion('v2', { image: 'example/web:v2' });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(web.controlPlane.revision).toEqual('canary');
+    expect(api.controlPlane.revision).toEqual('canary');
+    const workloads = ofKind(Testing.synth(mesh), 'Deployment');
+    expect(workloads.map(d => [d.metadata.name, d.spec.template.metadata.labels['istio.io/rev']])).toEqual([['web-v1', 'canary'], ['web-v2', 'canary'], ['api-v1', 'canary']]);
+    expect(Testing.synth(mesh._layer('namespaces' as any)).find(n => n.metadata.name === 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+  });
+
+  test('fails at synth, not before, on a revision that never appears', () => {
+    // GIVEN
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    newService(mesh, 'api', ['v1'], { revision: 'canary' });
+    mesh.setNamespaceRevision('shop', 'stable');
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0036] namespace 'shop' uses revision 'stable', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
+      "[mesh/api] [MESH0036] service 'api' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
+    ]);
+  });
+});
+
+describe('warnings at synth', () => {
+  test('every warning is printed to stderr during synthesis, once, one line each with its code and path', () => {
+    // GIVEN a service nothing may call and one without versions
+    const app = tempApp();
+    const mesh = new Mesh(app, 'shop');
+    newService(mesh, 'web', []);
+    mesh.denyByDefault();
+
+    // WHEN
+    const printed = stderrOf(() => app.synth());
+
+    // THEN
+    expect(printed).toEqual([
+      "warning: [MESH0111] shop/web: service 'web' has no versions, so its Service selects no pods: add one with addVersion()",
+      "warning: [MESH0303] shop/web: service 'web' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy",
+    ]);
+    expect(fs.readdirSync(app.outdir).length).toBeGreaterThan(0);
+    // analyze() still returns them for tests
+    expect(mesh.analyze().map(f => [f.code, f.severity])).toEqual([['MESH0111', Severity.WARNING], ['MESH0303', Severity.WARNING]]);
+  });
+
+  test('fails on warnings with failOnWarnings, for CI', () => {
+    // GIVEN
+    const app = tempApp();
+    const mesh = new Mesh(app, 'shop', { failOnWarnings: true });
+    newService(mesh, 'web', []);
+
+    // WHEN
+    let message = '';
+    stderrOf(() => {
+      message = synthFailure(app);
+    });
+
+    // THEN
+    expect(message).toEqual("Validation failed with the following errors:\n  [shop/web] [MESH0111] service 'web' has no versions, so its Service selects no pods: add one with addVersion()");
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+  });
+
+  test('a second synthesis reports the same, once', () => {
+    // GIVEN
+    const app = tempApp();
+    const mesh = new Mesh(app, 'shop', { failOnWarnings: true });
+    newService(mesh, 'web', []);
+
+    // THEN
+    stderrOf(() => {
+      expect(synthErrors(mesh)).toEqual(["[shop/web] [MESH0111] service 'web' has no versions, so its Service selects no pods: add one with addVersion()"]);
+      expect(synthErrors(mesh)).toEqual(["[shop/web] [MESH0111] service 'web' has no versions, so its Service selects no pods: add one with addVersion()"]);
+    });
+
+    // AND once fixed, nothing is left over from the earlier run
+    (mesh.node.findChild('web') as MeshService).addVersion('v1', { image: 'example/web:v1' });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+});
