@@ -151,10 +151,17 @@ function releaseCharts(source: IConstruct): Chart[] {
 /**
  * Runs every construct's validations, as `cdk8s synth` does, and throws them all together in its format.
  */
+/** How cdk8s-mesh marks a Mesh (`Mesh.isMesh`), read without depending on the library. */
+const MESH_SYMBOL = Symbol.for('cdk8s-mesh.Mesh');
+
 function validate(source: IConstruct, charts: Chart[]): void {
   const scopes = Chart.isChart(source) ? charts : [source];
-  const constructs = new Set(scopes.flatMap(s => s.node.findAll()));
-  const errors = [...constructs].flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
+  const all = new Set(scopes.flatMap(s => s.node.findAll()));
+  // A mesh hands its constructs (some of them in its layer charts, which come before it) the errors its
+  // whole-mesh analysis finds, so it is validated first, as cdk8s's walk from the App does.
+  const isMesh = (c: IConstruct) => MESH_SYMBOL in c;
+  const constructs = [...[...all].filter(isMesh), ...[...all].filter(c => !isMesh(c))];
+  const errors = constructs.flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
