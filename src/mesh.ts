@@ -10,7 +10,7 @@ import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces } from './namespaces';
 import { compact } from './private/compact';
-import { meshError } from './private/errors';
+import { meshError, reportError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { markKind, meshOf, isKind } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
@@ -190,7 +190,8 @@ export class Mesh extends Chart implements IMesh {
     const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
     const existing = this.node.tryFindChild(id) as DenyByDefault | undefined;
     if (existing) {
-      throw meshError('MESH0206', this, `denyByDefault() was already called for ${namespace === this.rootNamespace ? 'the whole mesh' : `namespace '${namespace}'`}: call it once per namespace`);
+      reportError(this, 'MESH0206', `denyByDefault() was already called for ${namespace === this.rootNamespace ? 'the whole mesh' : `namespace '${namespace}'`}: call it once per namespace`);
+      return existing;
     }
     ensureNamespace(this, namespace, namespace !== this.rootNamespace);
     return new DenyByDefault(this, id, { namespace });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Mesh, MeshLayer, MeshTesting, MtlsMode, OutboundTrafficPolicy } from '../src';
-import { newMesh, newService } from './support/util';
+import { newMesh, newService, synthErrors } from './support/util';
 
 describe('Mesh', () => {
   test('defaults', () => {
@@ -128,12 +128,26 @@ describe('Mesh', () => {
   });
 
   test.each([
-    [{ trustDomain: 'Not_A_Domain' }, "[MESH0001] mesh: trustDomain 'Not_A_Domain' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
-    [{ rootNamespace: 'istio.system' }, "[MESH0001] mesh: rootNamespace 'istio.system' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ defaultNamespace: '-apps' }, "[MESH0001] mesh: defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ tag: 'bad tag' }, "[MESH0005] mesh: tag 'bad tag' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
+    [{ trustDomain: 'Not_A_Domain' }, "[mesh] [MESH0001] trustDomain 'Not_A_Domain' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
+    [{ rootNamespace: 'istio.system' }, "[mesh] [MESH0001] rootNamespace 'istio.system' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ defaultNamespace: '-apps' }, "[mesh] [MESH0001] defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ clusterDomain: 'cluster..local' }, "[mesh] [MESH0001] clusterDomain 'cluster..local' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
+    [{ tag: 'bad tag' }, "[mesh] [MESH0005] tag 'bad tag' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
   ])('fails on invalid props %p', (props, message) => {
-    expect(() => newMesh(props)).toThrow(message);
+    // GIVEN a mesh with one invalid prop
+    const mesh = newMesh(props);
+    // THEN synthesis reports it, once
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on several invalid props, reporting every one', () => {
+    // GIVEN a mesh with two mistakes
+    const mesh = newMesh({ trustDomain: 'Not_A_Domain', tag: 'bad tag' });
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0001] trustDomain 'Not_A_Domain' is not a valid DNS name: use lowercase letters, digits, '-' and '.'",
+      "[mesh] [MESH0005] tag 'bad tag' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)",
+    ]);
   });
 
   test('fails when a construct that needs a mesh is outside one', () => {
@@ -142,8 +156,20 @@ describe('Mesh', () => {
   });
 
   test('fails when denyByDefault is called twice for one namespace', () => {
+    // GIVEN
     const mesh = newMesh();
+    const first = mesh.denyByDefault({ namespace: 'apps' });
+
+    // WHEN
+    const second = mesh.denyByDefault({ namespace: 'apps' });
     mesh.denyByDefault();
-    expect(() => mesh.denyByDefault()).toThrow('[MESH0206] mesh: denyByDefault() was already called for the whole mesh: call it once per namespace');
+    mesh.denyByDefault();
+
+    // THEN both mistakes are reported at synth, and the policy stays one
+    expect(second).toBe(first);
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0206] denyByDefault() was already called for namespace 'apps': call it once per namespace",
+      '[mesh] [MESH0206] denyByDefault() was already called for the whole mesh: call it once per namespace',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certific
 import type { IMesh } from '../mesh-identity';
 import { compact } from '../private/compact';
 import { goDuration } from '../private/duration';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { markKind } from '../private/tree';
@@ -254,17 +254,21 @@ export class ControlPlane extends Construct {
     super(scope, id);
     markKind(this, 'ControlPlane');
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
-    this.revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
-    if (this.revision === 'default') {
-      throw meshError('MESH0030', this, "revision 'default' names the unnamed revision: leave revision out, or choose another name");
+    let revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
+    if (revision === 'default') {
+      reportError(this, 'MESH0030', "revision 'default' names the unnamed revision: leave revision out, or choose another name");
+      // What the user meant: the unnamed revision.
+      revision = '';
     }
+    this.revision = revision;
     this.revisionLabel = this.revision || 'default';
     this.suffix = this.revision ? `-${this.revision}` : '';
     this.namespace = this.mesh.rootNamespace;
     this.serviceName = `istiod${this.suffix}`;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
     this.hub = props.hub ?? this.mesh.hub;
-    this.tag = validateImageTag(this, 'tag', props.tag ?? this.mesh.tag);
+    // The mesh checks its own tag: a bad one is reported there, once.
+    this.tag = props.tag === undefined ? this.mesh.tag : validateImageTag(this, 'tag', props.tag);
     this.variant = props.variant ?? ImageVariant.DEFAULT;
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;
@@ -273,7 +277,8 @@ export class ControlPlane extends Construct {
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     this.logLevel = props.logLevel ?? 'default:info';
     if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this.logLevel)) {
-      throw meshError('MESH0031', this, `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
+      reportError(this, 'MESH0031', `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
+      this.logLevel = 'default:info';
     }
     const replicas = this.replicasOf(props);
 
@@ -430,24 +435,28 @@ export class ControlPlane extends Construct {
     return sameSettings(settings, this.proxyDefaults) ? 'sidecar' : `sidecar-${namespace}-${serviceName}`;
   }
 
+  /** The replica count or autoscaling bounds; an invalid value is reported and its default stands in for it. */
   private replicasOf(props: ControlPlaneOptions): { min: number; autoscaling?: Required<ControlPlaneAutoscaling> } {
-    const whole = (prop: string, value: number, min: number) => {
+    const whole = (prop: string, value: number, min: number, fallback: number) => {
       if (!Number.isInteger(value) || value < min) {
-        throw meshError('MESH0032', this, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
+        reportError(this, 'MESH0032', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
+        return fallback;
       }
       return value;
     };
     if (props.replicas !== undefined) {
       if (props.autoscaling) {
-        throw meshError('MESH0033', this, 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
+        // The fixed count wins: the autoscaling bounds are not checked, since the fix may be to drop them.
+        reportError(this, 'MESH0033', 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
       }
-      return { min: whole('replicas', props.replicas, 1) };
+      return { min: whole('replicas', props.replicas, 1, 1) };
     }
-    const minReplicas = whole('autoscaling.minReplicas', props.autoscaling?.minReplicas ?? 1, 1);
-    const maxReplicas = whole('autoscaling.maxReplicas', props.autoscaling?.maxReplicas ?? Math.max(5, minReplicas), 1);
-    const targetCpuUtilization = whole('autoscaling.targetCpuUtilization', props.autoscaling?.targetCpuUtilization ?? 80, 1);
+    const minReplicas = whole('autoscaling.minReplicas', props.autoscaling?.minReplicas ?? 1, 1, 1);
+    let maxReplicas = whole('autoscaling.maxReplicas', props.autoscaling?.maxReplicas ?? Math.max(5, minReplicas), 1, Math.max(5, minReplicas));
+    const targetCpuUtilization = whole('autoscaling.targetCpuUtilization', props.autoscaling?.targetCpuUtilization ?? 80, 1, 80);
     if (maxReplicas < minReplicas) {
-      throw meshError('MESH0032', this, `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
+      reportError(this, 'MESH0032', `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
+      maxReplicas = minReplicas;
     }
     return { min: minReplicas, autoscaling: { minReplicas, maxReplicas, targetCpuUtilization } };
   }
@@ -565,14 +574,19 @@ export class ControlPlane extends Construct {
     };
     const external = this.ca.externalIstiodCert;
     const podLabels = { ...labels, 'istio': 'pilot', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' };
-    for (const t of props.tolerations ?? []) {
+    // An invalid toleration is reported and left out of the pod.
+    const tolerations = (props.tolerations ?? []).filter(t => {
+      let valid = true;
       if (t.operator !== undefined && t.operator !== 'Exists' && t.operator !== 'Equal') {
-        throw meshError('MESH0034', this, `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
+        reportError(this, 'MESH0034', `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
+        valid = false;
       }
       if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-        throw meshError('MESH0034', this, `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
+        reportError(this, 'MESH0034', `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
+        valid = false;
       }
-    }
+      return valid;
+    });
     new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -592,7 +606,7 @@ export class ControlPlane extends Construct {
             nodeSelector: props.nodeSelector ? { ...props.nodeSelector } : undefined,
             tolerations: [
               { key: 'cni.istio.io/not-ready', operator: 'Exists' },
-              ...(props.tolerations ?? []).map(t => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
+              ...tolerations.map(t => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
             ],
             containers: [{
               name: 'discovery',

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, GatewayProtocol, MeshGateway } from './gateway';
 import * as istio from '../imports/istio-networking';
+import { markKind } from '../private/tree';
 import type { ExternalService } from '../traffic/external-service';
 
 /**
@@ -19,10 +20,8 @@ export class EgressGateway extends MeshGateway {
   private readonly externals: ExternalService[] = [];
 
   public constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
-    super(scope, id, {
-      ...props,
-      listeners: props.listeners ?? [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }],
-    }, GatewayKind.EGRESS);
+    super(scope, id, props, GatewayKind.EGRESS);
+    markKind(this, 'EgressGateway');
   }
 
   /** The external services routed through the gateway. */

@@ -6,7 +6,7 @@ import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
@@ -100,7 +100,7 @@ export interface GatewayOptions {
   /**
    * The ports and hosts it serves.
    *
-   * @default - HTTP on port 80, any host
+   * @default - HTTP on port 80, any host (ingress); HTTP on port 80 and TLS on port 443 (egress)
    */
   readonly listeners?: GatewayListener[];
 
@@ -164,7 +164,20 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** @internal */
   protected readonly _listeners: ResolvedListener[];
-  private readonly proxyOptions?: ProxyOptions;
+  /**
+   * Whether the listeners were rejected (an empty list): the defaults stand in for them, and the gateway's
+   * hosts are not held against it.
+   *
+   * @internal
+   */
+  protected readonly _listenersRejected: boolean;
+  /**
+   * Host names of listeners that were reported as invalid and left out: a route to one is not reported again.
+   *
+   * @internal
+   */
+  protected readonly _rejectedHosts: ReadonlySet<string>;
+  private readonly proxyOptions: ProxyOptions;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
     super(scope, id);
@@ -183,12 +196,19 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     this.serviceName = validateDnsLabel(this, 'name', options.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
     this.revision = options.revision;
-    this.proxyOptions = options.proxy;
-    validateProxyOptions(this, options.proxy);
-    this._listeners = this.resolveListeners(options.listeners ?? [{ port: 80 }]);
-    const replicas = options.replicas ?? 1;
+    this.proxyOptions = validateProxyOptions(this, options.proxy);
+    const rejectedHosts = new Set<string>();
+    this._rejectedHosts = rejectedHosts;
+    const listeners = options.listeners ?? defaultListeners(kind);
+    this._listenersRejected = listeners.length === 0;
+    if (this._listenersRejected) {
+      reportError(this, 'MESH0122', 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');
+    }
+    this._listeners = this.resolveListeners(this._listenersRejected ? defaultListeners(kind) : listeners, rejectedHosts);
+    let replicas = options.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw meshError('MESH0121', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      reportError(this, 'MESH0121', `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      replicas = 1;
     }
     // Gateway pods carry their proxy themselves; their namespace is not enrolled in injection.
     ensureNamespace(this.mesh, this.namespace, false);
@@ -313,42 +333,53 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     return container;
   }
 
-  private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
-    if (listeners.length === 0) {
-      throw meshError('MESH0122', this, 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');
-    }
+  /**
+   * The listeners with their defaults. Each problem is reported and the listener kept with what is valid
+   * (an invalid host left out, a stray credentialName dropped), so that routes to its hosts still find them.
+   */
+  private resolveListeners(listeners: GatewayListener[], rejectedHosts: Set<string>): ResolvedListener[] {
     const resolved = listeners.map(l => {
       const port = validatePort(this, 'listener port', l.port);
       const protocol = l.protocol ?? GatewayProtocol.HTTP;
-      const hosts = l.hosts ?? ['*'];
-      if (hosts.length === 0) {
-        throw meshError('MESH0122', this, `listener ${port} has no hosts: list the host names it serves, or '*'`);
+      const given = l.hosts ?? ['*'];
+      if (given.length === 0) {
+        reportError(this, 'MESH0122', `listener ${port} has no hosts: list the host names it serves, or '*'`);
       }
-      for (const host of hosts) {
+      const hosts = given.filter(host => {
         if (host !== '*' && !validHost(host)) {
-          throw meshError('MESH0122', this, `listener ${port} host '${host}' is not a host name: use 'example.com', '*.example.com' or '*'`);
+          reportError(this, 'MESH0122', `listener ${port} host '${host}' is not a host name: use 'example.com', '*.example.com' or '*'`);
+          rejectedHosts.add(host);
+          return false;
         }
+        return true;
+      });
+      let credentialName = l.credentialName;
+      if (protocol === GatewayProtocol.HTTPS && !credentialName) {
+        reportError(this, 'MESH0123', `HTTPS listener ${port} has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)`);
       }
-      if (protocol === GatewayProtocol.HTTPS && !l.credentialName) {
-        throw meshError('MESH0123', this, `HTTPS listener ${port} has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)`);
+      if (protocol !== GatewayProtocol.HTTPS && credentialName) {
+        reportError(this, 'MESH0123', `${protocol} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
+        credentialName = undefined;
       }
-      if (protocol !== GatewayProtocol.HTTPS && l.credentialName) {
-        throw meshError('MESH0123', this, `${protocol} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
-      }
-      if (l.credentialName) {
-        validateDnsSubdomain(this, 'credentialName', l.credentialName);
+      if (credentialName) {
+        validateDnsSubdomain(this, 'credentialName', credentialName);
       }
       // Envoy runs unprivileged: ports below 1024 are served on 8000 + port, as Istio's gateways do.
       const targetPort = port < 1024 ? port + 8000 : port;
-      return { port, protocol, hosts: [...hosts], credentialName: l.credentialName, targetPort, name: `${protocol.toLowerCase()}-${port}` };
+      return { port, protocol, hosts, credentialName, targetPort, name: `${protocol.toLowerCase()}-${port}` };
     });
-    const ports = resolved.map(l => l.port);
-    const dup = ports.find((p, i) => ports.indexOf(p) !== i);
-    if (dup !== undefined) {
-      throw meshError('MESH0122', this, `two listeners have port ${dup}: give each listener its own port`);
+    // A port already reported as out of range is not reported again as a duplicate.
+    const ports = resolved.map(l => l.port).filter(p => Number.isInteger(p) && p >= 1 && p <= 65535);
+    for (const dup of new Set(ports.filter((p, i) => ports.indexOf(p) !== i))) {
+      reportError(this, 'MESH0122', `two listeners have port ${dup}: give each listener its own port`);
     }
     return resolved;
   }
+}
+
+/** The listeners a gateway of `kind` has when none are given. */
+function defaultListeners(kind: GatewayKind): GatewayListener[] {
+  return kind === GatewayKind.INGRESS ? [{ port: 80 }] : [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }];
 }
 
 /** @internal */

@@ -2,10 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './gateway';
 import * as istio from '../imports/istio-networking';
-import { meshError, required } from '../private/errors';
+import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import { servicePort } from '../private/services';
 import type { IMeshService } from '../mesh-identity';
+import { markKind } from '../private/tree';
 import { StringMatch } from '../traffic/route-match';
 
 /**
@@ -57,39 +57,47 @@ interface Route {
  */
 export class IngressGateway extends MeshGateway {
   private readonly routes: Route[] = [];
+  /** The hosts of routes that were reported and left out: they count as routed, so the mistake is reported once. */
+  private readonly rejectedRouteHosts: string[] = [];
   /** One VirtualService per set of hosts that routes serve. */
   private readonly virtualServices = new Map<string, istio.VirtualService>();
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id, props, GatewayKind.INGRESS);
+    markKind(this, 'IngressGateway');
   }
 
   /**
    * Routes requests for some paths (and hosts) to a service. Routes are matched in the order they were added.
    */
   public addRoute(options: GatewayRouteOptions): void {
-    const service = required(this, 'service', options.service, 'name the service the route goes to');
-    if (service.mesh !== this.mesh) {
-      throw meshError('MESH0124', this, `service '${service.serviceName}' belongs to another mesh (${service.mesh.node.path}): route to a service of this mesh`);
-    }
     const hosts = options.hosts ?? this.hosts;
+    // Each problem is reported; a route with any is left out, and its hosts count as routed (see unroutedHosts).
+    const reject = () => {
+      this.rejectedRouteHosts.push(...hosts.filter(host => this.hosts.some(h => hostCovers(h, host))));
+    };
+    const service = options.service;
+    if (service === undefined || service === null) {
+      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to');
+      reject();
+      return;
+    }
+    let valid = true;
+    if (service.mesh !== this.mesh) {
+      reportError(this, 'MESH0124', `service '${service.serviceName}' belongs to another mesh (${service.mesh.node.path}): route to a service of this mesh`);
+      valid = false;
+    }
     for (const host of hosts) {
-      if (!this.hosts.some(h => hostCovers(h, host))) {
-        throw meshError('MESH0125', this, `route host '${host}' is not served by the gateway (hosts: ${this.hosts.join(', ')}): add it to a listener's hosts or route another host`);
+      // A host already reported as an invalid listener host is not reported again.
+      if (!this._rejectedHosts.has(host) && !this.hosts.some(h => hostCovers(h, host))) {
+        reportError(this, 'MESH0125', `route host '${host}' is not served by the gateway (hosts: ${this.hosts.join(', ')}): add it to a listener's hosts or route another host`);
+        valid = false;
       }
     }
-    const http = service.ports.filter(p => isHttpProtocol(p.protocol!));
-    let port: number;
-    if (options.port !== undefined) {
-      const p = servicePort(this, service, options.port);
-      if (!isHttpProtocol(p.protocol!)) {
-        throw meshError('MESH0126', this, `port ${p.port} of service '${service.serviceName}' is ${p.protocol}: gateway routes need an HTTP port`);
-      }
-      port = p.port;
-    } else if (http.length === 1) {
-      port = http[0].port;
-    } else {
-      throw meshError('MESH0126', this, `service '${service.serviceName}' has ${http.length} HTTP ports (${service.ports.map(p => p.port).join(', ')}): choose one with port`);
+    const port = this.routePort(service, options.port);
+    if (!valid || port === undefined) {
+      reject();
+      return;
     }
     this.routes.push({ service, paths: [...options.paths ?? []], hosts: [...hosts], port });
     const key = hostsKey(hosts);
@@ -107,9 +115,16 @@ export class IngressGateway extends MeshGateway {
     return [...new Set(this.routes.map(r => r.service))];
   }
 
-  /** The gateway hosts no route serves. */
+  /**
+   * The gateway hosts no route serves. A route that was reported as invalid counts as serving its hosts,
+   * and a gateway whose listeners were reported has none to hold against it: each mistake is reported once.
+   */
   public get unroutedHosts(): string[] {
-    return this.hosts.filter(host => !this.routes.some(r => r.hosts.some(h => hostCovers(h, host) || hostCovers(host, h))));
+    if (this._listenersRejected) {
+      return [];
+    }
+    const routed = [...this.routes.flatMap(r => r.hosts), ...this.rejectedRouteHosts];
+    return this.hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
   }
 
   /** The VirtualServices with the gateway's routes, one per set of hosts. */
@@ -131,6 +146,28 @@ export class IngressGateway extends MeshGateway {
     };
   }
 
+  /** The service port a route goes to: the one chosen, else the service's only HTTP port; undefined (reported) when there is none. */
+  private routePort(service: IMeshService, chosen: number | undefined): number | undefined {
+    if (chosen === undefined) {
+      const http = service.ports.filter(p => isHttpProtocol(p.protocol!));
+      if (http.length !== 1) {
+        reportError(this, 'MESH0126', `service '${service.serviceName}' has ${http.length} HTTP ports (${service.ports.map(p => p.port).join(', ')}): choose one with port`);
+        return undefined;
+      }
+      return http[0].port;
+    }
+    // servicePort() (src/private/services.ts) throws: the same check, reported.
+    const p = service.ports.find(sp => sp.port === chosen);
+    if (!p) {
+      reportError(this, 'MESH0203', `port ${chosen} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(sp => sp.port).join(', ')}): name one of its ports`);
+      return undefined;
+    }
+    if (!isHttpProtocol(p.protocol!)) {
+      reportError(this, 'MESH0126', `port ${p.port} of service '${service.serviceName}' is ${p.protocol}: gateway routes need an HTTP port`);
+      return undefined;
+    }
+    return p.port;
+  }
 }
 
 function hostsKey(hosts: string[]): string {

@@ -2,7 +2,7 @@ import { Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
 import { compact } from '../private/compact';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /** The proxy's own ports. */
@@ -89,47 +89,51 @@ export const ISTIO_PROXY_DEFAULTS: ProxySettings = {
 };
 
 /**
- * Applies `options` over `base`, validating each.
+ * Applies `options` over `base`, validating each (see `validateProxyOptions`): an invalid value is reported
+ * and left out, so `base` stands in for it.
  *
  * @internal
  */
 export function resolveProxy(scope: IConstruct | string, base: ProxySettings, options: ProxyOptions = {}): ProxySettings {
-  validateProxyOptions(scope, options);
-  return mergeProxy(base, options);
+  return mergeProxy(base, validateProxyOptions(scope, options));
 }
 
 /**
- * Checks a workload's proxy options.
+ * Checks a workload's proxy options. A construct records each problem and goes on (a factory, named by a
+ * string, throws at the first); the options come back without the invalid values, so that nothing rendered
+ * from them carries one.
  *
  * @internal
  */
-export function validateProxyOptions(scope: IConstruct | string, options: ProxyOptions = {}): void {
-  const ports = (prop: string, values: number[] | undefined) => {
-    for (const p of values ?? []) {
-      if (!Number.isInteger(p) || p < 1 || p > 65535) {
-        throw meshError('MESH0020', scope, `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
-      }
-    }
-  };
-  const ranges = (prop: string, values: string[] | undefined) => {
-    for (const cidr of values ?? []) {
-      if (!CIDR.test(cidr)) {
-        throw meshError('MESH0021', scope, `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
-      }
-    }
-  };
+export function validateProxyOptions(scope: IConstruct | string, options: ProxyOptions = {}): ProxyOptions {
+  const valid: { -readonly [K in keyof ProxyOptions]: ProxyOptions[K] } = { ...options };
   for (const prop of ['includeInboundPorts', 'excludeInboundPorts', 'includeOutboundPorts', 'excludeOutboundPorts'] as const) {
-    ports(prop, options[prop]);
+    valid[prop] = options[prop]?.filter(p => {
+      const ok = Number.isInteger(p) && p >= 1 && p <= 65535;
+      if (!ok) {
+        reportError(scope, 'MESH0020', `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
+      }
+      return ok;
+    });
   }
   for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
-    ranges(prop, options[prop]);
+    valid[prop] = options[prop]?.filter(cidr => {
+      const ok = CIDR.test(cidr);
+      if (!ok) {
+        reportError(scope, 'MESH0021', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
+      }
+      return ok;
+    });
   }
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
-    throw meshError('MESH0022', scope, `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
+    reportError(scope, 'MESH0022', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
+    valid.concurrency = undefined;
   }
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
-    throw meshError('MESH0023', scope, `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
+    reportError(scope, 'MESH0023', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
+    valid.componentLogLevel = undefined;
   }
+  return valid;
 }
 
 /**

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel } from '../../src';
 import { keyPaths } from '../support/key-paths';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, ofKind } from '../support/util';
+import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 /** Facts of Istio's own default install (scripts/extract-istio-facts.ts). */
 const ISTIO = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'control-plane-facts.json'), 'utf-8'));
@@ -189,17 +189,74 @@ describe('control plane options', () => {
   });
 
   test.each([
-    [{ replicas: 0 }, '[MESH0032] mesh-control-plane/istiod: replicas 0 is invalid: use a whole number of at least 1'],
-    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[MESH0033] mesh-control-plane/istiod: replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
-    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[MESH0032] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
-    [{ logLevel: 'verbose' }, "[MESH0031] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
-    [{ revision: 'default' }, "[MESH0030] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name"],
-    [{ tag: '1.31.0 beta' }, "[MESH0005] mesh-control-plane/istiod: tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
-    [{ revision: 'Canary' }, "[MESH0001] mesh-control-plane/istiod: revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
-    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    [{ replicas: 0 }, '[mesh-control-plane/istiod] [MESH0032] replicas 0 is invalid: use a whole number of at least 1'],
+    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[mesh-control-plane/istiod] [MESH0033] replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
+    [{ autoscaling: { minReplicas: 0 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.minReplicas 0 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { maxReplicas: 2.5 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.maxReplicas 2.5 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { targetCpuUtilization: 0 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.targetCpuUtilization 0 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
+    [{ logLevel: 'verbose' }, "[mesh-control-plane/istiod] [MESH0031] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
+    [{ revision: 'default' }, "[mesh-control-plane/istiod] [MESH0030] revision 'default' names the unnamed revision: leave revision out, or choose another name"],
+    [{ tag: '1.31.0 beta' }, "[mesh-control-plane/istiod] [MESH0005] tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
+    [{ revision: 'Canary' }, "[mesh-control-plane/istiod] [MESH0001] revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
+    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    [{ proxy: { concurrency: -1 } }, '[mesh-control-plane/istiod] [MESH0022] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
   ])('fails on %j', (controlPlane, message) => {
-    expect(() => newMesh({ controlPlane })).toThrow(message);
+    // GIVEN a control plane with one invalid option
+    const mesh = newMesh({ controlPlane });
+    // THEN synthesis reports it, once
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on several invalid options, reporting every one and rendering with the defaults in their place', () => {
+    // GIVEN a control plane with four mistakes
+    const mesh = newMesh({
+      controlPlane: {
+        logLevel: 'verbose',
+        replicas: 0,
+        tolerations: [{ key: 'a', operator: 'In', effect: 'Never' }, { key: 'b', operator: 'Exists' }],
+        proxy: { excludeOutboundPorts: [0, 5432] },
+      },
+    });
+    // THEN each is reported
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh-control-plane/istiod] [MESH0020] proxy.excludeOutboundPorts has port 0: use whole numbers from 1 to 65535',
+      "[mesh-control-plane/istiod] [MESH0031] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
+      '[mesh-control-plane/istiod] [MESH0032] replicas 0 is invalid: use a whole number of at least 1',
+      "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
+      "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
+    ]);
+    // AND the control plane was built with the defaults in place of the invalid values (its chart does not
+    // synthesize with errors, its objects do)
+    const object = (id: string) => (mesh.controlPlane.node.findChild(id) as ApiObject).toJson();
+    const deployment = object('Deployment');
+    expect(deployment.spec.replicas).toEqual(1);
+    expect(deployment.spec.template.spec.containers[0].args).toContain('--log_output_level=default:info');
+    expect(deployment.spec.template.spec.tolerations).toEqual([
+      { key: 'cni.istio.io/not-ready', operator: 'Exists' },
+      { key: 'b', operator: 'Exists' },
+    ]);
+    expect(JSON.parse(object('InjectorConfig').data.values).global.proxy.excludeOutboundPorts).toEqual('5432');
+  });
+
+  test('fails on revision \'default\' once: the control plane is the unnamed revision it means', () => {
+    // GIVEN a second control plane that names the default revision
+    const mesh = newMesh();
+    const cp = mesh.addControlPlane('again', { revision: 'default' });
+    // THEN it is the unnamed revision, which already has a control plane
+    expect(cp.revision).toEqual('');
+    expect(cp.serviceName).toEqual('istiod');
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/again] [MESH0030] revision 'default' names the unnamed revision: leave revision out, or choose another name",
+      "[mesh-control-plane/again] [MESH0035] revision 'default' already has a control plane (mesh-control-plane/istiod): give each control plane its own revision",
+    ]);
+  });
+
+  test('a bad mesh tag is reported by the mesh, not again by the control plane that inherits it', () => {
+    expect(synthErrors(newMesh({ tag: 'bad tag' }))).toEqual([
+      "[mesh] [MESH0005] tag 'bad tag' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)",
+    ]);
   });
 });
 
@@ -269,27 +326,42 @@ describe('revisions: two control planes side by side', () => {
   });
 
   test('fails on two control planes with one revision', () => {
+    // GIVEN two canaries, and a second unnamed revision
     const mesh = newMesh();
     mesh.addControlPlane('a', { revision: 'canary' });
-    expect(() => mesh.addControlPlane('b', { revision: 'canary' }))
-      .toThrow("[MESH0035] mesh-control-plane/b: revision 'canary' already has a control plane (mesh-control-plane/a): give each control plane its own revision");
-    expect(() => mesh.addControlPlane('c', {}))
-      .toThrow("[MESH0035] mesh-control-plane/c: revision 'default' already has a control plane (mesh-control-plane/istiod): give each control plane its own revision");
+    mesh.addControlPlane('b', { revision: 'canary' });
+    mesh.addControlPlane('c', {});
+    // THEN each later one is reported
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/b] [MESH0035] revision 'canary' already has a control plane (mesh-control-plane/a): give each control plane its own revision",
+      "[mesh-control-plane/c] [MESH0035] revision 'default' already has a control plane (mesh-control-plane/istiod): give each control plane its own revision",
+    ]);
   });
 
   test('fails on a revision no control plane has', () => {
+    // GIVEN a service and a namespace that choose a revision never added
     const mesh = newMesh();
-    expect(() => newService(mesh, 'cart', ['v1'], { revision: 'canary' }))
-      .toThrow("[MESH0036] mesh: no control plane has revision 'canary' (revisions: default): add it with addControlPlane() before the services and namespaces that use it");
-    expect(() => mesh.setNamespaceRevision('shop', 'canary')).toThrow('[MESH0036]');
+    newService(mesh, 'cart', ['v1'], { revision: 'canary' });
+    mesh.setNamespaceRevision('shop', 'canary');
+    // THEN both are reported
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0036] namespace 'shop' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
+      "[mesh/cart] [MESH0036] service 'cart' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
+    ]);
   });
 
-  test('fails to change a namespace\'s revision once it has services', () => {
+  test('a namespace\'s revision may be set after its services, and the revision added after both', () => {
+    // GIVEN a service, then its namespace's revision, then that revision's control plane
     const mesh = newMesh();
+    const cart = newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
+    mesh.setNamespaceRevision('shop', 'canary');
     mesh.addControlPlane('istiod-canary', { revision: 'canary' });
-    newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
-    expect(() => mesh.setNamespaceRevision('shop', 'canary'))
-      .toThrow("[MESH0037] mesh: namespace 'shop' already has services, which chose their revision when created: set the namespace's revision before adding them");
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the service is served by the canary, and its namespace selects it
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(cart.controlPlane.revisionLabel).toEqual('canary');
+    expect(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
   });
 });
 

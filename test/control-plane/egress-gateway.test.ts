@@ -1,6 +1,6 @@
-import { EgressGateway, ExternalProtocol, ExternalService, MeshTesting, Severity } from '../../src';
+import { EgressGateway, ExternalProtocol, ExternalService, GatewayProtocol, MeshTesting, Severity } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh } from '../support/util';
+import { newMesh, synthErrors } from '../support/util';
 
 describe('EgressGateway', () => {
   test('calls through an egress gateway: two hops, the gateway serving exactly the routed hosts', () => {
@@ -44,6 +44,30 @@ describe('EgressGateway', () => {
     expect(mesh.analyze().map(f => [f.code, f.severity, f.path, f.message])).toEqual([
       ['MESH0128', Severity.WARNING, 'mesh/egress', "egress gateway routes no external service: route one through it with ExternalService's egressGateway, or remove the gateway"],
     ]);
+  });
+
+  test('fails on several invalid props, reporting every one', () => {
+    // GIVEN an egress gateway with three mistakes
+    const mesh = newMesh();
+    new EgressGateway(mesh, 'egress', {
+      replicas: 1.5,
+      listeners: [{ port: 443, protocol: GatewayProtocol.TLS, credentialName: 'tls' }, { port: 70000, protocol: GatewayProtocol.TLS }],
+    });
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/egress] [MESH0123] TLS listener 443 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS',
+      '[mesh/egress] [MESH0003] listener port 70000 is out of range: use a whole number from 1 to 65535',
+      '[mesh/egress] [MESH0121] replicas 1.5 is invalid: use a whole number of at least 0',
+    ]);
+  });
+
+  test('fails on empty listeners once: the default listeners stand in, so routes through the gateway are not reported too', () => {
+    // GIVEN an egress gateway without listeners, and an external service routed through it
+    const mesh = newMesh();
+    const egress = new EgressGateway(mesh, 'egress', { listeners: [] });
+    new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], egressGateway: egress });
+    // THEN
+    expect(synthErrors(mesh)).toEqual(['[mesh/egress] [MESH0122] listeners is empty: a gateway needs at least one, e.g. { port: 80 }']);
   });
 
 });

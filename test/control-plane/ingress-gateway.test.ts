@@ -1,7 +1,7 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { AccessPolicy, GatewayProtocol, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('IngressGateway', () => {
   test('defaults: an Envoy deployment from the proxy model, a load balancer, the Gateway, routes and an open door', () => {
@@ -88,7 +88,7 @@ describe('IngressGateway', () => {
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80, hosts: ['a.example.com', 'b.example.com'] }] });
     gw.addRoute({ service: web, hosts: ['a.example.com'] });
-    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0127] mesh/edge: gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners");
+    expect(synthErrors(mesh)).toEqual(["[mesh/edge] [MESH0127] gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners"]);
     expect(gw.unroutedHosts).toEqual(['b.example.com']);
   });
 
@@ -104,13 +104,20 @@ describe('IngressGateway', () => {
     expect(mesh.analyze().filter(f => f.code === 'MESH0304').map(f => f.message)).toEqual([
       `routes to service 'web', which refuses the gateway's calls (${reason}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`,
     ]);
-    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0304] mesh/edge: routes to service \'web\'');
+    expect(synthErrors(mesh)).toEqual([
+      `[mesh/edge] [MESH0304] routes to service 'web', which refuses the gateway's calls (${reason}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`,
+    ]);
   });
 
   test('fails on a route to a service of another mesh', () => {
-    const gw = new IngressGateway(newMesh(), 'edge');
-    const other = newService(newMesh(), 'web');
-    expect(() => gw.addRoute({ service: other })).toThrow("[MESH0124] mesh/edge: service 'web' belongs to another mesh (mesh): route to a service of this mesh");
+    // GIVEN a gateway that routes to its own mesh's service and to another's
+    const mesh = newMesh();
+    const gw = new IngressGateway(mesh, 'edge');
+    gw.addRoute({ service: newService(mesh, 'web') });
+    gw.addRoute({ service: newService(newMesh(), 'web') });
+    // THEN the second route is reported and left out
+    expect(synthErrors(mesh)).toEqual(["[mesh/edge] [MESH0124] service 'web' belongs to another mesh (mesh): route to a service of this mesh"]);
+    expect(gw.routedServices.map(s => s.mesh)).toEqual([mesh]);
   });
 
   test('a route to a service that allows the gateway is fine under deny-by-default', () => {
@@ -124,29 +131,88 @@ describe('IngressGateway', () => {
   });
 
   test.each<[string, (gw: IngressGateway, svc: any) => void, string]>([
-    ['a route host the gateway does not serve', (gw, svc) => gw.addRoute({ service: svc, hosts: ['shop.example.org'] }),
-      "[MESH0125] mesh/gw: route host 'shop.example.org' is not served by the gateway (hosts: *.example.com): add it to a listener's hosts or route another host"],
+    ['a route host the gateway does not serve', (gw, svc) => gw.addRoute({ service: svc, hosts: ['shop.example.com', 'shop.example.org'] }),
+      "[mesh/gw] [MESH0125] route host 'shop.example.org' is not served by the gateway (hosts: *.example.com): add it to a listener's hosts or route another host"],
     ['a TCP port', (gw, svc) => gw.addRoute({ service: svc, port: 5432 }),
-      "[MESH0126] mesh/gw: port 5432 of service 'svc' is tcp: gateway routes need an HTTP port"],
+      "[mesh/gw] [MESH0126] port 5432 of service 'svc' is tcp: gateway routes need an HTTP port"],
+    ['a port the service does not have', (gw, svc) => gw.addRoute({ service: svc, port: 9999 }),
+      "[mesh/gw] [MESH0203] port 9999 is not a port of service 'svc' (ports: 8080, 5432): name one of its ports"],
     ['a service with two HTTP ports and no port chosen', (gw, _svc) => gw.addRoute({ service: newService(gw.mesh, 'two', ['v1'], { ports: [{ port: 80 }, { port: 81 }] }) }),
-      "[MESH0126] mesh/gw: service 'two' has 2 HTTP ports (80, 81): choose one with port"],
+      "[mesh/gw] [MESH0126] service 'two' has 2 HTTP ports (80, 81): choose one with port"],
+    ['a route without a service (plain JavaScript)', (gw, _svc) => gw.addRoute({ service: undefined as any }),
+      '[mesh/gw] [MESH0006] service is missing: name the service the route goes to'],
   ])('fails on %s', (_name, act, message) => {
+    // GIVEN
     const mesh = newMesh();
     const svc = newService(mesh, 'svc', ['v1'], { ports: [{ port: 8080 }, { port: 5432, protocol: Protocol.TCP }] });
     const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['*.example.com'] }] });
-    expect(() => act(gw, svc)).toThrow(message);
+    // WHEN
+    act(gw, svc);
+    // THEN the route is reported (and only it: the hosts it meant to serve are not also reported as unrouted) and left out
+    expect(synthErrors(mesh)).toEqual([message]);
+    expect(gw.routeObjects).toEqual([]);
   });
 
   test.each([
-    [{ listeners: [] }, '[MESH0122] mesh/gw: listeners is empty: a gateway needs at least one, e.g. { port: 80 }'],
-    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS }] }, '[MESH0123] mesh/gw: HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
-    [{ listeners: [{ port: 80, credentialName: 'x' }] }, '[MESH0123] mesh/gw: HTTP listener 80 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS'],
-    [{ listeners: [{ port: 80 }, { port: 80 }] }, '[MESH0122] mesh/gw: two listeners have port 80: give each listener its own port'],
-    [{ listeners: [{ port: 80, hosts: ['http://x'] }] }, "[MESH0122] mesh/gw: listener 80 host 'http://x' is not a host name: use 'example.com', '*.example.com' or '*'"],
-    [{ replicas: -1 }, '[MESH0121] mesh/gw: replicas -1 is invalid: use a whole number of at least 0'],
-    [{ revision: 'canary' }, "[MESH0036] mesh: no control plane has revision 'canary'"],
+    [{ listeners: [] }, '[mesh/gw] [MESH0122] listeners is empty: a gateway needs at least one, e.g. { port: 80 }'],
+    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS }] }, '[mesh/gw] [MESH0123] HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
+    [{ listeners: [{ port: 80, credentialName: 'x' }] }, '[mesh/gw] [MESH0123] HTTP listener 80 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS'],
+    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, credentialName: 'Shop_TLS' }] }, "[mesh/gw] [MESH0001] credentialName 'Shop_TLS' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
+    [{ listeners: [{ port: 80 }, { port: 80 }] }, '[mesh/gw] [MESH0122] two listeners have port 80: give each listener its own port'],
+    [{ listeners: [{ port: 0 }] }, '[mesh/gw] [MESH0003] listener port 0 is out of range: use a whole number from 1 to 65535'],
+    [{ listeners: [{ port: 80, hosts: [] }] }, "[mesh/gw] [MESH0122] listener 80 has no hosts: list the host names it serves, or '*'"],
+    [{ listeners: [{ port: 80, hosts: ['http://x'] }] }, "[mesh/gw] [MESH0122] listener 80 host 'http://x' is not a host name: use 'example.com', '*.example.com' or '*'"],
+    [{ replicas: -1 }, '[mesh/gw] [MESH0121] replicas -1 is invalid: use a whole number of at least 0'],
+    [{ name: 'Edge' }, "[mesh/gw] [MESH0001] name 'Edge' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ proxy: { componentLogLevel: 'misc' } }, "[mesh/gw] [MESH0023] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
+    [{ revision: 'canary' }, "[mesh/gw] [MESH0036] gateway 'gw' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()"],
   ])('fails on bad props %j', (props, message) => {
-    expect(() => new IngressGateway(newMesh(), 'gw', props)).toThrow(message);
+    // GIVEN a gateway with one invalid prop, routing its hosts
+    const mesh = newMesh();
+    const gw = new IngressGateway(mesh, 'gw', props);
+    gw.addRoute({ service: newService(mesh, 'web') });
+    // THEN synthesis reports it, once
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on several mistakes in props and routes, reporting every one and keeping what is valid', () => {
+    // GIVEN a gateway with two invalid props, and two invalid routes beside a valid one
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const db = newService(mesh, 'db', ['v1'], { ports: [{ port: 5432, protocol: Protocol.TCP }] });
+    const gw = new IngressGateway(mesh, 'gw', {
+      replicas: -1,
+      listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['shop.example.com', 'bad host'] }],
+    });
+    gw.addRoute({ service: db });
+    gw.addRoute({ service: web, hosts: ['shop.example.org'] });
+    gw.addRoute({ service: web });
+    // THEN every mistake is reported, in the order made
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/gw] [MESH0122] listener 443 host 'bad host' is not a host name: use 'example.com', '*.example.com' or '*'",
+      '[mesh/gw] [MESH0123] HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)',
+      '[mesh/gw] [MESH0121] replicas -1 is invalid: use a whole number of at least 0',
+      "[mesh/gw] [MESH0126] service 'db' has 0 HTTP ports (5432): choose one with port",
+      "[mesh/gw] [MESH0125] route host 'shop.example.org' is not served by the gateway (hosts: shop.example.com): add it to a listener's hosts or route another host",
+    ]);
+    // AND the gateway keeps its valid host and its valid route
+    expect(gw.hosts).toEqual(['shop.example.com']);
+    expect(gw.routedServices).toEqual([web]);
+    expect((gw.node.findChild('Deployment') as ApiObject).toJson().spec.replicas).toEqual(1);
+  });
+
+  test('a gateway may choose a revision added after it', () => {
+    // GIVEN a gateway of the canary revision, then the canary
+    const mesh = newMesh();
+    const gw = new IngressGateway(mesh, 'gw', { revision: 'canary' });
+    gw.addRoute({ service: newService(mesh, 'web') });
+    mesh.addControlPlane('istiod-canary', { revision: 'canary' });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the canary configures it
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(gw.controlPlane.revision).toEqual('canary');
+    expect(MeshTesting.find(manifests, 'Deployment', 'gw', 'istio-ingress').metadata.labels['istio.io/rev']).toEqual('canary');
   });
 });
 

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Size } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ProxyLogLevel } from '../../src';
-import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate } from '../../src/sidecar/sidecar';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate, validateProxyOptions } from '../../src/sidecar/sidecar';
 import { testSidecarEnv } from '../support/sidecar-env';
+import { synthErrors } from '../support/util';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'sidecar');
 const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, file), 'utf-8'))[0].toJSON();
@@ -188,6 +189,32 @@ describe('proxy settings', () => {
     [{ componentLogLevel: 'misc' }, "[MESH0023] svc: proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
   ])('fails on invalid options %j', (options, message) => {
     expect(() => resolveProxy(scope, ISTIO_PROXY_DEFAULTS, options)).toThrow(message);
+  });
+
+  test('fails on several invalid options of a construct, reporting every one and leaving the invalid values out', () => {
+    // GIVEN a construct's proxy options with four mistakes beside valid values
+    const construct = Testing.chart();
+    // WHEN
+    const valid = validateProxyOptions(construct, {
+      logLevel: ProxyLogLevel.DEBUG,
+      includeInboundPorts: [0, 8080],
+      excludeOutboundIpRanges: ['10.0.0.1', '10.0.0.0/8'],
+      concurrency: -1,
+      componentLogLevel: 'misc',
+    });
+    // THEN synthesis reports each, and the options keep only what is valid
+    expect(synthErrors(construct)).toEqual([
+      '[test] [MESH0020] proxy.includeInboundPorts has port 0: use whole numbers from 1 to 65535',
+      "[test] [MESH0021] proxy.excludeOutboundIpRanges has '10.0.0.1', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'",
+      '[test] [MESH0022] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)',
+      "[test] [MESH0023] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'",
+    ]);
+    expect(resolveProxy('svc', ISTIO_PROXY_DEFAULTS, valid)).toEqual({
+      ...ISTIO_PROXY_DEFAULTS,
+      logLevel: ProxyLogLevel.DEBUG,
+      includeInboundPorts: '8080',
+      excludeOutboundIpRanges: '10.0.0.0/8',
+    });
   });
 });
 
