@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { Mesh } from '../mesh';
+import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { EgressGateway } from '../control-plane/egress-gateway';
 import { IngressGateway } from '../control-plane/ingress-gateway';
@@ -18,7 +19,7 @@ export class MeshAnalyzer {
    */
   public static analyze(mesh: Mesh): Finding[] {
     const findings: Finding[] = [];
-    const report = (code: string, severity: Severity, scope: IConstruct, message: string) => {
+    const report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => {
       findings.push({ code, severity, path: displayPath(scope), message });
     };
 

@@ -253,7 +253,7 @@ export class ControlPlane extends Construct {
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
     this.revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
     if (this.revision === 'default') {
-      throw meshError('MESH0030', this, "revision 'default' names the unnamed revision: leave revision out, or choose another name");
+      throw meshError('MESH0060', this, "revision 'default' names the unnamed revision: leave revision out, or choose another name");
     }
     this.revisionLabel = this.revision || 'default';
     this.mesh._registerControlPlane(this);
@@ -271,7 +271,7 @@ export class ControlPlane extends Construct {
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     this.logLevel = props.logLevel ?? 'default:info';
     if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this.logLevel)) {
-      throw meshError('MESH0031', this, `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
+      throw meshError('MESH0061', this, `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
     }
     const replicas = this.replicasOf(props);
 
@@ -431,13 +431,13 @@ export class ControlPlane extends Construct {
   private replicasOf(props: ControlPlaneOptions): { min: number; autoscaling?: Required<ControlPlaneAutoscaling> } {
     const whole = (prop: string, value: number, min: number) => {
       if (!Number.isInteger(value) || value < min) {
-        throw meshError('MESH0032', this, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
+        throw meshError('MESH0062', this, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
       }
       return value;
     };
     if (props.replicas !== undefined) {
       if (props.autoscaling) {
-        throw meshError('MESH0033', this, 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
+        throw meshError('MESH0063', this, 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
       }
       return { min: whole('replicas', props.replicas, 1) };
     }
@@ -445,7 +445,7 @@ export class ControlPlane extends Construct {
     const maxReplicas = whole('autoscaling.maxReplicas', props.autoscaling?.maxReplicas ?? Math.max(5, minReplicas), 1);
     const targetCpuUtilization = whole('autoscaling.targetCpuUtilization', props.autoscaling?.targetCpuUtilization ?? 80, 1);
     if (maxReplicas < minReplicas) {
-      throw meshError('MESH0032', this, `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
+      throw meshError('MESH0062', this, `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
     }
     return { min: minReplicas, autoscaling: { minReplicas, maxReplicas, targetCpuUtilization } };
   }
@@ -565,10 +565,10 @@ export class ControlPlane extends Construct {
     const podLabels = { ...labels, 'istio': 'pilot', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' };
     for (const t of props.tolerations ?? []) {
       if (t.operator !== undefined && t.operator !== 'Exists' && t.operator !== 'Equal') {
-        throw meshError('MESH0034', this, `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
+        throw meshError('MESH0064', this, `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
       }
       if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-        throw meshError('MESH0034', this, `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
+        throw meshError('MESH0064', this, `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
       }
     }
     new ApiObject(this, 'Deployment', {

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { MeshCode } from '../analysis/codes';
 
 /**
  * Formats a finding the way Istio's validation does: lowercase, no trailing period, names the prop,
@@ -6,7 +7,7 @@ import { IConstruct } from 'constructs';
  *
  * @internal
  */
-export function formatFinding(code: string, scope: IConstruct | string, message: string): string {
+export function formatFinding(code: MeshCode, scope: IConstruct | string, message: string): string {
   return `[${code}] ${typeof scope === 'string' ? scope : displayPath(scope)}: ${message}`;
 }
 
@@ -16,7 +17,7 @@ export function formatFinding(code: string, scope: IConstruct | string, message:
  *
  * @internal
  */
-export function meshError(code: string, scope: IConstruct | string, message: string): Error {
+export function meshError(code: MeshCode, scope: IConstruct | string, message: string): Error {
   return new Error(formatFinding(code, scope, message));
 }
 

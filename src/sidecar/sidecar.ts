@@ -100,7 +100,7 @@ export function resolveProxy(scope: IConstruct | string, base: ProxySettings, op
     }
     for (const p of values) {
       if (!Number.isInteger(p) || p < 1 || p > 65535) {
-        throw meshError('MESH0020', scope, `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
+        throw meshError('MESH0026', scope, `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
       }
     }
     return values.join(',');
@@ -111,16 +111,16 @@ export function resolveProxy(scope: IConstruct | string, base: ProxySettings, op
     }
     for (const cidr of values) {
       if (!CIDR.test(cidr)) {
-        throw meshError('MESH0021', scope, `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
+        throw meshError('MESH0027', scope, `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
     }
     return values.join(',');
   };
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
-    throw meshError('MESH0022', scope, `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
+    throw meshError('MESH0028', scope, `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
   }
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
-    throw meshError('MESH0023', scope, `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
+    throw meshError('MESH0029', scope, `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
   }
   const r = options.resources;
   return {

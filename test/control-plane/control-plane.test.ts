@@ -189,15 +189,15 @@ describe('control plane options', () => {
   });
 
   test.each([
-    [{ replicas: 0 }, '[MESH0032] mesh-control-plane/istiod: replicas 0 is invalid: use a whole number of at least 1'],
-    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[MESH0033] mesh-control-plane/istiod: replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
-    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[MESH0032] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
-    [{ logLevel: 'verbose' }, "[MESH0031] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
-    [{ revision: 'default' }, "[MESH0030] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name"],
+    [{ replicas: 0 }, '[MESH0062] mesh-control-plane/istiod: replicas 0 is invalid: use a whole number of at least 1'],
+    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[MESH0063] mesh-control-plane/istiod: replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
+    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[MESH0062] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
+    [{ logLevel: 'verbose' }, "[MESH0061] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
+    [{ revision: 'default' }, "[MESH0060] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name"],
     [{ tag: '1.31.0 beta' }, "[MESH0005] mesh-control-plane/istiod: tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     [{ revision: 'Canary' }, "[MESH0001] mesh-control-plane/istiod: revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
-    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[MESH0034] mesh-control-plane/istiod: toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[MESH0064] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
+    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[MESH0064] mesh-control-plane/istiod: toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
   ])('fails on %j', (controlPlane, message) => {
     expect(() => newMesh({ controlPlane })).toThrow(message);
   });
@@ -329,8 +329,8 @@ describe('services and the injector', () => {
   });
 
   test.each([
-    [Injection.explicit(), 'true', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation"],
-    [Injection.webhook(), 'false', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: false' on a service with webhook injection: to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh"],
+    [Injection.explicit(), 'true', "[MESH0018] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation"],
+    [Injection.webhook(), 'false', "[MESH0018] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: false' on a service with webhook injection: to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh"],
   ])('fails on explicit and webhook injection on one workload (%#)', (injection, value, message) => {
     const mesh = newMesh();
     const svc = newService(mesh, 'x', [], { injection });
