@@ -80,6 +80,12 @@ project.addTask('examples', {
   exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
 });
 
+// docs/errors.md, one row per code of the catalogue (src/analysis/codes.ts); a test fails when it is stale.
+project.addTask('errors:doc', {
+  description: 'Regenerate docs/errors.md from the catalogue of codes',
+  exec: 'ts-node --project tsconfig.dev.json scripts/errors-doc.ts',
+});
+
 // `build` packages JavaScript only, everywhere: Python, Java, .NET and Go packaging fetch from their own
 // registries. `npx projen package-all` still builds every language where those are reachable.
 project.packageTask.reset();

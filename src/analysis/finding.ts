@@ -12,7 +12,7 @@ export enum Severity {
  * One result of analysing a mesh.
  */
 export interface Finding {
-  /** Stable code, e.g. `MESH0101`. Codes never change meaning; see `FindingCode`. */
+  /** Stable code, e.g. `MESH0101`. Codes never change meaning; docs/errors.md lists every code, with its fix. */
   readonly code: string;
   /** Whether synthesis fails because of it. */
   readonly severity: Severity;

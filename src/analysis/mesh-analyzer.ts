@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { meshCharts } from '../layers';
@@ -46,7 +47,7 @@ export class MeshAnalyzer {
         }
       }
     }
-    const report = (code: string, severity: Severity, scope: IConstruct, message: string) => {
+    const report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => {
       findings.push({ code, severity, path: displayPath(scope), message, scope, recorded: false });
     };
     const model = MeshModel.of(mesh);
@@ -65,7 +66,7 @@ export class MeshAnalyzer {
   private constructor() {}
 }
 
-type Report = (code: string, severity: Severity, scope: IConstruct, message: string) => void;
+type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => void;
 
 /**
  * What must be one of a kind: a service per name and namespace, a control plane per revision, a policy per

@@ -256,7 +256,7 @@ export class ControlPlane extends Construct {
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
     let revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
     if (revision === 'default') {
-      reportError(this, 'MESH0030', "revision 'default' names the unnamed revision: leave revision out, or choose another name");
+      reportError(this, 'MESH0060', "revision 'default' names the unnamed revision: leave revision out, or choose another name");
       // What the user meant: the unnamed revision.
       revision = '';
     }
@@ -277,7 +277,7 @@ export class ControlPlane extends Construct {
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     this.logLevel = props.logLevel ?? 'default:info';
     if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this.logLevel)) {
-      reportError(this, 'MESH0031', `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
+      reportError(this, 'MESH0061', `logLevel '${this.logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
       this.logLevel = 'default:info';
     }
     const replicas = this.replicasOf(props);
@@ -439,7 +439,7 @@ export class ControlPlane extends Construct {
   private replicasOf(props: ControlPlaneOptions): { min: number; autoscaling?: Required<ControlPlaneAutoscaling> } {
     const whole = (prop: string, value: number, min: number, fallback: number) => {
       if (!Number.isInteger(value) || value < min) {
-        reportError(this, 'MESH0032', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
+        reportError(this, 'MESH0062', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
         return fallback;
       }
       return value;
@@ -447,7 +447,7 @@ export class ControlPlane extends Construct {
     if (props.replicas !== undefined) {
       if (props.autoscaling) {
         // The fixed count wins: the autoscaling bounds are not checked, since the fix may be to drop them.
-        reportError(this, 'MESH0033', 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
+        reportError(this, 'MESH0063', 'replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both');
       }
       return { min: whole('replicas', props.replicas, 1, 1) };
     }
@@ -455,7 +455,7 @@ export class ControlPlane extends Construct {
     let maxReplicas = whole('autoscaling.maxReplicas', props.autoscaling?.maxReplicas ?? Math.max(5, minReplicas), 1, Math.max(5, minReplicas));
     const targetCpuUtilization = whole('autoscaling.targetCpuUtilization', props.autoscaling?.targetCpuUtilization ?? 80, 1, 80);
     if (maxReplicas < minReplicas) {
-      reportError(this, 'MESH0032', `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
+      reportError(this, 'MESH0062', `autoscaling.maxReplicas ${maxReplicas} is below minReplicas ${minReplicas}: raise maxReplicas`);
       maxReplicas = minReplicas;
     }
     return { min: minReplicas, autoscaling: { minReplicas, maxReplicas, targetCpuUtilization } };
@@ -578,11 +578,11 @@ export class ControlPlane extends Construct {
     const tolerations = (props.tolerations ?? []).filter(t => {
       let valid = true;
       if (t.operator !== undefined && t.operator !== 'Exists' && t.operator !== 'Equal') {
-        reportError(this, 'MESH0034', `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
+        reportError(this, 'MESH0064', `toleration '${t.key}' has operator '${t.operator}': use 'Exists' or 'Equal'`);
         valid = false;
       }
       if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-        reportError(this, 'MESH0034', `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
+        reportError(this, 'MESH0064', `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
         valid = false;
       }
       return valid;

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { MeshCode } from '../analysis/codes';
 
 /**
  * Formats a finding the way Istio's validation does: lowercase, no trailing period, names the prop,
@@ -6,7 +7,7 @@ import { IConstruct } from 'constructs';
  *
  * @internal
  */
-export function formatFinding(code: string, scope: IConstruct | string, message: string): string {
+export function formatFinding(code: MeshCode, scope: IConstruct | string, message: string): string {
   return `[${code}] ${typeof scope === 'string' ? scope : displayPath(scope)}: ${message}`;
 }
 
@@ -16,7 +17,7 @@ export function formatFinding(code: string, scope: IConstruct | string, message:
  *
  * @internal
  */
-export function meshError(code: string, scope: IConstruct | string, message: string): Error {
+export function meshError(code: MeshCode, scope: IConstruct | string, message: string): Error {
   return new Error(formatFinding(code, scope, message));
 }
 
@@ -35,7 +36,7 @@ export function displayPath(scope: IConstruct): string {
  * @internal
  */
 export interface RecordedProblem {
-  readonly code: string;
+  readonly code: MeshCode;
   readonly message: string;
   readonly warning: boolean;
 }
@@ -68,7 +69,7 @@ function stateOf(scope: IConstruct): ProblemState {
  *
  * @internal
  */
-export function reportError(scope: IConstruct | string, code: string, message: string): void {
+export function reportError(scope: IConstruct | string, code: MeshCode, message: string): void {
   if (typeof scope === 'string') {
     throw meshError(code, scope, message);
   }
@@ -80,7 +81,7 @@ export function reportError(scope: IConstruct | string, code: string, message: s
  *
  * @internal
  */
-export function reportWarning(scope: IConstruct, code: string, message: string): void {
+export function reportWarning(scope: IConstruct, code: MeshCode, message: string): void {
   stateOf(scope).recorded.push({ code, message, warning: true });
 }
 

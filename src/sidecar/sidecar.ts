@@ -111,7 +111,7 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
     valid[prop] = options[prop]?.filter(p => {
       const ok = Number.isInteger(p) && p >= 1 && p <= 65535;
       if (!ok) {
-        reportError(scope, 'MESH0020', `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
+        reportError(scope, 'MESH0026', `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
       }
       return ok;
     });
@@ -120,17 +120,17 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
     valid[prop] = options[prop]?.filter(cidr => {
       const ok = CIDR.test(cidr);
       if (!ok) {
-        reportError(scope, 'MESH0021', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
+        reportError(scope, 'MESH0027', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
       return ok;
     });
   }
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
-    reportError(scope, 'MESH0022', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
+    reportError(scope, 'MESH0028', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
     valid.concurrency = undefined;
   }
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
-    reportError(scope, 'MESH0023', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
+    reportError(scope, 'MESH0029', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
     valid.componentLogLevel = undefined;
   }
   return valid;

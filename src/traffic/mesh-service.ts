@@ -566,7 +566,7 @@ function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotatio
     const fix = service.injection.isExplicit
       ? 'explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation'
       : "to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh";
-    throw meshError('MESH0024', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+    throw meshError('MESH0018', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
   }
   if (service.injection.isExplicit) {
     return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };

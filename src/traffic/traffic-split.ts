@@ -220,7 +220,7 @@ export class TrafficSplit extends Construct {
 
 function validateTargets(split: TrafficSplit, label: string, targets: TrafficTarget[]): void {
   if (targets.length === 0) {
-    throw meshError('MESH0103', split, `${label} has no targets: add at least one TrafficTarget.version()`);
+    throw meshError('MESH0114', split, `${label} has no targets: add at least one TrafficTarget.version()`);
   }
   const names = targets.map(t => t.versionName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);

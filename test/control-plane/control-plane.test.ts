@@ -189,19 +189,19 @@ describe('control plane options', () => {
   });
 
   test.each([
-    [{ replicas: 0 }, '[mesh-control-plane/istiod] [MESH0032] replicas 0 is invalid: use a whole number of at least 1'],
-    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[mesh-control-plane/istiod] [MESH0033] replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
-    [{ autoscaling: { minReplicas: 0 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.minReplicas 0 is invalid: use a whole number of at least 1'],
-    [{ autoscaling: { maxReplicas: 2.5 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.maxReplicas 2.5 is invalid: use a whole number of at least 1'],
-    [{ autoscaling: { targetCpuUtilization: 0 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.targetCpuUtilization 0 is invalid: use a whole number of at least 1'],
-    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[mesh-control-plane/istiod] [MESH0032] autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
-    [{ logLevel: 'verbose' }, "[mesh-control-plane/istiod] [MESH0031] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
-    [{ revision: 'default' }, "[mesh-control-plane/istiod] [MESH0030] revision 'default' names the unnamed revision: leave revision out, or choose another name"],
+    [{ replicas: 0 }, '[mesh-control-plane/istiod] [MESH0062] replicas 0 is invalid: use a whole number of at least 1'],
+    [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[mesh-control-plane/istiod] [MESH0063] replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
+    [{ autoscaling: { minReplicas: 0 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.minReplicas 0 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { maxReplicas: 2.5 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.maxReplicas 2.5 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { targetCpuUtilization: 0 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.targetCpuUtilization 0 is invalid: use a whole number of at least 1'],
+    [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
+    [{ logLevel: 'verbose' }, "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
+    [{ revision: 'default' }, "[mesh-control-plane/istiod] [MESH0060] revision 'default' names the unnamed revision: leave revision out, or choose another name"],
     [{ tag: '1.31.0 beta' }, "[mesh-control-plane/istiod] [MESH0005] tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     [{ revision: 'Canary' }, "[mesh-control-plane/istiod] [MESH0001] revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
-    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
-    [{ proxy: { concurrency: -1 } }, '[mesh-control-plane/istiod] [MESH0022] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
+    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
+    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    [{ proxy: { concurrency: -1 } }, '[mesh-control-plane/istiod] [MESH0028] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
   ])('fails on %j', (controlPlane, message) => {
     // GIVEN a control plane with one invalid option
     const mesh = newMesh({ controlPlane });
@@ -221,11 +221,11 @@ describe('control plane options', () => {
     });
     // THEN each is reported
     expect(synthErrors(mesh)).toEqual([
-      '[mesh-control-plane/istiod] [MESH0020] proxy.excludeOutboundPorts has port 0: use whole numbers from 1 to 65535',
-      "[mesh-control-plane/istiod] [MESH0031] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
-      '[mesh-control-plane/istiod] [MESH0032] replicas 0 is invalid: use a whole number of at least 1',
-      "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
-      "[mesh-control-plane/istiod] [MESH0034] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
+      '[mesh-control-plane/istiod] [MESH0026] proxy.excludeOutboundPorts has port 0: use whole numbers from 1 to 65535',
+      "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
+      '[mesh-control-plane/istiod] [MESH0062] replicas 0 is invalid: use a whole number of at least 1',
+      "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
+      "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
     ]);
     // AND the control plane was built with the defaults in place of the invalid values (its chart does not
     // synthesize with errors, its objects do)
@@ -248,7 +248,7 @@ describe('control plane options', () => {
     expect(cp.revision).toEqual('');
     expect(cp.serviceName).toEqual('istiod');
     expect(synthErrors(mesh)).toEqual([
-      "[mesh-control-plane/again] [MESH0030] revision 'default' names the unnamed revision: leave revision out, or choose another name",
+      "[mesh-control-plane/again] [MESH0060] revision 'default' names the unnamed revision: leave revision out, or choose another name",
       "[mesh-control-plane/again] [MESH0035] revision 'default' already has a control plane (mesh-control-plane/istiod): give each control plane its own revision",
     ]);
   });
@@ -401,8 +401,8 @@ describe('services and the injector', () => {
   });
 
   test.each([
-    [Injection.explicit(), 'true', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation"],
-    [Injection.webhook(), 'false', "[MESH0024] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: false' on a service with webhook injection: to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh"],
+    [Injection.explicit(), 'true', "[MESH0018] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation"],
+    [Injection.webhook(), 'false', "[MESH0018] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: false' on a service with webhook injection: to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh"],
   ])('fails on explicit and webhook injection on one workload (%#)', (injection, value, message) => {
     const mesh = newMesh();
     const svc = newService(mesh, 'x', [], { injection });

@@ -164,7 +164,7 @@ describe('IngressGateway', () => {
     [{ listeners: [{ port: 80, hosts: ['http://x'] }] }, "[mesh/gw] [MESH0122] listener 80 host 'http://x' is not a host name: use 'example.com', '*.example.com' or '*'"],
     [{ replicas: -1 }, '[mesh/gw] [MESH0121] replicas -1 is invalid: use a whole number of at least 0'],
     [{ name: 'Edge' }, "[mesh/gw] [MESH0001] name 'Edge' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ proxy: { componentLogLevel: 'misc' } }, "[mesh/gw] [MESH0023] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
+    [{ proxy: { componentLogLevel: 'misc' } }, "[mesh/gw] [MESH0029] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
     [{ revision: 'canary' }, "[mesh/gw] [MESH0036] gateway 'gw' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()"],
   ])('fails on bad props %j', (props, message) => {
     // GIVEN a gateway with one invalid prop, routing its hosts

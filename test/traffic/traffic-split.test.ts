@@ -110,7 +110,7 @@ describe('TrafficSplit', () => {
     [[TrafficTarget.version('v1', 0), TrafficTarget.version('v2', 0)], '[MESH0102] mesh/split: route 1 weights add up to 0 (v1=0, v2=0): make them add up to 100'],
     [[TrafficTarget.version('v1', 60), TrafficTarget.version('v2')], "[MESH0102] mesh/split: route 1 has several targets but no weight for 'v2': give every target a weight, adding up to 100"],
     [[TrafficTarget.version('v1', 50)], "[MESH0102] mesh/split: route 1 sends weight 50 to its only target 'v1': a single target takes all traffic, omit the weight or use 100"],
-    [[], '[MESH0103] mesh/split: route 1 has no targets: add at least one TrafficTarget.version()'],
+    [[], '[MESH0114] mesh/split: route 1 has no targets: add at least one TrafficTarget.version()'],
     [[TrafficTarget.version('v1', 50), TrafficTarget.version('v1', 50)], "[MESH0110] mesh/split: route 1 lists version 'v1' twice: give each version one target with its total weight"],
   ])('fails on targets %#', (targets, message) => {
     const mesh = newMesh();

@@ -1,0 +1,58 @@
+/**
+ * Writes docs/errors.md from the catalogue of codes (src/analysis/codes.ts):
+ *
+ *   npx projen errors:doc
+ *
+ * test/analysis/codes.test.ts fails when docs/errors.md differs from what this renders.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CODES } from '../src/analysis/codes';
+
+export const ERRORS_DOC = path.join(__dirname, '..', 'docs', 'errors.md');
+
+const INTRO = `<!-- Generated from src/analysis/codes.ts by \`npx projen errors:doc\`: do not edit by hand. -->
+
+# Error codes
+
+Every problem cdk8s-mesh reports carries a stable code, then the path of the construct it is about (or the
+factory that was called), then what is wrong and how to fix it. A code never changes meaning and is never
+reused: a check that goes away leaves its number unused.
+
+- **Errors** fail synthesis. Values (\`Timeout.of\`, \`TrafficTarget.version\`) and constructs throw when they are
+  created; checks that need the whole mesh (marked "analysis" below) run at synthesis, which reports every one
+  of them together.
+- **Warnings** (marked "warning" below) are legal but almost surely not what was meant: they never fail
+  synthesis. \`mesh.analyze()\` returns them, with the errors.
+
+The hundred a code is in names its area: 00xx names, services and their options; 01xx traffic; 02xx security;
+03xx whole-mesh analysis of policies; 04xx telemetry; 05xx the Pulumi adapter (cdk8s-mesh-pulumi).
+`;
+
+/** Markdown text in a table cell: characters that would start markup, or end the cell, are escaped. */
+function text(value: string): string {
+  return value.replace(/[\\`*_<>|[\]]/g, c => `\\${c}`);
+}
+
+/** A code span in a table cell: GitHub splits cells before parsing code spans, so '|' is escaped there too. */
+function code(value: string): string {
+  const fence = value.includes('`') ? '``' : '`';
+  const padding = value.includes('`') ? ' ' : '';
+  return `${fence}${padding}${value.replace(/\|/g, '\\|')}${padding}${fence}`;
+}
+
+/**
+ * The whole of docs/errors.md: the intro, then one row per code, sorted by code.
+ */
+export function renderErrorsDoc(): string {
+  const rows = Object.entries(CODES)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, entry]) => `| ${key} | ${text(entry.meaning)} | ${code(entry.example)} | ${text(entry.fix)} |`);
+  return [INTRO, '| Code | Meaning | Example message | Fix |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+if (require.main === module) {
+  fs.mkdirSync(path.dirname(ERRORS_DOC), { recursive: true });
+  fs.writeFileSync(ERRORS_DOC, renderErrorsDoc());
+  console.log(`${path.relative(process.cwd(), ERRORS_DOC)}: ${Object.keys(CODES).length} codes`);
+}

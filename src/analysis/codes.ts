@@ -1,0 +1,613 @@
+/**
+ * Every code cdk8s-mesh (and the Pulumi adapter, packages/pulumi) reports, with one meaning forever.
+ *
+ * A code is a key of one object literal, so TypeScript rejects a code listed twice, and `MeshCode` makes
+ * every `meshError()` and finding name a code listed here. docs/errors.md is generated from this catalogue
+ * (`npx projen errors:doc`), and test/analysis/codes.test.ts checks that each code is used and documented.
+ * A retired code stays listed, so that its number is never given another meaning.
+ *
+ * Not exported from the package index: it is data for the docs and the tests, not API.
+ */
+export const CODES = {
+  // 00xx: names, services, versions, resilience, load balancing, route matches, faults, the control plane
+  MESH0001: {
+    meaning: 'a name is not a valid DNS label (63 characters at most) or DNS subdomain name',
+    example: "[MESH0001] mesh-control-plane/istiod: revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    fix: "use lowercase letters, digits and '-' ('.' too in DNS names), starting and ending with a letter or digit",
+  },
+  MESH0002: {
+    meaning: 'a percentage is outside 0 to 100',
+    example: '[MESH0002] mesh/T: samplingPercentage 101 is not a percentage: use a number from 0 to 100',
+    fix: 'give a number from 0 to 100',
+  },
+  MESH0003: {
+    meaning: 'a port number is outside 1 to 65535',
+    example: '[MESH0003] mesh/web: port 70000 is out of range: use a whole number from 1 to 65535',
+    fix: 'use a whole number from 1 to 65535',
+  },
+  MESH0004: {
+    meaning: 'a mesh construct was created outside any Mesh',
+    example: '[MESH0004] test: is not inside a Mesh: create it with a Mesh (or a construct inside one) as its scope',
+    fix: 'create it with the Mesh, or a construct inside it, as its scope',
+  },
+  MESH0005: {
+    meaning: 'an image tag has characters or a length a container image tag cannot have',
+    example: "[MESH0005] mesh: tag 'bad tag' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)",
+    fix: "use letters, digits, '.', '_' and '-', at most 128 characters",
+  },
+  MESH0006: {
+    meaning: 'a required prop is missing (only plain JavaScript can omit one)',
+    example: '[MESH0006] mesh/a: service is missing: name the service whose workloads are protected',
+    fix: 'give the prop; the message says what it needs',
+  },
+  MESH0007: {
+    meaning: 'a construct asked for a layer (chart) of the mesh that the mesh does not create',
+    example: '[MESH0007] mesh: the mesh has no crds layer (installCrds is false)',
+    fix: 'enable the layer (e.g. installCrds: true), or add the construct to a chart of your own',
+  },
+  MESH0010: {
+    meaning: 'two services of the mesh have the same name and namespace',
+    example: "[MESH0010] mesh/web2: service 'web' in namespace 'default' is already in the mesh (mesh/web): give one of them another name or namespace, or import the existing one with MeshService.fromName()",
+    fix: 'rename one of them, or import the existing one with MeshService.fromName()',
+  },
+  MESH0011: {
+    meaning: 'a port name does not start with its protocol, which Istio reads from the name',
+    example: "[MESH0011] mesh/web: port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'",
+    fix: "name the port '<protocol>' or '<protocol>-<suffix>'",
+  },
+  MESH0012: {
+    meaning: "a service's ports are empty, or two of them share a name or number",
+    example: '[MESH0012] mesh/web: ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }',
+    fix: 'give at least one port, each with its own name and number',
+  },
+  MESH0013: {
+    meaning: 'two versions of a service have the same name',
+    example: "[MESH0013] mesh/web: version 'v1' already exists (versions: v1): give each version its own name",
+    fix: 'give each version its own name',
+  },
+  MESH0014: {
+    meaning: "a version's replicas is negative or not a whole number",
+    example: '[MESH0014] mesh/web/v2: replicas -1 is invalid: use a whole number of at least 0',
+    fix: 'use a whole number of at least 0',
+  },
+  MESH0015: {
+    meaning: 'a version has an empty image',
+    example: '[MESH0015] mesh/web/v2: image is empty: name the container image of this version',
+    fix: 'name the container image of the version',
+  },
+  MESH0016: {
+    meaning: 'a version runs as user 0 (root)',
+    example: '[MESH0016] mesh/web/v2: user 0 is root: workloads run as non-root, use another user id',
+    fix: 'use a non-root user id',
+  },
+  MESH0017: {
+    meaning: 'a writable path of a version is not absolute',
+    example: "[MESH0017] mesh/web/v2: writablePaths 'tmp' is not an absolute path: start it with '/'",
+    fix: "start the path with '/'",
+  },
+  MESH0018: {
+    meaning: "podAnnotations set 'sidecar.istio.io/inject' against the service's injection mode",
+    example: "[MESH0018] mesh/x/v1: podAnnotations sets 'sidecar.istio.io/inject: true' on a service with explicit injection: explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation",
+    fix: 'drop the annotation; choose the injection with Injection.explicit() or Injection.webhook()',
+  },
+  MESH0020: {
+    meaning: 'a duration of a Timeout, RetryPolicy or CircuitBreaker is under 1ms',
+    example: '[MESH0020] RetryPolicy.of: perTryTimeout 0ms is too short: use at least 1ms',
+    fix: 'use at least 1ms',
+  },
+  MESH0021: {
+    meaning: 'a count of a RetryPolicy or CircuitBreaker is not a whole number of at least its minimum',
+    example: '[MESH0021] CircuitBreaker.of: maxConnections 0 is invalid: use a whole number of at least 1',
+    fix: 'use a whole number of at least the minimum the message gives',
+  },
+  MESH0022: {
+    meaning: "a RetryPolicy's retryOn lists a condition twice",
+    example: "[MESH0022] RetryPolicy.of: retryOn lists 'reset' twice: list each condition once",
+    fix: 'list each condition once',
+  },
+  MESH0023: {
+    meaning: "a CircuitBreaker's maxEjectionPercent is outside 0 to 100",
+    example: '[MESH0023] CircuitBreaker.of: maxEjectionPercent 101 is not a percentage: use a whole number from 0 to 100',
+    fix: 'use a whole number from 0 to 100',
+  },
+  MESH0024: {
+    meaning: 'a CircuitBreaker tunes outlier detection without consecutiveErrors, which turns it on',
+    example: '[MESH0024] CircuitBreaker.of: interval tune outlier detection, which is off without consecutiveErrors: set consecutiveErrors too',
+    fix: 'set consecutiveErrors too',
+  },
+  MESH0025: {
+    meaning: 'a CircuitBreaker sets no limit',
+    example: '[MESH0025] CircuitBreaker.of: sets no limit: give at least one of maxConnections, maxPendingRequests, maxRequests, maxRequestsPerConnection, maxRetries, connectTimeout or consecutiveErrors',
+    fix: 'give at least one limit, or leave the circuit breaker out',
+  },
+  MESH0026: {
+    meaning: 'a port list of the sidecar proxy options has a port outside 1 to 65535',
+    example: '[MESH0026] svc: proxy.includeInboundPorts has port 0: use whole numbers from 1 to 65535',
+    fix: 'use whole numbers from 1 to 65535',
+  },
+  MESH0027: {
+    meaning: 'an IP range of the sidecar proxy options is not a CIDR range',
+    example: "[MESH0027] svc: proxy.excludeOutboundIpRanges has '10.0.0.1', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'",
+    fix: "write it as a CIDR range, e.g. '10.0.0.0/8' or 'fd00::/8'",
+  },
+  MESH0028: {
+    meaning: "the sidecar proxy's concurrency is negative or not a whole number",
+    example: '[MESH0028] svc: proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)',
+    fix: 'use a whole number of worker threads, 0 for one per CPU core',
+  },
+  MESH0029: {
+    meaning: "the sidecar proxy's componentLogLevel is not '<component>:<level>' pairs",
+    example: "[MESH0029] svc: proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'",
+    fix: "write '<component>:<level>' pairs separated by commas",
+  },
+  MESH0030: {
+    meaning: 'the header or cookie name of a consistent-hash load balancer is invalid',
+    example: "[MESH0030] LoadBalancer.consistentHashByHeader: headerName 'bad header' is not an HTTP header name: use letters, digits and '-'",
+    fix: "use letters, digits and '-'",
+  },
+  MESH0031: {
+    meaning: 'locality load balancing sets both failover and distribute',
+    example: '[MESH0031] LoadBalancer: locality sets both failover and distribute: Istio accepts one of them, choose failover (next-nearest) or distribute (fixed weights)',
+    fix: 'choose failover (next-nearest) or distribute (fixed weights)',
+  },
+  MESH0032: {
+    meaning: 'a locality failover does not name two different regions',
+    example: "[MESH0032] LoadBalancer: locality failover 'us/z1' -> 'eu' must name two regions (no '/')",
+    fix: "name two different regions, without '/'",
+  },
+  MESH0033: {
+    meaning: 'a locality is not region[/zone[/subzone]]',
+    example: "[MESH0033] LoadBalancer: locality 'us//x' is not region[/zone[/subzone]] ('*' may stand for a whole segment)",
+    fix: "write region[/zone[/subzone]], '*' for a whole segment",
+  },
+  MESH0034: {
+    meaning: 'the weights of a locality distribution are not whole percentages adding up to 100',
+    example: '[MESH0034] LoadBalancer: locality distribution from \'us\' has weights {"eu":50,"us":40} (total 90): use whole, non-negative percentages that add up to 100',
+    fix: 'use whole, non-negative percentages that add up to 100',
+  },
+  MESH0035: {
+    meaning: 'two control planes have the same revision',
+    example: "[MESH0035] mesh-control-plane/b: revision 'canary' already has a control plane (mesh-control-plane/a): give each control plane its own revision",
+    fix: 'give each control plane its own revision',
+  },
+  MESH0036: {
+    meaning: 'a service or namespace uses a revision that no control plane has',
+    example: "[MESH0036] mesh: no control plane has revision 'canary' (revisions: default): add it with addControlPlane() before the services and namespaces that use it",
+    fix: 'add the control plane with addControlPlane() before the services and namespaces that use it',
+  },
+  MESH0037: {
+    meaning: "a namespace's revision is set after services were added to it",
+    example: "[MESH0037] mesh: namespace 'shop' already has services, which chose their revision when created: set the namespace's revision before adding them",
+    fix: "set the namespace's revision before adding its services",
+  },
+  MESH0040: {
+    meaning: 'a StringMatch.regex pattern is not a valid regular expression',
+    example: "[MESH0040] StringMatch.regex: pattern '(unclosed' is not a valid regular expression (Invalid regular expression: /(unclosed/: Unterminated group): fix its syntax",
+    fix: 'fix the syntax of the regular expression',
+  },
+  MESH0041: {
+    meaning: 'one route match tests the same header twice',
+    example: "[MESH0041] mesh/split: header 'a' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)",
+    fix: 'list the header once; use several matches for OR',
+  },
+  MESH0042: {
+    meaning: 'a route match has no condition',
+    example: '[MESH0042] mesh/split: a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)',
+    fix: 'give headers, uri, method or sourceService, or drop the match',
+  },
+  MESH0043: {
+    meaning: 'a string or header match has an empty value',
+    example: "[MESH0043] HeaderMatch.exact: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')",
+    fix: 'give the text to match',
+  },
+  MESH0044: {
+    meaning: 'a header match names an invalid HTTP header',
+    example: "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'",
+    fix: "use letters, digits and '-'",
+  },
+  MESH0050: {
+    meaning: 'a FaultInjection injects nothing',
+    example: '[MESH0050] FaultInjection.of: injects nothing: give a delay, an abort or both',
+    fix: 'give a delay, an abort or both',
+  },
+  MESH0051: {
+    meaning: 'a fault delay is under 1ms',
+    example: '[MESH0051] FaultInjection.of: delay fixedDelay 0ms is too short: use at least 1ms',
+    fix: 'use at least 1ms',
+  },
+  MESH0052: {
+    meaning: 'a fault abort status is not an HTTP status',
+    example: '[MESH0052] FaultInjection.of: abort httpStatus 600 is not an HTTP status: use 200 to 599',
+    fix: 'use a status from 200 to 599',
+  },
+  MESH0060: {
+    meaning: "a control plane's revision is 'default', the name of the unnamed revision",
+    example: "[MESH0060] mesh-control-plane/istiod: revision 'default' names the unnamed revision: leave revision out, or choose another name",
+    fix: 'leave revision out, or choose another name',
+  },
+  MESH0061: {
+    meaning: "a control plane's logLevel is not '<scope>:<level>' pairs",
+    example: "[MESH0061] mesh-control-plane/istiod: logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
+    fix: "write '<scope>:<level>' pairs separated by commas",
+  },
+  MESH0062: {
+    meaning: "a control plane's replicas or autoscaling bounds are not whole numbers in order",
+    example: '[MESH0062] mesh-control-plane/istiod: autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas',
+    fix: 'use whole numbers of at least 1, with maxReplicas at least minReplicas',
+  },
+  MESH0063: {
+    meaning: 'a control plane sets both replicas and autoscaling',
+    example: '[MESH0063] mesh-control-plane/istiod: replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both',
+    fix: 'set replicas for a fixed count, or autoscaling, not both',
+  },
+  MESH0064: {
+    meaning: 'a control plane toleration has an operator or effect Kubernetes does not know',
+    example: "[MESH0064] mesh-control-plane/istiod: toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
+    fix: "use operator 'Exists' or 'Equal', effect 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
+  },
+
+  // 01xx: traffic (routes, gateways, external services, egress, rate limits)
+  MESH0101: {
+    meaning: 'a route sends or mirrors traffic to a version the service does not have (analysis, error)',
+    example: "[MESH0101] mesh/split: route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v4', ...) or route to an existing version",
+    fix: 'add the version with addVersion(), or route to an existing version',
+  },
+  MESH0102: {
+    meaning: 'the weights of a route are invalid or do not add up to 100',
+    example: '[MESH0102] mesh/split: route 1 weights add up to 90 (v1=50, v2=40): make them add up to 100',
+    fix: 'give every target a whole weight, adding up to 100 (or none for a single target)',
+  },
+  MESH0103: {
+    meaning: 'a TrafficSplit has no routes (analysis, error)',
+    example: "[MESH0103] mesh/a-split: has no routes for service 'a': add one with addRoute(), or remove the split",
+    fix: 'add a route with addRoute(), or remove the split',
+  },
+  MESH0104: {
+    meaning: 'a route comes after a route without matches, so it never receives traffic',
+    example: "[MESH0104] mesh/split: route 'late' comes after route 'all' without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it",
+    fix: 'give the earlier route matches, or add this one before it',
+  },
+  MESH0105: {
+    meaning: 'a route mirrors to a version it already sends traffic to',
+    example: "[MESH0105] mesh/split: route 1 mirrors to version 'v1', which already receives its traffic: mirror to another version",
+    fix: 'mirror to another version',
+  },
+  MESH0106: {
+    meaning: 'a service has a second TrafficSplit',
+    example: "[MESH0106] mesh/two: service 'web' already has a TrafficSplit (mesh/one): add routes to it with addRoute(), a service has one set of routing rules",
+    fix: 'add the routes to the first TrafficSplit with addRoute()',
+  },
+  MESH0107: {
+    meaning: 'a TrafficSplit routes a service that has no HTTP, HTTP2 or GRPC port',
+    example: "[MESH0107] mesh/split: service 'db' has no HTTP, HTTP2 or GRPC port (ports: tcp): HTTP routes need one",
+    fix: 'give the service an HTTP, HTTP2 or GRPC port',
+  },
+  MESH0108: {
+    meaning: 'a TrafficSplit names a service that is not a MeshService of its mesh',
+    example: "[MESH0108] mesh/split: service 'web' belongs to another mesh (mesh): route a service of this mesh, or import it with MeshService.fromName()",
+    fix: 'name a service of this mesh, or import it with MeshService.fromName()',
+  },
+  MESH0109: {
+    meaning: 'two routes of a TrafficSplit have the same name',
+    example: "[MESH0109] mesh/split: route 'a' is already defined: give each route its own name",
+    fix: 'give each route its own name',
+  },
+  MESH0110: {
+    meaning: 'a route lists a version twice',
+    example: "[MESH0110] mesh/split: route 1 lists version 'v1' twice: give each version one target with its total weight",
+    fix: 'give each version one target with its total weight',
+  },
+  MESH0111: {
+    meaning: 'warning: a service has no versions, so its Service selects no pods',
+    example: "[MESH0111] mesh/idle: service 'idle' has no versions, so its Service selects no pods: add one with addVersion()",
+    fix: 'add a version with addVersion()',
+  },
+  MESH0112: {
+    meaning: 'warning: every route of a service has matches, so requests matching none get 404',
+    example: "[MESH0112] mesh/split: every route of service 'web' has matches, so requests matching none get 404: end with a route without matches",
+    fix: 'end with a route without matches',
+  },
+  MESH0113: {
+    meaning: 'warning: locality load balancing without outlier detection has no effect',
+    example: "[MESH0113] mesh/web: locality load balancing of service 'web' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })",
+    fix: 'add a circuit breaker with consecutiveErrors',
+  },
+  MESH0114: {
+    meaning: 'a route has no targets',
+    example: '[MESH0114] mesh/split: route 1 has no targets: add at least one TrafficTarget.version()',
+    fix: 'add at least one TrafficTarget.version()',
+  },
+  MESH0121: {
+    meaning: "a gateway's replicas is negative or not a whole number",
+    example: '[MESH0121] mesh/gw: replicas -1 is invalid: use a whole number of at least 0',
+    fix: 'use a whole number of at least 0',
+  },
+  MESH0122: {
+    meaning: "a gateway's listeners are empty, lack hosts, name an invalid host or share a port",
+    example: "[MESH0122] mesh/gw: listener 80 host 'http://x' is not a host name: use 'example.com', '*.example.com' or '*'",
+    fix: "give at least one listener, each with its own port and host names ('example.com', '*.example.com' or '*')",
+  },
+  MESH0123: {
+    meaning: 'an HTTPS listener has no credentialName, or another listener has one',
+    example: '[MESH0123] mesh/gw: HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)',
+    fix: 'name the TLS Secret on HTTPS listeners only',
+  },
+  MESH0124: {
+    meaning: 'an ingress gateway routes to a service of another mesh',
+    example: "[MESH0124] mesh/edge: service 'web' belongs to another mesh (mesh): route to a service of this mesh",
+    fix: 'route to a service of this mesh',
+  },
+  MESH0125: {
+    meaning: 'an ingress route names a host no listener of the gateway serves',
+    example: "[MESH0125] mesh/gw: route host 'shop.example.org' is not served by the gateway (hosts: *.example.com): add it to a listener's hosts or route another host",
+    fix: "add the host to a listener's hosts, or route another host",
+  },
+  MESH0126: {
+    meaning: 'an ingress route does not lead to exactly one HTTP port of its service',
+    example: "[MESH0126] mesh/gw: service 'two' has 2 HTTP ports (80, 81): choose one with port",
+    fix: 'choose an HTTP port of the service with port',
+  },
+  MESH0127: {
+    meaning: 'a host of an ingress gateway has no route (analysis, error)',
+    example: "[MESH0127] mesh/edge: gateway host 'b.example.com' has no route: add one with addRoute(), or drop the host from the listeners",
+    fix: 'add a route with addRoute(), or drop the host from the listeners',
+  },
+  MESH0128: {
+    meaning: 'warning: an egress gateway routes no external service',
+    example: "[MESH0128] mesh/egress: egress gateway routes no external service: route one through it with ExternalService's egressGateway, or remove the gateway",
+    fix: 'route an ExternalService through it with egressGateway, or remove the gateway',
+  },
+  MESH0130: {
+    meaning: "an ExternalService's hosts or ports are empty, or a host is not a host name",
+    example: "[MESH0130] mesh/ext: hosts is empty: list the service's host names, e.g. ['api.example.com']",
+    fix: "list host names such as 'api.example.com' and at least one port",
+  },
+  MESH0131: {
+    meaning: 'an ExternalService resolved by DNS has a wildcard host',
+    example: "[MESH0131] mesh/ext: host '*.example.com' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names",
+    fix: 'use resolution NONE, or list the host names',
+  },
+  MESH0132: {
+    meaning: 'an ExternalService names the egress gateway of another mesh',
+    example: "[MESH0132] mesh/ext: egress gateway mesh/egress belongs to another mesh: use one of this mesh's gateways",
+    fix: "use one of this mesh's egress gateways",
+  },
+  MESH0133: {
+    meaning: 'the egress gateway cannot route a port of an ExternalService',
+    example: "[MESH0133] mesh/ext: egress gateway 'egress' has no TLS listener on port 8443: add one to its listeners",
+    fix: 'add a matching listener to the gateway, use HTTP, HTTPS or TLS, or call the service directly',
+  },
+  MESH0140: {
+    meaning: "an EgressScope's namespace differs from its service's namespace",
+    example: "[MESH0140] mesh/x: service 'web' is in namespace 'default', not 'other': drop namespace, it follows the service",
+    fix: 'drop namespace; it follows the service',
+  },
+  MESH0141: {
+    meaning: "an EgressScope host is not '<namespace>/<host>'",
+    example: "[MESH0141] mesh/x: host 'api.example.com' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'",
+    fix: "write '<namespace>/<host>', e.g. 'istio-system/*' or './*'",
+  },
+  MESH0150: {
+    meaning: 'a RateLimit limits a service of another mesh',
+    example: "[MESH0150] mesh/rl: service 'api' belongs to another mesh: limit a service of this mesh",
+    fix: 'limit a service of this mesh',
+  },
+  MESH0151: {
+    meaning: "a RateLimit's requests or burst is not a whole number of at least 1",
+    example: '[MESH0151] mesh/rl: requests 0 is invalid: use a whole number of at least 1',
+    fix: 'use a whole number of at least 1',
+  },
+  MESH0152: {
+    meaning: "a RateLimit's window is shorter than Envoy's 50ms refill interval",
+    example: "[MESH0152] mesh/rl: per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window",
+    fix: 'use a window of at least 50ms',
+  },
+
+  // 02xx: security (mTLS, access policies, the CA)
+  MESH0200: {
+    meaning: 'a scope has a second MtlsPolicy',
+    example: "[MESH0200] mesh/b: namespace 'apps' already has an MtlsPolicy (mesh/a): Istio honours one per scope, so set the mode and port overrides on that one",
+    fix: 'set the mode and port overrides on the first policy',
+  },
+  MESH0201: {
+    meaning: 'an MtlsPolicy is added for the whole mesh',
+    example: "[MESH0201] mesh/p: the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now STRICT): set it there instead of adding an MtlsPolicy for the whole mesh",
+    fix: "set the Mesh's mtls prop instead",
+  },
+  MESH0202: {
+    meaning: 'an MtlsPolicy that is not workload-scoped overrides a port',
+    example: "[MESH0202] mesh/p: port 8080 override needs a workload scope, not namespace 'default': use PolicyScope.workload(service)",
+    fix: 'use PolicyScope.workload(service)',
+  },
+  MESH0203: {
+    meaning: 'a policy names a port the service does not have',
+    example: "[MESH0203] mesh/p: port 9999 is not a port of service 'web' (ports: 8080): name one of its ports",
+    fix: "name one of the service's ports",
+  },
+  MESH0204: {
+    meaning: 'an MtlsPolicy sets the mode of a port twice',
+    example: '[MESH0204] mesh/p: port 8080 already has a mode (DISABLE): set each port once',
+    fix: 'set each port once',
+  },
+  MESH0205: {
+    meaning: "an AccessPolicy's service or caller belongs to another mesh",
+    example: "[MESH0205] mesh/b: caller 'foreign' belongs to another mesh (mesh): import it into this mesh with MeshService.fromName()",
+    fix: 'name a service of this mesh, or import it with MeshService.fromName()',
+  },
+  MESH0206: {
+    meaning: 'denyByDefault() is called twice for one namespace',
+    example: '[MESH0206] mesh: denyByDefault() was already called for the whole mesh: call it once per namespace',
+    fix: 'call it once per namespace',
+  },
+  MESH0207: {
+    meaning: 'an access rule with methods or paths allows no HTTP port',
+    example: "[MESH0207] mesh/p: methods and paths for caller 'web' need an HTTP port, but the ports allowed are tcp: drop methods and paths or allow an HTTP port",
+    fix: 'drop methods and paths, or allow an HTTP port',
+  },
+  MESH0208: {
+    meaning: 'an access rule path is not an Istio path pattern',
+    example: "[MESH0208] mesh/p: path '/a*b' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'",
+    fix: "use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'",
+  },
+  MESH0209: {
+    meaning: 'an AccessPolicy allows the same caller twice',
+    example: "[MESH0209] mesh/p: caller 'web' is already allowed: give it one rule with every method, path and port it needs",
+    fix: 'give the caller one rule with every method, path and port it needs',
+  },
+  MESH0210: {
+    meaning: 'a service has a second AccessPolicy',
+    example: "[MESH0210] mesh/b: service 'api' already has an AccessPolicy (mesh/a): add callers to it with allowFrom()",
+    fix: 'add the callers to the first policy with allowFrom()',
+  },
+  MESH0211: {
+    meaning: 'an identity is revoked twice',
+    example: "[MESH0211] mesh/RevokedIdentities: identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once",
+    fix: 'revoke each identity once',
+  },
+  MESH0240: {
+    meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",
+    example: "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'",
+    fix: "use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'",
+  },
+  MESH0241: {
+    meaning: 'a certificate lifetime is too short, or longer than its maximum',
+    example: '[MESH0241] CertificateAuthority: workloadCertTtl 72h is longer than maxWorkloadCertTtl 24h: the CA would cut it short, lower it or raise the maximum',
+    fix: 'give workload certificates at least a minute (a CA an hour), within the maximum',
+  },
+  MESH0242: {
+    meaning: 'the issuer kind of a cert-manager CA is neither Issuer nor ClusterIssuer',
+    example: "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'",
+    fix: "use 'Issuer' or 'ClusterIssuer'",
+  },
+
+  // 03xx: whole-mesh analysis of security and telemetry policies
+  MESH0301: {
+    meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',
+    example: "[MESH0301] mesh/db-access: caller 'web' is named by its mTLS identity, but service 'db' has mTLS DISABLE on port 8080, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service",
+    fix: 'use STRICT or PERMISSIVE mTLS for that service',
+  },
+  MESH0302: {
+    meaning: 'warning: an AccessPolicy allows no caller, so its service refuses every call',
+    example: "[MESH0302] mesh/api-access: allows no caller, so service 'api' refuses every call: add callers with allowFrom()",
+    fix: 'add callers with allowFrom()',
+  },
+  MESH0303: {
+    meaning: 'warning: a service under deny-by-default has no AccessPolicy, so nothing may call it',
+    example: "[MESH0303] mesh/web: service 'web' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy",
+    fix: 'allow its callers with an AccessPolicy',
+  },
+  MESH0304: {
+    meaning: 'an ingress gateway routes to a service that refuses its calls (analysis, error)',
+    example: "[MESH0304] mesh/edge: routes to service 'web', which refuses the gateway's calls (its AccessPolicy does not allow it): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })",
+    fix: "allow the gateway in the service's AccessPolicy",
+  },
+  MESH0310: {
+    meaning: 'a TelemetryPolicy sets tracing in a mesh without a tracing provider (analysis, error)',
+    example: '[MESH0310] mesh/Tracing: sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
+    fix: 'give the TelemetryStack a tracing backend',
+  },
+  MESH0311: {
+    meaning: 'a TelemetryPolicy names a provider the mesh does not have (analysis, error)',
+    example: "[MESH0311] mesh/ReviewsTelemetry: tracing provider 'datadog' is not one of the mesh's tracing providers (jaeger): name one of them, or add it to the TelemetryStack",
+    fix: "name one of the mesh's providers, or add it to the TelemetryStack",
+  },
+
+  // 04xx: telemetry (the stack, Prometheus, Grafana, tracing)
+  MESH0400: {
+    meaning: 'a mesh has a second TelemetryStack',
+    example: '[MESH0400] mesh/Two: the mesh already has a telemetry stack (mesh/One): a mesh has one; configure its parts there',
+    fix: 'configure the parts on the first stack',
+  },
+  MESH0401: {
+    meaning: 'a TelemetryStack sets samplingPercentage without a tracing backend',
+    example: '[MESH0401] mesh/T: samplingPercentage 5 is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())',
+    fix: 'add a tracing backend, or drop samplingPercentage',
+  },
+  MESH0402: {
+    meaning: "Grafana or Kiali is enabled, but the stack's Prometheus they read is disabled",
+    example: "[MESH0402] mesh/T: grafana reads the stack's Prometheus, which is disabled: enable prometheus, or set grafana: { enabled: false }",
+    fix: 'enable prometheus, or disable the part that reads it',
+  },
+  MESH0403: {
+    meaning: "a tracing backend's providerName is one of the mesh's built-in providers",
+    example: "[MESH0403] mesh/T: tracing provider name 'envoy' is one of the mesh's built-in providers (prometheus, envoy): give it another providerName",
+    fix: 'give it another providerName',
+  },
+  MESH0410: {
+    meaning: 'a scope has a second TelemetryPolicy',
+    example: '[MESH0410] mesh/Mine: the whole mesh already has a TelemetryPolicy (mesh/Telemetry/MeshPolicy): Istio applies one Telemetry per scope, so set tracing and access logging on that one',
+    fix: 'set tracing and access logging on the first policy',
+  },
+  MESH0411: {
+    meaning: "a TelemetryPolicy's access log filter is empty",
+    example: "[MESH0411] mesh/P: accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request",
+    fix: 'give a CEL expression, or leave the filter out to log every request',
+  },
+  MESH0420: {
+    meaning: 'Grafana is asked for dashboards of a service that is not a MeshService of its mesh',
+    example: "[MESH0420] mesh-telemetry/Grafana: service 'payments' (other/payments) is not a MeshService of mesh 'mesh', so its versions are unknown: name services defined with new MeshService() in this mesh",
+    fix: 'name services defined with new MeshService() in this mesh',
+  },
+  MESH0421: {
+    meaning: 'a Prometheus storage size is below 1Mi or not a whole number of MiB',
+    example: '[MESH0421] mesh-telemetry/Prometheus: retentionSize 1500Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()',
+    fix: 'use Size.mebibytes() or Size.gibibytes(), at least 1Mi',
+  },
+  MESH0422: {
+    meaning: 'a Prometheus retention or scrape interval is below a second',
+    example: '[MESH0422] mesh-telemetry/Prometheus: scrapeInterval 500ms is below a second: scrape at most once a second',
+    fix: 'use at least a second',
+  },
+  MESH0423: {
+    meaning: 'a count of a tracing backend is not a whole number of at least 1',
+    example: '[MESH0423] mesh-telemetry/Tracing: maxTraces 0 is invalid: use a whole number of at least 1',
+    fix: 'use a whole number of at least 1',
+  },
+  MESH0424: {
+    meaning: 'the image of a telemetry component is not an image repository (it has a tag, or invalid characters)',
+    example: "[MESH0424] mesh-telemetry/Tracing: image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'",
+    fix: 'give the repository without tag; set the tag with version',
+  },
+
+  // 05xx: the Pulumi adapter (packages/pulumi)
+  MESH0500: {
+    meaning: 'a release source is neither a cdk8s App, a Mesh nor a Chart',
+    example: '[MESH0500] loose: a release deploys a cdk8s App, a Mesh or a Chart, and this construct is none of them: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart',
+    fix: 'pass the App, the Mesh or one Chart',
+  },
+  MESH0501: {
+    meaning: 'a synthesized object has no apiVersion, kind or metadata.name',
+    example: '[MESH0501] chart/config: the object has no apiVersion, kind or metadata.name after synthesis: every object needs all three (a Pulumi resource is named after the object), so check the JSON patches applied to it',
+    fix: 'check the JSON patches applied to the object',
+  },
+  MESH0502: {
+    meaning: "a release's namespace may or may not apply to an object of a custom kind whose CRD the release lacks",
+    example: "[MESH0502] chart/mystery: Mystery 'mystery' names no namespace, and its kind is neither built into Kubernetes nor defined by a CustomResourceDefinition of this release, so whether the release's namespace 'team' applies is unknown: set metadata.namespace on it, or add its CRD to the App",
+    fix: 'set metadata.namespace on the object, or add its CRD to the App',
+  },
+  MESH0503: {
+    meaning: 'two objects of a release have the same kind, namespace and name',
+    example: "[MESH0503] two/again: ConfigMap 'default/config' is also synthesized by 'one/config': Kubernetes keeps one object per kind, namespace and name, so rename one of them",
+    fix: 'rename one of them',
+  },
+  MESH0504: {
+    meaning: 'the charts or objects of a release depend on each other in a cycle',
+    example: "[MESH0504] <root>: these depend on each other in a cycle, so no order can deploy them: chart 'a' -> chart 'b' -> chart 'a'; remove one of the dependencies",
+    fix: 'remove one of the dependencies',
+  },
+  MESH0505: {
+    meaning: "an object has a field that @pulumi/kubernetes's typed resource would drop",
+    example: "[MESH0505] chart/config: kubernetes:core/v1:ConfigMap in @pulumi/kubernetes has no input for 'dataa', so the field would not reach the cluster: upgrade @pulumi/kubernetes, or move the field where the kind has it",
+    fix: 'upgrade @pulumi/kubernetes, or move the field where the kind has it',
+  },
+  MESH0506: {
+    meaning: 'a release source synthesizes no object',
+    example: '[MESH0506] <root>: the source synthesizes no object, so the release would deploy nothing: create the Mesh (or your charts) in the App before the release',
+    fix: 'create the Mesh (or your charts) in the App before the release',
+  },
+} as const;
+
+/**
+ * A code of the catalogue: `meshError()`, `formatFinding()` and the analyzer accept nothing else.
+ */
+export type MeshCode = keyof typeof CODES;
