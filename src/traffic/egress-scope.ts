@@ -5,7 +5,7 @@ import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
 import { OutboundTrafficPolicy } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 
@@ -76,9 +76,12 @@ export class EgressScope extends Construct {
     markKind(this, 'EgressScope');
     const mesh = meshOf(this);
     if (props.service && props.namespace && props.service.namespace !== props.namespace) {
-      throw meshError('MESH0140', this, `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
+      // Reported; the scope goes on in the service's namespace.
+      reportError(this, 'MESH0140', `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
     }
-    this.namespace = validateDnsLabel(this, 'namespace', props.service?.namespace ?? props.namespace ?? mesh.defaultNamespace);
+    // Only a namespace given here is checked here: the service's and the mesh's default are checked where they come from.
+    this.namespace = props.service?.namespace
+      ?? (props.namespace === undefined ? mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace));
     ensureNamespace(mesh, this.namespace);
     (props.allowServices ?? []).forEach(s => this.allowService(s));
     (props.allowExternal ?? []).forEach(e => this.allowExternal(e));
@@ -114,10 +117,14 @@ export class EgressScope extends Construct {
     }
   }
 
-  /** Lets the workloads reach hosts named the way Istio's Sidecar names them: `<namespace>/<host>`. */
+  /**
+   * Lets the workloads reach hosts named the way Istio's Sidecar names them: `<namespace>/<host>`.
+   * A host not in that form is reported at synth and left out.
+   */
   public allowHost(host: string): void {
     if (!/^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/.test(host)) {
-      throw meshError('MESH0141', this, `host '${host}' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'`);
+      reportError(this, 'MESH0141', `host '${host}' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'`);
+      return;
     }
     this.add(host);
   }

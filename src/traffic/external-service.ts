@@ -5,7 +5,7 @@ import { GatewayProtocol, validHost } from '../control-plane/gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 
@@ -117,27 +117,33 @@ export class ExternalService extends Construct {
     super(scope, id);
     markKind(this, 'ExternalService');
     this.mesh = meshOf(this);
-    const hosts = required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']");
-    if (hosts.length === 0) {
-      throw meshError('MESH0130', this, "hosts is empty: list the service's host names, e.g. ['api.example.com']");
+    // A missing list is reported as missing (MESH0006), not also as empty.
+    const hosts = props.hosts ?? required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']", []);
+    if (props.hosts && hosts.length === 0) {
+      reportError(this, 'MESH0130', "hosts is empty: list the service's host names, e.g. ['api.example.com']");
     }
     const resolution = props.resolution ?? ExternalResolution.DNS;
-    for (const host of hosts) {
+    // A host that is reported is left out of the ServiceEntry.
+    this.hosts = hosts.filter(host => {
       if (!validHost(host) || host === '*') {
-        throw meshError('MESH0130', this, `host '${host}' is not a host name: use 'api.example.com' (or '*.example.com' with resolution NONE)`);
+        reportError(this, 'MESH0130', `host '${host}' is not a host name: use 'api.example.com' (or '*.example.com' with resolution NONE)`);
+        return false;
       }
       if (host.startsWith('*') && resolution === ExternalResolution.DNS) {
-        throw meshError('MESH0131', this, `host '${host}' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names`);
+        reportError(this, 'MESH0131', `host '${host}' is a wildcard, which DNS cannot resolve: use resolution NONE, or list the host names`);
+        return false;
       }
-    }
-    this.hosts = [...hosts];
+      return true;
+    });
     this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? ExternalProtocol.HTTPS }));
     if (this.ports.length === 0) {
-      throw meshError('MESH0130', this, 'ports is empty: list at least one, e.g. { port: 443, protocol: ExternalProtocol.HTTPS }');
+      reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: ExternalProtocol.HTTPS }');
     }
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
+    // The mesh's default namespace is checked by the mesh, not again here.
+    this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     ensureNamespace(this.mesh, this.namespace);
-    this.egressGateway = props.egressGateway;
+    // A gateway of another mesh is reported and not used.
+    this.egressGateway = props.egressGateway && this.acceptsGateway(props.egressGateway) ? props.egressGateway : undefined;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.serviceEntry = new istio.ServiceEntry(this, 'Resource', {
@@ -155,20 +161,28 @@ export class ExternalService extends Construct {
     }
   }
 
-  private routeThrough(gateway: EgressGateway): void {
+  private acceptsGateway(gateway: EgressGateway): boolean {
     if (gateway.mesh !== this.mesh) {
-      throw meshError('MESH0132', this, `egress gateway ${gateway.node.path} belongs to another mesh: use one of this mesh's gateways`);
+      reportError(this, 'MESH0132', `egress gateway ${gateway.node.path} belongs to another mesh: use one of this mesh's gateways`);
+      return false;
     }
+    return true;
+  }
+
+  /**
+   * Routes the service through the gateway. A port the gateway cannot route is reported; the route is made
+   * all the same (synthesis stops on the report), so that the gateway is not also warned of routing nothing.
+   */
+  private routeThrough(gateway: EgressGateway): void {
     for (const p of this.ports) {
       const listener = gateway._listenerFor(p.port);
       const wanted = p.protocol === ExternalProtocol.HTTP ? GatewayProtocol.HTTP
         : p.protocol === ExternalProtocol.HTTPS || p.protocol === ExternalProtocol.TLS ? GatewayProtocol.TLS
           : undefined;
       if (!wanted) {
-        throw meshError('MESH0133', this, `port ${p.port} is ${p.protocol}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
-      }
-      if (!listener || listener.protocol !== wanted) {
-        throw meshError('MESH0133', this, `egress gateway '${gateway.serviceName}' has no ${wanted} listener on port ${p.port}: add one to its listeners`);
+        reportError(this, 'MESH0133', `port ${p.port} is ${p.protocol}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
+      } else if (!listener || listener.protocol !== wanted) {
+        reportError(this, 'MESH0133', `egress gateway '${gateway.serviceName}' has no ${wanted} listener on port ${p.port}: add one to its listeners`);
       }
     }
     gateway._route(this);

@@ -1,15 +1,16 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import * as istio from '../imports/istio-networking';
 import { LoadBalancer } from './load-balancer';
+import { MeshServicePort, Protocol } from './protocol';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { TrafficSplit } from './traffic-split';
 import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
+import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
-import { meshError, reportError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
@@ -18,7 +19,6 @@ import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, injectManifest, mergeProxy, validateProxyOptions } from '../sidecar/sidecar';
 import type { MeshWorkload } from '../sidecar/workload';
-import { MeshServicePort, Protocol } from './protocol';
 
 /**
  * Service-level route and connection settings, shared by `MeshService` and `MeshService.fromName()`.
@@ -261,7 +261,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   public _attachSplit(split: TrafficSplit): void {
-    if (!this.ports.some(p => isHttpProtocol(p.protocol!))) {
+    // A service without ports has already reported that; the split does not report it again.
+    if (this.ports.length > 0 && !this.ports.some(p => isHttpProtocol(p.protocol!))) {
       reportError(split, 'MESH0107', `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
     }
     if (this._split) {
@@ -374,9 +375,13 @@ export class MeshService extends MeshServiceBase {
     markKind(this, 'MeshService');
     this.mesh = meshOf(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.defaultNamespace);
-    this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? this.serviceName);
-    this.ports = resolvePorts(this, required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]', []));
+    // Defaults are checked where they come from (the mesh's default namespace, the service name), not again here.
+    this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
+    this.serviceAccountName = props.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName);
+    // A missing list is reported as missing (MESH0006), not also as empty.
+    this.ports = props.ports
+      ? resolvePorts(this, props.ports)
+      : required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]', []);
     this.trafficPolicy = trafficPolicyOf(props);
     this.revision = props.revision;
     this.injection = props.injection ?? Injection.webhook();
@@ -459,13 +464,18 @@ export class MeshService extends MeshServiceBase {
 
   /**
    * Adds a version: a Deployment `<service>-<version>` whose pods carry `app` and `version` labels.
+   * A name already used is reported at synth, and the version of that name is returned unchanged.
    */
   public addVersion(name: string, options: VersionOptions): MeshServiceVersion {
-    validateDnsLabel(this, 'version', name);
-    if (this._versions.has(name)) {
-      throw meshError('MESH0013', this, `version '${name}' already exists (versions: ${[...this._versions.keys()].join(', ')}): give each version its own name`);
+    const existing = this._versions.get(name);
+    if (existing) {
+      reportError(this, 'MESH0013', `version '${name}' already exists (versions: ${[...this._versions.keys()].join(', ')}): give each version its own name`);
+      // The first one stays: a second construct with the same id cannot be made.
+      return existing;
     }
-    const version = new MeshServiceVersion(this, name, { service: this, versionName: name, ...options });
+    validateDnsLabel(this, 'version', name);
+    // An empty name (reported above) cannot be a construct id; any id that is not a valid version name will do.
+    const version = new MeshServiceVersion(this, name === '' ? '<empty>' : name, { service: this, versionName: name, ...options });
     this._versions.set(name, version);
     return version;
   }
@@ -496,18 +506,22 @@ export class MeshServiceVersion extends Construct {
     super(scope, id);
     const service = props.service;
     this.versionName = props.versionName;
-    const replicas = props.replicas ?? 1;
+    let replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw meshError('MESH0014', this, `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      reportError(this, 'MESH0014', `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      replicas = 1;
     }
     if (!props.image) {
-      throw meshError('MESH0015', this, 'image is empty: name the container image of this version');
+      reportError(this, 'MESH0015', 'image is empty: name the container image of this version');
     }
-    if (props.user === 0) {
-      throw meshError('MESH0016', this, 'user 0 is root: workloads run as non-root, use another user id');
+    let user = props.user;
+    if (user === 0) {
+      reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');
+      user = undefined;
     }
     this.selectorLabels = { app: service.serviceName, version: this.versionName };
-    const injection = injectionMetadata(this, service, props.podAnnotations ?? {});
+    const podAnnotations = { ...props.podAnnotations };
+    const injection = injectionMetadata(this, service, podAnnotations);
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: `${service.serviceName}-${this.versionName}`, namespace: service.namespace, labels: { ...this.selectorLabels } },
@@ -516,7 +530,7 @@ export class MeshServiceVersion extends Construct {
       serviceAccount: service.serviceAccount,
       podMetadata: {
         labels: { ...this.selectorLabels, ...injection.labels },
-        annotations: { ...props.podAnnotations, ...injection.annotations },
+        annotations: { ...podAnnotations, ...injection.annotations },
       },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
@@ -544,11 +558,12 @@ export class MeshServiceVersion extends Construct {
       resources: props.resources,
       command: props.command,
       args: props.args,
-      securityContext: props.user !== undefined ? { user: props.user } : undefined,
+      securityContext: user !== undefined ? { user } : undefined,
     });
     (props.writablePaths ?? []).forEach((path, i) => {
       if (!path.startsWith('/')) {
-        throw meshError('MESH0017', this, `writablePaths '${path}' is not an absolute path: start it with '/'`);
+        reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);
+        return;
       }
       const volume = kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`);
       container.mount(path, volume);
@@ -559,14 +574,20 @@ export class MeshServiceVersion extends Construct {
 /**
  * The labels and annotations that select a service's injection: the webhook of its control plane's
  * revision (and its template, when its proxy settings are its own), or none for an explicit sidecar.
+ * An opt-out annotation in `podAnnotations` is reported and removed from it.
  */
-function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotations: { [key: string]: string }): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
+function injectionMetadata(
+  scope: IConstruct,
+  service: MeshService,
+  podAnnotations: { [key: string]: string },
+): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
   const optOut = podAnnotations['sidecar.istio.io/inject'];
   if (optOut !== undefined) {
     const fix = service.injection.isExplicit
       ? 'explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation'
       : "to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh";
-    throw meshError('MESH0018', scope, `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+    reportError(scope, 'MESH0018', `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+    delete podAnnotations['sidecar.istio.io/inject'];
   }
   if (service.injection.isExplicit) {
     return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };
@@ -584,7 +605,8 @@ function injectionMetadata(scope: IConstruct, service: MeshService, podAnnotatio
       // istiod puts the proxy first among the containers when the pod's proxy config asks it to.
       'proxy.istio.io/config': lazy(() => {
         const settings = service._proxySettings;
-        return settings.holdApplicationUntilProxyStarts && !settings.nativeSidecar ? JSON.stringify({ holdApplicationUntilProxyStarts: true }) : undefined;
+        const hold = settings.holdApplicationUntilProxyStarts && !settings.nativeSidecar;
+        return hold ? JSON.stringify({ holdApplicationUntilProxyStarts: true }) : undefined;
       }),
     },
   };
@@ -604,8 +626,8 @@ class ImportedMeshService extends MeshServiceBase {
     markKind(this, 'ImportedMeshService');
     this.mesh = meshOf(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', serviceName);
-    this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? this.mesh.defaultNamespace);
-    this.serviceAccountName = validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName ?? serviceName);
+    this.namespace = options.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', options.namespace);
+    this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, options.ports ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
     this.trafficPolicy = trafficPolicyOf(options);
@@ -613,34 +635,58 @@ class ImportedMeshService extends MeshServiceBase {
   }
 }
 
+/**
+ * The ports with every default resolved. Each problem is reported; the service goes on with what can stand:
+ * a misnamed port takes its default name, and of two ports with one number the first is kept.
+ */
 function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshServicePort[] {
   if (ports.length === 0) {
-    throw meshError('MESH0012', scope, 'ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }');
+    reportError(scope, 'MESH0012', 'ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }');
+    return [];
   }
   const perProtocol = new Map<Protocol, number>();
   for (const p of ports) {
     const protocol = p.protocol ?? Protocol.HTTP;
     perProtocol.set(protocol, (perProtocol.get(protocol) ?? 0) + 1);
   }
+  // Names given in place of a wrong one: not the user's, so not checked for clashes (that would report the same mistake twice).
+  const standIns = new Set<MeshServicePort>();
   const resolved = ports.map(p => {
     const protocol = p.protocol ?? Protocol.HTTP;
     validatePort(scope, 'port', p.port);
-    const targetPort = validatePort(scope, 'targetPort', p.targetPort ?? p.port);
-    const name = p.name ?? (perProtocol.get(protocol)! > 1 ? `${protocol}-${p.port}` : protocol);
+    // A defaulted targetPort is the port: checked once, as the port.
+    const targetPort = p.targetPort === undefined ? p.port : validatePort(scope, 'targetPort', p.targetPort);
+    const defaultName = perProtocol.get(protocol)! > 1 ? `${protocol}-${p.port}` : protocol;
+    let name = p.name ?? defaultName;
+    let standIn = false;
     if (name !== protocol && !name.startsWith(`${protocol}-`)) {
-      throw meshError('MESH0011', scope, `port ${p.port} name '${name}' does not start with its protocol '${protocol}': Istio selects the protocol by the name prefix, use '${protocol}' or '${protocol}-<suffix>'`);
+      reportError(scope, 'MESH0011', `port ${p.port} name '${name}' does not start with its protocol '${protocol}': Istio selects the protocol by the name prefix, use '${protocol}' or '${protocol}-<suffix>'`);
+      name = defaultName;
+      standIn = true;
+    } else {
+      validateDnsLabel(scope, 'port name', name);
     }
-    validateDnsLabel(scope, 'port name', name);
-    return { port: p.port, protocol, targetPort, name };
+    const port: MeshServicePort = { port: p.port, protocol, targetPort, name };
+    if (standIn) {
+      standIns.add(port);
+    }
+    return port;
   });
-  for (const key of ['port', 'name'] as const) {
-    const values = resolved.map(p => p[key]);
-    const dup = values.find((v, i) => values.indexOf(v) !== i);
-    if (dup !== undefined) {
-      throw meshError('MESH0012', scope, `two ports have ${key} ${key === 'name' ? `'${dup}'` : dup}: each port needs its own ${key}`);
+  const unique: MeshServicePort[] = [];
+  const reported = new Set<number>();
+  for (const p of resolved) {
+    if (!unique.some(u => u.port === p.port)) {
+      unique.push(p);
+    } else if (!reported.has(p.port)) {
+      reported.add(p.port);
+      reportError(scope, 'MESH0012', `two ports have port ${p.port}: each port needs its own port`);
     }
   }
-  return resolved;
+  const names = unique.filter(p => !standIns.has(p)).map(p => p.name!);
+  for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    reportError(scope, 'MESH0012', `two ports have name '${dup}': each port needs its own name`);
+  }
+  return unique;
 }
 
 /** Only the traffic policy fields of a service's props (they also carry ports, names...). */

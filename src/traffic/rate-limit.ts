@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { markKind, meshOf } from '../private/tree';
 
 /**
@@ -48,21 +48,26 @@ export class RateLimit extends Construct {
     super(scope, id);
     markKind(this, 'RateLimit');
     const mesh = meshOf(this);
+    // Without a service nothing can stand in (the filter selects its workloads), so this one still throws.
     this.service = required(this, 'service', props.service, 'name the service whose requests are limited');
     if (this.service.mesh !== mesh) {
-      throw meshError('MESH0150', this, `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);
+      reportError(this, 'MESH0150', `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);
     }
-    const requests = required(this, 'requests', props.requests, 'give the requests allowed per window, e.g. 100');
+    // Each bad value is reported and replaced, so that a bad rate is not reported again as a bad default burst.
+    let requests = required(this, 'requests', props.requests, 'give the requests allowed per window, e.g. 100', 1);
     if (!Number.isInteger(requests) || requests < 1) {
-      throw meshError('MESH0151', this, `requests ${requests} is invalid: use a whole number of at least 1`);
+      reportError(this, 'MESH0151', `requests ${requests} is invalid: use a whole number of at least 1`);
+      requests = 1;
     }
-    const burst = props.burst ?? requests;
+    let burst = props.burst ?? requests;
     if (!Number.isInteger(burst) || burst < 1) {
-      throw meshError('MESH0151', this, `burst ${burst} is invalid: use a whole number of at least 1`);
+      reportError(this, 'MESH0151', `burst ${burst} is invalid: use a whole number of at least 1`);
+      burst = requests;
     }
-    const per = props.per ?? Duration.minutes(1);
+    let per = props.per ?? Duration.minutes(1);
     if (per.toMilliseconds() < 50) {
-      throw meshError('MESH0152', this, `per ${per.toMilliseconds()}ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window`);
+      reportError(this, 'MESH0152', `per ${per.toMilliseconds()}ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window`);
+      per = Duration.minutes(1);
     }
     // Envoy reads the patch as protobuf JSON: durations in seconds, snake_case fields.
     const enabled = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });

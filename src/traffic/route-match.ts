@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
-import { meshError } from '../private/errors';
+import { meshError, reportError } from '../private/errors';
 import { HTTP_TOKEN } from '../private/names';
 
 /**
@@ -131,16 +131,20 @@ export interface RouteMatch {
   readonly sourceService?: IMeshService;
 }
 
-/** @internal */
+/**
+ * Checks a match: a construct records each problem (the match is kept: an empty one must not turn its route
+ * into a catch-all), a factory (`where` a string) throws.
+ *
+ * @internal
+ */
 export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
   const headers = match.headers ?? [];
   const names = headers.map(h => h.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) {
-    throw meshError('MESH0041', where, `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
+  for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+    reportError(where, 'MESH0041', `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
   }
   if (headers.length === 0 && !match.uri && !match.method && !match.sourceService) {
-    throw meshError('MESH0042', where, 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
+    reportError(where, 'MESH0042', 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
   }
   return match;
 }

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import * as istio from '../imports/istio-networking';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service';
 import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
-import { meshError, required } from '../private/errors';
+import * as istio from '../imports/istio-networking';
+import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isKind, markKind, meshOf } from '../private/tree';
 
@@ -131,15 +131,17 @@ export class TrafficSplit extends Construct {
     super(scope, id);
     markKind(this, 'TrafficSplit');
     const mesh = meshOf(this);
+    // Without a service nothing can stand in (the mesh's analysis reads it), so this one still throws.
     required(this, 'service', props.service, 'name the service whose traffic is routed');
-    if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
-      throw meshError('MESH0108', this, `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
-    }
-    if (props.service.mesh !== mesh) {
-      throw meshError('MESH0108', this, `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): route a service of this mesh, or import it with MeshService.fromName()`);
-    }
     this.service = props.service;
-    (props.service as MeshServiceBase)._attachSplit(this);
+    if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
+      reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
+    } else if (props.service.mesh !== mesh) {
+      reportError(this, 'MESH0108', `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): route a service of this mesh, or import it with MeshService.fromName()`);
+    } else {
+      // Only a service of this mesh gets the split's VirtualService and DestinationRule.
+      (props.service as MeshServiceBase)._attachSplit(this);
+    }
     for (const route of props.routes ?? []) {
       this.addRoute(route);
     }
@@ -168,35 +170,43 @@ export class TrafficSplit extends Construct {
 
   /**
    * Adds a route after the existing ones.
+   *
+   * Every problem of the route is reported at synth. The route is still added, without what cannot stand
+   * (a repeated target, a mirror to a version it already routes to), so that later routes are checked
+   * against it and the split is not also reported as having no routes.
    */
   public addRoute(route: HttpRouteOptions): void {
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
-    required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')]');
+    // Missing targets are reported as missing (MESH0006), not also as empty.
+    const given = required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')]', []);
     const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
     if (catchAll) {
-      throw meshError('MESH0104', this, `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
+      reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
     }
     if (route.name !== undefined) {
       validateDnsLabel(this, 'route name', route.name);
       if (this._routes.some(r => r.name === route.name)) {
-        throw meshError('MESH0109', this, `${label} is already defined: give each route its own name`);
+        reportError(this, 'MESH0109', `${label} is already defined: give each route its own name`);
       }
     }
     for (const match of route.matches ?? []) {
       validateRouteMatch(this, match);
       if (match.sourceService && match.sourceService.mesh !== this.service.mesh) {
-        throw meshError('MESH0108', this, `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
+        reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
     }
-    validateTargets(this, label, route.targets);
-    if (route.mirror) {
-      validateDnsLabel(this, 'mirror version', route.mirror.version);
-      validatePercentage(this, 'mirror percentage', route.mirror.percentage ?? 100);
-      if (route.targets.some(t => t.versionName === route.mirror!.version)) {
-        throw meshError('MESH0105', this, `${label} mirrors to version '${route.mirror.version}', which already receives its traffic: mirror to another version`);
+    const targets = route.targets ? validateTargets(this, label, given) : [];
+    let mirror = route.mirror;
+    if (mirror) {
+      validateDnsLabel(this, 'mirror version', mirror.version);
+      validatePercentage(this, 'mirror percentage', mirror.percentage ?? 100);
+      if (targets.some(t => t.versionName === mirror!.version)) {
+        reportError(this, 'MESH0105', `${label} mirrors to version '${mirror.version}', which already receives its traffic: mirror to another version`);
+        // Dropped, so that an unknown version is not reported twice (as a target and as the mirror).
+        mirror = undefined;
       }
     }
-    this._routes.push({ ...route, matches: route.matches ? [...route.matches] : undefined, targets: [...route.targets] });
+    this._routes.push({ ...route, matches: route.matches ? [...route.matches] : undefined, targets, mirror });
   }
 
   /** @internal */
@@ -218,29 +228,37 @@ export class TrafficSplit extends Construct {
   }
 }
 
-function validateTargets(split: TrafficSplit, label: string, targets: TrafficTarget[]): void {
+/**
+ * Checks a route's targets and returns them with each version once (the first target of a version stays).
+ * Weights are checked only when every version is listed once: merging repeated targets changes them.
+ */
+function validateTargets(split: TrafficSplit, label: string, targets: TrafficTarget[]): TrafficTarget[] {
   if (targets.length === 0) {
-    throw meshError('MESH0114', split, `${label} has no targets: add at least one TrafficTarget.version()`);
+    reportError(split, 'MESH0114', `${label} has no targets: add at least one TrafficTarget.version()`);
+    return [];
   }
   const names = targets.map(t => t.versionName);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) {
-    throw meshError('MESH0110', split, `${label} lists version '${dup}' twice: give each version one target with its total weight`);
+  const dups = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (dups.length > 0) {
+    dups.forEach(dup => reportError(split, 'MESH0110', `${label} lists version '${dup}' twice: give each version one target with its total weight`));
+    return targets.filter((t, i) => names.indexOf(t.versionName) === i);
   }
   if (targets.length === 1) {
     const w = targets[0].weight;
     if (w !== undefined && w !== 100) {
-      throw meshError('MESH0102', split, `${label} sends weight ${w} to its only target '${targets[0].versionName}': a single target takes all traffic, omit the weight or use 100`);
+      reportError(split, 'MESH0102', `${label} sends weight ${w} to its only target '${targets[0].versionName}': a single target takes all traffic, omit the weight or use 100`);
     }
-    return;
+    return [...targets];
   }
   const missing = targets.filter(t => t.weight === undefined).map(t => t.versionName);
   if (missing.length > 0) {
-    throw meshError('MESH0102', split, `${label} has several targets but no weight for ${missing.map(m => `'${m}'`).join(', ')}: give every target a weight, adding up to 100`);
+    reportError(split, 'MESH0102', `${label} has several targets but no weight for ${missing.map(m => `'${m}'`).join(', ')}: give every target a weight, adding up to 100`);
+    return [...targets];
   }
   const total = targets.reduce((sum, t) => sum + t.weight!, 0);
   if (total !== 100) {
     const weights = targets.map(t => `${t.versionName}=${t.weight}`).join(', ');
-    throw meshError('MESH0102', split, `${label} weights add up to ${total} (${weights}): make them add up to 100`);
+    reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
+  return [...targets];
 }

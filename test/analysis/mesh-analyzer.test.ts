@@ -6,7 +6,7 @@ import {
   AccessPolicy, CircuitBreaker, LoadBalancer, Mesh, MeshAnalyzer, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Severity,
   StringMatch, TrafficSplit, TrafficTarget,
 } from '../../src';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('MeshAnalyzer', () => {
   test('a consistent mesh has no findings', () => {
@@ -33,12 +33,17 @@ describe('MeshAnalyzer', () => {
       { code: 'MESH0101', severity: Severity.ERROR, path: 'mesh/split', message: "route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v4', ...) or route to an existing version" },
       { code: 'MESH0101', severity: Severity.ERROR, path: 'mesh/split', message: "route 1: subset 'v5' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v5', ...) or route to an existing version" },
     ]);
-    expect(() => MeshTesting.synth(mesh)).toThrow("[MESH0101] mesh/split: route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3)");
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/split] [MESH0101] route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v4', ...) or route to an existing version",
+      "[mesh/split] [MESH0101] route 1: subset 'v5' is not a version of service 'reviews' (versions: v1, v2, v3): add it with addVersion('v5', ...) or route to an existing version",
+    ]);
+    expect(() => MeshTesting.synth(mesh)).toThrow("[mesh/split] [MESH0101] route 1: subset 'v4' is not a version of service 'reviews' (versions: v1, v2, v3)");
 
     // WHEN the versions appear later, the mesh is fine: checks run at synthesis
     reviews.addVersion('v4', { image: 'x' });
     reviews.addVersion('v5', { image: 'x' });
     expect(mesh.analyze()).toEqual([]);
+    expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('every error is reported together at synthesis, by cdk8s synth too', () => {
@@ -48,14 +53,18 @@ describe('MeshAnalyzer', () => {
     const b = newService(mesh, 'b');
     new TrafficSplit(mesh, 'a-split', { service: a });
     new TrafficSplit(mesh, 'b-split', { service: b, routes: [{ name: 'x', targets: [TrafficTarget.version('v9')] }] });
+    // a problem the split recorded when the route was added comes out with the analysis' findings
+    const c = newService(mesh, 'c');
+    new TrafficSplit(mesh, 'c-split', { service: c, routes: [{ targets: [TrafficTarget.version('v1', 50)] }] });
     let message = '';
     try {
       app.synth();
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toContain("[MESH0103] mesh/a-split: has no routes for service 'a': add one with addRoute(), or remove the split");
-    expect(message).toContain("[MESH0101] mesh/b-split: route 'x': subset 'v9' is not a version of service 'b' (versions: v1)");
+    expect(message).toContain("[mesh/a-split] [MESH0103] has no routes for service 'a': add one with addRoute(), or remove the split");
+    expect(message).toContain("[mesh/b-split] [MESH0101] route 'x': subset 'v9' is not a version of service 'b' (versions: v1)");
+    expect(message).toContain("[mesh/c-split] [MESH0102] route 1 sends weight 50 to its only target 'v1': a single target takes all traffic, omit the weight or use 100");
   });
 
   test('warnings do not fail synthesis', () => {

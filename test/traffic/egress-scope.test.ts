@@ -1,6 +1,6 @@
 import { EgressGateway, EgressScope, ExternalService, MeshTesting, OutboundTrafficPolicy } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('EgressScope', () => {
   test('a service may reach only what is listed; everything else is refused (REGISTRY_ONLY)', () => {
@@ -37,10 +37,44 @@ describe('EgressScope', () => {
   });
 
   test.each([
-    [(m: any) => new EgressScope(m, 'x', { allowHosts: ['api.example.com'] }), "[MESH0141] mesh/x: host 'api.example.com' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'"],
-    [(m: any) => new EgressScope(m, 'x', { service: newService(m, 'web'), namespace: 'other' }), "[MESH0140] mesh/x: service 'web' is in namespace 'default', not 'other': drop namespace, it follows the service"],
+    [(m: any) => new EgressScope(m, 'x', { allowHosts: ['api.example.com'] }), "[mesh/x] [MESH0141] host 'api.example.com' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'"],
+    [(m: any) => new EgressScope(m, 'x', { service: newService(m, 'web'), namespace: 'other' }), "[mesh/x] [MESH0140] service 'web' is in namespace 'default', not 'other': drop namespace, it follows the service"],
+    [(m: any) => new EgressScope(m, 'x', { namespace: 'Batch' }), "[mesh/x] [MESH0001] namespace 'Batch' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [(m: any) => new EgressScope(m, 'x').allowHost('*'), "[mesh/x] [MESH0141] host '*' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'"],
   ])('fails on bad input (%#)', (make, message) => {
-    expect(() => make(newMesh())).toThrow(message);
+    // GIVEN
+    const mesh = newMesh();
+
+    // WHEN
+    make(mesh);
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on every mistake of a scope at once, and leaves out the bad hosts', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+
+    // WHEN a namespace that is not the service's, and two hosts not in Istio's form
+    const scope = new EgressScope(mesh, 'x', { service: web, namespace: 'other', allowHosts: ['api.example.com', 'istio-system/*'] });
+    scope.allowHost('*');
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/x] [MESH0140] service 'web' is in namespace 'shop', not 'other': drop namespace, it follows the service",
+      "[mesh/x] [MESH0141] host 'api.example.com' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'",
+      "[mesh/x] [MESH0141] host '*' is not '<namespace>/<host>': use e.g. 'istio-system/*', './*' or 'shop/api.shop.svc.cluster.local'",
+    ]);
+    expect(scope.namespace).toEqual('shop');
+    expect(scope.resource.toJson().spec.egress).toEqual([{ hosts: ['istio-system/*'] }]);
+  });
+
+  test('a wrong default namespace is reported by the mesh, not again by the scopes and external services in it', () => {
+    const mesh = newMesh({ defaultNamespace: '-apps' });
+    new EgressScope(mesh, 'x');
+    new ExternalService(mesh, 'ext', { hosts: ['a.example'] });
+    expect(synthErrors(mesh)).toEqual(["[mesh] [MESH0001] defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]);
   });
 });
-

@@ -2,7 +2,7 @@ import { Testing, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Protocol, RetryPolicy, Timeout } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('MeshService', () => {
   test('defaults: ServiceAccount, Service with a named HTTP port, no routing objects', () => {
@@ -168,45 +168,131 @@ describe('MeshService', () => {
   });
 
   test.each([
-    [{ ports: [] }, '[MESH0012] mesh/web: ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }'],
-    [{ ports: [{ port: 0 }] }, '[MESH0003] mesh/web: port 0 is out of range: use a whole number from 1 to 65535'],
-    [{ ports: [{ port: 70000 }] }, '[MESH0003] mesh/web: port 70000 is out of range: use a whole number from 1 to 65535'],
-    [{ ports: [{ port: 80, targetPort: -1 }] }, '[MESH0003] mesh/web: targetPort -1 is out of range: use a whole number from 1 to 65535'],
-    [{ ports: [{ port: 80, name: 'web' }] }, "[MESH0011] mesh/web: port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'"],
-    [{ ports: [{ port: 80, protocol: Protocol.TCP, name: 'http-db' }] }, "[MESH0011] mesh/web: port 80 name 'http-db' does not start with its protocol 'tcp': Istio selects the protocol by the name prefix, use 'tcp' or 'tcp-<suffix>'"],
-    [{ ports: [{ port: 80 }, { port: 80, protocol: Protocol.TCP }] }, '[MESH0012] mesh/web: two ports have port 80: each port needs its own port'],
-    [{ ports: [{ port: 80, name: 'http-a' }, { port: 81, name: 'http-a' }] }, "[MESH0012] mesh/web: two ports have name 'http-a': each port needs its own name"],
-    [{ ports: [{ port: 80 }], namespace: 'Bad_NS' }, "[MESH0001] mesh/web: namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ ports: [{ port: 80 }], serviceName: 'web.v1' }, "[MESH0001] mesh/web: serviceName 'web.v1' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ ports: [] }, '[mesh/web] [MESH0012] ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }'],
+    [{ ports: [{ port: 0 }] }, '[mesh/web] [MESH0003] port 0 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 70000 }] }, '[mesh/web] [MESH0003] port 70000 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 80, targetPort: -1 }] }, '[mesh/web] [MESH0003] targetPort -1 is out of range: use a whole number from 1 to 65535'],
+    [{ ports: [{ port: 80, name: 'web' }] }, "[mesh/web] [MESH0011] port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'"],
+    [{ ports: [{ port: 80, protocol: Protocol.TCP, name: 'http-db' }] }, "[mesh/web] [MESH0011] port 80 name 'http-db' does not start with its protocol 'tcp': Istio selects the protocol by the name prefix, use 'tcp' or 'tcp-<suffix>'"],
+    [{ ports: [{ port: 80 }, { port: 80, protocol: Protocol.TCP }] }, '[mesh/web] [MESH0012] two ports have port 80: each port needs its own port'],
+    // the same port twice is one mistake: its two default names (http-80) do not clash once the second is dropped
+    [{ ports: [{ port: 80 }, { port: 80 }] }, '[mesh/web] [MESH0012] two ports have port 80: each port needs its own port'],
+    [{ ports: [{ port: 80, name: 'http-a' }, { port: 81, name: 'http-a' }] }, "[mesh/web] [MESH0012] two ports have name 'http-a': each port needs its own name"],
+    [{ ports: [{ port: 80 }], namespace: 'Bad_NS' }, "[mesh/web] [MESH0001] namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ ports: [{ port: 80 }], serviceName: 'web.v1' }, "[mesh/web] [MESH0001] serviceName 'web.v1' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
   ])('fails on invalid props %#', (props, message) => {
+    // GIVEN
     const mesh = newMesh();
-    expect(() => new MeshService(mesh, 'web', props as any)).toThrow(message);
+
+    // WHEN
+    new MeshService(mesh, 'web', props as any);
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on every mistake of a service at once', () => {
+    // GIVEN
+    const mesh = newMesh();
+
+    // WHEN three independent mistakes
+    const svc = new MeshService(mesh, 'web', { namespace: 'Bad_NS', ports: [{ port: 80, name: 'web' }, { port: 0, protocol: Protocol.TCP }] });
+
+    // THEN all are reported, and the service carries on with its ports (the misnamed one with its default name)
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/web] [MESH0001] namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[mesh/web] [MESH0011] port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'",
+      '[mesh/web] [MESH0003] port 0 is out of range: use a whole number from 1 to 65535',
+    ]);
+    expect(svc.ports.map(p => p.name)).toEqual(['http', 'tcp']);
+  });
+
+  test('fails on every mistake of an imported service at once', () => {
+    const mesh = newMesh();
+    MeshService.fromName(mesh, 'ledger', 'Ledger', { ports: [{ port: 80, name: 'web' }] });
+    // the service account defaults to the name: its mistake is reported once
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/ledger] [MESH0001] serviceName 'Ledger' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[mesh/ledger] [MESH0011] port 80 name 'web' does not start with its protocol 'http': Istio selects the protocol by the name prefix, use 'http' or 'http-<suffix>'",
+    ]);
+  });
+
+  test('a wrong default namespace is reported by the mesh, not again by its services', () => {
+    const mesh = newMesh({ defaultNamespace: '-apps' });
+    new MeshService(mesh, 'web', { ports: [{ port: 80 }] });
+    MeshService.fromName(mesh, 'ledger', 'ledger');
+    expect(synthErrors(mesh)).toEqual(["[mesh] [MESH0001] defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]);
   });
 
   test('fails on a duplicate service', () => {
+    // GIVEN
     const mesh = newMesh();
     newService(mesh, 'web');
-    expect(() => new MeshService(mesh, 'web2', { serviceName: 'web', ports: [{ port: 80 }] }))
-      .toThrow("[MESH0010] mesh/web2: service 'web' in namespace 'default' is already in the mesh (mesh/web): give one of them another name or namespace, or import the existing one with MeshService.fromName()");
+
+    // WHEN
+    new MeshService(mesh, 'web2', { serviceName: 'web', ports: [{ port: 80 }] });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/web2] [MESH0010] service 'web' in namespace 'default' is already in the mesh (mesh/web): give one of them another name or namespace, or import the existing one with MeshService.fromName()",
+    ]);
   });
 
   test('the same name in two namespaces is two services', () => {
     const mesh = newMesh();
     newService(mesh, 'web', ['v1'], { namespace: 'a' });
-    expect(() => newService(mesh, 'web-b', ['v1'], { namespace: 'b', serviceName: 'web' })).not.toThrow();
+    newService(mesh, 'web-b', ['v1'], { namespace: 'b', serviceName: 'web' });
+    expect(synthErrors(mesh)).toEqual([]);
     expect(mesh.services.map(s => `${s.namespace}/${s.serviceName}`)).toEqual(['a/web', 'b/web']);
   });
 
   test.each([
-    ['v1', { image: 'x' }, "[MESH0013] mesh/web: version 'v1' already exists (versions: v1): give each version its own name"],
-    ['V2', { image: 'x' }, "[MESH0001] mesh/web: version 'V2' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    ['v2', { image: 'x', replicas: -1 }, '[MESH0014] mesh/web/v2: replicas -1 is invalid: use a whole number of at least 0'],
-    ['v2', { image: '' }, '[MESH0015] mesh/web/v2: image is empty: name the container image of this version'],
-    ['v2', { image: 'x', user: 0 }, '[MESH0016] mesh/web/v2: user 0 is root: workloads run as non-root, use another user id'],
-    ['v2', { image: 'x', writablePaths: ['tmp'] }, "[MESH0017] mesh/web/v2: writablePaths 'tmp' is not an absolute path: start it with '/'"],
-  ])('fails on invalid version %s %p', (name, options, message) => {
+    ['v1', { image: 'x' }, "[mesh/web] [MESH0013] version 'v1' already exists (versions: v1): give each version its own name"],
+    ['V2', { image: 'x' }, "[mesh/web] [MESH0001] version 'V2' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ['', { image: 'x' }, "[mesh/web] [MESH0001] version '' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ['v2', { image: 'x', replicas: -1 }, '[mesh/web/v2] [MESH0014] replicas -1 is invalid: use a whole number of at least 0'],
+    ['v2', { image: '' }, '[mesh/web/v2] [MESH0015] image is empty: name the container image of this version'],
+    ['v2', { image: 'x', user: 0 }, '[mesh/web/v2] [MESH0016] user 0 is root: workloads run as non-root, use another user id'],
+    ['v2', { image: 'x', writablePaths: ['tmp'] }, "[mesh/web/v2] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'"],
+  ])('fails on invalid version %p %p', (name, options, message) => {
+    // GIVEN
     const mesh = newMesh();
     const svc = newService(mesh, 'web', ['v1']);
-    expect(() => svc.addVersion(name, options)).toThrow(message);
+
+    // WHEN
+    svc.addVersion(name, options);
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('a repeated version keeps the first', () => {
+    const mesh = newMesh();
+    const svc = newService(mesh, 'web', ['v1']);
+    const first = svc.versions[0];
+    expect(svc.addVersion('v1', { image: 'other' })).toBe(first);
+    expect(svc.versionNames).toEqual(['v1']);
+  });
+
+  test('fails on every mistake of a version at once', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const svc = newService(mesh, 'web', []);
+
+    // WHEN four independent mistakes
+    svc.addVersion('v1', { image: '', replicas: 1.5, user: 0, writablePaths: ['tmp', '/var/cache', 'cache'] });
+
+    // THEN all are reported, and the version carries on without what was wrong
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/web/v1] [MESH0014] replicas 1.5 is invalid: use a whole number of at least 0',
+      '[mesh/web/v1] [MESH0015] image is empty: name the container image of this version',
+      '[mesh/web/v1] [MESH0016] user 0 is root: workloads run as non-root, use another user id',
+      "[mesh/web/v1] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'",
+      "[mesh/web/v1] [MESH0017] writablePaths 'cache' is not an absolute path: start it with '/'",
+    ]);
+    const deployment = svc.versions[0].deployment;
+    expect(deployment.replicas).toEqual(1);
+    expect(deployment.containers[0].securityContext.user).toBeUndefined();
+    expect(deployment.containers[0].mounts.map(m => m.path)).toEqual(['/var/cache']);
   });
 });

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { MeshTesting, RateLimit } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('RateLimit', () => {
   test('Envoy\'s local rate limit before the router of the service\'s inbound HTTP chain', () => {
@@ -40,16 +40,45 @@ describe('RateLimit', () => {
   });
 
   test.each([
-    [{ requests: 0 }, '[MESH0151] mesh/rl: requests 0 is invalid: use a whole number of at least 1'],
-    [{ requests: 10, burst: 1.5 }, '[MESH0151] mesh/rl: burst 1.5 is invalid: use a whole number of at least 1'],
-    [{ requests: 10, per: Duration.millis(10) }, "[MESH0152] mesh/rl: per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window"],
+    [{ requests: 0 }, '[mesh/rl] [MESH0151] requests 0 is invalid: use a whole number of at least 1'],
+    [{ requests: 10, burst: 1.5 }, '[mesh/rl] [MESH0151] burst 1.5 is invalid: use a whole number of at least 1'],
+    [{ requests: 10, per: Duration.millis(10) }, "[mesh/rl] [MESH0152] per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window"],
+    [{ requests: undefined }, '[mesh/rl] [MESH0006] requests is missing: give the requests allowed per window, e.g. 100'],
   ])('fails on %j', (props, message) => {
+    // GIVEN
     const mesh = newMesh();
-    expect(() => new RateLimit(mesh, 'rl', { service: newService(mesh, 'api'), ...props })).toThrow(message);
+
+    // WHEN
+    new RateLimit(mesh, 'rl', { service: newService(mesh, 'api'), ...props as any });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
   });
 
   test('fails on a service of another mesh', () => {
-    expect(() => new RateLimit(newMesh(), 'rl', { service: newService(newMesh(), 'api'), requests: 1 }))
-      .toThrow("[MESH0150] mesh/rl: service 'api' belongs to another mesh: limit a service of this mesh");
+    const mesh = newMesh();
+    new RateLimit(mesh, 'rl', { service: newService(newMesh(), 'api'), requests: 1 });
+    expect(synthErrors(mesh)).toEqual(["[mesh/rl] [MESH0150] service 'api' belongs to another mesh: limit a service of this mesh"]);
+  });
+
+  test('fails on every mistake of a rate limit at once', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const api = newService(newMesh(), 'api');
+
+    // WHEN a service of another mesh, and a bad rate and window (the rate's default burst is not reported again)
+    new RateLimit(mesh, 'rl', { service: api, requests: 0.5, per: Duration.millis(10) });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/rl] [MESH0150] service 'api' belongs to another mesh: limit a service of this mesh",
+      '[mesh/rl] [MESH0151] requests 0.5 is invalid: use a whole number of at least 1',
+      "[mesh/rl] [MESH0152] per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window",
+    ]);
+  });
+
+  test('fails on a rate limit without a service with a coded error, not a crash', () => {
+    // nothing can stand in for the service, so this one still throws
+    expect(() => new RateLimit(newMesh(), 'rl', { requests: 1 } as any)).toThrow('[MESH0006] mesh/rl: service is missing: name the service whose requests are limited');
   });
 });

@@ -1,9 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  FaultInjection, HeaderMatch, HttpMethod, MeshService, MeshTesting, Protocol, RetryPolicy, StringMatch, Timeout, TrafficSplit, TrafficTarget,
+  EgressGateway, FaultInjection, HeaderMatch, HttpMethod, MeshService, MeshTesting, Protocol, RetryPolicy, StringMatch, Timeout,
+  TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('TrafficSplit', () => {
   test('a canary: 1% of traffic to v2', () => {
@@ -106,17 +107,41 @@ describe('TrafficSplit', () => {
   });
 
   test.each([
-    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 40)], '[MESH0102] mesh/split: route 1 weights add up to 90 (v1=50, v2=40): make them add up to 100'],
-    [[TrafficTarget.version('v1', 0), TrafficTarget.version('v2', 0)], '[MESH0102] mesh/split: route 1 weights add up to 0 (v1=0, v2=0): make them add up to 100'],
-    [[TrafficTarget.version('v1', 60), TrafficTarget.version('v2')], "[MESH0102] mesh/split: route 1 has several targets but no weight for 'v2': give every target a weight, adding up to 100"],
-    [[TrafficTarget.version('v1', 50)], "[MESH0102] mesh/split: route 1 sends weight 50 to its only target 'v1': a single target takes all traffic, omit the weight or use 100"],
-    [[], '[MESH0114] mesh/split: route 1 has no targets: add at least one TrafficTarget.version()'],
-    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v1', 50)], "[MESH0110] mesh/split: route 1 lists version 'v1' twice: give each version one target with its total weight"],
+    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 40)], '[mesh/split] [MESH0102] route 1 weights add up to 90 (v1=50, v2=40): make them add up to 100'],
+    [[TrafficTarget.version('v1', 0), TrafficTarget.version('v2', 0)], '[mesh/split] [MESH0102] route 1 weights add up to 0 (v1=0, v2=0): make them add up to 100'],
+    [[TrafficTarget.version('v1', 60), TrafficTarget.version('v2')], "[mesh/split] [MESH0102] route 1 has several targets but no weight for 'v2': give every target a weight, adding up to 100"],
+    [[TrafficTarget.version('v1', 50)], "[mesh/split] [MESH0102] route 1 sends weight 50 to its only target 'v1': a single target takes all traffic, omit the weight or use 100"],
+    [[], '[mesh/split] [MESH0114] route 1 has no targets: add at least one TrafficTarget.version()'],
+    [[TrafficTarget.version('v1', 50), TrafficTarget.version('v1', 50)], "[mesh/split] [MESH0110] route 1 lists version 'v1' twice: give each version one target with its total weight"],
   ])('fails on targets %#', (targets, message) => {
+    // GIVEN
     const mesh = newMesh();
     const web = newService(mesh, 'web', ['v1', 'v2']);
     const split = new TrafficSplit(mesh, 'split', { service: web });
-    expect(() => split.addRoute({ targets })).toThrow(message);
+
+    // WHEN
+    split.addRoute({ targets });
+
+    // THEN the route is reported, and kept: the split is not also reported as having no routes
+    expect(synthErrors(mesh)).toEqual([message]);
+    expect(split.routes).toHaveLength(1);
+  });
+
+  test('fails on a version listed twice once, and keeps one target per version', () => {
+    // GIVEN a service without v9
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1']);
+    const split = new TrafficSplit(mesh, 'split', { service: web });
+
+    // WHEN
+    split.addRoute({ targets: [TrafficTarget.version('v9', 50), TrafficTarget.version('v9', 50)] });
+
+    // THEN the unknown version is reported once, not once per target
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/split] [MESH0110] route 1 lists version 'v9' twice: give each version one target with its total weight",
+      "[mesh/split] [MESH0101] route 1: subset 'v9' is not a version of service 'web' (versions: v1): add it with addVersion('v9', ...) or route to an existing version",
+    ]);
+    expect(split.routes[0].targets.map(t => t.versionName)).toEqual(['v9']);
   });
 
   test.each([
@@ -128,25 +153,38 @@ describe('TrafficSplit', () => {
   });
 
   test('fails on a route after a catch-all route', () => {
+    // GIVEN
     const mesh = newMesh();
     const web = newService(mesh, 'web');
     const split = new TrafficSplit(mesh, 'split', { service: web, routes: [{ name: 'all', targets: [TrafficTarget.version('v1')] }] });
-    expect(() => split.addRoute({ name: 'late', matches: [{ uri: StringMatch.prefix('/') }], targets: [TrafficTarget.version('v1')] }))
-      .toThrow("[MESH0104] mesh/split: route 'late' comes after route 'all' without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it");
+
+    // WHEN
+    split.addRoute({ name: 'late', matches: [{ uri: StringMatch.prefix('/') }], targets: [TrafficTarget.version('v1')] });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/split] [MESH0104] route 'late' comes after route 'all' without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it",
+    ]);
   });
 
   test.each([
-    [{ name: 'a', matches: [{}], targets: [TrafficTarget.version('v1')] }, '[MESH0042] mesh/split: a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)'],
+    [{ name: 'a', matches: [{}], targets: [TrafficTarget.version('v1')] }, '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)'],
     [{ matches: [{ headers: [HeaderMatch.exact('a', '1'), HeaderMatch.exact('A', '2')] }], targets: [TrafficTarget.version('v1')] },
-      "[MESH0041] mesh/split: header 'a' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)"],
-    [{ name: 'Bad', targets: [TrafficTarget.version('v1')] }, "[MESH0001] mesh/split: route name 'Bad' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v1' } }, "[MESH0105] mesh/split: route 1 mirrors to version 'v1', which already receives its traffic: mirror to another version"],
-    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v2', percentage: 150 } }, '[MESH0002] mesh/split: mirror percentage 150 is not a percentage: use a number from 0 to 100'],
+      "[mesh/split] [MESH0041] header 'a' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)"],
+    [{ name: 'Bad', targets: [TrafficTarget.version('v1')] }, "[mesh/split] [MESH0001] route name 'Bad' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v1' } }, "[mesh/split] [MESH0105] route 1 mirrors to version 'v1', which already receives its traffic: mirror to another version"],
+    [{ targets: [TrafficTarget.version('v1')], mirror: { version: 'v2', percentage: 150 } }, '[mesh/split] [MESH0002] mirror percentage 150 is not a percentage: use a number from 0 to 100'],
   ])('fails on route %#', (route, message) => {
+    // GIVEN
     const mesh = newMesh();
     const web = newService(mesh, 'web', ['v1', 'v2']);
     const split = new TrafficSplit(mesh, 'split', { service: web });
-    expect(() => split.addRoute(route)).toThrow(message);
+
+    // WHEN
+    split.addRoute(route);
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
   });
 
   test('fails on two routes with one name', () => {
@@ -154,33 +192,91 @@ describe('TrafficSplit', () => {
     const web = newService(mesh, 'web');
     const split = new TrafficSplit(mesh, 'split', { service: web });
     split.addRoute({ name: 'a', matches: [{ method: HttpMethod.GET }], targets: [TrafficTarget.version('v1')] });
-    expect(() => split.addRoute({ name: 'a', targets: [TrafficTarget.version('v1')] })).toThrow("[MESH0109] mesh/split: route 'a' is already defined: give each route its own name");
+    split.addRoute({ name: 'a', targets: [TrafficTarget.version('v1')] });
+    expect(synthErrors(mesh)).toEqual(["[mesh/split] [MESH0109] route 'a' is already defined: give each route its own name"]);
+  });
+
+  test('fails on every mistake of a split at once', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    const other = newService(newMesh(), 'caller');
+
+    // WHEN a catch-all route with bad weights, then a route with a bad name, a caller of another mesh and a mirror to its own target
+    const split = new TrafficSplit(mesh, 'split', {
+      service: web,
+      routes: [{ name: 'all', targets: [TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 40)] }],
+    });
+    split.addRoute({ name: 'Late', matches: [{ sourceService: other }], targets: [TrafficTarget.version('v2')], mirror: { version: 'v2' } });
+
+    // THEN every one is reported; the first route is kept, so the second is still found to come after it
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/split] [MESH0102] route 'all' weights add up to 90 (v1=50, v2=40): make them add up to 100",
+      "[mesh/split] [MESH0104] route 'Late' comes after route 'all' without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it",
+      "[mesh/split] [MESH0001] route name 'Late' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[mesh/split] [MESH0108] route 'Late' matches source service 'caller' of another mesh: name a service of this mesh",
+      "[mesh/split] [MESH0105] route 'Late' mirrors to version 'v2', which already receives its traffic: mirror to another version",
+    ]);
+    expect(split.routes.map(r => r.name)).toEqual(['all', 'Late']);
+    expect(split.routes[1].mirror).toBeUndefined();
   });
 
   test('fails on a second split for one service', () => {
+    // GIVEN
     const mesh = newMesh();
     const web = newService(mesh, 'web');
-    new TrafficSplit(mesh, 'one', { service: web });
-    expect(() => new TrafficSplit(mesh, 'two', { service: web }))
-      .toThrow("[MESH0106] mesh/two: service 'web' already has a TrafficSplit (mesh/one): add routes to it with addRoute(), a service has one set of routing rules");
+    const one = new TrafficSplit(mesh, 'one', { service: web, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+
+    // WHEN
+    new TrafficSplit(mesh, 'two', { service: web, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+
+    // THEN the first one routes
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/two] [MESH0106] service 'web' already has a TrafficSplit (mesh/one): add routes to it with addRoute(), a service has one set of routing rules",
+    ]);
+    expect(web.trafficSplit).toBe(one);
   });
 
   test('fails on a service without an HTTP port', () => {
     const mesh = newMesh();
-    const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }] });
-    expect(() => new TrafficSplit(mesh, 'split', { service: db }))
-      .toThrow("[MESH0107] mesh/split: service 'db' has no HTTP, HTTP2 or GRPC port (ports: tcp): HTTP routes need one");
+    const db = newService(mesh, 'db', ['v1'], { ports: [{ port: 5432, protocol: Protocol.TCP }] });
+    new TrafficSplit(mesh, 'split', { service: db, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    expect(synthErrors(mesh)).toEqual(["[mesh/split] [MESH0107] service 'db' has no HTTP, HTTP2 or GRPC port (ports: tcp): HTTP routes need one"]);
+  });
+
+  test('a service without ports is reported once, not again by its split', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1'], { ports: [] });
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    expect(synthErrors(mesh)).toEqual(['[mesh/web] [MESH0012] ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }']);
+  });
+
+  test('fails on a service that is not a MeshService', () => {
+    const mesh = newMesh();
+    const gateway = new EgressGateway(mesh, 'egress');
+    new TrafficSplit(mesh, 'split', { service: gateway as any, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    expect(synthErrors(mesh)).toEqual(["[mesh/split] [MESH0108] service 'mesh/egress' is not a MeshService: define it with new MeshService() or MeshService.fromName()"]);
   });
 
   test('fails on a service of another mesh', () => {
+    // GIVEN
     const other = newMesh();
     const web = newService(other, 'web');
     const mesh = newMesh();
-    expect(() => new TrafficSplit(mesh, 'split', { service: web }))
-      .toThrow("[MESH0108] mesh/split: service 'web' belongs to another mesh (mesh): route a service of this mesh, or import it with MeshService.fromName()");
-    const split = new TrafficSplit(mesh, 'split2', { service: newService(mesh, 'api') });
-    expect(() => split.addRoute({ matches: [{ sourceService: web }], targets: [TrafficTarget.version('v1')] }))
-      .toThrow("[MESH0108] mesh/split2: route 1 matches source service 'web' of another mesh: name a service of this mesh");
+
+    // WHEN
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    const split2 = new TrafficSplit(mesh, 'split2', { service: newService(mesh, 'api') });
+    split2.addRoute({ matches: [{ sourceService: web }], targets: [TrafficTarget.version('v1')] });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/split] [MESH0108] service 'web' belongs to another mesh (mesh): route a service of this mesh, or import it with MeshService.fromName()",
+      "[mesh/split2] [MESH0108] route 1 matches source service 'web' of another mesh: name a service of this mesh",
+    ]);
+    // the other mesh's service is left alone
+    expect(web.trafficSplit).toBeUndefined();
+    expect(web.virtualService).toBeUndefined();
   });
 
   test('fails on a split outside a mesh', () => {
@@ -191,13 +287,19 @@ describe('TrafficSplit', () => {
 });
 
 describe('plain JavaScript callers', () => {
+  test('fails on a split without a service with a coded error, not a crash', () => {
+    // nothing can stand in for the service, so this one still throws
+    expect(() => new TrafficSplit(newMesh(), 'split', {} as any)).toThrow('[MESH0006] mesh/split: service is missing: name the service whose traffic is routed');
+  });
+
   test.each([
-    ['a split without a service', (m: any) => new TrafficSplit(m, 'split', {} as any), '[MESH0006] mesh/split: service is missing: name the service whose traffic is routed'],
     ['a route without targets', (m: any) => new TrafficSplit(m, 'split', { service: newService(m, 'web'), routes: [{} as any] }),
-      "[MESH0006] mesh/split: route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')]"],
+      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')]"],
     ['a service without ports', (m: any) => new MeshService(m, 'web', {} as any),
-      '[MESH0006] mesh/web: ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
+      '[mesh/web] [MESH0006] ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
   ])('fails on %s with a coded error, not a crash', (_, make, message) => {
-    expect(() => make(newMesh())).toThrow(message);
+    const mesh = newMesh();
+    make(mesh);
+    expect(synthErrors(mesh)).toEqual([message]);
   });
 });
