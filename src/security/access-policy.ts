@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
@@ -78,11 +78,13 @@ export class AccessPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
+    // Nothing can stand in for a missing service, so this one throws; before the construct joins the model,
+    // so that the mesh's analysis never meets a policy without one.
+    this.service = required(this, 'service', props.service, 'name the service whose workloads are protected');
     markKind(this, 'AccessPolicy');
     this.mesh = meshOf(this);
-    this.service = required(this, 'service', props.service, 'name the service whose workloads are protected');
     if (this.service.mesh !== this.mesh) {
-      throw meshError('MESH0205', this, `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
+      reportError(this, 'MESH0205', `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
     }
 
     for (const rule of props.allow ?? []) {
@@ -107,23 +109,42 @@ export class AccessPolicy extends Construct {
    */
   public allowFrom(source: IMeshIdentity, options: AccessOptions = {}): void {
     const target = this.service;
-    required(this, 'caller', source, 'name the service allowed to call, e.g. { from: frontend }');
-    if (source.mesh !== this.mesh) {
-      throw meshError('MESH0205', this, `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
+    // Every mistake of the rule is recorded, and a rule with one is left out: a narrower rule that is wrong must
+    // not stand as a wider one, nor make the analysis report its consequences as further problems.
+    if (!required<IMeshIdentity | null>(this, 'caller', source, 'name the service allowed to call, e.g. { from: frontend }', null)) {
+      return;
     }
-    const allowed = (options.ports ?? []).map(port => servicePort(this, target, port));
-    const reachable = allowed.length > 0 ? allowed : target.ports;
-    const httpOnly = [options.methods?.length ? 'methods' : undefined, options.paths?.length ? 'paths' : undefined].filter(Boolean);
-    if (httpOnly.length > 0 && !reachable.some(p => isHttpProtocol(p.protocol!))) {
-      throw meshError('MESH0207', this, `${httpOnly.join(' and ')} for caller '${source.serviceName}' need an HTTP port, but the ports allowed are ${reachable.map(p => `${p.name}`).join(', ')}: drop ${httpOnly.join(' and ')} or allow an HTTP port`);
+    let valid = true;
+    const fail = (code: string, message: string) => {
+      reportError(this, code, message);
+      valid = false;
+    };
+    if (source.mesh !== this.mesh) {
+      fail('MESH0205', `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
+    }
+    const ports = options.ports ?? [];
+    const unknown = ports.filter(port => !target.ports.some(p => p.port === port));
+    for (const port of unknown) {
+      fail('MESH0203', unknownPortMessage(target, port));
+    }
+    // Which ports the caller may reach is only known when every port it names is one of the service's.
+    if (unknown.length === 0) {
+      const reachable = ports.length > 0 ? ports.map(port => target.ports.find(p => p.port === port)!) : target.ports;
+      const httpOnly = [options.methods?.length ? 'methods' : undefined, options.paths?.length ? 'paths' : undefined].filter(Boolean);
+      if (httpOnly.length > 0 && !reachable.some(p => isHttpProtocol(p.protocol!))) {
+        fail('MESH0207', `${httpOnly.join(' and ')} for caller '${source.serviceName}' need an HTTP port, but the ports allowed are ${reachable.map(p => `${p.name}`).join(', ')}: drop ${httpOnly.join(' and ')} or allow an HTTP port`);
+      }
     }
     for (const path of options.paths ?? []) {
       if (!(path === '*' || path.startsWith('/') || path.startsWith('*')) || path.indexOf('*', 1) !== -1 && path.indexOf('*', 1) !== path.length - 1) {
-        throw meshError('MESH0208', this, `path '${path}' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'`);
+        fail('MESH0208', `path '${path}' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'`);
       }
     }
     if (this._rules.some(r => r.from === source)) {
-      throw meshError('MESH0209', this, `caller '${source.serviceName}' is already allowed: give it one rule with every method, path and port it needs`);
+      fail('MESH0209', `caller '${source.serviceName}' is already allowed: give it one rule with every method, path and port it needs`);
+    }
+    if (!valid) {
+      return;
     }
     this._rules.push({
       from: source,
@@ -151,4 +172,9 @@ export class AccessPolicy extends Construct {
       }),
     };
   }
+}
+
+/** What `servicePort()` throws for a port the service does not have, for a rule that records it instead. */
+function unknownPortMessage(service: IMeshService, port: number): string {
+  return `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`;
 }

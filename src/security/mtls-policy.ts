@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
-import { meshError, required } from '../private/errors';
+import { recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { servicePort, serviceKey } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
@@ -134,11 +134,13 @@ export class MtlsPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: MtlsPolicyProps) {
     super(scope, id);
+    // Nothing can stand in for a missing scope (it decides the policy's namespace and what the analysis
+    // compares it with), so that one throws; before the construct joins the model, which then never meets it.
+    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
     markKind(this, 'MtlsPolicy');
     this.mesh = meshOf(this);
-    this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE');
-    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
-
+    // STRICT stands in for a missing mode: the one no rule of the analysis objects to.
+    this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE', MtlsMode.STRICT);
 
     for (const override of props.portOverrides ?? []) {
       this.addPortOverride(override.port, override.mode);
@@ -162,14 +164,26 @@ export class MtlsPolicy extends Construct {
    * Sets the mode of one port of the workload.
    */
   public addPortOverride(port: number, mode: MtlsMode): void {
+    // A port with a mistake is recorded and left out, and only its first mistake is reported: the others
+    // follow from it (a port out of range is no port of the service either).
     const service = this.scope.service;
     if (!service) {
-      throw meshError('MESH0202', this, `port ${port} override needs a workload scope, not ${this.scope._describe(this.mesh)}: use PolicyScope.workload(service)`);
+      reportError(this, 'MESH0202', `port ${port} override needs a workload scope, not ${this.scope._describe(this.mesh)}: use PolicyScope.workload(service)`);
+      return;
     }
+    const problems = recordedProblems(this).length;
     validatePort(this, 'port', port);
-    servicePort(this, service, port);
+    if (recordedProblems(this).length > problems) {
+      return;
+    }
+    if (!service.ports.some(p => p.port === port)) {
+      // What servicePort() would throw.
+      reportError(this, 'MESH0203', `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`);
+      return;
+    }
     if (this._portOverrides.has(port)) {
-      throw meshError('MESH0204', this, `port ${port} already has a mode (${this._portOverrides.get(port)}): set each port once`);
+      reportError(this, 'MESH0204', `port ${port} already has a mode (${this._portOverrides.get(port)}): set each port once`);
+      return;
     }
     this._portOverrides.set(port, mode);
   }

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { markKind } from '../private/tree';
 import type { IMeshIdentity } from '../mesh-identity';
 
@@ -41,7 +41,8 @@ export class RevokedIdentities extends Construct {
   /** Denies every request from `identity`. */
   public add(identity: IMeshIdentity): void {
     if (this.identities.some(i => i.principal === identity.principal)) {
-      throw meshError('MESH0211', this, `identity '${identity.principal}' is already revoked: revoke each identity once`);
+      reportError(this, 'MESH0211', `identity '${identity.principal}' is already revoked: revoke each identity once`);
+      return;
     }
     this.identities.push(identity);
   }

@@ -7,7 +7,7 @@ import { addonDeployment, addonLabels, addonService } from './workload';
 import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, whenAnnounced } from '../private/tree';
@@ -99,12 +99,15 @@ export class Grafana extends Construct {
       validateDnsLabel(this, 'adminSecretName', props.adminSecretName);
     }
     if (props.serviceDashboards) {
-      for (const service of props.serviceDashboards) {
+      // A service that cannot have a dashboard is recorded and left out of the selection.
+      const dashboarded = props.serviceDashboards.filter(service => {
         if (!isKind(service, 'MeshService') || service.mesh !== this.mesh) {
-          throw meshError('MESH0420', this, `service '${service.serviceName}' (${service.node.path}) is not a MeshService of mesh '${this.mesh.node.id}', so its versions are unknown: name services defined with new MeshService() in this mesh`);
+          reportError(this, 'MESH0420', `service '${service.serviceName}' (${service.node.path}) is not a MeshService of mesh '${this.mesh.node.id}', so its versions are unknown: name services defined with new MeshService() in this mesh`);
+          return false;
         }
-      }
-      this.selected = new Set(props.serviceDashboards.map(serviceKey));
+        return true;
+      });
+      this.selected = new Set(dashboarded.map(serviceKey));
     }
 
     const version = props.version ?? '12.2.1';

@@ -7,7 +7,7 @@ import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
-import { meshError } from '../private/errors';
+import { meshError, reportError } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { memoryQuantity } from '../private/quantities';
 
@@ -172,11 +172,12 @@ export class Prometheus extends Construct {
     this.url = `http://${this.serviceName}.${this.namespace}.svc.${this.mesh.clusterDomain}:9090`;
     this.retention = props.retention ?? Duration.days(15);
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
+    // Kept as given when too short: nothing below renders them wrong, and synthesis reports them.
     if (this.retention.toMilliseconds() < 1000) {
-      throw meshError('MESH0422', this, `retention ${prometheusDuration(this.retention)} is below a second: keep samples for at least a second (the default is 15 days)`);
+      reportError(this, 'MESH0422', `retention ${prometheusDuration(this.retention)} is below a second: keep samples for at least a second (the default is 15 days)`);
     }
     if (this.scrapeInterval.toMilliseconds() < 1000) {
-      throw meshError('MESH0422', this, `scrapeInterval ${prometheusDuration(this.scrapeInterval)} is below a second: scrape at most once a second`);
+      reportError(this, 'MESH0422', `scrapeInterval ${prometheusDuration(this.scrapeInterval)} is below a second: scrape at most once a second`);
     }
     this.extraNamespaces = (props.extraNamespaces ?? []).map(n => validateDnsLabel(this, 'extraNamespaces', n));
 
@@ -203,8 +204,9 @@ export class Prometheus extends Construct {
       '--storage.tsdb.path=/prometheus',
       `--storage.tsdb.retention.time=${prometheusDuration(this.retention)}`,
     ];
-    if (props.retentionSize) {
-      args.push(`--storage.tsdb.retention.size=${prometheusSize(this, props.retentionSize)}`);
+    const retentionSize = props.retentionSize ? prometheusSize(this, props.retentionSize) : undefined;
+    if (retentionSize) {
+      args.push(`--storage.tsdb.retention.size=${retentionSize}`);
     }
     addonDeployment(this, {
       name: this.serviceName,
@@ -294,11 +296,12 @@ export class Prometheus extends Construct {
   }
 }
 
-/** A size as Prometheus's retention flag reads it (base-1024 units: `MB`, `GB`). */
-function prometheusSize(scope: Construct, size: Size): string {
+/** A size as Prometheus's retention flag reads it (base-1024 units: `MB`, `GB`); undefined, and recorded on `scope`, when it has none. */
+function prometheusSize(scope: Construct, size: Size): string | undefined {
   const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(mebibytes) || mebibytes < 1) {
-    throw meshError('MESH0421', scope, `retentionSize ${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })}Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()`);
+    reportError(scope, 'MESH0421', `retentionSize ${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })}Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()`);
+    return undefined;
   }
   return mebibytes % 1024 === 0 ? `${mebibytes / 1024}GB` : `${mebibytes}MB`;
 }

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
 import type { IMesh } from '../mesh-identity';
-import { meshError, required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
@@ -113,14 +113,16 @@ export class TelemetryPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
     super(scope, id);
+    // Nothing can stand in for a missing scope (it decides the policy's namespace and what the analysis
+    // compares it with), so that one throws; before the construct joins the model, which then never meets it.
+    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
     markKind(this, 'TelemetryPolicy');
     this.mesh = meshOf(this);
-    this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
     }
     if (props.accessLogging?.filter !== undefined && props.accessLogging.filter.trim() === '') {
-      throw meshError('MESH0411', this, 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
+      reportError(this, 'MESH0411', 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
     }
     this.tracing = props.tracing ? { ...props.tracing } : undefined;
     this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;

@@ -5,10 +5,11 @@ import { Prometheus, PrometheusOptions } from './prometheus';
 import { BUILTIN_PROVIDERS, ExtensionProvider } from './providers';
 import { TelemetryPolicy } from './telemetry-policy';
 import { TracingBackend, TracingBackendConfig } from './tracing';
+import { MeshModel } from '../analysis/mesh-model';
 import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { meshError } from '../private/errors';
+import { recordedProblems, reportError } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import { PolicyScope } from '../security/mtls-policy';
@@ -139,10 +140,17 @@ export class TelemetryStack extends Construct {
     markKind(this, 'TelemetryStack');
     this.mesh = meshOf(this);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.rootNamespace);
-    if (props.samplingPercentage !== undefined) {
-      validatePercentage(this, 'samplingPercentage', props.samplingPercentage);
+    // Each mistake is recorded, and what it concerns is left out, so that nothing else reports it again.
+    let samplingPercentage = props.samplingPercentage;
+    if (samplingPercentage !== undefined) {
+      const problems = recordedProblems(this).length;
+      validatePercentage(this, 'samplingPercentage', samplingPercentage);
+      if (recordedProblems(this).length > problems) {
+        // The mesh policy's own check would report it again.
+        samplingPercentage = undefined;
+      }
       if (!props.tracing) {
-        throw meshError('MESH0401', this, `samplingPercentage ${props.samplingPercentage} is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())`);
+        reportError(this, 'MESH0401', `samplingPercentage ${props.samplingPercentage} is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())`);
       }
     }
     const prometheusOn = props.prometheus?.enabled ?? true;
@@ -150,18 +158,27 @@ export class TelemetryStack extends Construct {
     const kialiOn = props.kiali ? props.kiali.enabled ?? true : false;
     for (const [part, on] of [['grafana', grafanaOn], ['kiali', kialiOn]] as const) {
       if (on && !prometheusOn) {
-        throw meshError('MESH0402', this, `${part} reads the stack's Prometheus, which is disabled: enable prometheus, or set ${part}: { enabled: false }`);
+        // Left out below: they are only created with Prometheus.
+        reportError(this, 'MESH0402', `${part} reads the stack's Prometheus, which is disabled: enable prometheus, or set ${part}: { enabled: false }`);
       }
+    }
+    let tracing = props.tracing;
+    if (tracing && BUILTIN_PROVIDERS.some(p => p.name === tracing!.providerName)) {
+      reportError(this, 'MESH0403', `tracing provider name '${tracing.providerName}' is one of the mesh's built-in providers (${BUILTIN_PROVIDERS.map(p => p.name).join(', ')}): give it another providerName`);
+      // Left out: as a provider it would replace the built-in one that Telemetry policies name.
+      tracing = undefined;
+    }
+    // A mesh has one stack: the analysis reports any other (MESH0400), which renders nothing, for its parts
+    // would take the ids of the first one's in the telemetry layer.
+    if (MeshModel.of(this.mesh).telemetryStacks.some(s => s !== this)) {
+      return;
     }
     ensureNamespace(this.mesh, this.namespace, false);
     const layer = layerOf(this.mesh, MeshLayer.TELEMETRY);
 
-    if (props.tracing) {
-      this.tracing = props.tracing;
-      if (BUILTIN_PROVIDERS.some(p => p.name === props.tracing!.providerName)) {
-        throw meshError('MESH0403', this, `tracing provider name '${props.tracing.providerName}' is one of the mesh's built-in providers (${BUILTIN_PROVIDERS.map(p => p.name).join(', ')}): give it another providerName`);
-      }
-      this._tracingConfig = props.tracing._bind(new Construct(layer, 'Tracing'), this.mesh, this.namespace);
+    if (tracing) {
+      this.tracing = tracing;
+      this._tracingConfig = tracing._bind(new Construct(layer, 'Tracing'), this.mesh, this.namespace);
       this._extensionProviders.push(this._tracingConfig.provider);
     }
     if (props.accessLogging?.encoding === AccessLogEncoding.JSON) {
@@ -178,10 +195,10 @@ export class TelemetryStack extends Construct {
       }
     }
 
-    if (props.tracing || props.accessLogging) {
+    if (tracing || props.accessLogging) {
       this.meshPolicy = new TelemetryPolicy(this, 'MeshPolicy', {
         scope: PolicyScope.mesh(),
-        tracing: props.tracing ? { samplingPercentage: props.samplingPercentage ?? 1 } : undefined,
+        tracing: tracing ? { samplingPercentage: samplingPercentage ?? 1 } : undefined,
         accessLogging: props.accessLogging ? { filter: props.accessLogging.filter } : undefined,
       });
     }

@@ -4,7 +4,7 @@ import { TelemetryComponentOptions } from './component';
 import type { ExtensionProvider } from './providers';
 import { addonDeployment, addonService } from './workload';
 import type { IMesh } from '../mesh-identity';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 
 /**
@@ -113,9 +113,14 @@ export abstract class TracingBackend {
   public abstract _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig;
 }
 
-function positiveWhole(scope: Construct, prop: string, value: number): number {
+/** `value`, or `fallback` (the default) once a value that is not a whole number of at least 1 is recorded on `scope`. */
+function positiveWhole(scope: Construct, prop: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
   if (!Number.isInteger(value) || value < 1) {
-    throw meshError('MESH0423', scope, `${prop} ${value} is invalid: use a whole number of at least 1`);
+    reportError(scope, 'MESH0423', `${prop} ${value} is invalid: use a whole number of at least 1`);
+    return fallback;
   }
   return value;
 }
@@ -125,7 +130,7 @@ class JaegerBackend extends TracingBackend {
   public constructor(private readonly options: JaegerOptions) { super(); }
 
   public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
-    const maxTraces = positiveWhole(scope, 'maxTraces', this.options.maxTraces ?? 50_000);
+    const maxTraces = positiveWhole(scope, 'maxTraces', this.options.maxTraces, 50_000);
     const version = this.options.version ?? '2.14.0';
     const name = 'jaeger';
     const config = () => Yaml.stringify(jaegerConfig(maxTraces));
@@ -208,7 +213,7 @@ class ZipkinBackend extends TracingBackend {
   public constructor(private readonly options: ZipkinOptions) { super(); }
 
   public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
-    const maxSpans = positiveWhole(scope, 'maxSpans', this.options.maxSpans ?? 500_000);
+    const maxSpans = positiveWhole(scope, 'maxSpans', this.options.maxSpans, 500_000);
     const version = this.options.version ?? '3.5.1';
     const name = 'zipkin';
     const env = { STORAGE_TYPE: 'mem', MEM_MAX_SPANS: String(maxSpans), JAVA_OPTS: '-XX:+ExitOnOutOfMemoryError' };

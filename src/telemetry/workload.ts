@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
-import { meshError } from '../private/errors';
+import { reportError } from '../private/errors';
 import { validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
@@ -70,7 +70,8 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   validateImageTag(scope, 'version', tag);
   // A registry may carry a port (`host:5000/team/x`); a colon in the last segment is a tag.
   if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(image) || image.split('/').pop()!.includes(':')) {
-    throw meshError('MESH0424', scope, `image '${image}' is not an image repository: give one without tag, e.g. 'registry.example.com/team/${spec.name}'`);
+    // Rendered as given: synthesis reports it before anything is written.
+    reportError(scope, 'MESH0424', `image '${image}' is not an image repository: give one without tag, e.g. 'registry.example.com/team/${spec.name}'`);
   }
   const labels = addonLabels(spec.name, tag);
   const r = spec.options.resources;

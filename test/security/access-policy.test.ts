@@ -1,6 +1,6 @@
 import { AccessPolicy, HttpMethod, MeshService, MeshTesting, Protocol } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('AccessPolicy', () => {
   test('A may call B, by SPIFFE principal', () => {
@@ -67,11 +67,15 @@ describe('AccessPolicy', () => {
   });
 
   test('fails on a port the service does not have', () => {
+    // GIVEN
     const mesh = newMesh();
     const api = newService(mesh, 'api');
     const web = newService(mesh, 'web');
-    expect(() => new AccessPolicy(mesh, 'p', { service: api, allow: [{ from: web, ports: [81] }] }))
-      .toThrow("[MESH0203] mesh/p: port 81 is not a port of service 'api' (ports: 8080): name one of its ports");
+    // WHEN
+    const p = new AccessPolicy(mesh, 'p', { service: api, allow: [{ from: web, ports: [81] }] });
+    // THEN the rule is left out, not widened to every port
+    expect(p.rules).toEqual([]);
+    expect(synthErrors(mesh)).toEqual(["[mesh/p] [MESH0203] port 81 is not a port of service 'api' (ports: 8080): name one of its ports"]);
   });
 
   test('fails on methods or paths for a TCP service', () => {
@@ -79,8 +83,10 @@ describe('AccessPolicy', () => {
     const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }] });
     const web = newService(mesh, 'web');
     const p = new AccessPolicy(mesh, 'p', { service: db });
-    expect(() => p.allowFrom(web, { methods: [HttpMethod.GET], paths: ['/x'] }))
-      .toThrow("[MESH0207] mesh/p: methods and paths for caller 'web' need an HTTP port, but the ports allowed are tcp: drop methods and paths or allow an HTTP port");
+    p.allowFrom(web, { methods: [HttpMethod.GET], paths: ['/x'] });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/p] [MESH0207] methods and paths for caller 'web' need an HTTP port, but the ports allowed are tcp: drop methods and paths or allow an HTTP port",
+    ]);
   });
 
   test.each(['api', '/a*b', '/a/**'])('fails on path pattern %s', path => {
@@ -88,25 +94,46 @@ describe('AccessPolicy', () => {
     const api = newService(mesh, 'api');
     const web = newService(mesh, 'web');
     const p = new AccessPolicy(mesh, 'p', { service: api });
-    expect(() => p.allowFrom(web, { paths: [path] }))
-      .toThrow(`[MESH0208] mesh/p: path '${path}' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'`);
+    p.allowFrom(web, { paths: [path] });
+    expect(synthErrors(mesh)).toEqual([
+      `[mesh/p] [MESH0208] path '${path}' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'`,
+    ]);
   });
 
-  test('fails on a caller allowed twice', () => {
+  test('fails on a caller allowed twice, keeping the first rule', () => {
     const mesh = newMesh();
     const api = newService(mesh, 'api');
     const web = newService(mesh, 'web');
     const p = new AccessPolicy(mesh, 'p', { service: api, allow: [{ from: web }] });
-    expect(() => p.allowFrom(web, { methods: [HttpMethod.GET] }))
-      .toThrow("[MESH0209] mesh/p: caller 'web' is already allowed: give it one rule with every method, path and port it needs");
+    p.allowFrom(web, { methods: [HttpMethod.GET] });
+    expect(p.rules).toEqual([{ from: web, methods: undefined, paths: undefined, ports: undefined }]);
+    expect(synthErrors(mesh)).toEqual(["[mesh/p] [MESH0209] caller 'web' is already allowed: give it one rule with every method, path and port it needs"]);
+  });
+
+  test('fails on every mistake of its rules in one run', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const web = newService(mesh, 'web');
+    const batch = newService(mesh, 'batch');
+    // WHEN two rules each have a mistake, and a third is right
+    const p = new AccessPolicy(mesh, 'p', { service: api, allow: [{ from: web, ports: [81] }] });
+    p.allowFrom(batch, { paths: ['api'] });
+    p.allowFrom(web, { paths: ['/api/*'] });
+    // THEN both mistakes are reported, and only the right rule stays
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/p] [MESH0203] port 81 is not a port of service 'api' (ports: 8080): name one of its ports",
+      "[mesh/p] [MESH0208] path 'api' is not an Istio path pattern: use an exact path ('/api'), a prefix ('/api/*'), a suffix ('*.css') or '*'",
+    ]);
+    expect(p.rules).toEqual([{ from: web, methods: undefined, paths: ['/api/*'], ports: undefined }]);
   });
 
   test('fails on two policies for one service', () => {
     const mesh = newMesh();
     const api = newService(mesh, 'api');
     new AccessPolicy(mesh, 'a', { service: api });
-    expect(() => new AccessPolicy(mesh, 'b', { service: api }))
-      .toThrow("[MESH0210] mesh/b: service 'api' already has an AccessPolicy (mesh/a): add callers to it with allowFrom()");
+    new AccessPolicy(mesh, 'b', { service: api });
+    expect(synthErrors(mesh)).toEqual(["[mesh/b] [MESH0210] service 'api' already has an AccessPolicy (mesh/a): add callers to it with allowFrom()"]);
   });
 
   test('fails on services of another mesh', () => {
@@ -114,19 +141,25 @@ describe('AccessPolicy', () => {
     const foreign = newService(other, 'foreign');
     const mesh = newMesh();
     const api = newService(mesh, 'api');
-    expect(() => new AccessPolicy(mesh, 'a', { service: foreign }))
-      .toThrow("[MESH0205] mesh/a: service 'foreign' belongs to another mesh (mesh): protect a service of this mesh");
-    expect(() => new AccessPolicy(mesh, 'b', { service: api, allow: [{ from: foreign }] }))
-      .toThrow("[MESH0205] mesh/b: caller 'foreign' belongs to another mesh (mesh): import it into this mesh with MeshService.fromName()");
+    new AccessPolicy(mesh, 'a', { service: foreign });
+    new AccessPolicy(mesh, 'b', { service: api, allow: [{ from: foreign }] });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/a] [MESH0205] service 'foreign' belongs to another mesh (mesh): protect a service of this mesh",
+      "[mesh/b] [MESH0205] caller 'foreign' belongs to another mesh (mesh): import it into this mesh with MeshService.fromName()",
+    ]);
   });
 });
 
 describe('plain JavaScript callers', () => {
-  test('fails on a policy without a service or a rule without a caller', () => {
+  test('fails at once on a policy without a service: nothing can stand in for it', () => {
+    expect(() => new AccessPolicy(newMesh(), 'a', {} as any)).toThrow('[MESH0006] mesh/a: service is missing: name the service whose workloads are protected');
+  });
+
+  test('fails on a rule without a caller', () => {
     const mesh = newMesh();
-    expect(() => new AccessPolicy(mesh, 'a', {} as any)).toThrow('[MESH0006] mesh/a: service is missing: name the service whose workloads are protected');
     const api = newService(mesh, 'api');
-    expect(() => new AccessPolicy(mesh, 'b', { service: api, allow: [{} as any] }))
-      .toThrow('[MESH0006] mesh/b: caller is missing: name the service allowed to call, e.g. { from: frontend }');
+    const p = new AccessPolicy(mesh, 'b', { service: api, allow: [{} as any] });
+    expect(p.rules).toEqual([]);
+    expect(synthErrors(mesh)).toEqual(['[mesh/b] [MESH0006] caller is missing: name the service allowed to call, e.g. { from: frontend }']);
   });
 });

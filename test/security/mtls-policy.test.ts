@@ -1,6 +1,6 @@
 import { MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('MtlsPolicy', () => {
   test('namespace scope', () => {
@@ -71,35 +71,62 @@ describe('MtlsPolicy', () => {
 
   test('fails on a mesh-wide MtlsPolicy (the Mesh prop sets it)', () => {
     const mesh = newMesh();
-    expect(() => new MtlsPolicy(mesh, 'p', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.mesh() }))
-      .toThrow("[MESH0201] mesh/p: the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now STRICT): set it there instead of adding an MtlsPolicy for the whole mesh");
-    expect(() => new MtlsPolicy(mesh, 'q', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('istio-system') }))
-      .toThrow("[MESH0201] mesh/q: the mesh-wide mTLS mode is the Mesh's 'mtls' prop");
+    new MtlsPolicy(mesh, 'p', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.mesh() });
+    new MtlsPolicy(mesh, 'q', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('istio-system') });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/p] [MESH0201] the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now STRICT): set it there instead of adding an MtlsPolicy for the whole mesh",
+      "[mesh/q] [MESH0201] the mesh-wide mTLS mode is the Mesh's 'mtls' prop (now STRICT): set it there instead of adding an MtlsPolicy for the whole mesh",
+    ]);
   });
 
   test('fails on two policies for one scope', () => {
     const mesh = newMesh();
     new MtlsPolicy(mesh, 'a', { mode: MtlsMode.STRICT, scope: PolicyScope.namespace('apps') });
-    expect(() => new MtlsPolicy(mesh, 'b', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('apps') }))
-      .toThrow("[MESH0200] mesh/b: namespace 'apps' already has an MtlsPolicy (mesh/a): Istio honours one per scope, so set the mode and port overrides on that one");
+    new MtlsPolicy(mesh, 'b', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('apps') });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/b] [MESH0200] namespace 'apps' already has an MtlsPolicy (mesh/a): Istio honours one per scope, so set the mode and port overrides on that one",
+    ]);
   });
 
   test.each([
-    ['namespace', 8080, "[MESH0202] mesh/p: port 8080 override needs a workload scope, not namespace 'default': use PolicyScope.workload(service)"],
-    ['workload', 9999, "[MESH0203] mesh/p: port 9999 is not a port of service 'web' (ports: 8080): name one of its ports"],
-    ['workload', 0, '[MESH0003] mesh/p: port 0 is out of range: use a whole number from 1 to 65535'],
+    ['namespace', 8080, "[mesh/p] [MESH0202] port 8080 override needs a workload scope, not namespace 'default': use PolicyScope.workload(service)"],
+    ['workload', 9999, "[mesh/p] [MESH0203] port 9999 is not a port of service 'web' (ports: 8080): name one of its ports"],
+    ['workload', 0, '[mesh/p] [MESH0003] port 0 is out of range: use a whole number from 1 to 65535'],
   ])('fails on a port override for a %s scope, port %d', (kind, port, message) => {
+    // GIVEN
     const mesh = newMesh();
     const web = newService(mesh, 'web');
     const scope = kind === 'namespace' ? PolicyScope.namespace('default') : PolicyScope.workload(web);
-    expect(() => new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope, portOverrides: [{ port, mode: MtlsMode.DISABLE }] })).toThrow(message);
+    // WHEN
+    const policy = new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope, portOverrides: [{ port, mode: MtlsMode.DISABLE }] });
+    // THEN the override is left out
+    expect(policy.portOverrides).toEqual([]);
+    expect(synthErrors(mesh)).toEqual([message]);
   });
 
-  test('fails on a port set twice', () => {
+  test('fails on a port set twice, keeping the first mode', () => {
     const mesh = newMesh();
     const web = newService(mesh, 'web');
     const p = new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(web), portOverrides: [{ port: 8080, mode: MtlsMode.DISABLE }] });
-    expect(() => p.addPortOverride(8080, MtlsMode.PERMISSIVE)).toThrow('[MESH0204] mesh/p: port 8080 already has a mode (DISABLE): set each port once');
+    p.addPortOverride(8080, MtlsMode.PERMISSIVE);
+    expect(p.portOverrides).toEqual([{ port: 8080, mode: MtlsMode.DISABLE }]);
+    expect(synthErrors(mesh)).toEqual(['[mesh/p] [MESH0204] port 8080 already has a mode (DISABLE): set each port once']);
+  });
+
+  test('fails on every bad port override in one run', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    // WHEN one override names a port the service lacks, and another sets a port twice
+    const p = new MtlsPolicy(mesh, 'p', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(web), portOverrides: [{ port: 9999, mode: MtlsMode.DISABLE }] });
+    p.addPortOverride(8080, MtlsMode.PERMISSIVE);
+    p.addPortOverride(8080, MtlsMode.DISABLE);
+    // THEN both are reported
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/p] [MESH0203] port 9999 is not a port of service 'web' (ports: 8080): name one of its ports",
+      '[mesh/p] [MESH0204] port 8080 already has a mode (PERMISSIVE): set each port once',
+    ]);
+    expect(p.portOverrides).toEqual([{ port: 8080, mode: MtlsMode.PERMISSIVE }]);
   });
 
   test('fails on an invalid namespace', () => {
@@ -108,11 +135,18 @@ describe('MtlsPolicy', () => {
 });
 
 describe('plain JavaScript callers', () => {
-  test('fails on a policy without a mode or a scope', () => {
+  test('fails on a policy without a mode', () => {
     const mesh = newMesh();
-    expect(() => new MtlsPolicy(mesh, 'a', { scope: PolicyScope.namespace('x') } as any))
-      .toThrow('[MESH0006] mesh/a: mode is missing: choose MtlsMode.STRICT, PERMISSIVE or DISABLE');
+    const policy = new MtlsPolicy(mesh, 'a', { scope: PolicyScope.namespace('x') } as any);
+    expect(policy.mode).toEqual(MtlsMode.STRICT);
+    expect(synthErrors(mesh)).toEqual(['[mesh/a] [MESH0006] mode is missing: choose MtlsMode.STRICT, PERMISSIVE or DISABLE']);
+  });
+
+  test('fails at once on a policy without a scope: nothing can stand in for it', () => {
+    const mesh = newMesh();
     expect(() => new MtlsPolicy(mesh, 'b', { mode: MtlsMode.STRICT } as any))
       .toThrow('[MESH0006] mesh/b: scope is missing: choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    // and the mesh is not left with a policy it cannot read
+    expect(synthErrors(mesh)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { MeshTesting } from '../../src';
+import { MeshTesting, RevokedIdentities } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('revoking an identity', () => {
   test('denies it mesh-wide, before any ALLOW policy', () => {
@@ -25,6 +25,22 @@ describe('revoking an identity', () => {
     const mesh = newMesh();
     const web = newService(mesh, 'web');
     mesh.revokeIdentity(web);
-    expect(() => mesh.revokeIdentity(web)).toThrow("[MESH0211] mesh/RevokedIdentities: identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once");
+    mesh.revokeIdentity(web);
+    expect((mesh.node.findChild('RevokedIdentities') as RevokedIdentities).principals).toEqual(['cluster.local/ns/default/sa/web']);
+    expect(synthErrors(mesh)).toEqual(["[mesh/RevokedIdentities] [MESH0211] identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once"]);
+  });
+
+  test('fails on every identity revoked twice in one run', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const db = newService(mesh, 'db');
+    mesh.revokeIdentity(web);
+    mesh.revokeIdentity(db);
+    mesh.revokeIdentity(web);
+    mesh.revokeIdentity(db);
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/RevokedIdentities] [MESH0211] identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once",
+      "[mesh/RevokedIdentities] [MESH0211] identity 'cluster.local/ns/default/sa/db' is already revoked: revoke each identity once",
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import * as YAML from 'yaml';
 import { GrafanaRole, Mesh, MeshService, MeshTesting, Protocol, TelemetryStack, TracingBackend } from '../../src';
 import { promtool } from '../support/promtool';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 // The grammar ships as an ES module with a CommonJS build beside it (its `require` export), which jest loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -253,14 +253,34 @@ describe('Grafana', () => {
     const other = new Mesh(Testing.app(), 'other');
     const foreign = newService(other, 'payments', ['v1']);
     const imported = MeshService.fromName(mesh, 'Legacy', 'legacy');
-    // THEN
-    expect(() => new TelemetryStack(mesh, 'Telemetry', { grafana: { serviceDashboards: [foreign] } })).toThrow(
-      "[MESH0420] mesh-telemetry/Grafana: service 'payments' (other/payments) is not a MeshService of mesh 'mesh', so its versions are unknown: name services defined with new MeshService() in this mesh");
-    expect(() => new TelemetryStack(newMesh(), 'Telemetry', { grafana: { serviceDashboards: [imported] } })).toThrow('[MESH0420]');
+    const reviews = newService(mesh, 'reviews', ['v1']);
+    // WHEN
+    const stack = new TelemetryStack(mesh, 'Telemetry', { grafana: { serviceDashboards: [foreign, imported, reviews] } });
+    // THEN both are reported, and left out of the dashboards
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-telemetry/Grafana] [MESH0420] service 'payments' (other/payments) is not a MeshService of mesh 'mesh', so its versions are unknown: name services defined with new MeshService() in this mesh",
+      "[mesh-telemetry/Grafana] [MESH0420] service 'legacy' (mesh/Legacy) is not a MeshService of mesh 'mesh', so its versions are unknown: name services defined with new MeshService() in this mesh",
+    ]);
+    expect(stack.grafana!.dashboardServices).toEqual([reviews]);
   });
 
   test('fails on an admin Secret name that is not a DNS label', () => {
-    expect(() => new TelemetryStack(newMesh(), 'Telemetry', { grafana: { adminSecretName: 'Admin Secret' } })).toThrow(
-      "[MESH0001] mesh-telemetry/Grafana: adminSecretName 'Admin Secret' is not a valid DNS label");
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { grafana: { adminSecretName: 'Admin Secret' } });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-telemetry/Grafana] [MESH0001] adminSecretName 'Admin Secret' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    ]);
+  });
+
+  test('fails on every mistake of its options in one run', () => {
+    const mesh = newMesh();
+    const other = new Mesh(Testing.app(), 'other');
+    const foreign = newService(other, 'payments', ['v1']);
+    new TelemetryStack(mesh, 'Telemetry', { grafana: { adminSecretName: 'Admin Secret', serviceDashboards: [foreign], image: 'grafana/grafana:12' } });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-telemetry/Grafana] [MESH0001] adminSecretName 'Admin Secret' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+      "[mesh-telemetry/Grafana] [MESH0420] service 'payments' (other/payments) is not a MeshService of mesh 'mesh', so its versions are unknown: name services defined with new MeshService() in this mesh",
+      "[mesh-telemetry/Grafana] [MESH0424] image 'grafana/grafana:12' is not an image repository: give one without tag, e.g. 'registry.example.com/team/grafana'",
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import * as YAML from 'yaml';
 import { MeshService, MeshTesting, PrometheusStorage, Protocol, TelemetryStack } from '../../src';
 import { promtool } from '../support/promtool';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 /** The generated prometheus.yml of a synthesized mesh. */
 function prometheusConfig(manifests: any[]): any {
@@ -246,12 +246,25 @@ describe('Prometheus', () => {
   });
 
   test.each([
-    ['retention below a second', { retention: Duration.millis(10) }, '[MESH0422] mesh-telemetry/Prometheus: retention 10ms is below a second: keep samples for at least a second (the default is 15 days)'],
-    ['scrape interval below a second', { scrapeInterval: Duration.millis(500) }, '[MESH0422] mesh-telemetry/Prometheus: scrapeInterval 500ms is below a second: scrape at most once a second'],
-    ['retention size not whole MiB', { retentionSize: Size.kibibytes(1500) }, '[MESH0421] mesh-telemetry/Prometheus: retentionSize 1500Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()'],
-    ['extra namespace not a DNS label', { extraNamespaces: ['Bad_NS'] }, 'MESH0001'],
+    ['retention below a second', { retention: Duration.millis(10) }, '[mesh-telemetry/Prometheus] [MESH0422] retention 10ms is below a second: keep samples for at least a second (the default is 15 days)'],
+    ['scrape interval below a second', { scrapeInterval: Duration.millis(500) }, '[mesh-telemetry/Prometheus] [MESH0422] scrapeInterval 500ms is below a second: scrape at most once a second'],
+    ['retention size not whole MiB', { retentionSize: Size.kibibytes(1500) }, '[mesh-telemetry/Prometheus] [MESH0421] retentionSize 1500Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()'],
+    ['extra namespace not a DNS label', { extraNamespaces: ['Bad_NS'] },
+      "[mesh-telemetry/Prometheus] [MESH0001] extraNamespaces 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
   ])('fails on %s', (_, prometheus, message) => {
-    expect(() => new TelemetryStack(newMesh(), 'Telemetry', { prometheus })).toThrow(message);
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { prometheus });
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on every mistake of its options in one run', () => {
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { prometheus: { retention: Duration.millis(10), scrapeInterval: Duration.millis(500), retentionSize: Size.kibibytes(1500) } });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh-telemetry/Prometheus] [MESH0422] retention 10ms is below a second: keep samples for at least a second (the default is 15 days)',
+      '[mesh-telemetry/Prometheus] [MESH0422] scrapeInterval 500ms is below a second: scrape at most once a second',
+      '[mesh-telemetry/Prometheus] [MESH0421] retentionSize 1500Ki is not a whole number of MiB: use Size.mebibytes() or Size.gibibytes()',
+    ]);
   });
 
   test('fails on a persistent volume without a size', () => {

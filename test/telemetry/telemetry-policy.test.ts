@@ -1,6 +1,6 @@
 import { MeshTesting, PolicyScope, Severity, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService } from '../support/util';
+import { newMesh, newService, synthErrors } from '../support/util';
 
 describe('TelemetryPolicy', () => {
   test('per service: sampling and access logs for one service\'s workloads', () => {
@@ -82,7 +82,11 @@ describe('TelemetryPolicy', () => {
         message: "tracing provider 'datadog' is not one of the mesh's tracing providers (jaeger): name one of them, or add it to the TelemetryStack",
       },
     ]);
-    expect(() => MeshTesting.synth(mesh)).toThrow('[MESH0311] mesh/ReviewsTelemetry');
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/ReviewsTelemetry] [MESH0311] tracing provider 'datadog' is not one of the mesh's tracing providers (jaeger): name one of them, or add it to the TelemetryStack",
+      "[mesh/RatingsTelemetry] [MESH0311] access log provider 'jaeger' is not one of the mesh's access log providers (envoy): name one of them, or add it to the TelemetryStack",
+    ]);
+    expect(() => MeshTesting.synth(mesh)).toThrow("[mesh/ReviewsTelemetry] [MESH0311] tracing provider 'datadog'");
   });
 
   test('fails analysis on tracing in a mesh without a tracing backend', () => {
@@ -97,21 +101,44 @@ describe('TelemetryPolicy', () => {
   });
 
   test.each([
-    ['sampling above 100', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 100.5 } },
-      '[MESH0002] mesh/P: tracing.samplingPercentage 100.5 is not a percentage: use a number from 0 to 100'],
-    ['negative sampling', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: -1 } }, '[MESH0002] mesh/P: tracing.samplingPercentage -1'],
-    ['no scope', { scope: undefined as any }, '[MESH0006] mesh/P: scope is missing'],
-    ['an empty access log filter', { scope: PolicyScope.mesh(), accessLogging: { filter: ' ' } },
-      "[MESH0411] mesh/P: accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request"],
+    ['sampling above 100', { scope: PolicyScope.namespace('apps'), tracing: { samplingPercentage: 100.5 } },
+      '[mesh/P] [MESH0002] tracing.samplingPercentage 100.5 is not a percentage: use a number from 0 to 100'],
+    ['negative sampling', { scope: PolicyScope.namespace('apps'), tracing: { samplingPercentage: -1 } },
+      '[mesh/P] [MESH0002] tracing.samplingPercentage -1 is not a percentage: use a number from 0 to 100'],
+    ['an empty access log filter', { scope: PolicyScope.namespace('apps'), accessLogging: { filter: ' ' } },
+      "[mesh/P] [MESH0411] accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request"],
   ])('fails on %s', (_, props, message) => {
-    expect(() => new TelemetryPolicy(newMesh(), 'P', props)).toThrow(message);
+    // GIVEN a mesh with a tracing backend, so that only the mistake is reported
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
+    // WHEN
+    new TelemetryPolicy(mesh, 'P', props);
+    // THEN
+    expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('fails on every mistake of a policy in one run', () => {
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
+    new TelemetryPolicy(mesh, 'P', { scope: PolicyScope.namespace('apps'), tracing: { samplingPercentage: 101 }, accessLogging: { filter: '' } });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/P] [MESH0002] tracing.samplingPercentage 101 is not a percentage: use a number from 0 to 100',
+      "[mesh/P] [MESH0411] accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request",
+    ]);
+  });
+
+  test('fails at once on a policy without a scope: nothing can stand in for it', () => {
+    expect(() => new TelemetryPolicy(newMesh(), 'P', { scope: undefined as any })).toThrow(
+      '[MESH0006] mesh/P: scope is missing: choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
   });
 
   test('fails on a second policy for one service', () => {
     const mesh = newMesh();
     const reviews = newService(mesh, 'reviews', ['v1']);
     new TelemetryPolicy(mesh, 'A', { scope: PolicyScope.workload(reviews), accessLogging: {} });
-    expect(() => new TelemetryPolicy(mesh, 'B', { scope: PolicyScope.workload(reviews), accessLogging: {} })).toThrow(
-      "[MESH0410] mesh/B: service 'reviews' already has a TelemetryPolicy (mesh/A)");
+    new TelemetryPolicy(mesh, 'B', { scope: PolicyScope.workload(reviews), accessLogging: {} });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/B] [MESH0410] service 'reviews' already has a TelemetryPolicy (mesh/A): Istio applies one Telemetry per scope, so set tracing and access logging on that one",
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessLogEncoding, Mesh, MeshTesting, PolicyScope, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, ofKind } from '../support/util';
+import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 function meshConfig(manifests: any[]): any {
   return YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio').data.mesh);
@@ -243,28 +243,55 @@ describe('TelemetryStack', () => {
 
   test.each([
     ['a second stack', (mesh: Mesh) => { new TelemetryStack(mesh, 'One'); new TelemetryStack(mesh, 'Two'); },
-      '[MESH0400] mesh/Two: the mesh already has a telemetry stack (mesh/One): a mesh has one; configure its parts there'],
+      ['[mesh/Two] [MESH0400] the mesh already has a telemetry stack (mesh/One): a mesh has one; configure its parts there']],
     ['sampling above 100', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger(), samplingPercentage: 101 }),
-      '[MESH0002] mesh/T: samplingPercentage 101 is not a percentage: use a number from 0 to 100'],
+      ['[mesh/T] [MESH0002] samplingPercentage 101 is not a percentage: use a number from 0 to 100']],
     ['sampling without tracing', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { samplingPercentage: 5 }),
-      '[MESH0401] mesh/T: samplingPercentage 5 is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())'],
+      ['[mesh/T] [MESH0401] samplingPercentage 5 is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())']],
     ['Grafana without Prometheus', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { prometheus: { enabled: false } }),
-      "[MESH0402] mesh/T: grafana reads the stack's Prometheus, which is disabled: enable prometheus, or set grafana: { enabled: false }"],
+      ["[mesh/T] [MESH0402] grafana reads the stack's Prometheus, which is disabled: enable prometheus, or set grafana: { enabled: false }"]],
     ['Kiali without Prometheus', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { prometheus: { enabled: false }, grafana: { enabled: false }, kiali: {} }),
-      "[MESH0402] mesh/T: kiali reads the stack's Prometheus, which is disabled"],
+      ["[mesh/T] [MESH0402] kiali reads the stack's Prometheus, which is disabled: enable prometheus, or set kiali: { enabled: false }"]],
     ['a tracing provider named like a built-in', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.openTelemetry({ host: 'otel.example', providerName: 'envoy' }) }),
-      "[MESH0403] mesh/T: tracing provider name 'envoy' is one of the mesh's built-in providers (prometheus, envoy): give it another providerName"],
+      ["[mesh/T] [MESH0403] tracing provider name 'envoy' is one of the mesh's built-in providers (prometheus, envoy): give it another providerName"]],
     ['Jaeger keeping no traces', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger({ maxTraces: 0 }) }),
-      '[MESH0423] mesh-telemetry/Tracing: maxTraces 0 is invalid: use a whole number of at least 1'],
+      ['[mesh-telemetry/Tracing] [MESH0423] maxTraces 0 is invalid: use a whole number of at least 1']],
     ['Zipkin keeping no spans', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.zipkin({ maxSpans: 1.5 }) }),
-      '[MESH0423] mesh-telemetry/Tracing: maxSpans 1.5 is invalid: use a whole number of at least 1'],
+      ['[mesh-telemetry/Tracing] [MESH0423] maxSpans 1.5 is invalid: use a whole number of at least 1']],
     ['a version that is not an image tag', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { grafana: { version: '12.2 latest' } }),
-      "[MESH0005] mesh-telemetry/Grafana: version '12.2 latest' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
+      ["[mesh-telemetry/Grafana] [MESH0005] version '12.2 latest' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"]],
     ['an image with a tag', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger({ image: 'jaegertracing/jaeger:2.14.0' }) }),
-      "[MESH0424] mesh-telemetry/Tracing: image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'"],
-    ['a namespace that is not a DNS label', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { namespace: 'Observability' }), '[MESH0001] mesh/T: namespace'],
-  ])('fails on %s', (_, build, message) => {
-    expect(() => build(newMesh())).toThrow(message);
+      ["[mesh-telemetry/Tracing] [MESH0424] image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'"]],
+    ['a namespace that is not a DNS label', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { namespace: 'Observability' }),
+      ["[mesh/T] [MESH0001] namespace 'Observability' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]],
+  ])('fails on %s', (_, build, errors) => {
+    const mesh = newMesh();
+    build(mesh);
+    expect(synthErrors(mesh)).toEqual(errors);
+  });
+
+  test('fails on every mistake of the stack and its parts in one run', () => {
+    // GIVEN
+    const mesh = newMesh();
+    // WHEN sampling is out of range and set without tracing, and Grafana and Kiali lack Prometheus
+    new TelemetryStack(mesh, 'T', { samplingPercentage: 150, prometheus: { enabled: false }, kiali: {} });
+    // THEN every one is reported
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/T] [MESH0002] samplingPercentage 150 is not a percentage: use a number from 0 to 100',
+      '[mesh/T] [MESH0401] samplingPercentage 150 is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())',
+      "[mesh/T] [MESH0402] grafana reads the stack's Prometheus, which is disabled: enable prometheus, or set grafana: { enabled: false }",
+      "[mesh/T] [MESH0402] kiali reads the stack's Prometheus, which is disabled: enable prometheus, or set kiali: { enabled: false }",
+    ]);
+  });
+
+  test('fails on every mistake of the tracing backend in one run', () => {
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger({ maxTraces: -1, image: 'jaegertracing/jaeger:2.14.0', version: 'two words' }) });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh-telemetry/Tracing] [MESH0423] maxTraces -1 is invalid: use a whole number of at least 1',
+      "[mesh-telemetry/Tracing] [MESH0005] version 'two words' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)",
+      "[mesh-telemetry/Tracing] [MESH0424] image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'",
+    ]);
   });
 
   test.each([
@@ -274,10 +301,13 @@ describe('TelemetryStack', () => {
     expect(() => TracingBackend.openTelemetry(options)).toThrow(message);
   });
 
-  test('a TelemetryPolicy for the whole mesh beside the stack\'s is refused', () => {
+  test('fails on a TelemetryPolicy for the whole mesh beside the stack\'s', () => {
     const mesh = newMesh();
     new TelemetryStack(mesh, 'Telemetry', { accessLogging: {} });
-    expect(() => new TelemetryPolicy(mesh, 'Mine', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 5 } })).toThrow(
-      '[MESH0410] mesh/Mine: the whole mesh already has a TelemetryPolicy (mesh/Telemetry/MeshPolicy): Istio applies one Telemetry per scope, so set tracing and access logging on that one');
+    new TelemetryPolicy(mesh, 'Mine', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 5 } });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/Mine] [MESH0310] sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
+      '[mesh/Mine] [MESH0410] the whole mesh already has a TelemetryPolicy (mesh/Telemetry/MeshPolicy): Istio applies one Telemetry per scope, so set tracing and access logging on that one',
+    ]);
   });
 });
