@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
@@ -115,7 +116,7 @@ export class AccessPolicy extends Construct {
       return;
     }
     let valid = true;
-    const fail = (code: string, message: string) => {
+    const fail = (code: MeshCode, message: string) => {
       reportError(this, code, message);
       valid = false;
     };
