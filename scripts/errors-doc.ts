@@ -15,15 +15,18 @@ const INTRO = `<!-- Generated from src/analysis/codes.ts by \`npx projen errors:
 
 # Error codes
 
-Every problem cdk8s-mesh reports carries a stable code, then the path of the construct it is about (or the
-factory that was called), then what is wrong and how to fix it. A code never changes meaning and is never
-reused: a check that goes away leaves its number unused.
+Every problem cdk8s-mesh reports carries a stable code. A code never changes meaning and is never reused: a
+check that goes away leaves its number retired.
 
-- **Errors** fail synthesis. Values (\`Timeout.of\`, \`TrafficTarget.version\`) and constructs throw when they are
-  created; checks that need the whole mesh (marked "analysis" below) run at synthesis, which reports every one
-  of them together.
-- **Warnings** (marked "warning" below) are legal but almost surely not what was meant: they never fail
-  synthesis. \`mesh.analyze()\` returns them, with the errors.
+- **Errors** fail synthesis. A construct records its problems and \`cdk8s synth\` (or \`app.synth()\`) reports
+  every problem of the program in one run, each behind its construct path, which cdk8s prints once:
+  \`[shop/web] [MESHnnnn] <what is wrong>: <the fix>\`. Checks that need the whole mesh (marked "analysis" below) run
+  then too, whatever order the program created things in. Values that have no construct
+  (\`Timeout.of\`, \`TrafficTarget.version\`) throw when they are created, naming the factory:
+  \`[MESHnnnn] TrafficTarget.version: ...\`.
+- **Warnings** (marked "warning" below) are legal but almost surely not what was meant. Synthesis prints each
+  to stderr, once, as \`warning: [MESHnnnn] shop/web: ...\`; with the Mesh's \`failOnWarnings\` they fail it
+  (for CI). \`mesh.analyze()\` returns errors and warnings without synthesizing.
 
 The hundred a code is in names its area: 00xx names, services and their options; 01xx traffic; 02xx security;
 03xx whole-mesh analysis of policies; 04xx telemetry; 05xx the Pulumi adapter (cdk8s-mesh-pulumi).
@@ -48,6 +51,7 @@ export function renderErrorsDoc(): string {
   const rows = Object.entries(CODES)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, entry]) => `| ${key} | ${text(entry.meaning)} | ${code(entry.example)} | ${text(entry.fix)} |`);
+  // Retired codes keep their row (with what they meant), so that nobody gives the number another meaning.
   return [INTRO, '| Code | Meaning | Example message | Fix |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 

@@ -7,6 +7,7 @@ import { ControlPlane, ControlPlaneOptions } from './control-plane/control-plane
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
 import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
+import type { IMeshIdentity, IMeshService } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces } from './namespaces';
 import { compact } from './private/compact';
@@ -14,11 +15,10 @@ import { meshError, reportError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { markKind, meshOf, isKind } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
-import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
 import { MtlsMode } from './security/mtls-mode';
+import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
-import type { IMeshIdentity, IMeshService } from './mesh-identity';
 
 /**
  * The root of a service mesh: its identity, version and mesh-wide defaults.
@@ -199,9 +199,10 @@ export class Mesh extends Chart implements IMesh {
 
   public mtlsModeOf(service: IMeshService, port?: number): MtlsMode {
     const model = MeshModel.of(this);
-    const policy = model.mtlsPolicyOf(PolicyScope.workload(service)._key(this))
-      ?? model.mtlsPolicyOf(PolicyScope.namespace(service.namespace)._key(this))
-      ?? this.mtlsPolicy;
+    // The namespace's key as PolicyScope.namespace() makes it, without its check: a service with an invalid
+    // namespace has reported that already, and the analysis must still run.
+    const namespaceKey = service.namespace === this.rootNamespace ? 'mesh' : `ns/${service.namespace}`;
+    const policy = model.mtlsPolicyOf(PolicyScope.workload(service)._key(this)) ?? model.mtlsPolicyOf(namespaceKey) ?? this.mtlsPolicy;
     return port === undefined ? policy.mode : policy.modeFor(port);
   }
 

@@ -59,7 +59,9 @@ export class MeshNamespace extends ApiObject {
    */
   private injectionLabels(): { [key: string]: string } {
     const webhook = meshWorkloads(this.mesh).filter(w => w.namespace === this.namespaceName && !w.explicit);
-    const planes = new Set<ControlPlane>(webhook.length > 0 ? webhook.map(w => w.controlPlane) : [namespaceControlPlane(this.mesh, this.namespaceName)]);
+    const planes = new Set<ControlPlane>(webhook.length > 0
+      ? webhook.map(w => w.controlPlane)
+      : [namespaceControlPlane(this.mesh, this.namespaceName)]);
     if (planes.size > 1) {
       return {};
     }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { Mesh, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
+import { AccessPolicy, Mesh, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
 import { newService, ofKind, synthErrors } from './support/util';
 
 /** A fresh app writing into a temporary folder. */
@@ -58,7 +58,7 @@ describe('every mistake at once', () => {
       "[shop] [MESH0001] rootNamespace 'Bad_Root' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
       "[shop/web] [MESH0001] serviceName '9-Lives' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
       "[shop/db] [MESH0011] port 5432 name 'http-db' does not start with its protocol 'tcp': Istio selects the protocol by the name prefix, use 'tcp' or 'tcp-<suffix>'",
-      expect.stringMatching(/^\[shop\/api-split\] \[MESH0102\] route 1: weights add up to 90/),
+      '[shop/api-split] [MESH0102] route 1 weights add up to 90 (v1=70, v3=20): make them add up to 100',
       "[shop/api-split] [MESH0101] route 1: subset 'v3' is not a version of service 'api' (versions: v1, v2): add it with addVersion('v3', ...) or route to an existing version",
     ]));
     for (const line of reported) {
@@ -103,6 +103,19 @@ describe('every mistake at once', () => {
       "[mesh/api] [MESH0036] service 'api' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
     ]);
   });
+});
+
+test('fails with the mistake, not a crash, when the analysis meets a construct that recorded one', () => {
+  // GIVEN a service with an invalid namespace, which the access analysis asks about
+  const mesh = new Mesh(Testing.app(), 'mesh');
+  const api = newService(mesh, 'api', ['v1'], { namespace: 'Bad_NS' });
+  const web = newService(mesh, 'web');
+  new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+
+  // THEN
+  expect(synthErrors(mesh)).toEqual([
+    "[mesh/api] [MESH0001] namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  ]);
 });
 
 describe('warnings at synth', () => {

@@ -3,12 +3,11 @@ import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { meshCharts } from '../layers';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
 import { MtlsMode } from '../security/mtls-mode';
-import type { IMeshService } from '../mesh-identity';
 
 /**
  * A finding with the construct it is about.
@@ -43,7 +42,8 @@ export class MeshAnalyzer {
     for (const chart of meshCharts(mesh)) {
       for (const scope of chart.node.findAll()) {
         for (const p of recordedProblems(scope)) {
-          findings.push({ code: p.code, severity: p.warning ? Severity.WARNING : Severity.ERROR, path: displayPath(scope), message: p.message, scope, recorded: true });
+          const severity = p.warning ? Severity.WARNING : Severity.ERROR;
+          findings.push({ code: p.code, severity, path: displayPath(scope), message: p.message, scope, recorded: true });
         }
       }
     }

@@ -3,7 +3,7 @@ import type { EgressGateway } from '../control-plane/egress-gateway';
 import type { MeshGateway } from '../control-plane/gateway';
 import type { IngressGateway } from '../control-plane/ingress-gateway';
 import { controlPlanesOf } from '../control-plane/revisions';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshService } from '../mesh-identity';
 import { serviceKey } from '../private/services';
 import { ConstructKind, constructsOfKind, isKind, treeGeneration } from '../private/tree';
 import type { AccessPolicy } from '../security/access-policy';
@@ -16,7 +16,6 @@ import type { TelemetryPolicy } from '../telemetry/telemetry-policy';
 import type { TelemetryStack } from '../telemetry/telemetry-stack';
 import type { ExternalService } from '../traffic/external-service';
 import type { MeshService } from '../traffic/mesh-service';
-import type { IMeshService } from '../mesh-identity';
 import type { TrafficSplit } from '../traffic/traffic-split';
 
 /**

@@ -4,14 +4,13 @@ import type { ControlPlane } from './control-plane';
 import { chosenControlPlane } from './revisions';
 import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { PROXY_PORTS, mergeProxy, proxyContainer, proxyVolumes, validateProxyOptions } from '../sidecar/sidecar';
-import type { IMeshIdentity } from '../mesh-identity';
 
 /**
  * The protocol a gateway listener accepts.

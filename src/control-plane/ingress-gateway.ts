@@ -2,9 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './gateway';
 import * as istio from '../imports/istio-networking';
+import type { IMeshService } from '../mesh-identity';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import type { IMeshService } from '../mesh-identity';
 import { markKind } from '../private/tree';
 import { StringMatch } from '../traffic/route-match';
 

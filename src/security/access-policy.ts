@@ -2,12 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
-import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { HttpMethod } from '../traffic/route-match';
 
 /**

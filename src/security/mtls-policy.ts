@@ -1,13 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshService } from '../mesh-identity';
+import { MtlsMode } from './mtls-mode';
 import { recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { servicePort, serviceKey } from '../private/services';
 import { markKind, meshOf } from '../private/tree';
-import type { IMeshService } from '../mesh-identity';
-import { MtlsMode } from './mtls-mode';
 
 /**
  * Which workloads a policy applies to: the whole mesh, one namespace or one service's workloads.

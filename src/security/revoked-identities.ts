@@ -1,10 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { reportError } from '../private/errors';
 import { markKind } from '../private/tree';
-import type { IMeshIdentity } from '../mesh-identity';
 
 /**
  * Properties of `RevokedIdentities`.

@@ -5,8 +5,8 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { IMesh } from '../mesh-identity';
-import { isHttpProtocol } from '../private/protocols';
 import { IMeshService } from '../mesh-identity';
+import { isHttpProtocol } from '../private/protocols';
 import { Protocol } from '../traffic/protocol';
 
 const sdk = { common, dashboard, prometheus, stat, timeseries };

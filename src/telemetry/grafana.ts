@@ -4,7 +4,7 @@ import { TelemetryComponentOptions } from './component';
 import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDashboard } from './dashboards';
 import type { TelemetryStack } from './telemetry-stack';
 import { addonDeployment, addonLabels, addonService } from './workload';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
 import { reportError, required } from '../private/errors';
@@ -12,7 +12,6 @@ import { validateDnsLabel } from '../private/names';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, whenAnnounced } from '../private/tree';
 import type { MeshService } from '../traffic/mesh-service';
-import type { IMeshService } from '../mesh-identity';
 
 /**
  * The role anonymous visitors get in Grafana.

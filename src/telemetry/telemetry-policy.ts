@@ -2,11 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
 import type { IMesh } from '../mesh-identity';
+import { providersOf } from './providers';
 import { reportError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
-import { providersOf } from './providers';
 
 /**
  * Tracing of the selected workloads' requests.

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ExternalService } from './external-service';
-import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
+import type { IMeshService } from '../mesh-identity';
 import { OutboundTrafficPolicy } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';

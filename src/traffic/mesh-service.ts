@@ -385,8 +385,8 @@ export class MeshService extends MeshServiceBase {
     this.trafficPolicy = trafficPolicyOf(props);
     this.revision = props.revision;
     this.injection = props.injection ?? Injection.webhook();
-    this.proxyOptions = props.proxy;
-    validateProxyOptions(this, props.proxy);
+    // The options without any invalid value (each is reported): nothing rendered from them carries one.
+    this.proxyOptions = validateProxyOptions(this, props.proxy);
     ensureNamespace(this.mesh, this.namespace);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
+import type { IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { markKind, meshOf } from '../private/tree';
 

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import type { IMeshService } from '../mesh-identity';
 import * as istio from '../imports/istio-networking';
+import type { IMeshService } from '../mesh-identity';
 import { meshError, reportError } from '../private/errors';
 import { HTTP_TOKEN } from '../private/names';
 

@@ -77,7 +77,8 @@ function importedSpecifiers(source: string): string[] {
   const sf = ts.createSourceFile('x.ts', source, ts.ScriptTarget.ES2020, false);
   const specifiers: string[] = [];
   for (const statement of sf.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    const isImport = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement);
+    if (isImport && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
       specifiers.push(statement.moduleSpecifier.text);
     }
   }
