@@ -118,6 +118,47 @@ test('fails with the mistake, not a crash, when the analysis meets a construct t
   ]);
 });
 
+describe('the same object written twice', () => {
+  test('fails on two services sharing a ServiceAccount name, naming both', () => {
+    // GIVEN
+    const mesh = new Mesh(Testing.app(), 'shop');
+    newService(mesh, 'web', ['v1'], { serviceAccountName: 'shared' });
+    newService(mesh, 'api', ['v1'], { serviceAccountName: 'shared' });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      "[shop/api/ServiceAccount/Resource] [MESH0008] ServiceAccount 'default/shared' is also written by shop/web/ServiceAccount/Resource: the cluster keeps one object per kind, namespace and name, give one of them another name",
+    ]);
+  });
+
+  test('fails on two meshes in one App colliding on cluster-wide objects, reported once each', () => {
+    // GIVEN
+    const app = Testing.app();
+    new Mesh(app, 'one');
+    const two = new Mesh(app, 'two');
+
+    // WHEN
+    const errors = synthErrors(two);
+
+    // THEN the second mesh's control plane objects collide with the first's, each reported by the second mesh
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e).toMatch(/^\[two(-[a-z-]+)?\/[^\]]+\] \[MESH0008\] \w+ '[^']+' is also written by one(-[a-z-]+)?\//);
+    }
+    expect(errors).toContain("[two/MeshMtls/Resource] [MESH0008] PeerAuthentication 'istio-system/default' is also written by one/MeshMtls/Resource: "
+      + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+    expect(errors.filter(e => e.includes("MutatingWebhookConfiguration 'istio-sidecar-injector'"))).toHaveLength(1);
+    expect(new Set(errors).size).toEqual(errors.length);
+  });
+
+  test('a service and a version of one name, or objects of different kinds with one name, are fine', () => {
+    const mesh = new Mesh(Testing.app(), 'shop');
+    newService(mesh, 'web', ['v1']);
+    newService(mesh, 'web-v1', ['v2'], { namespace: 'other' });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+});
+
 describe('warnings at synth', () => {
   test('every warning is printed to stderr during synthesis, once, one line each with its code and path', () => {
     // GIVEN a service nothing may call and one without versions

@@ -42,8 +42,13 @@ export const CODES = {
   },
   MESH0007: {
     meaning: 'a construct asked for a layer (chart) of the mesh that the mesh does not create',
-    example: '[mesh] [MESH0007] the mesh has no crds layer (installCrds is false)',
+    example: '[MESH0007] mesh: the mesh has no crds layer (installCrds is false)',
     fix: 'enable the layer (e.g. installCrds: true), or add the construct to a chart of your own',
+  },
+  MESH0008: {
+    meaning: 'two objects of one kind have one name (in one namespace): the cluster would keep only one of them (analysis, error)',
+    example: "[shop/api/ServiceAccount/Resource] [MESH0008] ServiceAccount 'default/shared' is also written by shop/web/ServiceAccount/Resource: the cluster keeps one object per kind, namespace and name, give one of them another name",
+    fix: 'give one of the two objects another name or namespace (for services, another serviceAccountName or serviceName)',
   },
   MESH0010: {
     meaning: 'two services of the mesh have the same name and namespace',

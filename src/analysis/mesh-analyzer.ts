@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
@@ -55,6 +56,9 @@ export class MeshAnalyzer {
     checkRouting(model, report);
     checkAccess(mesh, model, report);
     checkTelemetry(model, report);
+    // Last: an object whose construct already reports an error (two policies for one scope, a second
+    // control plane of one revision...) is not reported again as a duplicate object.
+    checkObjects(mesh, new Set(findings.filter(f => f.severity === Severity.ERROR).map(f => f.scope)), report);
     return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
   }
 
@@ -116,6 +120,30 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
     `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
   firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,
     `${p.scope._describe(mesh)} already has a TelemetryPolicy (${first.node.path}): Istio applies one Telemetry per scope, so set tracing and access logging on that one`));
+}
+
+/**
+ * Two objects of one kind with one name (and namespace) in the App: the cluster keeps one object per key, so
+ * one of them would silently replace the other. Each is reported by the mesh whose chart writes the later one,
+ * unless the construct that writes it reports an error already.
+ */
+function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): void {
+  const own = new Set<IConstruct>(meshCharts(mesh));
+  const seen = new Map<string, ApiObject>();
+  for (const c of mesh.node.root.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) {
+      continue;
+    }
+    const namespace = c.metadata.namespace;
+    const key = `${c.apiGroup}/${c.kind}/${namespace ?? ''}/${c.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, c);
+    } else if (own.has(Chart.of(c)) && !c.node.scopes.some(s => reported.has(s))) {
+      report('MESH0008', Severity.ERROR, c, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${first.node.path}: `
+        + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+    }
+  }
 }
 
 function checkRouting(model: MeshModel, report: Report): void {
