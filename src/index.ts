@@ -18,6 +18,8 @@ export * from './security/deny-by-default';
 export * from './testing/mesh-testing';
 export * from './security/revoked-identities';
 export * from './control-plane/control-plane';
+export * from './control-plane/control-plane-options';
+export * from './control-plane/toleration';
 export * from './control-plane/istio-crds';
 export * from './ca/certificate-authority';
 export * from './sidecar/proxy';

@@ -1,4 +1,4 @@
-import type { ControlPlaneOptions } from './control-plane/control-plane';
+import type { ControlPlaneOptions } from './control-plane/control-plane-options';
 import type { OutboundTrafficPolicy } from './mesh-identity';
 import type { MtlsMode } from './security/mtls-mode';
 

@@ -10,7 +10,8 @@ import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
-import { PROXY_PORTS, mergeProxy, proxyContainer, proxyVolumes, validateProxyOptions } from '../sidecar/sidecar';
+import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
+import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
 
 /**
  * The protocol a gateway listener accepts.

@@ -29,6 +29,7 @@ export class IstioCrds extends Construct {
     this.names = docs.map(d => d.metadata.name);
     for (const doc of docs) {
       const { apiVersion, kind, metadata, ...rest } = doc;
+      // Not k8s.KubeCustomResourceDefinition: its props are camelCase, so the schemas' `x-kubernetes-*` keys would be dropped.
       new ApiObject(this, metadata.name, { apiVersion, kind, metadata: { ...metadata }, ...rest });
     }
   }

@@ -1,5 +1,8 @@
+import { Lazy, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import type { ControlPlane } from './control-plane';
 import type { IMesh } from '../mesh-identity';
+import { compact } from '../private/compact';
 import { extensionProvidersOf } from '../telemetry/providers';
 
 /**
@@ -26,4 +29,19 @@ export function renderMeshConfig(mesh: IMesh, controlPlane: ControlPlane): Recor
     enablePrometheusMerge: true,
     extensionProviders: extensionProvidersOf(mesh).map(p => ({ name: p.name, ...p.config })),
   };
+}
+
+/**
+ * The `istio` ConfigMap of a control plane: its MeshConfig, rendered at synth from the whole mesh.
+ *
+ * @internal
+ */
+export function renderMeshConfigMap(controlPlane: ControlPlane): void {
+  new k8s.KubeConfigMap(controlPlane, 'MeshConfig', {
+    metadata: controlPlane._metadata(`istio${controlPlane._suffix}`),
+    data: {
+      mesh: Lazy.any({ produce: () => Yaml.stringify(compact(renderMeshConfig(controlPlane.mesh, controlPlane))) }),
+      meshNetworks: 'networks: {}',
+    },
+  });
 }

@@ -1,6 +1,9 @@
-/**
- * The permissions istiod needs, as RBAC rules. Facts of Istio 1.30's control plane: what it reads,
- * which statuses it writes, what its gateway controller deploys.
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+
+/*
+ * The permissions istiod needs, as RBAC rules, and the objects that grant them. Facts of Istio 1.30's
+ * control plane: what it reads, which statuses it writes, what its gateway controller deploys.
  */
 
 /** @internal */
@@ -95,3 +98,51 @@ export const ISTIOD_NAMESPACE_RULES: Rule[] = [
   rule([''], ['configmaps'], ['delete']),
   rule(['coordination.k8s.io'], ['leases'], ['get', 'update', 'patch', 'create']),
 ];
+
+/**
+ * What istiod's RBAC is rendered from: the `ControlPlane`, which is also its scope. (Named by what is read
+ * of it, not by its class, so that the renderers stay out of its import cycle.)
+ *
+ * @internal
+ */
+export interface RbacOwner extends Construct {
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly _suffix: string;
+  _labels(): { [key: string]: string };
+  _metadata(name: string, extraLabels?: { [key: string]: string }): k8s.ObjectMeta;
+}
+
+/**
+ * istiod's service account, and the roles and bindings that grant it (and the reader service account)
+ * the rules above.
+ *
+ * @internal
+ */
+export function renderRbac(controlPlane: RbacOwner): void {
+  const { serviceName, namespace } = controlPlane;
+  const labels = controlPlane._labels();
+  const clusterMeta = (name: string) => ({ name, labels });
+  const nsSuffix = `${controlPlane._suffix}-${namespace}`;
+
+  new k8s.KubeServiceAccount(controlPlane, 'ServiceAccount', { metadata: controlPlane._metadata(serviceName) });
+  const serviceAccount = { kind: 'ServiceAccount', name: serviceName, namespace };
+  const clusterRole = (roleId: string, name: string, rules: Rule[], subject = serviceAccount) => {
+    new k8s.KubeClusterRole(controlPlane, roleId, { metadata: clusterMeta(name), rules });
+    new k8s.KubeClusterRoleBinding(controlPlane, `${roleId}Binding`, {
+      metadata: clusterMeta(name),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [subject],
+    });
+  };
+  clusterRole('ClusterRole', `istiod-clusterrole${nsSuffix}`, ISTIOD_CLUSTER_RULES);
+  clusterRole('GatewayControllerRole', `istiod-gateway-controller${nsSuffix}`, GATEWAY_CONTROLLER_RULES);
+  clusterRole('ReaderRole', `istio-reader-clusterrole${nsSuffix}`, READER_RULES,
+    { kind: 'ServiceAccount', name: 'istio-reader-service-account', namespace });
+  new k8s.KubeRole(controlPlane, 'Role', { metadata: controlPlane._metadata(serviceName), rules: ISTIOD_NAMESPACE_RULES });
+  new k8s.KubeRoleBinding(controlPlane, 'RoleBinding', {
+    metadata: controlPlane._metadata(serviceName),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceName },
+    subjects: [serviceAccount],
+  });
+}

@@ -1,4 +1,4 @@
-import type { ProxySettings } from './sidecar';
+import type { ProxySettings } from './proxy-settings';
 import type { ControlPlane } from '../control-plane/control-plane';
 import type { IMesh } from '../mesh-identity';
 import { constructsOfKind } from '../private/tree';

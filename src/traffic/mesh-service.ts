@@ -15,9 +15,10 @@ import { validateDnsLabel, validatePort } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import { injectManifest } from '../sidecar/explicit-injection';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
-import { ProxySettings, injectManifest, mergeProxy, validateProxyOptions } from '../sidecar/sidecar';
+import { ProxySettings, mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import type { MeshWorkload } from '../sidecar/workload';
 
 /**

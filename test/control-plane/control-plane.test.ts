@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
-import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel } from '../../src';
+import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel, TolerationEffect, TolerationOperator } from '../../src';
 import { keyPaths } from '../support/key-paths';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
@@ -133,7 +133,7 @@ describe('control plane options', () => {
         replicas: 3,
         resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) } },
         nodeSelector: { 'node-role': 'infra' },
-        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }],
+        tolerations: [{ key: 'dedicated', operator: TolerationOperator.EQUAL, value: 'infra', effect: TolerationEffect.NO_SCHEDULE }],
         priorityClassName: 'system-cluster-critical',
         hub: 'registry.example.com/istio',
         tag: '1.30.4',
@@ -188,6 +188,43 @@ describe('control plane options', () => {
     expect(JSON.parse(find(objects, 'ConfigMap', 'istio-sidecar-injector').data.values).pilot.cni.enabled).toBe(true);
   });
 
+  test('tolerations: the enums hold Kubernetes\' own values, and a key alone tolerates every effect', () => {
+    // GIVEN a toleration of a key, and one per effect
+    const mesh = newMesh({
+      controlPlane: {
+        tolerations: [
+          { key: 'dedicated' },
+          { key: 'a', operator: TolerationOperator.EQUAL, value: 'x', effect: TolerationEffect.NO_SCHEDULE },
+          { key: 'b', operator: TolerationOperator.EXISTS, effect: TolerationEffect.PREFER_NO_SCHEDULE },
+          { key: 'c', effect: TolerationEffect.NO_EXECUTE },
+        ],
+      },
+    });
+    // WHEN
+    const pod = find(controlPlaneObjects(mesh), 'Deployment', 'istiod').spec.template.spec;
+    // THEN
+    expect(pod.tolerations).toEqual([
+      { key: 'cni.istio.io/not-ready', operator: 'Exists' },
+      { key: 'dedicated', operator: 'Exists' },
+      { key: 'a', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
+      { key: 'b', operator: 'Exists', effect: 'PreferNoSchedule' },
+      { key: 'c', operator: 'Exists', effect: 'NoExecute' },
+    ]);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('resource is istiod\'s Deployment', () => {
+    // GIVEN the default control plane and a canary
+    const mesh = newMesh();
+    const canary = mesh.addControlPlane('istiod-canary', { revision: 'canary' });
+    // THEN
+    expect(mesh.controlPlane.resource).toBe(mesh.controlPlane.node.findChild('Deployment'));
+    expect(mesh.controlPlane.resource.kind).toEqual('Deployment');
+    expect(mesh.controlPlane.resource.name).toEqual('istiod');
+    expect(canary.resource.name).toEqual('istiod-canary');
+    expect(canary.resource.toJson().spec.selector.matchLabels).toEqual({ 'app': 'istiod', 'istio.io/rev': 'canary' });
+  });
+
   test.each([
     [{ replicas: 0 }, '[mesh-control-plane/istiod] [MESH0062] replicas 0 is invalid: use a whole number of at least 1'],
     [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, '[mesh-control-plane/istiod] [MESH0063] replicas and autoscaling are both set: set replicas for a fixed count, or autoscaling, not both'],
@@ -199,8 +236,9 @@ describe('control plane options', () => {
     [{ revision: 'default' }, "[mesh-control-plane/istiod] [MESH0060] revision 'default' names the unnamed revision: leave revision out, or choose another name"],
     [{ tag: '1.31.0 beta' }, "[mesh-control-plane/istiod] [MESH0005] tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     [{ revision: 'Canary' }, "[mesh-control-plane/istiod] [MESH0001] revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
-    [{ tolerations: [{ key: 'a', operator: 'In' }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
-    [{ tolerations: [{ key: 'a', effect: 'Never' }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    // A JavaScript caller may pass any string where the enums are expected.
+    [{ tolerations: [{ key: 'a', operator: 'In' as TolerationOperator }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'"],
+    [{ tolerations: [{ key: 'a', effect: 'Never' as TolerationEffect }] }, "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
     [{ proxy: { concurrency: -1 } }, '[mesh-control-plane/istiod] [MESH0028] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
   ])('fails on %j', (controlPlane, message) => {
     // GIVEN a control plane with one invalid option
@@ -215,7 +253,7 @@ describe('control plane options', () => {
       controlPlane: {
         logLevel: 'verbose',
         replicas: 0,
-        tolerations: [{ key: 'a', operator: 'In', effect: 'Never' }, { key: 'b', operator: 'Exists' }],
+        tolerations: [{ key: 'a', operator: 'In' as TolerationOperator, effect: 'Never' as TolerationEffect }, { key: 'b', operator: TolerationOperator.EXISTS }],
         proxy: { excludeOutboundPorts: [0, 5432] },
       },
     });

@@ -8,7 +8,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, sidecarTemplate } from '../../src/sidecar/sidecar';
+import { injectManifest } from '../../src/sidecar/explicit-injection';
+import { sidecarTemplate } from '../../src/sidecar/injector-template';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings } from '../../src/sidecar/proxy-settings';
+import { SidecarEnvironment } from '../../src/sidecar/sidecar';
 import { testSidecarEnv } from '../support/sidecar-env';
 
 const RENDERER = path.join(__dirname, '..', 'support', 'injector', 'main.go');
@@ -59,6 +62,27 @@ const WORKLOAD = {
     },
   },
 };
+
+describe('the injector template', () => {
+  test('is the sidecar model with the pod facts left to the webhook', () => {
+    const template = sidecarTemplate(ENV, ISTIO_PROXY_DEFAULTS);
+    // The facts only the webhook knows are Go template expressions...
+    expect(template).toContain("value: '{{ .DeploymentMeta.Name }}'");
+    expect(template).toContain("value: 'kubernetes://apis/{{ .TypeMeta.APIVersion }}/namespaces/{{ .DeploymentMeta.Namespace }}/{{ toLower .TypeMeta.Kind }}s/{{ .DeploymentMeta.Name }}'");
+    // ...and everything else is the model's.
+    const parsed = YAML.parse(template);
+    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(parsed.spec.initContainers[1].restartPolicy).toEqual('Always');
+    expect(parsed.spec.containers).toBeUndefined();
+    expect(parsed.metadata.annotations['istio.io/rev']).toEqual('default');
+  });
+
+  test('classic sidecars are containers', () => {
+    const parsed = YAML.parse(sidecarTemplate(ENV, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false }));
+    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
+    expect(parsed.spec.containers.map((c: any) => c.name)).toEqual(['istio-proxy']);
+  });
+});
 
 describe.each<[string, ProxySettings]>([
   ['native sidecar, Istio defaults', ISTIO_PROXY_DEFAULTS],

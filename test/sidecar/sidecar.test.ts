@@ -1,12 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Size, Testing } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ProxyLogLevel } from '../../src';
-import { ISTIO_PROXY_DEFAULTS, ProxySettings, SidecarEnvironment, injectManifest, resolveProxy, sidecarTemplate, validateProxyOptions } from '../../src/sidecar/sidecar';
+import { injectManifest } from '../../src/sidecar/explicit-injection';
+import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../../src/sidecar/proxy-settings';
+import { SidecarEnvironment } from '../../src/sidecar/sidecar';
 import { testSidecarEnv } from '../support/sidecar-env';
-import { synthErrors } from '../support/util';
+
+/*
+ * The sidecar model, seen through explicit injection of Istio's hello Deployment: what each proxy
+ * setting and each part of the control plane's environment makes of the proxy and its init container.
+ */
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'sidecar');
 const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, file), 'utf-8'))[0].toJSON();
@@ -14,109 +20,7 @@ const load = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(
 /** The environment Istio's injection test data was generated with. */
 const ISTIO_TEST_ENV: SidecarEnvironment = testSidecarEnv();
 
-/**
- * Istio's output differs from ours in form only, in three places; these bring both to one form:
- * - PROXY_CONFIG: ours always carries the discovery address (revisions have their own istiod), Istio's
- *   test mesh config is empty;
- * - ISTIO_META_POD_PORTS: the same JSON, laid out on one line (ours) or several (Istio's);
- * - a volume with no source is an emptyDir to Kubernetes; ours says so.
- */
-function normalizeContainer(c: any): any {
-  const env = c.env?.map((e: any) => {
-    if (e.name === 'PROXY_CONFIG') {
-      return { name: e.name, value: 'normalized' };
-    }
-    if (e.name === 'ISTIO_META_POD_PORTS') {
-      return { name: e.name, value: JSON.stringify(JSON.parse(e.value)) };
-    }
-    return e;
-  });
-  return { ...c, env };
-}
-
-function normalizeVolume(v: any): any {
-  return Object.keys(v).length === 1 ? { ...v, emptyDir: {} } : v;
-}
-
-function byName(list: any[]): Map<string, any> {
-  return new Map(list.map(x => [x.name, x]));
-}
-
-describe('explicit injection of Istio\'s hello Deployment', () => {
-  const hello = load('hello.yaml');
-
-  test('native sidecar: istio-init and istio-proxy as init containers, container by container as Istio injects them', () => {
-    // GIVEN Istio's injected output of the same Deployment
-    const expected = load('hello.yaml.injected');
-    // WHEN we inject it
-    const actual = injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
-    // THEN every container, volume, label and annotation matches
-    const want = expected.spec.template;
-    const got = actual.spec.template;
-    expect(got.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
-    expect(got.spec.containers.map((c: any) => c.name)).toEqual(['hello']);
-    for (const [name, container] of byName(want.spec.initContainers)) {
-      expect(normalizeContainer(byName(got.spec.initContainers).get(name))).toEqual(normalizeContainer(container));
-    }
-    // The application container is untouched (Istio's shows the `resources: {}` its decoder adds).
-    const { resources, ...app } = want.spec.containers[0];
-    expect(resources).toEqual({});
-    expect(got.spec.containers[0]).toEqual(app);
-    expect(got.spec.volumes).toEqual(want.spec.volumes.map(normalizeVolume));
-    expect(got.metadata.labels).toEqual(want.metadata.labels);
-    expect(got.metadata.annotations).toEqual(want.metadata.annotations);
-    expect(got.spec.initContainers[1].restartPolicy).toEqual('Always');
-  });
-
-  test('classic sidecar: istio-proxy beside the application, as Istio injects it', () => {
-    // GIVEN Istio's injected output of hello as a Pod with a classic sidecar
-    const expected = load('hello-classic-sidecar.yaml.injected');
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'hellopod', annotations: { 'sidecar.istio.io/nativeSidecar': 'false' } },
-      spec: hello.spec.template.spec,
-    };
-    // WHEN we inject it with native sidecars off
-    const actual = injectManifest(pod, ISTIO_TEST_ENV, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false });
-    // THEN
-    expect(actual.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
-    expect(actual.spec.containers.map((c: any) => c.name)).toEqual(['hello', 'istio-proxy']);
-    expect(normalizeContainer(actual.spec.containers[1])).toEqual(normalizeContainer(expected.spec.containers[1]));
-    expect(actual.spec.containers[1].restartPolicy).toBeUndefined();
-    expect(normalizeContainer(actual.spec.initContainers[0])).toEqual(normalizeContainer(expected.spec.initContainers[0]));
-    expect(actual.spec.volumes).toEqual(expected.spec.volumes.map(normalizeVolume));
-    expect(actual.metadata.annotations).toEqual(expected.metadata.annotations);
-    // Istio takes the canonical name of a bare pod from its name; so do we.
-    expect(actual.metadata.labels).toEqual(expected.metadata.labels);
-  });
-
-  test('the pod facts the sidecar carries: ports, containers, owner, workload', () => {
-    const actual = injectManifest(hello, { ...ISTIO_TEST_ENV, revision: 'canary' }, ISTIO_PROXY_DEFAULTS);
-    const proxyEnv = actual.spec.template.spec.initContainers[1].env.filter((e: any) => e.value !== undefined);
-    const env = Object.fromEntries(proxyEnv.map((e: any) => [e.name, e.value]));
-    expect(env.ISTIO_META_POD_PORTS).toEqual('[{"name":"http","containerPort":80}]');
-    expect(env.ISTIO_META_APP_CONTAINERS).toEqual('hello');
-    expect(env.ISTIO_META_OWNER).toEqual('kubernetes://apis/apps/v1/namespaces/default/deployments/hello');
-    expect(env.ISTIO_META_WORKLOAD_NAME).toEqual('hello');
-    expect(JSON.parse(env.PROXY_CONFIG)).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
-    expect(actual.spec.template.metadata.annotations['istio.io/rev']).toEqual('canary');
-    expect(JSON.parse(actual.spec.template.metadata.annotations['sidecar.istio.io/status']).revision).toEqual('canary');
-  });
-
-  test('does not change its input', () => {
-    const before = JSON.stringify(hello);
-    injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
-    expect(JSON.stringify(hello)).toEqual(before);
-  });
-
-  test('fails on a kind without pods', () => {
-    expect(() => injectManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } }, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS))
-      .toThrow('cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods');
-  });
-});
-
-describe('proxy settings', () => {
+describe('proxy settings in the sidecar', () => {
   const hello = load('hello.yaml');
   const proxyOf = (settings: ProxySettings, env: SidecarEnvironment = ISTIO_TEST_ENV) => {
     const spec = injectManifest(hello, env, settings).spec.template.spec;
@@ -179,90 +83,5 @@ describe('proxy settings', () => {
   test('the CA\'s proxy metadata reaches the proxy environment', () => {
     const { proxy } = proxyOf(ISTIO_PROXY_DEFAULTS, { ...ISTIO_TEST_ENV, proxyMetadata: { SECRET_TTL: '12h' } });
     expect(proxy.env).toContainEqual({ name: 'SECRET_TTL', value: '12h' });
-  });
-
-  test.each([
-    [{ includeInboundPorts: [0] }, '[MESH0026] svc: proxy.includeInboundPorts has port 0: use whole numbers from 1 to 65535'],
-    [{ excludeOutboundPorts: [70000] }, '[MESH0026] svc: proxy.excludeOutboundPorts has port 70000: use whole numbers from 1 to 65535'],
-    [{ excludeOutboundIpRanges: ['10.0.0.1'] }, "[MESH0027] svc: proxy.excludeOutboundIpRanges has '10.0.0.1', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'"],
-    [{ concurrency: -1 }, '[MESH0028] svc: proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)'],
-    [{ componentLogLevel: 'misc' }, "[MESH0029] svc: proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'"],
-  ])('fails on invalid options %j', (options, message) => {
-    expect(() => resolveProxy(scope, ISTIO_PROXY_DEFAULTS, options)).toThrow(message);
-  });
-
-  test('fails on several invalid options of a construct, reporting every one and leaving the invalid values out', () => {
-    // GIVEN a construct's proxy options with four mistakes beside valid values
-    const construct = Testing.chart();
-    // WHEN
-    const valid = validateProxyOptions(construct, {
-      logLevel: ProxyLogLevel.DEBUG,
-      includeInboundPorts: [0, 8080],
-      excludeOutboundIpRanges: ['10.0.0.1', '10.0.0.0/8'],
-      concurrency: -1,
-      componentLogLevel: 'misc',
-    });
-    // THEN synthesis reports each, and the options keep only what is valid
-    expect(synthErrors(construct)).toEqual([
-      '[test] [MESH0026] proxy.includeInboundPorts has port 0: use whole numbers from 1 to 65535',
-      "[test] [MESH0027] proxy.excludeOutboundIpRanges has '10.0.0.1', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'",
-      '[test] [MESH0028] proxy.concurrency -1 is invalid: use a whole number of worker threads (0 for one per CPU core)',
-      "[test] [MESH0029] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'",
-    ]);
-    expect(resolveProxy('svc', ISTIO_PROXY_DEFAULTS, valid)).toEqual({
-      ...ISTIO_PROXY_DEFAULTS,
-      logLevel: ProxyLogLevel.DEBUG,
-      includeInboundPorts: '8080',
-      excludeOutboundIpRanges: '10.0.0.0/8',
-    });
-  });
-});
-
-describe('the injector template', () => {
-  test('is the sidecar model with the pod facts left to the webhook', () => {
-    const template = sidecarTemplate(ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS);
-    // The facts only the webhook knows are Go template expressions...
-    expect(template).toContain("value: '{{ .DeploymentMeta.Name }}'");
-    expect(template).toContain("value: 'kubernetes://apis/{{ .TypeMeta.APIVersion }}/namespaces/{{ .DeploymentMeta.Namespace }}/{{ toLower .TypeMeta.Kind }}s/{{ .DeploymentMeta.Name }}'");
-    // ...and everything else is the model's.
-    const parsed = YAML.parse(template);
-    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
-    expect(parsed.spec.initContainers[1].restartPolicy).toEqual('Always');
-    expect(parsed.spec.containers).toBeUndefined();
-    expect(parsed.metadata.annotations['istio.io/rev']).toEqual('default');
-  });
-
-  test('classic sidecars are containers', () => {
-    const parsed = YAML.parse(sidecarTemplate(ISTIO_TEST_ENV, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false }));
-    expect(parsed.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
-    expect(parsed.spec.containers.map((c: any) => c.name)).toEqual(['istio-proxy']);
-  });
-});
-
-describe('application probes', () => {
-  test('HTTP probes go through pilot-agent, which makes the original request from inside the pod', () => {
-    // GIVEN a container with HTTP readiness and liveness probes (one on a named port) and a TCP startup probe
-    const hello = load('hello.yaml');
-    const app = hello.spec.template.spec.containers[0];
-    app.readinessProbe = { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 };
-    app.livenessProbe = { httpGet: { path: '/live', port: 80, scheme: 'HTTP' }, timeoutSeconds: 3 };
-    app.startupProbe = { tcpSocket: { port: 80 } };
-    // WHEN injected
-    const spec = injectManifest(hello, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS).spec.template.spec;
-    // THEN the HTTP probes target pilot-agent, the TCP probe is left alone
-    const [c] = spec.containers;
-    expect(c.readinessProbe).toEqual({ httpGet: { path: '/app-health/hello/readyz', port: 15020, scheme: 'HTTP' }, periodSeconds: 5 });
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/app-health/hello/livez', port: 15020, scheme: 'HTTP' }, timeoutSeconds: 3 });
-    expect(c.startupProbe).toEqual({ tcpSocket: { port: 80 } });
-    const probers = spec.initContainers[1].env.find((e: any) => e.name === 'ISTIO_KUBE_APP_PROBERS');
-    expect(JSON.parse(probers.value)).toEqual({
-      '/app-health/hello/readyz': { httpGet: { path: '/ready', port: 80, scheme: 'HTTP' }, timeoutSeconds: 1 },
-      '/app-health/hello/livez': { httpGet: { path: '/live', port: 80, scheme: 'HTTP' }, timeoutSeconds: 3 },
-    });
-  });
-
-  test('no probes, no prober environment', () => {
-    const spec = injectManifest(load('hello.yaml'), ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS).spec.template.spec;
-    expect(spec.initContainers[1].env.map((e: any) => e.name)).not.toContain('ISTIO_KUBE_APP_PROBERS');
   });
 });
