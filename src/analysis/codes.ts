@@ -289,7 +289,7 @@ export const CODES = {
     fix: 'give the service an HTTP, HTTP2 or GRPC port',
   },
   MESH0108: {
-    meaning: 'a TrafficSplit names a service that is not a MeshService of its mesh',
+    meaning: 'a TrafficSplit or ServiceTrafficPolicy names a service that is not a MeshService of its mesh',
     example: "[mesh/split] [MESH0108] service 'web' belongs to another mesh (mesh): route a service of this mesh, or import it with MeshService.fromName()",
     fix: 'name a service of this mesh, or import it with MeshService.fromName()',
   },
@@ -322,6 +322,21 @@ export const CODES = {
     meaning: 'a route has no targets',
     example: '[mesh/split] [MESH0114] route 1 has no targets: add at least one TrafficTarget.version()',
     fix: 'add at least one TrafficTarget.version()',
+  },
+  MESH0115: {
+    meaning: "a MeshService's traffic settings are given both in its props and in a ServiceTrafficPolicy",
+    example: "[mesh/web-traffic] [MESH0115] service 'web' already sets timeout, retries in its props: give a service's traffic settings in one place, its props or one ServiceTrafficPolicy",
+    fix: "move every setting into the service's props, or every one into the ServiceTrafficPolicy",
+  },
+  MESH0116: {
+    meaning: 'a service has a second ServiceTrafficPolicy',
+    example: "[mesh/two] [MESH0116] service 'web' already has a ServiceTrafficPolicy (mesh/one): give every traffic setting of a service in that one",
+    fix: 'merge the settings into the first ServiceTrafficPolicy',
+  },
+  MESH0117: {
+    meaning: 'MeshService.fromName() was given traffic settings, which it does not take (only plain JavaScript can pass them)',
+    example: '[mesh/ledger] [MESH0117] MeshService.fromName() takes no traffic settings (given: timeout): give them to a ServiceTrafficPolicy for this service',
+    fix: 'give the settings to a ServiceTrafficPolicy whose service is the imported one',
   },
   MESH0121: {
     meaning: "a gateway's replicas is negative or not a whole number",

@@ -13,6 +13,7 @@ export type ConstructKind =
   | 'ImportedMeshService'
   | 'MeshServiceVersion'
   | 'TrafficSplit'
+  | 'ServiceTrafficPolicy'
   | 'ControlPlane'
   | 'MeshGateway'
   | 'IngressGateway'

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { FaultInjection } from './fault-injection';
-import type { MeshServiceBase } from './mesh-service';
+import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';

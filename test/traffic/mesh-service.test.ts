@@ -1,6 +1,6 @@
 import { Testing, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Protocol, RetryPolicy, Timeout } from '../../src';
+import { CircuitBreaker, LoadBalancer, MeshService, MeshServiceBase, MeshTesting, Protocol, RetryPolicy, Timeout } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -25,6 +25,9 @@ describe('MeshService', () => {
     expect(svc.versionNames).toEqual([]);
     expect(svc.virtualService).toBeUndefined();
     expect(svc.destinationRule).toBeUndefined();
+    expect(svc.resource).toBeInstanceOf(kplus.Service);
+    expect(svc.resource.name).toEqual('web');
+    expect(svc.serviceAccount.name).toEqual('web');
     expect(mesh.services).toEqual([svc]);
     expect(mesh.namespaces).toEqual(['istio-system', 'default']);
     expect(MeshTesting.find(manifests, 'ServiceAccount', 'web').metadata).toEqual({ name: 'web', namespace: 'default', labels: { account: 'web' } });
@@ -62,6 +65,12 @@ describe('MeshService', () => {
 
     // THEN
     expect(svc.identity).toEqual('spiffe://cluster.local/ns/billing/sa/payments-sa');
+    expect(svc.trafficPolicy).toEqual({
+      timeout: Timeout.of(Duration.millis(1500)),
+      retries: RetryPolicy.of({ attempts: 2 }),
+      circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }),
+      loadBalancer: LoadBalancer.random(),
+    });
     expect(MeshTesting.find(manifests, 'Service', 'payments', 'billing').spec.ports).toEqual([
       { name: 'tls', port: 443, targetPort: 8443, appProtocol: 'tls' },
       { name: 'grpc-api', port: 9090, targetPort: 9090, appProtocol: 'grpc' },
@@ -106,6 +115,8 @@ describe('MeshService', () => {
     expect(svc.versionNames).toEqual(['v2']);
     expect(v2.versionName).toEqual('v2');
     expect(v2.selectorLabels).toEqual({ app: 'web', version: 'v2' });
+    expect(v2.resource).toBeInstanceOf(kplus.Deployment);
+    expect(v2.resource.name).toEqual('web-v2');
     expect(deployment.metadata).toEqual({ name: 'web-v2', namespace: 'default', labels: { app: 'web', version: 'v2' } });
     expect(deployment.spec.replicas).toEqual(3);
     expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'web', version: 'v2' } });
@@ -165,6 +176,36 @@ describe('MeshService', () => {
     expect(ext.namespace).toEqual('default');
     expect(ext.serviceAccountName).toEqual('inventory');
     expect(ext.versionNames).toBeUndefined();
+  });
+
+  test('fromName creates nothing, even where a MeshService would state its TLS mode (auto mTLS off)', () => {
+    // GIVEN
+    const mesh = newMesh({ autoMtls: false });
+
+    // WHEN
+    const ext = MeshService.fromName(mesh, 'ledger', 'ledger') as MeshServiceBase;
+
+    // THEN the service that defines it states its TLS mode, in the program that defines it
+    expect(Testing.synth(mesh).map(m => m.kind)).toEqual(['PeerAuthentication']);
+    expect(ext.virtualService).toBeUndefined();
+    expect(ext.destinationRule).toBeUndefined();
+    expect(ext.trafficPolicy).toEqual({});
+  });
+
+  test('fails on traffic settings given to fromName (from plain JavaScript: they belong to a ServiceTrafficPolicy)', () => {
+    // GIVEN
+    const mesh = newMesh();
+
+    // WHEN
+    const ext = MeshService.fromName(mesh, 'ledger', 'ledger', { timeout: Timeout.of(Duration.seconds(1)), loadBalancer: LoadBalancer.random() } as any) as MeshServiceBase;
+
+    // THEN the mistake is reported, and nothing is made from the settings
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/ledger] [MESH0117] MeshService.fromName() takes no traffic settings (given: timeout, loadBalancer): give them to a ServiceTrafficPolicy for this service',
+    ]);
+    expect(ext.virtualService).toBeUndefined();
+    expect(ext.destinationRule).toBeUndefined();
+    expect(ext.trafficPolicy).toEqual({});
   });
 
   test.each([
@@ -290,7 +331,7 @@ describe('MeshService', () => {
       "[mesh/web/v1] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'",
       "[mesh/web/v1] [MESH0017] writablePaths 'cache' is not an absolute path: start it with '/'",
     ]);
-    const deployment = svc.versions[0].deployment;
+    const deployment = svc.versions[0].resource;
     expect(deployment.replicas).toEqual(1);
     expect(deployment.containers[0].securityContext.user).toBeUndefined();
     expect(deployment.containers[0].mounts.map(m => m.path)).toEqual(['/var/cache']);

@@ -1,0 +1,172 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MeshServicePort } from './protocol';
+import { trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
+import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
+import type { TrafficSplit } from './traffic-split';
+import * as istio from '../imports/istio-networking';
+import type { IMesh, IMeshService } from '../mesh-identity';
+import { reportError } from '../private/errors';
+import { isHttpProtocol } from '../private/protocols';
+import { constructsOfKind } from '../private/tree';
+import { MtlsMode } from '../security/mtls-mode';
+
+/**
+ * What `MeshService` and imported services share: identity, host name, and the VirtualService and
+ * DestinationRule of the service, created when something needs them.
+ */
+export abstract class MeshServiceBase extends Construct implements IMeshService {
+  public abstract readonly mesh: IMesh;
+  public abstract readonly serviceName: string;
+  public abstract readonly namespace: string;
+  public abstract readonly serviceAccountName: string;
+  public abstract readonly ports: MeshServicePort[];
+  public abstract readonly versionNames?: string[];
+
+  private _virtualService?: istio.VirtualService;
+  private _destinationRule?: istio.DestinationRule;
+  private _split?: TrafficSplit;
+  private _ownTrafficPolicy: TrafficPolicyOptions = {};
+  private readonly _trafficPolicies: ServiceTrafficPolicy[] = [];
+
+  /** The host name clients use. */
+  public get host(): string {
+    return this.mesh.hostOf(this.serviceName, this.namespace);
+  }
+
+  /** The SPIFFE identity of the service's workloads. */
+  public get identity(): string {
+    return `spiffe://${this.principal}`;
+  }
+
+  /** The identity as AuthorizationPolicy principals name it. */
+  public get principal(): string {
+    return this.mesh.principalOf(this.namespace, this.serviceAccountName);
+  }
+
+  /**
+   * Service-level traffic settings: the service's own (a `MeshService`'s props), else its `ServiceTrafficPolicy`'s.
+   */
+  public get trafficPolicy(): TrafficPolicyOptions {
+    if (trafficSettingsOf(this._ownTrafficPolicy).length > 0) {
+      // A policy beside the props is reported (MESH0115): the props stand.
+      return trafficPolicyOf(this._ownTrafficPolicy);
+    }
+    // A second policy is reported (MESH0116): the first in the tree stands, whatever order they were made in.
+    const policy = constructsOfKind(this.mesh, 'ServiceTrafficPolicy').find(p => this._trafficPolicies.includes(p as ServiceTrafficPolicy));
+    return trafficPolicyOf(policy ? policy as ServiceTrafficPolicy : this._ownTrafficPolicy);
+  }
+
+  /** The routing rules of the service, if a `TrafficSplit` was made for it. */
+  public get trafficSplit(): TrafficSplit | undefined {
+    return this._split;
+  }
+
+  /** The VirtualService of the service, if it has one. */
+  public get virtualService(): ApiObject | undefined {
+    return this._virtualService;
+  }
+
+  /** The DestinationRule of the service, if it has one. */
+  public get destinationRule(): ApiObject | undefined {
+    return this._destinationRule;
+  }
+
+  /**
+   * Attaches the service's routing rules; a service has one `TrafficSplit`.
+   *
+   * @internal
+   */
+  public _attachSplit(split: TrafficSplit): void {
+    // A service without ports has already reported that; the split does not report it again.
+    if (this.ports.length > 0 && !this.ports.some(p => isHttpProtocol(p.protocol!))) {
+      reportError(split, 'MESH0107', `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
+    }
+    if (this._split) {
+      // A second split is the analysis' MESH0106; the first one routes.
+      return;
+    }
+    this._split = split;
+    this._ensureVirtualService();
+    this._ensureDestinationRule();
+  }
+
+  /**
+   * Attaches a `ServiceTrafficPolicy`: its settings are the service's, and the routing objects they need are made.
+   *
+   * @internal
+   */
+  public _attachTrafficPolicy(policy: ServiceTrafficPolicy): void {
+    const own = trafficSettingsOf(this._ownTrafficPolicy);
+    if (own.length > 0) {
+      reportError(policy, 'MESH0115', `service '${this.serviceName}' already sets ${own.join(', ')} in its props: give a service's traffic settings in one place, its props or one ServiceTrafficPolicy`);
+    }
+    this._trafficPolicies.push(policy);
+    this._ensureRoutingObjects(policy);
+  }
+
+  /**
+   * Takes the service's own settings (a `MeshService`'s props) and makes the routing objects they need.
+   *
+   * @internal
+   */
+  protected _applyTrafficPolicy(settings: TrafficPolicyOptions): void {
+    this._ownTrafficPolicy = trafficPolicyOf(settings);
+    this._ensureRoutingObjects(this._ownTrafficPolicy);
+  }
+
+  private _ensureRoutingObjects(p: TrafficPolicyOptions): void {
+    if (p.timeout || p.retries) {
+      this._ensureVirtualService();
+    }
+    if (p.circuitBreaker || p.loadBalancer || !this.mesh.autoMtls) {
+      this._ensureDestinationRule();
+    }
+  }
+
+  private _ensureVirtualService(): void {
+    this._virtualService ??= new istio.VirtualService(this, 'VirtualService', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
+    });
+  }
+
+  private _ensureDestinationRule(): void {
+    this._destinationRule ??= new istio.DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.serviceName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
+    });
+  }
+
+  /** @internal */
+  public _virtualServiceSpec(): istio.VirtualServiceSpec {
+    const defaults = {
+      timeout: this.trafficPolicy.timeout?._toIstio(),
+      retries: this.trafficPolicy.retries?._toIstio(),
+    };
+    const http = this._split
+      ? this._split._toIstio(defaults)
+      : [{ name: 'default', route: [{ destination: { host: this.host } }], ...defaults }];
+    return { hosts: [this.host], http };
+  }
+
+  /** @internal */
+  public _destinationRuleSpec(): istio.DestinationRuleSpec {
+    const p = this.trafficPolicy;
+    const tls = this.mesh.autoMtls ? undefined : {
+      mode: (this.mesh.mtlsModeOf(this) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
+    };
+    const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
+      loadBalancer: p.loadBalancer?._toIstio(),
+      connectionPool: p.circuitBreaker?._connectionPool(),
+      outlierDetection: p.circuitBreaker?._outlierDetection(),
+      tls,
+    };
+    const versions = this._split?.versionsUsed ?? [];
+    return {
+      host: this.host,
+      trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,
+      subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v } })),
+    };
+  }
+}

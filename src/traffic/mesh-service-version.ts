@@ -1,0 +1,249 @@
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import type { MeshService } from './mesh-service';
+import { reportError } from '../private/errors';
+import { uniqueTargetPorts } from '../private/ports';
+import { injectManifest } from '../sidecar/explicit-injection';
+
+/**
+ * Options of `MeshService.addVersion()`.
+ */
+export interface VersionOptions {
+  /** The container image. */
+  readonly image: string;
+
+  /**
+   * Number of pods.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Environment variables.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * CPU and memory requests and limits.
+   *
+   * @default - cdk8s-plus defaults: requests 1000m CPU / 512Mi, limits 1500m CPU / 2048Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Paths where the workload writes; each gets an empty directory, since the root filesystem is read-only.
+   *
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * The command (entrypoint).
+   *
+   * @default - the image's
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments to the command.
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * The user id the container runs as (never root).
+   *
+   * @default - cdk8s-plus default: 25000
+   */
+  readonly user?: number;
+
+  /**
+   * When the image is pulled.
+   *
+   * @default kplus.ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Annotations of the pods.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+/**
+ * Properties of a `MeshServiceVersion`.
+ */
+export interface MeshServiceVersionProps extends VersionOptions {
+  /** The service this is a version of. */
+  readonly service: MeshService;
+  /** The version name (the pods' `version` label). */
+  readonly versionName: string;
+}
+
+/**
+ * One version of a service: a Deployment whose pods are enrolled in the mesh. Create with `MeshService.addVersion()`.
+ */
+export class MeshServiceVersion extends Construct {
+  /** The version name. */
+  public readonly versionName: string;
+  /** The Deployment. */
+  public readonly resource: kplus.Deployment;
+  /** The labels of its pods that identify it. */
+  public readonly selectorLabels: { [key: string]: string };
+
+  public constructor(scope: Construct, id: string, props: MeshServiceVersionProps) {
+    super(scope, id);
+    const service = props.service;
+    this.versionName = props.versionName;
+    let replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      reportError(this, 'MESH0014', `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      replicas = 1;
+    }
+    if (!props.image) {
+      reportError(this, 'MESH0015', 'image is empty: name the container image of this version');
+    }
+    let user = props.user;
+    if (user === 0) {
+      reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');
+      user = undefined;
+    }
+    this.selectorLabels = { app: service.serviceName, version: this.versionName };
+    const podAnnotations = { ...props.podAnnotations };
+    const injection = injectionMetadata(this, service, podAnnotations);
+
+    this.resource = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: `${service.serviceName}-${this.versionName}`, namespace: service.namespace, labels: { ...this.selectorLabels } },
+      replicas,
+      select: false,
+      serviceAccount: service.serviceAccount,
+      podMetadata: {
+        labels: { ...this.selectorLabels, ...injection.labels },
+        annotations: { ...podAnnotations, ...injection.annotations },
+      },
+    });
+    this.resource.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    // cdk8s-plus labels every pod template with its construct address (a hashed value) even when the
+    // workload selects by other labels; pods here are selected by app and version only.
+    ApiObject.of(this.resource).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    if (service.injection.isExplicit) {
+      InjectedDeployment.replace(this.resource, service);
+    }
+
+    const env: { [name: string]: kplus.EnvValue } = {};
+    for (const [key, value] of Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      env[key] = kplus.EnvValue.fromValue(value);
+    }
+    const container = this.resource.addContainer({
+      name: service.serviceName,
+      image: props.image,
+      imagePullPolicy: props.imagePullPolicy,
+      ports: uniqueTargetPorts(service.ports).map(number => ({ number })),
+      envVariables: env,
+      resources: props.resources,
+      command: props.command,
+      args: props.args,
+      securityContext: user !== undefined ? { user } : undefined,
+    });
+    (props.writablePaths ?? []).forEach((path, i) => {
+      if (!path.startsWith('/')) {
+        reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);
+        return;
+      }
+      const volume = kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`);
+      container.mount(path, volume);
+    });
+  }
+}
+
+/**
+ * The labels and annotations that select a service's injection: the webhook of its control plane's
+ * revision (and its template, when its proxy settings are its own), or none for an explicit sidecar.
+ * An opt-out annotation in `podAnnotations` is reported and removed from it.
+ */
+function injectionMetadata(
+  scope: IConstruct,
+  service: MeshService,
+  podAnnotations: { [key: string]: string },
+): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
+  const optOut = podAnnotations['sidecar.istio.io/inject'];
+  if (optOut !== undefined) {
+    const fix = service.injection.isExplicit
+      ? 'explicit injection already writes the sidecar and opts the pods out of the webhook: drop the annotation'
+      : "to keep the webhook's sidecar out, drop the annotation and use Injection.explicit(), or leave the service out of the mesh";
+    reportError(scope, 'MESH0018', `podAnnotations sets 'sidecar.istio.io/inject: ${optOut}' on a service with ${service.injection.isExplicit ? 'explicit' : 'webhook'} injection: ${fix}`);
+    delete podAnnotations['sidecar.istio.io/inject'];
+  }
+  if (service.injection.isExplicit) {
+    return { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: {} };
+  }
+  // The control plane (and so the template) is decided at synth, when every revision is known: a value
+  // that resolves to undefined leaves its key out.
+  const lazy = (produce: () => string | undefined): string => Lazy.any({ produce });
+  return {
+    labels: {
+      'sidecar.istio.io/inject': 'true',
+      'istio.io/rev': lazy(() => service.controlPlane.revision || undefined),
+    },
+    annotations: {
+      'inject.istio.io/templates': lazy(() => service._templateName !== 'sidecar' ? service._templateName : undefined),
+      // istiod puts the proxy first among the containers when the pod's proxy config asks it to.
+      'proxy.istio.io/config': lazy(() => {
+        const settings = service._proxySettings;
+        const hold = settings.holdApplicationUntilProxyStarts && !settings.nativeSidecar;
+        return hold ? JSON.stringify({ holdApplicationUntilProxyStarts: true }) : undefined;
+      }),
+    },
+  };
+}
+
+/**
+ * The Deployment of a version whose sidecar is explicit: what cdk8s-plus renders for it, with the proxy written
+ * in. Explicit injection works on the finished manifest, as `istioctl kube-inject` does, so that it sees every
+ * container and port, including ones added to the Deployment after the version was made.
+ *
+ * Why it replaces an object instead of being the only one: the version's `resource` stays a cdk8s-plus
+ * `Deployment`, whose API builds the pod (containers, volumes, the restricted security context) and lets users
+ * extend it; but cdk8s-plus makes the Deployment's API object (a `KubeDeployment`) in its own constructor, with no
+ * way to choose its class. So this object takes that one's place in the construct tree (the same id, so the same
+ * path; the Deployment has no other API object, so the same place in the output) and renders through it. The
+ * cdk8s-plus object stays the Deployment's API object and default child, so its metadata, its JSON patches and
+ * `ApiObject.of(version.resource)` work as on any Deployment. One thing does not carry over: cdk8s finds
+ * dependencies in the tree, so a dependency goes on `version.resource` (the construct), not on its API object.
+ */
+class InjectedDeployment extends ApiObject {
+  /**
+   * Renders `deployment` with the sidecar of `service` written in.
+   */
+  public static replace(deployment: kplus.Deployment, service: MeshService): InjectedDeployment {
+    const rendered = ApiObject.of(deployment);
+    const id = rendered.node.id;
+    deployment.node.tryRemoveChild(id);
+    const injected = new InjectedDeployment(deployment, id, rendered, service);
+    deployment.node.defaultChild = rendered;
+    return injected;
+  }
+
+  private constructor(scope: Construct, id: string, private readonly rendered: ApiObject, private readonly service: MeshService) {
+    super(scope, id, {
+      apiVersion: rendered.apiVersion,
+      kind: rendered.kind,
+      metadata: { name: rendered.name, namespace: rendered.metadata.namespace },
+    });
+  }
+
+  /**
+   * The manifest cdk8s-plus renders, with the sidecar written in: the control plane and the proxy settings are
+   * read now, when every revision is known.
+   */
+  public toJson(): any {
+    return injectManifest(this.rendered.toJson(), this.service.controlPlane._sidecarEnvironment, this.service._proxySettings);
+  }
+}

@@ -1,0 +1,128 @@
+import { Construct } from 'constructs';
+import { LoadBalancer } from './load-balancer';
+import type { MeshServiceBase } from './mesh-service-base';
+import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
+import type { MeshCode } from '../analysis/codes';
+import type { IMesh, IMeshService } from '../mesh-identity';
+import { reportError, required } from '../private/errors';
+import { serviceKey } from '../private/services';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
+
+/**
+ * Service-level route and connection settings, shared by `MeshService` (its props) and `ServiceTrafficPolicy`.
+ */
+export interface TrafficPolicyOptions {
+  /**
+   * Request timeout on every route to the service (a `TrafficSplit` route may override it).
+   *
+   * @default - Istio's default: no timeout
+   */
+  readonly timeout?: Timeout;
+
+  /**
+   * Retries on every route to the service (a `TrafficSplit` route may override it).
+   *
+   * @default - Istio's default: 2 attempts on connect-failure, refused-stream, unavailable, cancelled and retriable status codes
+   */
+  readonly retries?: RetryPolicy;
+
+  /**
+   * Connection limits and outlier detection.
+   *
+   * @default - no limits
+   */
+  readonly circuitBreaker?: CircuitBreaker;
+
+  /**
+   * How clients pick an endpoint.
+   *
+   * @default - Istio's default: LEAST_REQUEST
+   */
+  readonly loadBalancer?: LoadBalancer;
+}
+
+/**
+ * Properties of a `ServiceTrafficPolicy`.
+ */
+export interface ServiceTrafficPolicyProps extends TrafficPolicyOptions {
+  /** The service whose traffic the settings apply to. */
+  readonly service: IMeshService;
+}
+
+/**
+ * The route and connection settings of a service, kept apart from its definition: the way to give them to a
+ * service defined elsewhere (`MeshService.fromName()`). The service's VirtualService (timeout, retries) and
+ * DestinationRule (circuit breaker, load balancer) use them; the objects are made when a setting needs them.
+ *
+ * A service has one set of settings: a `MeshService` that sets them in its props takes no `ServiceTrafficPolicy`
+ * (MESH0115), and no service takes two (MESH0116).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+ */
+export class ServiceTrafficPolicy extends Construct {
+  /** The service whose traffic the settings apply to. */
+  public readonly service: IMeshService;
+  /** Request timeout on every route to the service, if set. */
+  public readonly timeout?: Timeout;
+  /** Retries on every route to the service, if set. */
+  public readonly retries?: RetryPolicy;
+  /** Connection limits and outlier detection, if set. */
+  public readonly circuitBreaker?: CircuitBreaker;
+  /** How clients pick an endpoint, if set. */
+  public readonly loadBalancer?: LoadBalancer;
+
+  public constructor(scope: Construct, id: string, props: ServiceTrafficPolicyProps) {
+    super(scope, id);
+    markKind(this, 'ServiceTrafficPolicy');
+    const mesh = meshOf(this);
+    // Without a service nothing can stand in (the service's routing objects are what the policy configures), so this one still throws.
+    required(this, 'service', props.service, 'name the service whose traffic the settings apply to');
+    this.service = props.service;
+    this.timeout = props.timeout;
+    this.retries = props.retries;
+    this.circuitBreaker = props.circuitBreaker;
+    this.loadBalancer = props.loadBalancer;
+    if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
+      reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
+    } else if (props.service.mesh !== mesh) {
+      reportError(this, 'MESH0108', `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): give settings to a service of this mesh, or import it with MeshService.fromName()`);
+    } else {
+      // Only a service of this mesh gets routing objects, and so settings.
+      (props.service as MeshServiceBase)._attachTrafficPolicy(this);
+    }
+    this.node.addValidation({ validate: () => this.validateOnePerService(mesh) });
+  }
+
+  /**
+   * A second policy for a service is found at synth, when every policy exists: whichever comes first in the
+   * construct tree is the service's, so the order in which they were written does not matter.
+   */
+  private validateOnePerService(mesh: IMesh): string[] {
+    const key = serviceKey(this.service);
+    const first = constructsOfKind(mesh, 'ServiceTrafficPolicy').find(p => serviceKey((p as ServiceTrafficPolicy).service) === key);
+    if (!first || first === this) {
+      return [];
+    }
+    const code: MeshCode = 'MESH0116';
+    return [`[${code}] service '${this.service.serviceName}' already has a ServiceTrafficPolicy (${first.node.path}): give every traffic setting of a service in that one`];
+  }
+}
+
+/**
+ * Only the traffic policy fields of a service's props (they also carry ports, names...).
+ *
+ * @internal
+ */
+export function trafficPolicyOf(p: TrafficPolicyOptions): TrafficPolicyOptions {
+  return { timeout: p.timeout, retries: p.retries, circuitBreaker: p.circuitBreaker, loadBalancer: p.loadBalancer };
+}
+
+/**
+ * The names of the settings `p` gives.
+ *
+ * @internal
+ */
+export function trafficSettingsOf(p: TrafficPolicyOptions): string[] {
+  return Object.entries(trafficPolicyOf(p)).filter(([, value]) => value !== undefined).map(([name]) => name);
+}
