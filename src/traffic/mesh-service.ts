@@ -12,7 +12,7 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
-import { isHttpProtocol } from '../private/protocols';
+import { checkProtocol, isHttpProtocol } from '../private/protocols';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
 import { Injection } from '../sidecar/injection';
@@ -653,6 +653,7 @@ function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshServiceP
   const standIns = new Set<MeshServicePort>();
   const resolved = ports.map(p => {
     const protocol = p.protocol ?? Protocol.HTTP;
+    checkProtocol(scope, 'service port', p.port, protocol);
     validatePort(scope, 'port', p.port);
     // A defaulted targetPort is the port: checked once, as the port.
     const targetPort = p.targetPort === undefined ? p.port : validatePort(scope, 'targetPort', p.targetPort);
