@@ -338,6 +338,11 @@ export const CODES = {
     example: '[mesh/ledger] [MESH0117] MeshService.fromName() takes no traffic settings (given: timeout): give them to a ServiceTrafficPolicy for this service',
     fix: 'give the settings to a ServiceTrafficPolicy whose service is the imported one',
   },
+  MESH0120: {
+    meaning: 'a port is given a protocol its kind of port does not take (a service port HTTPS, a gateway listener GRPC, a value from JavaScript that is no Protocol)',
+    example: "[mesh/gw] [MESH0120] listener 9090 protocol 'grpc' is not a protocol of gateway listeners: use Protocol.HTTP, Protocol.HTTPS or Protocol.TLS",
+    fix: 'service ports take HTTP, HTTP2, GRPC, TCP and TLS (HTTPS a workload serves is TLS); gateway listeners HTTP, HTTPS and TLS; external services any Protocol',
+  },
   MESH0121: {
     meaning: "a gateway's replicas is negative or not a whole number",
     example: '[mesh/gw] [MESH0121] replicas -1 is invalid: use a whole number of at least 0',
@@ -498,7 +503,7 @@ export const CODES = {
   MESH0242: {
     meaning: 'the issuer kind of a cert-manager CA is neither Issuer nor ClusterIssuer',
     example: "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'",
-    fix: "use 'Issuer' or 'ClusterIssuer'",
+    fix: "use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER ('Issuer' or 'ClusterIssuer' from JavaScript)",
   },
 
   // 03xx: whole-mesh analysis of security and telemetry policies

@@ -1,8 +1,8 @@
 import type { ControlPlane } from '../control-plane/control-plane';
-import type { EgressGateway } from '../control-plane/egress-gateway';
-import type { MeshGateway } from '../control-plane/gateway';
-import type { IngressGateway } from '../control-plane/ingress-gateway';
 import { controlPlanesOf } from '../control-plane/revisions';
+import type { EgressGateway } from '../gateways/egress-gateway';
+import type { IngressGateway } from '../gateways/ingress-gateway';
+import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { serviceKey } from '../private/services';
 import { ConstructKind, constructsOfKind, isKind, treeGeneration } from '../private/tree';

@@ -5,6 +5,30 @@ import { meshError, required } from '../private/errors';
 import { validateDnsSubdomain } from '../private/names';
 
 /**
+ * The kinds of certificate authority, one per factory of `CertificateAuthority`.
+ */
+export enum CertificateAuthorityKind {
+  /** istiod's built-in CA with a root it generates (`CertificateAuthority.selfSigned()`). */
+  SELF_SIGNED = 'selfSigned',
+  /** istiod signs with an intermediate CA read from a Secret (`CertificateAuthority.pluginCerts()`). */
+  PLUGIN_CERTS = 'pluginCerts',
+  /** cert-manager signs, through istio-csr (`CertificateAuthority.certManager()`). */
+  CERT_MANAGER = 'certManager',
+}
+
+/**
+ * The kinds of cert-manager issuer.
+ *
+ * @see https://cert-manager.io/docs/concepts/issuer/
+ */
+export enum IssuerKind {
+  /** An Issuer: signs certificates in its own namespace. */
+  ISSUER = 'Issuer',
+  /** A ClusterIssuer: signs certificates in any namespace. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
+/**
  * Certificate lifetimes, which every kind of certificate authority takes.
  */
 export interface CertificateAuthorityOptions {
@@ -74,9 +98,9 @@ export interface CertManagerIntermediateCa {
   /**
    * The kind of that issuer.
    *
-   * @default 'ClusterIssuer'
+   * @default IssuerKind.CLUSTER_ISSUER
    */
-  readonly issuerKind?: string;
+  readonly issuerKind?: IssuerKind;
 
   /**
    * The name of the Certificate, its Secret and the Issuer istio-csr is configured with.
@@ -135,7 +159,7 @@ export abstract class CertificateAuthority {
    * Secret. The default; fine for one cluster, but the root cannot be shared or rotated from outside.
    */
   public static selfSigned(options: CertificateAuthorityOptions = {}): CertificateAuthority {
-    return new IstiodCa('selfSigned', options, 'cacerts', true);
+    return new IstiodCa(CertificateAuthorityKind.SELF_SIGNED, options, 'cacerts', true);
   }
 
   /**
@@ -147,7 +171,7 @@ export abstract class CertificateAuthority {
     const where = 'CertificateAuthority.pluginCerts';
     const secretName = required(where, 'secretName', options?.secretName, "name the Secret holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem, e.g. { secretName: 'cacerts' }");
     validateDnsSubdomain(where, 'secretName', secretName);
-    return new IstiodCa('pluginCerts', options, secretName, false);
+    return new IstiodCa(CertificateAuthorityKind.PLUGIN_CERTS, options, secretName, false);
   }
 
   /**
@@ -168,7 +192,8 @@ export abstract class CertificateAuthority {
     if (ca) {
       validateDnsSubdomain(where, 'intermediateCa.issuerName', required(where, 'intermediateCa.issuerName', ca.issuerName, "name the issuer that signs the mesh's intermediate, e.g. { issuerName: 'root-ca' }"));
       validateDnsSubdomain(where, 'intermediateCa.name', ca.name ?? 'istio-ca');
-      if (ca.issuerKind !== undefined && ca.issuerKind !== 'Issuer' && ca.issuerKind !== 'ClusterIssuer') {
+      // JavaScript callers can pass any string.
+      if (ca.issuerKind !== undefined && !Object.values(IssuerKind).includes(ca.issuerKind)) {
         throw meshError('MESH0242', where, `intermediateCa.issuerKind '${ca.issuerKind}' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'`);
       }
       if (ca.duration && ca.duration.toHours({ integral: false }) < 1) {
@@ -178,8 +203,8 @@ export abstract class CertificateAuthority {
     return new CertManagerCa(options, address, secret);
   }
 
-  /** Which kind of CA this is: `selfSigned`, `pluginCerts` or `certManager`. */
-  public abstract readonly kind: string;
+  /** Which kind of CA this is: the factory that made it. */
+  public abstract readonly kind: CertificateAuthorityKind;
 
   protected constructor(lifetimes: CertificateAuthorityOptions) {
     for (const prop of ['workloadCertTtl', 'maxWorkloadCertTtl'] as const) {
@@ -217,7 +242,7 @@ function lifetimeEnv(lifetimes: CertificateAuthorityOptions): { istiodEnv: { [na
 
 class IstiodCa extends CertificateAuthority {
   public constructor(
-    public readonly kind: string,
+    public readonly kind: CertificateAuthorityKind,
     private readonly options: CertificateAuthorityOptions,
     private readonly secretName: string,
     private readonly optional: boolean,
@@ -237,7 +262,7 @@ class IstiodCa extends CertificateAuthority {
 }
 
 class CertManagerCa extends CertificateAuthority {
-  public readonly kind = 'certManager';
+  public readonly kind: CertificateAuthorityKind = CertificateAuthorityKind.CERT_MANAGER;
   private rendered = false;
 
   private readonly intermediateCa?: CertManagerIntermediateCa;
@@ -273,6 +298,7 @@ class CertManagerCa extends CertificateAuthority {
 function renderIntermediateCa(scope: Construct, namespace: string, ca: CertManagerIntermediateCa): void {
   const name = ca.name ?? 'istio-ca';
   const hours = (ca.duration ?? Duration.days(90)).toHours({ integral: false });
+  // cert-manager's kinds have no typed binding in src/imports (only Kubernetes' and Istio's do).
   new ApiObject(scope, 'IntermediateCaCertificate', {
     apiVersion: 'cert-manager.io/v1',
     kind: 'Certificate',
@@ -283,7 +309,7 @@ function renderIntermediateCa(scope: Construct, namespace: string, ca: CertManag
       secretName: name,
       duration: `${hours}h`,
       privateKey: { algorithm: 'ECDSA', size: 256 },
-      issuerRef: { name: ca.issuerName, kind: ca.issuerKind ?? 'ClusterIssuer', group: 'cert-manager.io' },
+      issuerRef: { name: ca.issuerName, kind: ca.issuerKind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
     },
   });
   new ApiObject(scope, 'IntermediateCaIssuer', {

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { reportError } from './errors';
 import { validateDnsLabel, validatePort } from './names';
+import { checkProtocol } from './protocols';
 import { MeshServicePort, Protocol } from '../traffic/protocol';
 
 /**
@@ -23,6 +24,7 @@ export function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshS
   const standIns = new Set<MeshServicePort>();
   const resolved = ports.map(p => {
     const protocol = p.protocol ?? Protocol.HTTP;
+    checkProtocol(scope, 'service port', p.port, protocol);
     validatePort(scope, 'port', p.port);
     // A defaulted targetPort is the port: checked once, as the port.
     const targetPort = p.targetPort === undefined ? p.port : validatePort(scope, 'targetPort', p.targetPort);

@@ -1,4 +1,5 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import { DashboardService, PROMETHEUS_DATASOURCE_UID, meshDashboard, serviceDashboard } from './dashboards';
@@ -80,6 +81,8 @@ export class Grafana extends Construct {
   public readonly namespace: string;
   /** The in-cluster URL of its UI and API. */
   public readonly url: string;
+  /** The Deployment. */
+  public readonly resource: ApiObject;
 
   private readonly mesh: IMesh;
   private readonly dashboards = new Map<string, { service: MeshService; configMap: string }>();
@@ -150,17 +153,15 @@ export class Grafana extends Construct {
         options: { path: DASHBOARD_ROOT, foldersFromFilesStructure: true },
       }],
     });
-    new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana'), data: { 'grafana.ini': ini } });
-    new ApiObject(this, 'Datasources', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana-datasources'), data: { 'datasources.yaml': datasources } });
-    new ApiObject(this, 'DashboardProviders', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('grafana-dashboard-providers'), data: { 'dashboards.yaml': providers } });
-    new ApiObject(this, 'MeshDashboard', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(this, 'Config', { metadata: meta('grafana'), data: { 'grafana.ini': ini } });
+    new k8s.KubeConfigMap(this, 'Datasources', { metadata: meta('grafana-datasources'), data: { 'datasources.yaml': datasources } });
+    new k8s.KubeConfigMap(this, 'DashboardProviders', { metadata: meta('grafana-dashboard-providers'), data: { 'dashboards.yaml': providers } });
+    new k8s.KubeConfigMap(this, 'MeshDashboard', {
       metadata: meta('grafana-dashboard-mesh'),
-      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, meshNamespaces(this.mesh).map(n => n.namespaceName))) }) },
+      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, meshNamespaces(this.mesh).map(n => n.namespaceName))) }) as unknown as string },
     });
 
-    addonDeployment(this, {
+    this.resource = addonDeployment(this, {
       name: this.serviceName,
       namespace: this.namespace,
       image: 'docker.io/grafana/grafana',
@@ -209,11 +210,9 @@ export class Grafana extends Construct {
     }
     const configMap = `grafana-dashboard-${service.namespace}-${service.serviceName}`;
     this.dashboards.set(key, { service, configMap });
-    new ApiObject(this, `Dashboard-${service.namespace}-${service.serviceName}`, {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(this, `Dashboard-${service.namespace}-${service.serviceName}`, {
       metadata: { name: configMap, namespace: this.namespace, labels: this.labels },
-      data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) },
+      data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) as unknown as string },
     });
   }
 

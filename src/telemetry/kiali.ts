@@ -1,4 +1,5 @@
 import { ApiObject, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import type { TelemetryStack } from './telemetry-stack';
@@ -48,6 +49,8 @@ export class Kiali extends Construct {
   public readonly namespace: string;
   /** The in-cluster URL of its UI. */
   public readonly url: string;
+  /** The Deployment. */
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: KialiProps) {
     super(scope, id);
@@ -86,7 +89,7 @@ export class Kiali extends Construct {
       },
     });
 
-    new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: this.namespace, labels }, data: { 'config.yaml': config } });
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name, namespace: this.namespace, labels }, data: { 'config.yaml': config } });
     const read = ['get', 'list', 'watch'];
     addonIdentity(this, name, this.namespace, labels, [
       { apiGroups: [''], resources: ['configmaps', 'endpoints', 'namespaces', 'nodes', 'pods', 'pods/log', 'replicationcontrollers', 'services'], verbs: read },
@@ -101,7 +104,7 @@ export class Kiali extends Construct {
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
       { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
     ]);
-    addonDeployment(this, {
+    this.resource = addonDeployment(this, {
       name,
       namespace: this.namespace,
       image: 'quay.io/kiali/kiali',

@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
@@ -67,14 +68,12 @@ class PersistentStorage extends PrometheusStorage {
     return { persistentVolumeClaim: { claimName } };
   }
   public _claim(scope: Construct, name: string, namespace: string, labels: { [key: string]: string }): void {
-    new ApiObject(scope, 'Storage', {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
+    new k8s.KubePersistentVolumeClaim(scope, 'Storage', {
       metadata: { name, namespace, labels },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: this.options.storageClassName,
-        resources: { requests: { storage: memoryQuantity(this.options.size) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(memoryQuantity(this.options.size)) } },
       },
     });
   }
@@ -161,6 +160,8 @@ export class Prometheus extends Construct {
   public readonly retention: Duration;
   /** How often targets are scraped. */
   public readonly scrapeInterval: Duration;
+  /** The Deployment. */
+  public readonly resource: ApiObject;
 
   private readonly mesh: IMesh;
   private readonly extraNamespaces: string[];
@@ -192,11 +193,9 @@ export class Prometheus extends Construct {
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
     ]);
     const config = () => Yaml.stringify(compact(this._config()));
-    new ApiObject(this, 'Config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(this, 'Config', {
       metadata: meta,
-      data: { 'prometheus.yml': Lazy.any({ produce: config }) },
+      data: { 'prometheus.yml': Lazy.any({ produce: config }) as unknown as string },
     });
 
     const args = [
@@ -208,7 +207,7 @@ export class Prometheus extends Construct {
     if (retentionSize) {
       args.push(`--storage.tsdb.retention.size=${retentionSize}`);
     }
-    addonDeployment(this, {
+    this.resource = addonDeployment(this, {
       name: this.serviceName,
       namespace: this.namespace,
       image: 'docker.io/prom/prometheus',

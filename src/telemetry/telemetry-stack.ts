@@ -105,6 +105,9 @@ export interface TelemetryStackProps {
  * optional. A mesh has at most one stack; its objects are a layer of their own, applied after the control
  * plane and before the workloads.
  *
+ * It has no single main object, so no `resource`: read each part's from the part (`prometheus.resource`,
+ * `grafana.resource`, `kiali.resource`, `meshPolicy.resource`).
+ *
  * @see https://istio.io/latest/docs/ops/integrations/
  */
 export class TelemetryStack extends Construct {

@@ -1,4 +1,5 @@
-import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { Lazy, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import type { ExtensionProvider } from './providers';
@@ -134,11 +135,9 @@ class JaegerBackend extends TracingBackend {
     const version = this.options.version ?? '2.14.0';
     const name = 'jaeger';
     const config = () => Yaml.stringify(jaegerConfig(maxTraces));
-    new ApiObject(scope, 'Config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(scope, 'Config', {
       metadata: { name, namespace },
-      data: { 'config.yaml': Lazy.any({ produce: config }) },
+      data: { 'config.yaml': Lazy.any({ produce: config }) as unknown as string },
     });
     addonDeployment(scope, {
       name,

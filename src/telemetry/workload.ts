@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
 import { reportError } from '../private/errors';
@@ -59,8 +60,9 @@ export function addonLabels(name: string, version: string): { [key: string]: str
 }
 
 /**
- * Renders a telemetry component's Deployment: one replica, outside the mesh (no sidecar: it scrapes and
- * receives from proxies on ports Istio leaves unintercepted), non-root with a read-only root filesystem.
+ * Renders a telemetry component's Deployment, its main object (id `Resource`): one replica, outside the
+ * mesh (no sidecar: it scrapes and receives from proxies on ports Istio leaves unintercepted), non-root
+ * with a read-only root filesystem.
  *
  * @internal
  */
@@ -75,10 +77,8 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   }
   const labels = addonLabels(spec.name, tag);
   const r = spec.options.resources;
-  const probe = { httpGet: { path: spec.probe.path, port: spec.probe.port } };
-  return new ApiObject(scope, 'Deployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
+  const probe = { httpGet: { path: spec.probe.path, port: k8s.IntOrString.fromNumber(spec.probe.port) } };
+  return new k8s.KubeDeployment(scope, 'Resource', {
     metadata: { name: spec.name, namespace: spec.namespace, labels },
     spec: {
       replicas: 1,
@@ -89,7 +89,7 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
           labels: { ...labels, 'sidecar.istio.io/inject': 'false' },
           annotations: {
             ...spec.annotations,
-            'cdk8s-mesh.io/config-hash': Lazy.any({ produce: () => createHash('sha256').update(spec.config()).digest('hex').slice(0, 16) }),
+            'cdk8s-mesh.io/config-hash': Lazy.any({ produce: () => createHash('sha256').update(spec.config()).digest('hex').slice(0, 16) }) as unknown as string,
           },
         },
         spec: {
@@ -109,19 +109,19 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
             args: spec.args,
             env: spec.env || spec.secretEnv ? [
               ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
-              ...spec.secretEnv ?? [],
+              ...(spec.secretEnv ?? []) as k8s.EnvVar[],
             ] : undefined,
             ports: spec.ports.map(p => ({ ...p, protocol: 'TCP' })),
             readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 4 },
             livenessProbe: { ...probe, initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 10 },
             resources: {
               requests: {
-                cpu: r?.cpu?.request ? cpuQuantity(r.cpu.request) : spec.resources.cpu,
-                memory: r?.memory?.request ? memoryQuantity(r.memory.request) : spec.resources.memory,
+                cpu: k8s.Quantity.fromString(r?.cpu?.request ? cpuQuantity(r.cpu.request) : spec.resources.cpu),
+                memory: k8s.Quantity.fromString(r?.memory?.request ? memoryQuantity(r.memory.request) : spec.resources.memory),
               },
               limits: {
-                cpu: r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined,
-                memory: r?.memory?.limit ? memoryQuantity(r.memory.limit) : spec.resources.memoryLimit,
+                ...r?.cpu?.limit ? { cpu: k8s.Quantity.fromString(cpuQuantity(r.cpu.limit)) } : {},
+                memory: k8s.Quantity.fromString(r?.memory?.limit ? memoryQuantity(r.memory.limit) : spec.resources.memoryLimit),
               },
             },
             securityContext: {
@@ -129,9 +129,9 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
               capabilities: { drop: ['ALL'] },
               readOnlyRootFilesystem: true,
             },
-            volumeMounts: spec.mounts,
+            volumeMounts: spec.mounts as k8s.VolumeMount[],
           }],
-          volumes: spec.volumes,
+          volumes: spec.volumes as k8s.Volume[],
         },
       },
     },
@@ -145,14 +145,12 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
  */
 export function addonService(scope: Construct, id: string, name: string, namespace: string, app: string, version: string,
   ports: { name: string; port: number; targetPort?: number }[]): ApiObject {
-  return new ApiObject(scope, id, {
-    apiVersion: 'v1',
-    kind: 'Service',
+  return new k8s.KubeService(scope, id, {
     metadata: { name, namespace, labels: addonLabels(app, version) },
     spec: {
       type: 'ClusterIP',
       selector: { app },
-      ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
+      ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.targetPort ?? p.port), protocol: 'TCP' })),
     },
   });
 }
@@ -163,13 +161,11 @@ export function addonService(scope: Construct, id: string, name: string, namespa
  *
  * @internal
  */
-export function addonIdentity(scope: Construct, name: string, namespace: string, labels: { [key: string]: string }, rules: object[]): void {
+export function addonIdentity(scope: Construct, name: string, namespace: string, labels: { [key: string]: string }, rules: k8s.PolicyRule[]): void {
   const clusterName = `${name}-${namespace}`;
-  new ApiObject(scope, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } });
-  new ApiObject(scope, 'ClusterRole', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: clusterName, labels }, rules });
-  new ApiObject(scope, 'ClusterRoleBinding', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name, namespace, labels } });
+  new k8s.KubeClusterRole(scope, 'ClusterRole', { metadata: { name: clusterName, labels }, rules });
+  new k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', {
     metadata: { name: clusterName, labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
     subjects: [{ kind: 'ServiceAccount', name, namespace }],

@@ -1,29 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { EgressGateway } from '../control-plane/egress-gateway';
-import { GatewayProtocol, validHost } from '../control-plane/gateway';
+import type { EgressGateway } from '../gateways/egress-gateway';
+import { validHost } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { Protocol } from './protocol';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
+import { checkProtocol, istioProtocol } from '../private/protocols';
 import { markKind, meshOf } from '../private/tree';
-
-/**
- * The protocol of an external service's port.
- */
-export enum ExternalProtocol {
-  /** Plain HTTP. */
-  HTTP = 'HTTP',
-  /** HTTPS originated by the application (seen by the mesh as TLS). */
-  HTTPS = 'HTTPS',
-  /** Other TLS originated by the application, routed by SNI. */
-  TLS = 'TLS',
-  /** gRPC. */
-  GRPC = 'GRPC',
-  /** Opaque TCP. */
-  TCP = 'TCP',
-}
 
 /**
  * A port of an external service.
@@ -33,11 +19,12 @@ export interface ExternalPort {
   readonly port: number;
 
   /**
-   * The protocol.
+   * The protocol. Through an egress gateway, HTTP is routed by authority, HTTPS and TLS by SNI; other
+   * protocols cannot be routed through one.
    *
-   * @default ExternalProtocol.HTTPS
+   * @default Protocol.HTTPS
    */
-  readonly protocol?: ExternalProtocol;
+  readonly protocol?: Protocol;
 }
 
 /**
@@ -110,8 +97,10 @@ export class ExternalService extends Construct {
   public readonly namespace: string;
   /** The egress gateway calls pass through, if any. */
   public readonly egressGateway?: EgressGateway;
+  /** The ports whose protocol was reported as unknown. */
+  private readonly unknownProtocolPorts: ReadonlySet<ExternalPort>;
   /** The ServiceEntry. */
-  public readonly serviceEntry: ApiObject;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
@@ -135,10 +124,12 @@ export class ExternalService extends Construct {
       }
       return true;
     });
-    this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? ExternalProtocol.HTTPS }));
+    this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
     if (this.ports.length === 0) {
-      reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: ExternalProtocol.HTTPS }');
+      reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: Protocol.HTTPS }');
     }
+    // A port whose protocol is reported here is not reported again as one the egress gateway cannot route.
+    this.unknownProtocolPorts = new Set(this.ports.filter(p => !checkProtocol(this, 'external service port', p.port, p.protocol!)));
     // The mesh's default namespace is checked by the mesh, not again here.
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     ensureNamespace(this.mesh, this.namespace);
@@ -146,13 +137,13 @@ export class ExternalService extends Construct {
     this.egressGateway = props.egressGateway && this.acceptsGateway(props.egressGateway) ? props.egressGateway : undefined;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);
-    this.serviceEntry = new istio.ServiceEntry(this, 'Resource', {
+    this.resource = new istio.ServiceEntry(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         hosts: this.hosts,
         location: istio.ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
         resolution: resolution === ExternalResolution.DNS ? istio.ServiceEntrySpecResolution.DNS : istio.ServiceEntrySpecResolution.NONE,
-        ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol!.toLowerCase()}-${p.port}`, protocol: p.protocol })),
+        ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol}-${p.port}`, protocol: istioProtocol(p.protocol!) })),
       },
     });
 
@@ -174,20 +165,20 @@ export class ExternalService extends Construct {
    * all the same (synthesis stops on the report), so that the gateway is not also warned of routing nothing.
    */
   private routeThrough(gateway: EgressGateway): void {
-    for (const p of this.ports) {
+    for (const p of this.ports.filter(port => !this.unknownProtocolPorts.has(port))) {
       const listener = gateway._listenerFor(p.port);
-      const wanted = p.protocol === ExternalProtocol.HTTP ? GatewayProtocol.HTTP
-        : p.protocol === ExternalProtocol.HTTPS || p.protocol === ExternalProtocol.TLS ? GatewayProtocol.TLS
+      const wanted = p.protocol === Protocol.HTTP ? Protocol.HTTP
+        : p.protocol === Protocol.HTTPS || p.protocol === Protocol.TLS ? Protocol.TLS
           : undefined;
       if (!wanted) {
-        reportError(this, 'MESH0133', `port ${p.port} is ${p.protocol}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
+        reportError(this, 'MESH0133', `port ${p.port} is ${istioProtocol(p.protocol!)}, which an egress gateway cannot route by host: use HTTP, HTTPS or TLS, or call it directly`);
       } else if (!listener || listener.protocol !== wanted) {
-        reportError(this, 'MESH0133', `egress gateway '${gateway.serviceName}' has no ${wanted} listener on port ${p.port}: add one to its listeners`);
+        reportError(this, 'MESH0133', `egress gateway '${gateway.serviceName}' has no ${istioProtocol(wanted)} listener on port ${p.port}: add one to its listeners`);
       }
     }
     gateway._route(this);
     new istio.VirtualService(this, 'ViaEgressGateway', {
-      metadata: { name: `${this.serviceEntry.name}-egress`, namespace: this.namespace },
+      metadata: { name: `${this.resource.name}-egress`, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._egressRoutes(gateway) }),
     });
   }
@@ -203,12 +194,12 @@ export class ExternalService extends Construct {
     for (const { port, protocol } of this.ports) {
       for (const host of this.hosts) {
         // TLS is routed by SNI, HTTP by authority; first hop to the gateway, second from it to the service.
-        const byHost = protocol === ExternalProtocol.HTTP ? { authority: { exact: host } } : { sniHosts: [host] };
+        const byHost = protocol === Protocol.HTTP ? { authority: { exact: host } } : { sniHosts: [host] };
         const hop = (from: string, to: string) => ({
           match: [{ gateways: [from], port, ...byHost }],
           route: [{ destination: { host: to, port: { number: port } } }],
         });
-        const routes: Array<istio.VirtualServiceSpecTls | istio.VirtualServiceSpecHttp> = protocol === ExternalProtocol.HTTP ? http : tls;
+        const routes: Array<istio.VirtualServiceSpecTls | istio.VirtualServiceSpecHttp> = protocol === Protocol.HTTP ? http : tls;
         routes.push(hop('mesh', gateway.host), hop(gateway.gatewayRef, host));
       }
     }

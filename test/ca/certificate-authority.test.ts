@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { CertificateAuthority, Injection, Mesh, MeshTesting } from '../../src';
+import { CertificateAuthority, CertificateAuthorityKind, Injection, IssuerKind, Mesh, MeshTesting } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService } from '../support/util';
 
@@ -23,7 +23,7 @@ describe('CertificateAuthority', () => {
   test('selfSigned (the default): istiod signs, an optional cacerts Secret may override its generated root', () => {
     const mesh = newMesh();
     const d = istiod(mesh);
-    expect(mesh.controlPlane.certificateAuthority.kind).toEqual('selfSigned');
+    expect(mesh.controlPlane.certificateAuthority.kind).toEqual(CertificateAuthorityKind.SELF_SIGNED);
     expect(volume(d, 'cacerts')).toEqual({ name: 'cacerts', secret: { secretName: 'cacerts', optional: true } });
     expect(env(d).ENABLE_CA_SERVER).toBeUndefined();
     expect(proxyEnv(mesh).CA_ADDR).toEqual('istiod.istio-system.svc:15012');
@@ -32,6 +32,7 @@ describe('CertificateAuthority', () => {
   test('pluginCerts: istiod mounts the named Secret and will not start without it; no key in any manifest', () => {
     const mesh = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.pluginCerts({ secretName: 'corp-intermediate' }) } });
     const d = istiod(mesh);
+    expect(mesh.controlPlane.certificateAuthority.kind).toEqual(CertificateAuthorityKind.PLUGIN_CERTS);
     expect(volume(d, 'cacerts')).toEqual({ name: 'cacerts', secret: { secretName: 'corp-intermediate', optional: false } });
     expect(d.spec.template.spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/etc/cacerts', name: 'cacerts', readOnly: true });
     const all = MeshTesting.synth(mesh);
@@ -42,6 +43,7 @@ describe('CertificateAuthority', () => {
   test('certManager: istiod\'s CA server off, proxies sign with istio-csr, istiod serves istio-csr\'s certificate', () => {
     const mesh = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.certManager() } });
     const d = istiod(mesh);
+    expect(mesh.controlPlane.certificateAuthority.kind).toEqual(CertificateAuthorityKind.CERT_MANAGER);
     expect(env(d).ENABLE_CA_SERVER).toEqual('false');
     expect(volume(d, 'istio-csr-dns-cert')).toEqual({ name: 'istio-csr-dns-cert', secret: { secretName: 'istiod-tls', optional: false } });
     expect(volume(d, 'istio-csr-ca-configmap')).toEqual({ name: 'istio-csr-ca-configmap', configMap: { name: 'istio-ca-root-cert', defaultMode: 420, optional: false } });
@@ -85,6 +87,16 @@ describe('CertificateAuthority', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('certManager with an intermediate CA signed by a namespaced Issuer', () => {
+    // GIVEN
+    const ca = CertificateAuthority.certManager({ intermediateCa: { issuerName: 'mesh-root', issuerKind: IssuerKind.ISSUER } });
+    // WHEN
+    const manifests = MeshTesting.synth(newMesh({ controlPlane: { certificateAuthority: ca } }));
+    // THEN
+    expect(MeshTesting.find(manifests, 'Certificate', 'istio-ca', 'istio-system').spec.issuerRef).toEqual({ name: 'mesh-root', kind: 'Issuer', group: 'cert-manager.io' });
+    expect(Object.values(IssuerKind)).toEqual(['Issuer', 'ClusterIssuer']);
+  });
+
   test('the schema check knows cert-manager\'s kinds, strictly', () => {
     expect(validateManifests([{ apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'x' }, spec: { ca: { secretName: 'y', bogus: 1 } } }]))
       .toEqual([{ object: 'cert-manager.io/v1/Issuer x', errors: ["/spec/ca must NOT have additional properties 'bogus'"] }]);
@@ -106,7 +118,9 @@ describe('CertificateAuthority', () => {
     [() => CertificateAuthority.certManager({ istioCsrAddress: 'https://csr' }), "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'"],
     [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.seconds(30) }), '[MESH0241] CertificateAuthority: workloadCertTtl 30s is too short: certificates must live at least a minute'],
     [() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(3), maxWorkloadCertTtl: Duration.days(1) }), '[MESH0241] CertificateAuthority: workloadCertTtl 72h is longer than maxWorkloadCertTtl 24h: the CA would cut it short, lower it or raise the maximum'],
-    [() => CertificateAuthority.certManager({ intermediateCa: { issuerName: 'root', issuerKind: 'Vault' } }), "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'"],
+    [() => CertificateAuthority.certManager({ intermediateCa: { issuerName: 'root', issuerKind: 'Vault' as IssuerKind } }), "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'"],
+    // Plain JavaScript may pass any string: the kinds are case-sensitive.
+    [() => CertificateAuthority.certManager({ intermediateCa: { issuerName: 'root', issuerKind: 'clusterissuer' as IssuerKind } }), "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'clusterissuer' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'"],
     [() => CertificateAuthority.certManager({ intermediateCa: {} as any }), "[MESH0006] CertificateAuthority.certManager: intermediateCa.issuerName is missing: name the issuer that signs the mesh's intermediate, e.g. { issuerName: 'root-ca' }"],
   ])('fails on bad input (%#)', (make, message) => {
     expect(make).toThrow(message);

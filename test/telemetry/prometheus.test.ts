@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { MeshService, MeshTesting, PrometheusStorage, Protocol, TelemetryStack } from '../../src';
 import { promtool } from '../support/promtool';
@@ -116,6 +117,23 @@ describe('Prometheus', () => {
     ]);
     expect(MeshTesting.find(manifests, 'ClusterRoleBinding', 'prometheus-istio-system').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'istio-system' }]);
     expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('resources as given: CPU and memory requests and limits', () => {
+    // GIVEN
+    const mesh = newMesh();
+    // WHEN
+    new TelemetryStack(mesh, 'Telemetry', {
+      prometheus: {
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(2) },
+          memory: { request: Size.gibibytes(1), limit: Size.mebibytes(1536) },
+        },
+      },
+    });
+    // THEN
+    const container = MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'prometheus').spec.template.spec.containers[0];
+    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '1536Mi' } });
   });
 
   test('the generated config passes promtool check config', () => {

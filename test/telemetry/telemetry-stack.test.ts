@@ -116,6 +116,17 @@ describe('TelemetryStack', () => {
     expect(mesh.analyze()).toEqual([]);
   });
 
+  test('each part exposes its main object as resource: Prometheus\'s, Grafana\'s and Kiali\'s Deployment, the mesh policy\'s Telemetry', () => {
+    // GIVEN
+    const mesh = newMesh();
+    // WHEN
+    const stack = new TelemetryStack(mesh, 'Telemetry', { kiali: {}, accessLogging: {} });
+    // THEN
+    expect([stack.prometheus!.resource, stack.grafana!.resource, stack.kiali!.resource, stack.meshPolicy!.resource].map(r => `${r.kind}/${r.name}`))
+      .toEqual(['Deployment/prometheus', 'Deployment/grafana', 'Deployment/kiali', 'Telemetry/mesh-default']);
+    expect([stack.prometheus!, stack.grafana!, stack.kiali!].map(part => part.resource.node.id)).toEqual(['Resource', 'Resource', 'Resource']);
+  });
+
   test('Jaeger: OTLP and Zipkin ports, its UI at /jaeger behind the `tracing` Service, in-memory storage', () => {
     const mesh = newMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger({ maxTraces: 1000, version: '2.13.0' }) });

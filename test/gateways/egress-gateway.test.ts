@@ -1,4 +1,4 @@
-import { EgressGateway, ExternalProtocol, ExternalService, GatewayProtocol, MeshTesting, Severity } from '../../src';
+import { EgressGateway, ExternalService, MeshTesting, Protocol, Severity } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, synthErrors } from '../support/util';
 
@@ -32,7 +32,7 @@ describe('EgressGateway', () => {
   test('HTTP through the egress gateway is routed by authority', () => {
     const mesh = newMesh();
     const egress = new EgressGateway(mesh, 'egress');
-    new ExternalService(mesh, 'legacy', { hosts: ['legacy.example'], ports: [{ port: 80, protocol: ExternalProtocol.HTTP }], egressGateway: egress });
+    new ExternalService(mesh, 'legacy', { hosts: ['legacy.example'], ports: [{ port: 80, protocol: Protocol.HTTP }], egressGateway: egress });
     const spec = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'legacy-egress').spec;
     expect(spec.http[0].match).toEqual([{ gateways: ['mesh'], port: 80, authority: { exact: 'legacy.example' } }]);
     expect(spec.tls).toBeUndefined();
@@ -51,7 +51,7 @@ describe('EgressGateway', () => {
     const mesh = newMesh();
     new EgressGateway(mesh, 'egress', {
       replicas: 1.5,
-      listeners: [{ port: 443, protocol: GatewayProtocol.TLS, credentialName: 'tls' }, { port: 70000, protocol: GatewayProtocol.TLS }],
+      listeners: [{ port: 443, protocol: Protocol.TLS, credentialName: 'tls' }, { port: 70000, protocol: Protocol.TLS }],
     });
     // THEN
     expect(synthErrors(mesh)).toEqual([

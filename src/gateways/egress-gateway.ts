@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { GatewayKind, GatewayOptions, GatewayProtocol, MeshGateway } from './gateway';
+import { GatewayKind, GatewayOptions, MeshGateway } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import { markKind } from '../private/tree';
 import type { ExternalService } from '../traffic/external-service';
+import type { Protocol } from '../traffic/protocol';
 
 /**
  * Properties of an `EgressGateway`.
@@ -35,7 +36,7 @@ export class EgressGateway extends MeshGateway {
   }
 
   /** @internal */
-  public _listenerFor(port: number): { port: number; protocol: GatewayProtocol } | undefined {
+  public _listenerFor(port: number): { port: number; protocol: Protocol } | undefined {
     return this._listeners.find(l => l.port === port);
   }
 

@@ -1,31 +1,20 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { ControlPlane } from './control-plane';
-import { chosenControlPlane } from './revisions';
+import type { ControlPlane } from '../control-plane/control-plane';
+import { chosenControlPlane } from '../control-plane/revisions';
 import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
+import { checkProtocol, istioProtocol } from '../private/protocols';
 import { markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
-
-/**
- * The protocol a gateway listener accepts.
- *
- * @see https://istio.io/latest/docs/reference/config/networking/gateway/#Port
- */
-export enum GatewayProtocol {
-  /** Plain HTTP (HTTP/1.1 and HTTP/2 with prior knowledge). */
-  HTTP = 'HTTP',
-  /** HTTPS, terminated at the gateway with the listener's certificate. */
-  HTTPS = 'HTTPS',
-  /** TLS passed through to the destination, routed by SNI. */
-  TLS = 'TLS',
-}
+import { Protocol } from '../traffic/protocol';
 
 /**
  * How the gateway's Service is exposed.
@@ -57,11 +46,12 @@ export interface GatewayListener {
   readonly port: number;
 
   /**
-   * The protocol.
+   * The protocol: HTTP, HTTPS (terminated at the gateway with `credentialName`'s certificate) or TLS
+   * (passed through to the destination, routed by SNI).
    *
-   * @default GatewayProtocol.HTTP
+   * @default Protocol.HTTP
    */
-  readonly protocol?: GatewayProtocol;
+  readonly protocol?: Protocol;
 
   /**
    * The host names served on this port (`*` for any, `*.example.com` for a domain).
@@ -136,7 +126,7 @@ export interface GatewayOptions {
 /** A listener with every default resolved. @internal */
 interface ResolvedListener {
   readonly port: number;
-  readonly protocol: GatewayProtocol;
+  readonly protocol: Protocol;
   readonly hosts: string[];
   readonly credentialName?: string;
   readonly name: string;
@@ -157,7 +147,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   /** The revision the gateway chose, if it chose one. */
   public readonly revision?: string;
   /** The Gateway object. */
-  public readonly gateway: ApiObject;
+  public readonly resource: ApiObject;
 
   /** Which edge it guards. */
   public readonly kind: GatewayKind;
@@ -216,7 +206,8 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     // The control plane is decided at synth, when every revision is known.
     const labels = { 'app': this.serviceName, 'istio': defaults.role, 'istio.io/rev': Lazy.any({ produce: () => this.controlPlane.revisionLabel }) as string };
     const meta = { name: this.serviceName, namespace: this.namespace, labels };
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
+    // Not a KubeDeployment: the sidecar model's container is plain JSON, whose quantities and ports its toJson would drop.
     new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -238,20 +229,18 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         },
       },
     });
-    new ApiObject(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
+    new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
         type: options.serviceType ?? defaults.serviceType,
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
-          { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: PROXY_PORTS.health },
-          ...this._listeners.map(l => ({ name: l.name, port: l.port, protocol: 'TCP', targetPort: l.targetPort })),
+          { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(PROXY_PORTS.health) },
+          ...this._listeners.map(l => ({ name: l.name, port: l.port, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(l.targetPort) })),
         ],
       },
     });
-    this.gateway = new istio.Gateway(this, 'Resource', {
+    this.resource = new istio.Gateway(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._gatewaySpec() }),
     });
@@ -304,10 +293,10 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     return {
       selector: { app: this.serviceName, istio: this.kind },
       servers: this._listeners.map(l => ({
-        port: { number: l.port, name: l.name, protocol: l.protocol },
+        port: { number: l.port, name: l.name, protocol: istioProtocol(l.protocol) },
         hosts: [...l.hosts],
-        tls: l.protocol === GatewayProtocol.HTTPS ? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
-          : l.protocol === GatewayProtocol.TLS ? { mode: istio.GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
+        tls: l.protocol === Protocol.HTTPS ? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
+          : l.protocol === Protocol.TLS ? { mode: istio.GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
       })),
     };
   }
@@ -340,7 +329,9 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   private resolveListeners(listeners: GatewayListener[], rejectedHosts: Set<string>): ResolvedListener[] {
     const resolved = listeners.map(l => {
       const port = validatePort(this, 'listener port', l.port);
-      const protocol = l.protocol ?? GatewayProtocol.HTTP;
+      const protocol = l.protocol ?? Protocol.HTTP;
+      // A protocol the gateway cannot serve is reported once: its credentialName is not judged against it.
+      const served = checkProtocol(this, 'gateway listener', port, protocol);
       const given = l.hosts ?? ['*'];
       if (given.length === 0) {
         reportError(this, 'MESH0122', `listener ${port} has no hosts: list the host names it serves, or '*'`);
@@ -354,11 +345,11 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         return true;
       });
       let credentialName = l.credentialName;
-      if (protocol === GatewayProtocol.HTTPS && !credentialName) {
+      if (served && protocol === Protocol.HTTPS && !credentialName) {
         reportError(this, 'MESH0123', `HTTPS listener ${port} has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)`);
       }
-      if (protocol !== GatewayProtocol.HTTPS && credentialName) {
-        reportError(this, 'MESH0123', `${protocol} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
+      if (served && protocol !== Protocol.HTTPS && credentialName) {
+        reportError(this, 'MESH0123', `${istioProtocol(protocol)} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
         credentialName = undefined;
       }
       if (credentialName) {
@@ -366,7 +357,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       }
       // Envoy runs unprivileged: ports below 1024 are served on 8000 + port, as Istio's gateways do.
       const targetPort = port < 1024 ? port + 8000 : port;
-      return { port, protocol, hosts, credentialName, targetPort, name: `${protocol.toLowerCase()}-${port}` };
+      return { port, protocol, hosts, credentialName, targetPort, name: `${protocol}-${port}` };
     });
     // A port already reported as out of range is not reported again as a duplicate.
     const ports = resolved.map(l => l.port).filter(p => Number.isInteger(p) && p >= 1 && p <= 65535);
@@ -379,7 +370,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
 /** The listeners a gateway of `kind` has when none are given. */
 function defaultListeners(kind: GatewayKind): GatewayListener[] {
-  return kind === GatewayKind.INGRESS ? [{ port: 80 }] : [{ port: 80, protocol: GatewayProtocol.HTTP }, { port: 443, protocol: GatewayProtocol.TLS }];
+  return kind === GatewayKind.INGRESS ? [{ port: 80 }] : [{ port: 80, protocol: Protocol.HTTP }, { port: 443, protocol: Protocol.TLS }];
 }
 
 /** @internal */

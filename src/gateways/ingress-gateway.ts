@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './gateway';
+import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { reportError } from '../private/errors';

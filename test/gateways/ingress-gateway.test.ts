@@ -1,5 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
-import { AccessPolicy, GatewayProtocol, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
+import { AccessPolicy, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -39,6 +39,7 @@ describe('IngressGateway', () => {
     expect(find('AuthorizationPolicy').spec).toEqual({ selector: { matchLabels: { app: 'ingress' } }, action: 'ALLOW', rules: [{}] });
     expect(MeshTesting.find(manifests, 'Namespace', 'istio-ingress').metadata.labels).toBeUndefined();
     expect(gw.principal).toEqual('cluster.local/ns/istio-ingress/sa/ingress');
+    expect([gw.resource.kind, gw.resource.name, gw.resource.node.id]).toEqual(['Gateway', 'ingress', 'Resource']);
     expect(validateManifests(manifests)).toEqual([]);
   });
 
@@ -54,7 +55,7 @@ describe('IngressGateway', () => {
       serviceType: GatewayServiceType.NODE_PORT,
       proxy: { logLevel: ProxyLogLevel.INFO },
       listeners: [
-        { port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['shop.example.com', 'api.example.com'], credentialName: 'shop-tls' },
+        { port: 443, protocol: Protocol.HTTPS, hosts: ['shop.example.com', 'api.example.com'], credentialName: 'shop-tls' },
         { port: 80, hosts: ['shop.example.com'] },
       ],
     });
@@ -155,9 +156,9 @@ describe('IngressGateway', () => {
 
   test.each([
     [{ listeners: [] }, '[mesh/gw] [MESH0122] listeners is empty: a gateway needs at least one, e.g. { port: 80 }'],
-    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS }] }, '[mesh/gw] [MESH0123] HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
+    [{ listeners: [{ port: 443, protocol: Protocol.HTTPS }] }, '[mesh/gw] [MESH0123] HTTPS listener 443 has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)'],
     [{ listeners: [{ port: 80, credentialName: 'x' }] }, '[mesh/gw] [MESH0123] HTTP listener 80 has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS'],
-    [{ listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, credentialName: 'Shop_TLS' }] }, "[mesh/gw] [MESH0001] credentialName 'Shop_TLS' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
+    [{ listeners: [{ port: 443, protocol: Protocol.HTTPS, credentialName: 'Shop_TLS' }] }, "[mesh/gw] [MESH0001] credentialName 'Shop_TLS' is not a valid DNS name: use lowercase letters, digits, '-' and '.'"],
     [{ listeners: [{ port: 80 }, { port: 80 }] }, '[mesh/gw] [MESH0122] two listeners have port 80: give each listener its own port'],
     [{ listeners: [{ port: 0 }] }, '[mesh/gw] [MESH0003] listener port 0 is out of range: use a whole number from 1 to 65535'],
     [{ listeners: [{ port: 80, hosts: [] }] }, "[mesh/gw] [MESH0122] listener 80 has no hosts: list the host names it serves, or '*'"],
@@ -182,7 +183,7 @@ describe('IngressGateway', () => {
     const db = newService(mesh, 'db', ['v1'], { ports: [{ port: 5432, protocol: Protocol.TCP }] });
     const gw = new IngressGateway(mesh, 'gw', {
       replicas: -1,
-      listeners: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['shop.example.com', 'bad host'] }],
+      listeners: [{ port: 443, protocol: Protocol.HTTPS, hosts: ['shop.example.com', 'bad host'] }],
     });
     gw.addRoute({ service: db });
     gw.addRoute({ service: web, hosts: ['shop.example.org'] });
