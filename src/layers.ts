@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { IstioCrds } from './control-plane/istio-crds';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
+import { markLayer } from './private/tree';
 
 /**
  * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
@@ -35,6 +36,7 @@ export function createLayers(mesh: IMesh & Chart): void {
   let previous: Chart | undefined;
   for (const layer of LEADING_LAYERS.filter(l => l !== MeshLayer.CRDS || mesh.installCrds)) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
+    markLayer(chart, mesh);
     if (previous) {
       chart.addDependency(previous);
     }
@@ -60,6 +62,7 @@ export function layerOf(mesh: IMesh, layer: MeshLayer): Chart {
   }
   if (layer === MeshLayer.TELEMETRY) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
+    markLayer(chart, mesh);
     chart.addDependency(layerOf(mesh, MeshLayer.NAMESPACES));
     return chart;
   }

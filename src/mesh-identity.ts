@@ -18,7 +18,7 @@ export enum OutboundTrafficPolicy {
 /**
  * What every construct of a mesh needs to know about it: its identity, names and mesh-wide defaults, and
  * the answers that depend on the whole mesh (a service's mTLS mode, a revision's control plane). Model
- * constructs depend on this description, found with `Mesh.of(scope)`, never on the `Mesh` class itself.
+ * constructs depend on this description, found with `Mesh.ofConstruct(scope)`, never on the `Mesh` class itself.
  */
 export interface IMesh extends IConstruct {
   /** The SPIFFE trust domain. */

@@ -1,4 +1,5 @@
-import { ApiObject, Chart, Yaml } from 'cdk8s';
+import { Chart, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
@@ -6,15 +7,16 @@ import { MeshModel } from './analysis/mesh-model';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { renderMeshConfig } from './control-plane/mesh-config';
+import { controlPlanesOf, findControlPlane } from './control-plane/revisions';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
 import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import type { IMeshIdentity, IMeshService } from './mesh-identity';
 import { MeshProps } from './mesh-props';
-import { ensureNamespace, meshNamespaces } from './namespaces';
+import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
-import { markKind, meshOf, isKind } from './private/tree';
+import { invalidateTree, isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -83,6 +85,8 @@ export class Mesh extends Chart implements IMesh {
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
     markKind(this, 'Mesh');
+    // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
+    this.node.addValidation({ validate: () => this.validateMesh() });
 
     this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
@@ -99,15 +103,11 @@ export class Mesh extends Chart implements IMesh {
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
-    new ApiObject(layerOf(this, MeshLayer.CONTROL_PLANE), 'ReaderServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new k8s.KubeServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), 'ReaderServiceAccount', {
       metadata: { name: 'istio-reader-service-account', namespace: this.rootNamespace, labels: { 'app': 'istio-reader', 'app.kubernetes.io/part-of': 'istio' } },
     });
     this.controlPlane = this.addControlPlane('istiod', props.controlPlane ?? {});
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
-
-    this.node.addValidation({ validate: () => this.validateMesh() });
   }
 
   /**
@@ -128,7 +128,7 @@ export class Mesh extends Chart implements IMesh {
    * Every control plane, the default one first.
    */
   public get controlPlanes(): ControlPlane[] {
-    return [...MeshModel.of(this).controlPlanes];
+    return [...controlPlanesOf(this)];
   }
 
   /**
@@ -141,10 +141,9 @@ export class Mesh extends Chart implements IMesh {
 
   public controlPlaneOf(revision: string): ControlPlane {
     const label = revision || 'default';
-    const model = MeshModel.of(this);
-    const found = model.controlPlaneOf(label);
+    const found = findControlPlane(this, label);
     if (!found) {
-      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${model.controlPlanes.map(c => c.revisionLabel).join(', ')}): add it with addControlPlane()`);
+      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${controlPlanesOf(this).map(c => c.revisionLabel).join(', ')}): add it with addControlPlane()`);
     }
     return found;
   }
@@ -156,11 +155,12 @@ export class Mesh extends Chart implements IMesh {
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
     ensureNamespace(this, namespace).revision = revision || 'default';
+    // The namespace's workloads may change control plane: views of the tree built before are stale.
+    invalidateTree();
   }
 
   public namespaceControlPlane(namespace: string): ControlPlane {
-    const revision = meshNamespaces(this).find(n => n.namespaceName === namespace)?.revision;
-    return revision === undefined ? this.controlPlane : MeshModel.of(this).controlPlaneOf(revision) ?? this.controlPlane;
+    return namespaceControlPlane(this, namespace);
   }
 
   /**

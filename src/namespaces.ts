@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane/control-plane';
 import { findControlPlane } from './control-plane/revisions';
@@ -15,7 +15,14 @@ import { meshWorkloads } from './sidecar/workload';
  */
 export function ensureNamespace(mesh: IMesh, name: string, injected: boolean = true): MeshNamespace {
   const chart = layerOf(mesh, MeshLayer.NAMESPACES);
-  return (chart.node.tryFindChild(name) as MeshNamespace | undefined) ?? new MeshNamespace(chart, name, mesh, injected);
+  // An empty name was reported (MESH0001) by whoever gave it; a construct id may not be empty.
+  const existing = chart.node.tryFindChild(name || '<empty>') as MeshNamespace | undefined;
+  if (existing) {
+    // A namespace is enrolled when anything that needs injection lives in it, whatever was declared first.
+    existing.injected ||= injected && name !== mesh.rootNamespace;
+    return existing;
+  }
+  return new MeshNamespace(chart, name, mesh, injected && name !== mesh.rootNamespace);
 }
 
 /**
@@ -32,12 +39,12 @@ export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
  *
  * @internal
  */
-export class MeshNamespace extends ApiObject {
+export class MeshNamespace extends k8s.KubeNamespace {
   /** The revision its services use unless they choose another (`Mesh.setNamespaceRevision()`). */
   public revision?: string;
 
-  public constructor(scope: Construct, public readonly namespaceName: string, private readonly mesh: IMesh, private readonly injected: boolean) {
-    super(scope, namespaceName, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName } });
+  public constructor(scope: Construct, public readonly namespaceName: string, private readonly mesh: IMesh, public injected: boolean) {
+    super(scope, namespaceName || '<empty>', { metadata: { name: namespaceName } });
     markKind(this, 'MeshNamespace');
   }
 
@@ -77,6 +84,6 @@ export class MeshNamespace extends ApiObject {
  * @internal
  */
 export function namespaceControlPlane(mesh: IMesh, namespace: string): ControlPlane {
-  const revision = meshNamespaces(mesh).find(n => n.namespaceName === namespace)?.revision;
+  const revision = (layerOf(mesh, MeshLayer.NAMESPACES).node.tryFindChild(namespace || '<empty>') as MeshNamespace | undefined)?.revision;
   return (revision === undefined ? undefined : findControlPlane(mesh, revision)) ?? mesh.controlPlane as ControlPlane;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { AccessPolicy, Mesh, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
+import { AccessPolicy, EgressGateway, Mesh, MeshLayer, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
 import { newService, ofKind, synthErrors } from './support/util';
 
 /** A fresh app writing into a temporary folder. */
@@ -88,7 +88,7 @@ describe('every mistake at once', () => {
     expect(api.controlPlane.revision).toEqual('canary');
     const workloads = ofKind(Testing.synth(mesh), 'Deployment');
     expect(workloads.map(d => [d.metadata.name, d.spec.template.metadata.labels['istio.io/rev']])).toEqual([['web-v1', 'canary'], ['web-v2', 'canary'], ['api-v1', 'canary']]);
-    expect(Testing.synth(mesh._layer('namespaces' as any)).find(n => n.metadata.name === 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+    expect(Testing.synth(mesh._layer(MeshLayer.NAMESPACES)).find(n => n.metadata.name === 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
   });
 
   test('fails at synth, not before, on a revision that never appears', () => {
@@ -116,6 +116,41 @@ test('fails with the mistake, not a crash, when the analysis meets a construct t
   expect(synthErrors(mesh)).toEqual([
     "[mesh/api] [MESH0001] namespace 'Bad_NS' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
   ]);
+});
+
+test('fails with the mesh\'s own mistakes and what the analysis finds in the mesh, together', () => {
+  // GIVEN a mesh with a bad prop (recorded as it is created) and a namespace revision no control plane has (analysis)
+  const mesh = new Mesh(Testing.app(), 'mesh', { trustDomain: 'Not_A_Domain' });
+  mesh.setNamespaceRevision('shop', 'stable');
+
+  // THEN
+  expect(synthErrors(mesh)).toEqual([
+    "[mesh] [MESH0001] trustDomain 'Not_A_Domain' is not a valid DNS name: use lowercase letters, digits, '-' and '.'",
+    "[mesh] [MESH0036] namespace 'shop' uses revision 'stable', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()",
+  ]);
+});
+
+test('fails with a coded error, not a crash, on an empty namespace', () => {
+  const mesh = new Mesh(Testing.app(), 'mesh');
+  newService(mesh, 'web', ['v1'], { namespace: '' });
+  expect(synthErrors(mesh)).toEqual([
+    "[mesh/web] [MESH0001] namespace '' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  ]);
+});
+
+test('a namespace shared by a gateway and a service is enrolled in injection, whichever came first', () => {
+  for (const gatewayFirst of [true, false]) {
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    if (gatewayFirst) {
+      new EgressGateway(mesh, 'gw', { namespace: 'edge' });
+    }
+    newService(mesh, 'web', ['v1'], { namespace: 'edge' });
+    if (!gatewayFirst) {
+      new EgressGateway(mesh, 'gw', { namespace: 'edge' });
+    }
+    const edge = Testing.synth(mesh._layer(MeshLayer.NAMESPACES)).find(n => n.metadata.name === 'edge');
+    expect([gatewayFirst, edge.metadata.labels]).toEqual([gatewayFirst, { 'istio-injection': 'enabled' }]);
+  }
 });
 
 describe('the same object written twice', () => {

@@ -4,7 +4,7 @@
 export enum Severity {
   /** The mesh would not work as written: synthesis fails. */
   ERROR = 'ERROR',
-  /** The mesh works, but probably not as intended. Reported, never fatal. */
+  /** The mesh works, but probably not as intended. Printed during synthesis; fatal only with the Mesh's `failOnWarnings`. */
   WARNING = 'WARNING',
 }
 

@@ -8,6 +8,7 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
+import { isKind } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
 
 /**
@@ -116,6 +117,8 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
     `service '${p.service.serviceName}' already has an AccessPolicy (${first.node.path}): add callers to it with allowFrom()`));
   firsts(model.trafficSplits, s => serviceKey(s.service), (s, first) => report('MESH0106', Severity.ERROR, s,
     `service '${s.service.serviceName}' already has a TrafficSplit (${first.node.path}): add routes to it with addRoute(), a service has one set of routing rules`));
+  firsts(model.serviceTrafficPolicies, p => serviceKey(p.service), (p, first) => report('MESH0116', Severity.ERROR, p,
+    `service '${p.service.serviceName}' already has a ServiceTrafficPolicy (${first.node.path}): give every traffic setting of a service in that one`));
   firsts(model.telemetryStacks, () => 'stack', (s, first) => report('MESH0400', Severity.ERROR, s,
     `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
   firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,
@@ -170,6 +173,11 @@ function checkRouting(model: MeshModel, report: Report): void {
     }
   }
 
+  for (const policy of model.serviceTrafficPolicies.filter(p => isKind(p.service, 'ImportedMeshService'))) {
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+      report('MESH0113', Severity.WARNING, policy, `locality load balancing of service '${policy.service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
+    }
+  }
   for (const service of model.services) {
     if (service.versions.length === 0) {
       report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);

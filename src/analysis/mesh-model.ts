@@ -9,13 +9,12 @@ import { ConstructKind, constructsOfKind, isKind, treeGeneration } from '../priv
 import type { AccessPolicy } from '../security/access-policy';
 import type { DenyByDefault } from '../security/deny-by-default';
 import type { MtlsPolicy } from '../security/mtls-policy';
-import type { RevokedIdentities } from '../security/revoked-identities';
-import { meshWorkloads, MeshWorkload } from '../sidecar/workload';
 import { ExtensionProvider, extensionProvidersOf, ProviderKind, providersOf } from '../telemetry/providers';
 import type { TelemetryPolicy } from '../telemetry/telemetry-policy';
 import type { TelemetryStack } from '../telemetry/telemetry-stack';
 import type { ExternalService } from '../traffic/external-service';
 import type { MeshService } from '../traffic/mesh-service';
+import type { ServiceTrafficPolicy } from '../traffic/service-traffic-policy';
 import type { TrafficSplit } from '../traffic/traffic-split';
 
 /**
@@ -53,17 +52,16 @@ export class MeshModel {
   public readonly mtlsPolicies: MtlsPolicy[];
   /** Every deny-by-default policy. */
   public readonly denyByDefaults: DenyByDefault[];
-  /** The revoked identities' policy, if any identity was revoked. */
-  public readonly revokedIdentities: RevokedIdentities[];
   /** Every telemetry stack (a mesh may have one). */
   public readonly telemetryStacks: TelemetryStack[];
   /** Every telemetry policy. */
   public readonly telemetryPolicies: TelemetryPolicy[];
+  /** Every traffic policy of a service (the way an imported service gets its traffic settings). */
+  public readonly serviceTrafficPolicies: ServiceTrafficPolicy[];
   /** Every external service. */
   public readonly externalServices: ExternalService[];
 
   private readonly generation: number;
-  private _workloads?: MeshWorkload[];
   private _mtlsByScope?: Map<string, MtlsPolicy>;
   private _accessByService?: Map<string, AccessPolicy>;
 
@@ -77,10 +75,10 @@ export class MeshModel {
     this.accessPolicies = of<AccessPolicy>('AccessPolicy');
     this.mtlsPolicies = of<MtlsPolicy>('MtlsPolicy');
     this.denyByDefaults = of<DenyByDefault>('DenyByDefault');
-    this.revokedIdentities = of<RevokedIdentities>('RevokedIdentities');
     this.telemetryStacks = of<TelemetryStack>('TelemetryStack');
     this.telemetryPolicies = of<TelemetryPolicy>('TelemetryPolicy');
     this.externalServices = of<ExternalService>('ExternalService');
+    this.serviceTrafficPolicies = of<ServiceTrafficPolicy>('ServiceTrafficPolicy');
   }
 
   /** The ingress gateways. */
@@ -96,22 +94,6 @@ export class MeshModel {
   /** The control plane of a revision label (`default` for the unnamed one), if the mesh has it. */
   public controlPlaneOf(revisionLabel: string): ControlPlane | undefined {
     return this.controlPlanes.find(c => c.revisionLabel === revisionLabel);
-  }
-
-  /** The workloads with a sidecar, one per `MeshService`. */
-  public get workloads(): MeshWorkload[] {
-    this._workloads ??= meshWorkloads(this.mesh);
-    return this._workloads;
-  }
-
-  /** The workloads of one namespace. */
-  public workloadsIn(namespace: string): MeshWorkload[] {
-    return this.workloads.filter(w => w.namespace === namespace);
-  }
-
-  /** The webhook-injected workloads a control plane serves (its injector generates a template for each distinct settings). */
-  public webhookWorkloads(controlPlane: ControlPlane): MeshWorkload[] {
-    return this.workloads.filter(w => w.controlPlane === controlPlane && !w.explicit);
   }
 
   /** The mTLS policy of a scope key (`mesh`, `ns/<name>`, `svc/<ns>/<name>`): the first one declared. */

@@ -11,7 +11,7 @@ import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certific
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validateImageTag } from '../private/names';
-import { markKind } from '../private/tree';
+import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
 import type { SidecarEnvironment } from '../sidecar/sidecar';
 
@@ -34,6 +34,13 @@ export interface ControlPlaneProps extends ControlPlaneOptions {
  * @see https://istio.io/latest/docs/ops/deployment/architecture/
  */
 export class ControlPlane extends Construct {
+  /**
+   * Whether `x` is a `ControlPlane` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isControlPlane(x: any): x is ControlPlane {
+    return isKind(x, 'ControlPlane');
+  }
+
   /** The mesh. */
   public readonly mesh: IMesh;
   /** The revision name; empty for the default (unnamed) revision. */

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, MeshGateway } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
-import { markKind } from '../private/tree';
+import { isKind, markKind } from '../private/tree';
 import type { ExternalService } from '../traffic/external-service';
 import type { Protocol } from '../traffic/protocol';
 
@@ -18,6 +18,13 @@ export interface EgressGatewayProps extends GatewayOptions {}
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
  */
 export class EgressGateway extends MeshGateway {
+  /**
+   * Whether `x` is an `EgressGateway` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isEgressGateway(x: any): x is EgressGateway {
+    return isKind(x, 'EgressGateway');
+  }
+
   private readonly externals: ExternalService[] = [];
 
   public constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {

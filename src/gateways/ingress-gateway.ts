@@ -5,7 +5,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import { markKind } from '../private/tree';
+import { isKind, markKind } from '../private/tree';
 import { StringMatch } from '../traffic/route-match';
 
 /**
@@ -56,6 +56,13 @@ interface Route {
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-control/
  */
 export class IngressGateway extends MeshGateway {
+  /**
+   * Whether `x` is an `IngressGateway` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isIngressGateway(x: any): x is IngressGateway {
+    return isKind(x, 'IngressGateway');
+  }
+
   private readonly routes: Route[] = [];
   /** The hosts of routes that were reported and left out: they count as routed, so the mistake is reported once. */
   private readonly rejectedRouteHosts: string[] = [];

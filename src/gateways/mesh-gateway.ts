@@ -10,7 +10,7 @@ import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
@@ -139,6 +139,13 @@ interface ResolvedListener {
  * proxy model as sidecars, so it needs no injection.
  */
 export abstract class MeshGateway extends Construct implements IMeshIdentity {
+  /**
+   * Whether `x` is a `MeshGateway` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isMeshGateway(x: any): x is MeshGateway {
+    return isKind(x, 'MeshGateway');
+  }
+
   public readonly mesh: IMesh;
   /** The name of the Deployment, Service, ServiceAccount and Gateway. */
   public readonly serviceName: string;

@@ -4,7 +4,7 @@ import type { IMeshService } from '../mesh-identity';
 import type { MeshServicePort } from '../traffic/protocol';
 
 /**
- * The key of a service in the mesh's registries: `<namespace>/<name>`.
+ * The key that tells services apart in a mesh: `<namespace>/<name>`.
  *
  * @internal
  */

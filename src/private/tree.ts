@@ -11,7 +11,6 @@ export type ConstructKind =
   | 'Mesh'
   | 'MeshService'
   | 'ImportedMeshService'
-  | 'MeshServiceVersion'
   | 'TrafficSplit'
   | 'ServiceTrafficPolicy'
   | 'ControlPlane'
@@ -49,6 +48,14 @@ export function markKind(construct: IConstruct, kind: ConstructKind): void {
  */
 export function isKind(x: unknown, kind: ConstructKind): boolean {
   return x !== null && typeof x === 'object' && symbolOf(kind) in x;
+}
+
+/**
+ * Makes every view of the tree built so far stale: for a change that creates no construct but changes what
+ * the views derive (a namespace's revision).
+ */
+export function invalidateTree(): void {
+  generation++;
 }
 
 /**
@@ -115,8 +122,22 @@ export function tryMeshOf(scope: IConstruct): IMesh | undefined {
     if (isKind(scopes[i], 'Mesh')) {
       return scopes[i] as IMesh;
     }
+    // A layer chart of a mesh sits beside it, not in it: it names its mesh.
+    const layerOf = (scopes[i] as { [LAYER_OF]?: IMesh })[LAYER_OF];
+    if (layerOf) {
+      return layerOf;
+    }
   }
   return undefined;
+}
+
+const LAYER_OF = Symbol.for('cdk8s-mesh.layerOf');
+
+/**
+ * Marks `chart` as a layer of `mesh`, so that the constructs in it find their mesh as those inside it do.
+ */
+export function markLayer(chart: IConstruct, mesh: IMesh): void {
+  Object.defineProperty(chart, LAYER_OF, { value: mesh });
 }
 
 const LISTENERS = new WeakMap<IMesh, ((added: IConstruct) => void)[]>();

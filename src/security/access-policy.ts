@@ -6,7 +6,7 @@ import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { servicePort } from '../private/services';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 
 /**
@@ -68,6 +68,13 @@ export interface AccessPolicyProps {
  * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
 export class AccessPolicy extends Construct {
+  /**
+   * Whether `x` is an `AccessPolicy` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isAccessPolicy(x: any): x is AccessPolicy {
+    return isKind(x, 'AccessPolicy');
+  }
+
   /** The protected service. */
   public readonly service: IMeshService;
   /** The AuthorizationPolicy object. */

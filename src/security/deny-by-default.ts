@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { validateDnsLabel } from '../private/names';
-import { markKind } from '../private/tree';
+import { isKind, markKind } from '../private/tree';
 
 /**
  * Options of `Mesh.denyByDefault()`.
@@ -34,6 +34,13 @@ export interface DenyByDefaultProps {
  * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
 export class DenyByDefault extends Construct {
+  /**
+   * Whether `x` is a `DenyByDefault` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isDenyByDefault(x: any): x is DenyByDefault {
+    return isKind(x, 'DenyByDefault');
+  }
+
   /** The namespace the policy lives in. */
   public readonly namespace: string;
   /** The AuthorizationPolicy object. */

@@ -6,7 +6,7 @@ import { MtlsMode } from './mtls-mode';
 import { recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { servicePort, serviceKey } from '../private/services';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Which workloads a policy applies to: the whole mesh, one namespace or one service's workloads.
@@ -121,6 +121,13 @@ export interface MtlsPolicyProps {
  * @see https://istio.io/latest/docs/reference/config/security/peer_authentication/
  */
 export class MtlsPolicy extends Construct {
+  /**
+   * Whether `x` is a `MtlsPolicy` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isMtlsPolicy(x: any): x is MtlsPolicy {
+    return isKind(x, 'MtlsPolicy');
+  }
+
   /** The mode of the selected workloads. */
   public readonly mode: MtlsMode;
   /** The workloads the policy applies to. */

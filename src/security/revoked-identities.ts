@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { reportError } from '../private/errors';
-import { markKind } from '../private/tree';
+import { isKind, markKind } from '../private/tree';
 
 /**
  * Properties of `RevokedIdentities`.
@@ -18,6 +18,13 @@ export interface RevokedIdentitiesProps {
  * evaluates before every ALLOW policy. Create through `Mesh.revokeIdentity()`.
  */
 export class RevokedIdentities extends Construct {
+  /**
+   * Whether `x` is a `RevokedIdentities` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isRevokedIdentities(x: any): x is RevokedIdentities {
+    return isKind(x, 'RevokedIdentities');
+  }
+
   /** The AuthorizationPolicy. */
   public readonly resource: ApiObject;
 

@@ -1,7 +1,7 @@
 import type { ProxySettings } from './proxy-settings';
 import type { ControlPlane } from '../control-plane/control-plane';
 import type { IMesh } from '../mesh-identity';
-import { constructsOfKind } from '../private/tree';
+import { constructsOfKind, treeGeneration } from '../private/tree';
 
 /**
  * A workload with a sidecar: which control plane serves it, how it is injected, with which settings.
@@ -24,5 +24,14 @@ export interface MeshWorkload {
  * @internal
  */
 export function meshWorkloads(mesh: IMesh): MeshWorkload[] {
-  return constructsOfKind(mesh, 'MeshService').map(s => (s as unknown as { readonly _workload: MeshWorkload })._workload);
+  const cached = CACHE.get(mesh);
+  if (cached && cached.generation === treeGeneration()) {
+    return cached.workloads;
+  }
+  const workloads = constructsOfKind(mesh, 'MeshService').map(s => (s as unknown as { readonly _workload: MeshWorkload })._workload);
+  CACHE.set(mesh, { generation: treeGeneration(), workloads });
+  return workloads;
 }
+
+/** Each namespace's labels and each injector's templates read the workloads: they are worked out once per tree. */
+const CACHE = new WeakMap<IMesh, { readonly generation: number; readonly workloads: MeshWorkload[] }>();

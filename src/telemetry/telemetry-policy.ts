@@ -5,7 +5,7 @@ import type { IMesh } from '../mesh-identity';
 import { providersOf } from './providers';
 import { reportError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
 
 /**
@@ -100,6 +100,13 @@ export interface TelemetryPolicyProps {
  * @see https://istio.io/latest/docs/reference/config/telemetry/
  */
 export class TelemetryPolicy extends Construct {
+  /**
+   * Whether `x` is a `TelemetryPolicy` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isTelemetryPolicy(x: any): x is TelemetryPolicy {
+    return isKind(x, 'TelemetryPolicy');
+  }
+
   /** The workloads the policy applies to. */
   public readonly scope: PolicyScope;
   /** The tracing settings, if the policy sets any. */

@@ -5,13 +5,12 @@ import { Prometheus, PrometheusOptions } from './prometheus';
 import { BUILTIN_PROVIDERS, ExtensionProvider } from './providers';
 import { TelemetryPolicy } from './telemetry-policy';
 import { TracingBackend, TracingBackendConfig } from './tracing';
-import { MeshModel } from '../analysis/mesh-model';
 import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { recordedProblems, reportError } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
-import { markKind, meshOf } from '../private/tree';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 import { PolicyScope } from '../security/mtls-policy';
 
 /**
@@ -111,6 +110,13 @@ export interface TelemetryStackProps {
  * @see https://istio.io/latest/docs/ops/integrations/
  */
 export class TelemetryStack extends Construct {
+  /**
+   * Whether `x` is a `TelemetryStack` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isTelemetryStack(x: any): x is TelemetryStack {
+    return isKind(x, 'TelemetryStack');
+  }
+
   /** The mesh it observes. */
   public readonly mesh: IMesh;
   /** The namespace it runs in. */
@@ -173,7 +179,7 @@ export class TelemetryStack extends Construct {
     }
     // A mesh has one stack: the analysis reports any other (MESH0400), which renders nothing, for its parts
     // would take the ids of the first one's in the telemetry layer.
-    if (MeshModel.of(this.mesh).telemetryStacks.some(s => s !== this)) {
+    if (constructsOfKind(this.mesh, 'TelemetryStack').some(s => s !== this)) {
       return;
     }
     ensureNamespace(this.mesh, this.namespace, false);

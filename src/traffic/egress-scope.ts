@@ -7,7 +7,7 @@ import { OutboundTrafficPolicy } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Properties of an `EgressScope`.
@@ -64,6 +64,13 @@ export interface EgressScopeProps {
  * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
  */
 export class EgressScope extends Construct {
+  /**
+   * Whether `x` is an `EgressScope` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isEgressScope(x: any): x is EgressScope {
+    return isKind(x, 'EgressScope');
+  }
+
   /** The Sidecar object. */
   public readonly resource: ApiObject;
   /** The namespace of the workloads scoped. */

@@ -9,7 +9,7 @@ import { Protocol } from './protocol';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * A port of an external service.
@@ -87,6 +87,13 @@ export interface ExternalServiceProps {
  * @see https://istio.io/latest/docs/reference/config/networking/service-entry/
  */
 export class ExternalService extends Construct {
+  /**
+   * Whether `x` is an `ExternalService` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isExternalService(x: any): x is ExternalService {
+    return isKind(x, 'ExternalService');
+  }
+
   /** The mesh. */
   public readonly mesh: IMesh;
   /** The host names. */

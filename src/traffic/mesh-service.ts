@@ -205,14 +205,15 @@ export class MeshService extends MeshServiceBase {
    * @internal
    */
   public get _workload(): MeshWorkload {
-    const settings = this._proxySettings;
+    const controlPlane = this.controlPlane;
+    const settings = mergeProxy(controlPlane._proxyDefaults, this.proxyOptions);
     return {
       namespace: this.namespace,
       serviceName: this.serviceName,
-      controlPlane: this.controlPlane,
+      controlPlane,
       explicit: this.injection.isExplicit,
       settings,
-      templateName: this.controlPlane._templateNameFor(this.namespace, this.serviceName, settings),
+      templateName: controlPlane._templateNameFor(this.namespace, this.serviceName, settings),
     };
   }
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
-import { markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Properties of a `RateLimit`.
@@ -39,6 +39,13 @@ export interface RateLimitProps {
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/local_rate_limit_filter
  */
 export class RateLimit extends Construct {
+  /**
+   * Whether `x` is a `RateLimit` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isRateLimit(x: any): x is RateLimit {
+    return isKind(x, 'RateLimit');
+  }
+
   /** The limited service. */
   public readonly service: IMeshService;
   /** The EnvoyFilter. */

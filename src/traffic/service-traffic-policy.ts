@@ -2,11 +2,9 @@ import { Construct } from 'constructs';
 import { LoadBalancer } from './load-balancer';
 import type { MeshServiceBase } from './mesh-service-base';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
-import type { MeshCode } from '../analysis/codes';
-import type { IMesh, IMeshService } from '../mesh-identity';
+import type { IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
-import { serviceKey } from '../private/services';
-import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Service-level route and connection settings, shared by `MeshService` (its props) and `ServiceTrafficPolicy`.
@@ -61,6 +59,13 @@ export interface ServiceTrafficPolicyProps extends TrafficPolicyOptions {
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
  */
 export class ServiceTrafficPolicy extends Construct {
+  /**
+   * Whether `x` is a `ServiceTrafficPolicy` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isServiceTrafficPolicy(x: any): x is ServiceTrafficPolicy {
+    return isKind(x, 'ServiceTrafficPolicy');
+  }
+
   /** The service whose traffic the settings apply to. */
   public readonly service: IMeshService;
   /** Request timeout on every route to the service, if set. */
@@ -91,21 +96,6 @@ export class ServiceTrafficPolicy extends Construct {
       // Only a service of this mesh gets routing objects, and so settings.
       (props.service as MeshServiceBase)._attachTrafficPolicy(this);
     }
-    this.node.addValidation({ validate: () => this.validateOnePerService(mesh) });
-  }
-
-  /**
-   * A second policy for a service is found at synth, when every policy exists: whichever comes first in the
-   * construct tree is the service's, so the order in which they were written does not matter.
-   */
-  private validateOnePerService(mesh: IMesh): string[] {
-    const key = serviceKey(this.service);
-    const first = constructsOfKind(mesh, 'ServiceTrafficPolicy').find(p => serviceKey((p as ServiceTrafficPolicy).service) === key);
-    if (!first || first === this) {
-      return [];
-    }
-    const code: MeshCode = 'MESH0116';
-    return [`[${code}] service '${this.service.serviceName}' already has a ServiceTrafficPolicy (${first.node.path}): give every traffic setting of a service in that one`];
   }
 }
 

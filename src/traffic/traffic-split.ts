@@ -122,6 +122,13 @@ export interface TrafficSplitProps {
  * @see https://istio.io/latest/docs/concepts/traffic-management/
  */
 export class TrafficSplit extends Construct {
+  /**
+   * Whether `x` is a `TrafficSplit` (told by a symbol, as cdk8s tells charts apart: it works across copies of the library).
+   */
+  public static isTrafficSplit(x: any): x is TrafficSplit {
+    return isKind(x, 'TrafficSplit');
+  }
+
   /** The service whose traffic is routed. */
   public readonly service: IMeshService;
 

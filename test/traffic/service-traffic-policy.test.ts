@@ -167,7 +167,9 @@ describe('ServiceTrafficPolicy', () => {
     const b = MeshService.fromName(mesh, 'b', 'ledger', { namespace: 'finance' });
     new ServiceTrafficPolicy(mesh, 'pa', { service: a, timeout: Timeout.of(Duration.seconds(1)) });
     new ServiceTrafficPolicy(mesh, 'pb', { service: b, timeout: Timeout.of(Duration.seconds(1)) });
+    // Each import writes the service's VirtualService, so the two objects collide as well (MESH0008).
     expect(synthErrors(mesh)).toEqual([
+      "[mesh/b/VirtualService] [MESH0008] VirtualService 'finance/ledger' is also written by mesh/a/VirtualService: the cluster keeps one object per kind, namespace and name, give one of them another name",
       "[mesh/pb] [MESH0116] service 'ledger' already has a ServiceTrafficPolicy (mesh/pa): give every traffic setting of a service in that one",
     ]);
   });

@@ -148,12 +148,12 @@ function releaseCharts(source: IConstruct): Chart[] {
     + 'pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
 }
 
-/**
- * Runs every construct's validations, as `cdk8s synth` does, and throws them all together in its format.
- */
 /** How cdk8s-mesh marks a Mesh (`Mesh.isMesh`), read without depending on the library. */
 const MESH_SYMBOL = Symbol.for('cdk8s-mesh.Mesh');
 
+/**
+ * Runs every construct's validations, as `cdk8s synth` does, and throws them all together in its format.
+ */
 function validate(source: IConstruct, charts: Chart[]): void {
   const scopes = Chart.isChart(source) ? charts : [source];
   const all = new Set(scopes.flatMap(s => s.node.findAll()));
