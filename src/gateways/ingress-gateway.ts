@@ -5,6 +5,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
+import { findServicePort } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { StringMatch } from '../traffic/route-match';
 
@@ -163,10 +164,8 @@ export class IngressGateway extends MeshGateway {
       }
       return http[0].port;
     }
-    // servicePort() (src/private/services.ts) throws: the same check, reported.
-    const p = service.ports.find(sp => sp.port === chosen);
+    const p = findServicePort(this, service, chosen);
     if (!p) {
-      reportError(this, 'MESH0203', `port ${chosen} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(sp => sp.port).join(', ')}): name one of its ports`);
       return undefined;
     }
     if (!isHttpProtocol(p.protocol!)) {

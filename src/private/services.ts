@@ -42,6 +42,11 @@ export function findServicePort(scope: IConstruct, service: IMeshService, port: 
   return found;
 }
 
-function noSuchPort(service: IMeshService, port: number): string {
+/**
+ * What MESH0203 says of a port a service does not have.
+ *
+ * @internal
+ */
+export function noSuchPort(service: IMeshService, port: number): string {
   return `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`;
 }

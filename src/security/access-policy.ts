@@ -5,7 +5,7 @@ import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import { servicePort } from '../private/services';
+import { noSuchPort, servicePort } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 
@@ -132,7 +132,7 @@ export class AccessPolicy extends Construct {
     const ports = options.ports ?? [];
     const unknown = ports.filter(port => !target.ports.some(p => p.port === port));
     for (const port of unknown) {
-      fail('MESH0203', unknownPortMessage(target, port));
+      fail('MESH0203', noSuchPort(target, port));
     }
     // Which ports the caller may reach is only known when every port it names is one of the service's.
     if (unknown.length === 0) {
@@ -179,9 +179,4 @@ export class AccessPolicy extends Construct {
       }),
     };
   }
-}
-
-/** What `servicePort()` throws for a port the service does not have, for a rule that records it instead. */
-function unknownPortMessage(service: IMeshService, port: number): string {
-  return `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`;
 }

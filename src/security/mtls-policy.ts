@@ -5,7 +5,7 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { MtlsMode } from './mtls-mode';
 import { recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
-import { servicePort, serviceKey } from '../private/services';
+import { findServicePort, serviceKey, servicePort } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -182,9 +182,7 @@ export class MtlsPolicy extends Construct {
     if (recordedProblems(this).length > problems) {
       return;
     }
-    if (!service.ports.some(p => p.port === port)) {
-      // What servicePort() would throw.
-      reportError(this, 'MESH0203', `port ${port} is not a port of service '${service.serviceName}' (ports: ${service.ports.map(p => p.port).join(', ')}): name one of its ports`);
+    if (!findServicePort(this, service, port)) {
       return;
     }
     if (this._portOverrides.has(port)) {
