@@ -16,7 +16,7 @@ import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namesp
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
-import { invalidateTree, isKind, markKind, meshOf } from './private/tree';
+import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -171,6 +171,10 @@ export class Mesh extends Chart implements IMesh {
    * @see https://istio.io/latest/docs/concepts/security/#authorization-policy-precedence
    */
   public revokeIdentity(identity: IMeshIdentity): void {
+    if (!isMeshIdentityKind(identity)) {
+      reportError(this, 'MESH0009', 'revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
+      return;
+    }
     const revoked = this.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined;
     (revoked ?? new RevokedIdentities(this, 'RevokedIdentities', { mesh: this })).add(identity);
   }

@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { AccessPolicy, EgressGateway, Mesh, MeshLayer, MeshService, Protocol, Severity, TrafficSplit, TrafficTarget } from '../src';
+import {
+  AccessPolicy, CircuitBreaker, EgressGateway, FaultInjection, Mesh, MeshLayer, MeshService, Protocol, RetryPolicy, Severity, Timeout,
+  TrafficSplit, TrafficTarget,
+} from '../src';
 import { newService, ofKind, synthErrors } from './support/util';
 
 /** A fresh app writing into a temporary folder. */
@@ -247,5 +250,47 @@ describe('warnings at synth', () => {
     // AND once fixed, nothing is left over from the earlier run
     (mesh.node.findChild('web') as MeshService).addVersion('v1', { image: 'example/web:v1' });
     expect(synthErrors(mesh)).toEqual([]);
+  });
+});
+
+describe('plain JavaScript callers get coded errors, not crashes', () => {
+  test('fails on a MeshService without props, reported at synth', () => {
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    new MeshService(mesh, 'web', undefined as any);
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/web] [MESH0006] ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]',
+    ]);
+  });
+
+  test.each([
+    ['Timeout.of()', () => Timeout.of(undefined as any), '[MESH0006] Timeout.of: duration is missing: give a cdk8s Duration, e.g. Duration.seconds(5)'],
+    ['RetryPolicy.of()', () => RetryPolicy.of(undefined as any), '[MESH0006] RetryPolicy.of: options is missing: give at least the attempts, e.g. RetryPolicy.of({ attempts: 3 })'],
+    ['RetryPolicy.of({})', () => RetryPolicy.of({} as any), '[MESH0006] RetryPolicy.of: attempts is missing: give the number of attempts, e.g. RetryPolicy.of({ attempts: 3 })'],
+    ['CircuitBreaker.of()', () => CircuitBreaker.of(undefined as any), '[MESH0006] CircuitBreaker.of: options is missing: give at least one limit, e.g. CircuitBreaker.of({ maxConnections: 100 })'],
+    ['FaultInjection.of()', () => FaultInjection.of(undefined as any), '[MESH0050] FaultInjection.of: injects nothing: give a delay, an abort or both'],
+  ])('fails on %s, naming the factory', (_name, act, message) => {
+    expect(act).toThrow(message);
+  });
+
+  test('fails on an AccessPolicy caller or service that is a plain object', () => {
+    // GIVEN
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    const api = newService(mesh, 'api');
+    new AccessPolicy(mesh, 'access', { service: api, allow: [{ from: { serviceName: 'web' } as any }] });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/access] [MESH0009] caller is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway',
+    ]);
+    expect(() => new AccessPolicy(mesh, 'other', { service: { serviceName: 'web' } as any })).toThrow(
+      '[MESH0009] mesh/other: service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+  });
+
+  test('fails on revoking something that is not an identity, at synth', () => {
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    mesh.revokeIdentity(undefined as any);
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh] [MESH0009] revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway',
+    ]);
   });
 });

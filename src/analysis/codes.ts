@@ -50,6 +50,11 @@ export const CODES = {
     example: "[shop/api/ServiceAccount/Resource] [MESH0008] ServiceAccount 'default/shared' is also written by shop/web/ServiceAccount/Resource: the cluster keeps one object per kind, namespace and name, give one of them another name",
     fix: 'give one of the two objects another name or namespace (for services, another serviceAccountName or serviceName)',
   },
+  MESH0009: {
+    meaning: 'a prop or argument that names a service, caller or identity of a mesh was given something else (plain JavaScript)',
+    example: '[mesh/access] [MESH0009] caller is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway',
+    fix: 'pass the construct itself: a MeshService, one imported with MeshService.fromName(), or a gateway',
+  },
   MESH0010: {
     meaning: 'two services of the mesh have the same name and namespace',
     example: "[mesh/web2] [MESH0010] service 'web' in namespace 'default' is already in the mesh (mesh/web): give one of them another name or namespace, or import the existing one with MeshService.fromName()",

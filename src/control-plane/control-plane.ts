@@ -91,6 +91,8 @@ export class ControlPlane extends Construct {
 
   public constructor(scope: Construct, id: string, props: ControlPlaneProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as ControlPlaneProps;
     markKind(this, 'ControlPlane');
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
     let revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);

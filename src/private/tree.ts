@@ -44,6 +44,20 @@ export function markKind(construct: IConstruct, kind: ConstructKind): void {
 }
 
 /**
+ * Whether `x` is a service of a mesh (defined in the program or imported with `MeshService.fromName()`).
+ */
+export function isMeshServiceKind(x: unknown): boolean {
+  return isKind(x, 'MeshService') || isKind(x, 'ImportedMeshService');
+}
+
+/**
+ * Whether `x` is a workload identity of a mesh: a service or a gateway.
+ */
+export function isMeshIdentityKind(x: unknown): boolean {
+  return isMeshServiceKind(x) || isKind(x, 'MeshGateway');
+}
+
+/**
  * Whether `x` was marked as being of `kind`.
  */
 export function isKind(x: unknown, kind: ConstructKind): boolean {

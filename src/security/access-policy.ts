@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
-import { reportError, required } from '../private/errors';
+import { meshError, reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { noSuchPort, servicePort } from '../private/services';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { isKind, isMeshIdentityKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 
 /**
@@ -85,9 +85,14 @@ export class AccessPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as AccessPolicyProps;
     // Nothing can stand in for a missing service, so this one throws; before the construct joins the model,
     // so that the mesh's analysis never meets a policy without one.
     this.service = required(this, 'service', props.service, 'name the service whose workloads are protected');
+    if (!isMeshServiceKind(this.service)) {
+      throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+    }
     markKind(this, 'AccessPolicy');
     this.mesh = meshOf(this);
     if (this.service.mesh !== this.mesh) {
@@ -119,6 +124,10 @@ export class AccessPolicy extends Construct {
     // Every mistake of the rule is recorded, and a rule with one is left out: a narrower rule that is wrong must
     // not stand as a wider one, nor make the analysis report its consequences as further problems.
     if (!required<IMeshIdentity | null>(this, 'caller', source, 'name the service allowed to call, e.g. { from: frontend }', null)) {
+      return;
+    }
+    if (!isMeshIdentityKind(source)) {
+      reportError(this, 'MESH0009', 'caller is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
       return;
     }
     let valid = true;

@@ -48,6 +48,8 @@ export class DenyByDefault extends Construct {
 
   public constructor(scope: Construct, id: string, props: DenyByDefaultProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as DenyByDefaultProps;
     markKind(this, 'DenyByDefault');
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace);
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {

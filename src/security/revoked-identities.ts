@@ -32,6 +32,8 @@ export class RevokedIdentities extends Construct {
 
   public constructor(scope: Construct, id: string, props: RevokedIdentitiesProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as RevokedIdentitiesProps;
     markKind(this, 'RevokedIdentities');
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name: 'revoked-identities', namespace: props.mesh.rootNamespace },

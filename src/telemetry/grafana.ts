@@ -91,6 +91,8 @@ export class Grafana extends Construct {
 
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as GrafanaProps;
     const stack = props.stack;
     const prometheus = required(this, 'stack.prometheus', stack.prometheus, 'Grafana reads the stack\'s Prometheus: enable it');
     const tracing = stack._tracingConfig;

@@ -54,6 +54,8 @@ export class Kiali extends Construct {
 
   public constructor(scope: Construct, id: string, props: KialiProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as KialiProps;
     const stack = props.stack;
     const mesh = stack.mesh;
     const prometheus = required(this, 'stack.prometheus', stack.prometheus, 'Kiali reads the stack\'s Prometheus: enable it');

@@ -168,6 +168,8 @@ export class Prometheus extends Construct {
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as PrometheusProps;
     this.mesh = props.mesh;
     this.namespace = props.namespace;
     this.url = `http://${this.serviceName}.${this.namespace}.svc.${this.mesh.clusterDomain}:9090`;

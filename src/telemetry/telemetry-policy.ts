@@ -120,6 +120,8 @@ export class TelemetryPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as TelemetryPolicyProps;
     // Nothing can stand in for a missing scope (it decides the policy's namespace and what the analysis
     // compares it with), so that one throws; before the construct joins the model, which then never meets it.
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');

@@ -111,6 +111,8 @@ export class ExternalService extends Construct {
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as ExternalServiceProps;
     markKind(this, 'ExternalService');
     this.mesh = meshOf(this);
     // A missing list is reported as missing (MESH0006), not also as empty.

@@ -69,7 +69,7 @@ export class FaultInjection {
   /** A delay, an abort, or both. */
   public static of(options: FaultInjectionOptions): FaultInjection {
     const where = 'FaultInjection.of';
-    if (!options.delay && !options.abort) {
+    if (!options?.delay && !options?.abort) {
       throw meshError('MESH0050', where, 'injects nothing: give a delay, an abort or both');
     }
     if (options.delay) {

@@ -100,6 +100,8 @@ export class MeshServiceVersion extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshServiceVersionProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as MeshServiceVersionProps;
     const service = props.service;
     this.versionName = props.versionName;
     let replicas = props.replicas ?? 1;

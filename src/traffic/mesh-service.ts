@@ -141,6 +141,8 @@ export class MeshService extends MeshServiceBase {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as MeshServiceProps;
     markKind(this, 'MeshService');
     this.mesh = meshOf(this);
     this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);

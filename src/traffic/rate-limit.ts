@@ -53,6 +53,8 @@ export class RateLimit extends Construct {
 
   public constructor(scope: Construct, id: string, props: RateLimitProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as RateLimitProps;
     markKind(this, 'RateLimit');
     const mesh = meshOf(this);
     // Without a service nothing can stand in (the filter selects its workloads), so this one still throws.

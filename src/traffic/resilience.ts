@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
+  required(where, prop, d, 'give a cdk8s Duration, e.g. Duration.seconds(5)');
   if (d.toMilliseconds() < 1) {
     throw meshError('MESH0020', where, `${prop} ${d.toMilliseconds()}ms is too short: use at least 1ms`);
   }
@@ -104,6 +105,8 @@ export class RetryPolicy {
    */
   public static of(options: RetryPolicyOptions): RetryPolicy {
     const where = 'RetryPolicy.of';
+    required(where, 'options', options, 'give at least the attempts, e.g. RetryPolicy.of({ attempts: 3 })');
+    required(where, 'attempts', options.attempts, 'give the number of attempts, e.g. RetryPolicy.of({ attempts: 3 })');
     wholeNumber(where, 'attempts', options.attempts, 1);
     if (options.perTryTimeout) {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
@@ -219,6 +222,7 @@ export class CircuitBreaker {
    */
   public static of(options: CircuitBreakerOptions): CircuitBreaker {
     const where = 'CircuitBreaker.of';
+    required(where, 'options', options, 'give at least one limit, e.g. CircuitBreaker.of({ maxConnections: 100 })');
     for (const prop of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries', 'consecutiveErrors'] as const) {
       wholeNumber(where, prop, options[prop], 1);
     }

@@ -79,6 +79,8 @@ export class ServiceTrafficPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceTrafficPolicyProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as ServiceTrafficPolicyProps;
     markKind(this, 'ServiceTrafficPolicy');
     const mesh = meshOf(this);
     // Without a service nothing can stand in (the service's routing objects are what the policy configures), so this one still throws.

@@ -136,6 +136,8 @@ export class TrafficSplit extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
+    // From JavaScript the props may be missing altogether: each required one is then reported as missing.
+    props = props ?? {} as TrafficSplitProps;
     markKind(this, 'TrafficSplit');
     const mesh = meshOf(this);
     // Without a service nothing can stand in (the mesh's analysis reads it), so this one still throws.

@@ -72,6 +72,10 @@ export class MeshRelease extends pulumi.ComponentResource {
   constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can fail is worked out before the first registration: a program that throws halfway
     // would leave registrations in flight.
+    if (!args?.source) {
+      // From JavaScript the args may be missing: say so in the library's words, not with a TypeError.
+      throw releaseError('MESH0500', `MeshRelease ${name}`, 'source is missing: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart as args.source');
+    }
     const plan = planRelease(args.source, { namespace: args.namespace });
     if (plan.every(chart => chart.objects.length === 0)) {
       throw releaseError('MESH0506', args.source, 'the source synthesizes no object, so the release would deploy nothing: '

@@ -137,6 +137,10 @@ export function planRelease(source: IConstruct, options: ReleasePlanOptions = {}
  * An App's charts, a Mesh's charts (both have `charts`, in dependency order), or a Chart and its nested charts.
  */
 function releaseCharts(source: IConstruct): Chart[] {
+  if (source === undefined || source === null || typeof source !== 'object' || !('node' in source)) {
+    // From JavaScript: nothing, or something that is no construct at all.
+    throw releaseError('MESH0500', 'planRelease', 'source is not a construct: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
+  }
   const charts: unknown = (source as any).charts;
   if (Array.isArray(charts) && charts.every(c => Chart.isChart(c))) {
     return charts;

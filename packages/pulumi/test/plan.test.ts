@@ -174,6 +174,18 @@ describe('sources', () => {
     expect(() => new MeshRelease('empty', { source: new App() })).toThrow('[MESH0506] <root>: the source synthesizes no object, so the release would deploy nothing: '
       + 'create the Mesh (or your charts) in the App before the release');
   });
+
+  test.each([
+    ['no args', () => new (MeshRelease as any)('r')],
+    ['no source', () => new MeshRelease('r', { source: undefined as any })],
+  ])('fails with MESH0500, not a TypeError, on a release with %s (plain JavaScript)', async (_name, act) => {
+    await recordDeployment();
+    expect(act).toThrow('[MESH0500] MeshRelease r: source is missing: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart as args.source');
+  });
+
+  test.each([undefined, null, 'app', {}])('fails with MESH0500, not a TypeError, on a plan of %p', source => {
+    expect(() => planRelease(source as any)).toThrow('[MESH0500] planRelease: source is not a construct: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
+  });
 });
 
 describe('objects', () => {
