@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import {
-  AccessPolicy, CircuitBreaker, EgressGateway, FaultInjection, Mesh, MeshLayer, MeshService, Protocol, RetryPolicy, Severity, Timeout,
-  TrafficSplit, TrafficTarget,
+  AccessPolicy, CircuitBreaker, EgressGateway, FaultInjection, Mesh, MeshLayer, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol,
+  RateLimit, RetryPolicy, Severity, TelemetryPolicy, Timeout, TrafficSplit, TrafficTarget,
 } from '../src';
 import { newService, ofKind, synthErrors } from './support/util';
 
@@ -292,5 +292,28 @@ describe('plain JavaScript callers get coded errors, not crashes', () => {
     expect(synthErrors(mesh)).toEqual([
       '[mesh] [MESH0009] revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway',
     ]);
+  });
+});
+
+describe('every object has its namespace', () => {
+  test('policies and routes in namespaces where no service of the mesh lives get their Namespace', () => {
+    // GIVEN policies and routing for namespaces and an imported service that nothing else of the mesh uses
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    const web = newService(mesh, 'web');
+    const ledger = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance', versions: ['v1'] });
+    new MtlsPolicy(mesh, 'apps-mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.namespace('apps') });
+    new TelemetryPolicy(mesh, 'ops-telemetry', { scope: PolicyScope.namespace('ops'), accessLogging: {} });
+    new AccessPolicy(mesh, 'ledger-access', { service: ledger, allow: [{ from: web }] });
+    new TrafficSplit(mesh, 'ledger-split', { service: ledger, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    new RateLimit(mesh, 'ledger-limit', { service: MeshService.fromName(mesh, 'audit', 'audit', { namespace: 'audit' }), requests: 10 });
+
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const rendered = new Set(manifests.filter(m => m.kind === 'Namespace').map(m => m.metadata.name));
+
+    // THEN every namespace an object is written into is itself written
+    const used = [...new Set(manifests.map(m => m.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort();
+    expect(used).toEqual(['apps', 'audit', 'default', 'finance', 'istio-system', 'ops']);
+    expect(used.filter(ns => !rendered.has(ns))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { meshError, reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { noSuchPort, servicePort } from '../private/services';
@@ -103,6 +104,8 @@ export class AccessPolicy extends Construct {
       this.allowFrom(rule.from, rule);
     }
 
+    // An imported service's namespace may hold nothing else of the mesh: it is rendered all the same.
+    ensureNamespace(this.mesh, this.service.namespace);
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name: this.service.serviceName, namespace: this.service.namespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshService } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { MtlsMode } from './mtls-mode';
 import { recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
@@ -155,6 +156,8 @@ export class MtlsPolicy extends Construct {
     }
 
     const service = this.scope.service;
+    // A policy's namespace is rendered even when no service of the mesh lives there.
+    ensureNamespace(this.mesh, this.scope._namespace(this.mesh));
     this.resource = new istio.PeerAuthentication(this, 'Resource', {
       metadata: { name: service ? service.serviceName : 'default', namespace: this.scope._namespace(this.mesh) },
       spec: Lazy.any({ produce: () => this._toIstio() }),

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-telemetry';
 import type { IMesh } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { providersOf } from './providers';
 import { reportError, required } from '../private/errors';
 import { validatePercentage } from '../private/names';
@@ -138,6 +139,8 @@ export class TelemetryPolicy extends Construct {
 
     const service = this.scope.service;
     const namespace = this.scope._namespace(this.mesh);
+    // A policy's namespace is rendered even when no service of the mesh lives there.
+    ensureNamespace(this.mesh, namespace);
     this.resource = new istio.Telemetry(this, 'Resource', {
       metadata: { name: service ? service.serviceName : namespace === this.mesh.rootNamespace ? 'mesh-default' : 'default', namespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),

@@ -6,6 +6,7 @@ import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traff
 import type { TrafficSplit } from './traffic-split';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { constructsOfKind } from '../private/tree';
@@ -125,6 +126,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   }
 
   private _ensureVirtualService(): void {
+    // An imported service's namespace may hold nothing else of the mesh: it is rendered all the same.
+    ensureNamespace(this.mesh, this.namespace);
     this._virtualService ??= new istio.VirtualService(this, 'VirtualService', {
       metadata: { name: this.serviceName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
@@ -132,6 +135,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   }
 
   private _ensureDestinationRule(): void {
+    ensureNamespace(this.mesh, this.namespace);
     this._destinationRule ??= new istio.DestinationRule(this, 'DestinationRule', {
       metadata: { name: this.serviceName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { reportError, required } from '../private/errors';
 import { isKind, markKind, meshOf } from '../private/tree';
 
@@ -80,6 +81,8 @@ export class RateLimit extends Construct {
     }
     // Envoy reads the patch as protobuf JSON: durations in seconds, snake_case fields.
     const enabled = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
+    // An imported service's namespace may hold nothing else of the mesh: it is rendered all the same.
+    ensureNamespace(mesh, this.service.namespace);
     this.resource = new istio.EnvoyFilter(this, 'Resource', {
       metadata: { name: `${this.service.serviceName}-rate-limit`, namespace: this.service.namespace },
       spec: {
