@@ -28,7 +28,6 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   private _destinationRule?: istio.DestinationRule;
   private _split?: TrafficSplit;
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
-  private readonly _trafficPolicies: ServiceTrafficPolicy[] = [];
 
   /** The host name clients use. */
   public get host(): string {
@@ -54,8 +53,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       return trafficPolicyOf(this._ownTrafficPolicy);
     }
     // A second policy is reported (MESH0116): the first in the tree stands, whatever order they were made in.
-    const policy = constructsOfKind(this.mesh, 'ServiceTrafficPolicy').find(p => this._trafficPolicies.includes(p as ServiceTrafficPolicy));
-    return trafficPolicyOf(policy ? policy as ServiceTrafficPolicy : this._ownTrafficPolicy);
+    const policy = (constructsOfKind(this.mesh, 'ServiceTrafficPolicy') as ServiceTrafficPolicy[]).find(p => p.service === this);
+    return trafficPolicyOf(policy ?? this._ownTrafficPolicy);
   }
 
   /** The routing rules of the service, if a `TrafficSplit` was made for it. */
@@ -102,7 +101,6 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (own.length > 0) {
       reportError(policy, 'MESH0115', `service '${this.serviceName}' already sets ${own.join(', ')} in its props: give a service's traffic settings in one place, its props or one ServiceTrafficPolicy`);
     }
-    this._trafficPolicies.push(policy);
     this._ensureRoutingObjects(policy);
   }
 
