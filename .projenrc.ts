@@ -22,7 +22,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Grafana's own dashboard builders (Apache-2.0). Not a jsii module, so it is bundled and never part of the public API.
   // RE2 (the regular-expression engine istiod and Envoy use) in pure JavaScript: every regex a user gives is
   // checked with it at synthesis, so what JavaScript accepts and RE2 refuses (lookbehind, backreferences) is an error.
-  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21', 're2js@^2.10.0'],
+  // CEL (Istio's access-log filters are CEL expressions) is parsed the same way, loaded only when a filter is given.
+  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21', 're2js@^2.10.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -37,8 +38,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.12',
     '@lezer/highlight@^1.2.5',
-    // The CRDs' x-kubernetes-validations rules are CEL: the strict validator in test/ runs every one of them.
-    '@bufbuild/cel@^0.6.1',
     // Property-based tests: random meshes, seeded, in CI.
     'fast-check@^4.10.2',
   ],
