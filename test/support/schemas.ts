@@ -14,8 +14,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv, { Format, ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
+import { compileRules, evaluateRules, RuleNode } from './crd-rules';
+import { istioRules } from './istio-rules';
+import { kubernetesRules } from './kube-rules';
 
 const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
 
@@ -37,13 +40,34 @@ function strict(schema: any): any {
   return schema;
 }
 
+/**
+ * Kubernetes' OpenAPI formats, as the API server checks them (k8s.io/kube-openapi/pkg/validation/strfmt and
+ * the apiextensions validation of int32/int64). The formats the shipped schemas use are: int32, int64 and
+ * double (Istio CRDs and Kubernetes kinds), byte and date-time. None is treated as free text; ajv fails on
+ * a format it does not know, so a new one in a future schema cannot be ignored silently.
+ */
+const FORMATS: Record<string, Format> = {
+  int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 },
+  int64: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 63 },
+  double: { type: 'number', validate: (n: number) => Number.isFinite(n) },
+  // Standard base64 (strfmt.IsBase64: base64.StdEncoding).
+  byte: { type: 'string', validate: (s: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) },
+  // RFC 3339 (strfmt.IsDateTime).
+  'date-time': { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s)) },
+};
+
 function newAjv(): Ajv {
-  // strict: false lets ajv accept the x-kubernetes-* vocabulary; formats are Kubernetes' own (int32, quantity...).
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // strict: false lets ajv accept the x-kubernetes-* vocabulary; formats are Kubernetes' own (above).
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  for (const [name, format] of Object.entries(FORMATS)) {
+    ajv.addFormat(name, format);
+  }
+  return ajv;
 }
 
 class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly rules = new Map<string, RuleNode>();
 
   public constructor() {
     this.loadIstio();
@@ -54,6 +78,11 @@ class SchemaRegistry {
     return this.validators.get(`${apiVersion}/${kind}`);
   }
 
+  /** The CEL rules and list types of a custom resource's schema (undefined for Kubernetes' own kinds). */
+  public rulesFor(apiVersion: string, kind: string): RuleNode | undefined {
+    return this.rules.get(`${apiVersion}/${kind}`);
+  }
+
   private loadIstio(): void {
     const ajv = newAjv();
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(CRDS, 'utf-8'))) {
@@ -62,6 +91,7 @@ class SchemaRegistry {
         continue;
       }
       for (const version of crd.spec.versions) {
+        this.rules.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, compileRules(version.schema.openAPIV3Schema));
         const schema = strict(structuredClone(version.schema.openAPIV3Schema));
         // Every object also carries apiVersion, kind and metadata, which the CRD schema leaves to the API server.
         schema.properties = {
@@ -171,8 +201,13 @@ function repair(registry: Record<string, any>): void {
 let registry: SchemaRegistry | undefined;
 
 /**
- * Validates every manifest strictly; returns one entry per invalid object (empty when all are valid).
- * An object of a kind no schema describes is an error too.
+ * Validates every manifest strictly, as the cluster would at apply time; returns one entry per invalid
+ * object (empty when all are valid). An object of a kind no schema describes is an error too.
+ *
+ * Checked: the schemas (types, unknown fields, enums, required, maxLength/maxItems/maxProperties...),
+ * Kubernetes' formats (FORMATS), the CRDs' CEL rules and list types (crd-rules.ts), the API server's
+ * rules the schemas do not carry (kube-rules.ts: names, labels, annotations, object size, ports, env...)
+ * and istiod's validation of the Istio kinds (istio-rules.ts: RE2, durations, retryOn, locality...).
  */
 export function validateManifests(manifests: any[]): SchemaError[] {
   registry ??= new SchemaRegistry();
@@ -184,8 +219,14 @@ export function validateManifests(manifests: any[]): SchemaError[] {
       failures.push({ object: name, errors: ['no schema for this apiVersion and kind'] });
       continue;
     }
+    const errors: string[] = [];
     if (!validator(m)) {
-      failures.push({ object: name, errors: (validator.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`) });
+      errors.push(...(validator.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`));
+    }
+    evaluateRules(m, registry.rulesFor(m.apiVersion, m.kind), '', errors);
+    errors.push(...kubernetesRules(m), ...istioRules(m));
+    if (errors.length > 0) {
+      failures.push({ object: name, errors });
     }
   }
   return failures;

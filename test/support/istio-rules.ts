@@ -1,0 +1,323 @@
+/**
+ * istiod's validation (the admission webhook `pilot.validation.istio.io`, istio/istio
+ * pkg/config/validation/validation.go, virtualservice.go and agent/validation.go) of the fields this
+ * library writes, for what the CRDs' schemas and CEL rules do not already check. Each check names the Go
+ * function it follows; nothing here is stricter than istiod.
+ *
+ * Not checked, because istiod does not: a URI prefix without a leading '/' and lower-case HTTP methods in
+ * a match (Envoy takes both; only CORS allowMethods are checked, validateCORSHTTPMethod).
+ */
+import { RE2JS } from 're2js';
+import { parseGoDuration } from './go-duration';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cel = require('@bufbuild/cel');
+
+/** supportedRetryOnPolicies, plus any HTTP status code Go's http.StatusText knows (validateHTTPRetry). */
+const RETRY_ON = new Set([
+  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
+  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+]);
+/** The codes net/http's StatusText names. */
+const HTTP_STATUS = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423,
+  424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+/** supportedCORSMethods (Go's net/http methods). */
+const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+/** validHeaderNameRegex: RFC 7230 tchars. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+/** httpHeaderValueRegexp: no control characters but TAB. */
+const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
+/** Duration fields of the Istio kinds this library writes, each checked with agent.ValidateDuration. */
+const DURATION_FIELDS = new Set([
+  'timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'idleTimeout', 'interval', 'baseEjectionTime',
+  'maxConnectionDuration', 'time', 'maxAge', 'drainDuration', 'probeInterval', 'probeTimeout',
+]);
+
+/** agent.ValidateDuration: Go-parsable, at least 1ms, to the millisecond. */
+function validateDuration(s: unknown): string | undefined {
+  if (typeof s !== 'string') {
+    return undefined;
+  }
+  const ns = parseGoDuration(s);
+  if (typeof ns === 'string') {
+    return ns;
+  }
+  if (ns < 1_000_000n) {
+    return 'duration must be greater than 1ms';
+  }
+  return ns % 1_000_000n === 0n ? undefined : 'only durations to ms precision are supported';
+}
+
+/** validateStringRegexp: at most 1024 characters, and RE2 compiles it. */
+function validateRegexp(re: string, where: string): string | undefined {
+  if (re.length > 1024) {
+    return `"${where}": regex is too large, max length allowed is 1024`;
+  }
+  try {
+    RE2JS.compile(re);
+    return undefined;
+  } catch (e) {
+    return `"${where}": ${(e as Error).message}; Istio uses RE2 style regex-based match`;
+  }
+}
+
+/** validateStringMatch / validateStringMatchRegexp. */
+function validateStringMatch(sm: any, where: string): string | undefined {
+  if (!sm || typeof sm !== 'object') {
+    return undefined;
+  }
+  if ('prefix' in sm && sm.prefix === '') {
+    return `"${where}": prefix string match should not be empty`;
+  }
+  if ('regex' in sm) {
+    return sm.regex === '' ? `"${where}": regex string match should not be empty` : validateRegexp(sm.regex, where);
+  }
+  return undefined;
+}
+
+/** ValidateHTTPHeaderValue: no control characters, and '%' only in pairs (Envoy's %VARIABLE%, or %% for '%'). */
+function validateHeaderValue(v: unknown): string | undefined {
+  if (typeof v !== 'string') {
+    return undefined;
+  }
+  if (!HEADER_VALUE.test(v)) {
+    return `header value configuration ${JSON.stringify(v)} is invalid (control characters such as CR or LF)`;
+  }
+  return (v.match(/%/g) ?? []).length % 2 !== 0 ? `header value configuration ${JSON.stringify(v)}: single % not allowed` : undefined;
+}
+
+function validateHeaders(headers: any, path: string, err: (p: string, m: string) => void): void {
+  for (const side of ['request', 'response']) {
+    for (const op of ['set', 'add']) {
+      for (const [name, value] of Object.entries<any>(headers?.[side]?.[op] ?? {})) {
+        if (!HEADER_NAME.test(name.replace(/^:/, ''))) {
+          err(`${path}/${side}/${op}`, `invalid header name '${name}'`);
+        }
+        const e = validateHeaderValue(value);
+        e && err(`${path}/${side}/${op}/${name}`, e);
+      }
+    }
+  }
+}
+
+/** Every error istiod's validation would return for `m` that the CRDs do not. */
+export function istioRules(m: any): string[] {
+  const errors: string[] = [];
+  const err = (path: string, msg: string) => errors.push(`${path} ${msg}`);
+  if (!m || typeof m !== 'object' || typeof m.apiVersion !== 'string' || !m.apiVersion.includes('istio.io/')) {
+    return errors;
+  }
+  const spec = m.spec ?? {};
+  walkDurations(spec, '/spec', err);
+  switch (m.kind) {
+    case 'VirtualService':
+      validateVirtualService(spec, err);
+      break;
+    case 'DestinationRule':
+      validateTrafficPolicy(spec.trafficPolicy, '/spec/trafficPolicy', err);
+      (spec.subsets ?? []).forEach((s: any, i: number) => validateTrafficPolicy(s.trafficPolicy, `/spec/subsets/${i}/trafficPolicy`, err));
+      break;
+    case 'Gateway':
+      validateGateway(spec, err);
+      break;
+    case 'Telemetry':
+      (spec.accessLogging ?? []).forEach((a: any, i: number) => {
+        // validateTelemetryAccessLogging: the filter expression must parse as CEL.
+        const expr = a?.filter?.expression;
+        if (typeof expr === 'string') {
+          try {
+            cel.parse(expr);
+          } catch (e) {
+            err(`/spec/accessLogging/${i}/filter/expression`, `invalid filter expression: ${(e as Error).message}`);
+          }
+        }
+      });
+      break;
+  }
+  return errors;
+}
+
+/** ValidateDuration on every duration field (validateHTTPRoute's timeout, validateHTTPRetry, validateConnectionPool, validateOutlierDetection...). */
+function walkDurations(v: any, path: string, err: (p: string, m: string) => void): void {
+  if (Array.isArray(v)) {
+    v.forEach((e, i) => walkDurations(e, `${path}/${i}`, err));
+  } else if (v && typeof v === 'object') {
+    for (const [k, child] of Object.entries<any>(v)) {
+      if (DURATION_FIELDS.has(k) && typeof child === 'string') {
+        const e = validateDuration(child);
+        e && err(`${path}/${k}`, e);
+      } else if (k !== 'headers' && k !== 'match') {
+        walkDurations(child, `${path}/${k}`, err);
+      }
+    }
+  }
+}
+
+/** validateHTTPRoute, validateHTTPRouteMatchRequest, validateHTTPRouteConflict, validateTCPRoute. */
+function validateVirtualService(spec: any, err: (p: string, m: string) => void): void {
+  if ((spec.hosts ?? []).length === 0 && (spec.gateways ?? []).length > 0) {
+    err('/spec/hosts', 'virtual service must have at least one host');
+  }
+  (spec.http ?? []).forEach((r: any, i: number) => {
+    const at = `/spec/http/${i}`;
+    if (r.redirect) {
+      r.route?.length && err(at, 'HTTP route cannot contain both route and redirect');
+      r.fault && err(at, 'HTTP route cannot contain both fault and redirect');
+      r.rewrite && err(at, 'HTTP route rule cannot contain both rewrite and redirect');
+    } else if (!r.delegate && !r.directResponse && !(r.route?.length)) {
+      err(at, 'HTTP route or redirect is required');
+    }
+    (r.match ?? []).forEach((match: any, j: number) => {
+      const mat = `${at}/match/${j}`;
+      for (const field of ['uri', 'scheme', 'method', 'authority']) {
+        const e = validateStringMatch(match?.[field], field);
+        e && err(`${mat}/${field}`, e);
+      }
+      for (const field of ['headers', 'withoutHeaders', 'queryParams']) {
+        for (const [name, sm] of Object.entries<any>(match?.[field] ?? {})) {
+          if (field !== 'queryParams' && !HEADER_NAME.test(name)) {
+            err(`${mat}/${field}`, `invalid header name '${name}'`);
+          }
+          const e = validateStringMatch(sm, field);
+          e && err(`${mat}/${field}/${name}`, e);
+        }
+      }
+    });
+    validateHeaders(r.headers, `${at}/headers`, err);
+    (r.route ?? []).forEach((d: any, j: number) => {
+      validateHeaders(d.headers, `${at}/route/${j}/headers`, err);
+      validateDestination(d.destination, `${at}/route/${j}/destination`, err);
+    });
+    const weights = (r.route ?? []).map((d: any) => d.weight ?? 0);
+    if (weights.length > 1 && weights.reduce((a: number, b: number) => a + b, 0) === 0) {
+      err(`${at}/route`, 'total destination weight = 0');
+    }
+    validateDestination(r.mirror, `${at}/mirror`, err);
+    (r.mirrors ?? []).forEach((mi: any, j: number) => validateDestination(mi.destination, `${at}/mirrors/${j}/destination`, err));
+    validateRetry(r.retries, `${at}/retries`, err);
+    validateFault(r.fault, `${at}/fault`, err);
+    if (r.rewrite?.uriRegexRewrite) {
+      const e = validateRegexp(r.rewrite.uriRegexRewrite.match ?? '', 'HTTPRewrite.UriRegexRewrite.Match');
+      e && err(`${at}/rewrite/uriRegexRewrite/match`, e);
+    }
+    for (const method of r.corsPolicy?.allowMethods ?? []) {
+      CORS_METHODS.has(method) || err(`${at}/corsPolicy/allowMethods`, `"${method}" is not a supported HTTP method`);
+    }
+  });
+  (spec.tcp ?? []).forEach((r: any, i: number) => {
+    r.route?.length || err(`/spec/tcp/${i}`, 'TCP route is required');
+  });
+}
+
+/** validateDestination: a host other than '*', a DNS-label subset. */
+function validateDestination(d: any, path: string, err: (p: string, m: string) => void): void {
+  if (!d) {
+    return;
+  }
+  if (d.host === '*') {
+    err(`${path}/host`, 'invalid destination host *');
+  }
+  if (d.subset !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(d.subset)) {
+    err(`${path}/subset`, `subset name is invalid: ${d.subset}`);
+  }
+}
+
+/** validateHTTPRetry. */
+function validateRetry(retries: any, path: string, err: (p: string, m: string) => void): void {
+  if (!retries) {
+    return;
+  }
+  if ((retries.attempts ?? 0) === 0 && (retries.perTryTimeout !== undefined || retries.retryOn || retries.retryRemoteLocalities !== undefined)) {
+    err(path, 'http retry policy configured when attempts are set to 0 (disabled)');
+  }
+  if (typeof retries.retryOn === 'string' && retries.retryOn !== '') {
+    for (const policy of retries.retryOn.split(',')) {
+      if (!RETRY_ON.has(policy) && !(/^[0-9]+$/.test(policy) && HTTP_STATUS.has(Number(policy)))) {
+        err(`${path}/retryOn`, `"${policy}" is not a valid retryOn policy`);
+      }
+    }
+  }
+}
+
+/** validateHTTPFaultInjection (abort and delay, validatePercentage, validateHTTPStatus). */
+function validateFault(fault: any, path: string, err: (p: string, m: string) => void): void {
+  if (!fault) {
+    return;
+  }
+  if (!fault.abort && !fault.delay) {
+    err(path, 'HTTP fault injection must have an abort and/or a delay');
+  }
+  for (const kind of ['abort', 'delay']) {
+    const p = fault[kind]?.percentage?.value;
+    if (p !== undefined && (p < 0 || p > 100)) {
+      err(`${path}/${kind}/percentage`, `percentage ${p} is not in range 0..100`);
+    }
+  }
+  const status = fault.abort?.httpStatus;
+  if (status !== undefined && (status < 200 || status > 600)) {
+    err(`${path}/abort/httpStatus`, `HTTP status ${status} is not in range 200-599`);
+  }
+}
+
+/** validateTrafficPolicy's load balancer: ValidateLocalityLbSetting. */
+function validateTrafficPolicy(policy: any, path: string, err: (p: string, m: string) => void): void {
+  const lb = policy?.loadBalancer?.localityLbSetting;
+  if (!lb) {
+    return;
+  }
+  const at = `${path}/loadBalancer/localityLbSetting`;
+  if ((lb.distribute ?? []).length > 0 && (lb.failover ?? []).length > 0) {
+    err(at, "can not simultaneously specify 'distribute' and 'failover'");
+    return;
+  }
+  if ((lb.failover ?? []).length > 0) {
+    for (const label of lb.failoverPriority ?? []) {
+      if (['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'].includes(label)) {
+        err(at, `can not simultaneously set 'failover' and topology label '${label}' in 'failover_priority'`);
+        return;
+      }
+    }
+  }
+  for (const d of lb.distribute ?? []) {
+    const weights = Object.values<number>(d.to ?? {});
+    if (weights.some(w => w === 0)) {
+      err(at, 'locality weight must be in range [1, 100]');
+      return;
+    }
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (total !== 100) {
+      err(at, `total locality weight ${total} != 100`);
+      return;
+    }
+  }
+  for (const f of lb.failover ?? []) {
+    if (f.from === f.to) {
+      err(at, `locality lb failover settings must specify different regions, from: ${f.from}, to: ${f.to}`);
+    }
+  }
+}
+
+/** ValidateGateway and validateServer: at least one server, unique port names, hosts. */
+function validateGateway(spec: any, err: (p: string, m: string) => void): void {
+  const servers: any[] = spec.servers ?? [];
+  if (servers.length === 0) {
+    err('/spec/servers', 'gateway must have at least one server');
+  }
+  const names = new Set<string>();
+  servers.forEach((s, i) => {
+    if ((s.hosts ?? []).length === 0) {
+      err(`/spec/servers/${i}/hosts`, 'server config must contain at least one host');
+    }
+    const name = s.port?.name;
+    if (name !== undefined) {
+      if (names.has(name)) {
+        err(`/spec/servers/${i}/port/name`, `port names in servers must be unique: duplicate name ${name}`);
+      }
+      names.add(name);
+    }
+  });
+}
