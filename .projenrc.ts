@@ -57,6 +57,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Every object a test synthesizes is validated strictly, as the cluster would (opt out: allowInvalidOutput).
+      setupFilesAfterEnv: ['<rootDir>/test/support/strict-synth.ts'],
       // Synthesizing whole meshes and validating them against every schema is CPU-bound work.
       testTimeout: 60_000,
       coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],

@@ -12,13 +12,15 @@
  * validation behaves: every object schema that lists its properties and does not allow unknown ones
  * (x-kubernetes-preserve-unknown-fields, additionalProperties) gets `additionalProperties: false`.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv, { Format, ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 import { compileRules, evaluateRules, RuleNode } from './crd-rules';
 import { istioRules } from './istio-rules';
-import { kubernetesRules } from './kube-rules';
+import { kubernetesRules, parseQuantity } from './kube-rules';
 
 const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
 
@@ -53,12 +55,19 @@ const FORMATS: Record<string, Format> = {
   // Standard base64 (strfmt.IsBase64: base64.StdEncoding).
   byte: { type: 'string', validate: (s: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) },
   // RFC 3339 (strfmt.IsDateTime).
+  // resource.ParseQuantity (io.k8s.apimachinery.pkg.api.resource.Quantity's string form).
+  'quantity': { type: 'string', validate: (s: string) => parseQuantity(s) !== undefined },
   'date-time': { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s)) },
 };
 
 function newAjv(): Ajv {
   // strict: false lets ajv accept the x-kubernetes-* vocabulary; formats are Kubernetes' own (above).
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  const fail = (...args: unknown[]) => {
+    throw new Error(`schema: ${args.join(' ')}: add the format to FORMATS`);
+  };
+  // An unknown format fails the compilation (ajv, not strict, would only log it).
+  const logger = { log: () => undefined, warn: (...args: unknown[]) => (/unknown format/.test(String(args[0])) ? fail(...args) : undefined), error: fail };
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger });
   for (const [name, format] of Object.entries(FORMATS)) {
     ajv.addFormat(name, format);
   }
@@ -66,32 +75,36 @@ function newAjv(): Ajv {
 }
 
 class SchemaRegistry {
-  private readonly validators = new Map<string, ValidateFunction>();
-  private readonly rules = new Map<string, RuleNode>();
+  // Each kind is compiled the first time an object of it is validated (most runs see a few kinds).
+  private readonly validators = new Map<string, () => ValidateFunction>();
+  private readonly rules = new Map<string, () => RuleNode>();
 
   public constructor() {
-    this.loadIstio();
-    this.loadKubernetes();
+    const sources = loadSources();
+    this.loadIstio(sources.crds);
+    this.loadKubernetes(sources.kubernetes);
   }
 
   public validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-    return this.validators.get(`${apiVersion}/${kind}`);
+    return this.validators.get(`${apiVersion}/${kind}`)?.();
   }
 
   /** The CEL rules and list types of a custom resource's schema (undefined for Kubernetes' own kinds). */
   public rulesFor(apiVersion: string, kind: string): RuleNode | undefined {
-    return this.rules.get(`${apiVersion}/${kind}`);
+    return this.rules.get(`${apiVersion}/${kind}`)?.();
   }
 
-  private loadIstio(): void {
+  /** Every CRD rule, compiled (throws on one that does not compile). */
+  public compileAllRules(): number {
+    return [...this.rules.values()].map(rules => rules()).length;
+  }
+
+  private loadIstio(crds: any[]): void {
     const ajv = newAjv();
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(CRDS, 'utf-8'))) {
-      const crd = doc.toJSON();
-      if (crd?.kind !== 'CustomResourceDefinition') {
-        continue;
-      }
+    for (const crd of crds) {
       for (const version of crd.spec.versions) {
-        this.rules.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, compileRules(version.schema.openAPIV3Schema));
+        const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
+        this.rules.set(key, once(() => compileRules(version.schema.openAPIV3Schema)));
         const schema = strict(structuredClone(version.schema.openAPIV3Schema));
         // Every object also carries apiVersion, kind and metadata, which the CRD schema leaves to the API server.
         schema.properties = {
@@ -111,41 +124,12 @@ class SchemaRegistry {
           ...schema.properties,
         };
         schema.required = ['apiVersion', 'kind', 'metadata', ...(schema.required ?? [])];
-        this.validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+        this.validators.set(key, once(() => ajv.compile(schema)));
       }
     }
   }
 
-  private loadKubernetes(): void {
-    // kubernetes-models registers each schema through @kubernetes-models/validate's register(); collect them.
-    const registry: Record<string, any> = {};
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const validate = require('@kubernetes-models/validate');
-    const original = validate.register;
-    validate.register = (id: string, schema: any) => { registry[id] = schema; };
-    try {
-      const dir = path.join(path.dirname(require.resolve('kubernetes-models/apps/v1/Deployment')), '..', '..', '_schemas');
-      for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.js')).sort()) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require(path.join(dir, file)).addSchema();
-      }
-      // cert-manager's kinds, for the CA's optional Issuer and Certificate (kept apart from Kubernetes' own schemas).
-      for (const [group, kinds] of Object.entries({ 'cert-manager.io/v1': ['Certificate', 'Issuer', 'ClusterIssuer'] })) {
-        for (const kind of kinds) {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const model = require(`@kubernetes-models/cert-manager/${group}/${kind}`)[kind];
-          const before = new Set(Object.keys(registry));
-          const add = Object.getOwnPropertySymbols(model.prototype).map(sym => model.prototype[sym]).find(v => typeof v === 'function');
-          const saved = { ...registry };
-          add();
-          // Its ObjectMeta is apimachinery's copy of one Kubernetes already gave: keep Kubernetes' own.
-          Object.assign(registry, Object.fromEntries(Object.entries(saved).filter(([id]) => before.has(id))));
-        }
-      }
-    } finally {
-      validate.register = original;
-    }
-
+  private loadKubernetes(registry: Record<string, any>): void {
     repair(registry);
     const ajv = newAjv();
     for (const [id, schema] of Object.entries(registry)) {
@@ -155,10 +139,71 @@ class SchemaRegistry {
       const apiVersion = schema.properties?.apiVersion?.enum?.[0];
       const kind = schema.properties?.kind?.enum?.[0];
       if (apiVersion && kind) {
-        this.validators.set(`${apiVersion}/${kind}`, ajv.getSchema(id)!);
+        this.validators.set(`${apiVersion}/${kind}`, once(() => ajv.getSchema(id)!));
       }
     }
   }
+}
+
+/** The schemas kubernetes-models registers, by id (Kubernetes' and cert-manager's kinds). */
+function collectKubernetesSchemas(): Record<string, any> {
+  // kubernetes-models registers each schema through @kubernetes-models/validate's register(); collect them.
+  const registry: Record<string, any> = {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const validate = require('@kubernetes-models/validate');
+  const original = validate.register;
+  validate.register = (id: string, schema: any) => { registry[id] = schema; };
+  try {
+    const dir = path.join(path.dirname(require.resolve('kubernetes-models/apps/v1/Deployment')), '..', '..', '_schemas');
+    for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.js')).sort()) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(path.join(dir, file)).addSchema();
+    }
+    // cert-manager's kinds, for the CA's optional Issuer and Certificate (kept apart from Kubernetes' own schemas).
+    for (const [group, kinds] of Object.entries({ 'cert-manager.io/v1': ['Certificate', 'Issuer', 'ClusterIssuer'] })) {
+      for (const kind of kinds) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const model = require(`@kubernetes-models/cert-manager/${group}/${kind}`)[kind];
+        const before = new Set(Object.keys(registry));
+        const add = Object.getOwnPropertySymbols(model.prototype).map(sym => model.prototype[sym]).find(v => typeof v === 'function');
+        const saved = { ...registry };
+        add();
+        // Its ObjectMeta is apimachinery's copy of one Kubernetes already gave: keep Kubernetes' own.
+        Object.assign(registry, Object.fromEntries(Object.entries(saved).filter(([id]) => before.has(id))));
+      }
+    }
+  } finally {
+    validate.register = original;
+  }
+  return registry;
+}
+
+/**
+ * The parsed CRDs and kubernetes-models' schemas. Reading them (a 1.5 MB YAML file and some 600 modules)
+ * is most of the validator's start-up, paid by every test file; they are cached in the OS temp dir, keyed
+ * by the inputs' identity (the CRD file's size and time, the packages' versions, this file's time).
+ */
+function loadSources(): { crds: any[]; kubernetes: Record<string, any> } {
+  const stat = fs.statSync(CRDS);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const versions = ['kubernetes-models', '@kubernetes-models/cert-manager'].map(p => require(`${p}/package.json`).version);
+  const key = crypto.createHash('sha256').update(JSON.stringify([stat.size, stat.mtimeMs, versions, fs.statSync(__filename).mtimeMs])).digest('hex').slice(0, 16);
+  const file = path.join(os.tmpdir(), `cdk8s-mesh-schemas-${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch {
+    const crds = YAML.parseAllDocuments(fs.readFileSync(CRDS, 'utf-8')).map(d => d.toJSON()).filter(d => d?.kind === 'CustomResourceDefinition');
+    const sources = { crds, kubernetes: collectKubernetesSchemas() };
+    const tmp = `${file}.${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(sources));
+    fs.renameSync(tmp, file);
+    return sources;
+  }
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 const EXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
@@ -199,6 +244,12 @@ function repair(registry: Record<string, any>): void {
 }
 
 let registry: SchemaRegistry | undefined;
+
+/** Compiles every rule of the shipped CRDs, returning how many schemas carry them (for a test: none may be skipped). */
+export function compileAllCrdRules(): number {
+  registry ??= new SchemaRegistry();
+  return registry.compileAllRules();
+}
 
 /**
  * Validates every manifest strictly, as the cluster would at apply time; returns one entry per invalid
