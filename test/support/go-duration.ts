@@ -5,16 +5,16 @@
  * "2h45m"; "0" alone is allowed. The result must fit an int64 of nanoseconds (2562047h47m16.854775807s).
  */
 const UNITS: Record<string, bigint> = {
-  'ns': 1n,
-  'us': 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
-  'ms': 1_000_000n,
-  's': 1_000_000_000n,
-  'm': 60_000_000_000n,
-  'h': 3_600_000_000_000n,
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
-const MAX_INT64 = (1n << 63n) - 1n;
+const MAX_INT64 = 9_223_372_036_854_775_807n;
 
 /** The duration in nanoseconds, or an error message (Go's words) when Go cannot parse it. */
 export function parseGoDuration(s: string): bigint | string {

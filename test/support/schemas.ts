@@ -49,11 +49,11 @@ function strict(schema: any): any {
  * a format it does not know, so a new one in a future schema cannot be ignored silently.
  */
 const FORMATS: Record<string, Format> = {
-  int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 },
-  int64: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 63 },
-  double: { type: 'number', validate: (n: number) => Number.isFinite(n) },
+  'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 },
+  'int64': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 63 },
+  'double': { type: 'number', validate: (n: number) => Number.isFinite(n) },
   // Standard base64 (strfmt.IsBase64: base64.StdEncoding).
-  byte: { type: 'string', validate: (s: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) },
+  'byte': { type: 'string', validate: (s: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) },
   // RFC 3339 (strfmt.IsDateTime).
   // resource.ParseQuantity (io.k8s.apimachinery.pkg.api.resource.Quantity's string form).
   'quantity': { type: 'string', validate: (s: string) => parseQuantity(s) !== undefined },
