@@ -1,4 +1,6 @@
+import { ApiObject, Testing } from 'cdk8s';
 import { compileAllCrdRules, validateManifests } from './schemas';
+import { allowInvalidOutput, takeFailures } from './strict-synth';
 
 /** The strict validator must reject what `kubectl apply` rejects, or every "validates" test proves nothing. */
 describe('strict schema validation', () => {
@@ -177,5 +179,34 @@ describe('what the cluster checks beyond the schemas', () => {
   test('every CEL rule of the shipped CRDs compiles with the functions the validator provides', () => {
     // A rule that does not parse or calls an unknown function throws here: none is skipped silently.
     expect(compileAllCrdRules()).toBeGreaterThan(0);
+  });
+});
+
+/** The jest setup validates whatever a test synthesizes, unless the test opts out. */
+describe('every synthesized object is validated (strict-synth)', () => {
+  const invalidChart = () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } });
+    return chart;
+  };
+
+  test('an object the cluster would refuse fails the test that synthesized it', () => {
+    Testing.synth(invalidChart());
+    const failures = takeFailures();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain("v1/ConfigMap Bad_Name: /metadata/name 'Bad_Name' must be a DNS-1123 subdomain");
+  });
+
+  test('a valid object records nothing', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good-name' } });
+    Testing.synth(chart);
+    expect(takeFailures()).toEqual([]);
+  });
+
+  test('a test that opts out records nothing', () => {
+    allowInvalidOutput('this test checks the opt-out itself');
+    Testing.synth(invalidChart());
+    expect(takeFailures()).toEqual([]);
   });
 });

@@ -32,6 +32,13 @@ export function allowInvalidOutput(reason: string): void {
   state.allowed = reason;
 }
 
+/** The failures recorded so far in the current test, which are then forgotten (to test this setup itself). */
+export function takeFailures(): string[] {
+  const failures = state.failures;
+  state.failures = [];
+  return failures;
+}
+
 /** The errors of one object, validated once per distinct content. */
 function errorsOf(obj: any): string[] {
   const json = JSON.stringify(obj);
