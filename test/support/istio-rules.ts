@@ -159,9 +159,23 @@ function walkDurations(v: any, path: string, err: (p: string, m: string) => void
 
 /** validateHTTPRoute, validateHTTPRouteMatchRequest, validateHTTPRouteConflict, validateTCPRoute. */
 function validateVirtualService(spec: any, err: (p: string, m: string) => void): void {
-  if ((spec.hosts ?? []).length === 0 && (spec.gateways ?? []).length > 0) {
+  // validateVirtualService: hosts are required (this library writes no delegate VirtualService), '*' is not
+  // allowed when the routes apply to sidecars (the "mesh" gateway, implied when no gateway is named).
+  const hosts: string[] = spec.hosts ?? [];
+  const gateways: string[] = spec.gateways ?? [];
+  if (hosts.length === 0) {
     err('/spec/hosts', 'virtual service must have at least one host');
   }
+  if ((gateways.length === 0 || gateways.includes('mesh')) && hosts.includes('*')) {
+    err('/spec/hosts', 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
+  }
+  // validateGatewayNames: <namespace>/<name> with both DNS labels.
+  gateways.forEach((g, i) => {
+    const parts = g.split('/');
+    if (g !== 'mesh' && parts.length === 2 && (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(parts[0]) || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(parts[1]))) {
+      err(`/spec/gateways/${i}`, `invalid gateway name: ${JSON.stringify(g)} (namespace and name must be DNS-1123 labels)`);
+    }
+  });
   (spec.http ?? []).forEach((r: any, i: number) => {
     const at = `/spec/http/${i}`;
     if (r.redirect) {

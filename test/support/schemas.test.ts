@@ -131,6 +131,8 @@ describe('what the cluster checks beyond the schemas', () => {
     ['a header value with CR/LF', vs({ headers: { request: { set: { 'x-a': 'b\r\nx-evil: 1' } } } }), vs({ headers: { request: { set: { 'x-a': 'b' } } } }), '/spec/http/0/headers/request/set/x-a header value configuration "b\\r\\nx-evil: 1" is invalid (control characters such as CR or LF)'],
     ['a fault with neither abort nor delay', vs({ fault: {} }), vs({ fault: { abort: { httpStatus: 503, percentage: { value: 10 } } } }), '/spec/http/0/fault HTTP fault injection must have an abort and/or a delay'],
     ['an abort status out of range', vs({ fault: { abort: { httpStatus: 700 } } }), vs({ fault: { abort: { httpStatus: 599 } } }), '/spec/http/0/fault/abort/httpStatus HTTP status 700 is not in range 200-599'],
+    ['a wildcard host on sidecars', vs({}, { hosts: ['*'] }), vs({}, { hosts: ['*'], gateways: ['istio-ingress/web'] }), '/spec/hosts wildcard host * is not allowed for virtual services bound to the mesh gateway'],
+    ['a gateway name that is not namespace/name of DNS labels', vs({}, { gateways: ['istio-ingress/Web'] }), vs({}, { gateways: ['istio-ingress/web', 'mesh'] }), '/spec/gateways/0 invalid gateway name: "istio-ingress/Web"'],
     ['a route with neither route nor redirect', vs({ route: undefined }), vs({}), '/spec/http/0 HTTP route or redirect is required'],
     ['a locality weight of 0', dr({ loadBalancer: { localityLbSetting: { distribute: [{ from: 'a/*', to: { 'a/*': 100, 'b/*': 0 } }] } } }),
       dr({ loadBalancer: { localityLbSetting: { distribute: [{ from: 'a/*', to: { 'a/*': 90, 'b/*': 10 } }] } } }), '/spec/trafficPolicy/loadBalancer/localityLbSetting locality weight must be in range [1, 100]'],
