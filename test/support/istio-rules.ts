@@ -31,7 +31,7 @@ const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 /** httpHeaderValueRegexp: no control characters but TAB. */
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
-/** Duration fields of the Istio kinds this library writes, each checked with agent.ValidateDuration. */
+/** Duration fields of VirtualService and DestinationRule, each checked with agent.ValidateDuration. */
 const DURATION_FIELDS = new Set([
   'timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'idleTimeout', 'interval', 'baseEjectionTime',
   'maxConnectionDuration', 'time', 'maxAge', 'drainDuration', 'probeInterval', 'probeTimeout',
@@ -112,7 +112,10 @@ export function istioRules(m: any): string[] {
     return errors;
   }
   const spec = m.spec ?? {};
-  walkDurations(spec, '/spec', err);
+  if (m.kind === 'VirtualService' || m.kind === 'DestinationRule') {
+    // Not EnvoyFilter: its patches are Envoy's own config, where '0s' is a legal (disabling) value.
+    walkDurations(spec, '/spec', err);
+  }
   switch (m.kind) {
     case 'VirtualService':
       validateVirtualService(spec, err);
