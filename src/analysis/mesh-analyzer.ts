@@ -7,6 +7,7 @@ import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
+import { checkTrafficSettings } from '../private/istio-rules';
 import { serviceKey } from '../private/services';
 import { isKind } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
@@ -55,6 +56,7 @@ export class MeshAnalyzer {
     const model = MeshModel.of(mesh);
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
+    checkTrafficSettings(model, report);
     checkAccess(mesh, model, report);
     checkTelemetry(model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second

@@ -7,7 +7,7 @@ import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { findServicePort } from '../private/services';
 import { isKind, markKind } from '../private/tree';
-import { StringMatch } from '../traffic/route-match';
+import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
 /**
  * Properties of an `IngressGateway`.
@@ -102,13 +102,27 @@ export class IngressGateway extends MeshGateway {
         valid = false;
       }
     }
+    const paths = [...options.paths ?? []];
+    for (const path of paths) {
+      validateUriMatch(this, 'path', path);
+    }
+    const key = hostsKey(hosts);
+    // Routes of one set of hosts are tried in order: one whose paths an earlier one already takes gets no request.
+    const earlier = this.routes.filter(r => hostsKey(r.hosts) === key);
+    const taken = new Set(earlier.flatMap(r => r.paths.map(pathKey)));
+    if (valid && (earlier.some(r => r.paths.length === 0) || paths.length > 0 && paths.every(path => taken.has(pathKey(path))))) {
+      const to = earlier.find(r => r.paths.length === 0 || r.paths.some(path => paths.some(mine => pathKey(mine) === pathKey(path))))!;
+      reportError(this, 'MESH0168', to.paths.length === 0
+        ? `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes every path of hosts ${hosts.join(', ')}: add this one first, or give that one paths`
+        : `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes the same paths of hosts ${hosts.join(', ')}: give it other paths, or remove it`);
+      valid = false;
+    }
     const port = this.routePort(service, options.port);
     if (!valid || port === undefined) {
       reject();
       return;
     }
-    this.routes.push({ service, paths: [...options.paths ?? []], hosts: [...hosts], port });
-    const key = hostsKey(hosts);
+    this.routes.push({ service, paths, hosts: [...hosts], port });
     if (!this.virtualServices.has(key)) {
       const n = this.virtualServices.size;
       this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
@@ -174,6 +188,10 @@ export class IngressGateway extends MeshGateway {
     }
     return p.port;
   }
+}
+
+function pathKey(path: StringMatch): string {
+  return `${path.kind}:${path.value}`;
 }
 
 function hostsKey(hosts: string[]): string {
