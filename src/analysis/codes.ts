@@ -493,6 +493,11 @@ export const CODES = {
     example: "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
     fix: 'drop the settings, or give the service an HTTP port',
   },
+  MESH0172: {
+    meaning: 'an ingress gateway route names a host only TLS (passthrough) listeners serve, where HTTP routes do nothing',
+    example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
+    fix: 'serve the host on an HTTP or HTTPS listener',
+  },
 
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {
@@ -668,6 +673,11 @@ export const CODES = {
     meaning: "a TelemetryPolicy's access log filter is not a CEL expression",
     example: "[mesh/logs] [MESH0431] accessLogging.filter 'response.code >=' is not a CEL expression (at 1:15: found > but expecting end of input): write one such as 'response.code >= 400'",
     fix: "write a CEL expression such as 'response.code >= 400'",
+  },
+  MESH0432: {
+    meaning: "a TelemetryPolicy's access log filter is given with access logging disabled",
+    example: '[mesh/logs] [MESH0432] accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging',
+    fix: 'drop the filter, or enable logging',
   },
 
   // 05xx: the Pulumi adapter (packages/pulumi)

@@ -7,6 +7,7 @@ import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { findServicePort } from '../private/services';
 import { isKind, markKind } from '../private/tree';
+import { Protocol } from '../traffic/protocol';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
 /**
@@ -99,6 +100,13 @@ export class IngressGateway extends MeshGateway {
       // A host already reported as an invalid listener host is not reported again.
       if (!this._rejectedHosts.has(host) && !this.hosts.some(h => hostCovers(h, host))) {
         reportError(this, 'MESH0125', `route host '${host}' is not served by the gateway (hosts: ${this.hosts.join(', ')}): add it to a listener's hosts or route another host`);
+        valid = false;
+        continue;
+      }
+      // A TLS listener passes the encrypted stream through by SNI: it never reads the HTTP an HTTP route matches.
+      const serving = this._listeners.filter(l => l.hosts.some(h => hostCovers(h, host)));
+      if (serving.length > 0 && serving.every(l => l.protocol === Protocol.TLS)) {
+        reportError(this, 'MESH0172', `route host '${host}' is served only by TLS listeners (${serving.map(l => l.port).join(', ')}), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener`);
         valid = false;
       }
     }

@@ -330,3 +330,42 @@ describe('log levels are what istiod and Envoy read', () => {
     ]);
   });
 });
+
+describe('gateways take what istiod takes, and routes do what they say', () => {
+  test('fails on a short listener host name; a fully qualified one and * pass', () => {
+    const mesh = newMesh();
+    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['shop', 'shop.example.com', '*.example.org'] }, { port: 8080 }] });
+    gw.addRoute({ service: newService(mesh, 'web') });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/gw] [MESH0122] listener 80 host 'shop' is a short name, which istiod refuses in a gateway: use a fully qualified name such as 'shop.example.com', or '*'",
+    ]);
+  });
+
+  test('fails on a route to a host only TLS listeners serve; one an HTTPS listener also serves passes', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge', {
+      listeners: [
+        { port: 443, protocol: Protocol.TLS, hosts: ['db.example.com', 'shop.example.com'] },
+        { port: 8443, protocol: Protocol.HTTPS, hosts: ['shop.example.com'], credentialName: 'shop-cert' },
+      ],
+    });
+    gw.addRoute({ service: web, hosts: ['db.example.com'] });
+    gw.addRoute({ service: web, hosts: ['shop.example.com'] });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
+    ]);
+    expect(gw.routeObjects.length).toEqual(1);
+  });
+});
+
+describe('a telemetry setting that would do nothing', () => {
+  test('fails on an access-log filter with logging disabled; a filter with logging on passes', () => {
+    const mesh = newMesh();
+    new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { enabled: false, filter: 'response.code >= 400' } });
+    new TelemetryPolicy(mesh, 'shop-logs', { scope: PolicyScope.namespace('shop'), accessLogging: { enabled: true, filter: 'response.code >= 400' } });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/logs] [MESH0432] accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging',
+    ]);
+  });
+});
