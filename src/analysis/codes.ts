@@ -434,7 +434,7 @@ export const CODES = {
     fix: 'use a window of at least 50ms',
   },
   MESH0160: {
-    meaning: 'a traffic duration (timeout, perTryTimeout, circuit breaker or fault delay, cookie ttl, rate-limit window) is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)',
+    meaning: "a traffic or control plane duration (timeout, perTryTimeout, circuit breaker or fault delay, cookie ttl, rate-limit window, istiod's keepalive) is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)",
     example: '[MESH0160] Timeout.of: duration 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
     fix: 'use a whole number of milliseconds, at most 2562047h',
   },
@@ -559,6 +559,11 @@ export const CODES = {
     meaning: 'an identity is revoked twice',
     example: "[mesh/RevokedIdentities] [MESH0211] identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once",
     fix: 'revoke each identity once',
+  },
+  MESH0212: {
+    meaning: 'a certificate lifetime is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)',
+    example: '[MESH0212] CertificateAuthority: workloadCertTtl 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
+    fix: 'use a whole number of milliseconds, at most 2562047h (certificates of days or months, in practice)',
   },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",

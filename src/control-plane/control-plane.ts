@@ -10,7 +10,7 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
-import { ISTIO_LOG_LEVELS, istioLogLevelProblem } from '../private/istio-rules';
+import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
@@ -133,6 +133,11 @@ export class ControlPlane extends Construct {
     renderMeshConfigMap(this);
     renderInjectorConfig(this);
     renderWebhooks(this);
+    // A keepalive istiod's flag parser cannot read is reported, and the default rendered in its place.
+    const keepalive = props.keepaliveMaxServerConnectionAge;
+    if (keepalive !== undefined && checkDuration(this, 'MESH0160', 'keepaliveMaxServerConnectionAge', keepalive) === undefined) {
+      props = { ...props, keepaliveMaxServerConnectionAge: undefined };
+    }
     this.resource = renderIstiod(this, props, replicas);
   }
 

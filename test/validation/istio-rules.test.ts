@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  CircuitBreaker, ControlPlane, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, LoadBalancer, MeshService,
+  CertificateAuthority, CircuitBreaker, ControlPlane, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, LoadBalancer, MeshService,
   MeshTesting, PolicyScope, Protocol, RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, StringMatch, TelemetryPolicy, TelemetryStack,
   Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
@@ -71,6 +71,27 @@ describe('durations are whole milliseconds a Go duration holds', () => {
     ]);
     expect(stack.prometheus!.retention.toDays()).toEqual(15);
     expect(stack.prometheus!.scrapeInterval.toSeconds()).toEqual(15);
+  });
+});
+
+describe('control plane and certificate durations are whole milliseconds a Go duration holds', () => {
+  const tooLong = 'is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one';
+  test.each<[string, () => unknown, string]>([
+    ['a 1,000-year workload certificate', () => CertificateAuthority.selfSigned({ workloadCertTtl: THOUSAND_YEARS }), `[MESH0212] CertificateAuthority: workloadCertTtl 31536000000s ${tooLong}`],
+    ['a fractional maximum', () => CertificateAuthority.selfSigned({ maxWorkloadCertTtl: Duration.millis(86_400_000.5) }),
+      '[MESH0212] CertificateAuthority: maxWorkloadCertTtl 1 day 0.5 millis is not a whole number of milliseconds: durations are written to the millisecond, round it'],
+    ['a 1,000-year intermediate', () => CertificateAuthority.certManager({ intermediateCa: { issuerName: 'root', duration: THOUSAND_YEARS } }),
+      `[MESH0212] CertificateAuthority.certManager: intermediateCa.duration 31536000000s ${tooLong}`],
+  ])('fails on %s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('fails on an istiod keepalive Go cannot hold, and renders the default in its place; a day passes', () => {
+    const mesh = newMesh({ controlPlane: { keepaliveMaxServerConnectionAge: THOUSAND_YEARS } });
+    expect(synthErrors(mesh)).toEqual([`[mesh-control-plane/istiod] [MESH0160] keepaliveMaxServerConnectionAge 31536000000s ${tooLong}`]);
+    expect(JSON.stringify((mesh.controlPlane as ControlPlane).resource.toJson())).toContain('"--keepaliveMaxServerConnectionAge","30m"');
+    expect(() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(1), maxWorkloadCertTtl: Duration.days(90) })).not.toThrow();
+    expect(synthErrors(newMesh({ controlPlane: { keepaliveMaxServerConnectionAge: Duration.days(1) } }))).toEqual([]);
   });
 });
 
