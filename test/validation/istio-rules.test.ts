@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import {
-  CertificateAuthority, CircuitBreaker, ControlPlane, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, LoadBalancer, MeshService,
-  MeshTesting, PolicyScope, Protocol, RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, StringMatch, TelemetryPolicy, TelemetryStack,
-  Timeout, TrafficSplit, TrafficTarget,
+  CertificateAuthority, CircuitBreaker, ControlPlane, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, LoadBalancer,
+  MeshService, MeshTesting, PolicyScope, Protocol, RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, StringMatch, TelemetryPolicy,
+  TelemetryStack, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
