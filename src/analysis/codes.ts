@@ -146,7 +146,7 @@ export const CODES = {
     fix: 'use a whole number of worker threads, 0 for one per CPU core',
   },
   MESH0029: {
-    meaning: "the sidecar proxy's componentLogLevel is not '<component>:<level>' pairs",
+    meaning: "the sidecar proxy's componentLogLevel is not '<component>:<level>' pairs of Envoy's levels, or its logLevel is not one of them",
     example: "[svc] [MESH0029] proxy.componentLogLevel 'misc' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'",
     fix: "write '<component>:<level>' pairs separated by commas",
   },
@@ -162,18 +162,18 @@ export const CODES = {
   },
   MESH0032: {
     meaning: 'a locality failover does not name two different regions',
-    example: "[MESH0032] LoadBalancer: locality failover 'us/z1' -> 'eu' must name two regions (no '/')",
-    fix: "name two different regions, without '/'",
+    example: "[MESH0032] LoadBalancer: locality failover 'us/z1' -> 'eu' must name two regions (no '/' or '*')",
+    fix: "name two different regions, without '/' or '*'",
   },
   MESH0033: {
     meaning: 'a locality is not region[/zone[/subzone]]',
-    example: "[MESH0033] LoadBalancer: locality 'us//x' is not region[/zone[/subzone]] ('*' may stand for a whole segment)",
-    fix: "write region[/zone[/subzone]], '*' for a whole segment",
+    example: "[MESH0033] LoadBalancer: locality 'us//x' is not region[/zone[/subzone]] ('*' may stand for the last segment)",
+    fix: "write region[/zone[/subzone]], '*' for the last segment only",
   },
   MESH0034: {
-    meaning: 'the weights of a locality distribution are not whole percentages adding up to 100',
-    example: '[MESH0034] LoadBalancer: locality distribution from \'us\' has weights {"eu":50,"us":40} (total 90): use whole, non-negative percentages that add up to 100',
-    fix: 'use whole, non-negative percentages that add up to 100',
+    meaning: 'the weights of a locality distribution are not whole percentages of at least 1 adding up to 100',
+    example: '[MESH0034] LoadBalancer: locality distribution from \'us\' has weights {"eu":50,"us":40} (total 90): use whole percentages of at least 1 that add up to 100',
+    fix: 'use whole percentages of at least 1 that add up to 100 (istiod refuses a weight of 0: leave the locality out)',
   },
   MESH0035: {
     meaning: 'two control planes have the same revision',
@@ -192,9 +192,9 @@ export const CODES = {
     retired: true,
   },
   MESH0040: {
-    meaning: 'a StringMatch.regex pattern is not a valid regular expression',
-    example: "[MESH0040] StringMatch.regex: pattern '(unclosed' is not a valid regular expression (Invalid regular expression: /(unclosed/: Unterminated group): fix its syntax",
-    fix: 'fix the syntax of the regular expression',
+    meaning: 'a regular expression is not valid RE2 (what Envoy and istiod use: no lookaround, no backreferences, repeats up to 1000), or is longer than 1024 characters',
+    example: "[MESH0040] StringMatch.regex: pattern '(?<=/api)x' is not a valid RE2 regular expression (invalid named capture: `(?<=/api)x`): Envoy and istiod use RE2, which has no lookaround or backreferences and repeats at most 1000 times, rewrite it",
+    fix: 'rewrite it in RE2 syntax, at most 1024 characters',
   },
   MESH0041: {
     meaning: 'one route match tests the same header twice',
@@ -237,9 +237,9 @@ export const CODES = {
     fix: 'leave revision out, or choose another name',
   },
   MESH0061: {
-    meaning: "a control plane's logLevel is not '<scope>:<level>' pairs",
-    example: "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
-    fix: "write '<scope>:<level>' pairs separated by commas",
+    meaning: "a control plane's logLevel is not '<scope>:<level>' pairs (or a bare level) of istiod's levels: debug, info, warn, error, fatal, none",
+    example: "[mesh-control-plane/istiod] [MESH0061] logLevel 'default:verbose' has the level 'verbose', which istiod does not know: use debug, info, warn, error, fatal, none",
+    fix: "write '<scope>:<level>' pairs (or one bare level) separated by commas, with levels debug, info, warn, error, fatal or none",
   },
   MESH0062: {
     meaning: "a control plane's replicas or autoscaling bounds are not whole numbers in order",
@@ -433,6 +433,71 @@ export const CODES = {
     example: "[mesh/rl] [MESH0152] per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window",
     fix: 'use a window of at least 50ms',
   },
+  MESH0160: {
+    meaning: "a traffic or control plane duration (timeout, perTryTimeout, circuit breaker or fault delay, cookie ttl, rate-limit window, istiod's keepalive) is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)",
+    example: '[MESH0160] Timeout.of: duration 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
+    fix: 'use a whole number of milliseconds, at most 2562047h',
+  },
+  MESH0161: {
+    meaning: 'a retryOn condition is not one Istio takes (from JavaScript, any string gets through the types)',
+    example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
+    fix: 'use a RetryOn value or an HTTP status code',
+  },
+  MESH0162: {
+    meaning: "warning: a retry policy's perTryTimeout is not shorter than the timeout of its route, so it never fires",
+    example: '[mesh/split] [MESH0162] route 1: retries perTryTimeout 10s is not shorter than the timeout 5s, which ends the request first, so no try is cut short and retried: make perTryTimeout shorter than the timeout',
+    fix: 'make perTryTimeout shorter than the timeout (Envoy counts every try against the route timeout)',
+  },
+  MESH0163: {
+    meaning: 'locality load balancing sets failover and a topology label in failoverPriority',
+    example: "[MESH0163] LoadBalancer: locality sets failover and failoverPriority 'topology.kubernetes.io/region': istiod refuses a topology label in failoverPriority with failover, drop one of them",
+    fix: 'drop failover, or the topology labels from failoverPriority',
+  },
+  MESH0164: {
+    meaning: 'two localities of a distribution repeat or contain one another',
+    example: "[MESH0164] LoadBalancer: locality 'us/z1' overlaps 'us': istiod refuses localities that repeat or contain one another, list each once",
+    fix: 'list each locality once, none inside another',
+  },
+  MESH0165: {
+    meaning: "an exact or prefix match on the request path does not start with '/'",
+    example: "[mesh/split] [MESH0165] uri prefix 'api' does not start with '/': every request path does, so it would match nothing, write '/api'",
+    fix: "start the path with '/'",
+  },
+  MESH0166: {
+    meaning: 'a route match method is not an upper-case HTTP method (methods are case-sensitive)',
+    example: "[mesh/split] [MESH0166] method 'get' is not upper-case: HTTP methods are case-sensitive, so it would match no request, use HttpMethod.GET",
+    fix: 'use an HttpMethod value',
+  },
+  MESH0167: {
+    meaning: 'a value matched against a request path or header has a control character (CR, LF, NUL...)',
+    example: "[MESH0167] HeaderMatch.exact: header 'x-user' value \"a\\r\\nb\" has the control character '\\r', which no request header carries, so it never matches: remove it",
+    fix: 'remove the control character',
+  },
+  MESH0168: {
+    meaning: 'a route has the same matches (paths) as an earlier one, so it never gets a request',
+    example: '[mesh/split] [MESH0168] route 2 has the same matches as an earlier route, which takes their requests first, so it is never used: change its matches, or remove it',
+    fix: 'change its matches, or remove it',
+  },
+  MESH0169: {
+    meaning: 'an ExternalService lists one port number twice',
+    example: '[mesh/api] [MESH0169] ports has port 443 twice (https, tls): a port has one protocol, list it once',
+    fix: 'list each port number once',
+  },
+  MESH0170: {
+    meaning: 'a RateLimit limits a service with no HTTP port, where it would limit nothing',
+    example: "[mesh/rl] [MESH0170] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp): the rate limit counts HTTP requests, so it would limit nothing, limit an HTTP service",
+    fix: 'limit a service with an HTTP port',
+  },
+  MESH0171: {
+    meaning: 'a service with no HTTP port has traffic settings only HTTP requests get (timeout, retries, HTTP limits, hashing on a header or cookie) (analysis, error)',
+    example: "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
+    fix: 'drop the settings, or give the service an HTTP port',
+  },
+  MESH0172: {
+    meaning: 'an ingress gateway route names a host only TLS (passthrough) listeners serve, where HTTP routes do nothing',
+    example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
+    fix: 'serve the host on an HTTP or HTTPS listener',
+  },
 
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {
@@ -494,6 +559,11 @@ export const CODES = {
     meaning: 'an identity is revoked twice',
     example: "[mesh/RevokedIdentities] [MESH0211] identity 'cluster.local/ns/default/sa/web' is already revoked: revoke each identity once",
     fix: 'revoke each identity once',
+  },
+  MESH0212: {
+    meaning: 'a certificate lifetime is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)',
+    example: '[MESH0212] CertificateAuthority: workloadCertTtl 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
+    fix: 'use a whole number of milliseconds, at most 2562047h (certificates of days or months, in practice)',
   },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",
@@ -598,6 +668,21 @@ export const CODES = {
     meaning: 'the image of a telemetry component is not an image repository (it has a tag, or invalid characters)',
     example: "[mesh-telemetry/Tracing] [MESH0424] image 'jaegertracing/jaeger:2.14.0' is not an image repository: give one without tag, e.g. 'registry.example.com/team/jaeger'",
     fix: 'give the repository without tag; set the tag with version',
+  },
+  MESH0430: {
+    meaning: 'a Prometheus retention or scrape interval is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)',
+    example: '[mesh-telemetry/Prometheus] [MESH0430] scrapeInterval 1.5 millis is not a whole number of milliseconds: durations are written to the millisecond, round it',
+    fix: 'use a whole number of milliseconds, at most 2562047h',
+  },
+  MESH0431: {
+    meaning: "a TelemetryPolicy's access log filter is not a CEL expression",
+    example: "[mesh/logs] [MESH0431] accessLogging.filter 'response.code >=' is not a CEL expression (at 1:15: found > but expecting end of input): write one such as 'response.code >= 400'",
+    fix: "write a CEL expression such as 'response.code >= 400'",
+  },
+  MESH0432: {
+    meaning: "a TelemetryPolicy's access log filter is given with access logging disabled",
+    example: '[mesh/logs] [MESH0432] accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging',
+    fix: 'drop the filter, or enable logging',
   },
 
   // 05xx: the Pulumi adapter (packages/pulumi)

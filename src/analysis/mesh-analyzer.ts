@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
+import { checkTrafficSettings } from './traffic-settings';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
@@ -55,6 +56,7 @@ export class MeshAnalyzer {
     const model = MeshModel.of(mesh);
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
+    checkTrafficSettings(model, report);
     checkAccess(mesh, model, report);
     checkTelemetry(model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
+import { checkDuration } from '../private/istio-rules';
 import { validateDnsSubdomain } from '../private/names';
 
 /**
@@ -196,6 +197,9 @@ export abstract class CertificateAuthority {
       if (ca.issuerKind !== undefined && !Object.values(IssuerKind).includes(ca.issuerKind)) {
         throw meshError('MESH0242', where, `intermediateCa.issuerKind '${ca.issuerKind}' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'`);
       }
+      if (ca.duration) {
+        checkDuration(where, 'MESH0212', 'intermediateCa.duration', ca.duration);
+      }
       if (ca.duration && ca.duration.toHours({ integral: false }) < 1) {
         throw meshError('MESH0241', where, 'intermediateCa.duration is under an hour: cert-manager renews a CA certificate ahead of expiry, give it at least an hour (days, in practice)');
       }
@@ -209,6 +213,10 @@ export abstract class CertificateAuthority {
   protected constructor(lifetimes: CertificateAuthorityOptions) {
     for (const prop of ['workloadCertTtl', 'maxWorkloadCertTtl'] as const) {
       const d = lifetimes[prop];
+      // istiod reads them from its environment with Go's duration parser.
+      if (d) {
+        checkDuration('CertificateAuthority', 'MESH0212', prop, d);
+      }
       if (d && d.toSeconds() < 60) {
         throw meshError('MESH0241', 'CertificateAuthority', `${prop} ${goDuration(d)} is too short: certificates must live at least a minute`);
       }

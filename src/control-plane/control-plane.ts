@@ -10,6 +10,7 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
+import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
@@ -117,7 +118,12 @@ export class ControlPlane extends Construct {
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     this._logLevel = props.logLevel ?? 'default:info';
-    if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this._logLevel)) {
+    // istiod's own parser: a bare level sets the default scope; an unknown level stops istiod at start.
+    const logLevelProblem = istioLogLevelProblem(this._logLevel);
+    if (logLevelProblem?.level !== undefined) {
+      reportError(this, 'MESH0061', `logLevel '${this._logLevel}' has the level '${logLevelProblem.level}', which istiod does not know: use ${ISTIO_LOG_LEVELS.join(', ')}`);
+      this._logLevel = 'default:info';
+    } else if (logLevelProblem) {
       reportError(this, 'MESH0061', `logLevel '${this._logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
       this._logLevel = 'default:info';
     }
@@ -127,6 +133,11 @@ export class ControlPlane extends Construct {
     renderMeshConfigMap(this);
     renderInjectorConfig(this);
     renderWebhooks(this);
+    // A keepalive istiod's flag parser cannot read is reported, and the default rendered in its place.
+    const keepalive = props.keepaliveMaxServerConnectionAge;
+    if (keepalive !== undefined && checkDuration(this, 'MESH0160', 'keepaliveMaxServerConnectionAge', keepalive) === undefined) {
+      props = { ...props, keepaliveMaxServerConnectionAge: undefined };
+    }
     this.resource = renderIstiod(this, props, replicas);
   }
 

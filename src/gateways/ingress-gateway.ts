@@ -7,7 +7,8 @@ import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { findServicePort } from '../private/services';
 import { isKind, markKind } from '../private/tree';
-import { StringMatch } from '../traffic/route-match';
+import { Protocol } from '../traffic/protocol';
+import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
 /**
  * Properties of an `IngressGateway`.
@@ -100,15 +101,36 @@ export class IngressGateway extends MeshGateway {
       if (!this._rejectedHosts.has(host) && !this.hosts.some(h => hostCovers(h, host))) {
         reportError(this, 'MESH0125', `route host '${host}' is not served by the gateway (hosts: ${this.hosts.join(', ')}): add it to a listener's hosts or route another host`);
         valid = false;
+        continue;
       }
+      // A TLS listener passes the encrypted stream through by SNI: it never reads the HTTP an HTTP route matches.
+      const serving = this._listeners.filter(l => l.hosts.some(h => hostCovers(h, host)));
+      if (serving.length > 0 && serving.every(l => l.protocol === Protocol.TLS)) {
+        reportError(this, 'MESH0172', `route host '${host}' is served only by TLS listeners (${serving.map(l => l.port).join(', ')}), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener`);
+        valid = false;
+      }
+    }
+    const paths = [...options.paths ?? []];
+    for (const path of paths) {
+      validateUriMatch(this, 'path', path);
+    }
+    const key = hostsKey(hosts);
+    // Routes of one set of hosts are tried in order: one whose paths an earlier one already takes gets no request.
+    const earlier = this.routes.filter(r => hostsKey(r.hosts) === key);
+    const taken = new Set(earlier.flatMap(r => r.paths.map(pathKey)));
+    if (valid && (earlier.some(r => r.paths.length === 0) || paths.length > 0 && paths.every(path => taken.has(pathKey(path))))) {
+      const to = earlier.find(r => r.paths.length === 0 || r.paths.some(path => paths.some(mine => pathKey(mine) === pathKey(path))))!;
+      reportError(this, 'MESH0168', to.paths.length === 0
+        ? `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes every path of hosts ${hosts.join(', ')}: add this one first, or give that one paths`
+        : `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes the same paths of hosts ${hosts.join(', ')}: give it other paths, or remove it`);
+      valid = false;
     }
     const port = this.routePort(service, options.port);
     if (!valid || port === undefined) {
       reject();
       return;
     }
-    this.routes.push({ service, paths: [...options.paths ?? []], hosts: [...hosts], port });
-    const key = hostsKey(hosts);
+    this.routes.push({ service, paths, hosts: [...hosts], port });
     if (!this.virtualServices.has(key)) {
       const n = this.virtualServices.size;
       this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
@@ -174,6 +196,10 @@ export class IngressGateway extends MeshGateway {
     }
     return p.port;
   }
+}
+
+function pathKey(path: StringMatch): string {
+  return `${path.kind}:${path.value}`;
 }
 
 function hostsKey(hosts: string[]): string {

@@ -349,6 +349,12 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
           rejectedHosts.add(host);
           return false;
         }
+        if (host !== '*' && !host.includes('.')) {
+          // istiod refuses short names in a Gateway's hosts: a gateway serves names clients resolve.
+          reportError(this, 'MESH0122', `listener ${port} host '${host}' is a short name, which istiod refuses in a gateway: use a fully qualified name such as '${host}.example.com', or '*'`);
+          rejectedHosts.add(host);
+          return false;
+        }
         return true;
       });
       let credentialName = l.credentialName;

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
 import { reportError } from '../private/errors';
+import { ENVOY_LOG_LEVELS, envoyComponentLogLevelProblem } from '../private/istio-rules';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -85,7 +86,17 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
     reportError(scope, 'MESH0028', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
     valid.concurrency = undefined;
   }
-  if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
+  if (options.logLevel !== undefined && !(Object.values(ProxyLogLevel) as string[]).includes(options.logLevel)) {
+    // From JavaScript any string gets here; Envoy stops at start on a level it does not know.
+    reportError(scope, 'MESH0029', `proxy.logLevel '${options.logLevel}' is not a level Envoy knows: use ProxyLogLevel (${Object.values(ProxyLogLevel).join(', ')})`);
+    valid.logLevel = undefined;
+  }
+  // Envoy's own parser: an unknown level stops the proxy at start.
+  const logLevelProblem = options.componentLogLevel !== undefined ? envoyComponentLogLevelProblem(options.componentLogLevel) : undefined;
+  if (logLevelProblem?.level !== undefined) {
+    reportError(scope, 'MESH0029', `proxy.componentLogLevel '${options.componentLogLevel}' has the level '${logLevelProblem.level}', which Envoy does not know: use ${ENVOY_LOG_LEVELS.join(', ')}`);
+    valid.componentLogLevel = undefined;
+  } else if (logLevelProblem) {
     reportError(scope, 'MESH0029', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
     valid.componentLogLevel = undefined;
   }

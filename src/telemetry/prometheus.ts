@@ -9,6 +9,7 @@ import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
 import { meshError, reportError } from '../private/errors';
+import { checkDuration } from '../private/istio-rules';
 import { validateDnsLabel } from '../private/names';
 import { memoryQuantity } from '../private/quantities';
 
@@ -175,11 +176,16 @@ export class Prometheus extends Construct {
     this.url = `http://${this.serviceName}.${this.namespace}.svc.${this.mesh.clusterDomain}:9090`;
     this.retention = props.retention ?? Duration.days(15);
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
-    // Kept as given when too short: nothing below renders them wrong, and synthesis reports them.
-    if (this.retention.toMilliseconds() < 1000) {
+    // Kept as given when too short: nothing below renders them wrong, and synthesis reports them. One that
+    // cannot be rendered (a fraction of a millisecond, longer than Prometheus parses) is reported and replaced.
+    if (checkDuration(this, 'MESH0430', 'retention', this.retention) === undefined) {
+      this.retention = Duration.days(15);
+    } else if (this.retention.toMilliseconds() < 1000) {
       reportError(this, 'MESH0422', `retention ${prometheusDuration(this.retention)} is below a second: keep samples for at least a second (the default is 15 days)`);
     }
-    if (this.scrapeInterval.toMilliseconds() < 1000) {
+    if (checkDuration(this, 'MESH0430', 'scrapeInterval', this.scrapeInterval) === undefined) {
+      this.scrapeInterval = Duration.seconds(15);
+    } else if (this.scrapeInterval.toMilliseconds() < 1000) {
       reportError(this, 'MESH0422', `scrapeInterval ${prometheusDuration(this.scrapeInterval)} is below a second: scrape at most once a second`);
     }
     this.extraNamespaces = (props.extraNamespaces ?? []).map(n => validateDnsLabel(this, 'extraNamespaces', n));

@@ -5,6 +5,7 @@ import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { providersOf } from './providers';
 import { reportError, required } from '../private/errors';
+import { checkCelExpression } from '../private/istio-rules';
 import { validatePercentage } from '../private/names';
 import { isKind, markKind, meshOf } from '../private/tree';
 import type { PolicyScope } from '../security/mtls-policy';
@@ -133,6 +134,11 @@ export class TelemetryPolicy extends Construct {
     }
     if (props.accessLogging?.filter !== undefined && props.accessLogging.filter.trim() === '') {
       reportError(this, 'MESH0411', 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
+    } else if (props.accessLogging?.filter !== undefined && props.accessLogging.enabled === false) {
+      reportError(this, 'MESH0432', 'accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging');
+    } else if (props.accessLogging?.filter !== undefined) {
+      // Envoy compiles the filter when it loads the listener: one that is not CEL is refused there, not at apply.
+      checkCelExpression(this, 'MESH0431', 'accessLogging.filter', props.accessLogging.filter);
     }
     this.tracing = props.tracing ? { ...props.tracing } : undefined;
     this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;

@@ -137,6 +137,11 @@ export class ExternalService extends Construct {
     if (this.ports.length === 0) {
       reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: Protocol.HTTPS }');
     }
+    const numbers = this.ports.map(p => p.port);
+    for (const dup of new Set(numbers.filter((n, i) => numbers.indexOf(n) !== i))) {
+      // The ServiceEntry CRD refuses two ports of one number (its rule: every number exists once).
+      reportError(this, 'MESH0169', `ports has port ${dup} twice (${this.ports.filter(p => p.port === dup).map(p => p.protocol).join(', ')}): a port has one protocol, list it once`);
+    }
     // A port whose protocol is reported here is not reported again as one the egress gateway cannot route.
     this.unknownProtocolPorts = new Set(this.ports.filter(p => !checkProtocol(this, 'external service port', p.port, p.protocol!)));
     // The mesh's default namespace is checked by the mesh, not again here.

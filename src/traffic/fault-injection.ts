@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
-import { meshError } from '../private/errors';
+import { meshError, required } from '../private/errors';
+import { checkDuration } from '../private/istio-rules';
 import { validatePercentage } from '../private/names';
 
 /**
@@ -73,8 +74,10 @@ export class FaultInjection {
       throw meshError('MESH0050', where, 'injects nothing: give a delay, an abort or both');
     }
     if (options.delay) {
-      if (options.delay.fixedDelay.toMilliseconds() < 1) {
-        throw meshError('MESH0051', where, `delay fixedDelay ${options.delay.fixedDelay.toMilliseconds()}ms is too short: use at least 1ms`);
+      required(where, 'delay fixedDelay', options.delay.fixedDelay, 'give a cdk8s Duration, e.g. Duration.seconds(5)');
+      const ms = checkDuration(where, 'MESH0160', 'delay fixedDelay', options.delay.fixedDelay)!;
+      if (ms < 1) {
+        throw meshError('MESH0051', where, `delay fixedDelay ${ms}ms is too short: use at least 1ms`);
       }
       validatePercentage(where, 'delay percentage', options.delay.percentage ?? 100);
     }

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
 import { meshError } from '../private/errors';
+import { checkDuration } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 
 /**
@@ -83,7 +84,7 @@ export interface CookieHashOptions extends LoadBalancerOptions {
   readonly path?: string;
 }
 
-const LOCALITY = /^(\*|[^/*]+)(\/(\*|[^/*]+)){0,2}$/;
+const LOCALITY = /^(\*|[^/*]+(\/(\*|[^/*]+(\/(\*|[^/*]+))?))?)$/;
 
 /**
  * How a client's sidecar picks an endpoint of a service.
@@ -118,6 +119,9 @@ export abstract class LoadBalancer {
   public static consistentHashByCookie(name: string, options: CookieHashOptions = {}): LoadBalancer {
     if (!HTTP_TOKEN.test(name)) {
       throw meshError('MESH0030', 'LoadBalancer.consistentHashByCookie', `name '${name}' is not a cookie name: use letters, digits and '-'`);
+    }
+    if (options.ttl) {
+      checkDuration('LoadBalancer.consistentHashByCookie', 'MESH0160', 'ttl', options.ttl);
     }
     return new HashLoadBalancer({
       httpCookie: { name, ttl: options.ttl ? istioDuration(options.ttl) : undefined, path: options.path },
@@ -183,24 +187,55 @@ function validateLocality(l: LocalityLoadBalancing): LocalityLoadBalancing {
     throw meshError('MESH0031', where, 'locality sets both failover and distribute: Istio accepts one of them, choose failover (next-nearest) or distribute (fixed weights)');
   }
   for (const f of l.failover ?? []) {
-    if (!f.from || !f.to || f.from.includes('/') || f.to.includes('/')) {
-      throw meshError('MESH0032', where, `locality failover '${f.from}' -> '${f.to}' must name two regions (no '/')`);
+    if (!f.from || !f.to || f.from.includes('/') || f.to.includes('/') || f.from.includes('*') || f.to.includes('*')) {
+      throw meshError('MESH0032', where, `locality failover '${f.from}' -> '${f.to}' must name two regions (no '/' or '*')`);
     }
     if (f.from === f.to) {
       throw meshError('MESH0032', where, `locality failover from '${f.from}' to itself: name another region`);
     }
   }
+  const topology = (l.failoverPriority ?? []).find(label => TOPOLOGY_LABELS.includes(label));
+  if (l.failover && l.failover.length > 0 && topology) {
+    throw meshError('MESH0163', where, `locality sets failover and failoverPriority '${topology}': istiod refuses a topology label in failoverPriority with failover, drop one of them`);
+  }
+  const froms: string[] = [];
   for (const d of l.distribute ?? []) {
     for (const locality of [d.from, ...Object.keys(d.to)]) {
       if (!LOCALITY.test(locality)) {
-        throw meshError('MESH0033', where, `locality '${locality}' is not region[/zone[/subzone]] ('*' may stand for a whole segment)`);
+        throw meshError('MESH0033', where, `locality '${locality}' is not region[/zone[/subzone]] ('*' may stand for the last segment)`);
       }
     }
     const weights = Object.values(d.to);
     const total = weights.reduce((a, b) => a + b, 0);
-    if (weights.length === 0 || weights.some(w => !Number.isInteger(w) || w < 0) || total !== 100) {
-      throw meshError('MESH0034', where, `locality distribution from '${d.from}' has weights ${JSON.stringify(d.to)} (total ${total}): use whole, non-negative percentages that add up to 100`);
+    if (weights.length === 0 || weights.some(w => !Number.isInteger(w) || w < 1) || total !== 100) {
+      throw meshError('MESH0034', where, `locality distribution from '${d.from}' has weights ${JSON.stringify(d.to)} (total ${total}): use whole percentages of at least 1 that add up to 100`);
+    }
+    overlapping(Object.keys(d.to), false);
+    froms.push(d.from);
+  }
+  overlapping(froms, true);
+  return l;
+}
+
+/** The node labels failoverPriority may not name together with failover (istiod's rule). */
+const TOPOLOGY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+
+/**
+ * Throws when one locality of a list contains or repeats another ('us' and 'us/z1'), which istiod refuses.
+ * '*' (every other locality) may end an ordered list; among a map's keys, which Go reads in random order, it
+ * may come first and is refused.
+ */
+function overlapping(localities: string[], ordered: boolean): void {
+  const segments = (locality: string) => locality.split('/').filter(s => s !== '*');
+  for (const [i, a] of localities.entries()) {
+    for (const b of localities.slice(0, i)) {
+      if (ordered && a === '*') {
+        continue;
+      }
+      const [short, long] = segments(a).length <= segments(b).length ? [segments(a), segments(b)] : [segments(b), segments(a)];
+      if (short.every((s, k) => long[k] === s)) {
+        throw meshError('MESH0164', 'LoadBalancer', `locality '${a}' overlaps '${b}': istiod refuses localities that repeat or contain one another, list each once`);
+      }
     }
   }
-  return l;
 }

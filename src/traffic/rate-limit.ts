@@ -4,6 +4,8 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError, required } from '../private/errors';
+import { checkDuration } from '../private/istio-rules';
+import { isHttpProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -74,8 +76,15 @@ export class RateLimit extends Construct {
       reportError(this, 'MESH0151', `burst ${burst} is invalid: use a whole number of at least 1`);
       burst = requests;
     }
+    // The filter limits HTTP requests: on a service without an HTTP port it would limit nothing.
+    const ports = this.service.ports ?? [];
+    if (ports.length > 0 && !ports.some(p => p.protocol !== undefined && isHttpProtocol(p.protocol))) {
+      reportError(this, 'MESH0170', `service '${this.service.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${ports.map(p => `${p.port}/${p.protocol}`).join(', ')}): the rate limit counts HTTP requests, so it would limit nothing, limit an HTTP service`);
+    }
     let per = props.per ?? Duration.minutes(1);
-    if (per.toMilliseconds() < 50) {
+    if (checkDuration(this, 'MESH0160', 'per', per) === undefined) {
+      per = Duration.minutes(1);
+    } else if (per.toMilliseconds() < 50) {
       reportError(this, 'MESH0152', `per ${per.toMilliseconds()}ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window`);
       per = Duration.minutes(1);
     }

@@ -2,11 +2,13 @@ import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
+import { checkDuration, invalidRetryOn } from '../private/istio-rules';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
   required(where, prop, d, 'give a cdk8s Duration, e.g. Duration.seconds(5)');
-  if (d.toMilliseconds() < 1) {
-    throw meshError('MESH0020', where, `${prop} ${d.toMilliseconds()}ms is too short: use at least 1ms`);
+  const ms = checkDuration(where, 'MESH0160', prop, d)!;
+  if (ms < 1) {
+    throw meshError('MESH0020', where, `${prop} ${ms}ms is too short: use at least 1ms`);
   }
   return d;
 }
@@ -112,6 +114,10 @@ export class RetryPolicy {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
     }
     const retryOn = options.retryOn ?? [];
+    const unknown = invalidRetryOn(retryOn);
+    if (unknown !== undefined) {
+      throw meshError('MESH0161', where, `retryOn '${unknown}' is not a retry condition Istio takes: use RetryOn values (${Object.values(RetryOn).join(', ')}) or an HTTP status code`);
+    }
     const dup = retryOn.find((r, i) => retryOn.indexOf(r) !== i);
     if (dup) {
       throw meshError('MESH0022', where, `retryOn lists '${dup}' twice: list each condition once`);

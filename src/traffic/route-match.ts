@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { meshError, reportError } from '../private/errors';
+import { checkRegex, controlCharacter } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 
 /**
@@ -36,23 +37,19 @@ export enum HttpMethod {
 export class StringMatch {
   /** The whole string equals `value`. */
   public static exact(value: string): StringMatch {
-    return new StringMatch('exact', nonEmpty('StringMatch.exact', value));
+    return new StringMatch('exact', matchable('StringMatch.exact', value));
   }
 
   /** The string starts with `value`. */
   public static prefix(value: string): StringMatch {
-    return new StringMatch('prefix', nonEmpty('StringMatch.prefix', value));
+    return new StringMatch('prefix', matchable('StringMatch.prefix', value));
   }
 
   /** The whole string matches the RE2 regular expression `pattern`. */
   public static regex(pattern: string): StringMatch {
     nonEmpty('StringMatch.regex', pattern);
-    try {
-      // Envoy uses RE2; JavaScript's syntax is close enough to catch the common mistakes (unbalanced groups...).
-      new RegExp(pattern);
-    } catch (e) {
-      throw meshError('MESH0040', 'StringMatch.regex', `pattern '${pattern}' is not a valid regular expression (${(e as Error).message}): fix its syntax`);
-    }
+    // Envoy and istiod use RE2: JavaScript takes lookbehind, backreferences and more that they refuse.
+    checkRegex('StringMatch.regex', 'pattern', pattern);
     return new StringMatch('regex', pattern);
   }
 
@@ -146,7 +143,29 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
   if (headers.length === 0 && !match.uri && !match.method && !match.sourceService) {
     reportError(where, 'MESH0042', 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
   }
+  if (match.uri) {
+    validateUriMatch(where, 'uri', match.uri);
+  }
+  if (match.method !== undefined && !(Object.values(HttpMethod) as string[]).includes(match.method)) {
+    const method = String(match.method);
+    const upper = method.toUpperCase();
+    reportError(where, 'MESH0166', (Object.values(HttpMethod) as string[]).includes(upper)
+      ? `method '${method}' is not upper-case: HTTP methods are case-sensitive, so it would match no request, use HttpMethod.${upper}`
+      : `method '${method}' is not an HTTP method: use one of HttpMethod (${Object.values(HttpMethod).join(', ')})`);
+  }
   return match;
+}
+
+/**
+ * Checks a match on the request path: an exact or prefix path starts with '/' (Envoy matches the path as the
+ * request carries it, which always does), so one without it would match no request.
+ *
+ * @internal
+ */
+export function validateUriMatch(where: IConstruct | string, prop: string, uri: StringMatch): void {
+  if (uri.kind !== 'regex' && !uri.value.startsWith('/')) {
+    reportError(where, 'MESH0165', `${prop} ${uri.kind} '${uri.value}' does not start with '/': every request path does, so it would match nothing, write '/${uri.value}'`);
+  }
 }
 
 /** @internal */
@@ -170,6 +189,16 @@ function nonEmpty(where: string, value: string): string {
   return value;
 }
 
+/** A literal matched against a request's path or a header: not empty, and without characters a request never carries there. */
+function matchable(where: string, value: string): string {
+  nonEmpty(where, value);
+  const control = controlCharacter(value);
+  if (control !== undefined) {
+    throw meshError('MESH0167', where, `value ${JSON.stringify(value)} has the control character '${control}', which no request path or header carries, so it never matches: remove it`);
+  }
+  return value;
+}
+
 function headerName(where: string, name: string): string {
   if (!HTTP_TOKEN.test(name)) {
     throw meshError('MESH0044', where, `header name '${name}' is not an HTTP header name: use letters, digits and '-'`);
@@ -181,5 +210,20 @@ function headerValue(where: string, name: string, value: string): string {
   if (value === '') {
     throw meshError('MESH0043', where, `header '${name}' has no value to match: give one, e.g. HeaderMatch.exact('${name}', 'jason')`);
   }
+  const control = controlCharacter(value);
+  if (control !== undefined) {
+    throw meshError('MESH0167', where, `header '${name}' value ${JSON.stringify(value)} has the control character '${control}', which no request header carries, so it never matches: remove it`);
+  }
   return value;
+}
+
+/**
+ * A match's identity: two matches with one key take the same requests (headers compared in any order).
+ *
+ * @internal
+ */
+export function routeMatchKey(match: RouteMatch): string {
+  const istioMatch = routeMatchToIstio(match);
+  const headers = istioMatch.headers ? Object.entries(istioMatch.headers).sort(([a], [b]) => a.localeCompare(b)) : undefined;
+  return JSON.stringify({ ...istioMatch, headers });
 }

@@ -3,7 +3,7 @@ import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
-import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
+import { RouteMatch, routeMatchKey, routeMatchToIstio, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
@@ -192,6 +192,15 @@ export class TrafficSplit extends Construct {
     if (catchAll) {
       reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
     }
+    const matches = route.matches ?? [];
+    const earlier = this._routes.filter(r => r.matches && r.matches.length > 0);
+    if (!catchAll && matches.length > 0 && earlier.length > 0) {
+      // Routes are tried in order: a route whose every match an earlier route already has never gets a request.
+      const taken = new Set(earlier.flatMap(r => r.matches!.map(m => safeKey(m))));
+      if (matches.every(m => { const key = safeKey(m); return key !== undefined && taken.has(key); })) {
+        reportError(this, 'MESH0168', `${label} has the same matches as an earlier route, which takes their requests first, so it is never used: change its matches, or remove it`);
+      }
+    }
     if (route.name !== undefined) {
       validateDnsLabel(this, 'route name', route.name);
       if (this._routes.some(r => r.name === route.name)) {
@@ -270,4 +279,13 @@ function validateTargets(split: TrafficSplit, label: string, targets: TrafficTar
     reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
   return [...targets];
+}
+
+/** A match's key, or none when the match is too broken to compare (a plain object from JavaScript). */
+function safeKey(match: RouteMatch): string | undefined {
+  try {
+    return routeMatchKey(match);
+  } catch {
+    return undefined;
+  }
 }

@@ -232,7 +232,7 @@ describe('control plane options', () => {
     [{ autoscaling: { maxReplicas: 2.5 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.maxReplicas 2.5 is invalid: use a whole number of at least 1'],
     [{ autoscaling: { targetCpuUtilization: 0 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.targetCpuUtilization 0 is invalid: use a whole number of at least 1'],
     [{ autoscaling: { minReplicas: 4, maxReplicas: 2 } }, '[mesh-control-plane/istiod] [MESH0062] autoscaling.maxReplicas 2 is below minReplicas 4: raise maxReplicas'],
-    [{ logLevel: 'verbose' }, "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
+    [{ logLevel: 'verbose' }, "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' has the level 'verbose', which istiod does not know: use debug, info, warn, error, fatal, none"],
     [{ revision: 'default' }, "[mesh-control-plane/istiod] [MESH0060] revision 'default' names the unnamed revision: leave revision out, or choose another name"],
     [{ tag: '1.31.0 beta' }, "[mesh-control-plane/istiod] [MESH0005] tag '1.31.0 beta' is not a valid image tag: use letters, digits, '.', '_' and '-' (at most 128)"],
     [{ revision: 'Canary' }, "[mesh-control-plane/istiod] [MESH0001] revision 'Canary' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
@@ -260,7 +260,7 @@ describe('control plane options', () => {
     // THEN each is reported
     expect(synthErrors(mesh)).toEqual([
       '[mesh-control-plane/istiod] [MESH0026] proxy.excludeOutboundPorts has port 0: use whole numbers from 1 to 65535',
-      "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'",
+      "[mesh-control-plane/istiod] [MESH0061] logLevel 'verbose' has the level 'verbose', which istiod does not know: use debug, info, warn, error, fatal, none",
       '[mesh-control-plane/istiod] [MESH0062] replicas 0 is invalid: use a whole number of at least 1',
       "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
       "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has effect 'Never': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",

@@ -17,7 +17,7 @@ describe('matches', () => {
     [() => HeaderMatch.prefix('x', ''), "[MESH0043] HeaderMatch.prefix: header 'x' has no value to match: give one, e.g. HeaderMatch.exact('x', 'jason')"],
     [() => HeaderMatch.exact('bad header', 'x'), "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'"],
     [() => StringMatch.exact(''), '[MESH0043] StringMatch.exact: value is empty: give the text to match'],
-    [() => StringMatch.regex('(unclosed'), "[MESH0040] StringMatch.regex: pattern '(unclosed' is not a valid regular expression (Invalid regular expression: /(unclosed/: Unterminated group): fix its syntax"],
+    [() => StringMatch.regex('(unclosed'), "[MESH0040] StringMatch.regex: pattern '(unclosed' is not a valid RE2 regular expression (missing closing ): `(unclosed`): Envoy and istiod use RE2, which has no lookaround or backreferences and repeats at most 1000 times, rewrite it"],
   ])('fails %#', (make, message) => {
     expect(make).toThrow(message);
   });
