@@ -10,6 +10,7 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
+import { validateDerivedName, validateHub, validateInt32, validateLabels, validateResources } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
@@ -101,6 +102,10 @@ export class ControlPlane extends Construct {
       // What the user meant: the unnamed revision.
       revision = '';
     }
+    // istiod's Service is named after the revision, and a Service name is at most 63 characters.
+    if (revision && !validateDerivedName(this, 'revision', revision, `istiod-${revision}`, "istiod's Service name", 63)) {
+      revision = revision.slice(0, 56).replace(/-+$/, '');
+    }
     this.revision = revision;
     this.revisionLabel = this.revision || 'default';
     this._suffix = this.revision ? `-${this.revision}` : '';
@@ -108,6 +113,11 @@ export class ControlPlane extends Construct {
     this.serviceName = `istiod${this._suffix}`;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
     this.hub = props.hub ?? this.mesh.hub;
+    if (props.hub !== undefined) {
+      validateHub(this, 'hub', props.hub);
+    }
+    validateResources(this, 'resources', props.resources);
+    validateLabels(this, 'nodeSelector', props.nodeSelector);
     // The mesh checks its own tag: a bad one is reported there, once.
     this.tag = props.tag === undefined ? this.mesh.tag : validateImageTag(this, 'tag', props.tag);
     this.variant = props.variant ?? ImageVariant.DEFAULT;
@@ -233,7 +243,7 @@ export class ControlPlane extends Construct {
         reportError(this, 'MESH0062', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
         return fallback;
       }
-      return value;
+      return validateInt32(this, prop, value, min) ? value : fallback;
     };
     if (props.replicas !== undefined) {
       if (props.autoscaling) {

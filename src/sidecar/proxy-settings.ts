@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
 import { reportError } from '../private/errors';
+import { isCidr, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -74,7 +75,7 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   }
   for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
     valid[prop] = options[prop]?.filter(cidr => {
-      const ok = CIDR.test(cidr);
+      const ok = isCidr(cidr);
       if (!ok) {
         reportError(scope, 'MESH0027', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
@@ -84,7 +85,10 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
     reportError(scope, 'MESH0028', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
     valid.concurrency = undefined;
+  } else if (!validateInt32(scope, 'proxy.concurrency', options.concurrency, 0)) {
+    valid.concurrency = undefined;
   }
+  validateResources(scope, 'proxy.resources', options.resources);
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
     reportError(scope, 'MESH0029', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
     valid.componentLogLevel = undefined;
@@ -118,5 +122,3 @@ export function mergeProxy(base: ProxySettings, options: ProxyOptions = {}): Pro
     concurrency: options.concurrency ?? base.concurrency,
   };
 }
-
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
 import { reportError } from '../private/errors';
+import { validateResources } from '../private/kubernetes-rules';
 import { validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
@@ -77,6 +78,7 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   }
   const labels = addonLabels(spec.name, tag);
   const r = spec.options.resources;
+  validateResources(scope, 'resources', r);
   const probe = { httpGet: { path: spec.probe.path, port: k8s.IntOrString.fromNumber(spec.probe.port) } };
   return new k8s.KubeDeployment(scope, 'Resource', {
     metadata: { name: spec.name, namespace: spec.namespace, labels },

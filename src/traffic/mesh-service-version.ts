@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { MeshService } from './mesh-service';
 import { reportError } from '../private/errors';
+import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { uniqueTargetPorts } from '../private/ports';
 import { injectManifest } from '../sidecar/explicit-injection';
 
@@ -108,10 +109,17 @@ export class MeshServiceVersion extends Construct {
     if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0014', `replicas ${replicas} is invalid: use a whole number of at least 0`);
       replicas = 1;
+    } else if (!validateInt32(this, 'replicas', replicas, 0)) {
+      replicas = 1;
     }
     if (!props.image) {
       reportError(this, 'MESH0015', 'image is empty: name the container image of this version');
+    } else {
+      validateImageReference(this, 'image', props.image);
     }
+    validateEnvNames(this, 'env', props.env);
+    validateResources(this, 'resources', props.resources);
+    validateAnnotations(this, 'podAnnotations', props.podAnnotations);
     let user = props.user;
     if (user === 0) {
       reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');

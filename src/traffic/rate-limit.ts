@@ -4,6 +4,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError, required } from '../private/errors';
+import { UINT32_MAX, validateInt32 } from '../private/kubernetes-rules';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -68,10 +69,14 @@ export class RateLimit extends Construct {
     if (!Number.isInteger(requests) || requests < 1) {
       reportError(this, 'MESH0151', `requests ${requests} is invalid: use a whole number of at least 1`);
       requests = 1;
+    } else if (!validateInt32(this, 'requests', requests, 1, UINT32_MAX)) {
+      requests = 1;
     }
     let burst = props.burst ?? requests;
     if (!Number.isInteger(burst) || burst < 1) {
       reportError(this, 'MESH0151', `burst ${burst} is invalid: use a whole number of at least 1`);
+      burst = requests;
+    } else if (!validateInt32(this, 'burst', burst, 1, UINT32_MAX)) {
       burst = requests;
     }
     let per = props.per ?? Duration.minutes(1);

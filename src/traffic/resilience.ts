@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
+import { validateInt32 } from '../private/kubernetes-rules';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
   required(where, prop, d, 'give a cdk8s Duration, e.g. Duration.seconds(5)');
@@ -15,6 +16,7 @@ function wholeNumber(where: string, prop: string, value: number | undefined, min
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {
     throw meshError('MESH0021', where, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
   }
+  validateInt32(where, prop, value, min);
   return value;
 }
 
