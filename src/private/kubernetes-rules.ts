@@ -309,7 +309,13 @@ export function validateObjectSizes(charts: IConstruct[]): void {
       if (!ApiObject.isApiObject(c)) {
         continue;
       }
-      const bytes = Buffer.byteLength(JSON.stringify(c.toJson()));
+      let bytes: number;
+      try {
+        bytes = Buffer.byteLength(JSON.stringify(c.toJson()));
+      } catch {
+        // An object that cannot render yet comes from an input already reported (a service without ports).
+        continue;
+      }
       if (bytes <= OBJECT_MAX_BYTES) {
         continue;
       }
