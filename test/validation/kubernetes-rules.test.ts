@@ -178,7 +178,10 @@ describe('environment variables, labels and annotations', () => {
 
 describe('resources', () => {
   test('fails on requests above limits, for a version, the control plane and a sidecar', () => {
-    const big = { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } };
+    const big = {
+      cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) },
+      memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) },
+    };
     const mesh = newMesh({ controlPlane: { resources: big } });
     const web = new MeshService(mesh, 'web', { ports: [{ port: 8080 }], proxy: { resources: big } });
     web.addVersion('v1', { image: 'example/web:1', resources: big });
@@ -203,7 +206,10 @@ describe('resources', () => {
   });
 
   test('accepts requests equal to limits', () => {
-    const equal = { cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.millis(1000) }, memory: { request: Size.mebibytes(1024), limit: Size.gibibytes(1) } };
+    const equal = {
+      cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.millis(1000) },
+      memory: { request: Size.mebibytes(1024), limit: Size.gibibytes(1) },
+    };
     const mesh = newMesh({ controlPlane: { resources: equal } });
     const web = new MeshService(mesh, 'web', { ports: [{ port: 8080 }], proxy: { resources: equal } });
     web.addVersion('v1', { image: 'example/web:1', resources: equal });
