@@ -257,7 +257,7 @@ export const CODES = {
     fix: "use operator 'Exists' or 'Equal', effect 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
   },
   MESH0070: {
-    meaning: 'a whole number is larger than the int32 (or uint32) field Kubernetes, Istio or Envoy writes it to',
+    meaning: 'a number is not a whole number within the range of the int32 (or uint32) field Kubernetes, Istio or Envoy writes it to',
     example: '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
     fix: 'use a whole number within the range the message gives',
   },

@@ -10,7 +10,7 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
-import { validateDerivedName, validateHub, validateInt32, validateLabels, validateResources } from '../private/kubernetes-rules';
+import { proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
@@ -126,6 +126,8 @@ export class ControlPlane extends Construct {
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
+    const proxyProblems = proxyRequestsAboveLimits(this.proxyDefaults);
+    this.node.addValidation({ validate: () => proxyProblems });
     this._logLevel = props.logLevel ?? 'default:info';
     if (!/^[a-z_-]+:[a-z]+(,[a-z_-]+:[a-z]+)*$/.test(this._logLevel)) {
       reportError(this, 'MESH0061', `logLevel '${this._logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);

@@ -8,7 +8,7 @@ import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
-import { validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
+import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
@@ -195,6 +195,10 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
     this.revision = options.revision;
     this.proxyOptions = validateProxyOptions(this, options.proxy);
+    if (options.proxy?.resources) {
+      // The control plane, whose defaults fill in what is not given, is known at synth.
+      this.node.addValidation({ validate: () => proxyRequestsAboveLimits(mergeProxy(this.controlPlane._proxyDefaults, this.proxyOptions)) });
+    }
     const rejectedHosts = new Set<string>();
     this._rejectedHosts = rejectedHosts;
     const listeners = options.listeners ?? defaultListeners(kind);

@@ -18,16 +18,17 @@ export const INT32_MAX = 2147483647;
 export const UINT32_MAX = 4294967295;
 
 /**
- * Checks that a whole number fits the int32 field it is written to. Only the upper bound: each prop checks its own
- * lower bound (and that it is whole) with its own code, and calls this for values that passed.
+ * Checks that a number is a whole number from `min` that fits the int32 (or `max`) field it is written to. Props
+ * that check their lower bound with a code of their own call this for values that passed, for the upper bound.
  *
  * @internal
  */
 export function validateInt32(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max: number = INT32_MAX): boolean {
-  if (value === undefined || !(value > max)) {
+  if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) {
     return true;
   }
-  reportError(scope, 'MESH0070', `${prop} ${value} is larger than the field it is written to holds (${max}): use a whole number from ${min} to ${max}`);
+  const problem = value > max ? `is larger than the field it is written to holds (${max})` : 'is invalid';
+  reportError(scope, 'MESH0070', `${prop} ${value} ${problem}: use a whole number from ${min} to ${max}`);
   return false;
 }
 
@@ -146,7 +147,7 @@ function bytesOf(size: Size): number {
  *
  * @internal
  */
-export function validateResources(scope: IConstruct | string, prop: string, resources: kplus.ContainerResources | undefined): void {
+export function validateResources(scope: IConstruct | string, prop: string, resources: kplus.ContainerResources | undefined, compare: boolean = true): void {
   if (!resources) {
     return;
   }
@@ -158,7 +159,7 @@ export function validateResources(scope: IConstruct | string, prop: string, reso
       cpuOk = false;
     }
   }
-  if (cpuOk && cpu.request !== undefined && cpu.limit !== undefined && millicores(cpu.request)! > millicores(cpu.limit)!) {
+  if (compare && cpuOk && cpu.request !== undefined && cpu.limit !== undefined && millicores(cpu.request)! > millicores(cpu.limit)!) {
     reportError(scope, 'MESH0076', `${prop}.cpu.request ${cpu.request} is above ${prop}.cpu.limit ${cpu.limit}: lower the request or raise the limit`);
   }
   for (const kind of ['memory', 'ephemeralStorage'] as const) {
@@ -171,10 +172,38 @@ export function validateResources(scope: IConstruct | string, prop: string, reso
         ok = false;
       }
     }
-    if (ok && r?.request && r?.limit && bytesOf(r.request) > bytesOf(r.limit)) {
+    if (compare && ok && r?.request && r?.limit && bytesOf(r.request) > bytesOf(r.limit)) {
       reportError(scope, 'MESH0076', `${prop}.${kind}.request ${bytesOf(r.request)} bytes is above ${prop}.${kind}.limit ${bytesOf(r.limit)} bytes: lower the request or raise the limit`);
     }
   }
+}
+
+/** A memory quantity as the library writes it (`128Mi`, `1Gi`, `1500Ki`), in bytes. */
+function memoryBytes(quantity: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(quantity);
+  const units: { [unit: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  return m ? Number(m[1]) * (m[2] ? units[m[2]] : 1) : undefined;
+}
+
+/**
+ * The sidecar's requests above its limits, once the proxy options are merged with the control plane's defaults
+ * (a request given alone may be above the default limit): messages for a construct's validation.
+ *
+ * @internal
+ */
+export function proxyRequestsAboveLimits(settings: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string }): string[] {
+  const problems: string[] = [];
+  const cpuRequest = millicores(settings.cpuRequest);
+  const cpuLimit = millicores(settings.cpuLimit);
+  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
+    problems.push(`[MESH0076] the sidecar's CPU request ${settings.cpuRequest} is above its limit ${settings.cpuLimit} (proxy.resources here or on the control plane): lower proxy.resources.cpu.request or raise proxy.resources.cpu.limit`);
+  }
+  const memoryRequest = memoryBytes(settings.memoryRequest);
+  const memoryLimit = memoryBytes(settings.memoryLimit);
+  if (memoryRequest !== undefined && memoryLimit !== undefined && memoryRequest > memoryLimit) {
+    problems.push(`[MESH0076] the sidecar's memory request ${settings.memoryRequest} is above its limit ${settings.memoryLimit} (proxy.resources here or on the control plane): lower proxy.resources.memory.request or raise proxy.resources.memory.limit`);
+  }
+  return problems;
 }
 
 /** The size of one object the API server stores (etcd's request limit is 1.5 MiB). */

@@ -88,7 +88,8 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   } else if (!validateInt32(scope, 'proxy.concurrency', options.concurrency, 0)) {
     valid.concurrency = undefined;
   }
-  validateResources(scope, 'proxy.resources', options.resources);
+  // Requests are compared with limits once merged with the defaults: see proxyRequestsAboveLimits.
+  validateResources(scope, 'proxy.resources', options.resources, false);
   if (options.componentLogLevel !== undefined && !/^[a-z_]+:[a-z]+(,[a-z_]+:[a-z]+)*$/.test(options.componentLogLevel)) {
     reportError(scope, 'MESH0029', `proxy.componentLogLevel '${options.componentLogLevel}' is invalid: write '<component>:<level>' pairs separated by commas, e.g. 'misc:error,upstream:debug'`);
     valid.componentLogLevel = undefined;

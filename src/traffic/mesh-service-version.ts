@@ -124,6 +124,9 @@ export class MeshServiceVersion extends Construct {
     if (user === 0) {
       reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');
       user = undefined;
+    } else if (!validateInt32(this, 'user', user, 1)) {
+      // Kubernetes takes user ids from 0 to 2147483647 (runAsUser).
+      user = undefined;
     }
     this.selectorLabels = { app: service.serviceName, version: this.versionName };
     const podAnnotations = { ...props.podAnnotations };

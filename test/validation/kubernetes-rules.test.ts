@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  CircuitBreaker, HeaderMatch, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy, TrafficSplit, TrafficTarget,
+  CircuitBreaker, ExternalService, HeaderMatch, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors as allErrors } from '../support/util';
@@ -62,6 +62,18 @@ describe('integers past int32', () => {
     const ok = newMesh();
     new RateLimit(ok, 'rl', { service: newService(ok, 'api'), requests: 2 ** 32 - 1 });
     expect(synthErrors(ok)).toEqual([]);
+  });
+
+  test('fails on a user id that Kubernetes refuses, accepts the largest', () => {
+    const mesh = newMesh();
+    const web = new MeshService(mesh, 'web', { ports: [{ port: 8080 }] });
+    web.addVersion('v1', { image: 'example/web:1', user: -1 });
+    web.addVersion('v2', { image: 'example/web:1', user: 2 ** 31 });
+    web.addVersion('v3', { image: 'example/web:1', user: 2 ** 31 - 1 });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/web/v1] [MESH0070] user -1 is invalid: use a whole number from 1 to 2147483647',
+      '[mesh/web/v2] [MESH0070] user 2147483648 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
+    ]);
   });
 
   test('accepts replicas of the largest int32', () => {
@@ -170,6 +182,19 @@ describe('environment variables, labels and annotations', () => {
     ]);
   });
 
+  test('fails on a toleration key or value that is not a label key or value', () => {
+    const mesh = newMesh({ controlPlane: { tolerations: [{ key: 'bad key!' }, { key: 'pool', value: 'a b' }] } });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/istiod] [MESH0073] tolerations key 'bad key!' is not a valid key: use an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (e.g. 'example.com/team')",
+      "[mesh-control-plane/istiod] [MESH0074] tolerations 'pool' has value 'a b', which is not a valid label value: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+    ]);
+  });
+
+  test('accepts tolerations with a prefixed key and a label value', () => {
+    const mesh = newMesh({ controlPlane: { tolerations: [{ key: 'node-role.kubernetes.io/control-plane' }, { key: 'pool', value: 'system' }] } });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
   test('accepts node selector labels with a prefix and an empty value', () => {
     const mesh = newMesh({ controlPlane: { nodeSelector: { 'node.kubernetes.io/pool': 'system_1.a', 'empty': '' } } });
     expect(synthErrors(mesh)).toEqual([]);
@@ -190,10 +215,35 @@ describe('resources', () => {
       `[${path}] [MESH0076] ${prop}.memory.request 2147483648 bytes is above ${prop}.memory.limit 1073741824 bytes: lower the request or raise the limit`,
     ];
     expect(synthErrors(mesh)).toEqual([
-      ...lines('mesh/web', 'proxy.resources'),
+      ...sidecarLines('mesh/web', '2', '500m', '2Gi', '1Gi'),
       ...lines('mesh/web/v1', 'resources'),
       ...lines('mesh-control-plane/istiod', 'resources'),
     ]);
+  });
+
+  const sidecarLines = (path: string, cpuRequest: string, cpuLimit: string, memoryRequest: string, memoryLimit: string) => [
+    `[${path}] [MESH0076] the sidecar's CPU request ${cpuRequest} is above its limit ${cpuLimit} (proxy.resources here or on the control plane): lower proxy.resources.cpu.request or raise proxy.resources.cpu.limit`,
+    `[${path}] [MESH0076] the sidecar's memory request ${memoryRequest} is above its limit ${memoryLimit} (proxy.resources here or on the control plane): lower proxy.resources.memory.request or raise proxy.resources.memory.limit`,
+  ];
+
+  test("fails on a sidecar request above the control plane's default limit (2 CPUs, 1Gi)", () => {
+    const requests = { cpu: { request: kplus.Cpu.units(3) }, memory: { request: Size.gibibytes(2) } };
+    const mesh = newMesh();
+    new MeshService(mesh, 'web', { ports: [{ port: 8080 }], proxy: { resources: requests } }).addVersion('v1', { image: 'example/web:1' });
+    new IngressGateway(mesh, 'gw', { proxy: { resources: requests } });
+    mesh.addControlPlane('b', { revision: 'b', proxy: { resources: { memory: { limit: Size.mebibytes(64) } } } });
+    expect(synthErrors(mesh)).toEqual([
+      ...sidecarLines('mesh/web', '3', '2', '2Gi', '1Gi'),
+      ...sidecarLines('mesh/gw', '3', '2', '2Gi', '1Gi'),
+      sidecarLines('mesh-control-plane/b', '', '', '128Mi', '64Mi')[1],
+    ]);
+  });
+
+  test("accepts a sidecar request at the control plane's limit", () => {
+    const mesh = newMesh({ controlPlane: { proxy: { resources: { cpu: { limit: kplus.Cpu.units(4) } } } } });
+    new MeshService(mesh, 'web', { ports: [{ port: 8080 }], proxy: { resources: { cpu: { request: kplus.Cpu.units(4) } } } })
+      .addVersion('v1', { image: 'example/web:1' });
+    expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on a CPU amount that is not a positive quantity', () => {
@@ -265,6 +315,15 @@ describe('collisions with Istio itself', () => {
     newService(mesh, 'web', ['v1'], { ports: [{ port: 15010, targetPort: 15443, protocol: Protocol.TCP }] });
     new IngressGateway(mesh, 'gw', { listeners: [{ port: 15443, protocol: Protocol.TLS }] });
     expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('fails on an external service port of Istio, accepts 15443', () => {
+    const mesh = newMesh();
+    new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 15001, protocol: Protocol.TCP }] });
+    new ExternalService(mesh, 'ok', { hosts: ['ok.example.com'], ports: [{ port: 15443, protocol: Protocol.TLS }] });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/ext] [MESH0134] port 15001 is a port Istio's proxy uses itself (outbound capture): use another port",
+    ]);
   });
 
   test('fails on two gateway listeners served on one container port', () => {
