@@ -147,7 +147,9 @@ function bytesOf(size: Size): number {
  *
  * @internal
  */
-export function validateResources(scope: IConstruct | string, prop: string, resources: kplus.ContainerResources | undefined, compare: boolean = true): void {
+export function validateResources(
+  scope: IConstruct | string, prop: string, resources: kplus.ContainerResources | undefined, compare: boolean = true,
+): void {
   if (!resources) {
     return;
   }

@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  CircuitBreaker, ExternalService, HeaderMatch, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy, TrafficSplit, TrafficTarget,
+  CircuitBreaker, ExternalService, HeaderMatch, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy,
+  TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors as allErrors } from '../support/util';
