@@ -15,7 +15,7 @@ import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
-import { SYSTEM_NAMESPACES, validateHub, validateObjectSizes } from './private/kubernetes-rules';
+import { validateHub, validateInjectable, validateObjectSizes } from './private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
@@ -88,16 +88,12 @@ export class Mesh extends Chart implements IMesh {
     markKind(this, 'Mesh');
     // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
     this.node.addValidation({ validate: () => this.validateMesh() });
-    // Before the objects' owners validate, so that an object too large is reported on its owner.
-    this.node.addValidation({ validate: () => (validateObjectSizes(meshCharts(this)), []) });
+    this.node.addValidation({ validate: () => (validateObjectSizes(meshCharts(this)), []) }); // before the objects' owners validate
 
     this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
     this.version = props.version ?? '1.30.3';
-    this.hub = props.hub ?? 'docker.io/istio';
-    if (props.hub !== undefined) {
-      validateHub(this, 'hub', props.hub);
-    }
+    this.hub = props.hub === undefined ? 'docker.io/istio' : validateHub(this, 'hub', props.hub);
     this.tag = validateImageTag(this, 'tag', props.tag ?? this.version);
     this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
     this.autoMtls = props.autoMtls ?? true;
@@ -160,9 +156,7 @@ export class Mesh extends Chart implements IMesh {
    */
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
-    if ([...SYSTEM_NAMESPACES, this.rootNamespace].includes(namespace)) {
-      reportError(this, 'MESH0079', `namespace '${namespace}' is never injected (Istio's webhook leaves out system namespaces and the mesh's root namespace), so its revision would not apply: set the revision of another namespace`);
-    }
+    validateInjectable(this, namespace, this.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
     ensureNamespace(this, namespace).revision = revision || 'default';
     // The namespace's workloads may change control plane: views of the tree built before are stale.
     invalidateTree();

@@ -303,7 +303,7 @@ export const CODES = {
   },
   MESH0079: {
     meaning: "a service with webhook injection, or a namespace revision, is in a namespace Istio's webhook never injects (kube-system, kube-public, kube-node-lease, the mesh's root namespace)",
-    example: "[mesh/dns] [MESH0079] namespace 'kube-system' is never injected (Istio's webhook leaves out system namespaces), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
+    example: "[mesh/dns] [MESH0079] namespace 'kube-system' is never injected (Istio leaves system namespaces out), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
     fix: 'use another namespace, or Injection.explicit()',
   },
 

@@ -265,11 +265,12 @@ export function validateImageReference(scope: IConstruct | string, prop: string,
  *
  * @internal
  */
-export function validateHub(scope: IConstruct | string, prop: string, hub: string): void {
+export function validateHub(scope: IConstruct | string, prop: string, hub: string): string {
   const problem = repositoryProblem(hub) ?? (/[:@]/.test(hub.slice(hub.lastIndexOf('/') + 1)) ? 'it has a tag or digest' : undefined);
   if (problem) {
     reportError(scope, 'MESH0078', `${prop} '${hub}' is not an image hub (${problem}): give a registry and path without tag, e.g. 'docker.io/istio'`);
   }
+  return hub;
 }
 
 /**
@@ -323,7 +324,20 @@ export function validateNotIstioPort(scope: IConstruct | string, prop: string, p
 }
 
 /** Namespaces Istio's injection webhook never injects (kube-system, kube-public) or that are not for workloads. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Checks that a namespace whose workloads are meant to get a sidecar from Istio's webhook can get one: the
+ * webhook leaves out the system namespaces, and the mesh leaves its root namespace out of injection.
+ *
+ * @internal
+ */
+export function validateInjectable(scope: IConstruct, namespace: string, rootNamespace: string, consequence: string, fix: string): void {
+  if (SYSTEM_NAMESPACES.includes(namespace) || namespace === rootNamespace) {
+    const why = namespace === rootNamespace ? "it is the mesh's root namespace" : 'Istio leaves system namespaces out';
+    reportError(scope, 'MESH0079', `namespace '${namespace}' is never injected (${why}), so ${consequence}: ${fix}`);
+  }
+}
 
 const reportedSizes = new WeakMap<IConstruct, Set<string>>();
 

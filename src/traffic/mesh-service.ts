@@ -10,7 +10,7 @@ import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { reportError, required } from '../private/errors';
-import { SYSTEM_NAMESPACES, proxyRequestsAboveLimits, validateServiceName } from '../private/kubernetes-rules';
+import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
@@ -162,8 +162,8 @@ export class MeshService extends MeshServiceBase {
       // The control plane, whose defaults fill in what is not given, is known at synth.
       this.node.addValidation({ validate: () => proxyRequestsAboveLimits(this._proxySettings) });
     }
-    if (!this.injection.isExplicit && [...SYSTEM_NAMESPACES, this.mesh.rootNamespace].includes(this.namespace)) {
-      reportError(this, 'MESH0079', `namespace '${this.namespace}' is never injected (Istio's webhook leaves out ${this.namespace === this.mesh.rootNamespace ? "the mesh's root namespace" : 'system namespaces'}), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()`);
+    if (!this.injection.isExplicit) {
+      validateInjectable(this, this.namespace, this.mesh.rootNamespace, 'the service would run without its sidecar', 'put the service in another namespace, or use Injection.explicit()');
     }
     ensureNamespace(this.mesh, this.namespace);
 

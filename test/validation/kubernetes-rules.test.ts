@@ -402,7 +402,7 @@ describe('namespaces Istio never injects', () => {
     const mesh = newMesh();
     newService(mesh, 'dns', ['v1'], { namespace });
     expect(synthErrors(mesh)).toEqual([
-      `[mesh/dns] [MESH0079] namespace '${namespace}' is never injected (Istio's webhook leaves out system namespaces), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()`,
+      `[mesh/dns] [MESH0079] namespace '${namespace}' is never injected (Istio leaves system namespaces out), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()`,
     ]);
   });
 
@@ -410,7 +410,7 @@ describe('namespaces Istio never injects', () => {
     const mesh = newMesh();
     newService(mesh, 'api', ['v1'], { namespace: 'istio-system' });
     expect(synthErrors(mesh)).toEqual([
-      "[mesh/api] [MESH0079] namespace 'istio-system' is never injected (Istio's webhook leaves out the mesh's root namespace), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
+      "[mesh/api] [MESH0079] namespace 'istio-system' is never injected (it is the mesh's root namespace), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
     ]);
   });
 
@@ -418,7 +418,7 @@ describe('namespaces Istio never injects', () => {
     const mesh = newMesh();
     mesh.setNamespaceRevision('kube-system', 'default');
     expect(synthErrors(mesh)).toEqual([
-      "[mesh] [MESH0079] namespace 'kube-system' is never injected (Istio's webhook leaves out system namespaces and the mesh's root namespace), so its revision would not apply: set the revision of another namespace",
+      "[mesh] [MESH0079] namespace 'kube-system' is never injected (Istio leaves system namespaces out), so its revision would not apply: set the revision of another namespace",
     ]);
   });
 
