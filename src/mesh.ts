@@ -15,7 +15,7 @@ import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
-import { validateHub, validateInjectable, validateObjectSizes } from './private/kubernetes-rules';
+import { validateHub, validateInjectable, validateObjectSizes, validateVersionLabel } from './private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
@@ -94,7 +94,7 @@ export class Mesh extends Chart implements IMesh {
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
     this.version = props.version ?? '1.30.3';
     this.hub = props.hub === undefined ? 'docker.io/istio' : validateHub(this, 'hub', props.hub);
-    this.tag = validateImageTag(this, 'tag', props.tag ?? this.version);
+    this.tag = validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag ?? this.version));
     this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
     this.autoMtls = props.autoMtls ?? true;
     this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;

@@ -10,8 +10,10 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
-import { proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources } from '../private/kubernetes-rules';
-import { validateDnsLabel, validateImageTag } from '../private/names';
+import {
+  proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources, validateVersionLabel,
+} from '../private/kubernetes-rules';
+import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
 import type { SidecarEnvironment } from '../sidecar/sidecar';
@@ -118,8 +120,11 @@ export class ControlPlane extends Construct {
     }
     validateResources(this, 'resources', props.resources);
     validateLabels(this, 'nodeSelector', props.nodeSelector);
+    if (props.priorityClassName !== undefined) {
+      validateDnsSubdomain(this, 'priorityClassName', props.priorityClassName);
+    }
     // The mesh checks its own tag: a bad one is reported there, once.
-    this.tag = props.tag === undefined ? this.mesh.tag : validateImageTag(this, 'tag', props.tag);
+    this.tag = props.tag === undefined ? this.mesh.tag : validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag));
     this.variant = props.variant ?? ImageVariant.DEFAULT;
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;

@@ -112,6 +112,19 @@ export function validateLabels(scope: IConstruct | string, prop: string, labels:
   }
 }
 
+/**
+ * Checks an image tag that is also written as the `app.kubernetes.io/version` label: a tag may be 128 characters and
+ * end with '.' or '-', a label value may not. A value that is not an image tag is reported as such, not here.
+ *
+ * @internal
+ */
+export function validateVersionLabel(scope: IConstruct | string, prop: string, tag: string): string {
+  if (/^[0-9A-Za-z_][0-9A-Za-z._-]{0,127}$/.test(tag) && !(tag.length <= 63 && QUALIFIED_NAME.test(tag))) {
+    reportError(scope, 'MESH0074', `${prop} '${tag}' is written as the label app.kubernetes.io/version, which it cannot be: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+  }
+  return tag;
+}
+
 /** The total size of an object's annotations, keys and values, the API server allows. */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 

@@ -119,6 +119,29 @@ describe('names', () => {
     ]);
   });
 
+  test('fails on an image tag that cannot be the app.kubernetes.io/version label', () => {
+    const tag = `1.30.3-${'a'.repeat(60)}`;
+    const mesh = newMesh({ tag, controlPlane: { tag: '1.30.3-' } });
+    const rule = "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+    expect(synthErrors(mesh)).toEqual([
+      `[mesh] [MESH0074] tag '${tag}' is written as the label app.kubernetes.io/version, which it cannot be: ${rule}`,
+      `[mesh-control-plane/istiod] [MESH0074] tag '1.30.3-' is written as the label app.kubernetes.io/version, which it cannot be: ${rule}`,
+    ]);
+  });
+
+  test('accepts an image tag of 63 characters', () => {
+    const mesh = newMesh({ tag: `1.30.3-${'a'.repeat(56)}` });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('fails on a priorityClassName that is not a DNS name, accepts one', () => {
+    const mesh = newMesh({ controlPlane: { priorityClassName: 'Critical_Pods' } });
+    mesh.addControlPlane('b', { revision: 'b', priorityClassName: 'system-cluster-critical' });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/istiod] [MESH0001] priorityClassName 'Critical_Pods' is not a valid DNS name: use lowercase letters, digits, '-' and '.'",
+    ]);
+  });
+
   test('accepts a revision of 56 characters', () => {
     const mesh = newMesh();
     mesh.addControlPlane('long', { revision: 'a'.repeat(56) });
