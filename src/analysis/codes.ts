@@ -91,7 +91,7 @@ export const CODES = {
     fix: 'use a non-root user id',
   },
   MESH0017: {
-    meaning: 'a writable path of a version is not absolute',
+    meaning: 'a writable path of a version is not absolute, or is listed twice (Kubernetes mounts one volume per path)',
     example: "[mesh/web/v2] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'",
     fix: "start the path with '/'",
   },

@@ -165,9 +165,16 @@ export class MeshServiceVersion extends Construct {
       args: props.args,
       securityContext: user !== undefined ? { user } : undefined,
     });
-    (props.writablePaths ?? []).forEach((path, i) => {
+    (props.writablePaths ?? []).forEach((path, i, paths) => {
       if (!path.startsWith('/')) {
         reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);
+        return;
+      }
+      // Kubernetes refuses two volume mounts at one path.
+      if (paths.indexOf(path) !== i) {
+        if (paths.indexOf(path, paths.indexOf(path) + 1) === i) {
+          reportError(this, 'MESH0017', `writablePaths lists '${path}' twice: list each path once`);
+        }
         return;
       }
       const volume = kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`);

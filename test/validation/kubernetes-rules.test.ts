@@ -77,6 +77,14 @@ describe('integers past int32', () => {
     ]);
   });
 
+  test('fails on a writable path listed twice (one mount per path), accepts two paths', () => {
+    const mesh = newMesh();
+    const web = new MeshService(mesh, 'web', { ports: [{ port: 8080 }] });
+    web.addVersion('v1', { image: 'example/web:1', writablePaths: ['/tmp', '/cache', '/tmp', '/tmp'] });
+    web.addVersion('v2', { image: 'example/web:1', writablePaths: ['/tmp', '/cache'] });
+    expect(synthErrors(mesh)).toEqual(["[mesh/web/v1] [MESH0017] writablePaths lists '/tmp' twice: list each path once"]);
+  });
+
   test('accepts replicas of the largest int32', () => {
     const mesh = newMesh();
     const web = new MeshService(mesh, 'web', { ports: [{ port: 8080 }] });
