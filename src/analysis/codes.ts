@@ -293,7 +293,7 @@ export const CODES = {
   },
   MESH0077: {
     meaning: 'an object is larger than the 1.5 MiB the API server stores',
-    example: "[mesh/split] [MESH0077] VirtualService 'web' is 2097410 bytes once serialized, over the 1572864 bytes (1.5 MiB) the API server stores: shorten the values that make it large, or split it",
+    example: "[mesh/web] [MESH0077] VirtualService 'web' is 2097534 bytes once serialized, over the 1572864 bytes (1.5 MiB) the API server stores: shorten the values that make it large, or split it",
     fix: 'shorten the values that make it large, or split it',
   },
   MESH0078: {
