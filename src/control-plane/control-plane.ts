@@ -126,6 +126,10 @@ export class ControlPlane extends Construct {
     // The mesh checks its own tag: a bad one is reported there, once.
     this.tag = props.tag === undefined ? this.mesh.tag : validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag));
     this.variant = props.variant ?? ImageVariant.DEFAULT;
+    if (this.variant) {
+      // The images' tag is `<tag>-<variant>`, and an image tag is at most 128 characters.
+      validateDerivedName(this, 'tag', this.tag, `${this.tag}-${this.variant}`, 'the image tag', 128);
+    }
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  CircuitBreaker, ExternalService, HeaderMatch, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy,
+  CircuitBreaker, ExternalService, HeaderMatch, ImageVariant, IngressGateway, Injection, MeshService, MeshTesting, Protocol, RateLimit, RetryPolicy,
   TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
@@ -147,6 +147,15 @@ describe('names', () => {
     mesh.addControlPlane('b', { revision: 'b', priorityClassName: 'system-cluster-critical' });
     expect(synthErrors(mesh)).toEqual([
       "[mesh-control-plane/istiod] [MESH0001] priorityClassName 'Critical_Pods' is not a valid DNS name: use lowercase letters, digits, '-' and '.'",
+    ]);
+  });
+
+  test('fails on a tag that makes the distroless image tag longer than 128 characters, accepts 117', () => {
+    const tag = `1.30.3-${'a'.repeat(111)}`;
+    const mesh = newMesh({ controlPlane: { variant: ImageVariant.DISTROLESS, tag } });
+    mesh.addControlPlane('b', { revision: 'b', variant: ImageVariant.DISTROLESS, tag: tag.slice(1) });
+    expect(allErrors(mesh).filter(e => e.includes('MESH0071'))).toEqual([
+      `[mesh-control-plane/istiod] [MESH0071] tag '${tag}' makes the image tag '${tag}-distroless' 129 characters long, over the limit of 128: shorten tag to at most 117 characters`,
     ]);
   });
 
