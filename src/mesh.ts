@@ -15,6 +15,7 @@ import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
+import { validateHub, validateInjectable, validateObjectSizes, validateVersionLabel } from './private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
@@ -87,12 +88,13 @@ export class Mesh extends Chart implements IMesh {
     markKind(this, 'Mesh');
     // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
     this.node.addValidation({ validate: () => this.validateMesh() });
+    this.node.addValidation({ validate: () => (validateObjectSizes(meshCharts(this)), []) }); // before the objects' owners validate
 
     this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
     this.version = props.version ?? '1.30.3';
-    this.hub = props.hub ?? 'docker.io/istio';
-    this.tag = validateImageTag(this, 'tag', props.tag ?? this.version);
+    this.hub = props.hub === undefined ? 'docker.io/istio' : validateHub(this, 'hub', props.hub);
+    this.tag = validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag ?? this.version));
     this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
     this.autoMtls = props.autoMtls ?? true;
     this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;
@@ -154,6 +156,7 @@ export class Mesh extends Chart implements IMesh {
    */
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
+    validateInjectable(this, namespace, this.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
     ensureNamespace(this, namespace).revision = revision || 'default';
     // The namespace's workloads may change control plane: views of the tree built before are stale.
     invalidateTree();

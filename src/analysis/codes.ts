@@ -91,7 +91,7 @@ export const CODES = {
     fix: 'use a non-root user id',
   },
   MESH0017: {
-    meaning: 'a writable path of a version is not absolute',
+    meaning: 'a writable path of a version is not absolute, or is listed twice (Kubernetes mounts one volume per path)',
     example: "[mesh/web/v2] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'",
     fix: "start the path with '/'",
   },
@@ -256,6 +256,56 @@ export const CODES = {
     example: "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
     fix: "use operator 'Exists' or 'Equal', effect 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
   },
+  MESH0070: {
+    meaning: 'a number is not a whole number within the range of the int32 (or uint32) field Kubernetes, Istio or Envoy writes it to',
+    example: '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
+    fix: 'use a whole number within the range the message gives',
+  },
+  MESH0071: {
+    meaning: 'a name the library builds from an input (istiod-<revision>) is longer than the object allows',
+    example: "[mesh-control-plane/istiod] [MESH0071] revision 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' makes istiod's Service name 'istiod-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' 66 characters long, over the limit of 63: shorten revision to at most 56 characters",
+    fix: 'shorten the input to the number of characters the message gives',
+  },
+  MESH0072: {
+    meaning: 'an environment variable name is one Kubernetes refuses',
+    example: "[mesh/web/v1] [MESH0072] env name 'A=B' is not a valid environment variable name: use letters, digits, '_', '-' and '.', not starting with a digit",
+    fix: "use letters, digits, '_', '-' and '.', not starting with a digit",
+  },
+  MESH0073: {
+    meaning: 'a label or annotation key is not a Kubernetes qualified name',
+    example: "[mesh/web/v1] [MESH0073] podAnnotations key 'bad key!' is not a valid key: use an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (e.g. 'example.com/team')",
+    fix: "use an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.'",
+  },
+  MESH0074: {
+    meaning: 'a label value is longer than 63 characters or has characters a label value cannot have',
+    example: "[mesh-control-plane/istiod] [MESH0074] nodeSelector 'pool' has value 'a b', which is not a valid label value: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+    fix: "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+  },
+  MESH0075: {
+    meaning: "an object's annotations take more than the 256 KiB the API server allows",
+    example: "[mesh/web/v1] [MESH0075] podAnnotations take 300012 bytes, over the 262144 bytes (256 KiB) an object's annotations may take: move large values to a ConfigMap",
+    fix: 'move large values to a ConfigMap',
+  },
+  MESH0076: {
+    meaning: 'a container resource request is above its limit, or a quantity is not a positive amount',
+    example: '[mesh/web/v1] [MESH0076] resources.cpu.request 2 is above resources.cpu.limit 500m: lower the request or raise the limit',
+    fix: 'give positive amounts, each request at most its limit',
+  },
+  MESH0077: {
+    meaning: 'an object is larger than the 1.5 MiB the API server stores',
+    example: "[mesh/web] [MESH0077] VirtualService 'web' is 2097534 bytes once serialized, over the 1572864 bytes (1.5 MiB) the API server stores: shorten the values that make it large, or split it",
+    fix: 'shorten the values that make it large, or split it',
+  },
+  MESH0078: {
+    meaning: 'an image reference or image hub is not one a container runtime can pull',
+    example: "[mesh/web/v1] [MESH0078] image 'My/App' is not an image reference (a repository is an optional registry ('registry.example.com/') and lowercase path parts of letters, digits, '.', '_' and '-' separated by '/'): write it as '[registry/]repository[:tag][@digest]', e.g. 'registry.example.com/team/app:1.0'",
+    fix: "write it as '[registry/]repository[:tag][@digest]'; a hub without tag",
+  },
+  MESH0079: {
+    meaning: "a service with webhook injection, or a namespace revision, is in a namespace Istio's webhook never injects (kube-system, kube-public, kube-node-lease, the mesh's root namespace)",
+    example: "[mesh/dns] [MESH0079] namespace 'kube-system' is never injected (Istio leaves system namespaces out), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
+    fix: 'use another namespace, or Injection.explicit()',
+  },
 
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
   MESH0101: {
@@ -407,6 +457,16 @@ export const CODES = {
     meaning: 'the egress gateway cannot route a port of an ExternalService',
     example: "[mesh/ext] [MESH0133] egress gateway 'egress' has no TLS listener on port 8443: add one to its listeners",
     fix: 'add a matching listener to the gateway, use HTTP, HTTPS or TLS, or call the service directly',
+  },
+  MESH0134: {
+    meaning: "a service, target or gateway listener port is one of the ports Istio's proxy uses itself",
+    example: "[mesh/web] [MESH0134] port 15021 is a port Istio's proxy uses itself (health checks): use another port",
+    fix: 'use a port outside 15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053 and 15090',
+  },
+  MESH0135: {
+    meaning: 'two gateway listeners are served on one container port',
+    example: '[mesh/gw] [MESH0135] listeners 80 and 8080 are both served on container port 8080 (a port below 1024 is served on 8000 + port): change one of the listener ports',
+    fix: 'change one of the listener ports',
   },
   MESH0140: {
     meaning: "an EgressScope's namespace differs from its service's namespace",

@@ -11,7 +11,10 @@ import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certific
 import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
-import { validateDnsLabel, validateImageTag } from '../private/names';
+import {
+  proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources, validateVersionLabel,
+} from '../private/kubernetes-rules';
+import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
 import type { SidecarEnvironment } from '../sidecar/sidecar';
@@ -102,6 +105,10 @@ export class ControlPlane extends Construct {
       // What the user meant: the unnamed revision.
       revision = '';
     }
+    // istiod's Service is named after the revision, and a Service name is at most 63 characters.
+    if (revision && !validateDerivedName(this, 'revision', revision, `istiod-${revision}`, "istiod's Service name", 63)) {
+      revision = revision.slice(0, 56).replace(/-+$/, '');
+    }
     this.revision = revision;
     this.revisionLabel = this.revision || 'default';
     this._suffix = this.revision ? `-${this.revision}` : '';
@@ -109,14 +116,28 @@ export class ControlPlane extends Construct {
     this.serviceName = `istiod${this._suffix}`;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
     this.hub = props.hub ?? this.mesh.hub;
+    if (props.hub !== undefined) {
+      validateHub(this, 'hub', props.hub);
+    }
+    validateResources(this, 'resources', props.resources);
+    validateLabels(this, 'nodeSelector', props.nodeSelector);
+    if (props.priorityClassName !== undefined) {
+      validateDnsSubdomain(this, 'priorityClassName', props.priorityClassName);
+    }
     // The mesh checks its own tag: a bad one is reported there, once.
-    this.tag = props.tag === undefined ? this.mesh.tag : validateImageTag(this, 'tag', props.tag);
+    this.tag = props.tag === undefined ? this.mesh.tag : validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag));
     this.variant = props.variant ?? ImageVariant.DEFAULT;
+    if (this.variant) {
+      // The images' tag is `<tag>-<variant>`, and an image tag is at most 128 characters.
+      validateDerivedName(this, 'tag', this.tag, `${this.tag}-${this.variant}`, 'the image tag', 128);
+    }
     this.accessLogging = props.accessLogging ?? false;
     this.cni = props.cni ?? false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
+    const proxyProblems = proxyRequestsAboveLimits(this.proxyDefaults);
+    this.node.addValidation({ validate: () => proxyProblems });
     this._logLevel = props.logLevel ?? 'default:info';
     // istiod's own parser: a bare level sets the default scope; an unknown level stops istiod at start.
     const logLevelProblem = istioLogLevelProblem(this._logLevel);
@@ -244,7 +265,7 @@ export class ControlPlane extends Construct {
         reportError(this, 'MESH0062', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
         return fallback;
       }
-      return value;
+      return validateInt32(this, prop, value, min) ? value : fallback;
     };
     if (props.replicas !== undefined) {
       if (props.autoscaling) {

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { reportError } from '../private/errors';
+import { validateLabels } from '../private/kubernetes-rules';
 
 /**
  * How a toleration matches a taint's value.
@@ -72,6 +73,10 @@ export function validTolerations(scope: IConstruct, tolerations: ControlPlaneTol
     if (t.effect !== undefined && !Object.values(TolerationEffect).includes(t.effect)) {
       reportError(scope, 'MESH0064', `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
       valid = false;
+    }
+    // An empty key with Exists tolerates every taint.
+    if (t.key) {
+      validateLabels(scope, 'tolerations', { [t.key]: t.value ?? '' });
     }
     return valid;
   });

@@ -8,6 +8,7 @@ import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError } from '../private/errors';
+import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
@@ -190,10 +191,14 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       // mesh's workloads, which all have one.
       allowedCallers: ingress ? {} : { from: [{ source: { principals: ['*'] } }] },
     };
-    this.serviceName = validateDnsLabel(this, 'name', options.name ?? id);
+    this.serviceName = validateServiceName(this, 'name', validateDnsLabel(this, 'name', options.name ?? id));
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
     this.revision = options.revision;
     this.proxyOptions = validateProxyOptions(this, options.proxy);
+    if (options.proxy?.resources) {
+      // The control plane, whose defaults fill in what is not given, is known at synth.
+      this.node.addValidation({ validate: () => proxyRequestsAboveLimits(mergeProxy(this.controlPlane._proxyDefaults, this.proxyOptions)) });
+    }
     const rejectedHosts = new Set<string>();
     this._rejectedHosts = rejectedHosts;
     const listeners = options.listeners ?? defaultListeners(kind);
@@ -205,6 +210,8 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     let replicas = options.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0121', `replicas ${replicas} is invalid: use a whole number of at least 0`);
+      replicas = 1;
+    } else if (!validateInt32(this, 'replicas', replicas, 0)) {
       replicas = 1;
     }
     // Gateway pods carry their proxy themselves; their namespace is not enrolled in injection.
@@ -376,6 +383,19 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     const ports = resolved.map(l => l.port).filter(p => Number.isInteger(p) && p >= 1 && p <= 65535);
     for (const dup of new Set(ports.filter((p, i) => ports.indexOf(p) !== i))) {
       reportError(this, 'MESH0122', `two listeners have port ${dup}: give each listener its own port`);
+    }
+    const unique = [...new Set(ports)];
+    unique.forEach(p => validateNotIstioPort(this, 'listener port', p));
+    // Two listeners on one container port: the Service sends both to one Envoy listener.
+    const byTarget = new Map<number, number[]>();
+    for (const p of unique) {
+      const target = p < 1024 ? p + 8000 : p;
+      byTarget.set(target, [...byTarget.get(target) ?? [], p]);
+    }
+    for (const [target, listenerPorts] of byTarget) {
+      if (listenerPorts.length > 1) {
+        reportError(this, 'MESH0135', `listeners ${listenerPorts.join(' and ')} are both served on container port ${target} (a port below 1024 is served on 8000 + port): change one of the listener ports`);
+      }
     }
     return resolved;
   }

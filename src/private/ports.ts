@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { reportError } from './errors';
+import { validateNotIstioPort } from './kubernetes-rules';
 import { validateDnsLabel, validatePort } from './names';
 import { checkProtocol } from './protocols';
 import { MeshServicePort, Protocol } from '../traffic/protocol';
@@ -28,6 +29,11 @@ export function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshS
     validatePort(scope, 'port', p.port);
     // A defaulted targetPort is the port: checked once, as the port.
     const targetPort = p.targetPort === undefined ? p.port : validatePort(scope, 'targetPort', p.targetPort);
+    // The sidecar listens on these ports itself: on the Service's port or the workloads' one, it takes the traffic over.
+    validateNotIstioPort(scope, 'port', p.port);
+    if (p.targetPort !== undefined && p.targetPort !== p.port) {
+      validateNotIstioPort(scope, 'targetPort', p.targetPort);
+    }
     const defaultName = perProtocol.get(protocol)! > 1 ? `${protocol}-${p.port}` : protocol;
     let name = p.name ?? defaultName;
     let standIn = false;

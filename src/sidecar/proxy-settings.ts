@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
 import { reportError } from '../private/errors';
 import { ENVOY_LOG_LEVELS, envoyComponentLogLevelProblem } from '../private/istio-rules';
+import { isCidr, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -75,7 +76,7 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   }
   for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
     valid[prop] = options[prop]?.filter(cidr => {
-      const ok = CIDR.test(cidr);
+      const ok = isCidr(cidr);
       if (!ok) {
         reportError(scope, 'MESH0027', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
@@ -85,7 +86,11 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
     reportError(scope, 'MESH0028', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);
     valid.concurrency = undefined;
+  } else if (!validateInt32(scope, 'proxy.concurrency', options.concurrency, 0)) {
+    valid.concurrency = undefined;
   }
+  // Requests are compared with limits once merged with the defaults: see proxyRequestsAboveLimits.
+  validateResources(scope, 'proxy.resources', options.resources, false);
   if (options.logLevel !== undefined && !(Object.values(ProxyLogLevel) as string[]).includes(options.logLevel)) {
     // From JavaScript any string gets here; Envoy stops at start on a level it does not know.
     reportError(scope, 'MESH0029', `proxy.logLevel '${options.logLevel}' is not a level Envoy knows: use ProxyLogLevel (${Object.values(ProxyLogLevel).join(', ')})`);
@@ -129,5 +134,3 @@ export function mergeProxy(base: ProxySettings, options: ProxyOptions = {}): Pro
     concurrency: options.concurrency ?? base.concurrency,
   };
 }
-
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;

@@ -6,6 +6,7 @@ import type { ExtensionProvider } from './providers';
 import { addonDeployment, addonService } from './workload';
 import type { IMesh } from '../mesh-identity';
 import { reportError } from '../private/errors';
+import { validateInt32 } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 
 /**
@@ -123,7 +124,7 @@ function positiveWhole(scope: Construct, prop: string, value: number | undefined
     reportError(scope, 'MESH0423', `${prop} ${value} is invalid: use a whole number of at least 1`);
     return fallback;
   }
-  return value;
+  return validateInt32(scope, prop, value, 1) ? value : fallback;
 }
 
 class JaegerBackend extends TracingBackend {

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { TelemetryComponentOptions } from './component';
 import { reportError } from '../private/errors';
+import { validateResources, validateVersionLabel } from '../private/kubernetes-rules';
 import { validateImageTag } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
@@ -69,7 +70,7 @@ export function addonLabels(name: string, version: string): { [key: string]: str
 export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   const tag = spec.options.version ?? spec.version;
   const image = spec.options.image ?? spec.image;
-  validateImageTag(scope, 'version', tag);
+  validateVersionLabel(scope, 'version', validateImageTag(scope, 'version', tag));
   // A registry may carry a port (`host:5000/team/x`); a colon in the last segment is a tag.
   if (!/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/.test(image) || image.split('/').pop()!.includes(':')) {
     // Rendered as given: synthesis reports it before anything is written.
@@ -77,6 +78,7 @@ export function addonDeployment(scope: Construct, spec: AddonSpec): ApiObject {
   }
   const labels = addonLabels(spec.name, tag);
   const r = spec.options.resources;
+  validateResources(scope, 'resources', r);
   const probe = { httpGet: { path: spec.probe.path, port: k8s.IntOrString.fromNumber(spec.probe.port) } };
   return new k8s.KubeDeployment(scope, 'Resource', {
     metadata: { name: spec.name, namespace: spec.namespace, labels },

@@ -7,6 +7,7 @@ import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { Protocol } from './protocol';
 import { reportError, required } from '../private/errors';
+import { validateNotIstioPort } from '../private/kubernetes-rules';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
@@ -134,6 +135,8 @@ export class ExternalService extends Construct {
       return true;
     });
     this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
+    // The sidecar's outbound listener for the port would take one of the proxy's own.
+    new Set(this.ports.map(p => p.port)).forEach(port => validateNotIstioPort(this, 'port', port));
     if (this.ports.length === 0) {
       reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: Protocol.HTTPS }');
     }

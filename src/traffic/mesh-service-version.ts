@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { MeshService } from './mesh-service';
 import { reportError } from '../private/errors';
+import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { uniqueTargetPorts } from '../private/ports';
 import { injectManifest } from '../sidecar/explicit-injection';
 
@@ -108,13 +109,23 @@ export class MeshServiceVersion extends Construct {
     if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0014', `replicas ${replicas} is invalid: use a whole number of at least 0`);
       replicas = 1;
+    } else if (!validateInt32(this, 'replicas', replicas, 0)) {
+      replicas = 1;
     }
     if (!props.image) {
       reportError(this, 'MESH0015', 'image is empty: name the container image of this version');
+    } else {
+      validateImageReference(this, 'image', props.image);
     }
+    validateEnvNames(this, 'env', props.env);
+    validateResources(this, 'resources', props.resources);
+    validateAnnotations(this, 'podAnnotations', props.podAnnotations);
     let user = props.user;
     if (user === 0) {
       reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');
+      user = undefined;
+    } else if (!validateInt32(this, 'user', user, 1)) {
+      // Kubernetes takes user ids from 0 to 2147483647 (runAsUser).
       user = undefined;
     }
     this.selectorLabels = { app: service.serviceName, version: this.versionName };
@@ -154,9 +165,16 @@ export class MeshServiceVersion extends Construct {
       args: props.args,
       securityContext: user !== undefined ? { user } : undefined,
     });
-    (props.writablePaths ?? []).forEach((path, i) => {
+    (props.writablePaths ?? []).forEach((path, i, paths) => {
       if (!path.startsWith('/')) {
         reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);
+        return;
+      }
+      // Kubernetes refuses two volume mounts at one path.
+      if (paths.indexOf(path) !== i) {
+        if (paths.indexOf(path, paths.indexOf(path) + 1) === i) {
+          reportError(this, 'MESH0017', `writablePaths lists '${path}' twice: list each path once`);
+        }
         return;
       }
       const volume = kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`);

@@ -10,6 +10,7 @@ import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { reportError, required } from '../private/errors';
+import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
@@ -145,7 +146,7 @@ export class MeshService extends MeshServiceBase {
     props = props ?? {} as MeshServiceProps;
     markKind(this, 'MeshService');
     this.mesh = meshOf(this);
-    this.serviceName = validateDnsLabel(this, 'serviceName', props.serviceName ?? id);
+    this.serviceName = validateServiceName(this, 'serviceName', validateDnsLabel(this, 'serviceName', props.serviceName ?? id));
     // Defaults are checked where they come from (the mesh's default namespace, the service name), not again here.
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     this.serviceAccountName = props.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName);
@@ -157,6 +158,13 @@ export class MeshService extends MeshServiceBase {
     this.injection = props.injection ?? Injection.webhook();
     // The options without any invalid value (each is reported): nothing rendered from them carries one.
     this.proxyOptions = validateProxyOptions(this, props.proxy);
+    if (props.proxy?.resources) {
+      // The control plane, whose defaults fill in what is not given, is known at synth.
+      this.node.addValidation({ validate: () => proxyRequestsAboveLimits(this._proxySettings) });
+    }
+    if (!this.injection.isExplicit) {
+      validateInjectable(this, this.namespace, this.mesh.rootNamespace, 'the service would run without its sidecar', 'put the service in another namespace, or use Injection.explicit()');
+    }
     ensureNamespace(this.mesh, this.namespace);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -264,7 +272,7 @@ class ImportedMeshService extends MeshServiceBase {
     super(scope, id);
     markKind(this, 'ImportedMeshService');
     this.mesh = meshOf(this);
-    this.serviceName = validateDnsLabel(this, 'serviceName', serviceName);
+    this.serviceName = validateServiceName(this, 'serviceName', validateDnsLabel(this, 'serviceName', serviceName));
     this.namespace = options.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', options.namespace);
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, options.ports ?? [{ port: 80 }]);

@@ -5,6 +5,7 @@ import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError, required } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
+import { UINT32_MAX, validateInt32 } from '../private/kubernetes-rules';
 import { isHttpProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
 
@@ -70,10 +71,14 @@ export class RateLimit extends Construct {
     if (!Number.isInteger(requests) || requests < 1) {
       reportError(this, 'MESH0151', `requests ${requests} is invalid: use a whole number of at least 1`);
       requests = 1;
+    } else if (!validateInt32(this, 'requests', requests, 1, UINT32_MAX)) {
+      requests = 1;
     }
     let burst = props.burst ?? requests;
     if (!Number.isInteger(burst) || burst < 1) {
       reportError(this, 'MESH0151', `burst ${burst} is invalid: use a whole number of at least 1`);
+      burst = requests;
+    } else if (!validateInt32(this, 'burst', burst, 1, UINT32_MAX)) {
       burst = requests;
     }
     // The filter limits HTTP requests: on a service without an HTTP port it would limit nothing.

@@ -3,6 +3,7 @@ import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
 import { meshError, required } from '../private/errors';
 import { checkDuration, invalidRetryOn } from '../private/istio-rules';
+import { validateInt32 } from '../private/kubernetes-rules';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
   required(where, prop, d, 'give a cdk8s Duration, e.g. Duration.seconds(5)');
@@ -17,6 +18,7 @@ function wholeNumber(where: string, prop: string, value: number | undefined, min
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {
     throw meshError('MESH0021', where, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
   }
+  validateInt32(where, prop, value, min);
   return value;
 }
 

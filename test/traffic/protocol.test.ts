@@ -12,7 +12,7 @@ describe('Protocol', () => {
     // GIVEN HTTPS and TLS at each kind of port that takes them
     const mesh = newMesh();
     const web = newService(mesh, 'web', ['v1'], { ports: [{ port: 80 }, { port: 443, protocol: Protocol.TLS }] });
-    new IngressGateway(mesh, 'edge', { listeners: [{ port: 443, protocol: Protocol.HTTPS, credentialName: 'edge-tls' }, { port: 8443, protocol: Protocol.TLS }] }).addRoute({ service: web });
+    new IngressGateway(mesh, 'edge', { listeners: [{ port: 443, protocol: Protocol.HTTPS, credentialName: 'edge-tls' }, { port: 9443, protocol: Protocol.TLS }] }).addRoute({ service: web });
     new ExternalService(mesh, 'api', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 8443, protocol: Protocol.TLS }] });
     // WHEN
     const manifests = MeshTesting.synth(mesh);
@@ -20,7 +20,7 @@ describe('Protocol', () => {
     expect(MeshTesting.find(manifests, 'Service', 'web').spec.ports.map((p: any) => [p.name, p.appProtocol])).toEqual([['http', 'http'], ['tls', 'tls']]);
     expect(MeshTesting.find(manifests, 'Gateway', 'edge', 'istio-ingress').spec.servers.map((s: any) => s.port)).toEqual([
       { number: 443, name: 'https-443', protocol: 'HTTPS' },
-      { number: 8443, name: 'tls-8443', protocol: 'TLS' },
+      { number: 9443, name: 'tls-9443', protocol: 'TLS' },
     ]);
     expect(MeshTesting.find(manifests, 'ServiceEntry', 'api').spec.ports).toEqual([
       { number: 443, name: 'https-443', protocol: 'HTTPS' },
