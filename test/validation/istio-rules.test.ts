@@ -355,7 +355,7 @@ describe('log levels are what istiod and Envoy read', () => {
 describe('gateways take what istiod takes, and routes do what they say', () => {
   test('fails on a short listener host name; a fully qualified one and * pass', () => {
     const mesh = newMesh();
-    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['shop', 'shop.example.com', '*.example.org'] }, { port: 8080 }] });
+    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['shop', 'shop.example.com', '*.example.org'] }, { port: 8081 }] });
     gw.addRoute({ service: newService(mesh, 'web') });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/gw] [MESH0122] listener 80 host 'shop' is a short name, which istiod refuses in a gateway: use a fully qualified name such as 'shop.example.com', or '*'",
@@ -368,7 +368,7 @@ describe('gateways take what istiod takes, and routes do what they say', () => {
     const gw = new IngressGateway(mesh, 'edge', {
       listeners: [
         { port: 443, protocol: Protocol.TLS, hosts: ['db.example.com', 'shop.example.com'] },
-        { port: 8443, protocol: Protocol.HTTPS, hosts: ['shop.example.com'], credentialName: 'shop-cert' },
+        { port: 9443, protocol: Protocol.HTTPS, hosts: ['shop.example.com'], credentialName: 'shop-cert' },
       ],
     });
     gw.addRoute({ service: web, hosts: ['db.example.com'] });
