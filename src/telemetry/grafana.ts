@@ -210,9 +210,11 @@ export class Grafana extends Construct {
     if ((this.selected && !this.selected.has(key)) || this.dashboards.has(key)) {
       return;
     }
-    const configMap = `grafana-dashboard-${service.namespace}-${service.serviceName}`;
+    // '.' separates the namespace from the service: neither has one (both are DNS labels), so two services
+    // never share a name ('b-c' in 'a' and 'c' in 'a-b' would with '-'); at most 18 + 63 + 1 + 63 characters.
+    const configMap = `grafana-dashboard-${service.namespace}.${service.serviceName}`;
     this.dashboards.set(key, { service, configMap });
-    new k8s.KubeConfigMap(this, `Dashboard-${service.namespace}-${service.serviceName}`, {
+    new k8s.KubeConfigMap(this, `Dashboard-${service.namespace}.${service.serviceName}`, {
       metadata: { name: configMap, namespace: this.namespace, labels: this.labels },
       data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) as unknown as string },
     });

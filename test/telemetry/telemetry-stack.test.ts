@@ -33,7 +33,7 @@ describe('TelemetryStack', () => {
       'ConfigMap/grafana-dashboard-mesh',
       'Deployment/grafana',
       'Service/grafana',
-      'ConfigMap/grafana-dashboard-default-reviews',
+      'ConfigMap/grafana-dashboard-default.reviews',
     ]);
   });
 
