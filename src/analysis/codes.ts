@@ -216,6 +216,16 @@ export const CODES = {
     example: "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'",
     fix: "use letters, digits and '-'",
   },
+  MESH0045: {
+    meaning: 'a Mesh was created inside another Mesh: both would write the same cluster-wide objects (analysis, error)',
+    example: "[mesh/inner] [MESH0045] is inside Mesh 'mesh': a Mesh writes cluster-wide objects (CRDs, the injector webhook, cluster roles, the root namespace), so create it at the top of an App of its own, or add what it holds to the outer Mesh",
+    fix: 'create each Mesh at the top of an App of its own, or add what the inner one holds to the outer Mesh',
+  },
+  MESH0046: {
+    meaning: 'an App holds a second Mesh: both would write the same cluster-wide objects (analysis, error)',
+    example: '[b] [MESH0046] the App already has a Mesh (a): both would write the same cluster-wide objects (CRDs, the injector webhook, cluster roles, the root namespace), so put each Mesh in an App of its own',
+    fix: 'put each Mesh in an App of its own (one App per cluster)',
+  },
   MESH0050: {
     meaning: 'a FaultInjection injects nothing',
     example: '[MESH0050] FaultInjection.of: injects nothing: give a delay, an abort or both',
@@ -432,6 +442,16 @@ export const CODES = {
     meaning: "a RateLimit's window is shorter than Envoy's 50ms refill interval",
     example: "[mesh/rl] [MESH0152] per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window",
     fix: 'use a window of at least 50ms',
+  },
+  MESH0153: {
+    meaning: 'a service has two RateLimits: both write its one rate-limit EnvoyFilter (analysis, error)',
+    example: "[mesh/r2] [MESH0153] service 'api' already has a RateLimit (mesh/r1): a service has one local rate limit, so set requests, per and burst on that one",
+    fix: 'keep one RateLimit per service',
+  },
+  MESH0154: {
+    meaning: 'two gateways of the mesh have one name and namespace: they would write the same objects (analysis, error)',
+    example: "[mesh/g2] [MESH0154] gateway 'edge' in namespace 'istio-ingress' is already in the mesh (mesh/g1): give one of them another name or namespace",
+    fix: "give one of them another name (the gateway's name prop) or namespace",
   },
 
   // 02xx: security (mTLS, access policies, the CA)

@@ -8,8 +8,9 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
-import { isKind } from '../private/tree';
+import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import type { RateLimit } from '../traffic/rate-limit';
 
 /**
  * A finding with the construct it is about.
@@ -53,13 +54,17 @@ export class MeshAnalyzer {
       findings.push({ code, severity, path: displayPath(scope), message, scope, recorded: false });
     };
     const model = MeshModel.of(mesh);
+    const alone = checkMeshes(mesh, report);
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
     checkAccess(mesh, model, report);
     checkTelemetry(model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.
-    checkObjects(mesh, new Set(findings.filter(f => f.severity === Severity.ERROR).map(f => f.scope)), report);
+    // A second Mesh writes every cluster-wide object of the first again: that one error says it all.
+    if (alone) {
+      checkObjects(mesh, new Set(findings.filter(f => f.severity === Severity.ERROR).map(f => f.scope)), report);
+    }
     return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
   }
 
@@ -72,6 +77,27 @@ export class MeshAnalyzer {
 }
 
 type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => void;
+
+/**
+ * One Mesh per App: two meshes write the same CRDs, injector webhook, cluster roles and root-namespace
+ * objects, whatever else they are given. A Mesh inside a Mesh is the error; else, of two side by side, the
+ * second (in tree order). Returns whether the mesh is the App's only one (or its first).
+ */
+function checkMeshes(mesh: IMesh, report: Report): boolean {
+  const outer = mesh.node.scopes.slice(0, -1).reverse().find(s => isKind(s, 'Mesh'));
+  if (outer) {
+    report('MESH0045', Severity.ERROR, mesh, `is inside Mesh '${outer.node.path}': a Mesh writes cluster-wide objects (CRDs, the injector webhook, `
+      + 'cluster roles, the root namespace), so create it at the top of an App of its own, or add what it holds to the outer Mesh');
+    return false;
+  }
+  const topLevel = constructsOfKind(mesh.node.root, 'Mesh').filter(m => !m.node.scopes.slice(0, -1).some(s => isKind(s, 'Mesh')));
+  if (topLevel[0] !== mesh) {
+    report('MESH0046', Severity.ERROR, mesh, `the App already has a Mesh (${topLevel[0].node.path}): both would write the same cluster-wide objects (CRDs, `
+      + 'the injector webhook, cluster roles, the root namespace), so put each Mesh in an App of its own');
+    return false;
+  }
+  return true;
+}
 
 /**
  * What must be one of a kind: a service per name and namespace, a control plane per revision, a policy per
@@ -119,6 +145,10 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
     `service '${s.service.serviceName}' already has a TrafficSplit (${first.node.path}): add routes to it with addRoute(), a service has one set of routing rules`));
   firsts(model.serviceTrafficPolicies, p => serviceKey(p.service), (p, first) => report('MESH0116', Severity.ERROR, p,
     `service '${p.service.serviceName}' already has a ServiceTrafficPolicy (${first.node.path}): give every traffic setting of a service in that one`));
+  firsts(constructsOfKind(mesh, 'RateLimit').filter(r => tryMeshOf(r) === mesh) as RateLimit[], r => serviceKey(r.service), (r, first) => report('MESH0153', Severity.ERROR, r,
+    `service '${r.service.serviceName}' already has a RateLimit (${first.node.path}): a service has one local rate limit, so set requests, per and burst on that one`));
+  firsts(model.gateways, g => `${g.namespace}/${g.serviceName}`, (g, first) => report('MESH0154', Severity.ERROR, g,
+    `gateway '${g.serviceName}' in namespace '${g.namespace}' is already in the mesh (${first.node.path}): give one of them another name or namespace`));
   firsts(model.telemetryStacks, () => 'stack', (s, first) => report('MESH0400', Severity.ERROR, s,
     `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
   firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,
@@ -127,22 +157,33 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
 
 /**
  * Two objects of one kind with one name (and namespace) in the App: the cluster keeps one object per key, so
- * one of them would silently replace the other. Each is reported by the mesh whose chart writes the later one,
- * unless the construct that writes it reports an error already.
+ * one of them would silently replace the other. The mesh's own layers (CRDs, namespaces, control plane,
+ * telemetry) come first, so a service named like one of their objects is the one reported. Each clash is
+ * reported by the mesh whose chart writes the later object, unless the construct that writes it reports an
+ * error already; a clash between two meshes is reported once, as a second Mesh (checkMeshes).
  */
 function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): void {
   const own = new Set<IConstruct>(meshCharts(mesh));
+  const objects = mesh.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const isLayer = (o: ApiObject) => {
+    const chart = Chart.of(o);
+    const of = tryMeshOf(chart);
+    return of !== undefined && (chart as IConstruct) !== of;
+  };
+  // A stable sort: layers first, each group in tree order.
+  const ordered = [...objects.filter(isLayer), ...objects.filter(o => !isLayer(o))];
   const seen = new Map<string, ApiObject>();
-  for (const c of mesh.node.root.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) {
-      continue;
-    }
+  const otherMesh = (a: ApiObject, b: ApiObject) => {
+    const [ma, mb] = [tryMeshOf(a), tryMeshOf(b)];
+    return ma !== undefined && mb !== undefined && ma !== mb;
+  };
+  for (const c of ordered) {
     const namespace = c.metadata.namespace;
     const key = `${c.apiGroup}/${c.kind}/${namespace ?? ''}/${c.name}`;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, c);
-    } else if (own.has(Chart.of(c)) && !c.node.scopes.some(s => reported.has(s))) {
+    } else if (own.has(Chart.of(c)) && !c.node.scopes.some(s => reported.has(s)) && !otherMesh(first, c)) {
       report('MESH0008', Severity.ERROR, c, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${first.node.path}: `
         + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
     }
