@@ -14,6 +14,7 @@ import type { IMeshIdentity, IMeshService } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
+import { checkEnum, checkType } from './private/enums';
 import { meshError, reportError } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
@@ -90,16 +91,17 @@ export class Mesh extends Chart implements IMesh {
 
     this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
     this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
-    this.version = props.version ?? '1.30.3';
+    this.version = checkVersion(this, props.version);
     this.hub = props.hub ?? 'docker.io/istio';
     this.tag = validateImageTag(this, 'tag', props.tag ?? this.version);
-    this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
-    this.autoMtls = props.autoMtls ?? true;
-    this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;
+    this.mtlsMode = checkEnum(this, 'mtls', props.mtls, MtlsMode, 'MtlsMode') ? props.mtls ?? MtlsMode.STRICT : MtlsMode.STRICT;
+    this.autoMtls = checkType(this, 'autoMtls', props.autoMtls, 'boolean') ? props.autoMtls ?? true : true;
+    this.outboundTrafficPolicy = checkEnum(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy')
+      ? props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY : OutboundTrafficPolicy.ALLOW_ANY;
     this.defaultNamespace = validateDnsLabel(this, 'defaultNamespace', props.defaultNamespace ?? 'default');
     this.clusterDomain = validateDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    this.installCrds = props.installCrds ?? true;
-    this.failOnWarnings = props.failOnWarnings ?? false;
+    this.installCrds = checkType(this, 'installCrds', props.installCrds, 'boolean') ? props.installCrds ?? true : true;
+    this.failOnWarnings = checkType(this, 'failOnWarnings', props.failOnWarnings, 'boolean') ? props.failOnWarnings ?? false : false;
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
@@ -136,6 +138,11 @@ export class Mesh extends Chart implements IMesh {
    * and namespaces that choose its revision are injected by it.
    */
   public addControlPlane(id: string, options: ControlPlaneOptions): ControlPlane {
+    const existing = layerOf(this, MeshLayer.CONTROL_PLANE).node.tryFindChild(id);
+    if (existing) {
+      // Two constructs cannot share an id, so there is nothing to record the problem on.
+      throw meshError('MESH0093', this, `addControlPlane: id '${id}' is already taken (${existing.node.path}): give each control plane its own id`);
+    }
     return new ControlPlane(layerOf(this, MeshLayer.CONTROL_PLANE), id, { ...options, mesh: this });
   }
 
@@ -173,6 +180,11 @@ export class Mesh extends Chart implements IMesh {
   public revokeIdentity(identity: IMeshIdentity): void {
     if (!isMeshIdentityKind(identity)) {
       reportError(this, 'MESH0009', 'revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
+      return;
+    }
+    if (identity.mesh !== this) {
+      reportError(this, 'MESH0250', `revokeIdentity() was given '${identity.serviceName}' (${identity.node.path}), which belongs to another mesh: `
+        + 'revoke an identity of this mesh, or import the service into it with MeshService.fromName()');
       return;
     }
     const revoked = this.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined;
@@ -291,4 +303,18 @@ export class Mesh extends Chart implements IMesh {
     this.analysed = [...byScope.keys()];
     return [];
   }
+}
+
+/** The Istio release the mesh renders: its CRDs and injection template are 1.30.3's, so a patch release of 1.30. */
+const SHIPPED_VERSION = '1.30.3';
+
+function checkVersion(mesh: Mesh, version: string | undefined): string {
+  if (version === undefined || (checkType(mesh, 'version', version, 'string', `a string such as '${SHIPPED_VERSION}'`) && /^1\.30\.\d+$/.test(version))) {
+    return version ?? SHIPPED_VERSION;
+  }
+  if (typeof version === 'string') {
+    reportError(mesh, 'MESH0094', `version '${version}' is not a 1.30 patch release: the mesh renders Istio ${SHIPPED_VERSION}'s CRDs and injection template, `
+      + `and other releases' istiod and proxies would not match them, use a 1.30.x version (e.g. '${SHIPPED_VERSION}'), or set tag for images built otherwise`);
+  }
+  return SHIPPED_VERSION;
 }

@@ -266,6 +266,41 @@ export const CODES = {
     example: "[mesh-control-plane/istiod] [MESH0064] toleration 'a' has operator 'In': use 'Exists' or 'Equal'",
     fix: "use operator 'Exists' or 'Equal', effect 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'",
   },
+  MESH0090: {
+    meaning: 'an enum-typed prop or argument is not a value of its enum (plain JavaScript)',
+    example: "[mesh] [MESH0090] mtls 'strict' is not a value of MtlsMode: use MtlsMode.STRICT, MtlsMode.PERMISSIVE or MtlsMode.DISABLE",
+    fix: 'use one of the enum members the message lists',
+  },
+  MESH0091: {
+    meaning: 'a boolean, number or string prop was given a value of another JavaScript type (plain JavaScript)',
+    example: "[mesh] [MESH0091] installCrds 'false' is a string, not a boolean: give true or false, without quotes",
+    fix: 'give a value of the declared type (true rather than \'true\', 3 rather than \'3\')',
+  },
+  MESH0092: {
+    meaning: 'a list prop was given something that is not an array (plain JavaScript)',
+    example: '[mesh/web] [MESH0092] ports {"port":80} is not a list: give an array, e.g. [...]',
+    fix: 'give an array, even of one item',
+  },
+  MESH0093: {
+    meaning: 'Mesh.addControlPlane() was given an id another control plane has',
+    example: "[MESH0093] mesh: addControlPlane: id 'canary' is already taken (mesh-control-plane/canary): give each control plane its own id",
+    fix: 'give each control plane its own id',
+  },
+  MESH0094: {
+    meaning: "a mesh's version is not a patch release of the Istio minor whose CRDs and injection template the library renders (1.30)",
+    example: "[mesh] [MESH0094] version '1.29.0' is not a 1.30 patch release: the mesh renders Istio 1.30.3's CRDs and injection template, and other releases' istiod and proxies would not match them, use a 1.30.x version (e.g. '1.30.3'), or set tag for images built otherwise",
+    fix: 'use a 1.30.x version; pull images built otherwise with hub and tag',
+  },
+  MESH0095: {
+    meaning: 'explicit injection was asked to inject a sidecar into a manifest that has no pod template',
+    example: '[MESH0095] explicit injection: cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
+    fix: 'inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
+  },
+  MESH0096: {
+    meaning: 'a prop that takes a value made by a factory (a PolicyScope) was given something else (plain JavaScript)',
+    example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
+    fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
+  },
 
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
   MESH0101: {
@@ -529,6 +564,11 @@ export const CODES = {
     meaning: 'the issuer kind of a cert-manager CA is neither Issuer nor ClusterIssuer',
     example: "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'",
     fix: "use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER ('Issuer' or 'ClusterIssuer' from JavaScript)",
+  },
+  MESH0250: {
+    meaning: 'Mesh.revokeIdentity() was given a service or gateway of another mesh',
+    example: "[a] [MESH0250] revokeIdentity() was given 'web' (b/web), which belongs to another mesh: revoke an identity of this mesh, or import the service into it with MeshService.fromName()",
+    fix: 'revoke an identity of this mesh, or import the service with MeshService.fromName()',
   },
 
   // 03xx: whole-mesh analysis of security and telemetry policies

@@ -9,6 +9,7 @@ import { renderRbac } from './rbac';
 import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
+import { checkEnum, checkType } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validateImageTag } from '../private/names';
 import { isKind, markKind } from '../private/tree';
@@ -110,9 +111,9 @@ export class ControlPlane extends Construct {
     this.hub = props.hub ?? this.mesh.hub;
     // The mesh checks its own tag: a bad one is reported there, once.
     this.tag = props.tag === undefined ? this.mesh.tag : validateImageTag(this, 'tag', props.tag);
-    this.variant = props.variant ?? ImageVariant.DEFAULT;
-    this.accessLogging = props.accessLogging ?? false;
-    this.cni = props.cni ?? false;
+    this.variant = checkEnum(this, 'variant', props.variant, ImageVariant, 'ImageVariant') ? props.variant ?? ImageVariant.DEFAULT : ImageVariant.DEFAULT;
+    this.accessLogging = checkType(this, 'accessLogging', props.accessLogging, 'boolean') ? props.accessLogging ?? false : false;
+    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? false : false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
@@ -229,6 +230,9 @@ export class ControlPlane extends Construct {
   /** The replica count or autoscaling bounds; an invalid value is reported and its default stands in for it. */
   private replicasOf(props: ControlPlaneOptions): IstiodReplicas {
     const whole = (prop: string, value: number, min: number, fallback: number) => {
+      if (!checkType(this, prop, value, 'number')) {
+        return fallback;
+      }
       if (!Number.isInteger(value) || value < min) {
         reportError(this, 'MESH0062', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
         return fallback;

@@ -5,7 +5,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import { findServicePort } from '../private/services';
+import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { StringMatch } from '../traffic/route-match';
 
@@ -87,6 +87,10 @@ export class IngressGateway extends MeshGateway {
     const service = options.service;
     if (service === undefined || service === null) {
       reportError(this, 'MESH0006', 'service is missing: name the service the route goes to');
+      reject();
+      return;
+    }
+    if (!checkService(this, 'service', service)) {
       reject();
       return;
     }

@@ -7,6 +7,7 @@ import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkEnum, checkType } from '../private/enums';
 import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
@@ -203,7 +204,9 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     }
     this._listeners = this.resolveListeners(this._listenersRejected ? defaultListeners(kind) : listeners, rejectedHosts);
     let replicas = options.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 0) {
+    if (!checkType(this, 'replicas', options.replicas, 'number')) {
+      replicas = 1;
+    } else if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0121', `replicas ${replicas} is invalid: use a whole number of at least 0`);
       replicas = 1;
     }
@@ -239,7 +242,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
-        type: options.serviceType ?? defaults.serviceType,
+        type: checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType,
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
           { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(PROXY_PORTS.health) },

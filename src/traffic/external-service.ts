@@ -6,9 +6,11 @@ import * as istio from '../imports/istio-networking';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { Protocol } from './protocol';
+import { checkEnum } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
+import { checkEgressGateway } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -120,7 +122,7 @@ export class ExternalService extends Construct {
     if (props.hosts && hosts.length === 0) {
       reportError(this, 'MESH0130', "hosts is empty: list the service's host names, e.g. ['api.example.com']");
     }
-    const resolution = props.resolution ?? ExternalResolution.DNS;
+    const resolution = checkEnum(this, 'resolution', props.resolution, ExternalResolution, 'ExternalResolution') ? props.resolution ?? ExternalResolution.DNS : ExternalResolution.DNS;
     // A host that is reported is left out of the ServiceEntry.
     this.hosts = hosts.filter(host => {
       if (!validHost(host) || host === '*') {
@@ -143,7 +145,8 @@ export class ExternalService extends Construct {
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     ensureNamespace(this.mesh, this.namespace);
     // A gateway of another mesh is reported and not used.
-    this.egressGateway = props.egressGateway && this.acceptsGateway(props.egressGateway) ? props.egressGateway : undefined;
+    this.egressGateway = props.egressGateway && checkEgressGateway(this, 'egressGateway', props.egressGateway) && this.acceptsGateway(props.egressGateway)
+      ? props.egressGateway : undefined;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.resource = new istio.ServiceEntry(this, 'Resource', {

@@ -4,6 +4,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { reportError, required } from '../private/errors';
+import { requiredService } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -59,7 +60,7 @@ export class RateLimit extends Construct {
     markKind(this, 'RateLimit');
     const mesh = meshOf(this);
     // Without a service nothing can stand in (the filter selects its workloads), so this one still throws.
-    this.service = required(this, 'service', props.service, 'name the service whose requests are limited');
+    this.service = requiredService(this, 'service', props.service, 'name the service whose requests are limited');
     if (this.service.mesh !== mesh) {
       reportError(this, 'MESH0150', `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);
     }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
+import { checkEnumList } from '../private/enums';
 import { meshError, required } from '../private/errors';
 
 function positiveDuration(where: string, prop: string, d: Duration): Duration {
@@ -111,6 +112,7 @@ export class RetryPolicy {
     if (options.perTryTimeout) {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
     }
+    checkEnumList(where, 'retryOn', options.retryOn, RetryOn, 'RetryOn');
     const retryOn = options.retryOn ?? [];
     const dup = retryOn.find((r, i) => retryOn.indexOf(r) !== i);
     if (dup) {

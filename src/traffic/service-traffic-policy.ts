@@ -3,8 +3,8 @@ import { LoadBalancer } from './load-balancer';
 import type { MeshServiceBase } from './mesh-service-base';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { IMeshService } from '../mesh-identity';
-import { reportError, required } from '../private/errors';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { meshError, reportError, required } from '../private/errors';
+import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Service-level route and connection settings, shared by `MeshService` (its props) and `ServiceTrafficPolicy`.
@@ -90,6 +90,10 @@ export class ServiceTrafficPolicy extends Construct {
     this.retries = props.retries;
     this.circuitBreaker = props.circuitBreaker;
     this.loadBalancer = props.loadBalancer;
+    if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
+      // A plain object (from JavaScript) has nothing to report a path for, nor to route.
+      throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+    }
     if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     } else if (props.service.mesh !== mesh) {

@@ -7,7 +7,7 @@ import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match
 import * as istio from '../imports/istio-networking';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * A version of a service that receives a share of a route's traffic.
@@ -143,6 +143,10 @@ export class TrafficSplit extends Construct {
     // Without a service nothing can stand in (the mesh's analysis reads it), so this one still throws.
     required(this, 'service', props.service, 'name the service whose traffic is routed');
     this.service = props.service;
+    if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
+      // A plain object (from JavaScript) has nothing to report a path for, nor to route.
+      throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+    }
     if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     } else if (props.service.mesh !== mesh) {
@@ -200,7 +204,8 @@ export class TrafficSplit extends Construct {
     }
     for (const match of route.matches ?? []) {
       validateRouteMatch(this, match);
-      if (match.sourceService && match.sourceService.mesh !== this.service.mesh) {
+      // A sourceService that is no service is reported by validateRouteMatch (MESH0009).
+      if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
         reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
     }
