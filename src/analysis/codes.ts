@@ -594,8 +594,8 @@ export const CODES = {
   },
   MESH0310: {
     meaning: 'a TelemetryPolicy sets tracing in a mesh without a tracing provider (analysis, error)',
-    example: '[mesh/Tracing] [MESH0310] sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
-    fix: 'give the TelemetryStack a tracing backend',
+    example: "[mesh/Tracing] [MESH0310] tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy",
+    fix: "give the mesh's TelemetryStack a tracing backend (its tracing prop), or drop tracing from the policy",
   },
   MESH0311: {
     meaning: 'a TelemetryPolicy names a provider the mesh does not have (analysis, error)',

@@ -284,7 +284,7 @@ function checkTelemetry(model: MeshModel, report: Report): void {
     for (const [what, kind, name] of uses) {
       const names = model.providersOf(kind).map(p => p.name);
       if (name === undefined) {
-        report('MESH0310', Severity.ERROR, policy, 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())');
+        report('MESH0310', Severity.ERROR, policy, "tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy");
       } else if (!names.includes(name)) {
         report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not one of the mesh's ${what} providers (${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
       }
