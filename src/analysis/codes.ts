@@ -488,6 +488,16 @@ export const CODES = {
     example: "[mesh/g2] [MESH0154] gateway 'edge' in namespace 'istio-ingress' is already in the mesh (mesh/g1): give one of them another name or namespace",
     fix: "give one of them another name (the gateway's name prop) or namespace",
   },
+  MESH0155: {
+    meaning: 'two ExternalServices of one namespace have a host in common: Istio uses one of them and ignores the other (analysis, error)',
+    example: "[mesh/e2] [MESH0155] host 'api.example.com' is already an ExternalService in namespace 'default' (mesh/e1): Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs",
+    fix: 'give each host one ExternalService per namespace, with every port it needs',
+  },
+  MESH0156: {
+    meaning: 'two EgressScopes for one namespace (or one service) write the same Sidecar (analysis, error)',
+    example: "[mesh/b] [MESH0156] namespace 'default' already has an EgressScope (mesh/a): each writes one Sidecar, so allow every host it needs on that one",
+    fix: 'keep one EgressScope per namespace and per service, and allow every host on it',
+  },
 
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {

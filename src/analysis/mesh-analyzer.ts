@@ -10,6 +10,7 @@ import { displayPath, recordedProblems, setAnalysisErrors } from '../private/err
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import type { EgressScope } from '../traffic/egress-scope';
 import type { RateLimit } from '../traffic/rate-limit';
 
 /**
@@ -149,6 +150,19 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
     `service '${r.service.serviceName}' already has a RateLimit (${first.node.path}): a service has one local rate limit, so set requests, per and burst on that one`));
   firsts(model.gateways, g => `${g.namespace}/${g.serviceName}`, (g, first) => report('MESH0154', Severity.ERROR, g,
     `gateway '${g.serviceName}' in namespace '${g.namespace}' is already in the mesh (${first.node.path}): give one of them another name or namespace`));
+  // Istio uses one ServiceEntry of a host per namespace (the newest, a conflict it calls invalid), so the other is silently ignored.
+  for (const external of model.externalServices) {
+    for (const host of external.hosts) {
+      const first = model.externalServices.find(e => e.namespace === external.namespace && e.hosts.includes(host));
+      if (first && first !== external) {
+        report('MESH0155', Severity.ERROR, external, `host '${host}' is already an ExternalService in namespace '${external.namespace}' (${first.node.path}): `
+          + 'Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs');
+      }
+    }
+  }
+  firsts(constructsOfKind(mesh, 'EgressScope').filter(e => tryMeshOf(e) === mesh) as EgressScope[], e => `${e.namespace}/${e.resource.name}`, (e, first) => report('MESH0156', Severity.ERROR, e,
+    `${e.resource.name === 'default' ? `namespace '${e.namespace}'` : `service '${e.resource.name.replace(/-egress$/, '')}'`} already has an EgressScope (${first.node.path}): `
+    + 'each writes one Sidecar, so allow every host it needs on that one'));
   firsts(model.telemetryStacks, () => 'stack', (s, first) => report('MESH0400', Severity.ERROR, s,
     `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
   firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,

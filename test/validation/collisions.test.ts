@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { EgressGateway, ExternalService, IngressGateway, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
+import { EgressGateway, EgressScope, ExternalService, IngressGateway, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -156,5 +156,44 @@ describe('collisions', () => {
     newService(mesh, 'c', ['v1'], { namespace: 'a-b' });
     expect(synthErrors(mesh)).toEqual([]);
     validateManifests(MeshTesting.synth(mesh));
+  });
+});
+
+describe('settings that would silently override one another', () => {
+  test('fails on two ExternalServices of one namespace with a host in common', () => {
+    const mesh = newMesh();
+    new ExternalService(mesh, 'e1', { hosts: ['api.example.com'], name: 'api-http' });
+    new ExternalService(mesh, 'e2', { hosts: ['api.example.com', 'b.example.com'], name: 'api-https' });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/e2] [MESH0155] host 'api.example.com' is already an ExternalService in namespace 'default' (mesh/e1): "
+      + 'Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs',
+    ]);
+  });
+
+  test('one host as an ExternalService in each of two namespaces is valid', () => {
+    const mesh = newMesh();
+    new ExternalService(mesh, 'e1', { hosts: ['api.example.com'], name: 'api' });
+    new ExternalService(mesh, 'e2', { hosts: ['api.example.com'], name: 'api', namespace: 'other' });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('fails on two EgressScopes for one namespace or one service, once each', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    new EgressScope(mesh, 'a');
+    new EgressScope(mesh, 'b');
+    new EgressScope(mesh, 'c', { service: web });
+    new EgressScope(mesh, 'd', { service: web });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/b] [MESH0156] namespace 'default' already has an EgressScope (mesh/a): each writes one Sidecar, so allow every host it needs on that one",
+      "[mesh/d] [MESH0156] service 'web' already has an EgressScope (mesh/c): each writes one Sidecar, so allow every host it needs on that one",
+    ]);
+  });
+
+  test('an EgressScope for a namespace and one for a service in it are valid', () => {
+    const mesh = newMesh();
+    new EgressScope(mesh, 'a');
+    new EgressScope(mesh, 'c', { service: newService(mesh, 'web') });
+    expect(synthErrors(mesh)).toEqual([]);
   });
 });
