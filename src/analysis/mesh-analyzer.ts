@@ -197,9 +197,14 @@ function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): v
     const first = seen.get(key);
     if (!first) {
       seen.set(key, c);
-    } else if (own.has(Chart.of(c)) && !c.node.scopes.some(s => reported.has(s)) && !otherMesh(first, c)) {
-      report('MESH0008', Severity.ERROR, c, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${first.node.path}: `
-        + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+    } else if (!otherMesh(first, c)) {
+      // An object of a chart of the user's is reported on the mesh's object it collides with: that one is
+      // validated after the mesh's analysis, wherever the user's chart is in the App.
+      const [later, other] = own.has(Chart.of(c)) ? [c, first] : own.has(Chart.of(first)) && !tryMeshOf(c) ? [first, c] : [undefined, undefined];
+      if (later && other && !later.node.scopes.some(s => reported.has(s))) {
+        report('MESH0008', Severity.ERROR, later, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${other.node.path}: `
+          + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
-import { App, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { EgressGateway, EgressScope, ExternalService, IngressGateway, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
@@ -195,5 +196,32 @@ describe('settings that would silently override one another', () => {
     new EgressScope(mesh, 'a');
     new EgressScope(mesh, 'c', { service: newService(mesh, 'web') });
     expect(synthErrors(mesh)).toEqual([]);
+  });
+});
+
+describe('objects of charts of the user\'s', () => {
+  test.each([['before', true], ['after', false]])('fails on an object of a chart created %s the mesh that the mesh writes too', (_, before) => {
+    // GIVEN a chart of the user's with a ServiceAccount named like istiod's
+    const app = new App();
+    const add = () => new k8s.KubeServiceAccount(new Chart(app, 'mine'), 'sa', { metadata: { name: 'istiod', namespace: 'istio-system' } });
+    if (before) {
+      add();
+    }
+    const mesh = new Mesh(app, 'mesh');
+    if (!before) {
+      add();
+    }
+
+    // THEN the mesh's object reports it
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/istiod/ServiceAccount] [MESH0008] ServiceAccount 'istio-system/istiod' is also written by mine/sa: "
+      + 'the cluster keeps one object per kind, namespace and name, give one of them another name',
+    ]);
+  });
+
+  test('an object of a chart of the user\'s with a name of its own is valid', () => {
+    const app = new App();
+    new k8s.KubeServiceAccount(new Chart(app, 'mine'), 'sa', { metadata: { name: 'mine', namespace: 'istio-system' } });
+    expect(synthErrors(new Mesh(app, 'mesh'))).toEqual([]);
   });
 });
