@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
+import { listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { findServicePort, checkService } from '../private/services';
@@ -79,7 +80,7 @@ export class IngressGateway extends MeshGateway {
    * Routes requests for some paths (and hosts) to a service. Routes are matched in the order they were added.
    */
   public addRoute(options: GatewayRouteOptions): void {
-    const hosts = options.hosts ?? this.hosts;
+    const hosts = listOr(this, 'hosts', options.hosts) ?? this.hosts;
     // Each problem is reported; a route with any is left out, and its hosts count as routed (see unroutedHosts).
     const reject = () => {
       this.rejectedRouteHosts.push(...hosts.filter(host => this.hosts.some(h => hostCovers(h, host))));

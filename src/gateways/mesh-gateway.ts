@@ -7,7 +7,7 @@ import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { checkEnum, checkType } from '../private/enums';
+import { checkEnum, checkType, listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
@@ -197,7 +197,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     this.proxyOptions = validateProxyOptions(this, options.proxy);
     const rejectedHosts = new Set<string>();
     this._rejectedHosts = rejectedHosts;
-    const listeners = options.listeners ?? defaultListeners(kind);
+    const listeners = listOr(this, 'listeners', options.listeners) ?? defaultListeners(kind);
     this._listenersRejected = listeners.length === 0;
     if (this._listenersRejected) {
       reportError(this, 'MESH0122', 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { reportError } from './errors';
 
 /**
@@ -21,9 +21,23 @@ function oneOf(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** A value as a message quotes it. */
+/** A value as a message quotes it: a construct by its path, an object as JSON (when it can be). */
 function quoted(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : typeof value === 'object' && value !== null ? JSON.stringify(value) ?? String(value) : String(value);
+  if (typeof value === 'string') {
+    return `'${value}'`;
+  }
+  if (Construct.isConstruct(value)) {
+    return `${value.constructor.name} '${value.node.path}'`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      // A cycle: an object holding constructs.
+      return '{...}';
+    }
+  }
+  return String(value);
 }
 
 /**
@@ -85,4 +99,14 @@ export function checkArray(scope: IConstruct | string, prop: string, value: unkn
   }
   reportError(scope, 'MESH0092', `${prop} ${quoted(value)} is not a list: give an array, e.g. [${typeof value === 'string' ? `'${value}'` : '...'}]`);
   return false;
+}
+
+/**
+ * A list prop as given when it is a list or missing; anything else is reported (MESH0092) and `fallback`
+ * stands in for it, so that the construct goes on to report its other problems.
+ *
+ * @internal
+ */
+export function listOr<T>(scope: IConstruct | string, prop: string, value: T[] | undefined, fallback?: T[]): T[] | undefined {
+  return checkArray(scope, prop, value) ? value : fallback;
 }

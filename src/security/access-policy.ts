@@ -4,7 +4,7 @@ import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { checkEnumList } from '../private/enums';
+import { checkEnumList, listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { noSuchPort, servicePort } from '../private/services';
@@ -101,7 +101,7 @@ export class AccessPolicy extends Construct {
       reportError(this, 'MESH0205', `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
     }
 
-    for (const rule of props.allow ?? []) {
+    for (const rule of listOr(this, 'allow', props.allow) ?? []) {
       this.allowFrom(rule.from, rule);
     }
 

@@ -8,7 +8,7 @@ import { addonDeployment, addonLabels, addonService } from './workload';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
-import { checkEnum } from '../private/enums';
+import { checkEnum, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey, checkService } from '../private/services';
@@ -103,9 +103,11 @@ export class Grafana extends Construct {
     if (props.adminSecretName !== undefined) {
       validateDnsLabel(this, 'adminSecretName', props.adminSecretName);
     }
-    if (props.serviceDashboards) {
+    // A value that is no list is reported, and no service gets a dashboard.
+    const serviceDashboards = listOr(this, 'serviceDashboards', props.serviceDashboards, []);
+    if (serviceDashboards) {
       // A service that cannot have a dashboard is recorded and left out of the selection.
-      const dashboarded = props.serviceDashboards.filter(service => {
+      const dashboarded = serviceDashboards.filter(service => {
         if (!checkService(this, 'serviceDashboards', service)) {
           return false;
         }

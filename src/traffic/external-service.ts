@@ -6,7 +6,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { Protocol } from './protocol';
-import { checkEnum } from '../private/enums';
+import { checkEnum, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
@@ -118,8 +118,10 @@ export class ExternalService extends Construct {
     markKind(this, 'ExternalService');
     this.mesh = meshOf(this);
     // A missing list is reported as missing (MESH0006), not also as empty.
-    const hosts = props.hosts ?? required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']", []);
-    if (props.hosts && hosts.length === 0) {
+    const hosts = props.hosts === undefined || props.hosts === null
+      ? required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']", [])
+      : listOr(this, 'hosts', props.hosts, [])!;
+    if (Array.isArray(props.hosts) && hosts.length === 0) {
       reportError(this, 'MESH0130', "hosts is empty: list the service's host names, e.g. ['api.example.com']");
     }
     const resolution = checkEnum(this, 'resolution', props.resolution, ExternalResolution, 'ExternalResolution') ? props.resolution ?? ExternalResolution.DNS : ExternalResolution.DNS;
@@ -135,7 +137,7 @@ export class ExternalService extends Construct {
       }
       return true;
     });
-    this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
+    this.ports = (listOr(this, 'ports', props.ports) ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
     if (this.ports.length === 0) {
       reportError(this, 'MESH0130', 'ports is empty: list at least one, e.g. { port: 443, protocol: Protocol.HTTPS }');
     }

@@ -5,6 +5,7 @@ import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchToIstio, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
+import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
@@ -155,7 +156,7 @@ export class TrafficSplit extends Construct {
       // Only a service of this mesh gets the split's VirtualService and DestinationRule.
       (props.service as MeshServiceBase)._attachSplit(this);
     }
-    for (const route of props.routes ?? []) {
+    for (const route of listOr(this, 'routes', props.routes) ?? []) {
       this.addRoute(route);
     }
   }
@@ -202,7 +203,8 @@ export class TrafficSplit extends Construct {
         reportError(this, 'MESH0109', `${label} is already defined: give each route its own name`);
       }
     }
-    for (const match of route.matches ?? []) {
+    const matches = listOr(this, `${label} matches`, route.matches);
+    for (const match of matches ?? []) {
       validateRouteMatch(this, match);
       // A sourceService that is no service is reported by validateRouteMatch (MESH0009).
       if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
@@ -220,7 +222,7 @@ export class TrafficSplit extends Construct {
         mirror = undefined;
       }
     }
-    this._routes.push({ ...route, matches: route.matches ? [...route.matches] : undefined, targets, mirror });
+    this._routes.push({ ...route, matches: matches ? [...matches] : undefined, targets, mirror });
   }
 
   /** @internal */

@@ -1,8 +1,8 @@
 import { App, Testing } from 'cdk8s';
 import {
   AccessLogEncoding, AccessPolicy, EgressGateway, EgressScope, ExternalResolution, ExternalService, GatewayServiceType, GrafanaRole, HttpMethod,
-  ImageVariant, IngressGateway, Mesh, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope, ProxyLogLevel, RateLimit, RetryOn,
-  RetryPolicy, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack, TrafficSplit, TrafficTarget,
+  ImageVariant, IngressGateway, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope, Protocol, ProxyLogLevel,
+  RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { injectManifest } from '../../src/sidecar/explicit-injection';
 import { newMesh, newService, synthErrors } from '../support/util';
@@ -307,5 +307,48 @@ describe('other mistakes', () => {
   test('explicit injection into a manifest without pods is a coded error', () => {
     expect(() => injectManifest({ kind: 'ConfigMap', metadata: { name: 'x' } }, js({}), js({}))).toThrow(new Error(
       '[MESH0095] explicit injection: cannot inject a sidecar into a ConfigMap: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods'));
+  });
+});
+
+describe('lists given as something else (MESH0092)', () => {
+  test('fails on lists that are not arrays instead of crashing', () => {
+    // GIVEN one of each, as a plain JavaScript caller might write them
+    const mesh = newMesh();
+    new MeshService(mesh, 'api', { ports: js({ port: 80, protocol: Protocol.HTTP }) });
+    const web = newService(mesh, 'web');
+    new ExternalService(mesh, 'ext', { hosts: js('api.example.com'), ports: js({ port: 443 }) });
+    new IngressGateway(mesh, 'gw', { listeners: js({ port: 80 }) });
+    new IngressGateway(mesh, 'edge').addRoute({ service: web, hosts: js('*') });
+    new TrafficSplit(mesh, 'split', { service: web, routes: js({ targets: [] }) });
+    new TrafficSplit(mesh, 'split2', { service: newService(mesh, 'shop'), routes: [{ matches: js({ method: HttpMethod.GET }), targets: [TrafficTarget.version('v1')] }] });
+    new AccessPolicy(mesh, 'access', { service: web, allow: js({ from: web }) });
+    new TelemetryStack(mesh, 'telemetry', { grafana: { serviceDashboards: js(web) } });
+
+    // THEN
+    expect(synthErrors(mesh).filter(e => e.includes('MESH0092'))).toEqual([
+      '[mesh/api] [MESH0092] ports {"port":80,"protocol":"http"} is not a list: give an array, e.g. [...]',
+      "[mesh/ext] [MESH0092] hosts 'api.example.com' is not a list: give an array, e.g. ['api.example.com']",
+      '[mesh/ext] [MESH0092] ports {"port":443} is not a list: give an array, e.g. [...]',
+      '[mesh/gw] [MESH0092] listeners {"port":80} is not a list: give an array, e.g. [...]',
+      "[mesh/edge] [MESH0092] hosts '*' is not a list: give an array, e.g. ['*']",
+      '[mesh/split] [MESH0092] routes {"targets":[]} is not a list: give an array, e.g. [...]',
+      '[mesh/split2] [MESH0092] route 1 matches {"method":"GET"} is not a list: give an array, e.g. [...]',
+      '[mesh/access] [MESH0092] allow {...} is not a list: give an array, e.g. [...]',
+      "[mesh-telemetry/Grafana] [MESH0092] serviceDashboards MeshService 'mesh/web' is not a list: give an array, e.g. [...]",
+    ]);
+    expect(synthErrors(mesh).filter(e => !/^\[[^\]]+\] \[MESH\d{4}\] /.test(e))).toEqual([]);
+  });
+
+  test('the same lists as arrays are valid', () => {
+    const mesh = newMesh();
+    new MeshService(mesh, 'api', { ports: [{ port: 80, protocol: Protocol.HTTP }] }).addVersion('v1', { image: 'example/api:v1' });
+    const web = newService(mesh, 'web');
+    new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443 }] });
+    const edge = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80 }] });
+    edge.addRoute({ service: web, hosts: ['*'] });
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ matches: [{ method: HttpMethod.GET }], targets: [TrafficTarget.version('v1')] }, { targets: [TrafficTarget.version('v1')] }] });
+    new AccessPolicy(mesh, 'access', { service: web, allow: [{ from: newService(mesh, 'client') }, { from: edge }] });
+    new TelemetryStack(mesh, 'telemetry', { grafana: { serviceDashboards: [web] } });
+    expect(synthErrors(mesh)).toEqual([]);
   });
 });
