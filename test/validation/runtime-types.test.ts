@@ -1,6 +1,7 @@
-import { App, Testing } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import {
-  AccessLogEncoding, AccessPolicy, EgressGateway, EgressScope, ExternalResolution, ExternalService, GatewayServiceType, GrafanaRole, HttpMethod,
+  AccessLogEncoding, AccessPolicy, CircuitBreaker, LoadBalancer, Timeout, EgressGateway, EgressScope, ExternalResolution, ExternalService,
+  GatewayServiceType, GrafanaRole, HttpMethod,
   ImageVariant, IngressGateway, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope, Protocol, ProxyLogLevel,
   RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack, TrafficSplit, TrafficTarget,
 } from '../../src';
@@ -217,6 +218,26 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
       '[MESH0096] mesh/p: scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)'));
     expect(() => new TelemetryPolicy(newMesh(), 'p', { scope: js({}) })).toThrow(new Error(
       '[MESH0096] mesh/p: scope is not a PolicyScope: choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)'));
+  });
+
+  test('fails on traffic settings that were not made by their factories, in a service\'s props and a ServiceTrafficPolicy', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { timeout: js({ duration: Duration.seconds(1) }), retries: js({ attempts: 3 }) });
+    new ServiceTrafficPolicy(mesh, 'api-traffic', { service: newService(mesh, 'api'), circuitBreaker: js({ maxConnections: 1 }), loadBalancer: js('ROUND_ROBIN') });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/web] [MESH0096] timeout is not a Timeout: make it with Timeout.of(...)',
+      '[mesh/web] [MESH0096] retries is not a RetryPolicy: make it with RetryPolicy.of({ attempts: ... })',
+      '[mesh/api-traffic] [MESH0096] circuitBreaker is not a CircuitBreaker: make it with CircuitBreaker.of({ ... })',
+      '[mesh/api-traffic] [MESH0096] loadBalancer is not a LoadBalancer: make it with LoadBalancer.roundRobin() or another LoadBalancer factory',
+    ]);
+  });
+
+  test('traffic settings made by their factories are accepted', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { timeout: Timeout.of(Duration.seconds(1)), retries: RetryPolicy.of({ attempts: 3 }) });
+    new ServiceTrafficPolicy(mesh, 'api-traffic', { service: newService(mesh, 'api'), circuitBreaker: CircuitBreaker.of({ maxConnections: 1 }), loadBalancer: LoadBalancer.roundRobin() });
+    expect(synthErrors(mesh)).toEqual([]);
+    MeshTesting.synth(mesh);
   });
 
   test('fails on plain objects given to a gateway route, an EgressScope, an ExternalService, a route match and Grafana', () => {
