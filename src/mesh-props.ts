@@ -25,6 +25,8 @@ export interface MeshProps {
   /**
    * The Istio release the mesh runs.
    *
+   * A patch release of 1.30: the CRDs and sidecar injection template the mesh renders are 1.30.3's.
+   *
    * @default '1.30.3'
    */
   readonly version?: string;

@@ -7,17 +7,18 @@ import { MeshModel } from './analysis/mesh-model';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { renderMeshConfig } from './control-plane/mesh-config';
-import { controlPlanesOf, findControlPlane } from './control-plane/revisions';
+import { controlPlaneScope, controlPlanesOf, findControlPlane } from './control-plane/revisions';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
 import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import type { IMeshIdentity, IMeshService } from './mesh-identity';
 import { MeshProps } from './mesh-props';
+import { meshSettings } from './mesh-settings';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
-import { validateHub, validateInjectable, validateObjectSizes, validateVersionLabel } from './private/kubernetes-rules';
-import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
-import { invalidateTree, isKind, isMeshIdentityKind, markKind, meshOf } from './private/tree';
+import { validateInjectable, validateObjectSizes } from './private/kubernetes-rules';
+import { validateDnsLabel } from './private/names';
+import { invalidateTree, isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -90,18 +91,19 @@ export class Mesh extends Chart implements IMesh {
     this.node.addValidation({ validate: () => this.validateMesh() });
     this.node.addValidation({ validate: () => (validateObjectSizes(meshCharts(this)), []) }); // before the objects' owners validate
 
-    this.trustDomain = validateDnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
-    this.rootNamespace = validateDnsLabel(this, 'rootNamespace', props.rootNamespace ?? 'istio-system');
-    this.version = props.version ?? '1.30.3';
-    this.hub = props.hub === undefined ? 'docker.io/istio' : validateHub(this, 'hub', props.hub);
-    this.tag = validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag ?? this.version));
-    this.mtlsMode = props.mtls ?? MtlsMode.STRICT;
-    this.autoMtls = props.autoMtls ?? true;
-    this.outboundTrafficPolicy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY;
-    this.defaultNamespace = validateDnsLabel(this, 'defaultNamespace', props.defaultNamespace ?? 'default');
-    this.clusterDomain = validateDnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    this.installCrds = props.installCrds ?? true;
-    this.failOnWarnings = props.failOnWarnings ?? false;
+    const settings = meshSettings(this, props);
+    this.trustDomain = settings.trustDomain;
+    this.rootNamespace = settings.rootNamespace;
+    this.version = settings.version;
+    this.hub = settings.hub;
+    this.tag = settings.tag;
+    this.mtlsMode = settings.mtlsMode;
+    this.autoMtls = settings.autoMtls;
+    this.outboundTrafficPolicy = settings.outboundTrafficPolicy;
+    this.defaultNamespace = settings.defaultNamespace;
+    this.clusterDomain = settings.clusterDomain;
+    this.installCrds = settings.installCrds;
+    this.failOnWarnings = settings.failOnWarnings;
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
@@ -138,7 +140,7 @@ export class Mesh extends Chart implements IMesh {
    * and namespaces that choose its revision are injected by it.
    */
   public addControlPlane(id: string, options: ControlPlaneOptions): ControlPlane {
-    return new ControlPlane(layerOf(this, MeshLayer.CONTROL_PLANE), id, { ...options, mesh: this });
+    return new ControlPlane(controlPlaneScope(this, id), id, { ...options, mesh: this });
   }
 
   public controlPlaneOf(revision: string): ControlPlane {
@@ -174,12 +176,7 @@ export class Mesh extends Chart implements IMesh {
    * @see https://istio.io/latest/docs/concepts/security/#authorization-policy-precedence
    */
   public revokeIdentity(identity: IMeshIdentity): void {
-    if (!isMeshIdentityKind(identity)) {
-      reportError(this, 'MESH0009', 'revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
-      return;
-    }
-    const revoked = this.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined;
-    (revoked ?? new RevokedIdentities(this, 'RevokedIdentities', { mesh: this })).add(identity);
+    RevokedIdentities.revoke(this, identity);
   }
 
   public principalOf(namespace: string, serviceAccount: string): string {
@@ -295,3 +292,4 @@ export class Mesh extends Chart implements IMesh {
     return [];
   }
 }
+

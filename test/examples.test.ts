@@ -147,7 +147,7 @@ describe('Bookinfo', () => {
     expect(manifests.filter(m => m.kind === 'Deployment' && m.metadata.namespace === 'istio-system').map(m => m.metadata.name))
       .toEqual(['istiod', 'jaeger', 'prometheus', 'grafana', 'kiali']);
     expect(telemetry.grafana!.dashboardServices.map(s => s.serviceName)).toEqual(['details', 'ratings', 'reviews', 'productpage']);
-    const reviewsDashboard = JSON.parse(MeshTesting.find(manifests, 'ConfigMap', 'grafana-dashboard-bookinfo-reviews').data['reviews.json']);
+    const reviewsDashboard = JSON.parse(MeshTesting.find(manifests, 'ConfigMap', 'grafana-dashboard-bookinfo.reviews').data['reviews.json']);
     expect(reviewsDashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['reviews: all versions', 'reviews v1', 'reviews v2', 'reviews v3']);
     expect(MeshTesting.find(manifests, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({
       tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 10 }],

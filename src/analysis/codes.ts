@@ -216,6 +216,16 @@ export const CODES = {
     example: "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'",
     fix: "use letters, digits and '-'",
   },
+  MESH0045: {
+    meaning: 'a Mesh was created inside another Mesh: both would write the same cluster-wide objects (analysis, error)',
+    example: "[mesh/inner] [MESH0045] is inside Mesh 'mesh': a Mesh writes cluster-wide objects (CRDs, the injector webhook, cluster roles, the root namespace), so create it at the top of an App of its own, or add what it holds to the outer Mesh",
+    fix: 'create each Mesh at the top of an App of its own, or add what the inner one holds to the outer Mesh',
+  },
+  MESH0046: {
+    meaning: 'an App holds a second Mesh: both would write the same cluster-wide objects (analysis, error)',
+    example: '[b] [MESH0046] the App already has a Mesh (a): both would write the same cluster-wide objects (CRDs, the injector webhook, cluster roles, the root namespace), so put each Mesh in an App of its own',
+    fix: 'put each Mesh in an App of its own (one App per cluster)',
+  },
   MESH0050: {
     meaning: 'a FaultInjection injects nothing',
     example: '[MESH0050] FaultInjection.of: injects nothing: give a delay, an abort or both',
@@ -305,6 +315,41 @@ export const CODES = {
     meaning: "a service with webhook injection, or a namespace revision, is in a namespace Istio's webhook never injects (kube-system, kube-public, kube-node-lease, the mesh's root namespace)",
     example: "[mesh/dns] [MESH0079] namespace 'kube-system' is never injected (Istio leaves system namespaces out), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
     fix: 'use another namespace, or Injection.explicit()',
+  },
+  MESH0090: {
+    meaning: 'an enum-typed prop or argument is not a value of its enum (plain JavaScript)',
+    example: "[mesh] [MESH0090] mtls 'strict' is not a value of MtlsMode: use MtlsMode.STRICT, MtlsMode.PERMISSIVE or MtlsMode.DISABLE",
+    fix: 'use one of the enum members the message lists',
+  },
+  MESH0091: {
+    meaning: 'a boolean, number or string prop was given a value of another JavaScript type (plain JavaScript)',
+    example: "[mesh] [MESH0091] installCrds 'false' is a string, not a boolean: give true or false, without quotes",
+    fix: 'give a value of the declared type (true rather than \'true\', 3 rather than \'3\')',
+  },
+  MESH0092: {
+    meaning: 'a list prop was given something that is not an array (plain JavaScript)',
+    example: '[mesh/web] [MESH0092] ports {"port":80} is not a list: give an array, e.g. [...]',
+    fix: 'give an array, even of one item',
+  },
+  MESH0093: {
+    meaning: 'Mesh.addControlPlane() was given an id another control plane has',
+    example: "[MESH0093] mesh: addControlPlane: id 'canary' is already taken (mesh-control-plane/canary): give each control plane its own id",
+    fix: 'give each control plane its own id',
+  },
+  MESH0094: {
+    meaning: "a mesh's version is not a patch release of the Istio minor whose CRDs and injection template the library renders (1.30)",
+    example: "[mesh] [MESH0094] version '1.29.0' is not a 1.30 patch release: the mesh renders Istio 1.30.3's CRDs and injection template, and other releases' istiod and proxies would not match them, use a 1.30.x version (e.g. '1.30.3'), or set tag for images built otherwise",
+    fix: 'use a 1.30.x version; pull images built otherwise with hub and tag',
+  },
+  MESH0095: {
+    meaning: 'explicit injection was asked to inject a sidecar into a manifest that has no pod template',
+    example: '[MESH0095] explicit injection: cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
+    fix: 'inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
+  },
+  MESH0096: {
+    meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker or LoadBalancer) was given something else (plain JavaScript)',
+    example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
+    fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
   },
 
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
@@ -558,6 +603,26 @@ export const CODES = {
     example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
     fix: 'serve the host on an HTTP or HTTPS listener',
   },
+  MESH0153: {
+    meaning: 'a service has two RateLimits: both write its one rate-limit EnvoyFilter (analysis, error)',
+    example: "[mesh/r2] [MESH0153] service 'api' already has a RateLimit (mesh/r1): a service has one local rate limit, so set requests, per and burst on that one",
+    fix: 'keep one RateLimit per service',
+  },
+  MESH0154: {
+    meaning: 'two gateways of the mesh have one name and namespace: they would write the same objects (analysis, error)',
+    example: "[mesh/g2] [MESH0154] gateway 'edge' in namespace 'istio-ingress' is already in the mesh (mesh/g1): give one of them another name or namespace",
+    fix: "give one of them another name (the gateway's name prop) or namespace",
+  },
+  MESH0155: {
+    meaning: 'two ExternalServices of one namespace have a host in common: Istio uses one of them and ignores the other (analysis, error)',
+    example: "[mesh/e2] [MESH0155] host 'api.example.com' is already an ExternalService in namespace 'default' (mesh/e1): Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs",
+    fix: 'give each host one ExternalService per namespace, with every port it needs',
+  },
+  MESH0156: {
+    meaning: 'two EgressScopes for one namespace (or one service) write the same Sidecar (analysis, error)',
+    example: "[mesh/b] [MESH0156] namespace 'default' already has an EgressScope (mesh/a): each writes one Sidecar, so allow every host it needs on that one",
+    fix: 'keep one EgressScope per namespace and per service, and allow every host on it',
+  },
 
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {
@@ -640,6 +705,11 @@ export const CODES = {
     example: "[MESH0242] CertificateAuthority.certManager: intermediateCa.issuerKind 'Vault' is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'",
     fix: "use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER ('Issuer' or 'ClusterIssuer' from JavaScript)",
   },
+  MESH0250: {
+    meaning: 'Mesh.revokeIdentity() was given a service or gateway of another mesh',
+    example: "[a] [MESH0250] revokeIdentity() was given 'web' (b/web), which belongs to another mesh: revoke an identity of this mesh, or import the service into it with MeshService.fromName()",
+    fix: 'revoke an identity of this mesh, or import the service with MeshService.fromName()',
+  },
 
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
@@ -664,8 +734,8 @@ export const CODES = {
   },
   MESH0310: {
     meaning: 'a TelemetryPolicy sets tracing in a mesh without a tracing provider (analysis, error)',
-    example: '[mesh/Tracing] [MESH0310] sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
-    fix: 'give the TelemetryStack a tracing backend',
+    example: "[mesh/Tracing] [MESH0310] tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy",
+    fix: "give the mesh's TelemetryStack a tracing backend (its tracing prop), or drop tracing from the policy",
   },
   MESH0311: {
     meaning: 'a TelemetryPolicy names a provider the mesh does not have (analysis, error)',

@@ -9,8 +9,10 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
-import { isKind } from '../private/tree';
+import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import type { EgressScope } from '../traffic/egress-scope';
+import type { RateLimit } from '../traffic/rate-limit';
 
 /**
  * A finding with the construct it is about.
@@ -54,6 +56,7 @@ export class MeshAnalyzer {
       findings.push({ code, severity, path: displayPath(scope), message, scope, recorded: false });
     };
     const model = MeshModel.of(mesh);
+    const alone = checkMeshes(mesh, report);
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
     checkTrafficSettings(model, report);
@@ -61,7 +64,10 @@ export class MeshAnalyzer {
     checkTelemetry(model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.
-    checkObjects(mesh, new Set(findings.filter(f => f.severity === Severity.ERROR).map(f => f.scope)), report);
+    // A second Mesh writes every cluster-wide object of the first again: that one error says it all.
+    if (alone) {
+      checkObjects(mesh, new Set(findings.filter(f => f.severity === Severity.ERROR).map(f => f.scope)), report);
+    }
     return findings.sort((a, b) => a.path.localeCompare(b.path) || a.code.localeCompare(b.code));
   }
 
@@ -74,6 +80,27 @@ export class MeshAnalyzer {
 }
 
 type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => void;
+
+/**
+ * One Mesh per App: two meshes write the same CRDs, injector webhook, cluster roles and root-namespace
+ * objects, whatever else they are given. A Mesh inside a Mesh is the error; else, of two side by side, the
+ * second (in tree order). Returns whether the mesh is the App's only one (or its first).
+ */
+function checkMeshes(mesh: IMesh, report: Report): boolean {
+  const outer = mesh.node.scopes.slice(0, -1).reverse().find(s => isKind(s, 'Mesh'));
+  if (outer) {
+    report('MESH0045', Severity.ERROR, mesh, `is inside Mesh '${outer.node.path}': a Mesh writes cluster-wide objects (CRDs, the injector webhook, `
+      + 'cluster roles, the root namespace), so create it at the top of an App of its own, or add what it holds to the outer Mesh');
+    return false;
+  }
+  const topLevel = constructsOfKind(mesh.node.root, 'Mesh').filter(m => !m.node.scopes.slice(0, -1).some(s => isKind(s, 'Mesh')));
+  if (topLevel[0] !== mesh) {
+    report('MESH0046', Severity.ERROR, mesh, `the App already has a Mesh (${topLevel[0].node.path}): both would write the same cluster-wide objects (CRDs, `
+      + 'the injector webhook, cluster roles, the root namespace), so put each Mesh in an App of its own');
+    return false;
+  }
+  return true;
+}
 
 /**
  * What must be one of a kind: a service per name and namespace, a control plane per revision, a policy per
@@ -121,6 +148,23 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
     `service '${s.service.serviceName}' already has a TrafficSplit (${first.node.path}): add routes to it with addRoute(), a service has one set of routing rules`));
   firsts(model.serviceTrafficPolicies, p => serviceKey(p.service), (p, first) => report('MESH0116', Severity.ERROR, p,
     `service '${p.service.serviceName}' already has a ServiceTrafficPolicy (${first.node.path}): give every traffic setting of a service in that one`));
+  firsts(constructsOfKind(mesh, 'RateLimit').filter(r => tryMeshOf(r) === mesh) as RateLimit[], r => serviceKey(r.service), (r, first) => report('MESH0153', Severity.ERROR, r,
+    `service '${r.service.serviceName}' already has a RateLimit (${first.node.path}): a service has one local rate limit, so set requests, per and burst on that one`));
+  firsts(model.gateways, g => `${g.namespace}/${g.serviceName}`, (g, first) => report('MESH0154', Severity.ERROR, g,
+    `gateway '${g.serviceName}' in namespace '${g.namespace}' is already in the mesh (${first.node.path}): give one of them another name or namespace`));
+  // Istio uses one ServiceEntry of a host per namespace (the newest, a conflict it calls invalid), so the other is silently ignored.
+  for (const external of model.externalServices) {
+    for (const host of external.hosts) {
+      const first = model.externalServices.find(e => e.namespace === external.namespace && e.hosts.includes(host));
+      if (first && first !== external) {
+        report('MESH0155', Severity.ERROR, external, `host '${host}' is already an ExternalService in namespace '${external.namespace}' (${first.node.path}): `
+          + 'Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs');
+      }
+    }
+  }
+  firsts(constructsOfKind(mesh, 'EgressScope').filter(e => tryMeshOf(e) === mesh) as EgressScope[], e => `${e.namespace}/${e.resource.name}`, (e, first) => report('MESH0156', Severity.ERROR, e,
+    `${e.resource.name === 'default' ? `namespace '${e.namespace}'` : `service '${e.resource.name.replace(/-egress$/, '')}'`} already has an EgressScope (${first.node.path}): `
+    + 'each writes one Sidecar, so allow every host it needs on that one'));
   firsts(model.telemetryStacks, () => 'stack', (s, first) => report('MESH0400', Severity.ERROR, s,
     `the mesh already has a telemetry stack (${first.node.path}): a mesh has one; configure its parts there`));
   firsts(model.telemetryPolicies, p => p.scope._key(mesh), (p, first) => report('MESH0410', Severity.ERROR, p,
@@ -129,24 +173,40 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
 
 /**
  * Two objects of one kind with one name (and namespace) in the App: the cluster keeps one object per key, so
- * one of them would silently replace the other. Each is reported by the mesh whose chart writes the later one,
- * unless the construct that writes it reports an error already.
+ * one of them would silently replace the other. The mesh's own layers (CRDs, namespaces, control plane,
+ * telemetry) come first, so a service named like one of their objects is the one reported. Each clash is
+ * reported by the mesh whose chart writes the later object, unless the construct that writes it reports an
+ * error already; a clash between two meshes is reported once, as a second Mesh (checkMeshes).
  */
 function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): void {
   const own = new Set<IConstruct>(meshCharts(mesh));
+  const objects = mesh.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const isLayer = (o: ApiObject) => {
+    const chart = Chart.of(o);
+    const of = tryMeshOf(chart);
+    return of !== undefined && (chart as IConstruct) !== of;
+  };
+  // A stable sort: layers first, each group in tree order.
+  const ordered = [...objects.filter(isLayer), ...objects.filter(o => !isLayer(o))];
   const seen = new Map<string, ApiObject>();
-  for (const c of mesh.node.root.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) {
-      continue;
-    }
+  const otherMesh = (a: ApiObject, b: ApiObject) => {
+    const [ma, mb] = [tryMeshOf(a), tryMeshOf(b)];
+    return ma !== undefined && mb !== undefined && ma !== mb;
+  };
+  for (const c of ordered) {
     const namespace = c.metadata.namespace;
     const key = `${c.apiGroup}/${c.kind}/${namespace ?? ''}/${c.name}`;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, c);
-    } else if (own.has(Chart.of(c)) && !c.node.scopes.some(s => reported.has(s))) {
-      report('MESH0008', Severity.ERROR, c, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${first.node.path}: `
-        + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+    } else if (!otherMesh(first, c)) {
+      // An object of a chart of the user's is reported on the mesh's object it collides with: that one is
+      // validated after the mesh's analysis, wherever the user's chart is in the App.
+      const [later, other] = own.has(Chart.of(c)) ? [c, first] : own.has(Chart.of(first)) && !tryMeshOf(c) ? [first, c] : [undefined, undefined];
+      if (later && other && !later.node.scopes.some(s => reported.has(s))) {
+        report('MESH0008', Severity.ERROR, later, `${c.kind} '${namespace ? `${namespace}/` : ''}${c.name}' is also written by ${other.node.path}: `
+          + 'the cluster keeps one object per kind, namespace and name, give one of them another name');
+      }
     }
   }
 }
@@ -245,7 +305,7 @@ function checkTelemetry(model: MeshModel, report: Report): void {
     for (const [what, kind, name] of uses) {
       const names = model.providersOf(kind).map(p => p.name);
       if (name === undefined) {
-        report('MESH0310', Severity.ERROR, policy, 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())');
+        report('MESH0310', Severity.ERROR, policy, "tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy");
       } else if (!names.includes(name)) {
         report('MESH0311', Severity.ERROR, policy, `${what} provider '${name}' is not one of the mesh's ${what} providers (${names.join(', ') || 'none'}): name one of them, or add it to the TelemetryStack`);
       }

@@ -5,7 +5,7 @@ import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { serviceKey } from '../private/services';
-import { ConstructKind, constructsOfKind, isKind, treeGeneration } from '../private/tree';
+import { ConstructKind, constructsOfKind, isKind, treeGeneration, tryMeshOf } from '../private/tree';
 import type { AccessPolicy } from '../security/access-policy';
 import type { DenyByDefault } from '../security/deny-by-default';
 import type { MtlsPolicy } from '../security/mtls-policy';
@@ -67,7 +67,8 @@ export class MeshModel {
 
   private constructor(private readonly mesh: IMesh) {
     this.generation = treeGeneration();
-    const of = <T>(kind: ConstructKind) => constructsOfKind(mesh, kind) as unknown as T[];
+    // A Mesh inside this one (an error of its own) keeps its constructs to itself.
+    const of = <T>(kind: ConstructKind) => constructsOfKind(mesh, kind).filter(c => tryMeshOf(c) === mesh) as unknown as T[];
     this.services = of<MeshService>('MeshService');
     this.controlPlanes = controlPlanesOf(mesh);
     this.gateways = of<MeshGateway>('MeshGateway');

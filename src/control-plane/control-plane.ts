@@ -9,6 +9,7 @@ import { renderRbac } from './rbac';
 import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
+import { checkEnum, checkType } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
 import {
@@ -126,13 +127,13 @@ export class ControlPlane extends Construct {
     }
     // The mesh checks its own tag: a bad one is reported there, once.
     this.tag = props.tag === undefined ? this.mesh.tag : validateVersionLabel(this, 'tag', validateImageTag(this, 'tag', props.tag));
-    this.variant = props.variant ?? ImageVariant.DEFAULT;
+    this.variant = checkEnum(this, 'variant', props.variant, ImageVariant, 'ImageVariant') ? props.variant ?? ImageVariant.DEFAULT : ImageVariant.DEFAULT;
     if (this.variant) {
       // The images' tag is `<tag>-<variant>`, and an image tag is at most 128 characters.
       validateDerivedName(this, 'tag', this.tag, `${this.tag}-${this.variant}`, 'the image tag', 128);
     }
-    this.accessLogging = props.accessLogging ?? false;
-    this.cni = props.cni ?? false;
+    this.accessLogging = checkType(this, 'accessLogging', props.accessLogging, 'boolean') ? props.accessLogging ?? false : false;
+    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? false : false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
@@ -261,6 +262,9 @@ export class ControlPlane extends Construct {
   /** The replica count or autoscaling bounds; an invalid value is reported and its default stands in for it. */
   private replicasOf(props: ControlPlaneOptions): IstiodReplicas {
     const whole = (prop: string, value: number, min: number, fallback: number) => {
+      if (!checkType(this, prop, value, 'number')) {
+        return fallback;
+      }
       if (!Number.isInteger(value) || value < min) {
         reportError(this, 'MESH0062', `${prop} ${value} is invalid: use a whole number of at least ${min}`);
         return fallback;

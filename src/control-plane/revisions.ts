@@ -1,6 +1,8 @@
+import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane';
 import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
+import { meshError } from '../private/errors';
 import { constructsOfKind } from '../private/tree';
 
 /**
@@ -29,4 +31,19 @@ export function findControlPlane(mesh: IMesh, revisionLabel: string): ControlPla
  */
 export function chosenControlPlane(mesh: IMesh, revision: string | undefined, fallback: () => ControlPlane): ControlPlane {
   return revision === undefined ? fallback() : findControlPlane(mesh, revision || 'default') ?? mesh.controlPlane as ControlPlane;
+}
+
+/**
+ * The scope a mesh's control plane `id` is created in (its control-plane layer), checked first: two
+ * constructs cannot share an id, so a taken one is thrown at once, as there is nothing to record it on.
+ *
+ * @internal
+ */
+export function controlPlaneScope(mesh: IMesh, id: string): Construct {
+  const layer = layerOf(mesh, MeshLayer.CONTROL_PLANE);
+  const existing = layer.node.tryFindChild(id);
+  if (existing) {
+    throw meshError('MESH0093', mesh, `addControlPlane: id '${id}' is already taken (${existing.node.path}): give each control plane its own id`);
+  }
+  return layer;
 }

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
+import { listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
-import { findServicePort } from '../private/services';
+import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { Protocol } from '../traffic/protocol';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
@@ -80,7 +81,7 @@ export class IngressGateway extends MeshGateway {
    * Routes requests for some paths (and hosts) to a service. Routes are matched in the order they were added.
    */
   public addRoute(options: GatewayRouteOptions): void {
-    const hosts = options.hosts ?? this.hosts;
+    const hosts = listOr(this, 'hosts', options.hosts) ?? this.hosts;
     // Each problem is reported; a route with any is left out, and its hosts count as routed (see unroutedHosts).
     const reject = () => {
       this.rejectedRouteHosts.push(...hosts.filter(host => this.hosts.some(h => hostCovers(h, host))));
@@ -88,6 +89,10 @@ export class IngressGateway extends MeshGateway {
     const service = options.service;
     if (service === undefined || service === null) {
       reportError(this, 'MESH0006', 'service is missing: name the service the route goes to');
+      reject();
+      return;
+    }
+    if (!checkService(this, 'service', service)) {
       reject();
       return;
     }

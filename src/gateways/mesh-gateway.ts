@@ -7,6 +7,7 @@ import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkEnum, checkType, listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
@@ -201,14 +202,16 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     }
     const rejectedHosts = new Set<string>();
     this._rejectedHosts = rejectedHosts;
-    const listeners = options.listeners ?? defaultListeners(kind);
+    const listeners = listOr(this, 'listeners', options.listeners) ?? defaultListeners(kind);
     this._listenersRejected = listeners.length === 0;
     if (this._listenersRejected) {
       reportError(this, 'MESH0122', 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');
     }
     this._listeners = this.resolveListeners(this._listenersRejected ? defaultListeners(kind) : listeners, rejectedHosts);
     let replicas = options.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 0) {
+    if (!checkType(this, 'replicas', options.replicas, 'number')) {
+      replicas = 1;
+    } else if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0121', `replicas ${replicas} is invalid: use a whole number of at least 0`);
       replicas = 1;
     } else if (!validateInt32(this, 'replicas', replicas, 0)) {
@@ -246,7 +249,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
-        type: options.serviceType ?? defaults.serviceType,
+        type: checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType,
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
           { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(PROXY_PORTS.health) },

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { meshError, reportError } from './errors';
+import { meshError, reportError, required } from './errors';
+import { isKind, isMeshServiceKind } from './tree';
 import type { IMeshService } from '../mesh-identity';
 import type { MeshServicePort } from '../traffic/protocol';
 
@@ -10,6 +11,48 @@ import type { MeshServicePort } from '../traffic/protocol';
  */
 export function serviceKey(service: IMeshService): string {
   return `${service.namespace}/${service.serviceName}`;
+}
+
+const SERVICE_HINT = 'name a MeshService, or one imported with MeshService.fromName()';
+
+/**
+ * Checks that a prop that names a service of a mesh was given one (plain JavaScript can pass anything):
+ * missing is MESH0006, anything else MESH0009. Nothing can stand in for a service, so either throws.
+ *
+ * @internal
+ */
+export function requiredService<T extends IMeshService>(scope: IConstruct | string, prop: string, value: T | undefined | null, hint: string): T {
+  const service = required(scope, prop, value, hint);
+  if (!isMeshServiceKind(service)) {
+    throw meshError('MESH0009', scope, `${prop} is not a service of a mesh: ${SERVICE_HINT}`);
+  }
+  return service;
+}
+
+/**
+ * Whether an optional prop that names a service of a mesh holds one; if not, reports MESH0009.
+ *
+ * @internal
+ */
+export function checkService(scope: IConstruct | string, prop: string, value: unknown): boolean {
+  if (value === undefined || isMeshServiceKind(value)) {
+    return true;
+  }
+  reportError(scope, 'MESH0009', `${prop} is not a service of a mesh: ${SERVICE_HINT}`);
+  return false;
+}
+
+/**
+ * Whether an optional prop that names an egress gateway holds one; if not, reports MESH0009.
+ *
+ * @internal
+ */
+export function checkEgressGateway(scope: IConstruct | string, prop: string, value: unknown): boolean {
+  if (value === undefined || isKind(value, 'EgressGateway')) {
+    return true;
+  }
+  reportError(scope, 'MESH0009', `${prop} is not an egress gateway of a mesh: name an EgressGateway`);
+  return false;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkEnumList, listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { noSuchPort, servicePort } from '../private/services';
@@ -100,7 +101,7 @@ export class AccessPolicy extends Construct {
       reportError(this, 'MESH0205', `service '${this.service.serviceName}' belongs to another mesh (${this.service.mesh.node.path}): protect a service of this mesh`);
     }
 
-    for (const rule of props.allow ?? []) {
+    for (const rule of listOr(this, 'allow', props.allow) ?? []) {
       this.allowFrom(rule.from, rule);
     }
 
@@ -140,6 +141,9 @@ export class AccessPolicy extends Construct {
     };
     if (source.mesh !== this.mesh) {
       fail('MESH0205', `caller '${source.serviceName}' belongs to another mesh (${source.mesh.node.path}): import it into this mesh with MeshService.fromName()`);
+    }
+    if (!checkEnumList(this, 'methods', options.methods, HttpMethod, 'HttpMethod')) {
+      valid = false;
     }
     const ports = options.ports ?? [];
     const unknown = ports.filter(port => !target.ports.some(p => p.port === port));

@@ -4,9 +4,10 @@ import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { MtlsMode } from './mtls-mode';
-import { recordedProblems, reportError, required } from '../private/errors';
+import { checkEnum } from '../private/enums';
+import { meshError, recordedProblems, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
-import { findServicePort, serviceKey, servicePort } from '../private/services';
+import { findServicePort, serviceKey, servicePort, requiredService } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -31,7 +32,7 @@ export abstract class PolicyScope {
    * The workloads of one service (every version), selected by its `app` label.
    */
   public static workload(service: IMeshService): PolicyScope {
-    return new WorkloadScope(service);
+    return new WorkloadScope(requiredService('PolicyScope.workload', 'service', service, 'name the service whose workloads the policy selects'));
   }
 
   /** The service whose workloads are selected; undefined for mesh and namespace scopes. */
@@ -146,10 +147,16 @@ export class MtlsPolicy extends Construct {
     // Nothing can stand in for a missing scope (it decides the policy's namespace and what the analysis
     // compares it with), so that one throws; before the construct joins the model, which then never meets it.
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    if (typeof (this.scope as { _key?: unknown })._key !== 'function') {
+      throw meshError('MESH0096', this, 'scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    }
     markKind(this, 'MtlsPolicy');
     this.mesh = meshOf(this);
     // STRICT stands in for a missing mode: the one no rule of the analysis objects to.
     this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE', MtlsMode.STRICT);
+    if (!checkEnum(this, 'mode', this.mode, MtlsMode, 'MtlsMode')) {
+      this.mode = MtlsMode.STRICT;
+    }
 
     for (const override of props.portOverrides ?? []) {
       this.addPortOverride(override.port, override.mode);
@@ -178,6 +185,9 @@ export class MtlsPolicy extends Construct {
     // A port with a mistake is recorded and left out, and only its first mistake is reported: the others
     // follow from it (a port out of range is no port of the service either).
     const service = this.scope.service;
+    if (!checkEnum(this, `port ${port} mode`, mode, MtlsMode, 'MtlsMode')) {
+      return;
+    }
     if (!service) {
       reportError(this, 'MESH0202', `port ${port} override needs a workload scope, not ${this.scope._describe(this.mesh)}: use PolicyScope.workload(service)`);
       return;

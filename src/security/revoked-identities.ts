@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { reportError } from '../private/errors';
-import { isKind, markKind } from '../private/tree';
+import { isKind, isMeshIdentityKind, markKind } from '../private/tree';
 
 /**
  * Properties of `RevokedIdentities`.
@@ -23,6 +23,27 @@ export class RevokedIdentities extends Construct {
    */
   public static isRevokedIdentities(x: any): x is RevokedIdentities {
     return isKind(x, 'RevokedIdentities');
+  }
+
+  /**
+   * Revokes `identity` in `mesh` (what `Mesh.revokeIdentity()` does): adds it to the mesh's one
+   * RevokedIdentities, created on first use. Something that is no identity, or one of another mesh, is
+   * reported on the mesh.
+   *
+   * @internal
+   */
+  public static revoke(mesh: IMesh, identity: IMeshIdentity): void {
+    if (!isMeshIdentityKind(identity)) {
+      reportError(mesh, 'MESH0009', 'revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
+      return;
+    }
+    if (identity.mesh !== mesh) {
+      reportError(mesh, 'MESH0250', `revokeIdentity() was given '${identity.serviceName}' (${identity.node.path}), which belongs to another mesh: `
+        + 'revoke an identity of this mesh, or import the service into it with MeshService.fromName()');
+      return;
+    }
+    const revoked = mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined;
+    (revoked ?? new RevokedIdentities(mesh, 'RevokedIdentities', { mesh })).add(identity);
   }
 
   /** The AuthorizationPolicy. */

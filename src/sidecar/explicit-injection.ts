@@ -1,5 +1,6 @@
 import type { ProxySettings } from './proxy-settings';
 import { PROXY_PORTS, PodFacts, SidecarEnvironment, renderSidecar } from './sidecar';
+import { meshError } from '../private/errors';
 
 /** Controllers whose pod template explicit injection fills in, with their API path. */
 const WORKLOAD_KINDS: { [kind: string]: string } = {
@@ -20,7 +21,7 @@ const WORKLOAD_KINDS: { [kind: string]: string } = {
 export function injectManifest(manifest: any, env: SidecarEnvironment, settings: ProxySettings): any {
   const plural = WORKLOAD_KINDS[manifest.kind];
   if (!plural) {
-    throw new Error(`cannot inject a sidecar into a ${manifest.kind}: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods`);
+    throw meshError('MESH0095', 'explicit injection', `cannot inject a sidecar into a ${manifest?.kind}: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods`);
   }
   const out = JSON.parse(JSON.stringify(manifest));
   const template = manifest.kind === 'Pod' ? out : out.spec.template;

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
+import { checkArray, checkEnum, checkType } from '../private/enums';
 import { reportError } from '../private/errors';
 import { ENVOY_LOG_LEVELS, envoyComponentLogLevelProblem } from '../private/istio-rules';
 import { isCidr, validateInt32, validateResources } from '../private/kubernetes-rules';
@@ -65,8 +66,16 @@ export function resolveProxy(scope: IConstruct | string, base: ProxySettings, op
  */
 export function validateProxyOptions(scope: IConstruct | string, options: ProxyOptions = {}): ProxyOptions {
   const valid: { -readonly [K in keyof ProxyOptions]: ProxyOptions[K] } = { ...options };
+  if (!checkEnum(scope, 'proxy.logLevel', options.logLevel, ProxyLogLevel, 'ProxyLogLevel')) {
+    valid.logLevel = undefined;
+  }
+  for (const prop of ['holdApplicationUntilProxyStarts', 'nativeSidecar'] as const) {
+    if (!checkType(scope, `proxy.${prop}`, options[prop], 'boolean')) {
+      valid[prop] = undefined;
+    }
+  }
   for (const prop of ['includeInboundPorts', 'excludeInboundPorts', 'includeOutboundPorts', 'excludeOutboundPorts'] as const) {
-    valid[prop] = options[prop]?.filter(p => {
+    valid[prop] = !checkArray(scope, `proxy.${prop}`, options[prop]) ? undefined : options[prop]?.filter(p => {
       const ok = Number.isInteger(p) && p >= 1 && p <= 65535;
       if (!ok) {
         reportError(scope, 'MESH0026', `proxy.${prop} has port ${p}: use whole numbers from 1 to 65535`);
@@ -75,7 +84,7 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
     });
   }
   for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
-    valid[prop] = options[prop]?.filter(cidr => {
+    valid[prop] = !checkArray(scope, `proxy.${prop}`, options[prop]) ? undefined : options[prop]?.filter(cidr => {
       const ok = isCidr(cidr);
       if (!ok) {
         reportError(scope, 'MESH0027', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);

@@ -144,7 +144,10 @@ function newDashboard(title: string, id: string, tags: string[], description: st
     .timezone('browser');
 }
 
-/** A Grafana uid (at most 40 characters) for a name: the name itself when it fits, else a hash of it. */
+/**
+ * A Grafana uid (letters, digits, '-' and '_', at most 40 characters) for a name: the name itself when it fits,
+ * else a hash of it. Service names join namespace and service with '_', which neither has, so they never collide.
+ */
 function uid(prefix: string, name: string): string {
   const plain = `${prefix}-${name}`;
   return plain.length <= 40 ? plain : `${prefix}-${createHash('sha256').update(name).digest('hex').slice(0, 39 - prefix.length)}`;
@@ -158,7 +161,7 @@ function uid(prefix: string, name: string): string {
  */
 export function serviceDashboard(d: DashboardService): object {
   const s = d.service;
-  const builder = newDashboard(`${s.serviceName} (${s.namespace})`, uid('svc', `${s.namespace}-${s.serviceName}`), ['service', s.namespace],
+  const builder = newDashboard(`${s.serviceName} (${s.namespace})`, uid('svc', `${s.namespace}_${s.serviceName}`), ['service', s.namespace],
     `Istio's standard metrics for ${s.host}, as its workloads' proxies report them.`);
   builder.withRow(new sdk.dashboard.RowBuilder(`${s.serviceName}: all versions`));
   servicePanels(d, undefined).forEach(p => builder.withPanel(p));

@@ -8,9 +8,10 @@ import { addonDeployment, addonLabels, addonService } from './workload';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
+import { checkEnum, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
-import { serviceKey } from '../private/services';
+import { serviceKey, checkService } from '../private/services';
 import { constructsOfKind, isKind, whenAnnounced } from '../private/tree';
 import type { MeshService } from '../traffic/mesh-service';
 
@@ -102,9 +103,14 @@ export class Grafana extends Construct {
     if (props.adminSecretName !== undefined) {
       validateDnsLabel(this, 'adminSecretName', props.adminSecretName);
     }
-    if (props.serviceDashboards) {
+    // A value that is no list is reported, and no service gets a dashboard.
+    const serviceDashboards = listOr(this, 'serviceDashboards', props.serviceDashboards, []);
+    if (serviceDashboards) {
       // A service that cannot have a dashboard is recorded and left out of the selection.
-      const dashboarded = props.serviceDashboards.filter(service => {
+      const dashboarded = serviceDashboards.filter(service => {
+        if (!checkService(this, 'serviceDashboards', service)) {
+          return false;
+        }
         if (!isKind(service, 'MeshService') || service.mesh !== this.mesh) {
           reportError(this, 'MESH0420', `service '${service.serviceName}' (${service.node.path}) is not a MeshService of mesh '${this.mesh.node.id}', so its versions are unknown: name services defined with new MeshService() in this mesh`);
           return false;
@@ -119,7 +125,10 @@ export class Grafana extends Construct {
     this.labels = labels;
     const meta = (name: string) => ({ name, namespace: this.namespace, labels });
 
-    const ini = grafanaIni(props.anonymousRole ?? GrafanaRole.VIEWER, props.adminSecretName !== undefined);
+    // Only Viewer and Editor are offered: an anonymous Admin ('Admin' from JavaScript) could change users and
+    // data sources with no login at all, so it is an error with the rest.
+    const role = checkEnum(this, 'anonymousRole', props.anonymousRole, GrafanaRole, 'GrafanaRole') ? props.anonymousRole ?? GrafanaRole.VIEWER : GrafanaRole.VIEWER;
+    const ini = grafanaIni(role, props.adminSecretName !== undefined);
     const datasources = Yaml.stringify({
       apiVersion: 1,
       datasources: [
@@ -210,9 +219,11 @@ export class Grafana extends Construct {
     if ((this.selected && !this.selected.has(key)) || this.dashboards.has(key)) {
       return;
     }
-    const configMap = `grafana-dashboard-${service.namespace}-${service.serviceName}`;
+    // '.' separates the namespace from the service: neither has one (both are DNS labels), so two services
+    // never share a name ('b-c' in 'a' and 'c' in 'a-b' would with '-'); at most 18 + 63 + 1 + 63 characters.
+    const configMap = `grafana-dashboard-${service.namespace}.${service.serviceName}`;
     this.dashboards.set(key, { service, configMap });
-    new k8s.KubeConfigMap(this, `Dashboard-${service.namespace}-${service.serviceName}`, {
+    new k8s.KubeConfigMap(this, `Dashboard-${service.namespace}.${service.serviceName}`, {
       metadata: { name: configMap, namespace: this.namespace, labels: this.labels },
       data: { [`${service.serviceName}.json`]: Lazy.any({ produce: () => JSON.stringify(serviceDashboard(dashboardService(service))) }) as unknown as string },
     });

@@ -4,7 +4,8 @@ import * as istio from '../imports/istio-telemetry';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { providersOf } from './providers';
-import { reportError, required } from '../private/errors';
+import { checkType } from '../private/enums';
+import { meshError, reportError, required } from '../private/errors';
 import { checkCelExpression } from '../private/istio-rules';
 import { validatePercentage } from '../private/names';
 import { isKind, markKind, meshOf } from '../private/tree';
@@ -127,6 +128,9 @@ export class TelemetryPolicy extends Construct {
     // Nothing can stand in for a missing scope (it decides the policy's namespace and what the analysis
     // compares it with), so that one throws; before the construct joins the model, which then never meets it.
     this.scope = required(this, 'scope', props.scope, 'choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    if (typeof (this.scope as { _key?: unknown })._key !== 'function') {
+      throw meshError('MESH0096', this, 'scope is not a PolicyScope: choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
+    }
     markKind(this, 'TelemetryPolicy');
     this.mesh = meshOf(this);
     if (props.tracing?.samplingPercentage !== undefined) {
@@ -140,8 +144,11 @@ export class TelemetryPolicy extends Construct {
       // Envoy compiles the filter when it loads the listener: one that is not CEL is refused there, not at apply.
       checkCelExpression(this, 'MESH0431', 'accessLogging.filter', props.accessLogging.filter);
     }
-    this.tracing = props.tracing ? { ...props.tracing } : undefined;
-    this.accessLogging = props.accessLogging ? { ...props.accessLogging } : undefined;
+    // 'false' from JavaScript would read as true: a value of another type is reported and left out.
+    this.tracing = props.tracing ? { ...props.tracing, disabled: checkType(this, 'tracing.disabled', props.tracing.disabled, 'boolean') ? props.tracing.disabled : undefined } : undefined;
+    this.accessLogging = props.accessLogging
+      ? { ...props.accessLogging, enabled: checkType(this, 'accessLogging.enabled', props.accessLogging.enabled, 'boolean') ? props.accessLogging.enabled : undefined }
+      : undefined;
 
     const service = this.scope.service;
     const namespace = this.scope._namespace(this.mesh);

@@ -8,6 +8,7 @@ import { TracingBackend, TracingBackendConfig } from './tracing';
 import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkEnum, checkType } from '../private/enums';
 import { recordedProblems, reportError } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
@@ -162,9 +163,12 @@ export class TelemetryStack extends Construct {
         reportError(this, 'MESH0401', `samplingPercentage ${props.samplingPercentage} is set without a tracing backend: add tracing: TracingBackend.jaeger() (or zipkin(), openTelemetry())`);
       }
     }
-    const prometheusOn = props.prometheus?.enabled ?? true;
-    const grafanaOn = props.grafana?.enabled ?? true;
-    const kialiOn = props.kiali ? props.kiali.enabled ?? true : false;
+    // 'false' from JavaScript would read as true: a value of another type is reported and the default kept.
+    const enabled = (prop: string, value: boolean | undefined, fallback: boolean) => checkType(this, prop, value, 'boolean') ? value ?? fallback : fallback;
+    const prometheusOn = enabled('prometheus.enabled', props.prometheus?.enabled, true);
+    const grafanaOn = enabled('grafana.enabled', props.grafana?.enabled, true);
+    const kialiOn = props.kiali ? enabled('kiali.enabled', props.kiali.enabled, true) : false;
+    checkEnum(this, 'accessLogging.encoding', props.accessLogging?.encoding, AccessLogEncoding, 'AccessLogEncoding');
     for (const [part, on] of [['grafana', grafanaOn], ['kiali', kialiOn]] as const) {
       if (on && !prometheusOn) {
         // Left out below: they are only created with Prometheus.

@@ -5,8 +5,10 @@ import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { OutboundTrafficPolicy } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkEnum } from '../private/enums';
 import { reportError } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
+import { checkService } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -82,6 +84,10 @@ export class EgressScope extends Construct {
     super(scope, id);
     markKind(this, 'EgressScope');
     const mesh = meshOf(this);
+    if (!checkService(this, 'service', props.service)) {
+      // Reported; the scope goes on for its namespace.
+      props = { ...props, service: undefined };
+    }
     if (props.service && props.namespace && props.service.namespace !== props.namespace) {
       // Reported; the scope goes on in the service's namespace.
       reportError(this, 'MESH0140', `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
@@ -93,7 +99,8 @@ export class EgressScope extends Construct {
     (props.allowServices ?? []).forEach(s => this.allowService(s));
     (props.allowExternal ?? []).forEach(e => this.allowExternal(e));
     (props.allowHosts ?? []).forEach(h => this.allowHost(h));
-    const mode = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.REGISTRY_ONLY;
+    const mode = checkEnum(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy')
+      ? props.outboundTrafficPolicy ?? OutboundTrafficPolicy.REGISTRY_ONLY : OutboundTrafficPolicy.REGISTRY_ONLY;
 
     this.resource = new istio.Sidecar(this, 'Resource', {
       metadata: { name: props.service ? `${props.service.serviceName}-egress` : 'default', namespace: this.namespace },
@@ -113,11 +120,23 @@ export class EgressScope extends Construct {
 
   /** Lets the workloads reach a service of the mesh. */
   public allowService(service: IMeshService): void {
+    if (service === undefined || service === null) {
+      reportError(this, 'MESH0006', 'allowService() was given no service: name a MeshService, or one imported with MeshService.fromName()');
+      return;
+    }
+    if (!checkService(this, 'the service given to allowService()', service)) {
+      return;
+    }
     this.add(`${service.namespace}/${service.host}`);
   }
 
   /** Lets the workloads reach an external service (through its egress gateway, if it has one). */
   public allowExternal(external: ExternalService): void {
+    if (!isKind(external, 'ExternalService')) {
+      reportError(this, external === undefined || external === null ? 'MESH0006' : 'MESH0009',
+        `allowExternal() was given ${external === undefined || external === null ? 'no external service' : 'something that is not an external service'}: name an ExternalService`);
+      return;
+    }
     external.hosts.forEach(h => this.add(`${external.namespace}/${h}`));
     if (external.egressGateway) {
       this.add(`${external.egressGateway.namespace}/${external.egressGateway.host}`);

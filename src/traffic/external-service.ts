@@ -6,10 +6,12 @@ import * as istio from '../imports/istio-networking';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { Protocol } from './protocol';
+import { checkEnum, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateNotIstioPort } from '../private/kubernetes-rules';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
+import { checkEgressGateway } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -117,11 +119,13 @@ export class ExternalService extends Construct {
     markKind(this, 'ExternalService');
     this.mesh = meshOf(this);
     // A missing list is reported as missing (MESH0006), not also as empty.
-    const hosts = props.hosts ?? required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']", []);
-    if (props.hosts && hosts.length === 0) {
+    const hosts = props.hosts === undefined || props.hosts === null
+      ? required(this, 'hosts', props.hosts, "list the service's host names, e.g. ['api.example.com']", [])
+      : listOr(this, 'hosts', props.hosts, [])!;
+    if (Array.isArray(props.hosts) && hosts.length === 0) {
       reportError(this, 'MESH0130', "hosts is empty: list the service's host names, e.g. ['api.example.com']");
     }
-    const resolution = props.resolution ?? ExternalResolution.DNS;
+    const resolution = checkEnum(this, 'resolution', props.resolution, ExternalResolution, 'ExternalResolution') ? props.resolution ?? ExternalResolution.DNS : ExternalResolution.DNS;
     // A host that is reported is left out of the ServiceEntry.
     this.hosts = hosts.filter(host => {
       if (!validHost(host) || host === '*') {
@@ -134,7 +138,7 @@ export class ExternalService extends Construct {
       }
       return true;
     });
-    this.ports = (props.ports ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
+    this.ports = (listOr(this, 'ports', props.ports) ?? [{ port: 443 }]).map(p => ({ port: validatePort(this, 'port', p.port), protocol: p.protocol ?? Protocol.HTTPS }));
     // The sidecar's outbound listener for the port would take one of the proxy's own.
     new Set(this.ports.map(p => p.port)).forEach(port => validateNotIstioPort(this, 'port', port));
     if (this.ports.length === 0) {
@@ -151,7 +155,8 @@ export class ExternalService extends Construct {
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     ensureNamespace(this.mesh, this.namespace);
     // A gateway of another mesh is reported and not used.
-    this.egressGateway = props.egressGateway && this.acceptsGateway(props.egressGateway) ? props.egressGateway : undefined;
+    this.egressGateway = props.egressGateway && checkEgressGateway(this, 'egressGateway', props.egressGateway) && this.acceptsGateway(props.egressGateway)
+      ? props.egressGateway : undefined;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.resource = new istio.ServiceEntry(this, 'Resource', {

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshServicePort } from './protocol';
-import { trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
+import { checkedTrafficPolicy, trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
 import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
 import type { TrafficSplit } from './traffic-split';
 import * as istio from '../imports/istio-networking';
@@ -110,7 +110,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   protected _applyTrafficPolicy(settings: TrafficPolicyOptions): void {
-    this._ownTrafficPolicy = trafficPolicyOf(settings);
+    this._ownTrafficPolicy = checkedTrafficPolicy(this, settings);
     this._ensureRoutingObjects(this._ownTrafficPolicy);
   }
 

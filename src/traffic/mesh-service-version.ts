@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { MeshService } from './mesh-service';
+import { checkType } from '../private/enums';
 import { reportError } from '../private/errors';
 import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { uniqueTargetPorts } from '../private/ports';
@@ -106,7 +107,9 @@ export class MeshServiceVersion extends Construct {
     const service = props.service;
     this.versionName = props.versionName;
     let replicas = props.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 0) {
+    if (!checkType(this, 'replicas', props.replicas, 'number')) {
+      replicas = 1;
+    } else if (!Number.isInteger(replicas) || replicas < 0) {
       reportError(this, 'MESH0014', `replicas ${replicas} is invalid: use a whole number of at least 0`);
       replicas = 1;
     } else if (!validateInt32(this, 'replicas', replicas, 0)) {

@@ -9,6 +9,7 @@ import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
+import { listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
@@ -151,8 +152,9 @@ export class MeshService extends MeshServiceBase {
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     this.serviceAccountName = props.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName);
     // A missing list is reported as missing (MESH0006), not also as empty.
+    // A value that is no list is reported as such (MESH0092), not also as empty.
     this.ports = props.ports
-      ? resolvePorts(this, props.ports)
+      ? resolvePorts(this, listOr(this, 'ports', props.ports) ?? [])
       : required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]', []);
     this.revision = props.revision;
     this.injection = props.injection ?? Injection.webhook();
@@ -275,7 +277,7 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceName = validateServiceName(this, 'serviceName', validateDnsLabel(this, 'serviceName', serviceName));
     this.namespace = options.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', options.namespace);
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName);
-    this.ports = resolvePorts(this, options.ports ?? [{ port: 80 }]);
+    this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
     // The options used to carry traffic settings: from plain JavaScript they would be dropped without a word.
     const settings = trafficSettingsOf(options as TrafficPolicyOptions);

@@ -7,6 +7,7 @@ import { reportError, required } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
 import { UINT32_MAX, validateInt32 } from '../private/kubernetes-rules';
 import { isHttpProtocol } from '../private/protocols';
+import { requiredService } from '../private/services';
 import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -62,7 +63,7 @@ export class RateLimit extends Construct {
     markKind(this, 'RateLimit');
     const mesh = meshOf(this);
     // Without a service nothing can stand in (the filter selects its workloads), so this one still throws.
-    this.service = required(this, 'service', props.service, 'name the service whose requests are limited');
+    this.service = requiredService(this, 'service', props.service, 'name the service whose requests are limited');
     if (this.service.mesh !== mesh) {
       reportError(this, 'MESH0150', `service '${this.service.serviceName}' belongs to another mesh: limit a service of this mesh`);
     }

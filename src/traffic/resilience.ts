@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
+import { checkEnumList } from '../private/enums';
 import { meshError, required } from '../private/errors';
 import { checkDuration, invalidRetryOn } from '../private/istio-rules';
 import { validateInt32 } from '../private/kubernetes-rules';
@@ -115,6 +116,7 @@ export class RetryPolicy {
     if (options.perTryTimeout) {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
     }
+    checkEnumList(where, 'retryOn', options.retryOn, RetryOn, 'RetryOn');
     const retryOn = options.retryOn ?? [];
     const unknown = invalidRetryOn(retryOn);
     if (unknown !== undefined) {

@@ -1,9 +1,11 @@
 import { IConstruct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
+import { checkArray, checkEnum } from '../private/enums';
 import { meshError, reportError } from '../private/errors';
 import { checkRegex, controlCharacter } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
+import { checkService } from '../private/services';
 
 /**
  * HTTP request methods.
@@ -135,7 +137,9 @@ export interface RouteMatch {
  * @internal
  */
 export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
-  const headers = match.headers ?? [];
+  checkEnum(where, 'method', match.method, HttpMethod, 'HttpMethod');
+  checkService(where, 'sourceService', match.sourceService);
+  const headers = checkArray(where, 'headers', match.headers) ? match.headers ?? [] : [];
   const names = headers.map(h => h.name);
   for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
     reportError(where, 'MESH0041', `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);

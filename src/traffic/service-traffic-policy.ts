@@ -1,10 +1,10 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LoadBalancer } from './load-balancer';
 import type { MeshServiceBase } from './mesh-service-base';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { IMeshService } from '../mesh-identity';
-import { reportError, required } from '../private/errors';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { meshError, reportError, required } from '../private/errors';
+import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Service-level route and connection settings, shared by `MeshService` (its props) and `ServiceTrafficPolicy`.
@@ -86,10 +86,15 @@ export class ServiceTrafficPolicy extends Construct {
     // Without a service nothing can stand in (the service's routing objects are what the policy configures), so this one still throws.
     required(this, 'service', props.service, 'name the service whose traffic the settings apply to');
     this.service = props.service;
-    this.timeout = props.timeout;
-    this.retries = props.retries;
-    this.circuitBreaker = props.circuitBreaker;
-    this.loadBalancer = props.loadBalancer;
+    const settings = checkedTrafficPolicy(this, props);
+    this.timeout = settings.timeout;
+    this.retries = settings.retries;
+    this.circuitBreaker = settings.circuitBreaker;
+    this.loadBalancer = settings.loadBalancer;
+    if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
+      // A plain object (from JavaScript) has nothing to report a path for, nor to route.
+      throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+    }
     if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     } else if (props.service.mesh !== mesh) {
@@ -108,6 +113,32 @@ export class ServiceTrafficPolicy extends Construct {
  */
 export function trafficPolicyOf(p: TrafficPolicyOptions): TrafficPolicyOptions {
   return { timeout: p.timeout, retries: p.retries, circuitBreaker: p.circuitBreaker, loadBalancer: p.loadBalancer };
+}
+
+/** What each setting's value has (it is made by a factory), and the factory to name. */
+const SETTING_FACTORIES: { readonly [setting: string]: [method: string, type: string, factory: string] } = {
+  timeout: ['_toIstio', 'Timeout', 'Timeout.of(...)'],
+  retries: ['_toIstio', 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })'],
+  circuitBreaker: ['_connectionPool', 'CircuitBreaker', 'CircuitBreaker.of({ ... })'],
+  loadBalancer: ['_toIstio', 'LoadBalancer', 'LoadBalancer.roundRobin() or another LoadBalancer factory'],
+};
+
+/**
+ * The settings of `p` that were made by their factories; any other value (a plain object from JavaScript,
+ * which would crash at synthesis) is reported (MESH0096) and left out.
+ *
+ * @internal
+ */
+export function checkedTrafficPolicy(scope: IConstruct, p: TrafficPolicyOptions): TrafficPolicyOptions {
+  const checked: { [setting: string]: unknown } = { ...trafficPolicyOf(p) };
+  for (const [setting, [method, type, factory]] of Object.entries(SETTING_FACTORIES)) {
+    const value = checked[setting] as { [key: string]: unknown } | undefined;
+    if (value !== undefined && typeof value?.[method] !== 'function') {
+      reportError(scope, 'MESH0096', `${setting} is not a ${type}: make it with ${factory}`);
+      checked[setting] = undefined;
+    }
+  }
+  return checked as TrafficPolicyOptions;
 }
 
 /**

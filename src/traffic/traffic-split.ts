@@ -5,9 +5,10 @@ import type { IMeshService } from '../mesh-identity';
 import { RetryPolicy, Timeout } from './resilience';
 import { RouteMatch, routeMatchKey, routeMatchToIstio, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
+import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * A version of a service that receives a share of a route's traffic.
@@ -143,6 +144,10 @@ export class TrafficSplit extends Construct {
     // Without a service nothing can stand in (the mesh's analysis reads it), so this one still throws.
     required(this, 'service', props.service, 'name the service whose traffic is routed');
     this.service = props.service;
+    if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
+      // A plain object (from JavaScript) has nothing to report a path for, nor to route.
+      throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
+    }
     if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     } else if (props.service.mesh !== mesh) {
@@ -151,7 +156,7 @@ export class TrafficSplit extends Construct {
       // Only a service of this mesh gets the split's VirtualService and DestinationRule.
       (props.service as MeshServiceBase)._attachSplit(this);
     }
-    for (const route of props.routes ?? []) {
+    for (const route of listOr(this, 'routes', props.routes) ?? []) {
       this.addRoute(route);
     }
   }
@@ -192,9 +197,9 @@ export class TrafficSplit extends Construct {
     if (catchAll) {
       reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
     }
-    const matches = route.matches ?? [];
+    const matches = listOr(this, `${label} matches`, route.matches);
     const earlier = this._routes.filter(r => r.matches && r.matches.length > 0);
-    if (!catchAll && matches.length > 0 && earlier.length > 0) {
+    if (!catchAll && matches && matches.length > 0 && earlier.length > 0) {
       // Routes are tried in order: a route whose every match an earlier route already has never gets a request.
       const taken = new Set(earlier.flatMap(r => r.matches!.map(m => safeKey(m))));
       if (matches.every(m => { const key = safeKey(m); return key !== undefined && taken.has(key); })) {
@@ -207,9 +212,10 @@ export class TrafficSplit extends Construct {
         reportError(this, 'MESH0109', `${label} is already defined: give each route its own name`);
       }
     }
-    for (const match of route.matches ?? []) {
+    for (const match of matches ?? []) {
       validateRouteMatch(this, match);
-      if (match.sourceService && match.sourceService.mesh !== this.service.mesh) {
+      // A sourceService that is no service is reported by validateRouteMatch (MESH0009).
+      if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
         reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
     }
@@ -224,7 +230,7 @@ export class TrafficSplit extends Construct {
         mirror = undefined;
       }
     }
-    this._routes.push({ ...route, matches: route.matches ? [...route.matches] : undefined, targets, mirror });
+    this._routes.push({ ...route, matches: matches ? [...matches] : undefined, targets, mirror });
   }
 
   /** @internal */

@@ -110,7 +110,7 @@ describe('explicit injection of Istio\'s hello Deployment', () => {
 
   test('fails on a kind without pods', () => {
     expect(() => injectManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } }, ISTIO_TEST_ENV, ISTIO_PROXY_DEFAULTS))
-      .toThrow('cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods');
+      .toThrow(new Error('[MESH0095] explicit injection: cannot inject a sidecar into a Service: inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods'));
   });
 });
 

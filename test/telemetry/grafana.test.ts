@@ -78,19 +78,19 @@ describe('Grafana', () => {
     // THEN
     expect(Object.keys(all)).toEqual([
       'grafana-dashboard-mesh',
-      'grafana-dashboard-default-reviews',
-      'grafana-dashboard-backend-ratings',
-      'grafana-dashboard-backend-db',
+      'grafana-dashboard-default.reviews',
+      'grafana-dashboard-backend.ratings',
+      'grafana-dashboard-backend.db',
     ]);
     const http = ['Request rate by version', 'Error rate (5xx) by version', 'Latency p50 / p90 / p99 by version'];
     const perVersion = ['Request rate by response code', 'Error rate (5xx)', 'Latency p50 / p90 / p99'];
-    expect(rows(all['grafana-dashboard-default-reviews'])).toEqual({
+    expect(rows(all['grafana-dashboard-default.reviews'])).toEqual({
       'reviews: all versions': http,
       'reviews v1': perVersion,
       'reviews v2': perVersion,
       'reviews v3': perVersion,
     });
-    expect(rows(all['grafana-dashboard-backend-db'])).toEqual({
+    expect(rows(all['grafana-dashboard-backend.db'])).toEqual({
       'db: all versions': ['Bytes received', 'Bytes sent', 'Connections opened'],
       'db v1': ['Bytes received', 'Bytes sent', 'Connections opened'],
     });
@@ -100,8 +100,8 @@ describe('Grafana', () => {
     });
     expect(all['grafana-dashboard-mesh'].panels[1].targets[0].expr).toEqual(
       'sum(rate(istio_requests_total{reporter="destination",destination_service_namespace=~"istio-system|default|backend"}[$__rate_interval]))');
-    const reviews = all['grafana-dashboard-default-reviews'];
-    expect(reviews.uid).toEqual('svc-default-reviews');
+    const reviews = all['grafana-dashboard-default.reviews'];
+    expect(reviews.uid).toEqual('svc-default_reviews');
     expect(reviews.title).toEqual('reviews (default)');
     expect(reviews.editable).toEqual(false);
     expect(validateManifests(manifests)).toEqual([]);
@@ -125,7 +125,7 @@ describe('Grafana', () => {
 
   test('the queries read Istio\'s standard metrics of the service, broken down by version', () => {
     const { mesh } = bookstore();
-    const reviews = dashboards(MeshTesting.synth(mesh))['grafana-dashboard-default-reviews'];
+    const reviews = dashboards(MeshTesting.synth(mesh))['grafana-dashboard-default.reviews'];
     const targets = reviews.panels.filter((p: any) => p.targets).map((p: any) => p.targets.map((t: any) => [t.expr, t.legendFormat]));
     const sel = 'reporter="destination",destination_service_namespace="default",destination_service_name="reviews"';
     expect(targets[0]).toEqual([[`sum by (destination_version) (rate(istio_requests_total{${sel}}[$__rate_interval]))`, '{{destination_version}}']]);
@@ -194,8 +194,8 @@ describe('Grafana', () => {
     ]);
     expect(pod.volumes.slice(5)).toEqual([
       { name: 'dashboards-0', projected: { sources: [{ configMap: { name: 'grafana-dashboard-mesh' } }] } },
-      { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-default-reviews' } }] } },
-      { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-backend-ratings' } }, { configMap: { name: 'grafana-dashboard-backend-db' } }] } },
+      { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-default.reviews' } }] } },
+      { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-backend.ratings' } }, { configMap: { name: 'grafana-dashboard-backend.db' } }] } },
     ]);
     const ini = MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'];
     expect(ini).toContain('[auth.anonymous]\nenabled = true\norg_name = Main Org.\norg_role = Viewer');
@@ -218,7 +218,7 @@ describe('Grafana', () => {
     const manifests = MeshTesting.synth(mesh);
     // THEN
     expect(stack.grafana!.dashboardServices).toEqual([reviews]);
-    expect(Object.keys(dashboards(manifests))).toEqual(['grafana-dashboard-mesh', 'grafana-dashboard-default-reviews']);
+    expect(Object.keys(dashboards(manifests))).toEqual(['grafana-dashboard-mesh', 'grafana-dashboard-default.reviews']);
     const ini = MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'];
     expect(ini).toContain('org_role = Editor');
     expect(ini).toContain('disable_login_form = false');
@@ -234,7 +234,7 @@ describe('Grafana', () => {
     new TelemetryStack(mesh, 'Telemetry');
     const reviews = newService(mesh, 'reviews', ['v1']);
     reviews.addVersion('v2-canary', { image: 'example/reviews:v2' });
-    expect(Object.keys(rows(dashboards(MeshTesting.synth(mesh))['grafana-dashboard-default-reviews']))).toEqual([
+    expect(Object.keys(rows(dashboards(MeshTesting.synth(mesh))['grafana-dashboard-default.reviews']))).toEqual([
       'reviews: all versions', 'reviews v1', 'reviews v2-canary',
     ]);
   });
@@ -243,8 +243,24 @@ describe('Grafana', () => {
     const mesh = newMesh();
     new TelemetryStack(mesh, 'Telemetry');
     newService(mesh, 'a-very-long-service-name-for-the-recommendations', ['v1'], { namespace: 'storefront-production' });
-    const uid = dashboards(MeshTesting.synth(mesh))['grafana-dashboard-storefront-production-a-very-long-service-name-for-the-recommendations'].uid;
+    const uid = dashboards(MeshTesting.synth(mesh))['grafana-dashboard-storefront-production.a-very-long-service-name-for-the-recommendations'].uid;
     expect(uid).toMatch(/^svc-[0-9a-f]{36}$/);
+  });
+
+  test('services whose namespace and name join to one string get dashboards of their own', () => {
+    // GIVEN 'b-c' in namespace 'a' and 'c' in namespace 'a-b': joined with '-', both were 'a-b-c'
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'Telemetry');
+    newService(mesh, 'b-c', ['v1'], { namespace: 'a' });
+    newService(mesh, 'c', ['v1'], { namespace: 'a-b' });
+
+    // THEN
+    expect(synthErrors(mesh)).toEqual([]);
+    const manifests = MeshTesting.synth(mesh);
+    const all = dashboards(manifests);
+    expect(Object.keys(all)).toEqual(['grafana-dashboard-mesh', 'grafana-dashboard-a.b-c', 'grafana-dashboard-a-b.c']);
+    expect([all['grafana-dashboard-a.b-c'].uid, all['grafana-dashboard-a-b.c'].uid]).toEqual(['svc-a_b-c', 'svc-a-b_c']);
+    validateManifests(manifests);
   });
 
   test('fails on a dashboard for a service not in the mesh', () => {

@@ -96,7 +96,7 @@ describe('TelemetryPolicy', () => {
       code: 'MESH0310',
       severity: Severity.ERROR,
       path: 'mesh/Tracing',
-      message: 'sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
+      message: "tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy",
     }]);
   });
 

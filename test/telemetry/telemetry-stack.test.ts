@@ -33,7 +33,7 @@ describe('TelemetryStack', () => {
       'ConfigMap/grafana-dashboard-mesh',
       'Deployment/grafana',
       'Service/grafana',
-      'ConfigMap/grafana-dashboard-default-reviews',
+      'ConfigMap/grafana-dashboard-default.reviews',
     ]);
   });
 
@@ -317,7 +317,7 @@ describe('TelemetryStack', () => {
     new TelemetryStack(mesh, 'Telemetry', { accessLogging: {} });
     new TelemetryPolicy(mesh, 'Mine', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 5 } });
     expect(synthErrors(mesh)).toEqual([
-      '[mesh/Mine] [MESH0310] sets tracing, but the mesh has no tracing provider: give the TelemetryStack a tracing backend (tracing: TracingBackend.jaeger())',
+      "[mesh/Mine] [MESH0310] tracing is set, but the mesh has no tracing backend to send spans to: add one with the TelemetryStack's tracing prop (e.g. tracing: TracingBackend.jaeger()), or drop tracing from this TelemetryPolicy",
       '[mesh/Mine] [MESH0410] the whole mesh already has a TelemetryPolicy (mesh/Telemetry/MeshPolicy): Istio applies one Telemetry per scope, so set tracing and access logging on that one',
     ]);
   });

@@ -1,0 +1,65 @@
+import { IConstruct } from 'constructs';
+import { OutboundTrafficPolicy } from './mesh-identity';
+import { MeshProps } from './mesh-props';
+import { checkEnum, checkType } from './private/enums';
+import { reportError } from './private/errors';
+import { validateHub, validateVersionLabel } from './private/kubernetes-rules';
+import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
+import { MtlsMode } from './security/mtls-mode';
+
+/** The Istio release the mesh renders: its CRDs and injection template are 1.30.3's, so a patch release of 1.30. */
+const SHIPPED_VERSION = '1.30.3';
+
+/**
+ * A mesh's settings: its props checked (each problem recorded on the mesh) and defaulted. A value that is
+ * reported is replaced by its default, so that synthesis goes on to report every other problem.
+ *
+ * @internal
+ */
+export interface MeshSettings {
+  readonly trustDomain: string;
+  readonly rootNamespace: string;
+  readonly version: string;
+  readonly hub: string;
+  readonly tag: string;
+  readonly mtlsMode: MtlsMode;
+  readonly autoMtls: boolean;
+  readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+  readonly defaultNamespace: string;
+  readonly clusterDomain: string;
+  readonly installCrds: boolean;
+  readonly failOnWarnings: boolean;
+}
+
+/** @internal */
+export function meshSettings(mesh: IConstruct, props: MeshProps): MeshSettings {
+  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings', fallback: boolean) =>
+    checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
+  const version = checkVersion(mesh, props.version);
+  return {
+    trustDomain: validateDnsSubdomain(mesh, 'trustDomain', props.trustDomain ?? 'cluster.local'),
+    rootNamespace: validateDnsLabel(mesh, 'rootNamespace', props.rootNamespace ?? 'istio-system'),
+    version,
+    hub: props.hub === undefined ? 'docker.io/istio' : validateHub(mesh, 'hub', props.hub),
+    tag: validateVersionLabel(mesh, 'tag', validateImageTag(mesh, 'tag', props.tag ?? version)),
+    mtlsMode: checkEnum(mesh, 'mtls', props.mtls, MtlsMode, 'MtlsMode') ? props.mtls ?? MtlsMode.STRICT : MtlsMode.STRICT,
+    autoMtls: flag('autoMtls', true),
+    outboundTrafficPolicy: checkEnum(mesh, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy')
+      ? props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY : OutboundTrafficPolicy.ALLOW_ANY,
+    defaultNamespace: validateDnsLabel(mesh, 'defaultNamespace', props.defaultNamespace ?? 'default'),
+    clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
+    installCrds: flag('installCrds', true),
+    failOnWarnings: flag('failOnWarnings', false),
+  };
+}
+
+function checkVersion(mesh: IConstruct, version: string | undefined): string {
+  if (version === undefined || (checkType(mesh, 'version', version, 'string', `a string such as '${SHIPPED_VERSION}'`) && /^1\.30\.\d+$/.test(version))) {
+    return version ?? SHIPPED_VERSION;
+  }
+  if (typeof version === 'string') {
+    reportError(mesh, 'MESH0094', `version '${version}' is not a 1.30 patch release: the mesh renders Istio ${SHIPPED_VERSION}'s CRDs and injection template, `
+      + `and other releases' istiod and proxies would not match them, use a 1.30.x version (e.g. '${SHIPPED_VERSION}'), or set tag for images built otherwise`);
+  }
+  return SHIPPED_VERSION;
+}
