@@ -351,7 +351,6 @@ export const CODES = {
     example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
     fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
   },
-
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
   MESH0101: {
     meaning: 'a route sends or mirrors traffic to a version the service does not have (analysis, error)',
@@ -538,6 +537,26 @@ export const CODES = {
     example: "[mesh/rl] [MESH0152] per 10ms is shorter than Envoy's minimum refill interval of 50ms: use a longer window",
     fix: 'use a window of at least 50ms',
   },
+  MESH0153: {
+    meaning: 'a service has two RateLimits: both write its one rate-limit EnvoyFilter (analysis, error)',
+    example: "[mesh/r2] [MESH0153] service 'api' already has a RateLimit (mesh/r1): a service has one local rate limit, so set requests, per and burst on that one",
+    fix: 'keep one RateLimit per service',
+  },
+  MESH0154: {
+    meaning: 'two gateways of the mesh have one name and namespace: they would write the same objects (analysis, error)',
+    example: "[mesh/g2] [MESH0154] gateway 'edge' in namespace 'istio-ingress' is already in the mesh (mesh/g1): give one of them another name or namespace",
+    fix: "give one of them another name (the gateway's name prop) or namespace",
+  },
+  MESH0155: {
+    meaning: 'two ExternalServices of one namespace have a host in common: Istio uses one of them and ignores the other (analysis, error)',
+    example: "[mesh/e2] [MESH0155] host 'api.example.com' is already an ExternalService in namespace 'default' (mesh/e1): Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs",
+    fix: 'give each host one ExternalService per namespace, with every port it needs',
+  },
+  MESH0156: {
+    meaning: 'two EgressScopes for one namespace (or one service) write the same Sidecar (analysis, error)',
+    example: "[mesh/b] [MESH0156] namespace 'default' already has an EgressScope (mesh/a): each writes one Sidecar, so allow every host it needs on that one",
+    fix: 'keep one EgressScope per namespace and per service, and allow every host on it',
+  },
   MESH0160: {
     meaning: "a traffic or control plane duration (timeout, perTryTimeout, circuit breaker or fault delay, cookie ttl, rate-limit window, istiod's keepalive) is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)",
     example: '[MESH0160] Timeout.of: duration 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
@@ -603,27 +622,6 @@ export const CODES = {
     example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
     fix: 'serve the host on an HTTP or HTTPS listener',
   },
-  MESH0153: {
-    meaning: 'a service has two RateLimits: both write its one rate-limit EnvoyFilter (analysis, error)',
-    example: "[mesh/r2] [MESH0153] service 'api' already has a RateLimit (mesh/r1): a service has one local rate limit, so set requests, per and burst on that one",
-    fix: 'keep one RateLimit per service',
-  },
-  MESH0154: {
-    meaning: 'two gateways of the mesh have one name and namespace: they would write the same objects (analysis, error)',
-    example: "[mesh/g2] [MESH0154] gateway 'edge' in namespace 'istio-ingress' is already in the mesh (mesh/g1): give one of them another name or namespace",
-    fix: "give one of them another name (the gateway's name prop) or namespace",
-  },
-  MESH0155: {
-    meaning: 'two ExternalServices of one namespace have a host in common: Istio uses one of them and ignores the other (analysis, error)',
-    example: "[mesh/e2] [MESH0155] host 'api.example.com' is already an ExternalService in namespace 'default' (mesh/e1): Istio uses one of the two and ignores the other, so give each host one ExternalService, with every port it needs",
-    fix: 'give each host one ExternalService per namespace, with every port it needs',
-  },
-  MESH0156: {
-    meaning: 'two EgressScopes for one namespace (or one service) write the same Sidecar (analysis, error)',
-    example: "[mesh/b] [MESH0156] namespace 'default' already has an EgressScope (mesh/a): each writes one Sidecar, so allow every host it needs on that one",
-    fix: 'keep one EgressScope per namespace and per service, and allow every host on it',
-  },
-
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {
     meaning: 'a scope has a second MtlsPolicy',
@@ -710,7 +708,6 @@ export const CODES = {
     example: "[a] [MESH0250] revokeIdentity() was given 'web' (b/web), which belongs to another mesh: revoke an identity of this mesh, or import the service into it with MeshService.fromName()",
     fix: 'revoke an identity of this mesh, or import the service with MeshService.fromName()',
   },
-
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
     meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',
@@ -742,7 +739,6 @@ export const CODES = {
     example: "[mesh/ReviewsTelemetry] [MESH0311] tracing provider 'datadog' is not one of the mesh's tracing providers (jaeger): name one of them, or add it to the TelemetryStack",
     fix: "name one of the mesh's providers, or add it to the TelemetryStack",
   },
-
   // 04xx: telemetry (the stack, Prometheus, Grafana, tracing)
   MESH0400: {
     meaning: 'a mesh has a second TelemetryStack',
@@ -814,7 +810,6 @@ export const CODES = {
     example: '[mesh/logs] [MESH0432] accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging',
     fix: 'drop the filter, or enable logging',
   },
-
   // 05xx: the Pulumi adapter (packages/pulumi)
   MESH0500: {
     meaning: 'a release source is neither a cdk8s App, a Mesh nor a Chart',

@@ -100,11 +100,6 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   }
   // Requests are compared with limits once merged with the defaults: see proxyRequestsAboveLimits.
   validateResources(scope, 'proxy.resources', options.resources, false);
-  if (options.logLevel !== undefined && !(Object.values(ProxyLogLevel) as string[]).includes(options.logLevel)) {
-    // From JavaScript any string gets here; Envoy stops at start on a level it does not know.
-    reportError(scope, 'MESH0029', `proxy.logLevel '${options.logLevel}' is not a level Envoy knows: use ProxyLogLevel (${Object.values(ProxyLogLevel).join(', ')})`);
-    valid.logLevel = undefined;
-  }
   // Envoy's own parser: an unknown level stops the proxy at start.
   const logLevelProblem = options.componentLogLevel !== undefined ? envoyComponentLogLevelProblem(options.componentLogLevel) : undefined;
   if (logLevelProblem?.level !== undefined) {

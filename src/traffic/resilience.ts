@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
-import { checkEnumList } from '../private/enums';
+import { checkArray } from '../private/enums';
 import { meshError, required } from '../private/errors';
 import { checkDuration, invalidRetryOn } from '../private/istio-rules';
 import { validateInt32 } from '../private/kubernetes-rules';
@@ -116,8 +116,8 @@ export class RetryPolicy {
     if (options.perTryTimeout) {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
     }
-    checkEnumList(where, 'retryOn', options.retryOn, RetryOn, 'RetryOn');
-    const retryOn = options.retryOn ?? [];
+    // Beyond RetryOn's values, Istio takes HTTP status codes (from JavaScript): invalidRetryOn knows both.
+    const retryOn = checkArray(where, 'retryOn', options.retryOn) ? options.retryOn ?? [] : [];
     const unknown = invalidRetryOn(retryOn);
     if (unknown !== undefined) {
       throw meshError('MESH0161', where, `retryOn '${unknown}' is not a retry condition Istio takes: use RetryOn values (${Object.values(RetryOn).join(', ')}) or an HTTP status code`);

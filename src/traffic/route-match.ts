@@ -137,7 +137,6 @@ export interface RouteMatch {
  * @internal
  */
 export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
-  checkEnum(where, 'method', match.method, HttpMethod, 'HttpMethod');
   checkService(where, 'sourceService', match.sourceService);
   const headers = checkArray(where, 'headers', match.headers) ? match.headers ?? [] : [];
   const names = headers.map(h => h.name);
@@ -150,12 +149,11 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
   if (match.uri) {
     validateUriMatch(where, 'uri', match.uri);
   }
-  if (match.method !== undefined && !(Object.values(HttpMethod) as string[]).includes(match.method)) {
-    const method = String(match.method);
-    const upper = method.toUpperCase();
-    reportError(where, 'MESH0166', (Object.values(HttpMethod) as string[]).includes(upper)
-      ? `method '${method}' is not upper-case: HTTP methods are case-sensitive, so it would match no request, use HttpMethod.${upper}`
-      : `method '${method}' is not an HTTP method: use one of HttpMethod (${Object.values(HttpMethod).join(', ')})`);
+  const methods = Object.values(HttpMethod) as string[];
+  if (match.method !== undefined && !methods.includes(match.method) && methods.includes(String(match.method).toUpperCase())) {
+    reportError(where, 'MESH0166', `method '${match.method}' is not upper-case: HTTP methods are case-sensitive, so it would match no request, use HttpMethod.${String(match.method).toUpperCase()}`);
+  } else {
+    checkEnum(where, 'method', match.method, HttpMethod, 'HttpMethod');
   }
   return match;
 }

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { EgressGateway, EgressScope, ExternalService, IngressGateway, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
+import { EgressGateway, EgressScope, ExternalService, IngressGateway, Injection, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -59,7 +59,7 @@ describe('collisions', () => {
 
   test('fails on a service named like the control plane, on the service (the control plane comes first)', () => {
     const mesh = newMesh();
-    newService(mesh, 'istiod', ['v1'], { namespace: 'istio-system' });
+    newService(mesh, 'istiod', ['v1'], { namespace: 'istio-system', injection: Injection.explicit() });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/istiod/ServiceAccount/Resource] [MESH0008] ServiceAccount 'istio-system/istiod' is also written by mesh-control-plane/istiod/ServiceAccount: "
       + 'the cluster keeps one object per kind, namespace and name, give one of them another name',
