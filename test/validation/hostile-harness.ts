@@ -1,0 +1,86 @@
+/**
+ * The harness of the hostile-input table: one row is built in a fresh App and synthesized the way
+ * `cdk8s synth` does (`app.synthYaml()`, which runs every construct's validation), and what happened is
+ * classified:
+ *
+ * - `error`: synthesis (or construction) failed and every line of the failure carries a code `[MESHxxxx]`;
+ * - `crash`: it failed with anything else (a TypeError from deep inside, an uncoded message, a non-Error);
+ * - `warning`: it synthesized, printed at least one coded `warning: [MESHxxxx]` and every object is valid;
+ * - `valid`: it synthesized silently and every object passes the strict validator;
+ * - `invalid`: it synthesized objects the cluster (API server, a CRD's rules, istiod) would refuse.
+ */
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { validateManifests } from '../support/schemas';
+
+/** What a row expects: a coded error, a coded warning, or objects the cluster accepts. */
+export type Expected = 'error' | 'warning' | 'valid';
+
+/** What a row did. */
+export type Observed = Expected | 'crash' | 'invalid';
+
+/** One row of the table. */
+export interface Row {
+  /** `<construct or factory>: <what is hostile>`, unique in the table. */
+  readonly name: string;
+  readonly expect: Expected;
+  /** Builds the row's program in `app` (a fresh App); may throw. */
+  readonly build: (app: App) => unknown;
+}
+
+/** The outcome of one row, with what explains it. */
+export interface Outcome {
+  readonly observed: Observed;
+  /** The error, the warnings, or the objects refused and why. */
+  readonly detail: string;
+}
+
+const CODED = /\[MESH\d{4}\]/;
+const CODED_WARNING = /warning: \[MESH\d{4}\]/;
+
+/** The lines of a failure that say something (cdk8s's header left out). */
+function failureLines(message: string): string[] {
+  return message.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^Validation failed with the following errors:?$/.test(l));
+}
+
+/** Builds and synthesizes one row, capturing what it prints to stderr. */
+export function runRow(row: Row): Outcome {
+  const app = new App({ outdir: '/tmp/cdk8s-mesh-hostile' });
+  const printed: string[] = [];
+  const write = process.stderr.write;
+  (process.stderr as any).write = (chunk: any) => {
+    printed.push(String(chunk));
+    return true;
+  };
+  let yaml: string;
+  try {
+    row.build(app);
+    yaml = app.synthYaml();
+  } catch (e: unknown) {
+    const message = e instanceof Error ? e.message : `thrown non-Error: ${String(e)}`;
+    const lines = failureLines(message);
+    const coded = e instanceof Error && lines.length > 0 && lines.every(l => CODED.test(l));
+    const stack = e instanceof Error && !coded ? ` @ ${(e.stack ?? '').split('\n').slice(1, 3).map(s => s.trim()).join(' < ')}` : '';
+    return { observed: coded ? 'error' : 'crash', detail: `${message.slice(0, 600)}${stack}` };
+  } finally {
+    (process.stderr as any).write = write;
+  }
+  const objects = parseAllDocuments(yaml).map(d => d.toJSON()).filter(o => o != null);
+  const refused = validateManifests(objects);
+  if (refused.length > 0) {
+    return { observed: 'invalid', detail: refused.slice(0, 3).map(f => `${f.object}: ${f.errors.slice(0, 3).join('; ')}`).join(' | ').slice(0, 600) };
+  }
+  const warnings = printed.join('').split('\n').filter(l => CODED_WARNING.test(l));
+  if (warnings.length > 0) {
+    return { observed: 'warning', detail: warnings.join(' | ').slice(0, 600) };
+  }
+  return { observed: 'valid', detail: `${objects.length} objects` };
+}
+
+/**
+ * Whether an outcome is what the row expects. A row expecting a warning (legal input, almost surely a
+ * mistake) also accepts a coded error: the library may judge it stricter.
+ */
+export function meets(expected: Expected, outcome: Outcome): boolean {
+  return outcome.observed === expected || (expected === 'warning' && outcome.observed === 'error');
+}
