@@ -11,7 +11,7 @@
  */
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { validateManifests } from '../support/schemas';
+import { SchemaError, validateManifests } from '../support/schemas';
 
 /** What a row expects: a coded error, a coded warning, or objects the cluster accepts. */
 export type Expected = 'error' | 'warning' | 'valid';
@@ -43,6 +43,44 @@ function failureLines(message: string): string[] {
   return message.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^Validation failed with the following errors:?$/.test(l));
 }
 
+// Most objects (CRDs, the control plane) are the same in every row: each distinct object is validated once.
+const validated = new Map<string, SchemaError[]>();
+
+/** Why the cluster refuses `obj` (nothing when it accepts it). */
+function refusals(obj: any): SchemaError[] {
+  const json = JSON.stringify(obj);
+  let found = validated.get(json);
+  if (!found) {
+    found = validateManifests([obj]);
+    validated.set(json, found);
+  }
+  return found;
+}
+
+/**
+ * What the cluster refuses in the output as a whole, which no single object shows: two objects with one
+ * kind, namespace and name (the second overwrites the first), and a namespaced object whose Namespace the
+ * output does not create (apply fails on it; only `default` exists in every cluster).
+ */
+function wholeOutputRefusals(objects: any[]): SchemaError[] {
+  const failures: SchemaError[] = [];
+  const seen = new Set<string>();
+  const namespaces = new Set(['default', ...objects.filter(o => o.kind === 'Namespace').map(o => o.metadata?.name)]);
+  for (const o of objects) {
+    const group = String(o.apiVersion ?? '').split('/').slice(0, -1).join('/');
+    const key = `${group}/${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+    if (seen.has(key)) {
+      failures.push({ object: key, errors: ['written twice in one output (the second apply overwrites the first)'] });
+    }
+    seen.add(key);
+    const ns = o.metadata?.namespace;
+    if (ns !== undefined && !namespaces.has(ns)) {
+      failures.push({ object: key, errors: [`its namespace '${ns}' is not created by the output`] });
+    }
+  }
+  return failures;
+}
+
 /** Builds and synthesizes one row, capturing what it prints to stderr. */
 export function runRow(row: Row): Outcome {
   const app = new App({ outdir: '/tmp/cdk8s-mesh-hostile' });
@@ -66,7 +104,7 @@ export function runRow(row: Row): Outcome {
     (process.stderr as any).write = write;
   }
   const objects = parseAllDocuments(yaml).map(d => d.toJSON()).filter(o => o != null);
-  const refused = validateManifests(objects);
+  const refused = [...objects.flatMap(o => refusals(o)), ...wholeOutputRefusals(objects)];
   if (refused.length > 0) {
     return { observed: 'invalid', detail: refused.slice(0, 3).map(f => `${f.object}: ${f.errors.slice(0, 3).join('; ')}`).join(' | ').slice(0, 600) };
   }
