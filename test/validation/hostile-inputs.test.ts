@@ -4,13 +4,15 @@
  * error (or a coded warning), never in a crash or in objects the cluster refuses, and a legal edge input
  * must synthesize to objects the strict validator accepts. See hostile-rows.ts for the table.
  */
+// MeshRelease's own dependency (packages/pulumi), installed at the root for its tests.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
+import { meets, Row, runRow } from './hostile-harness';
+import { rows } from './hostile-rows';
 import { MeshRelease } from '../../packages/pulumi/src';
 import { Mesh, MeshService, Protocol } from '../../src';
 import { allowInvalidOutput } from '../support/strict-synth';
-import { meets, Row, runRow } from './hostile-harness';
-import { rows } from './hostile-rows';
 
 const js = (x: unknown): any => x;
 
