@@ -38,9 +38,23 @@ export interface Outcome {
 const CODED = /\[MESH\d{4}\]/;
 const CODED_WARNING = /warning: \[MESH\d{4}\]/;
 
-/** The lines of a failure that say something (cdk8s's header left out). */
+/**
+ * The errors of a failure (cdk8s's header left out). cdk8s prints one error a line, `[path] [CODE] msg`; a
+ * line that does not start with `[` continues the error before it (a message quoting a value with a line break).
+ */
 function failureLines(message: string): string[] {
-  return message.split('\n').map(l => l.trim()).filter(l => l !== '' && !/^Validation failed with the following errors:?$/.test(l));
+  const errors: string[] = [];
+  for (const line of message.split('\n')) {
+    if (/^\s*Validation failed with the following errors:?\s*$/.test(line)) {
+      continue;
+    }
+    if (errors.length > 0 && !line.trimStart().startsWith('[')) {
+      errors[errors.length - 1] += `\n${line}`;
+    } else if (line.trim() !== '') {
+      errors.push(line.trim());
+    }
+  }
+  return errors;
 }
 
 // Most objects (CRDs, the control plane) are the same in every row: each distinct object is validated once.
