@@ -38,7 +38,9 @@ function svc(scope: Mesh, name = 'web', props: any = {}, versions: string[] = ['
 function route(app: App, r: any): TrafficSplit {
   const ms = mesh(app);
   const s = svc(ms, 'web', {}, ['v1', 'v2']);
-  return new TrafficSplit(ms, 'split', { service: s, routes: [{ targets: [TrafficTarget.version('v1')], ...r }] });
+  // A route with matches is followed by a catch-all, as a user writes it (requests matching none would get 404).
+  const catchAll = r.matches ? [{ targets: [TrafficTarget.version('v1')] }] : [];
+  return new TrafficSplit(ms, 'split', { service: s, routes: [{ targets: [TrafficTarget.version('v1')], ...r }, ...catchAll] });
 }
 
 /** A mesh with service `web` whose only version has `options`. */
