@@ -59,6 +59,14 @@ function proxy(app: App, options: any): void {
 }
 
 /** A mesh with service `web` and a telemetry stack of `props`. */
+/** A gateway of `props` with a route to service `web` for each listener host (a host without a route is an error). */
+function gateway(app: App, props: any = {}, Kind: any = IngressGateway): any {
+  const ms = mesh(app);
+  const gw = new Kind(ms, 'gw', props);
+  gw.addRoute({ service: svc(ms) });
+  return gw;
+}
+
 function telemetry(app: App, props: any): TelemetryStack {
   const ms = mesh(app);
   svc(ms, 'web');
@@ -205,7 +213,7 @@ row('MeshService.addVersion name: a leading digit', 'valid', app => svc(mesh(app
 row('ControlPlaneOptions revision: 1-30-3', 'valid', app => controlPlane(app, { revision: '1-30-3' }));
 row('ControlPlaneOptions revision: 60 characters, istiod-<rev> past 63', 'error', app => controlPlane(app, { revision: 'r'.repeat(60) }));
 row('ControlPlaneOptions revision: 20 characters', 'valid', app => controlPlane(app, { revision: 'r'.repeat(20) }));
-row('IngressGateway name: 63 characters', 'valid', app => new IngressGateway(mesh(app), 'gw', { name: `g${'w'.repeat(62)}` }));
+row('IngressGateway name: 63 characters', 'valid', app => gateway(app, { name: `g${'w'.repeat(62)}` }));
 row("Mesh trustDomain: 'a b'", 'error', app => mesh(app, { trustDomain: 'a b' }));
 row("Mesh trustDomain: ''", 'error', app => mesh(app, { trustDomain: '' }));
 row("Mesh trustDomain: 'a/b'", 'error', app => mesh(app, { trustDomain: 'a/b' }));
@@ -269,7 +277,7 @@ row('GatewayListener: two listeners on one port', 'error', app => new IngressGat
 row('GatewayListener: 80 and 8080, which map to one target port', 'error', app => new IngressGateway(mesh(app), 'gw', {
   listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['a.example.com'] }, { port: 8080, protocol: Protocol.HTTP, hosts: ['b.example.com'] }],
 }));
-row('GatewayListener port: 65535', 'valid', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 65535, protocol: Protocol.HTTP, hosts: ['*'] }] }));
+row('GatewayListener port: 65535', 'valid', app => gateway(app, { listeners: [{ port: 65535, protocol: Protocol.HTTP, hosts: ['*'] }] }));
 row('IngressGateway listeners: empty (a Gateway with no servers)', 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [] }));
 row('ExternalService ports: the same port twice', 'error', app => new ExternalService(mesh(app), 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 443, protocol: Protocol.HTTPS }] }));
 row('ExternalService ports: 443 as HTTPS and TLS', 'error', app => new ExternalService(mesh(app), 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 443, protocol: Protocol.TLS }] }));
@@ -301,7 +309,7 @@ for (const [target, build] of COUNTS) {
 }
 row('VersionOptions replicas: 0 (scaled to zero)', 'valid', app => version(app, { replicas: 0 }));
 row('VersionOptions replicas: 2**31-1', 'valid', app => version(app, { replicas: 2 ** 31 - 1 }));
-row('VersionOptions user: 0 (root)', 'valid', app => version(app, { user: 0 }));
+row('VersionOptions user: 0 (root, refused by runAsNonRoot at pod start)', 'error', app => version(app, { user: 0 }));
 row('CircuitBreakerOptions maxConnections: 2**31-1', 'valid', app => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ maxConnections: 2 ** 31 - 1 }) }));
 row('RetryPolicyOptions attempts: 0 (no retries)', 'valid', app => route(app, { retries: RetryPolicy.of({ attempts: 0 }) }));
 row('RetryPolicyOptions attempts: 2**31-1', 'valid', app => route(app, { retries: RetryPolicy.of({ attempts: 2 ** 31 - 1 }) }));
@@ -311,7 +319,7 @@ row('ControlPlaneAutoscaling targetCpuUtilization: NaN', 'error', app => control
 row('ControlPlaneAutoscaling targetCpuUtilization: 2**31', 'error', app => controlPlane(app, { autoscaling: { targetCpuUtilization: 2 ** 31 } }));
 row('ControlPlaneAutoscaling targetCpuUtilization: 150 (legal above 100)', 'valid', app => controlPlane(app, { autoscaling: { targetCpuUtilization: 150 } }));
 row('ControlPlaneAutoscaling minReplicas: 0', 'error', app => controlPlane(app, { autoscaling: { minReplicas: 0, maxReplicas: 2 } }));
-row('GatewayOptions replicas: 0', 'valid', app => new IngressGateway(mesh(app), 'gw', { replicas: 0 }));
+row('GatewayOptions replicas: 0', 'valid', app => gateway(app, { replicas: 0 }));
 row('ProxyOptions concurrency: 0 (one worker per core)', 'valid', app => proxy(app, { concurrency: 0 }));
 row('RateLimitProps requests: 0', 'error', app => { const ms = mesh(app); new RateLimit(ms, 'limit', { service: svc(ms), requests: 0 }); });
 row('RateLimitProps requests: undefined', 'error', app => { const ms = mesh(app); new RateLimit(ms, 'limit', js({ service: svc(ms) })); });
@@ -325,9 +333,9 @@ const PERCENTAGES: Array<[string, (app: App, v: unknown) => unknown]> = [
   ['MirrorOptions percentage', (app, v) => route(app, { mirror: { version: 'v2', percentage: v } })],
   ['FaultInjection.delay percentage', (app, v) => route(app, { fault: FaultInjection.delay(Duration.seconds(1), js(v)) })],
   ['FaultInjection.abort percentage', (app, v) => route(app, { fault: FaultInjection.abort(503, js(v)) })],
-  ['CircuitBreakerOptions maxEjectionPercent', (app, v) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ maxEjectionPercent: js(v) }) })],
-  ['TelemetryStackProps samplingPercentage', (app, v) => telemetry(app, { samplingPercentage: v })],
-  ['TracingSettings samplingPercentage', (app, v) => new TelemetryPolicy(mesh(app), 'policy', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: js(v) } })],
+  ['CircuitBreakerOptions maxEjectionPercent', (app, v) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, maxEjectionPercent: js(v) }) })],
+  ['TelemetryStackProps samplingPercentage', (app, v) => telemetry(app, { tracing: TracingBackend.jaeger(), samplingPercentage: v })],
+  ['TracingSettings samplingPercentage', (app, v) => new TelemetryPolicy(telemetry(app, { tracing: TracingBackend.jaeger() }).node.scope!, 'policy', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: js(v) } })],
 ];
 for (const [target, build] of PERCENTAGES) {
   for (const [what, value] of NOT_PERCENTAGES) {
@@ -337,7 +345,7 @@ for (const [target, build] of PERCENTAGES) {
   row(`${target}: 100`, 'valid', app => build(app, 100));
 }
 row('MirrorOptions percentage: 0.5', 'valid', app => route(app, { mirror: { version: 'v2', percentage: 0.5 } }));
-row('TelemetryStackProps samplingPercentage: 0.01', 'valid', app => telemetry(app, { samplingPercentage: 0.01 }));
+row('TelemetryStackProps samplingPercentage: 0.01', 'valid', app => telemetry(app, { tracing: TracingBackend.jaeger(), samplingPercentage: 0.01 }));
 for (const [what, value] of [['-1', -1], ['101', 101], ['1.5', 1.5], ['NaN', NaN], ["the string '50'", '50'], ['2**31', 2 ** 31]] as Array<[string, unknown]>) {
   row(`TrafficTarget.version weight: ${what}`, 'error', app => route(app, { targets: [TrafficTarget.version('v1', js(value)), TrafficTarget.version('v2', 50)] }));
 }
@@ -370,7 +378,7 @@ row('HttpRouteOptions fault: a plain object', 'error', app => route(app, { fault
 const DURATIONS: Array<[string, (app: App, d: any) => unknown]> = [
   ['Timeout.of', (app, d) => route(app, { timeout: Timeout.of(d) })],
   ['RetryPolicyOptions perTryTimeout', (app, d) => route(app, { retries: RetryPolicy.of({ attempts: 2, perTryTimeout: d }) })],
-  ['CircuitBreakerOptions connectTimeout', (app, d) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ connectTimeout: d }) })],
+  ['CircuitBreakerOptions connectTimeout', (app, d) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ maxConnections: 10, connectTimeout: d }) })],
   ['CircuitBreakerOptions interval', (app, d) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: d }) })],
   ['CircuitBreakerOptions baseEjectionTime', (app, d) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, baseEjectionTime: d }) })],
   ['FaultInjection.delay fixedDelay', (app, d) => route(app, { fault: FaultInjection.delay(d) })],
@@ -450,7 +458,7 @@ for (const mode of Object.values(MtlsMode)) row(`MeshProps mtls: ${mode}`, 'vali
 for (const p of Object.values(OutboundTrafficPolicy)) row(`MeshProps outboundTrafficPolicy: ${p}`, 'valid', app => svc(mesh(app, { outboundTrafficPolicy: p })));
 for (const p of Object.values(Protocol)) row(`MeshServicePort protocol: ${p}`, 'valid', app => svc(mesh(app), 'web', { ports: [{ port: 8443, protocol: p }] }));
 for (const v of Object.values(ImageVariant)) row(`ControlPlaneOptions variant: '${v}'`, 'valid', app => controlPlane(app, { variant: v }));
-for (const t of Object.values(GatewayServiceType)) row(`GatewayOptions serviceType: ${t}`, 'valid', app => new IngressGateway(mesh(app), 'gw', { serviceType: t }));
+for (const t of Object.values(GatewayServiceType)) row(`GatewayOptions serviceType: ${t}`, 'valid', app => gateway(app, { serviceType: t }));
 row('RetryPolicyOptions retryOn: every RetryOn', 'valid', app => route(app, { retries: RetryPolicy.of({ attempts: 2, retryOn: Object.values(RetryOn) }) }));
 for (const method of Object.values(HttpMethod)) row(`RouteMatch method: ${method}`, 'valid', app => route(app, { matches: [{ method }] }));
 for (const level of Object.values(ProxyLogLevel)) row(`ProxyOptions logLevel: ${level}`, 'valid', app => proxy(app, { logLevel: level }));
@@ -849,7 +857,8 @@ row('EgressScope allowService: of another mesh', 'error', app => { const ms = me
 row('EgressScope allowService: undefined', 'error', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowService(js(undefined)); });
 row('EgressScope allowExternal: a plain object', 'error', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowExternal(js({ hosts: ['a.example.com'] })); });
 row('EgressScope allowHost: a namespaced host ns/host', 'valid', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowHost('other/api.example.com'); });
-row('EgressScope allowHost: *.example.com', 'valid', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowHost('*.example.com'); });
+row('EgressScope allowHost: *.example.com (a Sidecar egress host is <namespace>/<host>)', 'error', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowHost('*.example.com'); });
+row('EgressScope allowHost: */*.example.com', 'valid', app => { const ms = mesh(app); new EgressScope(ms, 'scope', { service: svc(ms) }).allowHost('*/*.example.com'); });
 row('EgressScope allowExternal/allowService: every kind', 'valid', app => {
   const ms = mesh(app);
   const web = svc(ms);
@@ -883,10 +892,10 @@ for (const [what, host] of [['empty', ''], ['a space', 'a b.com'], ['a scheme', 
   row(`GatewayListener hosts: ${what}`, 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: [host] }] }));
   row(`IngressGateway.addRoute hosts: ${what}`, 'error', app => { const ms = mesh(app); new IngressGateway(ms, 'gw').addRoute({ service: svc(ms), hosts: [host] }); });
 }
-row("GatewayListener hosts: 'ns/a.example.com'", 'valid', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['default/a.example.com'] }] }));
+row("GatewayListener hosts: 'ns/a.example.com'", 'valid', app => gateway(app, { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['default/a.example.com'] }] }));
 row('GatewayListener hosts: empty list', 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: [] }] }));
 row('GatewayListener: HTTPS without credentialName', 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 443, protocol: Protocol.HTTPS, hosts: ['a.example.com'] }] }));
-row('GatewayListener: HTTPS with credentialName', 'valid', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 443, protocol: Protocol.HTTPS, hosts: ['a.example.com'], credentialName: 'a-cert' }] }));
+row('GatewayListener: HTTPS with credentialName', 'valid', app => gateway(app, { listeners: [{ port: 443, protocol: Protocol.HTTPS, hosts: ['a.example.com'], credentialName: 'a-cert' }] }));
 row("GatewayListener credentialName: 'Bad Name'", 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 443, protocol: Protocol.HTTPS, hosts: ['a.example.com'], credentialName: 'Bad Name' }] }));
 row('GatewayListener: credentialName on plain HTTP', 'error', app => new IngressGateway(mesh(app), 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['a.example.com'], credentialName: 'cert' }] }));
 row('IngressGateway.addRoute: a host the gateway does not serve', 'error', app => {
@@ -919,11 +928,16 @@ row('IngressGateway.addRoute: two services on two paths', 'valid', app => {
 });
 row('IngressGateway: two with one name', 'error', app => { const ms = mesh(app); new IngressGateway(ms, 'g1', { name: 'gw' }); new IngressGateway(ms, 'g2', { name: 'gw' }); });
 row('IngressGateway and EgressGateway: one name', 'error', app => { const ms = mesh(app); new IngressGateway(ms, 'g1', { name: 'gw' }); new EgressGateway(ms, 'g2', { name: 'gw' }); });
-row('IngressGateway: two with one name in two namespaces', 'valid', app => { const ms = mesh(app); new IngressGateway(ms, 'g1', { name: 'gw', namespace: 'one' }); new IngressGateway(ms, 'g2', { name: 'gw', namespace: 'two' }); });
+row('IngressGateway: two with one name in two namespaces', 'valid', app => {
+  const ms = mesh(app);
+  const web = svc(ms);
+  new IngressGateway(ms, 'g1', { name: 'gw', namespace: 'one' }).addRoute({ service: web });
+  new IngressGateway(ms, 'g2', { name: 'gw', namespace: 'two' }).addRoute({ service: web });
+});
 row("IngressGateway name: 'istiod' in istio-system", 'error', app => new IngressGateway(mesh(app), 'gw', { name: 'istiod', namespace: 'istio-system' }));
 row('IngressGateway: named like a service in its namespace', 'error', app => { const ms = mesh(app); svc(ms, 'web'); new IngressGateway(ms, 'gw', { name: 'web', namespace: 'default' }); });
 row("IngressGateway revision: unknown 'canary'", 'error', app => new IngressGateway(mesh(app), 'gw', { revision: 'canary' }));
-row('IngressGateway: in a namespace of its own, with its Namespace', 'valid', app => new IngressGateway(mesh(app), 'gw', { namespace: 'ingress' }));
+row('IngressGateway: in a namespace of its own, with its Namespace', 'valid', app => gateway(app, { namespace: 'ingress' }));
 row('EgressGateway: default props', 'valid', app => new EgressGateway(mesh(app), 'egress'));
 row('EgressGateway listeners: a TCP listener', 'valid', app => new EgressGateway(mesh(app), 'egress', { listeners: [{ port: 443, protocol: Protocol.TLS, hosts: ['api.example.com'] }] }));
 row('IngressGateway: outside a Mesh', 'error', app => new IngressGateway(app, 'gw'));
@@ -953,7 +967,13 @@ row('AccessPolicy: on an imported service in a namespace no service lives in', '
   const ms = mesh(app);
   new AccessPolicy(ms, 'policy', { service: MeshService.fromName(ms, 'ext', 'ext', { namespace: 'lonely' }), allow: [{ from: svc(ms, 'client') }] });
 });
-row('AccessPolicy allow from: a gateway', 'valid', app => { const ms = mesh(app); new AccessPolicy(ms, 'policy', { service: svc(ms) }).allowFrom(new IngressGateway(ms, 'gw')); });
+row('AccessPolicy allow from: a gateway', 'valid', app => {
+  const ms = mesh(app);
+  const web = svc(ms);
+  const gw = new IngressGateway(ms, 'gw');
+  gw.addRoute({ service: web });
+  new AccessPolicy(ms, 'policy', { service: web }).allowFrom(gw);
+});
 row('AccessPolicy: two on one service', 'error', app => { const ms = mesh(app); const s = svc(ms); new AccessPolicy(ms, 'p1', { service: s }); new AccessPolicy(ms, 'p2', { service: s }); });
 row('AccessPolicy allowFrom: the same caller twice', 'warning', app => {
   const ms = mesh(app);
@@ -962,7 +982,7 @@ row('AccessPolicy allowFrom: the same caller twice', 'warning', app => {
   p.allowFrom(c);
   p.allowFrom(c);
 });
-row('MtlsPolicy: mesh-wide STRICT', 'valid', app => { svc(mesh(app)); new MtlsPolicy(Mesh.of(app.charts[0]), 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.mesh() }); });
+row('MtlsPolicy: mesh-wide STRICT (the Mesh mtls prop says it)', 'error', app => { svc(mesh(app)); new MtlsPolicy(Mesh.of(app.charts[0]), 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.mesh() }); });
 row('MtlsPolicy: two mesh-wide', 'error', app => {
   const ms = mesh(app);
   new MtlsPolicy(ms, 'm1', { mode: MtlsMode.STRICT, scope: PolicyScope.mesh() });
@@ -1004,7 +1024,7 @@ row('Mesh.revokeIdentity(undefined)', 'error', app => mesh(app).revokeIdentity(j
 row('Mesh.revokeIdentity: a plain object', 'error', app => mesh(app).revokeIdentity(js({ principal: 'spiffe://x' })));
 row('Mesh.revokeIdentity: a service of another mesh', 'error', app => mesh(app).revokeIdentity(svc(new Mesh(new App(), 'other'))));
 row('Mesh.revokeIdentity: a service of this mesh', 'valid', app => { const ms = mesh(app); svc(ms); ms.revokeIdentity(svc(ms, 'old')); });
-row('Mesh.revokeIdentity: one identity twice', 'valid', app => { const ms = mesh(app); const s = svc(ms, 'old'); ms.revokeIdentity(s); ms.revokeIdentity(s); });
+row('Mesh.revokeIdentity: one identity twice', 'warning', app => { const ms = mesh(app); const s = svc(ms, 'old'); ms.revokeIdentity(s); ms.revokeIdentity(s); });
 row('Mesh.revokeIdentity: an imported identity', 'valid', app => { const ms = mesh(app); svc(ms); ms.revokeIdentity(MeshService.fromName(ms, 'gone', 'gone', { namespace: 'other' })); });
 row('RevokedIdentities: a second list next to the mesh one', 'error', app => {
   const ms = mesh(app);
@@ -1107,7 +1127,7 @@ row('TelemetryPolicy: two mesh-wide', 'error', app => {
   new TelemetryPolicy(ms, 'p1', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 1 } });
   new TelemetryPolicy(ms, 'p2', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 2 } });
 });
-row('TelemetryPolicy: on a namespace no service lives in', 'valid', app => { const ms = mesh(app); svc(ms); new TelemetryPolicy(ms, 'p', { scope: PolicyScope.namespace('lonely'), tracing: { samplingPercentage: 5 } }); });
+row('TelemetryPolicy: on a namespace no service lives in', 'valid', app => { const ms = mesh(app); svc(ms); new TelemetryStack(ms, 'telemetry', { tracing: TracingBackend.jaeger() }); new TelemetryPolicy(ms, 'p', { scope: PolicyScope.namespace('lonely'), tracing: { samplingPercentage: 5 } }); });
 row('TelemetryPolicy: on a workload', 'valid', app => { const ms = mesh(app); new TelemetryPolicy(ms, 'p', { scope: PolicyScope.workload(svc(ms)), accessLogging: { enabled: true } }); });
 row('TelemetryPolicy scope: undefined', 'error', app => new TelemetryPolicy(mesh(app), 'p', js({ tracing: { samplingPercentage: 1 } })));
 row('TelemetryStack tracing: jaeger', 'valid', app => telemetry(app, { tracing: TracingBackend.jaeger() }));
@@ -1138,7 +1158,7 @@ row('PrometheusOptions extraNamespaces: one twice', 'error', app => telemetry(ap
 row('PrometheusOptions extraNamespaces: other', 'valid', app => telemetry(app, { prometheus: { extraNamespaces: ['other'] } }));
 row('GrafanaOptions serviceDashboards: a service of another mesh', 'error', app => telemetry(app, { grafana: { serviceDashboards: [svc(new Mesh(new App(), 'other'))] } }));
 row('GrafanaOptions serviceDashboards: one service twice', 'error', app => { const ms = mesh(app); const s = svc(ms); new TelemetryStack(ms, 'telemetry', { grafana: { serviceDashboards: [s, s] } }); });
-row('GrafanaOptions serviceDashboards: an imported service', 'valid', app => { const ms = mesh(app); svc(ms); new TelemetryStack(ms, 'telemetry', { grafana: { serviceDashboards: [MeshService.fromName(ms, 'ext', 'ext', { namespace: 'other', ports: HTTP })] } }); });
+row('GrafanaOptions serviceDashboards: an imported service (its versions are unknown)', 'error', app => { const ms = mesh(app); svc(ms); new TelemetryStack(ms, 'telemetry', { grafana: { serviceDashboards: [MeshService.fromName(ms, 'ext', 'ext', { namespace: 'other', ports: HTTP })] } }); });
 row("KialiOptions grafanaExternalUrl: 'not a url'", 'error', app => telemetry(app, { kiali: { grafanaExternalUrl: 'not a url' } }));
 row("KialiOptions grafanaExternalUrl: 'https://grafana.example.com'", 'valid', app => telemetry(app, { kiali: { grafanaExternalUrl: 'https://grafana.example.com' } }));
 row("KialiOptions grafanaExternalUrl: 'javascript:alert(1)'", 'error', app => telemetry(app, { kiali: { grafanaExternalUrl: 'javascript:alert(1)' } }));
@@ -1170,7 +1190,7 @@ row('Bookinfo-like mesh: canary, gateway, policies, telemetry', 'valid', app => 
   const gw = new IngressGateway(ms, 'gw');
   gw.addRoute({ service: web });
   new AccessPolicy(ms, 'api-access', { service: api, allow: [{ from: web, methods: [HttpMethod.POST], paths: ['/api/*'] }] });
-  new MtlsPolicy(ms, 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.mesh() });
+  new MtlsPolicy(ms, 'mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.workload(api) });
   new RateLimit(ms, 'limit', { service: web, requests: 100 });
   new TelemetryStack(ms, 'telemetry', { tracing: TracingBackend.jaeger(), samplingPercentage: 10 });
 });
