@@ -335,7 +335,7 @@ const PERCENTAGES: Array<[string, (app: App, v: unknown) => unknown]> = [
   ['FaultInjection.abort percentage', (app, v) => route(app, { fault: FaultInjection.abort(503, js(v)) })],
   ['CircuitBreakerOptions maxEjectionPercent', (app, v) => svc(mesh(app), 'web', { circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, maxEjectionPercent: js(v) }) })],
   ['TelemetryStackProps samplingPercentage', (app, v) => telemetry(app, { tracing: TracingBackend.jaeger(), samplingPercentage: v })],
-  ['TracingSettings samplingPercentage', (app, v) => new TelemetryPolicy(telemetry(app, { tracing: TracingBackend.jaeger() }).node.scope!, 'policy', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: js(v) } })],
+  ['TracingSettings samplingPercentage', (app, v) => new TelemetryPolicy(telemetry(app, { tracing: TracingBackend.jaeger() }).node.scope!, 'policy', { scope: PolicyScope.namespace('default'), tracing: { samplingPercentage: js(v) } })],
 ];
 for (const [target, build] of PERCENTAGES) {
   for (const [what, value] of NOT_PERCENTAGES) {
