@@ -191,7 +191,7 @@ describe('route matches that would match nothing', () => {
       "[mesh/split] [MESH0165] uri prefix 'api' does not start with '/': every request path does, so it would match nothing, write '/api'",
       "[mesh/split] [MESH0165] uri exact 'health' does not start with '/': every request path does, so it would match nothing, write '/health'",
       "[mesh/split] [MESH0166] method 'get' is not upper-case: HTTP methods are case-sensitive, so it would match no request, use HttpMethod.GET",
-      "[mesh/split] [MESH0166] method 'FETCH' is not an HTTP method: use one of HttpMethod (GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, CONNECT, TRACE)",
+      "[mesh/split] [MESH0090] method 'FETCH' is not a value of HttpMethod: use HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.CONNECT or HttpMethod.TRACE",
       "[mesh/edge] [MESH0165] path prefix 'static' does not start with '/': every request path does, so it would match nothing, write '/static'",
     ]);
   });
@@ -347,7 +347,7 @@ describe('log levels are what istiod and Envoy read', () => {
     newService(mesh, 'c', ['v1'], { proxy: { componentLogLevel: 'misc:warn,upstream:trace,http:off' } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/a] [MESH0029] proxy.componentLogLevel 'misc:verbose' has the level 'verbose', which Envoy does not know: use trace, debug, info, warning, warn, error, critical, off",
-      "[mesh/b] [MESH0029] proxy.logLevel 'verbose' is not a level Envoy knows: use ProxyLogLevel (trace, debug, info, warning, error, critical, off)",
+      "[mesh/b] [MESH0090] proxy.logLevel 'verbose' is not a value of ProxyLogLevel: use ProxyLogLevel.TRACE, ProxyLogLevel.DEBUG, ProxyLogLevel.INFO, ProxyLogLevel.WARNING, ProxyLogLevel.ERROR, ProxyLogLevel.CRITICAL or ProxyLogLevel.OFF",
     ]);
   });
 });
