@@ -11,10 +11,11 @@
  * modulo the number of candidates when the mesh is built, so every generated reference resolves.
  */
 import { App, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessLogEncoding, AccessPolicy, CircuitBreaker, EgressGateway, EgressScope, ExternalResolution, ExternalService, FaultInjection,
-  GatewayServiceType, HeaderMatch, HttpMethod, IMeshIdentity, IMeshService, IngressGateway, Injection, LoadBalancer, Mesh, MeshService,
+  GatewayServiceType, HeaderMatch, ImageVariant, ProxyLogLevel, ProxyOptions, HttpMethod, IMeshIdentity, IMeshService, IngressGateway, Injection, LoadBalancer, Mesh, MeshService,
   MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope, PrometheusStorage, Protocol, RateLimit, RetryOn, RetryPolicy, RouteMatch,
   ServiceTrafficPolicy, StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
@@ -25,7 +26,22 @@ import { isHttpProtocol } from '../../src/private/protocols';
 
 export interface DurationSpec { readonly unit: 'millis' | 'seconds' | 'minutes'; readonly amount: number }
 export interface PortSpec { readonly port: number; readonly protocol?: Protocol; readonly targetPort?: number; readonly name?: string }
-export interface VersionSpec { readonly name: string; readonly image: string; readonly replicas?: number; readonly env?: Record<string, string> }
+export interface VersionSpec {
+  readonly name: string; readonly image: string; readonly replicas?: number; readonly env?: Record<string, string>;
+  readonly cpuMillis?: { request: number; limit?: number }; readonly memoryMiB?: { request: number; limit?: number };
+  readonly command?: string[]; readonly args?: string[]; readonly user?: number; readonly podAnnotations?: Record<string, string>;
+  readonly writablePaths?: string[];
+}
+export interface ProxySpec {
+  readonly concurrency?: number; readonly logLevel?: ProxyLogLevel; readonly componentLogLevel?: string;
+  readonly excludeInboundPorts?: number[]; readonly excludeOutboundPorts?: number[]; readonly excludeOutboundIpRanges?: string[];
+  readonly holdApplicationUntilProxyStarts?: boolean; readonly nativeSidecar?: boolean; readonly cpuMillis?: number;
+}
+export interface ControlPlaneSpec {
+  readonly replicas?: number; readonly autoscaling?: { minReplicas?: number; maxReplicas?: number };
+  readonly logLevel?: string; readonly accessLogging?: boolean; readonly cni?: boolean; readonly distroless?: boolean;
+  readonly proxy?: ProxySpec;
+}
 export interface RetrySpec { readonly attempts: number; readonly perTryTimeout?: DurationSpec; readonly retryOn?: RetryOn[] }
 export interface CircuitBreakerSpec {
   readonly maxConnections?: number; readonly maxPendingRequests?: number; readonly maxRequests?: number;
@@ -55,6 +71,7 @@ export interface ServiceSpec extends TrafficPolicySpec {
   /** A revision (hostile meshes), or an index into the mesh's revisions, default first (careful ones). */
   readonly revision?: string | number;
   readonly explicitInjection?: boolean;
+  readonly proxy?: ProxySpec;
 }
 export interface ImportSpec { readonly name: string; readonly namespace?: string; readonly versions?: string[]; readonly ports?: PortSpec[] }
 export interface StringMatchSpec { readonly kind: 'exact' | 'prefix' | 'regex'; readonly value: string }
@@ -111,6 +128,8 @@ export interface TelemetrySpec {
   readonly accessLogging?: { encoding?: AccessLogEncoding; filter?: string };
   readonly kiali?: boolean;
   readonly grafana?: boolean;
+  /** Services with a dashboard (indexes). */
+  readonly dashboards?: number[];
   readonly prometheus?: { retentionDays?: number; persistentGiB?: number; scrapeSeconds?: number };
 }
 export interface TelemetryPolicySpec {
@@ -127,6 +146,9 @@ export interface MeshSpec {
   readonly mtls?: MtlsMode;
   readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
   readonly defaultNamespace?: string;
+  readonly trustDomain?: string;
+  readonly rootNamespace?: string;
+  readonly controlPlane?: ControlPlaneSpec;
   readonly revisions: RevisionSpec[];
   readonly namespaceRevisions: { namespace: string; revision: string | number }[];
   readonly services: ServiceSpec[];
@@ -193,16 +215,55 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   const ports = list(hostile ? portSpec : portSpec.map(({ name: _, ...p }) => p), p => p.port, { minLength: 1, maxLength: 3 });
 
   const image = mostly(fc.constantFrom('example/web:1.0', 'registry.example.com/team/api:2.1', 'nginx'), fc.constantFrom(''));
+  // pending: requests above limits (k8s lane): a limit is at least the request.
+  const resource = (max: number) => fc.record({ request: fc.integer({ min: 1, max }), extra: opt(fc.integer({ min: 0, max })) })
+    .map(({ request, extra }) => ({ request, limit: extra === undefined ? undefined : request + extra }));
   const versionSpec: fc.Arbitrary<VersionSpec> = fc.record({
     name: versionName,
     image,
     replicas: opt(mostly(fc.integer({ min: 0, max: 5 }), fc.constantFrom(-1, 1.5)), 1),
+    // pending: env var names that are not C identifiers (k8s lane): valid names only.
     env: opt(fc.dictionary(fc.constantFrom('LOG_LEVEL', 'MODE', 'FEATURE_X'), fc.constantFrom('debug', 'on', '')), 1),
+    cpuMillis: opt(resource(2000), 1),
+    memoryMiB: opt(resource(4096), 1),
+    command: opt(fc.array(fc.constantFrom('/bin/server', '--port', '8080'), { minLength: 1, maxLength: 2 }), 1),
+    args: opt(fc.array(fc.constantFrom('--verbose', '--config=/etc/app.yaml'), { maxLength: 2 }), 1),
+    user: opt(mostly(fc.integer({ min: 1, max: 65534 }), fc.constantFrom(-1, 1.5)), 1),
+    // pending: annotation keys that are not qualified names (k8s lane): valid keys only.
+    podAnnotations: opt(fc.dictionary(fc.constantFrom('prometheus.io/scrape', 'example.com/team', 'note'), fc.constantFrom('true', 'shop', '')), 1),
+    writablePaths: opt(fc.uniqueArray(mostly(fc.constantFrom('/tmp', '/var/cache', '/opt/app/data'), fc.constantFrom('', 'relative')), { minLength: 1, maxLength: 2 }), 1),
   }, { requiredKeys: ['name', 'image'] });
+
+  const proxySpec: fc.Arbitrary<ProxySpec> = fc.record({
+    concurrency: opt(mostly(fc.integer({ min: 0, max: 8 }), fc.constantFrom(-1, 1.5))),
+    logLevel: opt(fc.constantFrom(...Object.values(ProxyLogLevel))),
+    // pending: log levels istiod rejects (istio lane): valid component levels only.
+    componentLogLevel: opt(fc.constantFrom('misc:error', 'upstream:debug,connection:trace')),
+    // pending: reserved Istio ports (k8s lane): excluded ports are application ports only.
+    excludeInboundPorts: opt(fc.uniqueArray(mostly(fc.constantFrom(8080, 9090, 5432), fc.constantFrom(0, 70000)), { minLength: 1, maxLength: 2 }), 1),
+    excludeOutboundPorts: opt(fc.uniqueArray(mostly(fc.constantFrom(3306, 6379), fc.constantFrom(0, 70000)), { minLength: 1, maxLength: 2 }), 1),
+    // pending: CIDRs istio-iptables refuses (k8s lane): valid CIDRs only.
+    excludeOutboundIpRanges: opt(fc.uniqueArray(fc.constantFrom('10.0.0.0/8', '169.254.169.254/32', '192.168.0.0/16'), { minLength: 1, maxLength: 2 }), 1),
+    holdApplicationUntilProxyStarts: opt(fc.boolean()),
+    nativeSidecar: opt(fc.boolean()),
+    cpuMillis: opt(fc.integer({ min: 10, max: 1000 }), 1),
+  }, { requiredKeys: [] });
+  const controlPlaneSpec: fc.Arbitrary<ControlPlaneSpec> = fc.record({
+    replicas: opt(mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, -1)), 1),
+    autoscaling: opt(mostly<{ minReplicas?: number; maxReplicas?: number }>(
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 })).map(([min, more]) => ({ minReplicas: min, maxReplicas: min + more })),
+      fc.constantFrom({ minReplicas: 3, maxReplicas: 1 }, { minReplicas: 0 }),
+    ), 1),
+    logLevel: opt(fc.constantFrom('default:info', 'default:debug,ads:warn')),
+    accessLogging: opt(fc.boolean()),
+    cni: opt(fc.boolean(), 1),
+    distroless: opt(fc.boolean(), 1),
+    proxy: opt(proxySpec, 1),
+  }, { requiredKeys: [] }).filter(c => hostile || c.replicas === undefined || c.autoscaling === undefined);
 
   const retryOn = fc.constantFrom(...Object.values(RetryOn));
   const retrySpec: fc.Arbitrary<RetrySpec> = fc.record({
-    attempts: mostly(fc.integer({ min: 0, max: 10 }), fc.constantFrom(-1, 1.5)),
+    attempts: mostly(fc.integer({ min: 1, max: 10 }), fc.constantFrom(0, -1, 1.5)),
     perTryTimeout: opt(duration),
     retryOn: opt(fc.uniqueArray(retryOn, { minLength: 1, maxLength: 3 }), 1),
   }, { requiredKeys: ['attempts'] });
@@ -211,15 +272,17 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     maxConnections: opt(smallCount), maxPendingRequests: opt(smallCount), maxRequests: opt(smallCount),
     maxRequestsPerConnection: opt(smallCount), maxRetries: opt(smallCount), connectTimeout: opt(duration),
     consecutiveErrors: opt(smallCount), interval: opt(duration), baseEjectionTime: opt(duration), maxEjectionPercent: opt(percentage),
-  }, { requiredKeys: [] }).filter(cb => hostile || cb.consecutiveErrors !== undefined
-    || cb.interval === undefined && cb.baseEjectionTime === undefined && cb.maxEjectionPercent === undefined);
+  }, { requiredKeys: [] }).filter(cb => hostile || (cb.consecutiveErrors !== undefined
+    || cb.interval === undefined && cb.baseEjectionTime === undefined && cb.maxEjectionPercent === undefined)
+    && [cb.maxConnections, cb.maxPendingRequests, cb.maxRequests, cb.maxRequestsPerConnection, cb.maxRetries, cb.connectTimeout, cb.consecutiveErrors].some(x => x !== undefined));
 
   const locality = mostly(fc.constantFrom('us-east', 'us-west', 'eu-west/zone1', 'us-east/zone2/*'), fc.constantFrom('', 'a/b/c/d'));
+  const region = mostly(fc.constantFrom('us-east', 'us-west', 'eu-west'), fc.constantFrom('eu-west/zone1', ''));
   const loadBalancerSpec: fc.Arbitrary<LoadBalancerSpec> = fc.record({
     kind: fc.constantFrom('roundRobin' as const, 'leastRequest' as const, 'random' as const, 'header' as const, 'cookie' as const, 'sourceIp' as const),
     key: mostly(fc.constantFrom('x-user', 'session'), fc.constantFrom('', 'bad header')),
     cookieTtl: opt(duration, 1),
-    failover: opt(fc.array(fc.record({ from: locality, to: locality }).filter(f => hostile || f.from !== f.to), { minLength: 1, maxLength: 2 }), 1),
+    failover: opt(fc.array(fc.record({ from: region, to: region }).filter(f => hostile || f.from !== f.to), { minLength: 1, maxLength: 2 }), 1),
     distribute: opt(fc.array(fc.record({
       from: locality,
       to: hostile
@@ -248,6 +311,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     versions: list(versionSpec, v => v.name, { minLength: 1, maxLength: 3 }),
     revision: opt<string | number>(hostile ? fc.constantFrom('', 'canary', 'missing') : fc.nat(), 1),
     explicitInjection: opt(fc.boolean(), 1),
+    proxy: opt(proxySpec, 1),
     ...trafficPolicyFields,
   }, { requiredKeys: ['id', 'ports', 'versions'] });
 
@@ -258,7 +322,8 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     ports: opt(ports, 1),
   }, { requiredKeys: ['name'] });
 
-  const pathValue = mostly(fc.constantFrom('/', '/api', '/static/', '/login'), fc.constantFrom('', 'api'));
+  // ('/' as a prefix takes everything: a careful mesh matches narrower paths)
+  const pathValue = mostly(fc.constantFrom('/api', '/static/', '/login'), fc.constantFrom('', 'api', '/'));
   const regexValue = mostly(fc.constantFrom('/api/v[0-9]+', '.*\\.png', '^/users/[a-z]+$'), fc.constantFrom('(', '['));
   const stringMatch: fc.Arbitrary<StringMatchSpec> = fc.oneof(
     fc.record({ kind: fc.constantFrom('exact' as const, 'prefix' as const), value: pathValue }),
@@ -301,7 +366,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     fault: opt(faultSpec, 1),
     timeout: opt(duration, 1),
     retries: opt(retrySpec, 1),
-  }, { requiredKeys: ['targets'] });
+  }, { requiredKeys: ['matches', 'targets'] });
   // Careful: routes with matches first, then at most one without (it takes everything after it).
   const routes = hostile
     ? fc.array(route(opt(fc.array(matchSpec, { minLength: 1, maxLength: 2 }))), { minLength: 1, maxLength: 3 })
@@ -357,12 +422,15 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
 
   const externalSpec: fc.Arbitrary<ExternalSpec> = fc.record({
     hosts: fc.uniqueArray(mostly(fc.constantFrom('api.payments.example', 'www.google.com', 'en.wikipedia.org'), fc.constantFrom('', 'Bad Host', '*', '*.wikipedia.org')), { minLength: 1, maxLength: 2 }),
-    ports: opt(list(fc.record({ port, protocol: opt(fc.constantFrom(...Object.values(Protocol))) }, { requiredKeys: ['port'] }), p => p.port, { minLength: 1, maxLength: 2 }), 1),
+    ports: opt(list(fc.record({
+      port,
+      protocol: opt(hostile ? fc.constantFrom(...Object.values(Protocol)) : fc.constantFrom(Protocol.HTTP, Protocol.HTTPS, Protocol.TLS)),
+    }, { requiredKeys: ['port'] }), p => p.port, { minLength: 1, maxLength: 2 }), 1),
     resolution: opt(fc.constantFrom(ExternalResolution.DNS, ExternalResolution.NONE), 1),
     name: opt(name, 1),
     namespace: opt(namespace, 1),
     egressGateway: opt(fc.nat(), 1),
-  }, { requiredKeys: ['hosts'] });
+  }, { requiredKeys: ['hosts'] }).filter(e => hostile || e.ports === undefined || e.egressGateway === undefined);
 
   const egressScopeSpec: fc.Arbitrary<EgressScopeSpec> = fc.record({
     service: opt(fc.nat()),
@@ -376,7 +444,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   const rateLimitSpec: fc.Arbitrary<RateLimitSpec> = fc.record({
     service: fc.nat(),
     requests: smallCount,
-    per: opt(duration),
+    per: opt(hostile ? duration : fc.record({ unit: fc.constantFrom('seconds' as const, 'minutes' as const), amount: fc.integer({ min: 1, max: 60 }) })),
     burst: opt(smallCount, 1),
   }, { requiredKeys: ['service', 'requests'] });
 
@@ -388,6 +456,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     accessLogging: opt(fc.record({ encoding: opt(fc.constantFrom(AccessLogEncoding.TEXT, AccessLogEncoding.JSON)), filter: opt(celFilter, 1) }, { requiredKeys: [] })),
     kiali: opt(fc.boolean(), 1),
     grafana: opt(fc.boolean(), 1),
+    dashboards: opt(fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), 1),
     prometheus: opt(fc.record({
       retentionDays: opt(mostly(fc.integer({ min: 1, max: 30 }), fc.constant(0))),
       persistentGiB: opt(mostly(fc.integer({ min: 1, max: 50 }), fc.constant(0)), 1),
@@ -408,11 +477,14 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
 
   return fc.record({
     hostile: fc.constant(hostile),
-    // CRDs in one mesh in eight: their 900 kB of YAML dominate the time of a run.
-    installCrds: fc.oneof({ arbitrary: fc.constant(false), weight: 7 }, { arbitrary: fc.constant(true), weight: 1 }),
+    // CRDs in one mesh in twelve: their 900 kB of YAML dominate the time of a run.
+    installCrds: fc.oneof({ arbitrary: fc.constant(false), weight: 11 }, { arbitrary: fc.constant(true), weight: 1 }),
     mtls: opt(mtlsMode, 1),
     outboundTrafficPolicy: opt(fc.constantFrom(...Object.values(OutboundTrafficPolicy)), 1),
     defaultNamespace: opt(namespace, 1),
+    trustDomain: opt(mostly(fc.constantFrom('cluster.local', 'example.org'), fc.constantFrom('', 'Bad Domain')), 1),
+    rootNamespace: opt(mostly(fc.constantFrom('istio-system', 'mesh-root'), fc.constantFrom('', 'Root')), 1),
+    controlPlane: opt(controlPlaneSpec, 1),
     revisions: list(revisionSpec, r => r.revision, { maxLength: 2 }),
     namespaceRevisions: fc.array(fc.record({ namespace, revision: hostile ? fc.constantFrom('canary', '1-31', '', 'missing') : fc.nat() }), { maxLength: 1 }),
     services: fc.array(serviceSpec, { minLength: 1, maxLength: 4 }),
@@ -432,8 +504,11 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   }, { requiredKeys: ['hostile', 'installCrds', 'revisions', 'namespaceRevisions', 'services', 'imports', 'splits', 'trafficPolicies', 'access', 'revoked', 'mtlsPolicies', 'gateways', 'externals', 'egressScopes', 'rateLimits', 'telemetryPolicies'] });
 }
 
+/** A random careful mesh. */
+export const carefulMeshSpec: fc.Arbitrary<MeshSpec> = arbitraries(false);
+
 /** A random mesh: careful three times in four, hostile otherwise. */
-export const meshSpec: fc.Arbitrary<MeshSpec> = fc.oneof({ arbitrary: arbitraries(false), weight: 3 }, { arbitrary: arbitraries(true), weight: 1 });
+export const meshSpec: fc.Arbitrary<MeshSpec> = fc.oneof({ arbitrary: carefulMeshSpec, weight: 3 }, { arbitrary: arbitraries(true), weight: 1 });
 
 // ---------------------------------------------------------------------------------------------------------
 // The builder.
@@ -483,6 +558,11 @@ function toTrafficPolicy(p: TrafficPolicySpec) {
   };
 }
 
+function toProxy(p: ProxySpec): ProxyOptions {
+  const { cpuMillis, ...rest } = p;
+  return { ...rest, resources: cpuMillis === undefined ? undefined : { cpu: { request: Cpu.millis(cpuMillis) } } };
+}
+
 function toStringMatch(m: StringMatchSpec): StringMatch {
   return StringMatch[m.kind](m.value);
 }
@@ -516,6 +596,13 @@ export function buildMesh(spec: MeshSpec): App {
     mtls: spec.mtls,
     outboundTrafficPolicy: spec.outboundTrafficPolicy,
     defaultNamespace: spec.defaultNamespace,
+    trustDomain: spec.trustDomain,
+    rootNamespace: spec.rootNamespace,
+    controlPlane: opt2(spec.controlPlane, c => ({
+      replicas: c.replicas, autoscaling: c.autoscaling, logLevel: c.logLevel, accessLogging: c.accessLogging, cni: c.cni,
+      variant: c.distroless === undefined ? undefined : c.distroless ? ImageVariant.DISTROLESS : ImageVariant.DEFAULT,
+      proxy: opt2(c.proxy, toProxy),
+    })),
   });
   // Two constructs with one id are the constructs library's own error, not the mesh's: ids stay unique (the
   // service names, which default to the ids, still collide through `serviceName`).
@@ -545,12 +632,23 @@ export function buildMesh(spec: MeshSpec): App {
       ports: s.ports.map(p => ({ ...p })),
       revision: revision(s.revision),
       injection: s.explicitInjection === undefined ? undefined : s.explicitInjection ? Injection.explicit() : Injection.webhook(),
+      proxy: opt2(s.proxy, toProxy),
       ...toTrafficPolicy(s),
     });
-    s.versions.forEach(v => svc.addVersion(v.name, { image: v.image, replicas: v.replicas, env: v.env }));
+    s.versions.forEach(v => svc.addVersion(v.name, {
+      image: v.image, replicas: v.replicas, env: v.env, command: v.command, args: v.args, user: v.user,
+      podAnnotations: v.podAnnotations, writablePaths: v.writablePaths,
+      resources: v.cpuMillis || v.memoryMiB ? {
+        cpu: opt2(v.cpuMillis, c => ({ request: Cpu.millis(c.request), limit: opt2(c.limit, Cpu.millis) })),
+        memory: opt2(v.memoryMiB, m => ({ request: Size.mebibytes(m.request), limit: opt2(m.limit, Size.mebibytes) })),
+      } : undefined,
+    }));
     return svc;
   });
-  const imported = spec.imports.map((i, n) => MeshService.fromName(mesh, `imported-${n}`, i.name, {
+  // Careful: imports are of services the mesh does not define itself.
+  const ownKeys = new Set(own.map(o => `${o.namespace}/${o.serviceName}`));
+  const imports = spec.imports.filter(i => !careful || !ownKeys.has(`${i.namespace ?? spec.defaultNamespace ?? 'default'}/${i.name}`));
+  const imported = imports.map((i, n) => MeshService.fromName(mesh, `imported-${n}`, i.name, {
     namespace: i.namespace, versions: i.versions, ports: i.ports?.map(p => ({ ...p })),
   }));
   const services: IMeshService[] = [...own, ...imported];
@@ -570,10 +668,12 @@ export function buildMesh(spec: MeshSpec): App {
       const resolved = targets.map(t => ({ version: pick(versions, t.version)!, weight: t.weight }));
       return careful && resolved.length === 2 && resolved[0].version === resolved[1].version ? [{ version: resolved[0].version }] : resolved;
     };
+    const names = new Set<string | undefined>();
     new TrafficSplit(mesh, `split-${n}`, {
       service,
       routes: sp.routes.map(r => ({
-        name: r.name,
+        // Careful: route names are unique.
+        name: careful && names.has(r.name) ? undefined : (names.add(r.name), r.name),
         matches: r.matches?.map((m): RouteMatch => ({
           uri: opt2(m.uri, toStringMatch),
           headers: m.headers?.map(toHeaderMatch),
@@ -618,6 +718,9 @@ export function buildMesh(spec: MeshSpec): App {
     if (g.egress) {
       return new EgressGateway(mesh, `egress-${n}`, props);
     }
+    if (careful && httpServices.length === 0) {
+      return undefined; // an ingress gateway without routes is an error (MESH0127)
+    }
     const gateway = new IngressGateway(mesh, `ingress-${n}`, props);
     for (const r of g.routes) {
       const service = pick(httpServices, r.service);
@@ -631,7 +734,7 @@ export function buildMesh(spec: MeshSpec): App {
     return gateway;
   });
   const egressGateways = gateways.filter((g): g is EgressGateway => g instanceof EgressGateway);
-  const identities: IMeshIdentity[] = [...services, ...gateways];
+  const identities: IMeshIdentity[] = [...services, ...gateways.filter((g): g is EgressGateway | IngressGateway => g !== undefined)];
 
   const accessPolicies = new Map<IMeshService, IMeshIdentity[]>();
   spec.access.forEach((a, n) => {
@@ -646,10 +749,12 @@ export function buildMesh(spec: MeshSpec): App {
     const policy = new AccessPolicy(mesh, `access-${n}`, { service, allow });
     accessPolicies.set(service, callers);
     if (careful) {
-      (routed.get(service) ?? []).filter(g => !callers.includes(g)).forEach(g => {
-        callers.push(g);
-        policy.allowFrom(g);
-      });
+      for (const g of routed.get(service) ?? []) {
+        if (!callers.includes(g)) {
+          callers.push(g);
+          policy.allowFrom(g);
+        }
+      }
     }
   });
   if (spec.denyByDefault) {
@@ -702,7 +807,8 @@ export function buildMesh(spec: MeshSpec): App {
       samplingPercentage: t.samplingPercentage,
       accessLogging: t.accessLogging ? { ...t.accessLogging } : undefined,
       kiali: t.kiali === undefined ? undefined : { enabled: t.kiali },
-      grafana: t.grafana === undefined ? undefined : { enabled: t.grafana },
+      grafana: t.grafana === undefined && t.dashboards === undefined ? undefined
+        : { enabled: t.grafana, serviceDashboards: t.dashboards?.map(i => pick(careful ? own : services, i)).filter((x, i, all) => x !== undefined && (!careful || all.indexOf(x) === i)) as IMeshService[] },
       prometheus: opt2(t.prometheus, p => ({
         retention: opt2(p.retentionDays, Duration.days),
         storage: opt2(p.persistentGiB, gib => PrometheusStorage.persistentVolume({ size: Size.gibibytes(gib) })),
