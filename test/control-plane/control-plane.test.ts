@@ -420,6 +420,18 @@ describe('services and the injector', () => {
     expect(annotations('web-v1')['inject.istio.io/templates']).toBeUndefined();
   });
 
+  test('the templates are in name order, whatever the order the services were written in', () => {
+    // GIVEN two services with their own proxy settings, written in either order
+    const config = (names: string[]) => {
+      const mesh = newMesh({ installCrds: false });
+      names.forEach(name => newService(mesh, name, ['v1'], { proxy: { concurrency: name === 'web' ? 1 : 2 } }));
+      return MeshTesting.find(MeshTesting.synth(mesh), 'ConfigMap', 'istio-sidecar-injector').data.config;
+    };
+    // WHEN / THEN the injector's configuration is the same, byte for byte
+    expect(Object.keys(YAML.parse(config(['web', 'api'])).templates)).toEqual(['sidecar', 'sidecar-default-api', 'sidecar-default-web']);
+    expect(config(['web', 'api'])).toEqual(config(['api', 'web']));
+  });
+
   test('explicit injection writes the sidecar at synth and keeps the webhook out', () => {
     // GIVEN a service injected explicitly
     const mesh = newMesh();
