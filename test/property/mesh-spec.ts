@@ -15,7 +15,8 @@ import { Cpu } from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
   AccessLogEncoding, AccessPolicy, CircuitBreaker, EgressGateway, EgressScope, ExternalResolution, ExternalService, FaultInjection,
-  GatewayServiceType, HeaderMatch, ImageVariant, ProxyLogLevel, ProxyOptions, HttpMethod, IMeshIdentity, IMeshService, IngressGateway, Injection, LoadBalancer, Mesh, MeshService,
+  GatewayServiceType, HeaderMatch, ImageVariant, ProxyLogLevel, ProxyOptions, HttpMethod, IMeshIdentity, IMeshService, IngressGateway,
+  Injection, LoadBalancer, Mesh, MeshService,
   MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope, PrometheusStorage, Protocol, RateLimit, RetryOn, RetryPolicy, RouteMatch,
   ServiceTrafficPolicy, StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
@@ -27,26 +28,49 @@ import { isHttpProtocol } from '../../src/private/protocols';
 export interface DurationSpec { readonly unit: 'millis' | 'seconds' | 'minutes'; readonly amount: number }
 export interface PortSpec { readonly port: number; readonly protocol?: Protocol; readonly targetPort?: number; readonly name?: string }
 export interface VersionSpec {
-  readonly name: string; readonly image: string; readonly replicas?: number; readonly env?: Record<string, string>;
-  readonly cpuMillis?: { request: number; limit?: number }; readonly memoryMiB?: { request: number; limit?: number };
-  readonly command?: string[]; readonly args?: string[]; readonly user?: number; readonly podAnnotations?: Record<string, string>;
+  readonly name: string;
+  readonly image: string;
+  readonly replicas?: number;
+  readonly env?: Record<string, string>;
+  readonly cpuMillis?: { request: number; limit?: number };
+  readonly memoryMiB?: { request: number; limit?: number };
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly user?: number;
+  readonly podAnnotations?: Record<string, string>;
   readonly writablePaths?: string[];
 }
 export interface ProxySpec {
-  readonly concurrency?: number; readonly logLevel?: ProxyLogLevel; readonly componentLogLevel?: string;
-  readonly excludeInboundPorts?: number[]; readonly excludeOutboundPorts?: number[]; readonly excludeOutboundIpRanges?: string[];
-  readonly holdApplicationUntilProxyStarts?: boolean; readonly nativeSidecar?: boolean; readonly cpuMillis?: number;
+  readonly concurrency?: number;
+  readonly logLevel?: ProxyLogLevel;
+  readonly componentLogLevel?: string;
+  readonly excludeInboundPorts?: number[];
+  readonly excludeOutboundPorts?: number[];
+  readonly excludeOutboundIpRanges?: string[];
+  readonly holdApplicationUntilProxyStarts?: boolean;
+  readonly nativeSidecar?: boolean;
+  readonly cpuMillis?: number;
 }
 export interface ControlPlaneSpec {
-  readonly replicas?: number; readonly autoscaling?: { minReplicas?: number; maxReplicas?: number };
-  readonly logLevel?: string; readonly accessLogging?: boolean; readonly cni?: boolean; readonly distroless?: boolean;
+  readonly replicas?: number;
+  readonly autoscaling?: { minReplicas?: number; maxReplicas?: number };
+  readonly logLevel?: string;
+  readonly accessLogging?: boolean;
+  readonly cni?: boolean;
+  readonly distroless?: boolean;
   readonly proxy?: ProxySpec;
 }
 export interface RetrySpec { readonly attempts: number; readonly perTryTimeout?: DurationSpec; readonly retryOn?: RetryOn[] }
 export interface CircuitBreakerSpec {
-  readonly maxConnections?: number; readonly maxPendingRequests?: number; readonly maxRequests?: number;
-  readonly maxRequestsPerConnection?: number; readonly maxRetries?: number; readonly connectTimeout?: DurationSpec;
-  readonly consecutiveErrors?: number; readonly interval?: DurationSpec; readonly baseEjectionTime?: DurationSpec;
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly maxRequestsPerConnection?: number;
+  readonly maxRetries?: number;
+  readonly connectTimeout?: DurationSpec;
+  readonly consecutiveErrors?: number;
+  readonly interval?: DurationSpec;
+  readonly baseEjectionTime?: DurationSpec;
   readonly maxEjectionPercent?: number;
 }
 export interface LoadBalancerSpec {
@@ -58,8 +82,10 @@ export interface LoadBalancerSpec {
   readonly failoverPriority?: string[];
 }
 export interface TrafficPolicySpec {
-  readonly timeout?: DurationSpec; readonly retries?: RetrySpec | 'none';
-  readonly circuitBreaker?: CircuitBreakerSpec; readonly loadBalancer?: LoadBalancerSpec;
+  readonly timeout?: DurationSpec;
+  readonly retries?: RetrySpec | 'none';
+  readonly circuitBreaker?: CircuitBreakerSpec;
+  readonly loadBalancer?: LoadBalancerSpec;
 }
 export interface ServiceSpec extends TrafficPolicySpec {
   readonly id: string;
@@ -76,7 +102,9 @@ export interface ServiceSpec extends TrafficPolicySpec {
 export interface ImportSpec { readonly name: string; readonly namespace?: string; readonly versions?: string[]; readonly ports?: PortSpec[] }
 export interface StringMatchSpec { readonly kind: 'exact' | 'prefix' | 'regex'; readonly value: string }
 export interface HeaderMatchSpec { readonly name: string; readonly match: StringMatchSpec }
-export interface MatchSpec { readonly uri?: StringMatchSpec; readonly headers?: HeaderMatchSpec[]; readonly method?: HttpMethod; readonly source?: number }
+export interface MatchSpec {
+  readonly uri?: StringMatchSpec; readonly headers?: HeaderMatchSpec[]; readonly method?: HttpMethod; readonly source?: number;
+}
 export interface FaultSpec { readonly delay?: { by: DurationSpec; percentage?: number }; readonly abort?: { status: number; percentage?: number } }
 export interface RouteSpec {
   readonly name?: string;
@@ -204,7 +232,10 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   const smallCount = mostly(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, -5, 1.5));
 
   const port = mostly(fc.constantFrom(80, 443, 8080, 9080, 5432, 50051), fc.constantFrom(0, -1, 65536, 8080.5));
-  const serviceProtocol = mostly(fc.constantFrom(Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS), fc.constant(Protocol.HTTPS));
+  const serviceProtocol = mostly(
+    fc.constantFrom(Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS),
+    fc.constant(Protocol.HTTPS),
+  );
   const portSpec: fc.Arbitrary<PortSpec> = fc.record({
     port,
     protocol: opt(serviceProtocol, 3),
@@ -269,12 +300,20 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   }, { requiredKeys: ['attempts'] });
 
   const circuitBreakerSpec: fc.Arbitrary<CircuitBreakerSpec> = fc.record({
-    maxConnections: opt(smallCount), maxPendingRequests: opt(smallCount), maxRequests: opt(smallCount),
-    maxRequestsPerConnection: opt(smallCount), maxRetries: opt(smallCount), connectTimeout: opt(duration),
-    consecutiveErrors: opt(smallCount), interval: opt(duration), baseEjectionTime: opt(duration), maxEjectionPercent: opt(percentage),
+    maxConnections: opt(smallCount),
+    maxPendingRequests: opt(smallCount),
+    maxRequests: opt(smallCount),
+    maxRequestsPerConnection: opt(smallCount),
+    maxRetries: opt(smallCount),
+    connectTimeout: opt(duration),
+    consecutiveErrors: opt(smallCount),
+    interval: opt(duration),
+    baseEjectionTime: opt(duration),
+    maxEjectionPercent: opt(percentage),
   }, { requiredKeys: [] }).filter(cb => hostile || (cb.consecutiveErrors !== undefined
     || cb.interval === undefined && cb.baseEjectionTime === undefined && cb.maxEjectionPercent === undefined)
-    && [cb.maxConnections, cb.maxPendingRequests, cb.maxRequests, cb.maxRequestsPerConnection, cb.maxRetries, cb.connectTimeout, cb.consecutiveErrors].some(x => x !== undefined));
+    && [cb.maxConnections, cb.maxPendingRequests, cb.maxRequests, cb.maxRequestsPerConnection, cb.maxRetries, cb.connectTimeout, cb.consecutiveErrors]
+      .some(x => x !== undefined));
 
   const locality = mostly(fc.constantFrom('us-east', 'us-west', 'eu-west/zone1', 'us-east/zone2/*'), fc.constantFrom('', 'a/b/c/d'));
   const region = mostly(fc.constantFrom('us-east', 'us-west', 'eu-west'), fc.constantFrom('eu-west/zone1', ''));
@@ -383,7 +422,10 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     paths: opt(fc.array(mostly(fc.constantFrom('/api/*', '/health', '*/admin', '/'), fc.constantFrom('', 'no-slash')), { minLength: 1, maxLength: 2 }), 1),
     ports: opt(fc.array(port, { minLength: 1, maxLength: 2 }), hostile ? 1 : 0),
   }, { requiredKeys: ['from'] });
-  const accessSpec: fc.Arbitrary<AccessSpec> = fc.record({ service: fc.nat(), allow: fc.array(accessRule, { minLength: hostile ? 0 : 1, maxLength: 3 }) });
+  const accessSpec: fc.Arbitrary<AccessSpec> = fc.record({
+    service: fc.nat(),
+    allow: fc.array(accessRule, { minLength: hostile ? 0 : 1, maxLength: 3 }),
+  });
 
   const mtlsMode = mostly(fc.constantFrom(MtlsMode.STRICT, MtlsMode.PERMISSIVE), fc.constant(MtlsMode.DISABLE));
   const scopeSpec = (mesh: boolean): fc.Arbitrary<ScopeSpec> => fc.oneof(
@@ -453,7 +495,10 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     namespace: opt(mostly(fc.constantFrom('monitoring', 'istio-system', 'shop'), fc.constantFrom('', 'Bad')), 1),
     tracing: opt(fc.constantFrom('jaeger' as const, 'zipkin' as const, 'otel' as const)),
     samplingPercentage: opt(percentage, 1),
-    accessLogging: opt(fc.record({ encoding: opt(fc.constantFrom(AccessLogEncoding.TEXT, AccessLogEncoding.JSON)), filter: opt(celFilter, 1) }, { requiredKeys: [] })),
+    accessLogging: opt(fc.record({
+      encoding: opt(fc.constantFrom(AccessLogEncoding.TEXT, AccessLogEncoding.JSON)),
+      filter: opt(celFilter, 1),
+    }, { requiredKeys: [] })),
     kiali: opt(fc.boolean(), 1),
     grafana: opt(fc.boolean(), 1),
     dashboards: opt(fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), 1),
@@ -599,7 +644,11 @@ export function buildMesh(spec: MeshSpec): App {
     trustDomain: spec.trustDomain,
     rootNamespace: spec.rootNamespace,
     controlPlane: opt2(spec.controlPlane, c => ({
-      replicas: c.replicas, autoscaling: c.autoscaling, logLevel: c.logLevel, accessLogging: c.accessLogging, cni: c.cni,
+      replicas: c.replicas,
+      autoscaling: c.autoscaling,
+      logLevel: c.logLevel,
+      accessLogging: c.accessLogging,
+      cni: c.cni,
       variant: c.distroless === undefined ? undefined : c.distroless ? ImageVariant.DISTROLESS : ImageVariant.DEFAULT,
       proxy: opt2(c.proxy, toProxy),
     })),
@@ -636,8 +685,14 @@ export function buildMesh(spec: MeshSpec): App {
       ...toTrafficPolicy(s),
     });
     s.versions.forEach(v => svc.addVersion(v.name, {
-      image: v.image, replicas: v.replicas, env: v.env, command: v.command, args: v.args, user: v.user,
-      podAnnotations: v.podAnnotations, writablePaths: v.writablePaths,
+      image: v.image,
+      replicas: v.replicas,
+      env: v.env,
+      command: v.command,
+      args: v.args,
+      user: v.user,
+      podAnnotations: v.podAnnotations,
+      writablePaths: v.writablePaths,
       resources: v.cpuMillis || v.memoryMiB ? {
         cpu: opt2(v.cpuMillis, c => ({ request: Cpu.millis(c.request), limit: opt2(c.limit, Cpu.millis) })),
         memory: opt2(v.memoryMiB, m => ({ request: Size.mebibytes(m.request), limit: opt2(m.limit, Size.mebibytes) })),
@@ -712,7 +767,11 @@ export function buildMesh(spec: MeshSpec): App {
   const routed = new Map<IMeshService, IngressGateway[]>();
   const gateways = spec.gateways.map((g, n) => {
     const props = {
-      name: g.name, namespace: g.namespace, replicas: g.replicas, serviceType: g.serviceType, revision: revision(g.revision),
+      name: g.name,
+      namespace: g.namespace,
+      replicas: g.replicas,
+      serviceType: g.serviceType,
+      revision: revision(g.revision),
       listeners: g.listeners?.map(l => ({ ...l })),
     };
     if (g.egress) {
@@ -744,7 +803,12 @@ export function buildMesh(spec: MeshSpec): App {
     }
     const callers: IMeshIdentity[] = [];
     const http = speaksHttp(service);
-    const allow = a.allow.map(r => ({ from: pick(identities, r.from)!, methods: careful && !http ? undefined : r.methods, paths: careful && !http ? undefined : r.paths, ports: r.ports }))
+    const allow = a.allow.map(r => ({
+      from: pick(identities, r.from)!,
+      methods: careful && !http ? undefined : r.methods,
+      paths: careful && !http ? undefined : r.paths,
+      ports: r.ports,
+    }))
       .filter(r => !careful || !callers.includes(r.from) && callers.push(r.from));
     const policy = new AccessPolicy(mesh, `access-${n}`, { service, allow });
     accessPolicies.set(service, callers);
@@ -782,7 +846,11 @@ export function buildMesh(spec: MeshSpec): App {
   });
 
   const externals = spec.externals.map((e, n) => new ExternalService(mesh, `external-${n}`, {
-    hosts: e.hosts, ports: e.ports?.map(p => ({ ...p })), resolution: e.resolution, name: e.name, namespace: e.namespace,
+    hosts: e.hosts,
+    ports: e.ports?.map(p => ({ ...p })),
+    resolution: e.resolution,
+    name: e.name,
+    namespace: e.namespace,
     egressGateway: opt2(e.egressGateway, i => pick(egressGateways, i)),
   }));
   spec.egressScopes.forEach((e, n) => new EgressScope(mesh, `egress-scope-${n}`, {
@@ -808,7 +876,11 @@ export function buildMesh(spec: MeshSpec): App {
       accessLogging: t.accessLogging ? { ...t.accessLogging } : undefined,
       kiali: t.kiali === undefined ? undefined : { enabled: t.kiali },
       grafana: t.grafana === undefined && t.dashboards === undefined ? undefined
-        : { enabled: t.grafana, serviceDashboards: t.dashboards?.map(i => pick(careful ? own : services, i)).filter((x, i, all) => x !== undefined && (!careful || all.indexOf(x) === i)) as IMeshService[] },
+        : {
+          enabled: t.grafana,
+          serviceDashboards: t.dashboards?.map(i => pick(careful ? own : services, i))
+            .filter((x, i, all) => x !== undefined && (!careful || all.indexOf(x) === i)) as IMeshService[],
+        },
       prometheus: opt2(t.prometheus, p => ({
         retention: opt2(p.retentionDays, Duration.days),
         storage: opt2(p.persistentGiB, gib => PrometheusStorage.persistentVolume({ size: Size.gibibytes(gib) })),
