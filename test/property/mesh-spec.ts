@@ -522,8 +522,8 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
 
   return fc.record({
     hostile: fc.constant(hostile),
-    // CRDs in one mesh in twelve: their 900 kB of YAML dominate the time of a run.
-    installCrds: fc.oneof({ arbitrary: fc.constant(false), weight: 11 }, { arbitrary: fc.constant(true), weight: 1 }),
+    // CRDs in one mesh in twenty: their 900 kB of YAML dominate the time of a run.
+    installCrds: fc.oneof({ arbitrary: fc.constant(false), weight: 19 }, { arbitrary: fc.constant(true), weight: 1 }),
     mtls: opt(mtlsMode, 1),
     outboundTrafficPolicy: opt(fc.constantFrom(...Object.values(OutboundTrafficPolicy)), 1),
     defaultNamespace: opt(namespace, 1),
@@ -544,7 +544,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     externals: fc.array(externalSpec, { maxLength: 2 }),
     egressScopes: fc.array(egressScopeSpec, { maxLength: 1 }),
     rateLimits: fc.array(rateLimitSpec, { maxLength: 1 }),
-    telemetry: opt(telemetrySpec),
+    telemetry: opt(telemetrySpec, 1),
     telemetryPolicies: fc.array(telemetryPolicySpec, { maxLength: 1 }),
   }, { requiredKeys: ['hostile', 'installCrds', 'revisions', 'namespaceRevisions', 'services', 'imports', 'splits', 'trafficPolicies', 'access', 'revoked', 'mtlsPolicies', 'gateways', 'externals', 'egressScopes', 'rateLimits', 'telemetryPolicies'] });
 }
