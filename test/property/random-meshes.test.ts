@@ -122,7 +122,7 @@ test(`the order in which independent services are written changes nothing but th
     const ids = new Set<string>();
     const keys = new Set<string>();
     const services = spec.services.filter(s => {
-      const key = `${s.namespace ?? spec.defaultNamespace ?? 'default'}/${s.serviceName ?? s.id}`;
+      const key = s.serviceName ?? s.id; // (all in one namespace, below)
       const fresh = !ids.has(s.id) && !keys.has(key);
       ids.add(s.id);
       keys.add(key);
