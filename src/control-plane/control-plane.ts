@@ -213,7 +213,9 @@ export class ControlPlane extends Construct {
    * @internal
    */
   public _templateNameFor(namespace: string, serviceName: string, settings: ProxySettings): string {
-    return sameSettings(settings, this.proxyDefaults) ? 'sidecar' : `sidecar-${namespace}-${serviceName}`;
+    // '.' cannot be part of a namespace or service name: `sidecar-<ns>-<name>` made service b-c of namespace a
+    // and service c of namespace a-b share one template, so one of them silently ran the other's proxy settings.
+    return sameSettings(settings, this.proxyDefaults) ? 'sidecar' : `sidecar-${serviceName}.${namespace}`;
   }
 
   /**

@@ -31,9 +31,14 @@ export function renderInjectorConfig(controlPlane: ControlPlane): void {
 /** The injector's configuration: one template per distinct proxy settings of the services it serves. */
 function injectorConfig(controlPlane: ControlPlane): string {
   const env = controlPlane._sidecarEnvironment;
-  const templates: { [name: string]: string } = { sidecar: sidecarTemplate(env, controlPlane._proxyDefaults) };
+  const own: { [name: string]: string } = {};
   for (const workload of meshWorkloads(controlPlane.mesh).filter(w => w.controlPlane === controlPlane && !w.explicit)) {
-    templates[workload.templateName] ??= sidecarTemplate(env, workload.settings);
+    own[workload.templateName] ??= sidecarTemplate(env, workload.settings);
+  }
+  // In name order, not the order services were written in: reordering code must not change the config.
+  const templates: { [name: string]: string } = { sidecar: sidecarTemplate(env, controlPlane._proxyDefaults) };
+  for (const name of Object.keys(own).sort()) {
+    templates[name] = own[name];
   }
   return Yaml.stringify({
     defaultTemplates: ['sidecar'],

@@ -229,7 +229,10 @@ export class Grafana extends Construct {
     });
   }
 
-  /** The dashboard folders: the mesh overview, then one per namespace, each a projected volume of its ConfigMaps. */
+  /**
+   * The dashboard folders: the mesh overview, then one per namespace, each a projected volume of its ConfigMaps;
+   * in name order, so that the order services were written in does not change (and restart) the Deployment.
+   */
   private folders(): { folder: string; configMaps: string[] }[] {
     const byNamespace = new Map<string, string[]>();
     for (const d of this.dashboards.values()) {
@@ -237,7 +240,7 @@ export class Grafana extends Construct {
     }
     return [
       { folder: 'Mesh', configMaps: ['grafana-dashboard-mesh'] },
-      ...[...byNamespace.entries()].map(([folder, configMaps]) => ({ folder, configMaps })),
+      ...[...byNamespace.keys()].sort().map(folder => ({ folder, configMaps: byNamespace.get(folder)!.sort() })),
     ];
   }
 

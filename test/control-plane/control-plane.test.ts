@@ -413,11 +413,40 @@ describe('services and the injector', () => {
     const manifests = MeshTesting.synth(mesh);
     const config = YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio-sidecar-injector').data.config);
     // THEN
-    expect(Object.keys(config.templates)).toEqual(['sidecar', 'sidecar-default-db']);
-    expect(YAML.parse(config.templates['sidecar-default-db']).spec.initContainers[0].args).toEqual(expect.arrayContaining(['-o', '5432']));
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'sidecar-db.default']);
+    expect(YAML.parse(config.templates['sidecar-db.default']).spec.initContainers[0].args).toEqual(expect.arrayContaining(['-o', '5432']));
     const annotations = (name: string) => MeshTesting.find(manifests, 'Deployment', name).spec.template.metadata.annotations ?? {};
-    expect(annotations('db-v1')['inject.istio.io/templates']).toEqual('sidecar-default-db');
+    expect(annotations('db-v1')['inject.istio.io/templates']).toEqual('sidecar-db.default');
     expect(annotations('web-v1')['inject.istio.io/templates']).toBeUndefined();
+  });
+
+  test('services named alike across namespaces (b-c in a, c in a-b) each get their own template', () => {
+    // GIVEN two services whose namespace and name join to the same text, with different proxy settings
+    const mesh = newMesh({ installCrds: false });
+    newService(mesh, 'b-c', ['v1'], { namespace: 'a', proxy: { concurrency: 1 } });
+    newService(mesh, 'c', ['v1'], { namespace: 'a-b', proxy: { concurrency: 4 } });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const config = YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio-sidecar-injector').data.config);
+    // THEN each has its template, with its own settings, and its pods select it
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'sidecar-b-c.a', 'sidecar-c.a-b']);
+    expect(config.templates['sidecar-b-c.a']).toContain('"concurrency":1');
+    expect(config.templates['sidecar-c.a-b']).toContain('"concurrency":4');
+    const template = (namespace: string, name: string) => MeshTesting.find(manifests, 'Deployment', name, namespace).spec.template.metadata.annotations['inject.istio.io/templates'];
+    expect(template('a', 'b-c-v1')).toEqual('sidecar-b-c.a');
+    expect(template('a-b', 'c-v1')).toEqual('sidecar-c.a-b');
+  });
+
+  test('the templates are in name order, whatever the order the services were written in', () => {
+    // GIVEN two services with their own proxy settings, written in either order
+    const config = (names: string[]) => {
+      const mesh = newMesh({ installCrds: false });
+      names.forEach(name => newService(mesh, name, ['v1'], { proxy: { concurrency: name === 'web' ? 1 : 2 } }));
+      return MeshTesting.find(MeshTesting.synth(mesh), 'ConfigMap', 'istio-sidecar-injector').data.config;
+    };
+    // WHEN / THEN the injector's configuration is the same, byte for byte
+    expect(Object.keys(YAML.parse(config(['web', 'api'])).templates)).toEqual(['sidecar', 'sidecar-api.default', 'sidecar-web.default']);
+    expect(config(['web', 'api'])).toEqual(config(['api', 'web']));
   });
 
   test('explicit injection writes the sidecar at synth and keeps the webhook out', () => {

@@ -189,13 +189,13 @@ describe('Grafana', () => {
     expect(pod.containers[0].image).toEqual('docker.io/grafana/grafana:12.2.1');
     expect(pod.containers[0].volumeMounts.slice(5)).toEqual([
       { name: 'dashboards-0', mountPath: '/var/lib/grafana/dashboards/Mesh', readOnly: true },
-      { name: 'dashboards-1', mountPath: '/var/lib/grafana/dashboards/default', readOnly: true },
-      { name: 'dashboards-2', mountPath: '/var/lib/grafana/dashboards/backend', readOnly: true },
+      { name: 'dashboards-1', mountPath: '/var/lib/grafana/dashboards/backend', readOnly: true },
+      { name: 'dashboards-2', mountPath: '/var/lib/grafana/dashboards/default', readOnly: true },
     ]);
     expect(pod.volumes.slice(5)).toEqual([
       { name: 'dashboards-0', projected: { sources: [{ configMap: { name: 'grafana-dashboard-mesh' } }] } },
-      { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-default.reviews' } }] } },
-      { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-backend.ratings' } }, { configMap: { name: 'grafana-dashboard-backend.db' } }] } },
+      { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-backend.db' } }, { configMap: { name: 'grafana-dashboard-backend.ratings' } }] } },
+      { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-default.reviews' } }] } },
     ]);
     const ini = MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'];
     expect(ini).toContain('[auth.anonymous]\nenabled = true\norg_name = Main Org.\norg_role = Viewer');
@@ -205,6 +205,23 @@ describe('Grafana', () => {
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
       { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
     ]);
+  });
+
+  test('the dashboard folders and their ConfigMaps are in name order, whatever the order services were written in', () => {
+    // GIVEN services in two namespaces, written in either order
+    const volumes = (names: string[]) => {
+      const mesh = newMesh({ installCrds: false });
+      names.forEach(name => newService(mesh, name, ['v1'], { namespace: name === 'db' ? 'data' : 'shop' }));
+      new TelemetryStack(mesh, 'telemetry');
+      return MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'grafana').spec.template.spec.volumes.filter((v: any) => v.projected);
+    };
+    // WHEN / THEN the Deployment is the same
+    expect(volumes(['web', 'db', 'api'])).toEqual([
+      { name: 'dashboards-0', projected: { sources: [{ configMap: { name: 'grafana-dashboard-mesh' } }] } },
+      { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-data.db' } }] } },
+      { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-shop.api' } }, { configMap: { name: 'grafana-dashboard-shop.web' } }] } },
+    ]);
+    expect(volumes(['api', 'web', 'db'])).toEqual(volumes(['web', 'db', 'api']));
   });
 
   test('an admin Secret turns the login form on; dashboards for chosen services only', () => {
