@@ -176,7 +176,7 @@ export class Mesh extends Chart implements IMesh {
    * @see https://istio.io/latest/docs/concepts/security/#authorization-policy-precedence
    */
   public revokeIdentity(identity: IMeshIdentity): void {
-    RevokedIdentities.revoke(this, identity);
+    RevokedIdentities._revoke(this, identity);
   }
 
   public principalOf(namespace: string, serviceAccount: string): string {

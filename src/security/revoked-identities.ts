@@ -32,7 +32,7 @@ export class RevokedIdentities extends Construct {
    *
    * @internal
    */
-  public static revoke(mesh: IMesh, identity: IMeshIdentity): void {
+  public static _revoke(mesh: IMesh, identity: IMeshIdentity): void {
     if (!isMeshIdentityKind(identity)) {
       reportError(mesh, 'MESH0009', 'revokeIdentity() was given something that is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
       return;
