@@ -150,7 +150,9 @@ export class IngressGateway extends MeshGateway {
     }
     this.routes.push({ service, paths, hosts: [...hosts], port });
     if (!this.virtualServices.has(key)) {
-      ensureNamespace(this.mesh, namespaces[0]);
+      if (namespaces[0] !== this.namespace) {
+        ensureNamespace(this.mesh, namespaces[0]);
+      }
       const n = this.virtualServices.size;
       this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
         metadata: { name: n === 0 ? this.serviceName : `${this.serviceName}-${n}`, namespace: namespaces[0] },
@@ -200,11 +202,13 @@ export class IngressGateway extends MeshGateway {
    * host serving it names another namespace ('ns/host').
    */
   private bindingNamespace(host: string): string {
-    const allowed = this._listeners.flatMap(l => l.hosts).filter(h => hostCovers(gatewayHostName(h), host)).map(h => gatewayHostNamespace(h, this.namespace));
+    const allowed = this._listeners.flatMap(l => l.hosts)
+      .filter(h => hostCovers(gatewayHostName(h), host))
+      .map(h => gatewayHostNamespace(h, this.namespace));
     return allowed.length === 0 || allowed.some(ns => ns === '*' || ns === this.namespace) ? this.namespace : allowed[0];
   }
 
-    /** The service port a route goes to: the one chosen, else the service's only HTTP port; undefined (reported) when there is none. */
+  /** The service port a route goes to: the one chosen, else the service's only HTTP port; undefined (reported) when there is none. */
   private routePort(service: IMeshService, chosen: number | undefined): number | undefined {
     if (chosen === undefined) {
       const http = service.ports.filter(p => isHttpProtocol(p.protocol!));

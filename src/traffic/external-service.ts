@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { MeshCode } from '../analysis/codes';
 import type { EgressGateway } from '../gateways/egress-gateway';
 import { validHost } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-networking';
@@ -201,8 +202,9 @@ export class ExternalService extends Construct {
   private serviceNamedAlike(name: string): string[] {
     const services = [...constructsOfKind(this.node.root, 'MeshService'), ...constructsOfKind(this.node.root, 'ImportedMeshService')] as unknown as IMeshService[];
     const alike = services.find(s => s.mesh === this.mesh && s.serviceName === name && s.namespace === this.namespace);
+    const code: MeshCode = 'MESH0183';
     return alike
-      ? [`[MESH0183] name '${name}' is the name of service ${alike.node.path} in namespace '${this.namespace}': the ServiceEntry and the Service would share one name for two destinations, give the external service another name (e.g. '${name}-external')`]
+      ? [`[${code}] name '${name}' is the name of service ${alike.node.path} in namespace '${this.namespace}': the ServiceEntry and the Service would share one name for two destinations, give the external service another name (e.g. '${name}-external')`]
       : [];
   }
 
