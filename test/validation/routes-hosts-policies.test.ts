@@ -5,7 +5,7 @@
 import { App, Duration } from 'cdk8s';
 import {
   EgressGateway, EgressScope, ExternalService, IngressGateway, LoadBalancer, Mesh, MeshAnalyzer, MeshTesting, MtlsMode, MtlsPolicy,
-  PolicyScope, Protocol, ServiceTrafficPolicy, Severity, Timeout,
+  PolicyScope, Protocol, ServiceTrafficPolicy, Severity, TelemetryPolicy, Timeout,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
@@ -288,6 +288,18 @@ describe('policy scopes', () => {
     // THEN
     expect(synthErrors(mesh)).toContain(
       "[mesh/mtls] [MESH0213] scope PolicyScope.workload() names service 'web' of another mesh (other): select a service of this mesh, or import it with MeshService.fromName()",
+    );
+  });
+
+  test('fails on a TelemetryPolicy for a service of another mesh', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const other = new Mesh(new App(), 'other');
+    // WHEN
+    new TelemetryPolicy(mesh, 'telemetry', { scope: PolicyScope.workload(newService(other, 'web')), tracing: { samplingPercentage: 50 } });
+    // THEN
+    expect(synthErrors(mesh)).toContain(
+      "[mesh/telemetry] [MESH0213] scope PolicyScope.workload() names service 'web' of another mesh (other): select a service of this mesh, or import it with MeshService.fromName()",
     );
   });
 
