@@ -207,8 +207,8 @@ export const CODES = {
     fix: 'give headers, uri, method or sourceService, or drop the match',
   },
   MESH0043: {
-    meaning: 'a string or header match has an empty value',
-    example: "[MESH0043] HeaderMatch.exact: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')",
+    meaning: 'a string match, or a header prefix or regex match, has an empty value (an exact header match may be empty: the header is present and empty)',
+    example: "[MESH0043] HeaderMatch.prefix: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')",
     fix: 'give the text to match',
   },
   MESH0044: {
@@ -438,9 +438,9 @@ export const CODES = {
     fix: 'give the settings to a ServiceTrafficPolicy whose service is the imported one',
   },
   MESH0120: {
-    meaning: 'a port is given a protocol its kind of port does not take (a service port HTTPS, a gateway listener GRPC, a value from JavaScript that is no Protocol)',
+    meaning: 'a port is given a protocol its kind of port does not take (a gateway listener GRPC, a value from JavaScript that is no Protocol)',
     example: "[mesh/gw] [MESH0120] listener 9090 protocol 'grpc' is not a protocol of gateway listeners: use Protocol.HTTP, Protocol.HTTPS or Protocol.TLS",
-    fix: 'service ports take HTTP, HTTP2, GRPC, TCP and TLS (HTTPS a workload serves is TLS); gateway listeners HTTP, HTTPS and TLS; external services any Protocol',
+    fix: 'service ports and external services take any Protocol; gateway listeners HTTP, HTTPS and TLS',
   },
   MESH0121: {
     meaning: "a gateway's replicas is negative or not a whole number",
@@ -622,6 +622,61 @@ export const CODES = {
     example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
     fix: 'serve the host on an HTTP or HTTPS listener',
   },
+  MESH0181: {
+    meaning: 'an ExternalService lists one host twice',
+    example: "[mesh/ext] [MESH0181] host 'api.example.com' is listed twice: list each host once",
+    fix: 'list each host once',
+  },
+  MESH0182: {
+    meaning: 'an ExternalService host is a name inside the cluster (a Kubernetes service name)',
+    example: "[mesh/ext] [MESH0182] host 'web.default.svc.cluster.local' is a name inside the cluster, which the mesh already knows: an ExternalService is for hosts outside it, name the service with MeshService.fromName()",
+    fix: 'name a service in the cluster with MeshService.fromName(); an ExternalService is for hosts outside the cluster',
+  },
+  MESH0183: {
+    meaning: 'an ExternalService has the name of a service of its mesh in the same namespace',
+    example: "[mesh/ext] [MESH0183] name 'web' is the name of service mesh/web in namespace 'default': the ServiceEntry and the Service would share one name for two destinations, give the external service another name (e.g. 'web-external')",
+    fix: "give the external service another name (e.g. '<name>-external')",
+  },
+  MESH0184: {
+    meaning: 'an ExternalService port has the protocol of the other well-known port: HTTP on 443, or TLS/HTTPS on 80 (warning)',
+    example: '[mesh/ext] [MESH0184] port 443 is HTTP, but clients call 443 with TLS (https://), which the proxy would read as plain HTTP and fail: make it Protocol.HTTPS or Protocol.TLS, or use port 80 for plain HTTP',
+    fix: 'make 443 HTTPS or TLS and 80 HTTP, or use another port',
+  },
+  MESH0185: {
+    meaning: 'an EgressScope is given both a service and a namespace',
+    example: "[mesh/scope] [MESH0185] service 'web' and namespace 'default' are both given, but a scope is one service's workloads or a whole namespace's: drop namespace to scope the service, or service to scope the namespace",
+    fix: 'drop namespace to scope the service, or service to scope the namespace',
+  },
+  MESH0186: {
+    meaning: 'an EgressScope scopes or allows a service of another mesh',
+    example: "[mesh/scope] [MESH0186] allowService() was given service 'web' of another mesh (other): allow a service of this mesh, or import it with MeshService.fromName()",
+    fix: 'name a service of this mesh, or import it with MeshService.fromName()',
+  },
+  MESH0187: {
+    meaning: 'the path of a consistent-hash cookie is not an absolute cookie path',
+    example: "[MESH0187] LoadBalancer.consistentHashByCookie: path \"api\" is not an absolute path: a cookie path starts with '/' and has no spaces, ';' or control characters (RFC 6265), e.g. '/api'",
+    fix: "start the path with '/', e.g. '/api'",
+  },
+  MESH0188: {
+    meaning: 'a ServiceTrafficPolicy gives no setting, so it changes nothing',
+    example: '[mesh/policy] [MESH0188] no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker or loadBalancer, or remove it',
+    fix: 'give timeout, retries, circuitBreaker or loadBalancer, or remove the policy',
+  },
+  MESH0189: {
+    meaning: 'an ingress gateway route host is not a host name',
+    example: "[mesh/gw] [MESH0189] route host \"http://a.com\" is not a host name: use a lowercase name such as 'shop.example.com', '*.example.com' or '*', without scheme, port or path",
+    fix: "use a lowercase host name such as 'shop.example.com', '*.example.com' or '*'",
+  },
+  MESH0190: {
+    meaning: 'a port is in both proxy.includeInboundPorts and proxy.excludeInboundPorts (warning)',
+    example: '[mesh/web] [MESH0190] proxy.includeInboundPorts and proxy.excludeInboundPorts both list 8080: with listed include ports Istio ignores excludeInboundPorts, so the proxy still takes that traffic, list each port in one of them',
+    fix: 'list each port in one of them (to bypass the proxy, leave it out of includeInboundPorts)',
+  },
+  MESH0191: {
+    meaning: "an ingress route's hosts are bound from different namespaces by the listeners' '<namespace>/<host>' hosts",
+    example: "[mesh/gw] [MESH0191] route hosts a.example.com, b.example.com are bound from different namespaces (one, two) by the listeners' '<namespace>/<host>' hosts, but one route is one VirtualService in one namespace: add a route for each namespace's hosts",
+    fix: "add a route for each namespace's hosts",
+  },
   // 02xx: security (mTLS, access policies, the CA)
   MESH0200: {
     meaning: 'a scope has a second MtlsPolicy',
@@ -687,6 +742,11 @@ export const CODES = {
     meaning: 'a certificate lifetime is not a whole number of milliseconds, or longer than a Go duration holds (2562047h)',
     example: '[MESH0212] CertificateAuthority: workloadCertTtl 31536000000s is longer than a Go duration holds (2562047h, about 292 years), so the cluster cannot read it: use a shorter one',
     fix: 'use a whole number of milliseconds, at most 2562047h (certificates of days or months, in practice)',
+  },
+  MESH0213: {
+    meaning: "a policy's PolicyScope.workload() names a service of another mesh",
+    example: "[mesh/mtls] [MESH0213] scope PolicyScope.workload() names service 'web' of another mesh (other): select a service of this mesh, or import it with MeshService.fromName()",
+    fix: 'select a service of this mesh, or import it with MeshService.fromName()',
   },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",

@@ -55,6 +55,8 @@ export class EgressGateway extends MeshGateway {
       ...server,
       hosts: [...new Set(this.externals.filter(e => e.ports.some(p => p.port === server.port?.number)).flatMap(e => e.hosts))],
     })).filter(server => server.hosts.length > 0);
-    return { ...spec, servers };
+    // A gateway nothing is routed through yet serves its listeners as declared: a Gateway needs a server, and
+    // without a VirtualService bound to it a request it takes goes nowhere.
+    return { ...spec, servers: servers.length > 0 ? servers : spec.servers };
   }
 }

@@ -1,8 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayKind, GatewayOptions, MeshGateway, hostCovers } from './mesh-gateway';
+import { GatewayKind, GatewayOptions, MeshGateway, gatewayHostName, gatewayHostNamespace, hostCovers, validHost } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
+import { ensureNamespace } from '../namespaces';
 import { listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
@@ -102,6 +103,12 @@ export class IngressGateway extends MeshGateway {
       valid = false;
     }
     for (const host of hosts) {
+      // A route host is a VirtualService host: a DNS name, '*.domain' or '*' (no scheme, port, path or namespace).
+      if (!this._rejectedHosts.has(host) && host !== '*' && !validHost(host)) {
+        reportError(this, 'MESH0189', `route host ${JSON.stringify(host)} is not a host name: use a lowercase name such as 'shop.example.com', '*.example.com' or '*', without scheme, port or path`);
+        valid = false;
+        continue;
+      }
       // A host already reported as an invalid listener host is not reported again.
       if (!this._rejectedHosts.has(host) && !this.hosts.some(h => hostCovers(h, host))) {
         reportError(this, 'MESH0125', `route host '${host}' is not served by the gateway (hosts: ${this.hosts.join(', ')}): add it to a listener's hosts or route another host`);
@@ -109,7 +116,7 @@ export class IngressGateway extends MeshGateway {
         continue;
       }
       // A TLS listener passes the encrypted stream through by SNI: it never reads the HTTP an HTTP route matches.
-      const serving = this._listeners.filter(l => l.hosts.some(h => hostCovers(h, host)));
+      const serving = this._listeners.filter(l => l.hosts.some(h => hostCovers(gatewayHostName(h), host)));
       if (serving.length > 0 && serving.every(l => l.protocol === Protocol.TLS)) {
         reportError(this, 'MESH0172', `route host '${host}' is served only by TLS listeners (${serving.map(l => l.port).join(', ')}), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener`);
         valid = false;
@@ -130,6 +137,12 @@ export class IngressGateway extends MeshGateway {
         : `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes the same paths of hosts ${hosts.join(', ')}: give it other paths, or remove it`);
       valid = false;
     }
+    // The VirtualService lives where the listener hosts let it bind ('ns/host'), by default in the gateway's namespace.
+    const namespaces = [...new Set(hosts.map(host => this.bindingNamespace(host)))];
+    if (valid && namespaces.length > 1) {
+      reportError(this, 'MESH0191', `route hosts ${hosts.join(', ')} are bound from different namespaces (${namespaces.join(', ')}) by the listeners' '<namespace>/<host>' hosts, but one route is one VirtualService in one namespace: add a route for each namespace's hosts`);
+      valid = false;
+    }
     const port = this.routePort(service, options.port);
     if (!valid || port === undefined) {
       reject();
@@ -137,9 +150,12 @@ export class IngressGateway extends MeshGateway {
     }
     this.routes.push({ service, paths, hosts: [...hosts], port });
     if (!this.virtualServices.has(key)) {
+      if (namespaces[0] !== this.namespace) {
+        ensureNamespace(this.mesh, namespaces[0]);
+      }
       const n = this.virtualServices.size;
       this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
-        metadata: { name: n === 0 ? this.serviceName : `${this.serviceName}-${n}`, namespace: this.namespace },
+        metadata: { name: n === 0 ? this.serviceName : `${this.serviceName}-${n}`, namespace: namespaces[0] },
         spec: Lazy.any({ produce: () => this._virtualServiceSpec(key) }),
       }));
     }
@@ -179,6 +195,17 @@ export class IngressGateway extends MeshGateway {
         route: [{ destination: { host: r.service.host, port: { number: r.port } } }],
       })),
     };
+  }
+
+  /**
+   * The namespace a VirtualService for `host` binds the gateway from: the gateway's own, unless every listener
+   * host serving it names another namespace ('ns/host').
+   */
+  private bindingNamespace(host: string): string {
+    const allowed = this._listeners.flatMap(l => l.hosts)
+      .filter(h => hostCovers(gatewayHostName(h), host))
+      .map(h => gatewayHostNamespace(h, this.namespace));
+    return allowed.length === 0 || allowed.some(ns => ns === '*' || ns === this.namespace) ? this.namespace : allowed[0];
   }
 
   /** The service port a route goes to: the one chosen, else the service's only HTTP port; undefined (reported) when there is none. */

@@ -300,9 +300,9 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     return `${this.namespace}/${this.serviceName}`;
   }
 
-  /** The hosts the gateway serves, on any listener. */
+  /** The hosts the gateway serves, on any listener (without the namespace a listener host may name). */
   public get hosts(): string[] {
-    return [...new Set(this._listeners.flatMap(l => l.hosts))];
+    return [...new Set(this._listeners.flatMap(l => l.hosts.map(gatewayHostName)))];
   }
 
   /** @internal */
@@ -353,15 +353,22 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       if (given.length === 0) {
         reportError(this, 'MESH0122', `listener ${port} has no hosts: list the host names it serves, or '*'`);
       }
-      const hosts = given.filter(host => {
-        if (host !== '*' && !validHost(host)) {
-          reportError(this, 'MESH0122', `listener ${port} host '${host}' is not a host name: use 'example.com', '*.example.com' or '*'`);
+      const hosts = given.filter(written => {
+        // '<namespace>/<host>' lets only VirtualServices of that namespace ('.': the gateway's, '*': any) bind the host.
+        const slash = typeof written === 'string' ? written.indexOf('/') : -1;
+        const namespace = slash >= 0 ? written.slice(0, slash) : undefined;
+        const host = slash >= 0 ? written.slice(slash + 1) : written;
+        const namespaceOk = namespace === undefined || namespace === '.' || namespace === '*' || /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace);
+        if (!namespaceOk || host !== '*' && !validHost(host)) {
+          reportError(this, 'MESH0122', `listener ${port} host '${written}' is not a host name: use 'example.com', '*.example.com' or '*'`);
+          rejectedHosts.add(written);
           rejectedHosts.add(host);
           return false;
         }
         if (host !== '*' && !host.includes('.')) {
           // istiod refuses short names in a Gateway's hosts: a gateway serves names clients resolve.
-          reportError(this, 'MESH0122', `listener ${port} host '${host}' is a short name, which istiod refuses in a gateway: use a fully qualified name such as '${host}.example.com', or '*'`);
+          reportError(this, 'MESH0122', `listener ${port} host '${written}' is a short name, which istiod refuses in a gateway: use a fully qualified name such as '${host}.example.com', or '*'`);
+          rejectedHosts.add(written);
           rejectedHosts.add(host);
           return false;
         }
@@ -409,9 +416,33 @@ function defaultListeners(kind: GatewayKind): GatewayListener[] {
   return kind === GatewayKind.INGRESS ? [{ port: 80 }] : [{ port: 80, protocol: Protocol.HTTP }, { port: 443, protocol: Protocol.TLS }];
 }
 
+/**
+ * The host name of a gateway listener host, which may name the namespace of the VirtualServices that bind it
+ * (`ns/api.example.com`).
+ *
+ * @internal
+ */
+export function gatewayHostName(host: string): string {
+  return host.slice(host.indexOf('/') + 1);
+}
+
+/**
+ * The namespace a gateway listener host lets VirtualServices bind it from: `*` for any, else one namespace.
+ *
+ * @internal
+ */
+export function gatewayHostNamespace(host: string, gatewayNamespace: string): string {
+  const slash = host.indexOf('/');
+  const namespace = slash >= 0 ? host.slice(0, slash) : '*';
+  return namespace === '.' ? gatewayNamespace : namespace;
+}
+
 /** @internal */
 export function validHost(host: string): boolean {
-  return /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host);
+  // A DNS name: labels of at most 63 characters, 253 in all (RFC 1123).
+  return typeof host === 'string' && host.length <= 253
+    && /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)
+    && host.split('.').every(label => label.length <= 63);
 }
 
 /**

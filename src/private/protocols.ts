@@ -28,11 +28,10 @@ interface Supported {
 }
 
 const SUPPORTED: { readonly [kind in PortKind]: Supported } = {
-  // Istio reads `https` on a service port as TLS: one name for one behaviour.
+  // Istio takes `https` on a service port (appProtocol or name prefix) and carries it as TLS, as for `tls`.
   'service port': {
     prop: 'port',
-    protocols: [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS],
-    hint: { [Protocol.HTTPS]: 'HTTPS a workload serves is TLS to the mesh, use Protocol.TLS' },
+    protocols: [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS, Protocol.HTTPS],
   },
   // What the gateway renders a server for: HTTP, HTTPS terminated with a credential, TLS passed through.
   'gateway listener': { prop: 'listener', protocols: [Protocol.HTTP, Protocol.HTTPS, Protocol.TLS] },

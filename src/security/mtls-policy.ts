@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
@@ -152,6 +152,7 @@ export class MtlsPolicy extends Construct {
     }
     markKind(this, 'MtlsPolicy');
     this.mesh = meshOf(this);
+    checkScopeMesh(this, this.scope, this.mesh);
     // STRICT stands in for a missing mode: the one no rule of the analysis objects to.
     this.mode = required(this, 'mode', props.mode, 'choose MtlsMode.STRICT, PERMISSIVE or DISABLE', MtlsMode.STRICT);
     if (!checkEnum(this, 'mode', this.mode, MtlsMode, 'MtlsMode')) {
@@ -225,5 +226,18 @@ export class MtlsPolicy extends Construct {
         return [String(servicePort(this, service!, port).targetPort), { mode: mode as string as istio.PeerAuthenticationSpecPortLevelMtlsMode }];
       })),
     };
+  }
+}
+
+/**
+ * Reports a workload scope whose service belongs to another mesh: the policy would select workloads this
+ * mesh does not run (and be placed in a namespace it may not create).
+ *
+ * @internal
+ */
+export function checkScopeMesh(policy: IConstruct, scope: PolicyScope, mesh: IMesh): void {
+  const service = scope.service;
+  if (service && service.mesh !== mesh) {
+    reportError(policy, 'MESH0213', `scope PolicyScope.workload() names service '${service.serviceName}' of another mesh (${service.mesh.node.path}): select a service of this mesh, or import it with MeshService.fromName()`);
   }
 }

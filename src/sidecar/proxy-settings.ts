@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ProxyLogLevel, ProxyOptions } from './proxy';
 import { checkArray, checkEnum, checkType } from '../private/enums';
-import { reportError } from '../private/errors';
+import { reportError, reportWarning } from '../private/errors';
 import { ENVOY_LOG_LEVELS, envoyComponentLogLevelProblem } from '../private/istio-rules';
 import { isCidr, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
@@ -85,12 +85,19 @@ export function validateProxyOptions(scope: IConstruct | string, options: ProxyO
   }
   for (const prop of ['includeOutboundIpRanges', 'excludeOutboundIpRanges'] as const) {
     valid[prop] = !checkArray(scope, `proxy.${prop}`, options[prop]) ? undefined : options[prop]?.filter(cidr => {
-      const ok = isCidr(cidr);
+      // '*' is istio-iptables' "every address" (its default), which only an include list takes.
+      const ok = isCidr(cidr) || prop === 'includeOutboundIpRanges' && cidr === '*';
       if (!ok) {
         reportError(scope, 'MESH0027', `proxy.${prop} has '${cidr}', which is not a CIDR range: write it as '10.0.0.0/8' or 'fd00::/8'`);
       }
       return ok;
     });
+  }
+  const excluded = new Set(valid.excludeInboundPorts ?? []);
+  const both = [...new Set(valid.includeInboundPorts ?? [])].filter(p => excluded.has(p));
+  if (both.length > 0 && typeof scope !== 'string') {
+    // istio-iptables reads excludeInboundPorts only when every port is included ('*'): a listed port is redirected.
+    reportWarning(scope, 'MESH0190', `proxy.includeInboundPorts and proxy.excludeInboundPorts both list ${both.join(', ')}: with listed include ports Istio ignores excludeInboundPorts, so the proxy still takes that traffic, list each port in one of them`);
   }
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 0)) {
     reportError(scope, 'MESH0028', `proxy.concurrency ${options.concurrency} is invalid: use a whole number of worker threads (0 for one per CPU core)`);

@@ -9,7 +9,7 @@ import { meshError, reportError, required } from '../private/errors';
 import { checkCelExpression } from '../private/istio-rules';
 import { validatePercentage } from '../private/names';
 import { isKind, markKind, meshOf } from '../private/tree';
-import type { PolicyScope } from '../security/mtls-policy';
+import { checkScopeMesh, PolicyScope } from '../security/mtls-policy';
 
 /**
  * Tracing of the selected workloads' requests.
@@ -133,6 +133,7 @@ export class TelemetryPolicy extends Construct {
     }
     markKind(this, 'TelemetryPolicy');
     this.mesh = meshOf(this);
+    checkScopeMesh(this, this.scope, this.mesh);
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
     }

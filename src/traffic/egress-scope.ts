@@ -88,9 +88,15 @@ export class EgressScope extends Construct {
       // Reported; the scope goes on for its namespace.
       props = { ...props, service: undefined };
     }
-    if (props.service && props.namespace && props.service.namespace !== props.namespace) {
+    if (props.service && props.service.mesh !== mesh) {
+      reportError(this, 'MESH0186', `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): scope a service of this mesh, or import it with MeshService.fromName()`);
+    }
+    if (props.service && props.namespace !== undefined && props.service.namespace !== props.namespace) {
       // Reported; the scope goes on in the service's namespace.
       reportError(this, 'MESH0140', `service '${props.service.serviceName}' is in namespace '${props.service.namespace}', not '${props.namespace}': drop namespace, it follows the service`);
+    } else if (props.service && props.namespace !== undefined) {
+      // Both say one thing, but which one scopes is ambiguous: a scope of the namespace would be meant without service.
+      reportError(this, 'MESH0185', `service '${props.service.serviceName}' and namespace '${props.namespace}' are both given, but a scope is one service's workloads or a whole namespace's: drop namespace to scope the service, or service to scope the namespace`);
     }
     // Only a namespace given here is checked here: the service's and the mesh's default are checked where they come from.
     this.namespace = props.service?.namespace
@@ -125,6 +131,10 @@ export class EgressScope extends Construct {
       return;
     }
     if (!checkService(this, 'the service given to allowService()', service)) {
+      return;
+    }
+    if (service.mesh !== meshOf(this)) {
+      reportError(this, 'MESH0186', `allowService() was given service '${service.serviceName}' of another mesh (${service.mesh.node.path}): allow a service of this mesh, or import it with MeshService.fromName()`);
       return;
     }
     this.add(`${service.namespace}/${service.host}`);

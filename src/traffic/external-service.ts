@@ -1,18 +1,19 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { MeshCode } from '../analysis/codes';
 import type { EgressGateway } from '../gateways/egress-gateway';
 import { validHost } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-networking';
-import type { IMesh } from '../mesh-identity';
+import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { Protocol } from './protocol';
 import { checkEnum, listOr } from '../private/enums';
-import { reportError, required } from '../private/errors';
+import { reportError, reportWarning, required } from '../private/errors';
 import { validateNotIstioPort } from '../private/kubernetes-rules';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { checkEgressGateway } from '../private/services';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * A port of an external service.
@@ -127,9 +128,22 @@ export class ExternalService extends Construct {
     }
     const resolution = checkEnum(this, 'resolution', props.resolution, ExternalResolution, 'ExternalResolution') ? props.resolution ?? ExternalResolution.DNS : ExternalResolution.DNS;
     // A host that is reported is left out of the ServiceEntry.
-    this.hosts = hosts.filter(host => {
+    this.hosts = hosts.filter((host, i) => {
       if (!validHost(host) || host === '*') {
         reportError(this, 'MESH0130', `host '${host}' is not a host name: use 'api.example.com' (or '*.example.com' with resolution NONE)`);
+        return false;
+      }
+      if (/^[0-9]+(\.[0-9]+){3}$/.test(host)) {
+        reportError(this, 'MESH0130', `host '${host}' is an IP address, not a host name: a ServiceEntry is called by name, use the name clients call (e.g. 'api.example.com')`);
+        return false;
+      }
+      if (hosts.indexOf(host) !== i) {
+        // Reported once, at its second listing; the first is kept.
+        reportError(this, 'MESH0181', `host '${host}' is listed twice: list each host once`);
+        return false;
+      }
+      if (/\.svc(\.cluster\.local)?$/.test(host) || host.endsWith('.cluster.local')) {
+        reportError(this, 'MESH0182', `host '${host}' is a name inside the cluster, which the mesh already knows: an ExternalService is for hosts outside it, name the service with MeshService.fromName()`);
         return false;
       }
       if (host.startsWith('*') && resolution === ExternalResolution.DNS) {
@@ -151,6 +165,14 @@ export class ExternalService extends Construct {
     }
     // A port whose protocol is reported here is not reported again as one the egress gateway cannot route.
     this.unknownProtocolPorts = new Set(this.ports.filter(p => !checkProtocol(this, 'external service port', p.port, p.protocol!)));
+    // Legal, but almost surely a mistake: clients of https://host send TLS to 443, of http://host plain HTTP to 80.
+    for (const p of this.ports.filter(port => !this.unknownProtocolPorts.has(port))) {
+      if (p.port === 443 && p.protocol === Protocol.HTTP) {
+        reportWarning(this, 'MESH0184', 'port 443 is HTTP, but clients call 443 with TLS (https://), which the proxy would read as plain HTTP and fail: make it Protocol.HTTPS or Protocol.TLS, or use port 80 for plain HTTP');
+      } else if (p.port === 80 && (p.protocol === Protocol.HTTPS || p.protocol === Protocol.TLS)) {
+        reportWarning(this, 'MESH0184', `port 80 is ${istioProtocol(p.protocol)}, but clients call 80 with plain HTTP (http://), which the proxy would expect to be TLS and fail: make it Protocol.HTTP, or use port 443 for TLS`);
+      }
+    }
     // The mesh's default namespace is checked by the mesh, not again here.
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
     ensureNamespace(this.mesh, this.namespace);
@@ -159,6 +181,8 @@ export class ExternalService extends Construct {
       ? props.egressGateway : undefined;
 
     const name = validateDnsLabel(this, 'name', props.name ?? id);
+    // Checked at synth, so that a service defined after this one is seen too.
+    this.node.addValidation({ validate: () => this.serviceNamedAlike(name) });
     this.resource = new istio.ServiceEntry(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
@@ -172,6 +196,16 @@ export class ExternalService extends Construct {
     if (this.egressGateway) {
       this.routeThrough(this.egressGateway);
     }
+  }
+
+  /** A service of the mesh with this one's name in its namespace: one name would stand for two destinations. */
+  private serviceNamedAlike(name: string): string[] {
+    const services = [...constructsOfKind(this.node.root, 'MeshService'), ...constructsOfKind(this.node.root, 'ImportedMeshService')] as unknown as IMeshService[];
+    const alike = services.find(s => s.mesh === this.mesh && s.serviceName === name && s.namespace === this.namespace);
+    const code: MeshCode = 'MESH0183';
+    return alike
+      ? [`[${code}] name '${name}' is the name of service ${alike.node.path} in namespace '${this.namespace}': the ServiceEntry and the Service would share one name for two destinations, give the external service another name (e.g. '${name}-external')`]
+      : [];
   }
 
   private acceptsGateway(gateway: EgressGateway): boolean {

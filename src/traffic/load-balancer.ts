@@ -123,6 +123,10 @@ export abstract class LoadBalancer {
     if (options.ttl) {
       checkDuration('LoadBalancer.consistentHashByCookie', 'MESH0160', 'ttl', options.ttl);
     }
+    // A cookie Path that is not absolute is ignored by browsers (RFC 6265 section 5.2.4), which then use the request's directory.
+    if (options.path !== undefined && (typeof options.path !== 'string' || !/^\/[\x21-\x3a\x3c-\x7e]*$/.test(options.path))) {
+      throw meshError('MESH0187', 'LoadBalancer.consistentHashByCookie', `path ${JSON.stringify(options.path)} is not an absolute path: a cookie path starts with '/' and has no spaces, ';' or control characters (RFC 6265), e.g. '/api'`);
+    }
     return new HashLoadBalancer({
       httpCookie: { name, ttl: options.ttl ? istioDuration(options.ttl) : undefined, path: options.path },
     }, options);

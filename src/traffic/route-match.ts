@@ -55,6 +55,15 @@ export class StringMatch {
     return new StringMatch('regex', pattern);
   }
 
+  /**
+   * An exact match on the empty string, which only a header can carry (a request path is never empty).
+   *
+   * @internal
+   */
+  public static _emptyExact(): StringMatch {
+    return new StringMatch('exact', '');
+  }
+
   private constructor(
     /** `exact`, `prefix` or `regex`. */
     public readonly kind: string,
@@ -74,7 +83,9 @@ export class StringMatch {
 export class HeaderMatch {
   /** The header equals `value`. */
   public static exact(name: string, value: string): HeaderMatch {
-    return new HeaderMatch(headerName('HeaderMatch.exact', name), StringMatch.exact(headerValue('HeaderMatch.exact', name, value)));
+    // An empty value is a match of its own: the header is present and empty (istiod and Envoy take `exact: ''`).
+    const match = value === '' ? StringMatch._emptyExact() : StringMatch.exact(headerValue('HeaderMatch.exact', name, value));
+    return new HeaderMatch(headerName('HeaderMatch.exact', name), match);
   }
 
   /** The header starts with `value`. */
@@ -201,7 +212,17 @@ function matchable(where: string, value: string): string {
   return value;
 }
 
+/** The HTTP/2 pseudo-headers of a request, which istiod and Envoy match as headers. */
+const REQUEST_PSEUDO_HEADERS = [':authority', ':method', ':path', ':scheme'];
+
+/**
+ * A header name, written lowercase: header names are case-insensitive (RFC 9110 section 5.1) and Istio's
+ * VirtualService wants its header keys lowercase, so 'X-User' matches the same requests as 'x-user'.
+ */
 function headerName(where: string, name: string): string {
+  if (REQUEST_PSEUDO_HEADERS.includes(String(name).toLowerCase())) {
+    return name.toLowerCase();
+  }
   if (!HTTP_TOKEN.test(name)) {
     throw meshError('MESH0044', where, `header name '${name}' is not an HTTP header name: use letters, digits and '-'`);
   }

@@ -91,6 +91,9 @@ export class ServiceTrafficPolicy extends Construct {
     this.retries = settings.retries;
     this.circuitBreaker = settings.circuitBreaker;
     this.loadBalancer = settings.loadBalancer;
+    if (!props.timeout && !props.retries && !props.circuitBreaker && !props.loadBalancer) {
+      reportError(this, 'MESH0188', 'no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker or loadBalancer, or remove it');
+    }
     if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
       // A plain object (from JavaScript) has nothing to report a path for, nor to route.
       throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');

@@ -29,6 +29,8 @@ const HTTP_STATUS = new Set([
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 /** validHeaderNameRegex: RFC 7230 tchars. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+/** The pseudo-headers istiod takes in a route match (pkg/config/validation: pseudoHeaders). */
+const ROUTE_PSEUDO_HEADERS = [':method', ':scheme', ':authority', ':path', ':status'];
 /** httpHeaderValueRegexp: no control characters but TAB. */
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 /** Duration fields of VirtualService and DestinationRule, each checked with agent.ValidateDuration. */
@@ -196,7 +198,8 @@ function validateVirtualService(spec: any, err: (p: string, m: string) => void):
       }
       for (const field of ['headers', 'withoutHeaders', 'queryParams']) {
         for (const [name, sm] of Object.entries<any>(match?.[field] ?? {})) {
-          if (field !== 'queryParams' && !HEADER_NAME.test(name)) {
+          // istiod's ValidateHTTPHeaderNameOrJwtClaimRoute also takes the HTTP/2 pseudo-headers.
+          if (field !== 'queryParams' && !HEADER_NAME.test(name) && !ROUTE_PSEUDO_HEADERS.includes(name)) {
             err(`${mat}/${field}`, `invalid header name '${name}'`);
           }
           const e = validateStringMatch(sm, field);

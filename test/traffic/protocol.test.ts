@@ -29,6 +29,17 @@ describe('Protocol', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('a service port takes HTTPS, which Istio carries as TLS', () => {
+    // GIVEN
+    const mesh = newMesh();
+    // WHEN
+    newService(mesh, 'web', ['v1'], { ports: [{ port: 8443, protocol: Protocol.HTTPS }] });
+    // THEN
+    expect(synthErrors(mesh)).toEqual([]);
+    const port = MeshTesting.find(MeshTesting.synth(mesh), 'Service', 'web').spec.ports[0];
+    expect([port.name, port.appProtocol]).toEqual(['https', 'https']);
+  });
+
   test('an external service takes every protocol', () => {
     // GIVEN
     const mesh = newMesh();
@@ -40,10 +51,8 @@ describe('Protocol', () => {
   });
 
   test.each([
-    ['a service port HTTPS', (mesh: any) => newService(mesh, 'web', ['v1'], { ports: [{ port: 443, protocol: Protocol.HTTPS }] }),
-      "[mesh/web] [MESH0120] port 443 protocol 'https' is not a protocol of service ports: HTTPS a workload serves is TLS to the mesh, use Protocol.TLS"],
     ['a service port with a value from JavaScript', (mesh: any) => newService(mesh, 'web', ['v1'], { ports: [{ port: 53, protocol: 'udp' as Protocol }] }),
-      "[mesh/web] [MESH0120] port 53 protocol 'udp' is not a protocol of service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP or Protocol.TLS"],
+      "[mesh/web] [MESH0120] port 53 protocol 'udp' is not a protocol of service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS or Protocol.HTTPS"],
     ['a gateway listener GRPC', (mesh: any) => gateway(mesh, { listeners: [{ port: 9090, protocol: Protocol.GRPC }] }),
       "[mesh/gw] [MESH0120] listener 9090 protocol 'grpc' is not a protocol of gateway listeners: use Protocol.HTTP, Protocol.HTTPS or Protocol.TLS"],
     ['a gateway listener TCP with a credentialName (judged once)', (mesh: any) => gateway(mesh, { listeners: [{ port: 5432, protocol: Protocol.TCP, credentialName: 'db-tls' }] }),

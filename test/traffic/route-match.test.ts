@@ -12,8 +12,17 @@ describe('matches', () => {
     expect(HeaderMatch.regex('x-a', 'b+').value._toIstio()).toEqual({ regex: 'b+' });
   });
 
+  test('an exact header match may be empty (the header is present and empty), and may name a request pseudo-header', () => {
+    expect(HeaderMatch.exact('x-user', '').value._toIstio()).toEqual({ exact: '' });
+    const authority = HeaderMatch.exact(':Authority', 'example.com');
+    expect(authority.name).toEqual(':authority');
+    expect(authority.value._toIstio()).toEqual({ exact: 'example.com' });
+    expect(HeaderMatch.prefix(':path', '/api').name).toEqual(':path');
+  });
+
   test.each([
-    [() => HeaderMatch.exact('end-user', ''), "[MESH0043] HeaderMatch.exact: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')"],
+    [() => HeaderMatch.regex('end-user', ''), "[MESH0043] HeaderMatch.regex: header 'end-user' has no value to match: give one, e.g. HeaderMatch.exact('end-user', 'jason')"],
+    [() => HeaderMatch.exact(':status', '200'), "[MESH0044] HeaderMatch.exact: header name ':status' is not an HTTP header name: use letters, digits and '-'"],
     [() => HeaderMatch.prefix('x', ''), "[MESH0043] HeaderMatch.prefix: header 'x' has no value to match: give one, e.g. HeaderMatch.exact('x', 'jason')"],
     [() => HeaderMatch.exact('bad header', 'x'), "[MESH0044] HeaderMatch.exact: header name 'bad header' is not an HTTP header name: use letters, digits and '-'"],
     [() => StringMatch.exact(''), '[MESH0043] StringMatch.exact: value is empty: give the text to match'],

@@ -53,7 +53,6 @@ describe('ServiceTrafficPolicy', () => {
     ['retries', { retries: RetryPolicy.of({ attempts: 3 }) }, ['VirtualService']],
     ['circuitBreaker', { circuitBreaker: CircuitBreaker.of({ maxRequests: 5 }) }, ['DestinationRule']],
     ['loadBalancer', { loadBalancer: LoadBalancer.roundRobin() }, ['DestinationRule']],
-    ['no setting', {}, []],
   ])('makes only the objects its settings need: %s', (_name, settings, kinds) => {
     // GIVEN
     const mesh = newMesh();

@@ -57,7 +57,7 @@ describe('enum values (MESH0090)', () => {
     const mesh = newMesh();
     newService(mesh, 'dns', ['v1'], { ports: [{ port: 53, protocol: js('udp') }] });
     expect(synthErrors(mesh)).toEqual([
-      "[mesh/dns] [MESH0120] port 53 protocol 'udp' is not a protocol of service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP or Protocol.TLS",
+      "[mesh/dns] [MESH0120] port 53 protocol 'udp' is not a protocol of service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS or Protocol.HTTPS",
     ]);
   });
 
