@@ -139,7 +139,8 @@ export interface RouteMatch {
 export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
   checkService(where, 'sourceService', match.sourceService);
   // From JavaScript a header or uri may be a plain object or a string: reported, and left out of the match.
-  const headers = (checkArray(where, 'headers', match.headers) ? match.headers ?? [] : []).filter((h, i) => {
+  const given = checkArray(where, 'headers', match.headers) ? match.headers ?? [] : [];
+  const headers = given.filter((h, i) => {
     const made = typeof (h as { value?: { _toIstio?: unknown } } | null)?.value?._toIstio === 'function' && typeof h.name === 'string';
     if (!made) {
       reportError(where, 'MESH0096', `headers[${i}] ${quoted(h)} is not a HeaderMatch: make it with HeaderMatch.exact(name, value), HeaderMatch.prefix(...) or HeaderMatch.regex(...)`);
@@ -155,7 +156,8 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
   for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
     reportError(where, 'MESH0041', `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
   }
-  if (headers.length === 0 && !match.uri && !match.method && !match.sourceService) {
+  // A condition reported above as not made by its factory is still one: the match is not also called empty.
+  if (given.length === 0 && !match.uri && !match.method && !match.sourceService) {
     reportError(where, 'MESH0042', 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
   }
   if (uri) {
