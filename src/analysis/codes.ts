@@ -563,7 +563,7 @@ export const CODES = {
     fix: 'use a whole number of milliseconds, at most 2562047h',
   },
   MESH0161: {
-    meaning: 'a retryOn condition is not one Istio takes (from JavaScript, any string gets through the types)',
+    meaning: 'a retryOn condition is not one Istio takes, or one element holds several (from JavaScript, any string gets through the types)',
     example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
     fix: 'use a RetryOn value or an HTTP status code',
   },
