@@ -563,7 +563,7 @@ export const CODES = {
     fix: 'use a whole number of milliseconds, at most 2562047h',
   },
   MESH0161: {
-    meaning: 'a retryOn condition is not one Istio takes (from JavaScript, any string gets through the types)',
+    meaning: 'a retryOn condition is not one Istio takes, or one element holds several (from JavaScript, any string gets through the types)',
     example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
     fix: 'use a RetryOn value or an HTTP status code',
   },
@@ -621,6 +621,26 @@ export const CODES = {
     meaning: 'an ingress gateway route names a host only TLS (passthrough) listeners serve, where HTTP routes do nothing',
     example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
     fix: 'serve the host on an HTTP or HTTPS listener',
+  },
+  MESH0173: {
+    meaning: "a duration prop was given something that is not a cdk8s Duration (a string such as '5s', a plain object)",
+    example: "[MESH0173] Timeout.of: duration '5s' is a string, not a Duration: make it with cdk8s's Duration, e.g. Duration.seconds(5)",
+    fix: 'make the duration with Duration.seconds(...), Duration.millis(...) or another Duration factory of cdk8s',
+  },
+  MESH0174: {
+    meaning: 'a uri exact or prefix match has a space, which no request path carries unencoded, so it matches nothing',
+    example: "[mesh/split] [MESH0174] uri prefix '/a b' has a space, which no request path carries (clients send it as %20), so it would match nothing: write '/a%20b'",
+    fix: 'percent-encode the space (%20), as clients send it',
+  },
+  MESH0175: {
+    meaning: 'a RetryPolicy with attempts 0 (no retries) also gives perTryTimeout or retryOn, which istiod refuses',
+    example: '[MESH0175] RetryPolicy.of: attempts 0 disables retries, so perTryTimeout and retryOn would do nothing (istiod refuses them): drop them, or give at least 1 attempt',
+    fix: 'drop perTryTimeout and retryOn, or give at least 1 attempt',
+  },
+  MESH0176: {
+    meaning: "a RateLimit's burst is below its requests, so fewer requests pass per window than asked",
+    example: '[mesh/rl] [MESH0176] burst 5 is below requests 10: the bucket holds at most burst tokens, so only 5 requests would pass per window, give a burst of at least 10 (or leave it out)',
+    fix: 'give a burst of at least requests, or leave it out',
   },
   MESH0181: {
     meaning: 'an ExternalService lists one host twice',

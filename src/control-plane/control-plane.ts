@@ -135,6 +135,11 @@ export class ControlPlane extends Construct {
     this.accessLogging = checkType(this, 'accessLogging', props.accessLogging, 'boolean') ? props.accessLogging ?? false : false;
     this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? false : false;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
+    if (typeof (this.certificateAuthority as { bind?: unknown }).bind !== 'function') {
+      // A plain object (from JavaScript) cannot configure istiod: reported, and the default CA stands in.
+      reportError(this, 'MESH0096', 'certificateAuthority is not a CertificateAuthority: make it with CertificateAuthority.selfSigned(), CertificateAuthority.pluginCerts(...) or CertificateAuthority.certManager(...)');
+      this.certificateAuthority = CertificateAuthority.selfSigned();
+    }
     this._ca = this.certificateAuthority.bind(this, { namespace: this.namespace });
     this.proxyDefaults = resolveProxy(this, ISTIO_PROXY_DEFAULTS, props.proxy);
     const proxyProblems = proxyRequestsAboveLimits(this.proxyDefaults);

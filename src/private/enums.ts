@@ -21,8 +21,12 @@ function oneOf(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** A value as a message quotes it: a construct by its path, an object as JSON (when it can be). */
-function quoted(value: unknown): string {
+/**
+ * A value as a message quotes it: a construct by its path, an object as JSON (when it can be).
+ *
+ * @internal
+ */
+export function quoted(value: unknown): string {
   if (typeof value === 'string') {
     return `'${value}'`;
   }

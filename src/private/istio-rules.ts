@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { RE2JS } from 're2js';
 import { istioDuration } from './duration';
+import { quoted } from './enums';
 import { reportError } from './errors';
 import type { MeshCode } from '../analysis/codes';
 
@@ -32,13 +33,42 @@ export function wholeMilliseconds(d: Duration): number | undefined {
 }
 
 /**
- * Checks a duration Istio or Kubernetes parses: a whole number of milliseconds (istiod takes durations to the
- * millisecond, and cdk8s cannot render a fraction of one), at most Go's longest duration. Returns its
- * milliseconds when it passes.
+ * Whether `value` is a cdk8s Duration. Told by its methods, not by `instanceof`: a Duration of another copy
+ * of cdk8s (an app's own dependency next to the library's) is a Duration all the same.
+ *
+ * @internal
+ */
+export function isDuration(value: unknown): value is Duration {
+  const d = value as { [method: string]: unknown } | undefined;
+  return typeof value === 'object' && value !== null && typeof d!.toMilliseconds === 'function' && typeof d!.toHumanString === 'function';
+}
+
+/**
+ * Checks that `value` is a cdk8s Duration; if not (a string such as '5s' or a plain object, from JavaScript),
+ * reports MESH0173 and says false.
+ *
+ * @internal
+ */
+export function checkIsDuration(scope: IConstruct | string, prop: string, value: unknown): value is Duration {
+  if (isDuration(value)) {
+    return true;
+  }
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a plain object' : `a ${typeof value}`;
+  reportError(scope, 'MESH0173', `${prop} ${quoted(value)} is ${got}, not a Duration: make it with cdk8s's Duration, e.g. Duration.seconds(5)`);
+  return false;
+}
+
+/**
+ * Checks a duration Istio or Kubernetes parses: a cdk8s Duration (reported as MESH0173 when it is not), a
+ * whole number of milliseconds (istiod takes durations to the millisecond, and cdk8s cannot render a fraction
+ * of one), at most Go's longest duration. Returns its milliseconds when it passes.
  *
  * @internal
  */
 export function checkDuration(scope: IConstruct | string, code: MeshCode, prop: string, d: Duration): number | undefined {
+  if (!checkIsDuration(scope, prop, d)) {
+    return undefined;
+  }
   const ms = wholeMilliseconds(d);
   if (ms === undefined) {
     reportError(scope, code, `${prop} ${d.toHumanString()} is not a whole number of milliseconds: durations are written to the millisecond, round it`);

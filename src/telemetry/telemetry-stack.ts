@@ -176,6 +176,11 @@ export class TelemetryStack extends Construct {
       }
     }
     let tracing = props.tracing;
+    if (tracing !== undefined && typeof (tracing as { _bind?: unknown })._bind !== 'function') {
+      // A plain object (from JavaScript) cannot render a backend: reported, and left out.
+      reportError(this, 'MESH0096', 'tracing is not a TracingBackend: make it with TracingBackend.jaeger(), TracingBackend.zipkin() or TracingBackend.openTelemetry({ host: ... })');
+      tracing = undefined;
+    }
     if (tracing && BUILTIN_PROVIDERS.some(p => p.name === tracing!.providerName)) {
       reportError(this, 'MESH0403', `tracing provider name '${tracing.providerName}' is one of the mesh's built-in providers (${BUILTIN_PROVIDERS.map(p => p.name).join(', ')}): give it another providerName`);
       // Left out: as a provider it would replace the built-in one that Telemetry policies name.

@@ -5,7 +5,7 @@ import { TelemetryComponentOptions } from './component';
 import type { ExtensionProvider } from './providers';
 import { addonDeployment, addonService } from './workload';
 import type { IMesh } from '../mesh-identity';
-import { reportError } from '../private/errors';
+import { reportError, required } from '../private/errors';
 import { validateInt32 } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 
@@ -98,6 +98,8 @@ export abstract class TracingBackend {
    */
   public static openTelemetry(options: OpenTelemetryCollectorOptions): TracingBackend {
     const where = 'TracingBackend.openTelemetry';
+    required(where, 'options', options, "give the collector's host, e.g. { host: 'otel-collector.observability.svc.cluster.local' }");
+    required(where, 'host', options.host, "give the collector's host name, e.g. 'otel-collector.observability.svc.cluster.local'");
     validateDnsSubdomain(where, 'host', options.host);
     validatePort(where, 'port', options.port ?? 4317);
     validateDnsLabel(where, 'providerName', options.providerName ?? 'otel');

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
-import { meshError } from '../private/errors';
+import { checkType } from '../private/enums';
+import { meshError, required } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 
@@ -109,6 +110,8 @@ export abstract class LoadBalancer {
 
   /** Session affinity on the value of an HTTP header. */
   public static consistentHashByHeader(headerName: string, options: LoadBalancerOptions = {}): LoadBalancer {
+    required('LoadBalancer.consistentHashByHeader', 'headerName', headerName, "name the header to hash on, e.g. 'x-user'");
+    checkType('LoadBalancer.consistentHashByHeader', 'headerName', headerName, 'string', "a header name, e.g. 'x-user'");
     if (!HTTP_TOKEN.test(headerName)) {
       throw meshError('MESH0030', 'LoadBalancer.consistentHashByHeader', `headerName '${headerName}' is not an HTTP header name: use letters, digits and '-'`);
     }

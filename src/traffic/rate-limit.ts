@@ -81,6 +81,9 @@ export class RateLimit extends Construct {
       burst = requests;
     } else if (!validateInt32(this, 'burst', burst, 1, UINT32_MAX)) {
       burst = requests;
+    } else if (burst < requests) {
+      // Envoy's bucket holds at most max_tokens (burst): each refill of tokens_per_fill (requests) is cut to it.
+      reportError(this, 'MESH0176', `burst ${burst} is below requests ${requests}: the bucket holds at most burst tokens, so only ${burst} requests would pass per window, give a burst of at least ${requests} (or leave it out)`);
     }
     // The filter limits HTTP requests: on a service without an HTTP port it would limit nothing.
     const ports = this.service.ports ?? [];

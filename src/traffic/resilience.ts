@@ -81,7 +81,7 @@ export enum RetryOn {
  * Options of `RetryPolicy.of()`.
  */
 export interface RetryPolicyOptions {
-  /** How many times a request is retried (not counting the first try). */
+  /** How many times a request is retried (not counting the first try); 0 disables retries, as `RetryPolicy.none()`. */
   readonly attempts: number;
 
   /**
@@ -112,12 +112,19 @@ export class RetryPolicy {
     const where = 'RetryPolicy.of';
     required(where, 'options', options, 'give at least the attempts, e.g. RetryPolicy.of({ attempts: 3 })');
     required(where, 'attempts', options.attempts, 'give the number of attempts, e.g. RetryPolicy.of({ attempts: 3 })');
-    wholeNumber(where, 'attempts', options.attempts, 1);
+    // Istio takes 0 as 'no retries', as RetryPolicy.none() writes it.
+    wholeNumber(where, 'attempts', options.attempts, 0);
     if (options.perTryTimeout) {
       positiveDuration(where, 'perTryTimeout', options.perTryTimeout);
     }
     // Beyond RetryOn's values, Istio takes HTTP status codes (from JavaScript): invalidRetryOn knows both.
     const retryOn = checkArray(where, 'retryOn', options.retryOn) ? options.retryOn ?? [] : [];
+    // Istio's retryOn is one comma-separated string, but each element here is one condition: one holding a
+    // list would also escape the check for repeated conditions.
+    const list = retryOn.find(r => String(r).includes(','));
+    if (list !== undefined) {
+      throw meshError('MESH0161', where, `retryOn '${list}' holds several conditions in one string: give each as its own element, e.g. [${String(list).split(',').map(c => `'${c.trim()}'`).join(', ')}]`);
+    }
     const unknown = invalidRetryOn(retryOn);
     if (unknown !== undefined) {
       throw meshError('MESH0161', where, `retryOn '${unknown}' is not a retry condition Istio takes: use RetryOn values (${Object.values(RetryOn).join(', ')}) or an HTTP status code`);
@@ -125,6 +132,10 @@ export class RetryPolicy {
     const dup = retryOn.find((r, i) => retryOn.indexOf(r) !== i);
     if (dup) {
       throw meshError('MESH0022', where, `retryOn lists '${dup}' twice: list each condition once`);
+    }
+    if (options.attempts === 0 && (options.perTryTimeout || retryOn.length > 0)) {
+      // istiod refuses a retry policy configured with retries disabled.
+      throw meshError('MESH0175', where, 'attempts 0 disables retries, so perTryTimeout and retryOn would do nothing (istiod refuses them): drop them, or give at least 1 attempt');
     }
     return new RetryPolicy(options.attempts, options.perTryTimeout, options.retryOn ? [...options.retryOn] : undefined);
   }

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
-import { checkArray, checkEnum } from '../private/enums';
-import { meshError, reportError } from '../private/errors';
+import { checkArray, checkEnum, checkType, quoted } from '../private/enums';
+import { meshError, reportError, required } from '../private/errors';
 import { checkRegex, controlCharacter } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 import { checkService } from '../private/services';
@@ -149,16 +149,30 @@ export interface RouteMatch {
  */
 export function validateRouteMatch(where: IConstruct | string, match: RouteMatch): RouteMatch {
   checkService(where, 'sourceService', match.sourceService);
-  const headers = checkArray(where, 'headers', match.headers) ? match.headers ?? [] : [];
+  // From JavaScript a header or uri may be a plain object or a string: reported, and left out of the match.
+  const given = checkArray(where, 'headers', match.headers) ? match.headers ?? [] : [];
+  const headers = given.filter((h, i) => {
+    const made = typeof (h as { value?: { _toIstio?: unknown } } | null)?.value?._toIstio === 'function' && typeof h.name === 'string';
+    if (!made) {
+      reportError(where, 'MESH0096', `headers[${i}] ${quoted(h)} is not a HeaderMatch: make it with HeaderMatch.exact(name, value), HeaderMatch.prefix(...) or HeaderMatch.regex(...)`);
+    }
+    return made;
+  });
+  const uri = match.uri === undefined || isStringMatch(match.uri) ? match.uri : undefined;
+  if (match.uri !== undefined && uri === undefined) {
+    const example = typeof match.uri === 'string' ? `StringMatch.prefix('${match.uri}')` : 'StringMatch.prefix(...)';
+    reportError(where, 'MESH0096', `uri ${quoted(match.uri)} is not a StringMatch: make it with ${example}, StringMatch.exact(...) or StringMatch.regex(...)`);
+  }
   const names = headers.map(h => h.name);
   for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
     reportError(where, 'MESH0041', `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
   }
-  if (headers.length === 0 && !match.uri && !match.method && !match.sourceService) {
+  // A condition reported above as not made by its factory is still one: the match is not also called empty.
+  if (given.length === 0 && !match.uri && !match.method && !match.sourceService) {
     reportError(where, 'MESH0042', 'a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)');
   }
-  if (match.uri) {
-    validateUriMatch(where, 'uri', match.uri);
+  if (uri) {
+    validateUriMatch(where, 'uri', uri);
   }
   const methods = Object.values(HttpMethod) as string[];
   if (match.method !== undefined && !methods.includes(match.method) && methods.includes(String(match.method).toUpperCase())) {
@@ -166,7 +180,13 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
   } else {
     checkEnum(where, 'method', match.method, HttpMethod, 'HttpMethod');
   }
-  return match;
+  return { ...match, headers: match.headers === undefined ? undefined : headers, uri };
+}
+
+/** Whether `value` was made by a StringMatch factory (told by its methods: it works across copies of the library). */
+function isStringMatch(value: unknown): value is StringMatch {
+  const m = value as { _toIstio?: unknown; kind?: unknown; value?: unknown } | null;
+  return typeof value === 'object' && value !== null && typeof m!._toIstio === 'function' && typeof m!.kind === 'string' && typeof m!.value === 'string';
 }
 
 /**
@@ -178,6 +198,10 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
 export function validateUriMatch(where: IConstruct | string, prop: string, uri: StringMatch): void {
   if (uri.kind !== 'regex' && !uri.value.startsWith('/')) {
     reportError(where, 'MESH0165', `${prop} ${uri.kind} '${uri.value}' does not start with '/': every request path does, so it would match nothing, write '/${uri.value}'`);
+  }
+  // A request path never carries a space unencoded (clients send %20), and Envoy compares the path as sent.
+  if (uri.kind !== 'regex' && /\s/.test(uri.value)) {
+    reportError(where, 'MESH0174', `${prop} ${uri.kind} '${uri.value}' has a space, which no request path carries (clients send it as %20), so it would match nothing: write '${uri.value.replace(/ /g, '%20')}'`);
   }
 }
 
@@ -204,6 +228,8 @@ function nonEmpty(where: string, value: string): string {
 
 /** A literal matched against a request's path or a header: not empty, and without characters a request never carries there. */
 function matchable(where: string, value: string): string {
+  required(where, 'value', value, `give the text to match, e.g. ${where}('/api')`);
+  checkType(where, 'value', value, 'string', "a string, e.g. '/api'");
   nonEmpty(where, value);
   const control = controlCharacter(value);
   if (control !== undefined) {

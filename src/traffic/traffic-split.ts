@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
@@ -7,6 +7,7 @@ import { RouteMatch, routeMatchKey, routeMatchToIstio, validateRouteMatch } from
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
+import { isDuration } from '../private/istio-rules';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
@@ -212,13 +213,14 @@ export class TrafficSplit extends Construct {
         reportError(this, 'MESH0109', `${label} is already defined: give each route its own name`);
       }
     }
-    for (const match of matches ?? []) {
-      validateRouteMatch(this, match);
+    const checkedMatches = (matches ?? []).map(match => {
+      const checked = validateRouteMatch(this, match);
       // A sourceService that is no service is reported by validateRouteMatch (MESH0009).
       if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
         reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
-    }
+      return checked;
+    });
     const targets = route.targets ? validateTargets(this, label, given) : [];
     let mirror = route.mirror;
     if (mirror) {
@@ -230,7 +232,12 @@ export class TrafficSplit extends Construct {
         mirror = undefined;
       }
     }
-    this._routes.push({ ...route, matches: matches ? [...matches] : undefined, targets, mirror });
+    // A fault, timeout or retries not made by its factory (a plain object from JavaScript, a Duration for a
+    // Timeout) would crash at synthesis: reported, and left out.
+    const fault = madeByFactory(this, `${label} fault`, route.fault, 'FaultInjection', 'FaultInjection.of({ ... })');
+    const timeout = madeByFactory(this, `${label} timeout`, route.timeout, 'Timeout', 'Timeout.of(...)');
+    const retries = madeByFactory(this, `${label} retries`, route.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
+    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, timeout, retries });
   }
 
   /** @internal */
@@ -285,6 +292,19 @@ function validateTargets(split: TrafficSplit, label: string, targets: TrafficTar
     reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
   return [...targets];
+}
+
+/**
+ * `value` when it is undefined or was made by its factory (it has the factory's `_toIstio`); anything else is
+ * reported (MESH0096) and left out.
+ */
+function madeByFactory<T>(scope: IConstruct, prop: string, value: T | undefined, type: string, factory: string): T | undefined {
+  if (value === undefined || typeof (value as { _toIstio?: unknown } | null)?._toIstio === 'function') {
+    return value;
+  }
+  const hint = isDuration(value) ? `wrap the Duration in ${factory.replace('...', 'duration')}` : `make it with ${factory}`;
+  reportError(scope, 'MESH0096', `${prop} is not a ${type}: ${hint}`);
+  return undefined;
 }
 
 /** A match's key, or none when the match is too broken to compare (a plain object from JavaScript). */

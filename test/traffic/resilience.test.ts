@@ -29,9 +29,16 @@ describe('RetryPolicy', () => {
     expect(RetryPolicy.none()._toIstio()).toEqual({ attempts: 0 });
   });
 
+  test('attempts 0 disables retries, as none() does (Istio takes 0 as no retries)', () => {
+    expect(RetryPolicy.of({ attempts: 0 })._toIstio()).toEqual({ attempts: 0 });
+  });
+
   test.each([
-    [{ attempts: 0 }, '[MESH0021] RetryPolicy.of: attempts 0 is invalid: use a whole number of at least 1'],
-    [{ attempts: 1.5 }, '[MESH0021] RetryPolicy.of: attempts 1.5 is invalid: use a whole number of at least 1'],
+    [{ attempts: -1 }, '[MESH0021] RetryPolicy.of: attempts -1 is invalid: use a whole number of at least 0'],
+    [{ attempts: 1.5 }, '[MESH0021] RetryPolicy.of: attempts 1.5 is invalid: use a whole number of at least 0'],
+    [{ attempts: 0, retryOn: [RetryOn.RESET] }, '[MESH0175] RetryPolicy.of: attempts 0 disables retries, so perTryTimeout and retryOn would do nothing (istiod refuses them): drop them, or give at least 1 attempt'],
+    [{ attempts: 0, perTryTimeout: Duration.seconds(1) }, '[MESH0175] RetryPolicy.of: attempts 0 disables retries, so perTryTimeout and retryOn would do nothing (istiod refuses them): drop them, or give at least 1 attempt'],
+    [{ attempts: 2, retryOn: ['5xx,reset' as RetryOn] }, "[MESH0161] RetryPolicy.of: retryOn '5xx,reset' holds several conditions in one string: give each as its own element, e.g. ['5xx', 'reset']"],
     [{ attempts: 2, perTryTimeout: Duration.millis(0) }, '[MESH0020] RetryPolicy.of: perTryTimeout 0ms is too short: use at least 1ms'],
     [{ attempts: 2, retryOn: [RetryOn.RESET, RetryOn.RESET] }, "[MESH0022] RetryPolicy.of: retryOn lists 'reset' twice: list each condition once"],
   ])('fails on %p', (options, message) => {
