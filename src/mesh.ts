@@ -164,7 +164,14 @@ export class Mesh extends Chart implements IMesh {
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
     validateInjectable(this, namespace, this.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
-    ensureNamespace(this, namespace).revision = revision || 'default';
+    const ns = ensureNamespace(this, namespace);
+    const label = revision || 'default';
+    // A second call would replace the first without a word: one of the two is not what the program means.
+    if (ns.revision !== undefined && ns.revision !== label) {
+      reportError(this, 'MESH0099', `namespace '${namespace}' already has revision '${ns.revision}' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use`);
+      return;
+    }
+    ns.revision = label;
     // The namespace's workloads may change control plane: views of the tree built before are stale.
     invalidateTree();
   }

@@ -381,6 +381,11 @@ export const CODES = {
     example: "[MESH0098] MeshTesting.find: expected one Service 'nope', found 0 (Services: istio-system/istiod, default/web): name an object the manifests hold, or give its namespace",
     fix: 'name an object the manifests hold; give its namespace when several namespaces hold one of that name',
   },
+  MESH0099: {
+    meaning: 'Mesh.setNamespaceRevision() was called twice for one namespace with two revisions (the second would replace the first)',
+    example: "[mesh] [MESH0099] namespace 'default' already has revision 'canary' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use",
+    fix: "set each namespace's revision once",
+  },
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
   MESH0101: {
     meaning: 'a route sends or mirrors traffic to a version the service does not have (analysis, error)',

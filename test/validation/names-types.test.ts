@@ -230,3 +230,19 @@ describe('Mesh methods and test helpers from JavaScript', () => {
     expect(MeshTesting.allowedCallers(mesh, web, manifests)).toEqual(['*']);
   });
 });
+
+describe('namespace revisions', () => {
+  test('a second setNamespaceRevision() with another revision is refused (MESH0099); the same one again is accepted', () => {
+    const mesh = newMesh();
+    mesh.addControlPlane('canary', { revision: 'canary' });
+    newService(mesh, 'web');
+    mesh.setNamespaceRevision('default', 'canary');
+    mesh.setNamespaceRevision('default', 'canary');
+    expect(synthErrors(mesh)).toEqual([]);
+    mesh.setNamespaceRevision('default', 'default');
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0099] namespace 'default' already has revision 'canary' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use",
+    ]);
+    expect(mesh.namespaceControlPlane('default').revision).toEqual('canary');
+  });
+});
