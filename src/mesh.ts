@@ -16,8 +16,9 @@ import { meshSettings } from './mesh-settings';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
-import { validateInjectable, validateObjectSizes } from './private/kubernetes-rules';
-import { validateDnsLabel } from './private/names';
+import { validateInjectable, validateObjectSizes, validateRootNamespace } from './private/kubernetes-rules';
+import { nameString, validateDnsLabel, validateDnsSubdomain, validatePort } from './private/names';
+import { checkOwnService } from './private/services';
 import { invalidateTree, isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
@@ -86,6 +87,8 @@ export class Mesh extends Chart implements IMesh {
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
+    // From JavaScript the props may be null: every setting then takes its default.
+    props = props ?? {};
     markKind(this, 'Mesh');
     // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
     this.node.addValidation({ validate: () => this.validateMesh() });
@@ -94,6 +97,7 @@ export class Mesh extends Chart implements IMesh {
     const settings = meshSettings(this, props);
     this.trustDomain = settings.trustDomain;
     this.rootNamespace = settings.rootNamespace;
+    validateRootNamespace(this, this.rootNamespace);
     this.version = settings.version;
     this.hub = settings.hub;
     this.tag = settings.tag;
@@ -144,6 +148,7 @@ export class Mesh extends Chart implements IMesh {
   }
 
   public controlPlaneOf(revision: string): ControlPlane {
+    nameString('Mesh.controlPlaneOf', 'revision', revision, 'canary');
     const label = revision || 'default';
     const found = findControlPlane(this, label);
     if (!found) {
@@ -159,12 +164,20 @@ export class Mesh extends Chart implements IMesh {
   public setNamespaceRevision(namespace: string, revision: string): void {
     validateDnsLabel(this, 'namespace', namespace);
     validateInjectable(this, namespace, this.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
-    ensureNamespace(this, namespace).revision = revision || 'default';
+    const ns = ensureNamespace(this, namespace);
+    const label = revision || 'default';
+    // A second call would replace the first without a word: one of the two is not what the program means.
+    if (ns.revision !== undefined && ns.revision !== label) {
+      reportError(this, 'MESH0099', `namespace '${namespace}' already has revision '${ns.revision}' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use`);
+      return;
+    }
+    ns.revision = label;
     // The namespace's workloads may change control plane: views of the tree built before are stale.
     invalidateTree();
   }
 
   public namespaceControlPlane(namespace: string): ControlPlane {
+    validateDnsLabel('Mesh.namespaceControlPlane', 'namespace', namespace);
     return namespaceControlPlane(this, namespace);
   }
 
@@ -180,10 +193,14 @@ export class Mesh extends Chart implements IMesh {
   }
 
   public principalOf(namespace: string, serviceAccount: string): string {
+    validateDnsLabel('Mesh.principalOf', 'namespace', namespace);
+    validateDnsSubdomain('Mesh.principalOf', 'serviceAccount', serviceAccount);
     return `${this.trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
   }
 
   public hostOf(serviceName: string, namespace: string): string {
+    validateDnsLabel('Mesh.hostOf', 'serviceName', serviceName);
+    validateDnsLabel('Mesh.hostOf', 'namespace', namespace);
     return `${serviceName}.${namespace}.svc.${this.clusterDomain}`;
   }
 
@@ -191,7 +208,8 @@ export class Mesh extends Chart implements IMesh {
    * Denies every call that no `AccessPolicy` allows: in one namespace, or (by default) in the whole mesh.
    */
   public denyByDefault(options: DenyByDefaultOptions = {}): DenyByDefault {
-    const namespace = options.namespace ?? this.rootNamespace;
+    // A namespace that is no string is reported here; its text names the policy's construct.
+    const namespace = options.namespace === undefined ? this.rootNamespace : nameString(this, 'namespace', options.namespace).name;
     const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
     const existing = this.node.tryFindChild(id) as DenyByDefault | undefined;
     if (existing) {
@@ -203,6 +221,10 @@ export class Mesh extends Chart implements IMesh {
   }
 
   public mtlsModeOf(service: IMeshService, port?: number): MtlsMode {
+    checkOwnService('Mesh.mtlsModeOf', this, service);
+    if (port !== undefined) {
+      validatePort('Mesh.mtlsModeOf', 'port', port);
+    }
     const model = MeshModel.of(this);
     // The namespace's key as PolicyScope.namespace() makes it, without its check: a service with an invalid
     // namespace has reported that already, and the analysis must still run.

@@ -226,6 +226,16 @@ export const CODES = {
     example: '[b] [MESH0046] the App already has a Mesh (a): both would write the same cluster-wide objects (CRDs, the injector webhook, cluster roles, the root namespace), so put each Mesh in an App of its own',
     fix: 'put each Mesh in an App of its own (one App per cluster)',
   },
+  MESH0047: {
+    meaning: 'an item of a list of ports is no port object (null, undefined, a number; plain JavaScript)',
+    example: '[mesh/web] [MESH0047] ports[0] is null: give each port as an object, e.g. { port: 8080, protocol: Protocol.HTTP }',
+    fix: 'give each port as an object, e.g. { port: 8080, protocol: Protocol.HTTP }',
+  },
+  MESH0049: {
+    meaning: "a version's env sets a variable of Istio's sidecar (ISTIO_*, PILOT_*, PROXY_CONFIG) on the application's container, where it configures nothing (warning)",
+    example: "[mesh/web/v1] [MESH0049] env 'ISTIO_META_MESH_ID' is a variable of Istio's sidecar, but env sets the application's container, not the sidecar's: configure the proxy with the service's proxy options, or rename the variable",
+    fix: "configure the proxy with the service's proxy options (ProxyOptions), or rename the variable",
+  },
   MESH0050: {
     meaning: 'a FaultInjection injects nothing',
     example: '[MESH0050] FaultInjection.of: injects nothing: give a delay, an abort or both',
@@ -316,6 +326,16 @@ export const CODES = {
     example: "[mesh/dns] [MESH0079] namespace 'kube-system' is never injected (Istio leaves system namespaces out), so the service would run without its sidecar: put the service in another namespace, or use Injection.explicit()",
     fix: 'use another namespace, or Injection.explicit()',
   },
+  MESH0080: {
+    meaning: "the mesh's root namespace is a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)",
+    example: "[mesh] [MESH0080] rootNamespace 'kube-system' is a Kubernetes system namespace, which the mesh would write as its own Namespace (deleting the mesh would delete it): use a namespace of the mesh, e.g. 'istio-system'",
+    fix: "use a namespace of the mesh's own, e.g. 'istio-system'",
+  },
+  MESH0081: {
+    meaning: 'a control plane toleration has operator Exists and a value, which Kubernetes refuses',
+    example: "[mesh-control-plane/istiod] [MESH0081] toleration 'dedicated' has operator Exists and value 'x': Kubernetes takes a value only with Equal, use operator TolerationOperator.EQUAL to tolerate that value, or leave value out to tolerate any",
+    fix: 'use operator TolerationOperator.EQUAL with a value, or leave the value out',
+  },
   MESH0090: {
     meaning: 'an enum-typed prop or argument is not a value of its enum (plain JavaScript)',
     example: "[mesh] [MESH0090] mtls 'strict' is not a value of MtlsMode: use MtlsMode.STRICT, MtlsMode.PERMISSIVE or MtlsMode.DISABLE",
@@ -350,6 +370,21 @@ export const CODES = {
     meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker or LoadBalancer) was given something else (plain JavaScript)',
     example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
     fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
+  },
+  MESH0097: {
+    meaning: 'a Mesh method, a MeshServiceVersion, or a MeshTesting or MeshAnalyzer helper was given a service (or mesh) it cannot use: one of another mesh, or no mesh at all',
+    example: "[MESH0097] Mesh.mtlsModeOf: service 'web' belongs to another mesh (other): give a service of mesh 'mesh'",
+    fix: 'give a service of the mesh the method is called on (import others with MeshService.fromName()), or the Mesh itself',
+  },
+  MESH0098: {
+    meaning: 'MeshTesting.find() found no object, or more than one, of the kind and name asked for',
+    example: "[MESH0098] MeshTesting.find: expected one Service 'nope', found 0 (Services: istio-system/istiod, default/web): name an object the manifests hold, or give its namespace",
+    fix: 'name an object the manifests hold; give its namespace when several namespaces hold one of that name',
+  },
+  MESH0099: {
+    meaning: 'Mesh.setNamespaceRevision() was called twice for one namespace with two revisions (the second would replace the first)',
+    example: "[mesh] [MESH0099] namespace 'default' already has revision 'canary' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use",
+    fix: "set each namespace's revision once",
   },
   // 01xx: traffic (routes, gateways, external services, egress, rate limits)
   MESH0101: {

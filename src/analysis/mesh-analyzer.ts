@@ -7,7 +7,7 @@ import { checkTrafficSettings } from './traffic-settings';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
-import { displayPath, recordedProblems, setAnalysisErrors } from '../private/errors';
+import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
@@ -38,6 +38,9 @@ export class MeshAnalyzer {
    * sorted by path, then code.
    */
   public static analyze(mesh: IMesh): Finding[] {
+    if (!isKind(mesh, 'Mesh')) {
+      throw meshError('MESH0097', 'MeshAnalyzer.analyze', `mesh ${mesh === undefined ? 'is missing' : 'is not a Mesh'}: give the Mesh itself, e.g. new Mesh(app, 'mesh')`);
+    }
     return MeshAnalyzer._analyzeMesh(mesh).map(({ code, severity, path, message }) => ({ code, severity, path, message }));
   }
 

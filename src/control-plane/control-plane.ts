@@ -100,7 +100,8 @@ export class ControlPlane extends Construct {
     props = props ?? {} as ControlPlaneProps;
     markKind(this, 'ControlPlane');
     this.mesh = required(this, 'mesh', props.mesh, 'create control planes with Mesh.addControlPlane()');
-    let revision = props.revision === undefined || props.revision === '' ? '' : validateDnsLabel(this, 'revision', props.revision);
+    // An empty revision is refused as any other name that is no DNS label: the unnamed revision is the one left out.
+    let revision = props.revision === undefined ? '' : validateDnsLabel(this, 'revision', props.revision);
     if (revision === 'default') {
       reportError(this, 'MESH0060', "revision 'default' names the unnamed revision: leave revision out, or choose another name");
       // What the user meant: the unnamed revision.

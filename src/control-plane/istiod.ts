@@ -126,7 +126,13 @@ function renderDeployment(controlPlane: IstiodOwner, props: ControlPlaneOptions,
           nodeSelector: props.nodeSelector ? { ...props.nodeSelector } : undefined,
           tolerations: [
             { key: 'cni.istio.io/not-ready', operator: 'Exists' },
-            ...tolerations.map(t => ({ key: t.key, operator: t.operator ?? TolerationOperator.EXISTS, value: t.value, effect: t.effect })),
+            // A value without an operator is matched as Kubernetes does: with Equal (Exists takes no value).
+            ...tolerations.map(t => ({
+              key: t.key,
+              operator: t.operator ?? (t.value !== undefined ? TolerationOperator.EQUAL : TolerationOperator.EXISTS),
+              value: t.value,
+              effect: t.effect,
+            })),
           ],
           containers: [{
             name: 'discovery',

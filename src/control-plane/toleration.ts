@@ -38,7 +38,7 @@ export interface ControlPlaneToleration {
   /**
    * Whether the taint's value must be `value` (`EQUAL`) or may be any (`EXISTS`).
    *
-   * @default TolerationOperator.EXISTS
+   * @default - TolerationOperator.EQUAL when a value is given (as in Kubernetes), else TolerationOperator.EXISTS
    */
   readonly operator?: TolerationOperator;
 
@@ -72,6 +72,11 @@ export function validTolerations(scope: IConstruct, tolerations: ControlPlaneTol
     }
     if (t.effect !== undefined && !Object.values(TolerationEffect).includes(t.effect)) {
       reportError(scope, 'MESH0064', `toleration '${t.key}' has effect '${t.effect}': use 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'`);
+      valid = false;
+    }
+    // Kubernetes refuses a value with Exists: the value would say which taint to tolerate.
+    if (t.operator === TolerationOperator.EXISTS && t.value !== undefined) {
+      reportError(scope, 'MESH0081', `toleration '${t.key}' has operator Exists and value '${t.value}': Kubernetes takes a value only with Equal, use operator TolerationOperator.EQUAL to tolerate that value, or leave value out to tolerate any`);
       valid = false;
     }
     // An empty key with Exists tolerates every taint.

@@ -87,7 +87,7 @@ export function checkType(scope: IConstruct | string, prop: string, value: unkno
   if (value === undefined || typeof value === type) {
     return true;
   }
-  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
   reportError(scope, 'MESH0091', `${prop} ${quoted(value)} is ${got}, not a ${type}: give ${example ?? EXAMPLES[type]}${typeof value === 'string' ? ', without quotes' : ''}`);
   return false;
 }
@@ -113,4 +113,48 @@ export function checkArray(scope: IConstruct | string, prop: string, value: unkn
  */
 export function listOr<T>(scope: IConstruct | string, prop: string, value: T[] | undefined, fallback?: T[]): T[] | undefined {
   return checkArray(scope, prop, value) ? value : fallback;
+}
+
+/**
+ * Whether every value of a map of strings (env, annotations) is a string; each one that is not is reported
+ * (MESH0091, the prop named `prop['key']`): a number would be written as a number, undefined left out.
+ *
+ * @internal
+ */
+export function checkStringMap(scope: IConstruct | string, prop: string, map: unknown): boolean {
+  if (map === undefined || map === null || typeof map !== 'object') {
+    return true;
+  }
+  let ok = true;
+  for (const [key, value] of Object.entries(map)) {
+    if (value === undefined) {
+      reportError(scope, 'MESH0091', `${prop}['${key}'] is undefined, not a string: give a string, or leave the key out`);
+      ok = false;
+    } else {
+      ok = checkType(scope, `${prop}['${key}']`, value, 'string', `a string, e.g. '${String(value)}'`) && ok;
+    }
+  }
+  return ok;
+}
+
+/**
+ * Whether a list of strings (a command, args) is a list whose every item is a string; what is not is
+ * reported (MESH0092 for no list, MESH0091 for an item, named `prop[i]`).
+ *
+ * @internal
+ */
+export function checkStringList(scope: IConstruct | string, prop: string, list: unknown): boolean {
+  if (!checkArray(scope, prop, list) || list === undefined) {
+    return list === undefined;
+  }
+  let ok = true;
+  (list as unknown[]).forEach((item, i) => {
+    if (item === undefined) {
+      reportError(scope, 'MESH0091', `${prop}[${i}] is undefined, not a string: give a string, or leave the item out`);
+      ok = false;
+    } else {
+      ok = checkType(scope, `${prop}[${i}]`, item, 'string') && ok;
+    }
+  });
+  return ok;
 }

@@ -352,6 +352,19 @@ export function validateInjectable(scope: IConstruct, namespace: string, rootNam
   }
 }
 
+/**
+ * Checks that the mesh's root namespace is not a Kubernetes system namespace: the mesh writes a Namespace
+ * object for it (taking over, and on delete removing, the cluster's own), and istiod would run among the
+ * cluster's system components.
+ *
+ * @internal
+ */
+export function validateRootNamespace(scope: IConstruct, namespace: string): void {
+  if (SYSTEM_NAMESPACES.includes(namespace)) {
+    reportError(scope, 'MESH0080', `rootNamespace '${namespace}' is a Kubernetes system namespace, which the mesh would write as its own Namespace (deleting the mesh would delete it): use a namespace of the mesh, e.g. 'istio-system'`);
+  }
+}
+
 const reportedSizes = new WeakMap<IConstruct, Set<string>>();
 
 /**

@@ -11,7 +11,18 @@ import { MeshServicePort, Protocol } from '../traffic/protocol';
  *
  * @internal
  */
-export function resolvePorts(scope: IConstruct, ports: MeshServicePort[]): MeshServicePort[] {
+export function resolvePorts(scope: IConstruct, given: MeshServicePort[]): MeshServicePort[] {
+  // From JavaScript an item may be no port at all (null, a number): it is reported and left out.
+  const ports = given.filter((p, i) => {
+    if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+      return true;
+    }
+    reportError(scope, 'MESH0047', `ports[${i}] ${p === null || p === undefined ? `is ${p}` : `${JSON.stringify(p)} is not a port`}: give each port as an object, e.g. { port: 8080, protocol: Protocol.HTTP }`);
+    return false;
+  });
+  if (ports.length !== given.length) {
+    return ports.length === 0 ? [] : resolvePorts(scope, ports);
+  }
   if (ports.length === 0) {
     reportError(scope, 'MESH0012', 'ports is empty: a service needs at least one port, e.g. { port: 8080, protocol: Protocol.HTTP }');
     return [];

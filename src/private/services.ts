@@ -30,6 +30,22 @@ export function requiredService<T extends IMeshService>(scope: IConstruct | stri
 }
 
 /**
+ * Checks that `service` is a service of `mesh` (MESH0009 when it is no service at all, MESH0097 when it
+ * belongs to another mesh): what a mesh says of another mesh's service would be about the wrong policies.
+ * Reported as `reportError` does (a factory or method name as `scope` throws); says whether it may be used.
+ *
+ * @internal
+ */
+export function checkOwnService(scope: IConstruct | string, mesh: IConstruct, service: unknown, prop = 'service'): boolean {
+  const found = requiredService(scope, prop, service as IMeshService, SERVICE_HINT);
+  if (found.mesh !== (mesh as unknown)) {
+    reportError(scope, 'MESH0097', `${prop} '${found.serviceName}' belongs to another mesh (${found.mesh.node.path}): give a service of mesh '${mesh.node.path}'`);
+    return false;
+  }
+  return true;
+}
+
+/**
  * Whether an optional prop that names a service of a mesh holds one; if not, reports MESH0009.
  *
  * @internal

@@ -69,6 +69,10 @@ export class RevokedIdentities extends Construct {
 
   /** Denies every request from `identity`. */
   public add(identity: IMeshIdentity): void {
+    if (!isMeshIdentityKind(identity)) {
+      reportError(this, 'MESH0009', `add() was given ${identity === undefined ? 'nothing' : 'something that is not a service or gateway of a mesh'}: name a MeshService, one imported with MeshService.fromName(), or a gateway`);
+      return;
+    }
     if (this.identities.some(i => i.principal === identity.principal)) {
       reportError(this, 'MESH0211', `identity '${identity.principal}' is already revoked: revoke each identity once`);
       return;

@@ -2,10 +2,12 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { MeshService } from './mesh-service';
-import { checkType } from '../private/enums';
-import { reportError } from '../private/errors';
+import { checkEnum, checkStringList, checkStringMap, checkType } from '../private/enums';
+import { reportError, reportWarning } from '../private/errors';
 import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
 import { uniqueTargetPorts } from '../private/ports';
+import { checkOwnService, requiredService } from '../private/services';
+import { meshOf } from '../private/tree';
 import { injectManifest } from '../sidecar/explicit-injection';
 
 /**
@@ -104,7 +106,8 @@ export class MeshServiceVersion extends Construct {
     super(scope, id);
     // From JavaScript the props may be missing altogether: each required one is then reported as missing.
     props = props ?? {} as MeshServiceVersionProps;
-    const service = props.service;
+    const service = requiredService(this, 'service', props.service, 'give the service it is a version of, or use MeshService.addVersion()');
+    checkOwnService(this, meshOf(this), service);
     this.versionName = props.versionName;
     let replicas = props.replicas ?? 1;
     if (!checkType(this, 'replicas', props.replicas, 'number')) {
@@ -121,6 +124,12 @@ export class MeshServiceVersion extends Construct {
       validateImageReference(this, 'image', props.image);
     }
     validateEnvNames(this, 'env', props.env);
+    checkStringMap(this, 'env', props.env);
+    validateNotSidecarEnv(this, props.env);
+    checkStringMap(this, 'podAnnotations', props.podAnnotations);
+    checkStringList(this, 'command', props.command);
+    checkStringList(this, 'args', props.args);
+    checkEnum(this, 'imagePullPolicy', props.imagePullPolicy, kplus.ImagePullPolicy as unknown as { [m: string]: string }, 'ImagePullPolicy');
     validateResources(this, 'resources', props.resources);
     validateAnnotations(this, 'podAnnotations', props.podAnnotations);
     let user = props.user;
@@ -173,6 +182,11 @@ export class MeshServiceVersion extends Construct {
         reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);
         return;
       }
+      // An empty volume mounted on '/' would hide the whole image: the container would have nothing to run.
+      if (/^\/+$/.test(path)) {
+        reportError(this, 'MESH0017', `writablePaths '${path}' is the root directory: an empty volume there hides the whole image, list the directories the application writes to (e.g. '/tmp')`);
+        return;
+      }
       // Kubernetes refuses two volume mounts at one path.
       if (paths.indexOf(path) !== i) {
         if (paths.indexOf(path, paths.indexOf(path) + 1) === i) {
@@ -191,6 +205,13 @@ export class MeshServiceVersion extends Construct {
  * revision (and its template, when its proxy settings are its own), or none for an explicit sidecar.
  * An opt-out annotation in `podAnnotations` is reported and removed from it.
  */
+/** Variables of Istio's sidecar: set on the application's container they configure nothing. */
+function validateNotSidecarEnv(scope: IConstruct, env: { [name: string]: string } | undefined): void {
+  for (const name of Object.keys(env ?? {}).filter(n => /^(ISTIO_|PILOT_|PROXY_CONFIG$)/.test(n))) {
+    reportWarning(scope, 'MESH0049', `env '${name}' is a variable of Istio's sidecar, but env sets the application's container, not the sidecar's: configure the proxy with the service's proxy options, or rename the variable`);
+  }
+}
+
 function injectionMetadata(
   scope: IConstruct,
   service: MeshService,

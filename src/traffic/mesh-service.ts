@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MeshServiceBase } from './mesh-service-base';
 import { MeshServiceVersion, VersionOptions } from './mesh-service-version';
 import { MeshServicePort } from './protocol';
@@ -12,7 +12,7 @@ import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
-import { validateDnsLabel } from '../private/names';
+import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { Injection } from '../sidecar/injection';
@@ -150,14 +150,14 @@ export class MeshService extends MeshServiceBase {
     this.serviceName = validateServiceName(this, 'serviceName', validateDnsLabel(this, 'serviceName', props.serviceName ?? id));
     // Defaults are checked where they come from (the mesh's default namespace, the service name), not again here.
     this.namespace = props.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', props.namespace);
-    this.serviceAccountName = props.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName);
+    this.serviceAccountName = props.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName);
     // A missing list is reported as missing (MESH0006), not also as empty.
     // A value that is no list is reported as such (MESH0092), not also as empty.
     this.ports = props.ports
       ? resolvePorts(this, listOr(this, 'ports', props.ports) ?? [])
       : required(this, 'ports', props.ports, 'give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]', []);
     this.revision = props.revision;
-    this.injection = props.injection ?? Injection.webhook();
+    this.injection = checkInjection(this, props.injection) ? props.injection ?? Injection.webhook() : Injection.webhook();
     // The options without any invalid value (each is reported): nothing rendered from them carries one.
     this.proxyOptions = validateProxyOptions(this, props.proxy);
     if (props.proxy?.resources) {
@@ -248,18 +248,28 @@ export class MeshService extends MeshServiceBase {
    * A name already used is reported at synth, and the version of that name is returned unchanged.
    */
   public addVersion(name: string, options: VersionOptions): MeshServiceVersion {
+    // From JavaScript the name may be no string: it is reported, and its text names the version's construct.
+    name = validateDnsLabel(this, 'version', name);
     const existing = this._versions.get(name);
     if (existing) {
       reportError(this, 'MESH0013', `version '${name}' already exists (versions: ${[...this._versions.keys()].join(', ')}): give each version its own name`);
       // The first one stays: a second construct with the same id cannot be made.
       return existing;
     }
-    validateDnsLabel(this, 'version', name);
     // An empty name (reported above) cannot be a construct id; any id that is not a valid version name will do.
     const version = new MeshServiceVersion(this, name === '' ? '<empty>' : name, { service: this, versionName: name, ...options });
     this._versions.set(name, version);
     return version;
   }
+}
+
+/** Whether `injection` is an Injection (or missing); anything else (a string from JavaScript) is MESH0096. */
+function checkInjection(scope: IConstruct, injection: unknown): boolean {
+  if (injection === undefined || injection instanceof Injection) {
+    return true;
+  }
+  reportError(scope, 'MESH0096', `injection ${typeof injection === 'string' ? `'${injection}'` : JSON.stringify(injection) ?? String(injection)} is not an Injection: choose Injection.webhook() or Injection.explicit()`);
+  return false;
 }
 
 class ImportedMeshService extends MeshServiceBase {
@@ -276,7 +286,7 @@ class ImportedMeshService extends MeshServiceBase {
     this.mesh = meshOf(this);
     this.serviceName = validateServiceName(this, 'serviceName', validateDnsLabel(this, 'serviceName', serviceName));
     this.namespace = options.namespace === undefined ? this.mesh.defaultNamespace : validateDnsLabel(this, 'namespace', options.namespace);
-    this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsLabel(this, 'serviceAccountName', options.serviceAccountName);
+    this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
     // The options used to carry traffic settings: from plain JavaScript they would be dropped without a word.
