@@ -231,6 +231,11 @@ export const CODES = {
     example: '[mesh/web] [MESH0047] ports[0] is null: give each port as an object, e.g. { port: 8080, protocol: Protocol.HTTP }',
     fix: 'give each port as an object, e.g. { port: 8080, protocol: Protocol.HTTP }',
   },
+  MESH0048: {
+    meaning: "a namespace's revision (setNamespaceRevision) is used by none of its services, since each chooses its own (analysis, warning)",
+    example: "[mesh] [MESH0048] namespace 'default' has revision 'canary', but every service in it chooses its own (default), so the namespace is labelled for theirs and revision 'canary' injects nothing: drop setNamespaceRevision() for it, or the revision of its services",
+    fix: 'drop setNamespaceRevision() for the namespace, or the revision of its services',
+  },
   MESH0049: {
     meaning: "a version's env sets a variable of Istio's sidecar (ISTIO_*, PILOT_*, PROXY_CONFIG) on the application's container, where it configures nothing (warning)",
     example: "[mesh/web/v1] [MESH0049] env 'ISTIO_META_MESH_ID' is a variable of Istio's sidecar, but env sets the application's container, not the sidecar's: configure the proxy with the service's proxy options, or rename the variable",

@@ -11,6 +11,7 @@ import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import { meshWorkloads } from '../sidecar/workload';
 import type { EgressScope } from '../traffic/egress-scope';
 import type { RateLimit } from '../traffic/rate-limit';
 
@@ -133,6 +134,14 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
   };
   for (const ns of meshNamespaces(mesh)) {
     unknownRevision(mesh, ns.revision, `namespace '${ns.namespaceName}' uses`);
+    // A service's own revision wins over its namespace's: when every service there chooses another, the namespace's goes unused.
+    const plane = ns.revision === undefined ? undefined : model.controlPlaneOf(ns.revision || 'default');
+    const injected = meshWorkloads(mesh).filter(w => w.namespace === ns.namespaceName && !w.explicit);
+    if (plane && injected.length > 0 && injected.every(w => w.controlPlane !== plane)) {
+      report('MESH0048', Severity.WARNING, mesh, `namespace '${ns.namespaceName}' has revision '${plane.revisionLabel}', but every service in it chooses its own `
+        + `(${[...new Set(injected.map(w => w.controlPlane.revisionLabel))].join(', ')}), so the namespace is labelled for theirs and revision '${plane.revisionLabel}' injects nothing: `
+        + 'drop setNamespaceRevision() for it, or the revision of its services');
+    }
   }
   for (const s of model.services) {
     unknownRevision(s, s.revision, `service '${s.serviceName}' uses`);

@@ -1099,7 +1099,7 @@ row('Mesh.setNamespaceRevision: twice, two revisions', 'error', app => {
   ms.setNamespaceRevision('default', 'canary');
   ms.setNamespaceRevision('default', 'default');
 });
-row('Mesh.setNamespaceRevision: conflicting with a service revision', 'error', app => {
+row('Mesh.setNamespaceRevision: conflicting with a service revision', 'warning', app => {
   const ms = mesh(app);
   ms.addControlPlane('canary', { revision: 'canary' });
   svc(ms, 'web', { revision: 'default' });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import {
   CertificateAuthority, EgressGateway, IngressGateway, Mesh, MeshAnalyzer, MeshService, MeshServiceVersion, MeshTesting, MtlsMode, MtlsPolicy,
-  DenyByDefault, PolicyScope, Protocol, RevokedIdentities, TolerationOperator,
+  DenyByDefault, PolicyScope, Protocol, RevokedIdentities, Severity, TolerationOperator,
 } from '../../src';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -244,5 +244,19 @@ describe('namespace revisions', () => {
       "[mesh] [MESH0099] namespace 'default' already has revision 'canary' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use",
     ]);
     expect(mesh.namespaceControlPlane('default').revision).toEqual('canary');
+  });
+
+  test("a namespace revision no service of the namespace uses is a warning (MESH0048); one a service uses is not", () => {
+    const mesh = newMesh();
+    mesh.addControlPlane('canary', { revision: 'canary' });
+    newService(mesh, 'web', ['v1'], { revision: 'default' });
+    mesh.setNamespaceRevision('default', 'canary');
+    expect(mesh.analyze().filter(f => f.code === 'MESH0048')).toEqual([{
+      code: 'MESH0048', severity: Severity.WARNING, path: 'mesh',
+      message: "namespace 'default' has revision 'canary', but every service in it chooses its own (default), so the namespace is labelled for theirs "
+        + "and revision 'canary' injects nothing: drop setNamespaceRevision() for it, or the revision of its services",
+    }]);
+    newService(mesh, 'api');
+    expect(mesh.analyze().filter(f => f.code === 'MESH0048')).toEqual([]);
   });
 });
