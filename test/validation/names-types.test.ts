@@ -246,13 +246,15 @@ describe('namespace revisions', () => {
     expect(mesh.namespaceControlPlane('default').revision).toEqual('canary');
   });
 
-  test("a namespace revision no service of the namespace uses is a warning (MESH0048); one a service uses is not", () => {
+  test('a namespace revision no service of the namespace uses is a warning (MESH0048); one a service uses is not', () => {
     const mesh = newMesh();
     mesh.addControlPlane('canary', { revision: 'canary' });
     newService(mesh, 'web', ['v1'], { revision: 'default' });
     mesh.setNamespaceRevision('default', 'canary');
     expect(mesh.analyze().filter(f => f.code === 'MESH0048')).toEqual([{
-      code: 'MESH0048', severity: Severity.WARNING, path: 'mesh',
+      code: 'MESH0048',
+      severity: Severity.WARNING,
+      path: 'mesh',
       message: "namespace 'default' has revision 'canary', but every service in it chooses its own (default), so the namespace is labelled for theirs "
         + "and revision 'canary' injects nothing: drop setNamespaceRevision() for it, or the revision of its services",
     }]);
