@@ -133,8 +133,14 @@ export class TelemetryPolicy extends Construct {
     }
     markKind(this, 'TelemetryPolicy');
     this.mesh = meshOf(this);
+    if (!props.tracing && !props.accessLogging) {
+      reportError(this, 'MESH0434', 'the policy sets neither tracing nor accessLogging, so it changes nothing: set one of them, or remove the policy');
+    }
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
+      if (props.tracing.disabled === true) {
+        reportError(this, 'MESH0433', `tracing.samplingPercentage ${props.tracing.samplingPercentage} is given with disabled true, which reports no span of these workloads: drop samplingPercentage, or drop disabled`);
+      }
     }
     if (props.accessLogging?.filter !== undefined && props.accessLogging.filter.trim() === '') {
       reportError(this, 'MESH0411', 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
