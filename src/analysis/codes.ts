@@ -835,6 +835,11 @@ export const CODES = {
     example: "[mesh-telemetry/Kiali] [MESH0437] grafanaExternalUrl 'not a url' is not an absolute http or https URL: give the URL users open Grafana at, e.g. 'https://grafana.example.com'",
     fix: "give an absolute http(s) URL such as 'https://grafana.example.com'",
   },
+  MESH0438: {
+    meaning: "a TelemetryPolicy's access log filter does not give a boolean, so Envoy logs nothing",
+    example: "[mesh/logs] [MESH0438] accessLogging.filter 'response.code + 1' gives an int, and Envoy logs a request only when the filter is true, so nothing would be logged: write a condition such as 'response.code >= 400'",
+    fix: "write a condition such as 'response.code >= 400'",
+  },
   // 05xx: the Pulumi adapter (packages/pulumi)
   MESH0500: {
     meaning: 'a release source is neither a cdk8s App, a Mesh nor a Chart',

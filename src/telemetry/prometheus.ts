@@ -8,9 +8,9 @@ import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
+import { listedTwice } from '../private/enums';
 import { meshError, reportError } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
-import { listedTwice } from '../private/enums';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { memoryQuantity } from '../private/quantities';
 

@@ -42,6 +42,48 @@ describe('TelemetryPolicy', () => {
   });
 });
 
+describe('access log filter', () => {
+  const rest = "and Envoy logs a request only when the filter is true, so nothing would be logged: write a condition such as 'response.code >= 400'";
+  test.each([
+    ["response.code + 'x'", 'an int'],
+    ['response.code', 'an int'],
+    ['request.path', 'a string'],
+    ['size(request.path)', 'an int'],
+    ['request.duration', 'a google.protobuf.Duration'],
+    ["'yes'", 'a string'],
+    ['[true]', 'a list'],
+    ['a + b', 'a value that is not a boolean'],
+    ['true ? 1 : 2', 'an int'],
+  ])('fails on a filter %p that is not a boolean (MESH0438)', (filter, type) => {
+    const mesh = newMesh();
+    new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { filter } });
+    expect(synthErrors(mesh)).toEqual([`[mesh/logs] [MESH0438] accessLogging.filter '${filter}' gives ${type}, ${rest}`]);
+  });
+
+  test('fails on a TelemetryStack filter that is not a boolean, on the policy the stack writes', () => {
+    const mesh = newMesh();
+    new TelemetryStack(mesh, 'telemetry', { accessLogging: { filter: 'response.code' } });
+    expect(synthErrors(mesh)).toEqual([`[mesh/telemetry/MeshPolicy] [MESH0438] accessLogging.filter 'response.code' gives an int, ${rest}`]);
+  });
+
+  test.each([
+    'response.code >= 400',
+    'connection.mtls',
+    "request.headers['x-debug'] == '1'",
+    "has(request.headers.x) || request.path.startsWith('/api')",
+    'response.flags != 0 && !(response.code < 500)',
+    "request.headers['x-debug']",
+    'unknown.attribute',
+    '[1, 2].exists(x, x == response.code)',
+    "request.path.matches('^/api') ? true : response.code >= 500",
+  ])('accepts the filter %p (a boolean, or of a type its form does not tell)', filter => {
+    const mesh = newMesh();
+    newService(mesh, 'web');
+    new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { filter } });
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+});
+
 describe('Prometheus', () => {
   test('fails on a StorageClass name that is not a DNS subdomain (MESH0001)', () => {
     expect(() => PrometheusStorage.persistentVolume({ size: Size.gibibytes(1), storageClassName: 'Bad Class' })).toThrow(
