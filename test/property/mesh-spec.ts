@@ -493,7 +493,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     burst: opt(smallCount, 1),
   }, { requiredKeys: ['service', 'requests'] });
 
-  const celFilter = mostly(fc.constantFrom('response.code >= 400', 'request.method == "GET"'), fc.constantFrom('response.code >=', ''));
+  const celFilter = mostly(fc.constantFrom('response.code >= 400', 'request.method == "GET"'), fc.constantFrom('response.code >=', '', 'response.code'));
   const telemetrySpec: fc.Arbitrary<TelemetrySpec> = fc.record({
     namespace: opt(mostly(fc.constantFrom('monitoring', 'istio-system', 'shop'), fc.constantFrom('', 'Bad')), 1),
     tracing: opt(fc.constantFrom('jaeger' as const, 'zipkin' as const, 'otel' as const)),
@@ -515,7 +515,12 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     scope: scopeSpec(false),
     tracing: opt(fc.record({ samplingPercentage: opt(percentage), disabled: opt(fc.boolean(), 1) }, { requiredKeys: [] })),
     accessLogging: opt(fc.record({ enabled: opt(fc.boolean()), filter: opt(celFilter, 1) }, { requiredKeys: [] })),
-  }, { requiredKeys: ['scope'] });
+  }, { requiredKeys: ['scope'] })
+    // Careful: a policy sets something (MESH0434), no sampling percentage with span reporting disabled (MESH0433)
+    // and no filter with logging disabled (MESH0432).
+    .filter(p => hostile || (p.tracing !== undefined || p.accessLogging !== undefined)
+      && !(p.tracing?.disabled === true && p.tracing.samplingPercentage !== undefined)
+      && !(p.accessLogging?.enabled === false && p.accessLogging.filter !== undefined));
 
   const revisionSpec: fc.Arbitrary<RevisionSpec> = fc.record({
     id: fc.constantFrom('istiod-canary', 'istiod-1-31'),
@@ -895,10 +900,12 @@ export function buildMesh(spec: MeshSpec): App {
       })),
     });
   }
-  spec.telemetryPolicies.filter(() => !careful || t !== undefined).forEach((p, n) => new TelemetryPolicy(mesh, `telemetry-policy-${n}`, {
-    scope: toScope(p.scope, services),
-    tracing: p.tracing && (!careful || t?.tracing) ? { ...p.tracing } : undefined,
-    accessLogging: p.accessLogging ? { ...p.accessLogging } : undefined,
-  }));
+  // Careful: tracing only with a tracing backend, and a policy that has nothing else left out.
+  spec.telemetryPolicies.filter(p => !careful || t !== undefined && (p.accessLogging !== undefined || t.tracing))
+    .forEach((p, n) => new TelemetryPolicy(mesh, `telemetry-policy-${n}`, {
+      scope: toScope(p.scope, services),
+      tracing: p.tracing && (!careful || t?.tracing) ? { ...p.tracing } : undefined,
+      accessLogging: p.accessLogging ? { ...p.accessLogging } : undefined,
+    }));
   return app;
 }
