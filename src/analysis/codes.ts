@@ -930,6 +930,36 @@ export const CODES = {
     example: '[mesh/logs] [MESH0432] accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging',
     fix: 'drop the filter, or enable logging',
   },
+  MESH0433: {
+    meaning: "a TelemetryPolicy's tracing sets a sampling percentage with span reporting disabled",
+    example: '[mesh/policy] [MESH0433] tracing.samplingPercentage 10 is given with disabled true, which reports no span of these workloads: drop samplingPercentage, or drop disabled',
+    fix: 'drop samplingPercentage, or drop disabled',
+  },
+  MESH0434: {
+    meaning: 'a TelemetryPolicy sets neither tracing nor access logging',
+    example: '[mesh/policy] [MESH0434] the policy sets neither tracing nor accessLogging, so it changes nothing: set one of them, or remove the policy',
+    fix: 'set tracing or accessLogging, or remove the policy',
+  },
+  MESH0435: {
+    meaning: "Prometheus's retentionSize is above the size of its persistent volume",
+    example: "[mesh-telemetry/Prometheus] [MESH0435] retentionSize 50Gi is above the volume's size 10Gi, so the volume fills before Prometheus deletes old samples: give a retentionSize below the volume size (leave room for the write-ahead log), or a larger volume",
+    fix: 'give a retentionSize below the volume size, or a larger volume',
+  },
+  MESH0436: {
+    meaning: 'a telemetry option lists a namespace or a service twice',
+    example: "[mesh-telemetry/Prometheus] [MESH0436] extraNamespaces lists 'other' twice: list each namespace once",
+    fix: 'list each once',
+  },
+  MESH0437: {
+    meaning: "Kiali's grafanaExternalUrl is not an absolute http or https URL",
+    example: "[mesh-telemetry/Kiali] [MESH0437] grafanaExternalUrl 'not a url' is not an absolute http or https URL: give the URL users open Grafana at, e.g. 'https://grafana.example.com'",
+    fix: "give an absolute http(s) URL such as 'https://grafana.example.com'",
+  },
+  MESH0438: {
+    meaning: "a TelemetryPolicy's access log filter does not give a boolean, so Envoy logs nothing",
+    example: "[mesh/logs] [MESH0438] accessLogging.filter 'response.code + 1' gives an int, and Envoy logs a request only when the filter is true, so nothing would be logged: write a condition such as 'response.code >= 400'",
+    fix: "write a condition such as 'response.code >= 400'",
+  },
   // 05xx: the Pulumi adapter (packages/pulumi)
   MESH0500: {
     meaning: 'a release source is neither a cdk8s App, a Mesh nor a Chart',
@@ -965,6 +995,21 @@ export const CODES = {
     meaning: 'a release source synthesizes no object',
     example: '[MESH0506] <root>: the source synthesizes no object, so the release would deploy nothing: create the Mesh (or your charts) in the App before the release',
     fix: 'create the Mesh (or your charts) in the App before the release',
+  },
+  MESH0507: {
+    meaning: "a MeshRelease's namespace is not a namespace name",
+    example: "[MESH0507] MeshRelease r: namespace 'Bad NS' is not a namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    fix: 'use a DNS label: at most 63 lowercase letters, digits and -',
+  },
+  MESH0508: {
+    meaning: "a MeshRelease's resourcePrefix is empty or holds a control character",
+    example: "[MESH0508] MeshRelease r: resourcePrefix '' is empty: give a prefix such as 'bookinfo', or leave it out to use the release's name",
+    fix: "give a non-empty prefix without control characters, or leave it out to use the release's name",
+  },
+  MESH0509: {
+    meaning: "a MeshRelease's skipAwait is not a boolean",
+    example: "[MESH0509] MeshRelease r: skipAwait 'yes' is not a boolean: pass true or false",
+    fix: 'pass true or false',
   },
 } as const;
 

@@ -158,3 +158,24 @@ export function checkStringList(scope: IConstruct | string, prop: string, list: 
   });
   return ok;
 }
+
+/**
+ * The values a list holds more than once (each named once, in the order of their second appearance), compared
+ * by `key`.
+ *
+ * @internal
+ */
+export function listedTwice<T>(values: readonly T[], key: (value: T) => unknown = v => v): T[] {
+  const seen = new Set<unknown>();
+  const reported = new Set<unknown>();
+  const twice: T[] = [];
+  for (const value of values) {
+    const k = key(value);
+    if (seen.has(k) && !reported.has(k)) {
+      reported.add(k);
+      twice.push(value);
+    }
+    seen.add(k);
+  }
+  return twice;
+}

@@ -8,7 +8,7 @@ import { addonDeployment, addonLabels, addonService } from './workload';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { prometheusDuration } from '../private/duration';
-import { checkEnum, listOr } from '../private/enums';
+import { checkEnum, listedTwice, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey, checkService } from '../private/services';
@@ -117,6 +117,9 @@ export class Grafana extends Construct {
         }
         return true;
       });
+      for (const twice of listedTwice(dashboarded, serviceKey)) {
+        reportError(this, 'MESH0436', `serviceDashboards lists service '${twice.serviceName}' (${twice.node.path}) twice: list each service once`);
+      }
       this.selected = new Set(dashboarded.map(serviceKey));
     }
 
@@ -169,7 +172,7 @@ export class Grafana extends Construct {
     new k8s.KubeConfigMap(this, 'DashboardProviders', { metadata: meta('grafana-dashboard-providers'), data: { 'dashboards.yaml': providers } });
     new k8s.KubeConfigMap(this, 'MeshDashboard', {
       metadata: meta('grafana-dashboard-mesh'),
-      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, meshNamespaces(this.mesh).map(n => n.namespaceName))) }) as unknown as string },
+      data: { 'mesh.json': Lazy.any({ produce: () => JSON.stringify(meshDashboard(this.mesh, meshNamespaces(this.mesh).map(n => n.namespaceName).sort())) }) as unknown as string },
     });
 
     this.resource = addonDeployment(this, {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { TelemetryComponentOptions } from './component';
 import type { TelemetryStack } from './telemetry-stack';
 import { addonDeployment, addonIdentity, addonLabels, addonService } from './workload';
-import { required } from '../private/errors';
+import { reportError, required } from '../private/errors';
 
 /**
  * Options of the telemetry stack's Kiali.
@@ -62,6 +62,10 @@ export class Kiali extends Construct {
     const tracing = stack._tracingConfig;
     this.namespace = stack.namespace;
     this.url = `http://${this.serviceName}.${this.namespace}.svc.${mesh.clusterDomain}:20001/kiali`;
+    if (props.grafanaExternalUrl !== undefined && !isWebUrl(props.grafanaExternalUrl)) {
+      // Kiali puts it in the links it shows: anything but an absolute http(s) URL is a broken (or script) link.
+      reportError(this, 'MESH0437', `grafanaExternalUrl '${props.grafanaExternalUrl}' is not an absolute http or https URL: give the URL users open Grafana at, e.g. 'https://grafana.example.com'`);
+    }
     const version = props.version ?? 'v2.17.0';
     const labels = addonLabels(this.serviceName, version);
     const name = this.serviceName;
@@ -124,5 +128,18 @@ export class Kiali extends Construct {
       config: () => config,
     });
     addonService(this, 'Service', name, this.namespace, name, version, [{ name: 'http-api', port: 20001 }, { name: 'http-metrics', port: 9090 }]);
+  }
+}
+
+/** Whether `value` is an absolute `http:` or `https:` URL with a host. */
+function isWebUrl(value: string): boolean {
+  if (typeof value !== 'string' || /\s/.test(value)) {
+    return false;
+  }
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
   }
 }

@@ -8,9 +8,10 @@ import type { IMesh } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { compact } from '../private/compact';
 import { prometheusDuration } from '../private/duration';
+import { listedTwice } from '../private/enums';
 import { meshError, reportError } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
-import { validateDnsLabel } from '../private/names';
+import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { memoryQuantity } from '../private/quantities';
 
 /**
@@ -31,11 +32,18 @@ export abstract class PrometheusStorage {
     if (!options.size || options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
       throw meshError('MESH0421', 'PrometheusStorage.persistentVolume', 'size is below 1Mi: give the volume a size, e.g. Size.gibibytes(20)');
     }
+    if (options.storageClassName !== undefined) {
+      // A StorageClass is named like any object (a DNS subdomain); a claim naming another one is refused at apply.
+      validateDnsSubdomain('PrometheusStorage.persistentVolume', 'storageClassName', options.storageClassName);
+    }
     return new PersistentStorage(options);
   }
 
   /** @internal */
   public abstract _volume(claimName: string): object;
+
+  /** The size of the volume, when the storage has one. @internal */
+  public abstract get _size(): Size | undefined;
 
   /** @internal */
   public abstract _claim(scope: Construct, name: string, namespace: string, labels: { [key: string]: string }): void;
@@ -57,6 +65,9 @@ export interface PersistentStorageOptions {
 }
 
 class EmptyDirStorage extends PrometheusStorage {
+  public get _size(): Size | undefined {
+    return undefined;
+  }
   public _volume(): object {
     return { emptyDir: {} };
   }
@@ -65,6 +76,9 @@ class EmptyDirStorage extends PrometheusStorage {
 
 class PersistentStorage extends PrometheusStorage {
   public constructor(private readonly options: PersistentStorageOptions) { super(); }
+  public get _size(): Size | undefined {
+    return this.options.size;
+  }
   public _volume(claimName: string): object {
     return { persistentVolumeClaim: { claimName } };
   }
@@ -189,6 +203,9 @@ export class Prometheus extends Construct {
       reportError(this, 'MESH0422', `scrapeInterval ${prometheusDuration(this.scrapeInterval)} is below a second: scrape at most once a second`);
     }
     this.extraNamespaces = (props.extraNamespaces ?? []).map(n => validateDnsLabel(this, 'extraNamespaces', n));
+    for (const twice of listedTwice(this.extraNamespaces)) {
+      reportError(this, 'MESH0436', `extraNamespaces lists '${twice}' twice: list each namespace once`);
+    }
 
     const version = props.version ?? 'v3.10.0';
     const labels = addonLabels(this.serviceName, version);
@@ -214,6 +231,13 @@ export class Prometheus extends Construct {
     const retentionSize = props.retentionSize ? prometheusSize(this, props.retentionSize) : undefined;
     if (retentionSize) {
       args.push(`--storage.tsdb.retention.size=${retentionSize}`);
+      const volume = storage._size;
+      const toMebibytes = (size: Size) => size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (volume && toMebibytes(props.retentionSize!) > toMebibytes(volume)) {
+        // Prometheus deletes old blocks only past the limit: the volume fills first and the TSDB stops writing.
+        reportError(this, 'MESH0435', `retentionSize ${memoryQuantity(props.retentionSize!)} is above the volume's size ${memoryQuantity(volume)}, so the volume fills before Prometheus deletes old samples: `
+          + 'give a retentionSize below the volume size (leave room for the write-ahead log), or a larger volume');
+      }
     }
     this.resource = addonDeployment(this, {
       name: this.serviceName,
@@ -245,7 +269,8 @@ export class Prometheus extends Construct {
    * The namespaces whose pods are scraped: the mesh's, the telemetry namespace and any extra ones.
    */
   public get scrapedNamespaces(): string[] {
-    return [...new Set([...meshNamespaces(this.mesh).map(n => n.namespaceName), this.namespace, ...this.extraNamespaces])];
+    // In name order: the order services were written in must not change the configuration (or its hash).
+    return [...new Set([...meshNamespaces(this.mesh).map(n => n.namespaceName), this.namespace, ...this.extraNamespaces])].sort();
   }
 
   /**

@@ -4,6 +4,7 @@ import * as istio from '../imports/istio-telemetry';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { providersOf } from './providers';
+import { celResultType } from '../private/cel-types';
 import { checkType } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { checkCelExpression } from '../private/istio-rules';
@@ -134,8 +135,14 @@ export class TelemetryPolicy extends Construct {
     markKind(this, 'TelemetryPolicy');
     this.mesh = meshOf(this);
     checkScopeMesh(this, this.scope, this.mesh);
+    if (!props.tracing && !props.accessLogging) {
+      reportError(this, 'MESH0434', 'the policy sets neither tracing nor accessLogging, so it changes nothing: set one of them, or remove the policy');
+    }
     if (props.tracing?.samplingPercentage !== undefined) {
       validatePercentage(this, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
+      if (props.tracing.disabled === true) {
+        reportError(this, 'MESH0433', `tracing.samplingPercentage ${props.tracing.samplingPercentage} is given with disabled true, which reports no span of these workloads: drop samplingPercentage, or drop disabled`);
+      }
     }
     if (props.accessLogging?.filter !== undefined && props.accessLogging.filter.trim() === '') {
       reportError(this, 'MESH0411', 'accessLogging.filter is empty: give a CEL expression such as \'response.code >= 400\', or leave it out to log every request');
@@ -143,7 +150,9 @@ export class TelemetryPolicy extends Construct {
       reportError(this, 'MESH0432', 'accessLogging.filter is given with enabled false, which logs nothing, so the filter would do nothing: drop the filter, or enable logging');
     } else if (props.accessLogging?.filter !== undefined) {
       // Envoy compiles the filter when it loads the listener: one that is not CEL is refused there, not at apply.
-      checkCelExpression(this, 'MESH0431', 'accessLogging.filter', props.accessLogging.filter);
+      if (checkCelExpression(this, 'MESH0431', 'accessLogging.filter', props.accessLogging.filter)) {
+        checkCelBoolean(this, props.accessLogging.filter);
+      }
     }
     // 'false' from JavaScript would read as true: a value of another type is reported and left out.
     this.tracing = props.tracing ? { ...props.tracing, disabled: checkType(this, 'tracing.disabled', props.tracing.disabled, 'boolean') ? props.tracing.disabled : undefined } : undefined;
@@ -194,5 +203,16 @@ export class TelemetryPolicy extends Construct {
         filter: logging.filter !== undefined ? { expression: logging.filter } : undefined,
       }] : undefined,
     };
+  }
+}
+
+/** Envoy logs a request only when the filter gives true: one that gives an int or a string logs nothing. */
+function checkCelBoolean(scope: Construct, filter: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('@bufbuild/cel') as { parse: (expr: string) => { expr?: unknown } };
+  const type = celResultType(parse(filter).expr);
+  if (type !== undefined && type !== 'bool') {
+    reportError(scope, 'MESH0438', `accessLogging.filter '${filter}' gives ${type === 'non-boolean' ? 'a value that is not a boolean' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`}, `
+      + 'and Envoy logs a request only when the filter is true, so nothing would be logged: write a condition such as \'response.code >= 400\'');
   }
 }

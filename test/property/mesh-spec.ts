@@ -223,10 +223,8 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
 
   const duration: fc.Arbitrary<DurationSpec> = mostly(
     fc.record({ unit: fc.constantFrom('millis' as const, 'seconds' as const, 'minutes' as const), amount: fc.integer({ min: 1, max: 120 }) }),
-    // A negative amount is cdk8s's own error, in Duration.
-    // pending: a Duration that is not a whole number of milliseconds (Duration.millis(0.5)) crashes with
-    // cdk8s's uncoded "0.5 must be a whole number of millis." (durations, istio lane): amount 0.5 left out.
-    fc.record({ unit: fc.constantFrom('millis' as const, 'seconds' as const), amount: fc.constant(0) }),
+    // A negative amount is cdk8s's own error, in Duration. Half a millisecond is no whole number of them.
+    fc.record({ unit: fc.constantFrom('millis' as const, 'seconds' as const), amount: fc.constantFrom(0, 0.5) }),
   );
   const percentage = mostly(fc.integer({ min: 0, max: 100 }), fc.constantFrom(-1, 101, 0.5, 1e9));
   const smallCount = mostly(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, -5, 1.5));
@@ -246,35 +244,38 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
   const ports = list(hostile ? portSpec : portSpec.map(({ name: _, ...p }) => p), p => p.port, { minLength: 1, maxLength: 3 });
 
   const image = mostly(fc.constantFrom('example/web:1.0', 'registry.example.com/team/api:2.1', 'nginx'), fc.constantFrom(''));
-  // pending: requests above limits (k8s lane): a limit is at least the request.
-  const resource = (max: number) => fc.record({ request: fc.integer({ min: 1, max }), extra: opt(fc.integer({ min: 0, max })) })
-    .map(({ request, extra }) => ({ request, limit: extra === undefined ? undefined : request + extra }));
+  // Careful: a limit is at least the request; hostile: it may be below.
+  const resource = (max: number) => mostly(
+    fc.record({ request: fc.integer({ min: 1, max }), extra: opt(fc.integer({ min: 0, max })) })
+      .map(({ request, extra }) => ({ request, limit: extra === undefined ? undefined : request + extra })),
+    fc.integer({ min: 2, max }).map(request => ({ request, limit: request - 1 })),
+  );
   const versionSpec: fc.Arbitrary<VersionSpec> = fc.record({
     name: versionName,
     image,
     replicas: opt(mostly(fc.integer({ min: 0, max: 5 }), fc.constantFrom(-1, 1.5)), 1),
-    // pending: env var names that are not C identifiers (k8s lane): valid names only.
-    env: opt(fc.dictionary(fc.constantFrom('LOG_LEVEL', 'MODE', 'FEATURE_X'), fc.constantFrom('debug', 'on', '')), 1),
+    env: opt(fc.dictionary(mostly(fc.constantFrom('LOG_LEVEL', 'MODE', 'FEATURE_X', 'app.mode'), fc.constantFrom('', '1ST', 'A=B', 'has space')),
+      fc.constantFrom('debug', 'on', '')), 1),
     cpuMillis: opt(resource(2000), 1),
     memoryMiB: opt(resource(4096), 1),
     command: opt(fc.array(fc.constantFrom('/bin/server', '--port', '8080'), { minLength: 1, maxLength: 2 }), 1),
     args: opt(fc.array(fc.constantFrom('--verbose', '--config=/etc/app.yaml'), { maxLength: 2 }), 1),
     user: opt(mostly(fc.integer({ min: 1, max: 65534 }), fc.constantFrom(-1, 1.5)), 1),
-    // pending: annotation keys that are not qualified names (k8s lane): valid keys only.
-    podAnnotations: opt(fc.dictionary(fc.constantFrom('prometheus.io/scrape', 'example.com/team', 'note'), fc.constantFrom('true', 'shop', '')), 1),
+    podAnnotations: opt(fc.dictionary(mostly(fc.constantFrom('prometheus.io/scrape', 'example.com/team', 'note'), fc.constantFrom('', 'bad key!', 'Example.com/a', 'a/b/c')),
+      fc.constantFrom('true', 'shop', '')), 1),
     writablePaths: opt(fc.uniqueArray(mostly(fc.constantFrom('/tmp', '/var/cache', '/opt/app/data'), fc.constantFrom('', 'relative')), { minLength: 1, maxLength: 2 }), 1),
   }, { requiredKeys: ['name', 'image'] });
 
   const proxySpec: fc.Arbitrary<ProxySpec> = fc.record({
     concurrency: opt(mostly(fc.integer({ min: 0, max: 8 }), fc.constantFrom(-1, 1.5))),
     logLevel: opt(fc.constantFrom(...Object.values(ProxyLogLevel))),
-    // pending: log levels istiod rejects (istio lane): valid component levels only.
-    componentLogLevel: opt(fc.constantFrom('misc:error', 'upstream:debug,connection:trace')),
-    // pending: reserved Istio ports (k8s lane): excluded ports are application ports only.
-    excludeInboundPorts: opt(fc.uniqueArray(mostly(fc.constantFrom(8080, 9090, 5432), fc.constantFrom(0, 70000)), { minLength: 1, maxLength: 2 }), 1),
+    componentLogLevel: opt(mostly(fc.constantFrom('misc:error', 'upstream:debug,connection:trace'), fc.constantFrom('', 'misc', 'misc:loud', 'misc:error,'))),
+    // Hostile: also Istio's own ports, legal to exclude (the injection template excludes 15020, 15021 and 15090 itself).
+    excludeInboundPorts: opt(fc.uniqueArray(mostly(fc.constantFrom(8080, 9090, 5432), fc.constantFrom(0, 70000, 15020, 15090)),
+      { minLength: 1, maxLength: 2 }), 1),
     excludeOutboundPorts: opt(fc.uniqueArray(mostly(fc.constantFrom(3306, 6379), fc.constantFrom(0, 70000)), { minLength: 1, maxLength: 2 }), 1),
-    // pending: CIDRs istio-iptables refuses (k8s lane): valid CIDRs only.
-    excludeOutboundIpRanges: opt(fc.uniqueArray(fc.constantFrom('10.0.0.0/8', '169.254.169.254/32', '192.168.0.0/16'), { minLength: 1, maxLength: 2 }), 1),
+    excludeOutboundIpRanges: opt(fc.uniqueArray(mostly(fc.constantFrom('10.0.0.0/8', '169.254.169.254/32', '192.168.0.0/16', 'fd00::/8'),
+      fc.constantFrom('', '10.0.0.0/33', '300.0.0.0/8', 'fd00:::1/64', '*')), { minLength: 1, maxLength: 2 }), 1),
     holdApplicationUntilProxyStarts: opt(fc.boolean()),
     nativeSidecar: opt(fc.boolean()),
     cpuMillis: opt(fc.integer({ min: 10, max: 1000 }), 1),
@@ -328,10 +329,12 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
         ? fc.dictionary(locality, fc.integer({ min: 0, max: 100 }), { minKeys: 1, maxKeys: 2 })
         : fc.integer({ min: 1, max: 99 }).map(w => ({ 'us-east': w, 'us-west': 100 - w })),
     }), { minLength: 1, maxLength: 1 }), 1),
-    failoverPriority: opt(fc.uniqueArray(fc.constantFrom('topology.kubernetes.io/region', 'topology.kubernetes.io/zone'), { minLength: 1 }), 1),
+    failoverPriority: opt(fc.uniqueArray(fc.constantFrom('topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'example.com/rack'), { minLength: 1 }), 1),
   }, { requiredKeys: ['kind', 'key'] })
-    // Careful: one kind of locality setting. pending: failover mixed with failoverPriority (istio lane).
-    .filter(lb => hostile || [lb.failover, lb.distribute, lb.failoverPriority].filter(x => x !== undefined).length <= 1);
+    // Careful: failover or distribute, not both; failoverPriority alone, or with failover when it names no
+    // topology label (istiod refuses failover with a topology label in failoverPriority).
+    .filter(lb => hostile || lb.distribute === undefined && (lb.failover === undefined || !lb.failoverPriority?.some(l => l.startsWith('topology.')))
+      || lb.failover === undefined && lb.failoverPriority === undefined);
 
   const trafficPolicyFields = {
     timeout: opt(duration, 1),
@@ -344,8 +347,8 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     id: name,
     serviceName: opt(name, 1),
     namespace: opt(namespace, 3),
-    // pending: two services sharing a ServiceAccount name (collisions lane); careful meshes use the default.
-    serviceAccountName: opt(name, hostile ? 1 : 0),
+    // Careful meshes give each service of a namespace its own ServiceAccount (see buildMesh).
+    serviceAccountName: opt(name, 1),
     ports,
     versions: list(versionSpec, v => v.name, { minLength: 1, maxLength: 3 }),
     revision: opt<string | number>(hostile ? fc.constantFrom('', 'canary', 'missing') : fc.nat(), 1),
@@ -490,7 +493,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     burst: opt(smallCount, 1),
   }, { requiredKeys: ['service', 'requests'] });
 
-  const celFilter = mostly(fc.constantFrom('response.code >= 400', 'request.method == "GET"'), fc.constantFrom('response.code >=', ''));
+  const celFilter = mostly(fc.constantFrom('response.code >= 400', 'request.method == "GET"'), fc.constantFrom('response.code >=', '', 'response.code'));
   const telemetrySpec: fc.Arbitrary<TelemetrySpec> = fc.record({
     namespace: opt(mostly(fc.constantFrom('monitoring', 'istio-system', 'shop'), fc.constantFrom('', 'Bad')), 1),
     tracing: opt(fc.constantFrom('jaeger' as const, 'zipkin' as const, 'otel' as const)),
@@ -512,7 +515,12 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     scope: scopeSpec(false),
     tracing: opt(fc.record({ samplingPercentage: opt(percentage), disabled: opt(fc.boolean(), 1) }, { requiredKeys: [] })),
     accessLogging: opt(fc.record({ enabled: opt(fc.boolean()), filter: opt(celFilter, 1) }, { requiredKeys: [] })),
-  }, { requiredKeys: ['scope'] });
+  }, { requiredKeys: ['scope'] })
+    // Careful: a policy sets something (MESH0434), no sampling percentage with span reporting disabled (MESH0433)
+    // and no filter with logging disabled (MESH0432).
+    .filter(p => hostile || (p.tracing !== undefined || p.accessLogging !== undefined)
+      && !(p.tracing?.disabled === true && p.tracing.samplingPercentage !== undefined)
+      && !(p.accessLogging?.enabled === false && p.accessLogging.filter !== undefined));
 
   const revisionSpec: fc.Arbitrary<RevisionSpec> = fc.record({
     id: fc.constantFrom('istiod-canary', 'istiod-1-31'),
@@ -667,11 +675,15 @@ export function buildMesh(spec: MeshSpec): App {
   spec.namespaceRevisions.forEach(n => mesh.setNamespaceRevision(n.namespace, revision(n.revision) ?? ''));
 
   const taken = new Set<string>();
+  const accounts = new Set<string>();
   const own: MeshService[] = spec.services.filter(s => {
-    // Careful: one service per name and namespace.
-    const key = `${s.namespace ?? spec.defaultNamespace ?? 'default'}/${s.serviceName ?? s.id}`;
-    const fresh = !taken.has(key);
+    // Careful: one service per name and namespace, and one ServiceAccount per service.
+    const namespace = s.namespace ?? spec.defaultNamespace ?? 'default';
+    const key = `${namespace}/${s.serviceName ?? s.id}`;
+    const account = `${namespace}/${s.serviceAccountName ?? s.serviceName ?? s.id}`;
+    const fresh = !taken.has(key) && !accounts.has(account);
     taken.add(key);
+    accounts.add(account);
     return !careful || fresh;
   }).map(s => {
     const svc = new MeshService(mesh, uniqueId(s.id), {
@@ -888,10 +900,12 @@ export function buildMesh(spec: MeshSpec): App {
       })),
     });
   }
-  spec.telemetryPolicies.filter(() => !careful || t !== undefined).forEach((p, n) => new TelemetryPolicy(mesh, `telemetry-policy-${n}`, {
-    scope: toScope(p.scope, services),
-    tracing: p.tracing && (!careful || t?.tracing) ? { ...p.tracing } : undefined,
-    accessLogging: p.accessLogging ? { ...p.accessLogging } : undefined,
-  }));
+  // Careful: tracing only with a tracing backend, and a policy that has nothing else left out.
+  spec.telemetryPolicies.filter(p => !careful || t !== undefined && (p.accessLogging !== undefined || t.tracing))
+    .forEach((p, n) => new TelemetryPolicy(mesh, `telemetry-policy-${n}`, {
+      scope: toScope(p.scope, services),
+      tracing: p.tracing && (!careful || t?.tracing) ? { ...p.tracing } : undefined,
+      accessLogging: p.accessLogging ? { ...p.accessLogging } : undefined,
+    }));
   return app;
 }

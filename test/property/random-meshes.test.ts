@@ -119,23 +119,23 @@ test(`random meshes synthesize to valid, deterministic objects or fail with code
  */
 test(`the order in which independent services are written changes nothing but the order of objects (seed ${SEED})`, () => {
   const independent = carefulMeshSpec.map(spec => {
+    // Services the builder would keep whatever their order: distinct ids, and one name and one ServiceAccount
+    // per namespace (otherwise the builder keeps whichever comes first).
     const ids = new Set<string>();
     const keys = new Set<string>();
     const services = spec.services.filter(s => {
-      const key = s.serviceName ?? s.id; // (all in one namespace, below)
-      const fresh = !ids.has(s.id) && !keys.has(key);
+      const namespace = s.namespace ?? spec.defaultNamespace ?? 'default';
+      const own = [`service ${namespace}/${s.serviceName ?? s.id}`, `account ${namespace}/${s.serviceAccountName ?? s.serviceName ?? s.id}`];
+      const fresh = !ids.has(s.id) && own.every(k => !keys.has(k));
       ids.add(s.id);
-      keys.add(key);
+      own.forEach(k => keys.add(k));
       return fresh;
     });
     const none = { splits: [], trafficPolicies: [], access: [], revoked: [], mtlsPolicies: [], gateways: [], egressScopes: [], rateLimits: [] };
     // Dashboards name services by index, which reordering changes; the CRDs are the same whatever the services
     // (left out, they would only slow the runs down).
     const telemetry = spec.telemetry && { ...spec.telemetry, dashboards: undefined };
-    // pending: with services in several namespaces, Prometheus's scrape config (its config-hash) and the Grafana
-    // mesh dashboard list the namespaces in the order services were written in; one namespace until fixed.
-    const oneNamespace = services.map(s => ({ ...s, namespace: undefined }));
-    return { ...spec, ...none, installCrds: false, services: oneNamespace, telemetryPolicies: [], telemetry };
+    return { ...spec, ...none, installCrds: false, services, telemetryPolicies: [], telemetry };
   });
   const outcome = (spec: MeshSpec): string[] => {
     try {

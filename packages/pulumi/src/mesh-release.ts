@@ -76,6 +76,7 @@ export class MeshRelease extends pulumi.ComponentResource {
       // From JavaScript the args may be missing: say so in the library's words, not with a TypeError.
       throw releaseError('MESH0500', `MeshRelease ${name}`, 'source is missing: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart as args.source');
     }
+    checkArgs(name, args);
     const plan = planRelease(args.source, { namespace: args.namespace });
     if (plan.every(chart => chart.objects.length === 0)) {
       throw releaseError('MESH0506', args.source, 'the source synthesizes no object, so the release would deploy nothing: '
@@ -131,6 +132,35 @@ export class MeshRelease extends pulumi.ComponentResource {
     }
     return resource;
   }
+}
+
+/**
+ * The optional args, checked before anything is planned: each would otherwise go wrong only at deploy time
+ * (a namespace the API server refuses on every object) or silently (a prefix that is no name, 'yes' read as true).
+ */
+function checkArgs(name: string, args: MeshReleaseArgs): void {
+  const where = `MeshRelease ${name}`;
+  const { namespace, resourcePrefix, skipAwait } = args as { namespace?: unknown; resourcePrefix?: unknown; skipAwait?: unknown };
+  if (namespace !== undefined && (typeof namespace !== 'string' || namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace))) {
+    throw releaseError('MESH0507', where, `namespace ${quote(namespace)} is not a namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+  }
+  if (resourcePrefix !== undefined) {
+    if (typeof resourcePrefix !== 'string' || resourcePrefix === '') {
+      throw releaseError('MESH0508', where, `resourcePrefix ${quote(resourcePrefix)} is ${resourcePrefix === '' ? 'empty' : 'not a string'}: `
+        + 'give a prefix such as \'bookinfo\', or leave it out to use the release\'s name');
+    }
+    // A Pulumi name is one line of the resource's URN: a control character breaks the URN and every display of it.
+    if (/[\u0000-\u001f\u007f]/.test(resourcePrefix)) {
+      throw releaseError('MESH0508', where, `resourcePrefix ${JSON.stringify(resourcePrefix)} holds a control character: give a prefix of printable characters, such as 'bookinfo'`);
+    }
+  }
+  if (skipAwait !== undefined && typeof skipAwait !== 'boolean') {
+    throw releaseError('MESH0509', where, `skipAwait ${quote(skipAwait)} is not a boolean: pass true or false`);
+  }
+}
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
 /**

@@ -183,6 +183,35 @@ describe('sources', () => {
     expect(act).toThrow('[MESH0500] MeshRelease r: source is missing: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart as args.source');
   });
 
+  test.each([
+    ['namespace with a space', { namespace: 'Bad NS' }, "[MESH0507] MeshRelease r: namespace 'Bad NS' is not a namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ['empty namespace', { namespace: '' }, "[MESH0507] MeshRelease r: namespace '' is not a namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
+    ['namespace of 64 characters', { namespace: 'n'.repeat(64) }, `[MESH0507] MeshRelease r: namespace '${'n'.repeat(64)}' is not a namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`],
+    ['empty resourcePrefix', { resourcePrefix: '' }, "[MESH0508] MeshRelease r: resourcePrefix '' is empty: give a prefix such as 'bookinfo', or leave it out to use the release's name"],
+    ['resourcePrefix a number', { resourcePrefix: 5 }, "[MESH0508] MeshRelease r: resourcePrefix 5 is not a string: give a prefix such as 'bookinfo', or leave it out to use the release's name"],
+    ['resourcePrefix with CR/LF', { resourcePrefix: 'a\r\nb' }, '[MESH0508] MeshRelease r: resourcePrefix "a\\r\\nb" holds a control character: give a prefix of printable characters, such as \'bookinfo\''],
+    ['skipAwait "yes"', { skipAwait: 'yes' }, "[MESH0509] MeshRelease r: skipAwait 'yes' is not a boolean: pass true or false"],
+  ])('fails before registering anything on a release with %s', async (_name, args, message) => {
+    await recordDeployment();
+    const app = new App();
+    new Mesh(app, 'mesh');
+    expect(() => new MeshRelease('r', { source: app, ...args } as any)).toThrow(message);
+  });
+
+  test.each([
+    ['a namespace of 63 characters', { namespace: 'n'.repeat(63) }],
+    ['a namespace with dashes', { namespace: 'team-a' }],
+    ['a resourcePrefix with punctuation', { resourcePrefix: 'prod:eu-1' }],
+    ['skipAwait false', { skipAwait: false }],
+  ])('accepts %s', async (_name, args) => {
+    await recordDeployment();
+    const app = new App();
+    new Mesh(app, 'mesh');
+    const release = new MeshRelease('r', { source: app, ...args });
+    await registered(release.resources);
+    expect(release.resources.length).toBeGreaterThan(0);
+  });
+
   test.each([undefined, null, 'app', {}])('fails with MESH0500, not a TypeError, on a plan of %p', source => {
     expect(() => planRelease(source as any)).toThrow('[MESH0500] planRelease: source is not a construct: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
   });
