@@ -1,9 +1,10 @@
 import { IConstruct } from 'constructs';
+import type { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
 import { reportError } from './private/errors';
-import { validateHub, validateVersionLabel } from './private/kubernetes-rules';
+import { validateHub, validateRootNamespace, validateVersionLabel } from './private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
 import { MtlsMode } from './security/mtls-mode';
 
@@ -29,16 +30,20 @@ export interface MeshSettings {
   readonly clusterDomain: string;
   readonly installCrds: boolean;
   readonly failOnWarnings: boolean;
+  /** The default control plane's options. */
+  readonly controlPlane: ControlPlaneOptions;
 }
 
 /** @internal */
-export function meshSettings(mesh: IConstruct, props: MeshProps): MeshSettings {
+export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): MeshSettings {
+  // From JavaScript the props may be null: every setting then takes its default.
+  props = props ?? {};
   const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings', fallback: boolean) =>
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
   return {
     trustDomain: validateDnsSubdomain(mesh, 'trustDomain', props.trustDomain ?? 'cluster.local'),
-    rootNamespace: validateDnsLabel(mesh, 'rootNamespace', props.rootNamespace ?? 'istio-system'),
+    rootNamespace: validateRootNamespace(mesh, validateDnsLabel(mesh, 'rootNamespace', props.rootNamespace ?? 'istio-system')),
     version,
     hub: props.hub === undefined ? 'docker.io/istio' : validateHub(mesh, 'hub', props.hub),
     tag: validateVersionLabel(mesh, 'tag', validateImageTag(mesh, 'tag', props.tag ?? version)),
@@ -50,6 +55,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps): MeshSettings {
     clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
     installCrds: flag('installCrds', true),
     failOnWarnings: flag('failOnWarnings', false),
+    controlPlane: props.controlPlane ?? {},
   };
 }
 

@@ -13,13 +13,13 @@ import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import type { IMeshIdentity, IMeshService } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { meshSettings } from './mesh-settings';
-import { ensureNamespace, meshNamespaces, namespaceControlPlane } from './namespaces';
+import { ensureNamespace, meshNamespaces, namespaceControlPlane, setNamespaceRevision } from './namespaces';
 import { compact } from './private/compact';
 import { meshError, reportError } from './private/errors';
-import { validateInjectable, validateObjectSizes, validateRootNamespace } from './private/kubernetes-rules';
+import { validateObjectSizes } from './private/kubernetes-rules';
 import { nameString, validateDnsLabel, validateDnsSubdomain, validatePort } from './private/names';
 import { checkOwnService } from './private/services';
-import { invalidateTree, isKind, markKind, meshOf } from './private/tree';
+import { isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -87,8 +87,6 @@ export class Mesh extends Chart implements IMesh {
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
-    // From JavaScript the props may be null: every setting then takes its default.
-    props = props ?? {};
     markKind(this, 'Mesh');
     // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
     this.node.addValidation({ validate: () => this.validateMesh() });
@@ -97,7 +95,6 @@ export class Mesh extends Chart implements IMesh {
     const settings = meshSettings(this, props);
     this.trustDomain = settings.trustDomain;
     this.rootNamespace = settings.rootNamespace;
-    validateRootNamespace(this, this.rootNamespace);
     this.version = settings.version;
     this.hub = settings.hub;
     this.tag = settings.tag;
@@ -114,7 +111,7 @@ export class Mesh extends Chart implements IMesh {
     new k8s.KubeServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), 'ReaderServiceAccount', {
       metadata: { name: 'istio-reader-service-account', namespace: this.rootNamespace, labels: { 'app': 'istio-reader', 'app.kubernetes.io/part-of': 'istio' } },
     });
-    this.controlPlane = this.addControlPlane('istiod', props.controlPlane ?? {});
+    this.controlPlane = this.addControlPlane('istiod', settings.controlPlane);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
   }
 
@@ -162,18 +159,7 @@ export class Mesh extends Chart implements IMesh {
    * unless they choose another. The revision may be added before or after this call.
    */
   public setNamespaceRevision(namespace: string, revision: string): void {
-    validateDnsLabel(this, 'namespace', namespace);
-    validateInjectable(this, namespace, this.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
-    const ns = ensureNamespace(this, namespace);
-    const label = revision || 'default';
-    // A second call would replace the first without a word: one of the two is not what the program means.
-    if (ns.revision !== undefined && ns.revision !== label) {
-      reportError(this, 'MESH0099', `namespace '${namespace}' already has revision '${ns.revision}' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use`);
-      return;
-    }
-    ns.revision = label;
-    // The namespace's workloads may change control plane: views of the tree built before are stale.
-    invalidateTree();
+    setNamespaceRevision(this, namespace, revision);
   }
 
   public namespaceControlPlane(namespace: string): ControlPlane {
@@ -208,7 +194,6 @@ export class Mesh extends Chart implements IMesh {
    * Denies every call that no `AccessPolicy` allows: in one namespace, or (by default) in the whole mesh.
    */
   public denyByDefault(options: DenyByDefaultOptions = {}): DenyByDefault {
-    // A namespace that is no string is reported here; its text names the policy's construct.
     const namespace = options.namespace === undefined ? this.rootNamespace : nameString(this, 'namespace', options.namespace).name;
     const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
     const existing = this.node.tryFindChild(id) as DenyByDefault | undefined;
@@ -225,12 +210,7 @@ export class Mesh extends Chart implements IMesh {
     if (port !== undefined) {
       validatePort('Mesh.mtlsModeOf', 'port', port);
     }
-    const model = MeshModel.of(this);
-    // The namespace's key as PolicyScope.namespace() makes it, without its check: a service with an invalid
-    // namespace has reported that already, and the analysis must still run.
-    const namespaceKey = service.namespace === this.rootNamespace ? 'mesh' : `ns/${service.namespace}`;
-    const policy = model.mtlsPolicyOf(PolicyScope.workload(service)._key(this)) ?? model.mtlsPolicyOf(namespaceKey) ?? this.mtlsPolicy;
-    return port === undefined ? policy.mode : policy.modeFor(port);
+    return MeshModel.of(this).mtlsModeOf(service, this.mtlsPolicy, port);
   }
 
   /**

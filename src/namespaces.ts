@@ -4,7 +4,10 @@ import type { ControlPlane } from './control-plane/control-plane';
 import { findControlPlane } from './control-plane/revisions';
 import { layerOf, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
-import { isKind, markKind } from './private/tree';
+import { reportError } from './private/errors';
+import { validateInjectable } from './private/kubernetes-rules';
+import { validateDnsLabel } from './private/names';
+import { invalidateTree, isKind, markKind } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
 /**
@@ -86,4 +89,24 @@ export class MeshNamespace extends k8s.KubeNamespace {
 export function namespaceControlPlane(mesh: IMesh, namespace: string): ControlPlane {
   const revision = (layerOf(mesh, MeshLayer.NAMESPACES).node.tryFindChild(namespace || '<empty>') as MeshNamespace | undefined)?.revision;
   return (revision === undefined ? undefined : findControlPlane(mesh, revision)) ?? mesh.controlPlane as ControlPlane;
+}
+
+/**
+ * Chooses a namespace's control plane revision (what `Mesh.setNamespaceRevision()` does). A second call with
+ * another revision would replace the first without a word, so it is reported (MESH0099) and ignored.
+ *
+ * @internal
+ */
+export function setNamespaceRevision(mesh: IMesh, namespace: string, revision: string): void {
+  validateDnsLabel(mesh, 'namespace', namespace);
+  validateInjectable(mesh, namespace, mesh.rootNamespace, 'its revision would not apply', 'set the revision of another namespace');
+  const ns = ensureNamespace(mesh, namespace);
+  const label = revision || 'default';
+  if (ns.revision !== undefined && ns.revision !== label) {
+    reportError(mesh, 'MESH0099', `namespace '${namespace}' already has revision '${ns.revision}' (from an earlier setNamespaceRevision()): set each namespace's revision once, to the revision it should use`);
+    return;
+  }
+  ns.revision = label;
+  // The namespace's workloads may change control plane: views of the tree built before are stale.
+  invalidateTree();
 }

@@ -283,7 +283,7 @@ export const CODES = {
   },
   MESH0070: {
     meaning: 'a number is not a whole number within the range of the int32 (or uint32) field Kubernetes, Istio or Envoy writes it to',
-    example: '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
+    example: '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 0 to 2147483647',
     fix: 'use a whole number within the range the message gives',
   },
   MESH0071: {

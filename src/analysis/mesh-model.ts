@@ -8,7 +8,8 @@ import { serviceKey } from '../private/services';
 import { ConstructKind, constructsOfKind, isKind, treeGeneration, tryMeshOf } from '../private/tree';
 import type { AccessPolicy } from '../security/access-policy';
 import type { DenyByDefault } from '../security/deny-by-default';
-import type { MtlsPolicy } from '../security/mtls-policy';
+import type { MtlsMode } from '../security/mtls-mode';
+import { MtlsPolicy, PolicyScope } from '../security/mtls-policy';
 import { ExtensionProvider, extensionProvidersOf, ProviderKind, providersOf } from '../telemetry/providers';
 import type { TelemetryPolicy } from '../telemetry/telemetry-policy';
 import type { TelemetryStack } from '../telemetry/telemetry-stack';
@@ -95,6 +96,17 @@ export class MeshModel {
   /** The control plane of a revision label (`default` for the unnamed one), if the mesh has it. */
   public controlPlaneOf(revisionLabel: string): ControlPlane | undefined {
     return this.controlPlanes.find(c => c.revisionLabel === revisionLabel);
+  }
+
+  /**
+   * The mTLS mode of a service (on `port`, if given): its workload's policy, else its namespace's, else `meshPolicy`.
+   */
+  public mtlsModeOf(service: IMeshService, meshPolicy: MtlsPolicy, port?: number): MtlsMode {
+    // The namespace's key as PolicyScope.namespace() makes it, without its check: a service with an invalid
+    // namespace has reported that already, and the analysis must still run.
+    const namespaceKey = service.namespace === this.mesh.rootNamespace ? 'mesh' : `ns/${service.namespace}`;
+    const policy = this.mtlsPolicyOf(PolicyScope.workload(service)._key(this.mesh)) ?? this.mtlsPolicyOf(namespaceKey) ?? meshPolicy;
+    return port === undefined ? policy.mode : policy.modeFor(port);
   }
 
   /** The mTLS policy of a scope key (`mesh`, `ns/<name>`, `svc/<ns>/<name>`): the first one declared. */

@@ -359,10 +359,11 @@ export function validateInjectable(scope: IConstruct, namespace: string, rootNam
  *
  * @internal
  */
-export function validateRootNamespace(scope: IConstruct, namespace: string): void {
+export function validateRootNamespace(scope: IConstruct, namespace: string): string {
   if (SYSTEM_NAMESPACES.includes(namespace)) {
     reportError(scope, 'MESH0080', `rootNamespace '${namespace}' is a Kubernetes system namespace, which the mesh would write as its own Namespace (deleting the mesh would delete it): use a namespace of the mesh, e.g. 'istio-system'`);
   }
+  return namespace;
 }
 
 const reportedSizes = new WeakMap<IConstruct, Set<string>>();

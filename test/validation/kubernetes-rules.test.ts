@@ -16,7 +16,7 @@ function synthErrors(mesh: IConstruct): string[] {
 describe('integers past int32', () => {
   test.each([
     ['attempts', () => RetryPolicy.of({ attempts: 2 ** 33 }),
-      '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647'],
+      '[MESH0070] RetryPolicy.of: attempts 8589934592 is larger than the field it is written to holds (2147483647): use a whole number from 0 to 2147483647'],
     ['maxConnections', () => CircuitBreaker.of({ maxConnections: 2 ** 40 }),
       '[MESH0070] CircuitBreaker.of: maxConnections 1099511627776 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647'],
     ['consecutiveErrors', () => CircuitBreaker.of({ consecutiveErrors: 2 ** 31 }),
