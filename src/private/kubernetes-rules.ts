@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from 'net';
 import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { checkType } from './enums';
 import { reportError } from './errors';
 
 /**
@@ -26,6 +27,9 @@ export const UINT32_MAX = 4294967295;
 export function validateInt32(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max: number = INT32_MAX): boolean {
   if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) {
     return true;
+  }
+  if (!checkType(scope, prop, value, 'number', `a whole number from ${min} to ${max}`)) {
+    return false;
   }
   const problem = value > max ? `is larger than the field it is written to holds (${max})` : 'is invalid';
   reportError(scope, 'MESH0070', `${prop} ${value} ${problem}: use a whole number from ${min} to ${max}`);

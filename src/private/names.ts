@@ -64,6 +64,9 @@ export function validateDnsSubdomain(scope: IConstruct | string, prop: string, v
  * @internal
  */
 export function validatePercentage(scope: IConstruct | string, prop: string, value: number): number {
+  if (!checkType(scope, prop, value, 'number', 'a number from 0 to 100')) {
+    return value;
+  }
   if (!Number.isFinite(value) || value < 0 || value > 100) {
     reportError(scope, 'MESH0002', `${prop} ${value} is not a percentage: use a number from 0 to 100`);
   }
@@ -76,6 +79,10 @@ export function validatePercentage(scope: IConstruct | string, prop: string, val
  * @internal
  */
 export function validatePort(scope: IConstruct | string, prop: string, value: number): number {
+  // From JavaScript a port may come as a string: said as such, not as a port out of range.
+  if (!checkType(scope, prop, value, 'number', 'a whole number from 1 to 65535')) {
+    return value;
+  }
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     reportError(scope, 'MESH0003', `${prop} ${value} is out of range: use a whole number from 1 to 65535`);
   }

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
 import { istioDuration } from '../private/duration';
-import { checkArray } from '../private/enums';
+import { checkArray, checkType } from '../private/enums';
 import { meshError, required } from '../private/errors';
 import { checkDuration, invalidRetryOn } from '../private/istio-rules';
 import { validateInt32 } from '../private/kubernetes-rules';
@@ -16,6 +16,8 @@ function positiveDuration(where: string, prop: string, d: Duration): Duration {
 }
 
 function wholeNumber(where: string, prop: string, value: number | undefined, min: number): number | undefined {
+  // A string from JavaScript is said as such (MESH0091), not as a number out of range.
+  checkType(where, prop, value, 'number', `a whole number of at least ${min}`);
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {
     throw meshError('MESH0021', where, `${prop} ${value} is invalid: use a whole number of at least ${min}`);
   }

@@ -156,6 +156,19 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
     ]);
   });
 
+  test('fails on numbers given as strings as a type, not as a value out of range: ports, percentages, counts', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web', ['v1'], { ports: [{ port: js('80') }] });
+    new TelemetryStack(mesh, 'telemetry', { samplingPercentage: js('10') });
+    expect(synthErrors(mesh).filter(e => e.includes('MESH0091'))).toEqual([
+      "[mesh/web] [MESH0091] port '80' is a string, not a number: give a whole number from 1 to 65535, without quotes",
+      "[mesh/telemetry] [MESH0091] samplingPercentage '10' is a string, not a number: give a number from 0 to 100, without quotes",
+    ]);
+    expect(synthErrors(mesh).filter(e => /MESH000[23]|MESH0070/.test(e))).toEqual([]);
+    expect(() => CircuitBreaker.of({ maxConnections: js('100') })).toThrow(
+      "[MESH0091] CircuitBreaker.of: maxConnections '100' is a string, not a number: give a whole number of at least 1, without quotes");
+  });
+
   test('booleans are accepted', () => {
     const mesh = newMesh({ installCrds: false, autoMtls: false, failOnWarnings: true, controlPlane: { cni: true, accessLogging: true } });
     expect(synthErrors(mesh)).toEqual([]);
