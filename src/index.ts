@@ -18,6 +18,7 @@ export * from './security/mtls-mode';
 export * from './security/mtls-policy';
 export * from './security/access-policy';
 export * from './security/deny-by-default';
+export * from './security/network-peer';
 export * from './testing/mesh-testing';
 export * from './security/revoked-identities';
 export * from './control-plane/control-plane';

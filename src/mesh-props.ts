@@ -105,4 +105,14 @@ export interface MeshProps {
    * @default false
    */
   readonly failOnWarnings?: boolean;
+
+  /**
+   * Whether every call that no `AccessPolicy` allows is refused, in the whole mesh (Istio's "allow nothing"
+   * AuthorizationPolicy in the root namespace). A service without an AccessPolicy then accepts no call, which
+   * synthesis warns about. Turn it off to let every workload call every other unless its AccessPolicy says
+   * otherwise; `Mesh.denyByDefault()` then denies by default in chosen namespaces.
+   *
+   * @default true
+   */
+  readonly denyByDefault?: boolean;
 }

@@ -30,6 +30,8 @@ export interface MeshSettings {
   readonly clusterDomain: string;
   readonly installCrds: boolean;
   readonly failOnWarnings: boolean;
+  /** Whether every call no AccessPolicy allows is refused, mesh-wide. */
+  readonly denyByDefault: boolean;
   /** The default control plane's options. */
   readonly controlPlane: ControlPlaneOptions;
 }
@@ -38,7 +40,7 @@ export interface MeshSettings {
 export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): MeshSettings {
   // From JavaScript the props may be null: every setting then takes its default.
   props = props ?? {};
-  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings', fallback: boolean) =>
+  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault', fallback: boolean) =>
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
   return {
@@ -55,6 +57,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
     installCrds: flag('installCrds', true),
     failOnWarnings: flag('failOnWarnings', false),
+    denyByDefault: flag('denyByDefault', false),
     controlPlane: props.controlPlane ?? {},
   };
 }

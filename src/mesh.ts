@@ -1,5 +1,4 @@
 import { Chart, Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
@@ -7,6 +6,7 @@ import { MeshModel } from './analysis/mesh-model';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { renderMeshConfig } from './control-plane/mesh-config';
+import { readerServiceAccount } from './control-plane/rbac';
 import { controlPlaneScope, controlPlanesOf, findControlPlane } from './control-plane/revisions';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
 import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
@@ -36,9 +36,7 @@ import type { TelemetryStack } from './telemetry/telemetry-stack';
  * the program is reported at synth.
  */
 export class Mesh extends Chart implements IMesh {
-  /**
-   * Whether `x` is a `Mesh`.
-   */
+  /** Whether `x` is a `Mesh`. */
   public static isMesh(x: any): x is Mesh {
     return isKind(x, 'Mesh');
   }
@@ -76,6 +74,8 @@ export class Mesh extends Chart implements IMesh {
   public readonly installCrds: boolean;
   /** Whether analysis warnings fail synthesis. */
   public readonly failOnWarnings: boolean;
+  /** Whether the whole mesh refuses every call no `AccessPolicy` allows (the `denyByDefault` prop). */
+  public readonly deniesByDefault: boolean;
   /** The mesh-wide mTLS policy (the root namespace's PeerAuthentication). */
   public readonly mtlsPolicy: MtlsPolicy;
   public readonly controlPlane: ControlPlane;
@@ -105,33 +105,29 @@ export class Mesh extends Chart implements IMesh {
     this.clusterDomain = settings.clusterDomain;
     this.installCrds = settings.installCrds;
     this.failOnWarnings = settings.failOnWarnings;
+    this.deniesByDefault = settings.denyByDefault;
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
-    new k8s.KubeServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), 'ReaderServiceAccount', {
-      metadata: { name: 'istio-reader-service-account', namespace: this.rootNamespace, labels: { 'app': 'istio-reader', 'app.kubernetes.io/part-of': 'istio' } },
-    });
+    readerServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), this.rootNamespace);
     this.controlPlane = this.addControlPlane('istiod', settings.controlPlane);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
+    if (this.deniesByDefault) {
+      this.denyByDefault();
+    }
   }
 
-  /**
-   * Every service in the mesh, in the order they were added.
-   */
+  /** Every service in the mesh, in the order they were added. */
   public get services(): IMeshService[] {
     return [...MeshModel.of(this).services];
   }
 
-  /**
-   * Every namespace the mesh uses: the root namespace and each service's, in the order first used.
-   */
+  /** Every namespace the mesh uses: the root namespace and each service's, in the order first used. */
   public get namespaces(): string[] {
     return meshNamespaces(this).map(n => n.namespaceName);
   }
 
-  /**
-   * Every control plane, the default one first.
-   */
+  /** Every control plane, the default one first. */
   public get controlPlanes(): ControlPlane[] {
     return [...controlPlanesOf(this)];
   }
@@ -197,12 +193,12 @@ export class Mesh extends Chart implements IMesh {
     const namespace = options.namespace === undefined ? this.rootNamespace : nameString(this, 'namespace', options.namespace).name;
     const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
     const existing = this.node.tryFindChild(id) as DenyByDefault | undefined;
-    if (existing) {
+    // The mesh-wide one the denyByDefault prop made may be asked for again.
+    if (existing && !(this.deniesByDefault && namespace === this.rootNamespace)) {
       reportError(this, 'MESH0206', `denyByDefault() was already called for ${namespace === this.rootNamespace ? 'the whole mesh' : `namespace '${namespace}'`}: call it once per namespace`);
-      return existing;
     }
     ensureNamespace(this, namespace, namespace !== this.rootNamespace);
-    return new DenyByDefault(this, id, { namespace });
+    return existing ?? new DenyByDefault(this, id, { namespace });
   }
 
   public mtlsModeOf(service: IMeshService, port?: number): MtlsMode {
@@ -221,9 +217,7 @@ export class Mesh extends Chart implements IMesh {
     return Yaml.stringify(compact(renderMeshConfig(this, this.controlPlane)));
   }
 
-  /**
-   * The mesh's telemetry stack, if it has one.
-   */
+  /** The mesh's telemetry stack, if it has one. */
   public get telemetry(): TelemetryStack | undefined {
     return MeshModel.of(this).telemetryStack;
   }

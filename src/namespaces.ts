@@ -38,6 +38,13 @@ export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
 }
 
 /**
+ * A level of Kubernetes' Pod Security Standards, from the most to the least restrictive.
+ *
+ * @internal
+ */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/**
  * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
  *
  * @internal
@@ -45,6 +52,11 @@ export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
 export class MeshNamespace extends k8s.KubeNamespace {
   /** The revision its services use unless they choose another (`Mesh.setNamespaceRevision()`). */
   public revision?: string;
+  /**
+   * What pods the model does not work out itself need of the namespace's Pod Security level, with why
+   * (e.g. the Istio CNI node agent: privileged).
+   */
+  public readonly podSecurityNeeds: { level: PodSecurityLevel; reason: string }[] = [];
 
   public constructor(scope: Construct, public readonly namespaceName: string, private readonly mesh: IMesh, public injected: boolean) {
     super(scope, namespaceName || '<empty>', { metadata: { name: namespaceName } });

@@ -808,6 +808,11 @@ export const CODES = {
     example: "[mesh/mtls] [MESH0213] scope PolicyScope.workload() names service 'web' of another mesh (other): select a service of this mesh, or import it with MeshService.fromName()",
     fix: 'select a service of this mesh, or import it with MeshService.fromName()',
   },
+  MESH0220: {
+    meaning: 'a NetworkPeer address block is not a CIDR block',
+    example: "[mesh/telemetry] [MESH0220] allowAccessFrom address block '10.0.0.0' is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'",
+    fix: 'write an address and a prefix length',
+  },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",
     example: "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'",

@@ -146,3 +146,14 @@ export function renderRbac(controlPlane: RbacOwner): void {
     subjects: [serviceAccount],
   });
 }
+
+/**
+ * The service account other clusters' control planes and tools read this one's API with (istio-reader).
+ *
+ * @internal
+ */
+export function readerServiceAccount(scope: Construct, rootNamespace: string): void {
+  new k8s.KubeServiceAccount(scope, 'ReaderServiceAccount', {
+    metadata: { name: 'istio-reader-service-account', namespace: rootNamespace, labels: { 'app': 'istio-reader', 'app.kubernetes.io/part-of': 'istio' } },
+  });
+}
