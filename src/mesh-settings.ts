@@ -57,7 +57,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
     installCrds: flag('installCrds', true),
     failOnWarnings: flag('failOnWarnings', false),
-    denyByDefault: flag('denyByDefault', false),
+    denyByDefault: flag('denyByDefault', true),
     controlPlane: props.controlPlane ?? {},
   };
 }

@@ -26,7 +26,7 @@ describe('Mesh', () => {
     expect(mesh.services).toEqual([]);
   });
 
-  test('an empty mesh renders the root namespace and the mesh-wide STRICT PeerAuthentication', () => {
+  test('an empty mesh renders the root namespace, the mesh-wide STRICT PeerAuthentication and deny-by-default', () => {
     // GIVEN
     const mesh = newMesh();
 
@@ -43,6 +43,7 @@ describe('Mesh', () => {
         metadata: { name: 'default', namespace: 'istio-system' },
         spec: { mtls: { mode: 'STRICT' } },
       },
+      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: 'istio-system' }, spec: {} },
     ]);
   });
 
@@ -156,8 +157,8 @@ describe('Mesh', () => {
   });
 
   test('fails when denyByDefault is called twice for one namespace', () => {
-    // GIVEN
-    const mesh = newMesh();
+    // GIVEN a mesh that does not deny by default (its own mesh-wide policy may be asked for again)
+    const mesh = newMesh({ denyByDefault: false });
     const first = mesh.denyByDefault({ namespace: 'apps' });
 
     // WHEN

@@ -224,14 +224,15 @@ describe('warnings at synth', () => {
     });
 
     // THEN
-    expect(message).toEqual("Validation failed with the following errors:\n  [shop/web] [MESH0111] service 'web' has no versions, so its Service selects no pods: add one with addVersion()");
+    expect(message).toEqual("Validation failed with the following errors:\n  [shop/web] [MESH0111] service 'web' has no versions, so its Service selects no pods: add one with addVersion()\n"
+      + "  [shop/web] [MESH0303] service 'web' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy");
     expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 
   test('a second synthesis reports the same, once', () => {
-    // GIVEN
+    // GIVEN (a mesh that does not deny by default: a service without an AccessPolicy is no warning)
     const app = tempApp();
-    const mesh = new Mesh(app, 'shop', { failOnWarnings: true });
+    const mesh = new Mesh(app, 'shop', { failOnWarnings: true, denyByDefault: false });
     newService(mesh, 'web', []);
 
     // THEN

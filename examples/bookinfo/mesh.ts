@@ -113,8 +113,7 @@ export class Bookinfo extends Mesh {
       ],
     });
 
-    // The call graph, and nothing else.
-    this.denyByDefault();
+    // The call graph, and nothing else: the mesh denies every call these do not allow (its default).
     new AccessPolicy(this, 'productpage-access', { service: this.productpage, allow: [{ from: this.gateway }] });
     new AccessPolicy(this, 'details-access', { service: this.details, allow: [{ from: this.productpage }] });
     new AccessPolicy(this, 'reviews-access', { service: this.reviews, allow: [{ from: this.productpage }] });

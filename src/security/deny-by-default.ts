@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import { validateDnsLabel } from '../private/names';
-import { isKind, markKind } from '../private/tree';
+import { isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Options of `Mesh.denyByDefault()`.
@@ -51,7 +51,8 @@ export class DenyByDefault extends Construct {
     // From JavaScript the props may be missing altogether: each required one is then reported as missing.
     props = props ?? {} as DenyByDefaultProps;
     markKind(this, 'DenyByDefault');
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace);
+    // The mesh reports its own root namespace; the mesh-wide policy does not report it again.
+    this.namespace = props.namespace === meshOf(this).rootNamespace ? props.namespace : validateDnsLabel(this, 'namespace', props.namespace);
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name: 'allow-nothing', namespace: this.namespace },
       spec: {},

@@ -6,7 +6,7 @@ import {
   AccessPolicy, CircuitBreaker, LoadBalancer, Mesh, MeshAnalyzer, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Severity,
   StringMatch, TrafficSplit, TrafficTarget,
 } from '../../src';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { newMesh, newService, openMesh, synthErrors } from '../support/util';
 
 describe('MeshAnalyzer', () => {
   test('a consistent mesh has no findings', () => {
@@ -15,13 +15,15 @@ describe('MeshAnalyzer', () => {
     const api = newService(mesh, 'api');
     new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1', 50), TrafficTarget.version('v2', 50)] }] });
     new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    // Under deny-by-default (the default), a service nothing may call is a warning: web is called by api.
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: api }] });
     expect(mesh.analyze()).toEqual([]);
     expect(MeshAnalyzer.analyze(mesh)).toEqual([]);
   });
 
   test('fails synthesis on an unknown version, added or not after the split', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const reviews = newService(mesh, 'reviews', ['v1', 'v2', 'v3']);
     new TrafficSplit(mesh, 'split', {
       service: reviews,
@@ -90,7 +92,7 @@ describe('MeshAnalyzer', () => {
   });
 
   test('locality load balancing with outlier detection is fine', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], {
       loadBalancer: LoadBalancer.roundRobin({ locality: { failover: [{ from: 'us', to: 'eu' }] } }),
       circuitBreaker: CircuitBreaker.of({ consecutiveErrors: 5, interval: Duration.seconds(10) }),
@@ -99,7 +101,7 @@ describe('MeshAnalyzer', () => {
   });
 
   test('fails on an AccessPolicy where its service takes plaintext (principals need mTLS)', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const db = newService(mesh, 'db');
     const web = newService(mesh, 'web');
     new MtlsPolicy(mesh, 'db-mtls', { mode: MtlsMode.DISABLE, scope: PolicyScope.workload(db) });
@@ -123,10 +125,60 @@ describe('deny-by-default findings', () => {
   });
 
   test('a namespace deny-by-default covers only its namespace', () => {
-    const mesh = newMesh();
+    const mesh = newMesh({ denyByDefault: false });
     newService(mesh, 'web', ['v1'], { namespace: 'apps' });
     newService(mesh, 'other', ['v1'], { namespace: 'tools' });
     mesh.denyByDefault({ namespace: 'apps' });
     expect(mesh.analyze().map(f => [f.code, f.path])).toEqual([['MESH0303', 'mesh/web']]);
+  });
+});
+
+describe('deny-by-default is the default', () => {
+  test('a mesh denies every call no AccessPolicy allows unless it opts out, and warns of services nothing may call', () => {
+    const mesh = newMesh();
+    expect(mesh.deniesByDefault).toBe(true);
+    newService(mesh, 'web');
+    newService(mesh, 'api');
+    expect(mesh.analyze()).toEqual([
+      { code: 'MESH0303', severity: Severity.WARNING, path: 'mesh/api', message: "service 'api' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy" },
+      { code: 'MESH0303', severity: Severity.WARNING, path: 'mesh/web', message: "service 'web' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy" },
+    ]);
+    const policies = MeshTesting.synth(mesh).filter(o => o.kind === 'AuthorizationPolicy');
+    expect(policies).toEqual([{ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: 'istio-system' }, spec: {} }]);
+  });
+
+  test('the warnings are printed at synth', () => {
+    const mesh = newMesh();
+    newService(mesh, 'web');
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => (written.push(String(s)), true));
+    try {
+      MeshTesting.synth(mesh);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toContain("warning: [MESH0303] mesh/web: service 'web' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy\n");
+  });
+
+  test('opting out renders no mesh-wide policy and no warning; denyByDefault() may still be asked for', () => {
+    const mesh = newMesh({ denyByDefault: false });
+    expect(mesh.deniesByDefault).toBe(false);
+    newService(mesh, 'web');
+    expect(mesh.analyze()).toEqual([]);
+    expect(MeshTesting.synth(mesh).filter(o => o.kind === 'AuthorizationPolicy')).toEqual([]);
+    mesh.denyByDefault();
+    expect(mesh.analyze().map(f => f.code)).toEqual(['MESH0303']);
+  });
+
+  test('denyByDefault() on a mesh that denies by default returns the same policy, without an error', () => {
+    const mesh = newMesh();
+    expect(mesh.denyByDefault()).toBe(mesh.denyByDefault());
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(MeshTesting.synth(mesh).filter(o => o.kind === 'AuthorizationPolicy')).toHaveLength(1);
+  });
+
+  test('denyByDefault given as something other than a boolean is reported (MESH0091)', () => {
+    const mesh = newMesh({ denyByDefault: 'no' as any });
+    expect(synthErrors(mesh)).toEqual(["[mesh] [MESH0091] denyByDefault 'no' is a string, not a boolean: give true or false, without quotes"]);
   });
 });

@@ -1,12 +1,12 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { AccessPolicy, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 describe('IngressGateway', () => {
   test('defaults: an Envoy deployment from the proxy model, a load balancer, the Gateway, routes and an open door', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'ingress');
     gw.addRoute({ service: web });
@@ -45,7 +45,7 @@ describe('IngressGateway', () => {
 
   test('HTTPS with a certificate Secret, hosts, path routes, options; only the gateway may call the service', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const shop = newService(mesh, 'shop');
     const api = newService(mesh, 'api', ['v1'], { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.GRPC }] });
     const gw = new IngressGateway(mesh, 'edge', {
@@ -85,7 +85,7 @@ describe('IngressGateway', () => {
   });
 
   test('fails on a gateway host that no route serves', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80, hosts: ['a.example.com', 'b.example.com'] }] });
     gw.addRoute({ service: web, hosts: ['a.example.com'] });
@@ -97,7 +97,7 @@ describe('IngressGateway', () => {
     ['deny-by-default, and it has no AccessPolicy', (mesh: any, _svc: any, _gw: any) => mesh.denyByDefault()],
     ['its AccessPolicy does not allow it', (mesh: any, svc: any, _gw: any) => new AccessPolicy(mesh, 'web-access', { service: svc, allow: [{ from: newService(mesh, 'other') }] })],
   ])('fails on a route to a service that refuses the gateway: %s', (reason, setup) => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge');
     gw.addRoute({ service: web });
@@ -112,17 +112,17 @@ describe('IngressGateway', () => {
 
   test('fails on a route to a service of another mesh', () => {
     // GIVEN a gateway that routes to its own mesh's service and to another's
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'edge');
     gw.addRoute({ service: newService(mesh, 'web') });
-    gw.addRoute({ service: newService(newMesh(), 'web') });
+    gw.addRoute({ service: newService(openMesh(), 'web') });
     // THEN the second route is reported and left out
     expect(synthErrors(mesh)).toEqual(["[mesh/edge] [MESH0124] service 'web' belongs to another mesh (mesh): route to a service of this mesh"]);
     expect(gw.routedServices.map(s => s.mesh)).toEqual([mesh]);
   });
 
   test('a route to a service that allows the gateway is fine under deny-by-default', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge');
     gw.addRoute({ service: web });
@@ -144,7 +144,7 @@ describe('IngressGateway', () => {
       '[mesh/gw] [MESH0006] service is missing: name the service the route goes to'],
   ])('fails on %s', (_name, act, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const svc = newService(mesh, 'svc', ['v1'], { ports: [{ port: 8080 }, { port: 5432, protocol: Protocol.TCP }] });
     const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['*.example.com'] }] });
     // WHEN
@@ -169,7 +169,7 @@ describe('IngressGateway', () => {
     [{ revision: 'canary' }, "[mesh/gw] [MESH0036] gateway 'gw' uses revision 'canary', but no control plane has it (revisions: default): add it with Mesh.addControlPlane()"],
   ])('fails on bad props %j', (props, message) => {
     // GIVEN a gateway with one invalid prop, routing its hosts
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw', props);
     gw.addRoute({ service: newService(mesh, 'web') });
     // THEN synthesis reports it, once
@@ -178,7 +178,7 @@ describe('IngressGateway', () => {
 
   test('fails on several mistakes in props and routes, reporting every one and keeping what is valid', () => {
     // GIVEN a gateway with two invalid props, and two invalid routes beside a valid one
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const db = newService(mesh, 'db', ['v1'], { ports: [{ port: 5432, protocol: Protocol.TCP }] });
     const gw = new IngressGateway(mesh, 'gw', {
@@ -204,7 +204,7 @@ describe('IngressGateway', () => {
 
   test('a gateway may choose a revision added after it', () => {
     // GIVEN a gateway of the canary revision, then the canary
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw', { revision: 'canary' });
     gw.addRoute({ service: newService(mesh, 'web') });
     mesh.addControlPlane('istiod-canary', { revision: 'canary' });
@@ -218,7 +218,7 @@ describe('IngressGateway', () => {
 });
 
 test('the gateway chart output is stable', () => {
-  const mesh = newMesh();
+  const mesh = openMesh();
   const gw = new IngressGateway(mesh, 'ingress');
   gw.addRoute({ service: newService(mesh, 'web') });
   expect(Testing.synth(mesh).filter(o => o.metadata.namespace === 'istio-ingress')).toMatchSnapshot();

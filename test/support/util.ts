@@ -33,3 +33,12 @@ export function synthErrors(scope: IConstruct): string[] {
   }
   return errors;
 }
+
+/**
+ * A mesh that lets every workload call every other (`denyByDefault: false`), for tests about something other
+ * than access: under the default, a service without an AccessPolicy is a warning and a gateway route to one an
+ * error, which would crowd what those tests check. Access itself is tested with the default (test/security/).
+ */
+export function openMesh(props: MeshProps = {}): Mesh {
+  return newMesh({ denyByDefault: false, ...props });
+}

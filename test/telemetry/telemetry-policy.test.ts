@@ -1,11 +1,11 @@
 import { MeshTesting, PolicyScope, Severity, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 describe('TelemetryPolicy', () => {
   test('per service: sampling and access logs for one service\'s workloads', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
     const reviews = newService(mesh, 'reviews', ['v1']);
     // WHEN
@@ -33,7 +33,7 @@ describe('TelemetryPolicy', () => {
   });
 
   test('per namespace, and turning tracing and logs off', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.zipkin(), accessLogging: {} });
     new TelemetryPolicy(mesh, 'BatchTelemetry', { scope: PolicyScope.namespace('batch'), tracing: { disabled: true }, accessLogging: { enabled: false } });
     const manifests = MeshTesting.synth(mesh);
@@ -51,7 +51,7 @@ describe('TelemetryPolicy', () => {
   });
 
   test('a policy names a provider of the telemetry stack added after it', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const reviews = newService(mesh, 'reviews', ['v1']);
     new TelemetryPolicy(mesh, 'ReviewsTelemetry', { scope: PolicyScope.workload(reviews), tracing: { samplingPercentage: 50 } });
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
@@ -60,7 +60,7 @@ describe('TelemetryPolicy', () => {
 
   test('fails analysis on a provider the mesh does not have, or of the wrong kind', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
     const reviews = newService(mesh, 'reviews', ['v1']);
     const ratings = newService(mesh, 'ratings', ['v1']);
@@ -90,7 +90,7 @@ describe('TelemetryPolicy', () => {
   });
 
   test('fails analysis on tracing in a mesh without a tracing backend', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryPolicy(mesh, 'Tracing', { scope: PolicyScope.namespace('default'), tracing: { samplingPercentage: 10 } });
     expect(mesh.analyze()).toEqual([{
       code: 'MESH0310',
@@ -109,7 +109,7 @@ describe('TelemetryPolicy', () => {
       "[mesh/P] [MESH0411] accessLogging.filter is empty: give a CEL expression such as 'response.code >= 400', or leave it out to log every request"],
   ])('fails on %s', (_, props, message) => {
     // GIVEN a mesh with a tracing backend, so that only the mistake is reported
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
     // WHEN
     new TelemetryPolicy(mesh, 'P', props);
@@ -118,7 +118,7 @@ describe('TelemetryPolicy', () => {
   });
 
   test('fails on every mistake of a policy in one run', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger() });
     new TelemetryPolicy(mesh, 'P', { scope: PolicyScope.namespace('apps'), tracing: { samplingPercentage: 101 }, accessLogging: { filter: '' } });
     expect(synthErrors(mesh)).toEqual([
@@ -128,12 +128,12 @@ describe('TelemetryPolicy', () => {
   });
 
   test('fails at once on a policy without a scope: nothing can stand in for it', () => {
-    expect(() => new TelemetryPolicy(newMesh(), 'P', { scope: undefined as any })).toThrow(
+    expect(() => new TelemetryPolicy(openMesh(), 'P', { scope: undefined as any })).toThrow(
       '[MESH0006] mesh/P: scope is missing: choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)');
   });
 
   test('fails on a second policy for one service', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const reviews = newService(mesh, 'reviews', ['v1']);
     new TelemetryPolicy(mesh, 'A', { scope: PolicyScope.workload(reviews), accessLogging: {} });
     new TelemetryPolicy(mesh, 'B', { scope: PolicyScope.workload(reviews), accessLogging: {} });

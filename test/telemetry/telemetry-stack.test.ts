@@ -2,7 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessLogEncoding, Mesh, MeshTesting, PolicyScope, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, ofKind, synthErrors } from '../support/util';
+import { openMesh, newService, ofKind, synthErrors } from '../support/util';
 
 function meshConfig(manifests: any[]): any {
   return YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'istio').data.mesh);
@@ -45,7 +45,7 @@ describe('TelemetryStack', () => {
 
   test('by default: Prometheus and Grafana, no tracing, access logs or Kiali', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     const stack = new TelemetryStack(mesh, 'Telemetry');
     const manifests = MeshTesting.synth(mesh);
@@ -61,7 +61,7 @@ describe('TelemetryStack', () => {
   });
 
   test('each part can be turned off', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const stack = new TelemetryStack(mesh, 'Telemetry', { prometheus: { enabled: false }, grafana: { enabled: false } });
     expect([stack.prometheus, stack.grafana]).toEqual([undefined, undefined]);
     expect(ofKind(MeshTesting.synth(mesh), 'Deployment').map(d => d.metadata.name)).toEqual(['istiod']);
@@ -69,7 +69,7 @@ describe('TelemetryStack', () => {
 
   test('the whole stack: Jaeger as the tracing provider, mesh-wide sampling and access logs, Kiali, every object valid', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'reviews', ['v1', 'v2']);
     // WHEN
     const stack = new TelemetryStack(mesh, 'Telemetry', {
@@ -118,7 +118,7 @@ describe('TelemetryStack', () => {
 
   test('each part exposes its main object as resource: Prometheus\'s, Grafana\'s and Kiali\'s Deployment, the mesh policy\'s Telemetry', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     const stack = new TelemetryStack(mesh, 'Telemetry', { kiali: {}, accessLogging: {} });
     // THEN
@@ -128,7 +128,7 @@ describe('TelemetryStack', () => {
   });
 
   test('Jaeger: OTLP and Zipkin ports, its UI at /jaeger behind the `tracing` Service, in-memory storage', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger({ maxTraces: 1000, version: '2.13.0' }) });
     const manifests = MeshTesting.synth(mesh);
     const container = MeshTesting.find(manifests, 'Deployment', 'jaeger').spec.template.spec.containers[0];
@@ -156,7 +156,7 @@ describe('TelemetryStack', () => {
   });
 
   test('Zipkin: one Service for spans and UI, and the zipkin provider', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.zipkin({ maxSpans: 1000 }), kiali: {} });
     const manifests = MeshTesting.synth(mesh);
     expect(meshConfig(manifests).extensionProviders[2]).toEqual({ name: 'zipkin', zipkin: { service: 'zipkin.istio-system.svc.cluster.local', port: 9411 } });
@@ -175,7 +175,7 @@ describe('TelemetryStack', () => {
   });
 
   test('an OpenTelemetry collector elsewhere: a provider, nothing to run', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.openTelemetry({ host: 'otel-collector.observability.svc.cluster.local', providerName: 'otel-traces' }) });
     const manifests = MeshTesting.synth(mesh);
     expect(meshConfig(manifests).extensionProviders[2]).toEqual({ name: 'otel-traces', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } });
@@ -185,7 +185,7 @@ describe('TelemetryStack', () => {
   });
 
   test('JSON access logs redefine the envoy provider with named fields', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { accessLogging: { encoding: AccessLogEncoding.JSON } });
     const manifests = MeshTesting.synth(mesh);
     const envoy = meshConfig(manifests).extensionProviders.find((p: any) => p.name === 'envoy');
@@ -196,7 +196,7 @@ describe('TelemetryStack', () => {
 
   test('Kiali: view-only, anonymous, read-only RBAC, wired to Prometheus, Grafana and Jaeger', () => {
     // GIVEN
-    const mesh = newMesh({ controlPlane: { revision: 'blue' } });
+    const mesh = openMesh({ controlPlane: { revision: 'blue' } });
     // WHEN
     const stack = new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger(), kiali: { version: 'v2.16.0' } });
     const manifests = MeshTesting.synth(mesh);
@@ -227,7 +227,7 @@ describe('TelemetryStack', () => {
   });
 
   test('the telemetry pods are scraped by the stack\'s Prometheus through their annotations', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { tracing: TracingBackend.jaeger(), kiali: {} });
     const manifests = MeshTesting.synth(mesh);
     expect(MeshTesting.find(manifests, 'Deployment', 'jaeger').spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
@@ -236,7 +236,7 @@ describe('TelemetryStack', () => {
 
   test('the config hash follows the config: a changed scrape interval rolls Prometheus', () => {
     const hash = (scrapeSeconds: number) => {
-      const mesh = newMesh();
+      const mesh = openMesh();
       new TelemetryStack(mesh, 'Telemetry', { prometheus: { scrapeInterval: Duration.seconds(scrapeSeconds) } });
       return MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'prometheus').spec.template.metadata.annotations['cdk8s-mesh.io/config-hash'];
     };
@@ -276,14 +276,14 @@ describe('TelemetryStack', () => {
     ['a namespace that is not a DNS label', (mesh: Mesh) => new TelemetryStack(mesh, 'T', { namespace: 'Observability' }),
       ["[mesh/T] [MESH0001] namespace 'Observability' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]],
   ])('fails on %s', (_, build, errors) => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     build(mesh);
     expect(synthErrors(mesh)).toEqual(errors);
   });
 
   test('fails on every mistake of the stack and its parts in one run', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN sampling is out of range and set without tracing, and Grafana and Kiali lack Prometheus
     new TelemetryStack(mesh, 'T', { samplingPercentage: 150, prometheus: { enabled: false }, kiali: {} });
     // THEN every one is reported
@@ -296,7 +296,7 @@ describe('TelemetryStack', () => {
   });
 
   test('fails on every mistake of the tracing backend in one run', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'T', { tracing: TracingBackend.jaeger({ maxTraces: -1, image: 'jaegertracing/jaeger:2.14.0', version: 'two words' }) });
     expect(synthErrors(mesh)).toEqual([
       '[mesh-telemetry/Tracing] [MESH0423] maxTraces -1 is invalid: use a whole number of at least 1',
@@ -313,7 +313,7 @@ describe('TelemetryStack', () => {
   });
 
   test('fails on a TelemetryPolicy for the whole mesh beside the stack\'s', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'Telemetry', { accessLogging: {} });
     new TelemetryPolicy(mesh, 'Mine', { scope: PolicyScope.mesh(), tracing: { samplingPercentage: 5 } });
     expect(synthErrors(mesh)).toEqual([

@@ -12,11 +12,21 @@ describe('MeshTesting', () => {
     expect(firstOf('MutatingWebhookConfiguration')).toBeGreaterThan(16);
     expect(firstOf('MutatingWebhookConfiguration')).toBeLessThan(firstOf('PeerAuthentication'));
     const workloads = kinds.slice(firstOf('PeerAuthentication'));
-    expect(workloads.sort()).toEqual(['Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
+    expect(workloads.sort()).toEqual(['AuthorizationPolicy', 'Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
   });
 
-  test('allowedCallers: unrestricted, restricted, denied by default', () => {
+  test('allowedCallers: nobody by default', () => {
     const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual([]);
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual(['cluster.local/ns/default/sa/web']);
+    expect(MeshTesting.allowedCallers(mesh, web)).toEqual([]);
+  });
+
+  test('allowedCallers in a mesh that opts out of deny-by-default: unrestricted, restricted, denied by default', () => {
+    const mesh = newMesh({ denyByDefault: false });
     const web = newService(mesh, 'web');
     const api = newService(mesh, 'api');
     const db = newService(mesh, 'db');

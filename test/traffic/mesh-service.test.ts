@@ -2,12 +2,12 @@ import { Testing, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CircuitBreaker, LoadBalancer, MeshService, MeshServiceBase, MeshTesting, Protocol, RetryPolicy, Timeout } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 describe('MeshService', () => {
   test('defaults: ServiceAccount, Service with a named HTTP port, no routing objects', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
 
     // WHEN
     const svc = new MeshService(mesh, 'web', { ports: [{ port: 8080 }] });
@@ -42,7 +42,7 @@ describe('MeshService', () => {
 
   test('every prop', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
 
     // WHEN
     const svc = new MeshService(mesh, 'id-is-not-the-name', {
@@ -91,7 +91,7 @@ describe('MeshService', () => {
 
   test('addVersion renders a Deployment enrolled in the mesh, selected by app and version', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const svc = new MeshService(mesh, 'web', { ports: [{ port: 80, targetPort: 8080 }] });
 
     // WHEN
@@ -144,7 +144,7 @@ describe('MeshService', () => {
   });
 
   test('version defaults: one replica, non-root, read-only root filesystem', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1']);
     const deployment = MeshTesting.find(Testing.synth(mesh), 'Deployment', 'web-v1');
     expect(deployment.spec.replicas).toEqual(1);
@@ -157,7 +157,7 @@ describe('MeshService', () => {
   });
 
   test('fromName refers to a service defined elsewhere', () => {
-    const mesh = newMesh({ trustDomain: 'corp.example' });
+    const mesh = openMesh({ trustDomain: 'corp.example' });
     const ext = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance', serviceAccountName: 'ledger-sa', versions: ['v1'] });
     expect(ext.serviceName).toEqual('ledger');
     expect(ext.namespace).toEqual('finance');
@@ -171,7 +171,7 @@ describe('MeshService', () => {
   });
 
   test('fromName defaults', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const ext = MeshService.fromName(mesh, 'x', 'inventory');
     expect(ext.namespace).toEqual('default');
     expect(ext.serviceAccountName).toEqual('inventory');
@@ -180,7 +180,7 @@ describe('MeshService', () => {
 
   test('fromName creates nothing, even where a MeshService would state its TLS mode (auto mTLS off)', () => {
     // GIVEN
-    const mesh = newMesh({ autoMtls: false });
+    const mesh = openMesh({ autoMtls: false });
 
     // WHEN
     const ext = MeshService.fromName(mesh, 'ledger', 'ledger') as MeshServiceBase;
@@ -194,7 +194,7 @@ describe('MeshService', () => {
 
   test('fails on traffic settings given to fromName (from plain JavaScript: they belong to a ServiceTrafficPolicy)', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
 
     // WHEN
     const ext = MeshService.fromName(mesh, 'ledger', 'ledger', { timeout: Timeout.of(Duration.seconds(1)), loadBalancer: LoadBalancer.random() } as any) as MeshServiceBase;
@@ -223,7 +223,7 @@ describe('MeshService', () => {
     [{ ports: [{ port: 80 }], serviceName: 'web.v1' }, "[mesh/web] [MESH0001] serviceName 'web.v1' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
   ])('fails on invalid props %#', (props, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
 
     // WHEN
     new MeshService(mesh, 'web', props as any);
@@ -234,7 +234,7 @@ describe('MeshService', () => {
 
   test('fails on every mistake of a service at once', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
 
     // WHEN three independent mistakes
     const svc = new MeshService(mesh, 'web', { namespace: 'Bad_NS', ports: [{ port: 80, name: 'web' }, { port: 0, protocol: Protocol.TCP }] });
@@ -249,7 +249,7 @@ describe('MeshService', () => {
   });
 
   test('fails on every mistake of an imported service at once', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     MeshService.fromName(mesh, 'ledger', 'Ledger', { ports: [{ port: 80, name: 'web' }] });
     // the service account defaults to the name: its mistake is reported once
     expect(synthErrors(mesh)).toEqual([
@@ -259,7 +259,7 @@ describe('MeshService', () => {
   });
 
   test('a wrong default namespace is reported by the mesh, not again by its services', () => {
-    const mesh = newMesh({ defaultNamespace: '-apps' });
+    const mesh = openMesh({ defaultNamespace: '-apps' });
     new MeshService(mesh, 'web', { ports: [{ port: 80 }] });
     MeshService.fromName(mesh, 'ledger', 'ledger');
     expect(synthErrors(mesh)).toEqual(["[mesh] [MESH0001] defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]);
@@ -267,7 +267,7 @@ describe('MeshService', () => {
 
   test('fails on a duplicate service', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web');
 
     // WHEN
@@ -280,7 +280,7 @@ describe('MeshService', () => {
   });
 
   test('the same name in two namespaces is two services', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { namespace: 'a' });
     newService(mesh, 'web-b', ['v1'], { namespace: 'b', serviceName: 'web' });
     expect(synthErrors(mesh)).toEqual([]);
@@ -297,7 +297,7 @@ describe('MeshService', () => {
     ['v2', { image: 'x', writablePaths: ['tmp'] }, "[mesh/web/v2] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'"],
   ])('fails on invalid version %p %p', (name, options, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const svc = newService(mesh, 'web', ['v1']);
 
     // WHEN
@@ -308,7 +308,7 @@ describe('MeshService', () => {
   });
 
   test('a repeated version keeps the first', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const svc = newService(mesh, 'web', ['v1']);
     const first = svc.versions[0];
     expect(svc.addVersion('v1', { image: 'other' })).toBe(first);
@@ -317,7 +317,7 @@ describe('MeshService', () => {
 
   test('fails on every mistake of a version at once', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const svc = newService(mesh, 'web', []);
 
     // WHEN four independent mistakes

@@ -1,6 +1,6 @@
 import { EgressGateway, ExternalService, IngressGateway, IngressGatewayProps, MeshTesting, Protocol } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 /** An ingress gateway routing its hosts to a service, so that only its listeners' problems are reported. */
 function gateway(mesh: any, props: IngressGatewayProps): void {
@@ -10,7 +10,7 @@ function gateway(mesh: any, props: IngressGatewayProps): void {
 describe('Protocol', () => {
   test('one vocabulary, rendered as each field expects it: lowercase on service ports, upper case on Gateway servers and ServiceEntry ports', () => {
     // GIVEN HTTPS and TLS at each kind of port that takes them
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web', ['v1'], { ports: [{ port: 80 }, { port: 443, protocol: Protocol.TLS }] });
     new IngressGateway(mesh, 'edge', { listeners: [{ port: 443, protocol: Protocol.HTTPS, credentialName: 'edge-tls' }, { port: 9443, protocol: Protocol.TLS }] }).addRoute({ service: web });
     new ExternalService(mesh, 'api', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 8443, protocol: Protocol.TLS }] });
@@ -31,7 +31,7 @@ describe('Protocol', () => {
 
   test('a service port takes HTTPS, which Istio carries as TLS', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     newService(mesh, 'web', ['v1'], { ports: [{ port: 8443, protocol: Protocol.HTTPS }] });
     // THEN
@@ -42,7 +42,7 @@ describe('Protocol', () => {
 
   test('an external service takes every protocol', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'all', { hosts: ['all.example.com'], ports: Object.values(Protocol).map((protocol, i) => ({ port: 9000 + i, protocol })) });
     // THEN
@@ -66,7 +66,7 @@ describe('Protocol', () => {
       "[mesh/ext] [MESH0120] port 53 protocol 'udp' is not a protocol of external service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS or Protocol.HTTPS"],
   ])('fails on %s', (_, make, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     make(mesh);
     // THEN

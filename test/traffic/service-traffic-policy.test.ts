@@ -5,12 +5,12 @@ import {
   TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 describe('ServiceTrafficPolicy', () => {
   test('gives an imported service its settings: its VirtualService and DestinationRule use them', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const ledger = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance' }) as MeshServiceBase;
 
     // WHEN
@@ -55,7 +55,7 @@ describe('ServiceTrafficPolicy', () => {
     ['loadBalancer', { loadBalancer: LoadBalancer.roundRobin() }, ['DestinationRule']],
   ])('makes only the objects its settings need: %s', (_name, settings, kinds) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const ledger = MeshService.fromName(mesh, 'ledger', 'ledger');
 
     // WHEN
@@ -66,7 +66,7 @@ describe('ServiceTrafficPolicy', () => {
   });
 
   test('without auto mTLS the DestinationRule it makes states the TLS mode', () => {
-    const mesh = newMesh({ autoMtls: false });
+    const mesh = openMesh({ autoMtls: false });
     const ledger = MeshService.fromName(mesh, 'ledger', 'ledger');
     new ServiceTrafficPolicy(mesh, 'p', { service: ledger, timeout: Timeout.of(Duration.seconds(1)) });
     expect(MeshTesting.find(Testing.synth(mesh), 'DestinationRule', 'ledger').spec).toEqual({
@@ -78,9 +78,9 @@ describe('ServiceTrafficPolicy', () => {
   test('gives a MeshService the same objects as its props would', () => {
     // GIVEN the same settings, once in the props and once in a policy
     const settings = { timeout: Timeout.of(Duration.seconds(2)), circuitBreaker: CircuitBreaker.of({ maxConnections: 3 }) };
-    const withProps = newMesh();
+    const withProps = openMesh();
     newService(withProps, 'web', ['v1'], settings);
-    const withPolicy = newMesh();
+    const withPolicy = openMesh();
     const web = newService(withPolicy, 'web', ['v1']);
 
     // WHEN
@@ -95,7 +95,7 @@ describe('ServiceTrafficPolicy', () => {
 
   test("its timeout and retries are the defaults of a TrafficSplit's routes", () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const ledger = MeshService.fromName(mesh, 'ledger', 'ledger', { versions: ['v1', 'v2'] });
 
     // WHEN the policy comes after the split
@@ -118,7 +118,7 @@ describe('ServiceTrafficPolicy', () => {
 
   test("the mesh's analysis reads the policy's settings", () => {
     // GIVEN locality load balancing without outlier detection, set through a policy
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
 
     // WHEN
@@ -130,7 +130,7 @@ describe('ServiceTrafficPolicy', () => {
 
   test("fails on settings in both a MeshService's props and a policy", () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web', ['v1'], { timeout: Timeout.of(Duration.seconds(1)), retries: RetryPolicy.of({ attempts: 2 }) });
 
     // WHEN
@@ -145,7 +145,7 @@ describe('ServiceTrafficPolicy', () => {
 
   test('fails on two policies for one service, reported on the later one in the tree whatever the order they were made in', () => {
     // GIVEN a scope made first, so that what is made in it later still comes first in the tree
-    const mesh = newMesh();
+    const mesh = openMesh();
     const early = new Construct(mesh, 'early');
     const web = newService(mesh, 'web');
 
@@ -161,7 +161,7 @@ describe('ServiceTrafficPolicy', () => {
   });
 
   test('fails on two policies for two imports of one service', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const a = MeshService.fromName(mesh, 'a', 'ledger', { namespace: 'finance' });
     const b = MeshService.fromName(mesh, 'b', 'ledger', { namespace: 'finance' });
     new ServiceTrafficPolicy(mesh, 'pa', { service: a, timeout: Timeout.of(Duration.seconds(1)) });
@@ -178,7 +178,7 @@ describe('ServiceTrafficPolicy', () => {
     ['a construct that is not a service', "[mesh/p] [MESH0108] service 'mesh/thing' is not a MeshService: define it with new MeshService() or MeshService.fromName()"],
   ])('fails on %s', (what, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const service = what === 'a construct that is not a service'
       ? Object.assign(new Construct(mesh, 'thing'), { serviceName: 'thing', namespace: 'default', mesh })
       : newService(new Mesh(Testing.app(), 'other'), 'web');
@@ -192,7 +192,7 @@ describe('ServiceTrafficPolicy', () => {
   });
 
   test('fails without a service (plain JavaScript)', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     expect(() => new ServiceTrafficPolicy(mesh, 'p', {} as any)).toThrow('[MESH0006] mesh/p: service is missing: name the service whose traffic the settings apply to');
   });
 });

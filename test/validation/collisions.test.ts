@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { EgressGateway, EgressScope, ExternalService, IngressGateway, Injection, Mesh, MeshTesting, RateLimit, TelemetryStack } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 // The same object written twice with different content: the cluster keeps one of them, so synthesis fails,
 // once per clash, on the construct the user wrote second.
@@ -28,7 +28,7 @@ describe('collisions', () => {
 
   test('fails on a Mesh inside a Mesh, once, and the outer mesh keeps its own constructs', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web');
     const inner = new Mesh(mesh, 'inner');
     newService(inner, 'web');
@@ -41,7 +41,7 @@ describe('collisions', () => {
   });
 
   test('fails on two services sharing a ServiceAccount name, naming both', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'a', ['v1'], { serviceAccountName: 'shared' });
     newService(mesh, 'b', ['v1'], { serviceAccountName: 'shared' });
     expect(synthErrors(mesh)).toEqual([
@@ -51,14 +51,14 @@ describe('collisions', () => {
   });
 
   test('two services with ServiceAccounts of their own are valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'a', ['v1'], { serviceAccountName: 'shared' });
     newService(mesh, 'b', ['v1'], { serviceAccountName: 'shared', namespace: 'other' });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on a service named like the control plane, on the service (the control plane comes first)', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'istiod', ['v1'], { namespace: 'istio-system', injection: Injection.explicit() });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/istiod/ServiceAccount/Resource] [MESH0008] ServiceAccount 'istio-system/istiod' is also written by mesh-control-plane/istiod/ServiceAccount: "
@@ -69,13 +69,13 @@ describe('collisions', () => {
   });
 
   test('a service named istiod in its own namespace is valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'istiod', ['v1'], { namespace: 'apps' });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on a service named like a gateway in the gateway\'s namespace', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new IngressGateway(mesh, 'gateway', { name: 'edge' }).addRoute({ service: web });
     newService(mesh, 'edge', ['v1'], { namespace: 'istio-ingress' });
@@ -88,7 +88,7 @@ describe('collisions', () => {
   });
 
   test('fails on two RateLimits on one service, once', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const api = newService(mesh, 'api');
     new RateLimit(mesh, 'r1', { service: api, requests: 10 });
     new RateLimit(mesh, 'r2', { service: api, requests: 20 });
@@ -98,14 +98,14 @@ describe('collisions', () => {
   });
 
   test('a RateLimit on each of two services is valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new RateLimit(mesh, 'r1', { service: newService(mesh, 'api'), requests: 10 });
     new RateLimit(mesh, 'r2', { service: newService(mesh, 'web'), requests: 20 });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on two ExternalServices with one name', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new ExternalService(mesh, 'e1', { hosts: ['a.example.com'], name: 'partner' });
     new ExternalService(mesh, 'e2', { hosts: ['b.example.com'], name: 'partner' });
     expect(synthErrors(mesh)).toEqual([
@@ -115,14 +115,14 @@ describe('collisions', () => {
   });
 
   test('two ExternalServices with names of their own are valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new ExternalService(mesh, 'e1', { hosts: ['a.example.com'], name: 'partner' });
     new ExternalService(mesh, 'e2', { hosts: ['b.example.com'], name: 'partner', namespace: 'other' });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on two ingress gateways with one name, once', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new IngressGateway(mesh, 'g1', { name: 'edge' }).addRoute({ service: web });
     new IngressGateway(mesh, 'g2', { name: 'edge' }).addRoute({ service: web });
@@ -132,7 +132,7 @@ describe('collisions', () => {
   });
 
   test('fails on two egress gateways with one name, once', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const g1 = new EgressGateway(mesh, 'g1', { name: 'out' });
     const g2 = new EgressGateway(mesh, 'g2', { name: 'out' });
     new ExternalService(mesh, 'e1', { hosts: ['a.example.com'], egressGateway: g1 });
@@ -143,7 +143,7 @@ describe('collisions', () => {
   });
 
   test('two gateways with one name in two namespaces are valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new IngressGateway(mesh, 'g1', { name: 'edge' }).addRoute({ service: web });
     new IngressGateway(mesh, 'g2', { name: 'edge', namespace: 'edge-2' }).addRoute({ service: web });
@@ -151,7 +151,7 @@ describe('collisions', () => {
   });
 
   test('services whose namespace and name join to one string are valid with a TelemetryStack', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry');
     newService(mesh, 'b-c', ['v1'], { namespace: 'a' });
     newService(mesh, 'c', ['v1'], { namespace: 'a-b' });
@@ -162,7 +162,7 @@ describe('collisions', () => {
 
 describe('settings that would silently override one another', () => {
   test('fails on two ExternalServices of one namespace with a host in common', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new ExternalService(mesh, 'e1', { hosts: ['api.example.com'], name: 'api-http' });
     new ExternalService(mesh, 'e2', { hosts: ['api.example.com', 'b.example.com'], name: 'api-https' });
     expect(synthErrors(mesh)).toEqual([
@@ -172,14 +172,14 @@ describe('settings that would silently override one another', () => {
   });
 
   test('one host as an ExternalService in each of two namespaces is valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new ExternalService(mesh, 'e1', { hosts: ['api.example.com'], name: 'api' });
     new ExternalService(mesh, 'e2', { hosts: ['api.example.com'], name: 'api', namespace: 'other' });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on two EgressScopes for one namespace or one service, once each', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new EgressScope(mesh, 'a');
     new EgressScope(mesh, 'b');
@@ -192,7 +192,7 @@ describe('settings that would silently override one another', () => {
   });
 
   test('an EgressScope for a namespace and one for a service in it are valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new EgressScope(mesh, 'a');
     new EgressScope(mesh, 'c', { service: newService(mesh, 'web') });
     expect(synthErrors(mesh)).toEqual([]);

@@ -3,7 +3,7 @@ import {
   CertificateAuthority, CircuitBreaker, FaultInjection, HeaderMatch, IngressGateway, LoadBalancer, Mesh, RateLimit, RetryOn,
   RetryPolicy, StringMatch, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 // Callers from plain JavaScript bypass the types: `js()` stands for such a caller.
 const js = (value: unknown) => value as any;
@@ -13,7 +13,7 @@ const PLAIN_DURATION = "{\"seconds\":5} is a plain object, not a Duration: make 
 
 /** A mesh with service `web` (versions v1, v2) routed by a TrafficSplit `split` with `route` first. */
 function split(route: any): Mesh {
-  const mesh = newMesh();
+  const mesh = openMesh();
   const web = newService(mesh, 'web', ['v1', 'v2']);
   new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1')], ...route }, ...route.matches ? [{ targets: [TrafficTarget.version('v1')] }] : []] });
   return mesh;
@@ -35,7 +35,7 @@ describe('durations that are not cdk8s Durations (MESH0173)', () => {
   });
 
   test('a construct reports it at synth, and renders its default instead of crashing', () => {
-    const mesh = newMesh({ controlPlane: { keepaliveMaxServerConnectionAge: js('5s') } });
+    const mesh = openMesh({ controlPlane: { keepaliveMaxServerConnectionAge: js('5s') } });
     new RateLimit(mesh, 'rl', { service: newService(mesh, 'web'), requests: 10, per: js({ seconds: 5 }) });
     new TelemetryStack(mesh, 'telemetry', { prometheus: { retention: js('15d'), scrapeInterval: js({ seconds: 5 }) } });
     expect(synthErrors(mesh)).toEqual([
@@ -55,7 +55,7 @@ describe('durations that are not cdk8s Durations (MESH0173)', () => {
   test('a Duration that is not a whole number of milliseconds is a coded error everywhere', () => {
     expect(() => Timeout.of(Duration.millis(0.5))).toThrow(/^\[MESH0160\] Timeout.of: duration .* is not a whole number of milliseconds: durations are written to the millisecond, round it$/);
     expect(() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.millis(0.5) })).toThrow(/^\[MESH0212\] CertificateAuthority: workloadCertTtl .* is not a whole number of milliseconds/);
-    const mesh = newMesh();
+    const mesh = openMesh();
     new RateLimit(mesh, 'rl', { service: newService(mesh, 'web'), requests: 10, per: Duration.millis(100.5) });
     expect(synthErrors(mesh)).toEqual([expect.stringMatching(/^\[mesh\/rl\] \[MESH0160\] per .* is not a whole number of milliseconds/)]);
   });
@@ -92,7 +92,7 @@ describe("a route's value objects not made by their factories (MESH0096)", () =>
   });
 
   test('a CertificateAuthority or a tracing backend that is a plain object is reported', () => {
-    const mesh = newMesh({ controlPlane: { certificateAuthority: js({ kind: 'selfSigned' }) } });
+    const mesh = openMesh({ controlPlane: { certificateAuthority: js({ kind: 'selfSigned' }) } });
     newService(mesh, 'web');
     new TelemetryStack(mesh, 'telemetry', { tracing: js({ kind: 'jaeger' }) });
     expect(synthErrors(mesh)).toEqual([
@@ -121,7 +121,7 @@ describe('uri matches', () => {
     expect(synthErrors(mesh)).toEqual([
       "[mesh/split] [MESH0174] uri prefix '/a b' has a space, which no request path carries (clients send it as %20), so it would match nothing: write '/a%20b'",
     ]);
-    const gateway = newMesh();
+    const gateway = openMesh();
     new IngressGateway(gateway, 'gw').addRoute({ service: newService(gateway, 'web'), paths: [StringMatch.exact('/a b')] });
     expect(synthErrors(gateway)).toEqual([
       "[mesh/gw] [MESH0174] path exact '/a b' has a space, which no request path carries (clients send it as %20), so it would match nothing: write '/a%20b'",
@@ -155,22 +155,22 @@ describe('retries', () => {
 
 describe('rate limit buckets', () => {
   test('a burst below requests fails (MESH0176); a burst of at least requests is accepted', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new RateLimit(mesh, 'rl', { service: web, requests: 10, burst: 5 });
     expect(synthErrors(mesh)).toEqual([
       '[mesh/rl] [MESH0176] burst 5 is below requests 10: the bucket holds at most burst tokens, so only 5 requests would pass per window, give a burst of at least 10 (or leave it out)',
     ]);
-    const ok = newMesh();
+    const ok = openMesh();
     new RateLimit(ok, 'rl', { service: newService(ok, 'web'), requests: 10, burst: 10 });
     expect(synthErrors(ok)).toEqual([]);
   });
 
   test("requests and burst up to Envoy's uint32 are accepted; 2**32 is not", () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new RateLimit(mesh, 'rl', { service: newService(mesh, 'web'), requests: 2 ** 31, burst: 2 ** 32 - 1 });
     expect(synthErrors(mesh)).toEqual([]);
-    const over = newMesh();
+    const over = openMesh();
     new RateLimit(over, 'rl', { service: newService(over, 'web'), requests: 2 ** 32 });
     expect(synthErrors(over)).toEqual([expect.stringMatching(/^\[mesh\/rl\] \[MESH\d{4}\] requests 4294967296 /)]);
   });

@@ -5,7 +5,7 @@ import {
   TelemetryStack, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 // What istiod's validating webhook (pkg/config/validation), the CRDs' CEL rules, Envoy and Prometheus refuse,
 // or silently do otherwise than asked, is a coded error (or a warning) at synth; each legal neighbour passes.
@@ -55,7 +55,7 @@ describe('durations are whole milliseconds a Go duration holds', () => {
   });
 
   test('fails on a rate-limit window that cannot be written, and renders the default in its place', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const api = newService(mesh, 'api');
     const limit = new RateLimit(mesh, 'rl', { service: api, requests: 10, per: Duration.millis(100.5) });
     expect(synthErrors(mesh)).toEqual(['[mesh/rl] [MESH0160] per 100.5 millis is not a whole number of milliseconds: durations are written to the millisecond, round it']);
@@ -63,7 +63,7 @@ describe('durations are whole milliseconds a Go duration holds', () => {
   });
 
   test('fails on Prometheus durations that cannot be written, and renders the defaults in their place', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const stack = new TelemetryStack(mesh, 'Telemetry', { prometheus: { scrapeInterval: Duration.millis(1500.5), retention: THOUSAND_YEARS } });
     expect(synthErrors(mesh)).toEqual([
       `[mesh-telemetry/Prometheus] [MESH0430] retention 31536000000s ${tooLong}`,
@@ -87,11 +87,11 @@ describe('control plane and certificate durations are whole milliseconds a Go du
   });
 
   test('fails on an istiod keepalive Go cannot hold, and renders the default in its place; a day passes', () => {
-    const mesh = newMesh({ controlPlane: { keepaliveMaxServerConnectionAge: THOUSAND_YEARS } });
+    const mesh = openMesh({ controlPlane: { keepaliveMaxServerConnectionAge: THOUSAND_YEARS } });
     expect(synthErrors(mesh)).toEqual([`[mesh-control-plane/istiod] [MESH0160] keepaliveMaxServerConnectionAge 31536000000s ${tooLong}`]);
     expect(JSON.stringify((mesh.controlPlane as ControlPlane).resource.toJson())).toContain('"--keepaliveMaxServerConnectionAge","30m"');
     expect(() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(1), maxWorkloadCertTtl: Duration.days(90) })).not.toThrow();
-    expect(synthErrors(newMesh({ controlPlane: { keepaliveMaxServerConnectionAge: Duration.days(1) } }))).toEqual([]);
+    expect(synthErrors(openMesh({ controlPlane: { keepaliveMaxServerConnectionAge: Duration.days(1) } }))).toEqual([]);
   });
 });
 
@@ -123,7 +123,7 @@ describe('a per-try timeout the route timeout always beats is a warning', () => 
   });
 
   test('warns on a route whose perTryTimeout is longer than its timeout, and on one that takes the service timeout', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web', ['v1'], { timeout: Timeout.of(Duration.seconds(2)) });
     new TrafficSplit(mesh, 'split', {
       service: web,
@@ -140,14 +140,14 @@ describe('a per-try timeout the route timeout always beats is a warning', () => 
   });
 
   test('warns on a ServiceTrafficPolicy, whatever order it is given in', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new ServiceTrafficPolicy(mesh, 'web-traffic', { service: web, timeout: Timeout.of(Duration.seconds(1)), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.seconds(3) }) });
     expect(mesh.analyze().filter(f => f.code === 'MESH0162')).toEqual([warning('mesh/web-traffic', '', '3s', '1s')]);
   });
 
   test('a per-try timeout shorter than the timeout passes', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { timeout: Timeout.of(Duration.seconds(10)), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.seconds(3) }) });
     expect(mesh.analyze()).toEqual([]);
   });
@@ -179,7 +179,7 @@ describe('locality load balancing follows istiod', () => {
 
 describe('route matches that would match nothing', () => {
   test('fails on a path without a leading slash and a lower-case method, in a split and at a gateway', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new TrafficSplit(mesh, 'split', {
       service: web,
@@ -208,7 +208,7 @@ describe('route matches that would match nothing', () => {
   });
 
   test('paths with a slash, upper-case methods, regexes and tabs in header values pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new TrafficSplit(mesh, 'split', {
       service: web,
@@ -226,7 +226,7 @@ describe('route matches that would match nothing', () => {
 
 describe('a route added twice is never used', () => {
   test('fails on a split route with the same matches as an earlier one (headers in any order)', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web', ['v1', 'v2']);
     const headers = [HeaderMatch.exact('a', '1'), HeaderMatch.exact('b', '2')];
     new TrafficSplit(mesh, 'split', {
@@ -241,7 +241,7 @@ describe('a route added twice is never used', () => {
   });
 
   test('fails on a gateway route with the same paths, or after a route of every path', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const api = newService(mesh, 'api');
     const gw = new IngressGateway(mesh, 'edge');
@@ -256,7 +256,7 @@ describe('a route added twice is never used', () => {
   });
 
   test('routes with other matches, and a catch-all last, pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web', ['v1', 'v2']);
     new TrafficSplit(mesh, 'split', {
       service: web,
@@ -276,14 +276,14 @@ describe('a route added twice is never used', () => {
 
 describe('external services, rate limits and HTTP settings on services without HTTP', () => {
   test('fails on an ExternalService with two ports of one number; distinct ports pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new ExternalService(mesh, 'api', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 443, protocol: Protocol.TLS }] });
     new ExternalService(mesh, 'ok', { hosts: ['ok.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 80, protocol: Protocol.HTTP }] });
     expect(synthErrors(mesh)).toEqual(['[mesh/api] [MESH0169] ports has port 443 twice (https, tls): a port has one protocol, list it once']);
   });
 
   test('fails on a rate limit of a TCP-only service; one of an HTTP service passes', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }] });
     db.addVersion('v1', { image: 'example/db:v1' });
     new RateLimit(mesh, 'rl', { service: db, requests: 10 });
@@ -294,7 +294,7 @@ describe('external services, rate limits and HTTP settings on services without H
   });
 
   test('fails on settings only HTTP requests get, on a TCP-only service; TCP limits pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const db = new MeshService(mesh, 'db', {
       ports: [{ port: 5432, protocol: Protocol.TCP }],
       timeout: Timeout.of(Duration.seconds(5)),
@@ -313,7 +313,7 @@ describe('external services, rate limits and HTTP settings on services without H
 
 describe('access-log filters are CEL', () => {
   test('fails on a filter that is not CEL', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { filter: 'response.code >=' } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/logs] [MESH0431] accessLogging.filter 'response.code >=' is not a CEL expression (at 1:15: found > but expecting end of input): write one such as 'response.code >= 400'",
@@ -321,7 +321,7 @@ describe('access-log filters are CEL', () => {
   });
 
   test('a CEL filter passes', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { filter: 'response.code >= 400 || request.url_path.startsWith("/api")' } });
     expect(synthErrors(mesh)).toEqual([]);
   });
@@ -334,18 +334,18 @@ describe('log levels are what istiod and Envoy read', () => {
     ['a:b:info', "logLevel 'a:b:info' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
     ['', "logLevel '' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'"],
   ])('fails on control plane logLevel %j', (logLevel, message) => {
-    const mesh = newMesh({ controlPlane: { logLevel } });
+    const mesh = openMesh({ controlPlane: { logLevel } });
     expect(synthErrors(mesh)).toEqual([`[mesh-control-plane/istiod] [MESH0061] ${message}`]);
   });
 
   test.each(['warn', 'debug', 'default:warn,ads:debug', 'none,ads:fatal'])('accepts control plane logLevel %j', logLevel => {
-    const mesh = newMesh({ controlPlane: { logLevel } });
+    const mesh = openMesh({ controlPlane: { logLevel } });
     expect(synthErrors(mesh)).toEqual([]);
     expect((mesh.controlPlane as ControlPlane)._logLevel).toEqual(logLevel);
   });
 
   test('fails on proxy levels Envoy does not know; its levels pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'a', ['v1'], { proxy: { componentLogLevel: 'misc:verbose' } });
     newService(mesh, 'b', ['v1'], { proxy: { logLevel: 'verbose' as any } });
     newService(mesh, 'c', ['v1'], { proxy: { componentLogLevel: 'misc:warn,upstream:trace,http:off' } });
@@ -358,7 +358,7 @@ describe('log levels are what istiod and Envoy read', () => {
 
 describe('gateways take what istiod takes, and routes do what they say', () => {
   test('fails on a short listener host name; a fully qualified one and * pass', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, hosts: ['shop', 'shop.example.com', '*.example.org'] }, { port: 8081 }] });
     gw.addRoute({ service: newService(mesh, 'web') });
     expect(synthErrors(mesh)).toEqual([
@@ -367,7 +367,7 @@ describe('gateways take what istiod takes, and routes do what they say', () => {
   });
 
   test('fails on a route to a host only TLS listeners serve; one an HTTPS listener also serves passes', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const gw = new IngressGateway(mesh, 'edge', {
       listeners: [
@@ -386,7 +386,7 @@ describe('gateways take what istiod takes, and routes do what they say', () => {
 
 describe('a telemetry setting that would do nothing', () => {
   test('fails on an access-log filter with logging disabled; a filter with logging on passes', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryPolicy(mesh, 'logs', { scope: PolicyScope.mesh(), accessLogging: { enabled: false, filter: 'response.code >= 400' } });
     new TelemetryPolicy(mesh, 'shop-logs', { scope: PolicyScope.namespace('shop'), accessLogging: { enabled: true, filter: 'response.code >= 400' } });
     expect(synthErrors(mesh)).toEqual([

@@ -227,7 +227,7 @@ describe('Mesh methods and test helpers from JavaScript', () => {
     expect(MeshTesting.find(manifests, 'Service', 'web').metadata.namespace).toEqual('default');
     const foreign = newService(new Mesh(Testing.app(), 'other'), 'web');
     expect(() => MeshTesting.allowedCallers(mesh, foreign)).toThrow("[MESH0097] MeshTesting.allowedCallers: service 'web' belongs to another mesh (other): give a service of mesh 'mesh'");
-    expect(MeshTesting.allowedCallers(mesh, web, manifests)).toEqual(['*']);
+    expect(MeshTesting.allowedCallers(mesh, web, manifests)).toEqual([]);
   });
 });
 

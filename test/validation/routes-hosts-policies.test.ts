@@ -8,7 +8,7 @@ import {
   PolicyScope, Protocol, ServiceTrafficPolicy, Severity, TelemetryPolicy, Timeout,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { openMesh, newService, synthErrors } from '../support/util';
 
 /** The warnings the mesh prints at synth, as `[path] [CODE] message`. */
 function warnings(mesh: Mesh): string[] {
@@ -27,7 +27,7 @@ describe('ExternalService hosts', () => {
       "[mesh/ext] [MESH0182] host 'web.default.svc' is a name inside the cluster, which the mesh already knows: an ExternalService is for hosts outside it, name the service with MeshService.fromName()"],
   ])('fails on %s', (_, host, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: [host] });
     // THEN
@@ -36,7 +36,7 @@ describe('ExternalService hosts', () => {
 
   test('fails on one host listed twice, once', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com', 'b.example.com', 'api.example.com'] });
     // THEN
@@ -45,7 +45,7 @@ describe('ExternalService hosts', () => {
 
   test('takes 63-character labels, a 253-character name and names with digits', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: [long, '10.0.0.1.example.com', 'api.example.com'] });
@@ -58,7 +58,7 @@ describe('ExternalService hosts', () => {
 describe('ExternalService names and ports', () => {
   test('fails on the name of a service of its namespace, defined after it', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], name: 'web' });
     newService(mesh, 'web');
@@ -70,7 +70,7 @@ describe('ExternalService names and ports', () => {
 
   test('takes the name of a service of another namespace', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web');
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], name: 'web', namespace: 'partners' });
@@ -84,7 +84,7 @@ describe('ExternalService names and ports', () => {
     [80, Protocol.HTTPS, '[mesh/ext] [MESH0184] port 80 is HTTPS, but clients call 80 with plain HTTP (http://), which the proxy would expect to be TLS and fail: make it Protocol.HTTP, or use port 443 for TLS'],
   ])('warns of port %d as %s', (port, protocol, message) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port, protocol }] });
     // THEN
@@ -94,7 +94,7 @@ describe('ExternalService names and ports', () => {
 
   test('does not warn of HTTPS on 443 and HTTP on 80', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.HTTPS }, { port: 80, protocol: Protocol.HTTP }] });
     // THEN
@@ -105,7 +105,7 @@ describe('ExternalService names and ports', () => {
 describe('EgressScope services', () => {
   test('fails on service and namespace both', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new EgressScope(mesh, 'scope', { service: newService(mesh, 'web'), namespace: 'default' });
     // THEN
@@ -116,7 +116,7 @@ describe('EgressScope services', () => {
 
   test('fails on services of another mesh', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const other = new Mesh(new App(), 'other');
     // WHEN
     new EgressScope(mesh, 'scope', { service: newService(other, 'web') }).allowService(newService(other, 'api'));
@@ -129,7 +129,7 @@ describe('EgressScope services', () => {
 
   test('takes a service of this mesh, and a namespace alone', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     // WHEN
     new EgressScope(mesh, 'scope', { service: web }).allowService(newService(mesh, 'api'));
@@ -153,7 +153,7 @@ describe('traffic settings', () => {
 
   test('fails on a ServiceTrafficPolicy with no setting', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ServiceTrafficPolicy(mesh, 'policy', { service: newService(mesh, 'web') });
     // THEN
@@ -164,7 +164,7 @@ describe('traffic settings', () => {
 
   test('takes a ServiceTrafficPolicy with one setting', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new ServiceTrafficPolicy(mesh, 'policy', { service: newService(mesh, 'web'), timeout: Timeout.of(Duration.seconds(5)) });
     // THEN
@@ -177,7 +177,7 @@ describe('ingress gateway route hosts', () => {
     ['empty', ''], ['a space', 'a b.com'], ['a scheme', 'http://a.com'], ['a path', 'a.com/x'], ['a port', 'a.com:80'], ['uppercase', 'A.com'], ['a wildcard inside', 'a.*.com'],
   ])('fails on %s', (_, host) => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw');
     // WHEN
     gw.addRoute({ service: newService(mesh, 'web'), hosts: [host] });
@@ -189,7 +189,7 @@ describe('ingress gateway route hosts', () => {
 
   test('takes host names and wildcards', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw');
     // WHEN
     gw.addRoute({ service: newService(mesh, 'web'), hosts: ['shop.example.com', '*.example.org'] });
@@ -199,7 +199,7 @@ describe('ingress gateway route hosts', () => {
 
   test("a listener host 'ns/host' puts the route's VirtualService in that namespace", () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['shop/a.example.com', './b.example.com'] }] });
     // WHEN
     gw.addRoute({ service: newService(mesh, 'web'), hosts: ['a.example.com'] });
@@ -215,7 +215,7 @@ describe('ingress gateway route hosts', () => {
 
   test('fails on a route whose hosts are bound from two namespaces', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 80, protocol: Protocol.HTTP, hosts: ['one/a.example.com', 'two/b.example.com'] }] });
     // WHEN
     gw.addRoute({ service: newService(mesh, 'web') });
@@ -229,7 +229,7 @@ describe('ingress gateway route hosts', () => {
 describe('egress gateway with nothing routed through it', () => {
   test('serves its listeners as declared, so that its Gateway has servers', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new EgressGateway(mesh, 'egress', { listeners: [{ port: 443, protocol: Protocol.TLS, hosts: ['api.example.com'] }] });
     // THEN
@@ -241,7 +241,7 @@ describe('egress gateway with nothing routed through it', () => {
 
   test('serves only the hosts routed through it once something is', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const egress = new EgressGateway(mesh, 'egress');
     // WHEN
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.TLS }], egressGateway: egress });
@@ -254,7 +254,7 @@ describe('egress gateway with nothing routed through it', () => {
 describe('proxy options', () => {
   test('warns of a port both included and excluded', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     newService(mesh, 'web', ['v1'], { proxy: { includeInboundPorts: [8080, 9090], excludeInboundPorts: [9090] } });
     // THEN
@@ -266,7 +266,7 @@ describe('proxy options', () => {
 
   test("takes '*' in includeOutboundIpRanges (every address), not in excludeOutboundIpRanges", () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     newService(mesh, 'web', ['v1'], { proxy: { includeOutboundIpRanges: ['*'], includeInboundPorts: [8080], excludeInboundPorts: [9090] } });
     newService(mesh, 'api', ['v1'], { proxy: { excludeOutboundIpRanges: ['*'] } });
@@ -281,7 +281,7 @@ describe('proxy options', () => {
 describe('policy scopes', () => {
   test('fails on PolicyScope.workload() of a service of another mesh', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const other = new Mesh(new App(), 'other');
     // WHEN
     new MtlsPolicy(mesh, 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(newService(other, 'web')) });
@@ -293,7 +293,7 @@ describe('policy scopes', () => {
 
   test('fails on a TelemetryPolicy for a service of another mesh', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     const other = new Mesh(new App(), 'other');
     // WHEN
     new TelemetryPolicy(mesh, 'telemetry', { scope: PolicyScope.workload(newService(other, 'web')), tracing: { samplingPercentage: 50 } });
@@ -305,7 +305,7 @@ describe('policy scopes', () => {
 
   test('takes PolicyScope.workload() of a service of this mesh', () => {
     // GIVEN
-    const mesh = newMesh();
+    const mesh = openMesh();
     // WHEN
     new MtlsPolicy(mesh, 'mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.workload(newService(mesh, 'web')) });
     // THEN

@@ -6,7 +6,7 @@ import {
   RateLimit, RetryOn, RetryPolicy, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { injectManifest } from '../../src/sidecar/explicit-injection';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { newService, openMesh, synthErrors } from '../support/util';
 
 // Callers from plain JavaScript bypass the types: what they give is checked at run time, with one message
 // per kind of mistake that lists what is legal. `js()` stands for such a caller.
@@ -24,19 +24,19 @@ describe('enum values (MESH0090)', () => {
     ['controlPlane.variant', { controlPlane: { variant: js('slim') } },
       "[mesh-control-plane/istiod] [MESH0090] variant 'slim' is not a value of ImageVariant: use ImageVariant.DEFAULT or ImageVariant.DISTROLESS"],
   ])('fails on a Mesh %s that is not a member of its enum', (_, props, message) => {
-    expect(synthErrors(newMesh(props))).toEqual([message]);
+    expect(synthErrors(openMesh(props))).toEqual([message]);
   });
 
   test('every member of the Mesh enums is accepted', () => {
     for (const mtls of Object.values(MtlsMode)) {
       for (const outboundTrafficPolicy of Object.values(OutboundTrafficPolicy)) {
-        expect(synthErrors(newMesh({ mtls, outboundTrafficPolicy, controlPlane: { variant: ImageVariant.DISTROLESS } }))).toEqual([]);
+        expect(synthErrors(openMesh({ mtls, outboundTrafficPolicy, controlPlane: { variant: ImageVariant.DISTROLESS } }))).toEqual([]);
       }
     }
   });
 
   test('fails on an MtlsPolicy mode or port override that is not an MtlsMode', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new MtlsPolicy(mesh, 'ns', { scope: PolicyScope.namespace('shop'), mode: js('strict') });
     const policy = new MtlsPolicy(mesh, 'web-mtls', { scope: PolicyScope.workload(newService(mesh, 'web')), mode: MtlsMode.PERMISSIVE });
     policy.addPortOverride(8080, js('off'));
@@ -47,14 +47,14 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('an MtlsPolicy with a port override of each mode is valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const policy = new MtlsPolicy(mesh, 'web-mtls', { scope: PolicyScope.workload(newService(mesh, 'web')), mode: MtlsMode.STRICT });
     policy.addPortOverride(8080, MtlsMode.DISABLE);
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on a service port protocol that is not a Protocol (MESH0120 lists the legal ones)', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'dns', ['v1'], { ports: [{ port: 53, protocol: js('udp') }] });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/dns] [MESH0120] port 53 protocol 'udp' is not a protocol of service ports: use Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS or Protocol.HTTPS",
@@ -62,7 +62,7 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('fails on an EgressScope outboundTrafficPolicy, a gateway serviceType and an ExternalService resolution outside their enums', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new EgressScope(mesh, 'egress', { outboundTrafficPolicy: js('DENY') });
     new IngressGateway(mesh, 'gw', { serviceType: js('Public') }).addRoute({ service: newService(mesh, 'web') });
     new ExternalService(mesh, 'api', { hosts: ['api.example.com'], resolution: js('dns') });
@@ -74,7 +74,7 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('their legal values are accepted', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new EgressScope(mesh, 'egress', { outboundTrafficPolicy: OutboundTrafficPolicy.ALLOW_ANY });
     new IngressGateway(mesh, 'gw', { serviceType: GatewayServiceType.NODE_PORT }).addRoute({ service: newService(mesh, 'web') });
     new ExternalService(mesh, 'api', { hosts: ['api.example.com'], resolution: ExternalResolution.NONE });
@@ -91,7 +91,7 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('fails on HTTP methods that are not HttpMethods, in route matches and access rules', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new TrafficSplit(mesh, 'split', { service: web, routes: [{ matches: [{ method: js('FETCH') }], targets: [TrafficTarget.version('v1')] }, { targets: [TrafficTarget.version('v1')] }] });
     new AccessPolicy(mesh, 'access', { service: web, allow: [{ from: newService(mesh, 'client'), methods: [HttpMethod.GET, js('post')] }] });
@@ -102,7 +102,7 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('HttpMethod members are accepted in route matches and access rules', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new TrafficSplit(mesh, 'split', { service: web, routes: [{ matches: [{ method: HttpMethod.GET }], targets: [TrafficTarget.version('v1')] }, { targets: [TrafficTarget.version('v1')] }] });
     new AccessPolicy(mesh, 'access', { service: web, allow: [{ from: newService(mesh, 'client'), methods: [HttpMethod.GET, HttpMethod.POST] }] });
@@ -110,19 +110,19 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('fails on a proxy logLevel that is not a ProxyLogLevel', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { proxy: { logLevel: js('verbose') } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/web] [MESH0090] proxy.logLevel 'verbose' is not a value of ProxyLogLevel: use ProxyLogLevel.TRACE, ProxyLogLevel.DEBUG, ProxyLogLevel.INFO, "
       + 'ProxyLogLevel.WARNING, ProxyLogLevel.ERROR, ProxyLogLevel.CRITICAL or ProxyLogLevel.OFF',
     ]);
-    const valid = newMesh();
+    const valid = openMesh();
     newService(valid, 'web', ['v1'], { proxy: { logLevel: ProxyLogLevel.DEBUG } });
     expect(synthErrors(valid)).toEqual([]);
   });
 
   test('fails on a Grafana anonymousRole of Admin: anonymous visitors could change users and data sources', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: js('Admin') } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh-telemetry/Grafana] [MESH0090] anonymousRole 'Admin' is not a value of GrafanaRole: use GrafanaRole.VIEWER or GrafanaRole.EDITOR",
@@ -130,13 +130,13 @@ describe('enum values (MESH0090)', () => {
   });
 
   test('a Grafana anonymousRole of Editor and JSON access logs are accepted', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: GrafanaRole.EDITOR }, accessLogging: { encoding: AccessLogEncoding.JSON } });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test('fails on an access log encoding that is not an AccessLogEncoding', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry', { accessLogging: { encoding: js('yaml') } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/telemetry] [MESH0090] accessLogging.encoding 'yaml' is not a value of AccessLogEncoding: use AccessLogEncoding.TEXT or AccessLogEncoding.JSON",
@@ -146,7 +146,7 @@ describe('enum values (MESH0090)', () => {
 
 describe('JavaScript types (MESH0091, MESH0092)', () => {
   test('fails on booleans given as strings, which would read as true', () => {
-    const mesh = newMesh({ installCrds: js('false'), autoMtls: js('false'), failOnWarnings: js('no'), controlPlane: { cni: js('true'), accessLogging: js(1) } });
+    const mesh = openMesh({ installCrds: js('false'), autoMtls: js('false'), failOnWarnings: js('no'), controlPlane: { cni: js('true'), accessLogging: js(1) } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh] [MESH0091] autoMtls 'false' is a string, not a boolean: give true or false, without quotes",
       "[mesh] [MESH0091] installCrds 'false' is a string, not a boolean: give true or false, without quotes",
@@ -157,7 +157,7 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
   });
 
   test('fails on numbers given as strings as a type, not as a value out of range: ports, percentages, counts', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { ports: [{ port: js('80') }] });
     new TelemetryStack(mesh, 'telemetry', { samplingPercentage: js('10') });
     expect(synthErrors(mesh).filter(e => e.includes('MESH0091'))).toEqual([
@@ -170,13 +170,13 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
   });
 
   test('booleans are accepted', () => {
-    const mesh = newMesh({ installCrds: false, autoMtls: false, failOnWarnings: true, controlPlane: { cni: true, accessLogging: true } });
+    const mesh = openMesh({ installCrds: false, autoMtls: false, failOnWarnings: true, controlPlane: { cni: true, accessLogging: true } });
     expect(synthErrors(mesh)).toEqual([]);
     expect(mesh.installCrds).toBe(false);
   });
 
   test('fails on replicas given as strings', () => {
-    const mesh = newMesh({ controlPlane: { replicas: js('2') } });
+    const mesh = openMesh({ controlPlane: { replicas: js('2') } });
     const web = newService(mesh, 'web', []);
     web.addVersion('v1', { image: 'example/web:v1', replicas: js('3') });
     new IngressGateway(mesh, 'gw', { replicas: js('2') }).addRoute({ service: web });
@@ -188,7 +188,7 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
   });
 
   test('fails on telemetry switches given as strings', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry', { tracing: undefined, kiali: { enabled: js('false') } });
     new TelemetryPolicy(mesh, 'policy', { scope: PolicyScope.namespace('shop'), accessLogging: { enabled: js('false') } });
     expect(synthErrors(mesh)).toEqual([
@@ -198,13 +198,13 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
   });
 
   test('fails on proxy settings of the wrong type instead of crashing', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { proxy: { includeInboundPorts: js(8080), nativeSidecar: js('true') } });
     expect(synthErrors(mesh)).toEqual([
       "[mesh/web] [MESH0091] proxy.nativeSidecar 'true' is a string, not a boolean: give true or false, without quotes",
       '[mesh/web] [MESH0092] proxy.includeInboundPorts 8080 is not a list: give an array, e.g. [...]',
     ]);
-    const valid = newMesh();
+    const valid = openMesh();
     newService(valid, 'web', ['v1'], { proxy: { includeInboundPorts: [8080], nativeSidecar: true } });
     expect(synthErrors(valid)).toEqual([]);
   });
@@ -216,25 +216,25 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
     ['ServiceTrafficPolicy', (mesh: Mesh) => new ServiceTrafficPolicy(mesh, 'c', { service: js({ serviceName: 'web' }) })],
     ['RateLimit', (mesh: Mesh) => new RateLimit(mesh, 'c', { service: js({ serviceName: 'web' }), requests: 10 })],
   ])('fails on a plain object as the service of a %s, at once', (_, create) => {
-    expect(() => create(newMesh())).toThrow(new Error(`[MESH0009] mesh/c: service ${NOT_A_SERVICE}`));
+    expect(() => create(openMesh())).toThrow(new Error(`[MESH0009] mesh/c: service ${NOT_A_SERVICE}`));
   });
 
   test('fails on a plain object or nothing given to PolicyScope.workload, at once', () => {
     expect(() => PolicyScope.workload(js({ serviceName: 'web' }))).toThrow(new Error(`[MESH0009] PolicyScope.workload: service ${NOT_A_SERVICE}`));
     expect(() => PolicyScope.workload(js(undefined))).toThrow(new Error('[MESH0006] PolicyScope.workload: service is missing: name the service whose workloads the policy selects'));
-    const mesh = newMesh();
+    const mesh = openMesh();
     expect(PolicyScope.workload(newService(mesh, 'web')).service?.serviceName).toEqual('web');
   });
 
   test('fails on a scope that is not a PolicyScope, at once', () => {
-    expect(() => new MtlsPolicy(newMesh(), 'p', { scope: js({ namespace: 'shop' }), mode: MtlsMode.STRICT })).toThrow(new Error(
+    expect(() => new MtlsPolicy(openMesh(), 'p', { scope: js({ namespace: 'shop' }), mode: MtlsMode.STRICT })).toThrow(new Error(
       '[MESH0096] mesh/p: scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)'));
-    expect(() => new TelemetryPolicy(newMesh(), 'p', { scope: js({}) })).toThrow(new Error(
+    expect(() => new TelemetryPolicy(openMesh(), 'p', { scope: js({}) })).toThrow(new Error(
       '[MESH0096] mesh/p: scope is not a PolicyScope: choose PolicyScope.mesh(), PolicyScope.namespace(...) or PolicyScope.workload(...)'));
   });
 
   test('fails on traffic settings that were not made by their factories, in a service\'s props and a ServiceTrafficPolicy', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { timeout: js({ duration: Duration.seconds(1) }), retries: js({ attempts: 3 }) });
     new ServiceTrafficPolicy(mesh, 'api-traffic', { service: newService(mesh, 'api'), circuitBreaker: js({ maxConnections: 1 }), loadBalancer: js('ROUND_ROBIN') });
     expect(synthErrors(mesh)).toEqual([
@@ -246,7 +246,7 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
   });
 
   test('traffic settings made by their factories are accepted', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     newService(mesh, 'web', ['v1'], { timeout: Timeout.of(Duration.seconds(1)), retries: RetryPolicy.of({ attempts: 3 }) });
     new ServiceTrafficPolicy(mesh, 'api-traffic', { service: newService(mesh, 'api'), circuitBreaker: CircuitBreaker.of({ maxConnections: 1 }), loadBalancer: LoadBalancer.roundRobin() });
     expect(synthErrors(mesh)).toEqual([]);
@@ -254,7 +254,7 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
   });
 
   test('fails on plain objects given to a gateway route, an EgressScope, an ExternalService, a route match and Grafana', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     new IngressGateway(mesh, 'gw').addRoute({ service: js({ serviceName: 'web' }) });
     const egress = new EgressScope(mesh, 'egress', { service: js({ serviceName: 'web' }) });
@@ -277,7 +277,7 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
   });
 
   test('the constructs themselves are accepted there', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     const web = newService(mesh, 'web');
     const client = newService(mesh, 'client');
     new IngressGateway(mesh, 'gw').addRoute({ service: web });
@@ -294,7 +294,7 @@ describe('plain objects where a construct is expected (MESH0009) and missing one
 
 describe('other mistakes', () => {
   test('fails on a second control plane with an id already taken, at once', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     mesh.addControlPlane('canary', { revision: 'canary' });
     expect(() => mesh.addControlPlane('canary', { revision: 'canary-2' })).toThrow(new Error(
       "[MESH0093] mesh: addControlPlane: id 'canary' is already taken (mesh-control-plane/canary): give each control plane its own id"));
@@ -313,26 +313,26 @@ describe('other mistakes', () => {
   });
 
   test('revoking an identity of the mesh is valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     mesh.revokeIdentity(newService(mesh, 'web'));
     expect(synthErrors(mesh)).toEqual([]);
   });
 
   test.each([['1.29.0'], ['1.31.0'], ['latest'], ['1.30']])('fails on mesh version %s, which the rendered CRDs and injection template are not', version => {
-    expect(synthErrors(newMesh({ version }))).toEqual([
+    expect(synthErrors(openMesh({ version }))).toEqual([
       `[mesh] [MESH0094] version '${version}' is not a 1.30 patch release: the mesh renders Istio 1.30.3's CRDs and injection template, `
       + "and other releases' istiod and proxies would not match them, use a 1.30.x version (e.g. '1.30.3'), or set tag for images built otherwise",
     ]);
   });
 
   test('fails on a version that is not a string', () => {
-    expect(synthErrors(newMesh({ version: js(1.3) }))).toEqual([
+    expect(synthErrors(openMesh({ version: js(1.3) }))).toEqual([
       "[mesh] [MESH0091] version 1.3 is a number, not a string: give a string such as '1.30.3'",
     ]);
   });
 
   test('a 1.30 patch release is accepted, and its images are that tag', () => {
-    const mesh = newMesh({ version: '1.30.1' });
+    const mesh = openMesh({ version: '1.30.1' });
     expect(synthErrors(mesh)).toEqual([]);
     expect(mesh.tag).toEqual('1.30.1');
     expect(MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.30.1');
@@ -347,7 +347,7 @@ describe('other mistakes', () => {
 describe('lists given as something else (MESH0092)', () => {
   test('fails on lists that are not arrays instead of crashing', () => {
     // GIVEN one of each, as a plain JavaScript caller might write them
-    const mesh = newMesh();
+    const mesh = openMesh();
     new MeshService(mesh, 'api', { ports: js({ port: 80, protocol: Protocol.HTTP }) });
     const web = newService(mesh, 'web');
     new ExternalService(mesh, 'ext', { hosts: js('api.example.com'), ports: js({ port: 443 }) });
@@ -374,7 +374,7 @@ describe('lists given as something else (MESH0092)', () => {
   });
 
   test('the same lists as arrays are valid', () => {
-    const mesh = newMesh();
+    const mesh = openMesh();
     new MeshService(mesh, 'api', { ports: [{ port: 80, protocol: Protocol.HTTP }] }).addVersion('v1', { image: 'example/api:v1' });
     const web = newService(mesh, 'web');
     new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443 }] });
