@@ -184,6 +184,8 @@ export interface MeshSpec {
   readonly splits: SplitSpec[];
   readonly trafficPolicies: StpSpec[];
   readonly access: AccessSpec[];
+  /** The Mesh prop (undefined: its default, true). */
+  readonly meshDenies?: boolean;
   readonly denyByDefault?: { namespace?: string };
   readonly revoked: number[];
   readonly mtlsPolicies: MtlsPolicySpec[];
@@ -545,6 +547,7 @@ function arbitraries(hostile: boolean): fc.Arbitrary<MeshSpec> {
     splits: fc.array(splitSpec, { maxLength: 2 }),
     trafficPolicies: fc.array(stpSpec, { maxLength: 1 }),
     access: fc.array(accessSpec, { maxLength: 2 }),
+    meshDenies: opt(fc.boolean()),
     denyByDefault: opt(fc.record({ namespace: opt(namespace) }, { requiredKeys: [] })),
     revoked: fc.array(fc.nat(), { maxLength: 1 }),
     mtlsPolicies: fc.array(mtlsPolicySpec, { maxLength: 2 }),
@@ -651,6 +654,7 @@ export function buildMesh(spec: MeshSpec): App {
     defaultNamespace: spec.defaultNamespace,
     trustDomain: spec.trustDomain,
     rootNamespace: spec.rootNamespace,
+    denyByDefault: spec.meshDenies,
     controlPlane: opt2(spec.controlPlane, c => ({
       replicas: c.replicas,
       autoscaling: c.autoscaling,
@@ -835,6 +839,8 @@ export function buildMesh(spec: MeshSpec): App {
   });
   if (spec.denyByDefault) {
     mesh.denyByDefault({ namespace: spec.denyByDefault.namespace });
+  }
+  if (spec.denyByDefault || mesh.deniesByDefault) {
     if (careful) {
       [...routed].filter(([service]) => !accessPolicies.has(service)).forEach(([service, by], n) => {
         new AccessPolicy(mesh, `gateway-access-${n}`, { service, allow: [...new Set(by)].map(from => ({ from })) });

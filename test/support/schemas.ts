@@ -21,6 +21,7 @@ import * as YAML from 'yaml';
 import { compileRules, evaluateRules, RuleNode } from './crd-rules';
 import { istioRules } from './istio-rules';
 import { kubernetesRules, parseQuantity } from './kube-rules';
+import { secretMaterial } from './secret-material';
 
 const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
 
@@ -275,7 +276,7 @@ export function validateManifests(manifests: any[]): SchemaError[] {
       errors.push(...(validator.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`));
     }
     evaluateRules(m, registry.rulesFor(m.apiVersion, m.kind), '', errors);
-    errors.push(...kubernetesRules(m), ...istioRules(m));
+    errors.push(...kubernetesRules(m), ...istioRules(m), ...secretMaterial(m));
     if (errors.length > 0) {
       failures.push({ object: name, errors });
     }
