@@ -972,7 +972,7 @@ export const CODES = {
   },
   MESH0441: {
     meaning: 'allowAccessFrom is given while the telemetry stack renders no NetworkPolicies, so it admits no one who was not already admitted',
-    example: "[mesh/telemetry] [MESH0441] grafana.allowAccessFrom is given with networkPolicies false, so no NetworkPolicy limits who reaches Grafana and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on",
+    example: '[mesh/telemetry] [MESH0441] grafana.allowAccessFrom is given with networkPolicies false, so no NetworkPolicy limits who reaches Grafana and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on',
     fix: 'drop allowAccessFrom, or leave networkPolicies on',
   },
   // 05xx: the Pulumi adapter (packages/pulumi)

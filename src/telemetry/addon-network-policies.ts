@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { TelemetryStack } from './telemetry-stack';
+import { addonLabels } from './workload';
 import { meshNamespaces } from '../namespaces';
 import type { NetworkPeer } from '../security/network-peer';
 
@@ -16,6 +17,8 @@ export interface AddonAccess {
   /** Peers that may open Kiali's UI (port 20001). */
   readonly kiali: NetworkPeer[];
 }
+
+const PART_OF = addonLabels('', '')['app.kubernetes.io/part-of'];
 
 /** A NetworkPolicy ingress rule: `from` (none: anyone) on TCP `ports`. */
 function rule(from: k8s.NetworkPolicyPeer[] | undefined, ports: number[]): k8s.NetworkPolicyIngressRule {
@@ -42,15 +45,18 @@ function peerRules(peers: NetworkPeer[], ports: number[]): k8s.NetworkPolicyIngr
  */
 export function addonNetworkPolicies(scope: Construct, stack: TelemetryStack, access: AddonAccess): void {
   const namespace = stack.namespace;
-  const app = (name: string): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: { app: name } } });
+  // An add-on's pods, by the labels every one of them carries (its Deployment's template labels): `app`, and
+  // the stack's part-of label, so that another `app: grafana` of the namespace is neither admitted nor limited.
+  const pods = (name: string) => ({ matchLabels: { 'app': name, 'app.kubernetes.io/part-of': PART_OF } });
+  const app = (name: string): k8s.NetworkPolicyPeer => ({ podSelector: pods(name) });
   const grafana = stack.grafana ? [app(stack.grafana.serviceName)] : [];
   const kiali = stack.kiali ? [app(stack.kiali.serviceName)] : [];
   const prometheus = stack.prometheus ? [app(stack.prometheus.serviceName)] : [];
   const readers = [...grafana, ...kiali];
   const policy = (name: string, ingress: k8s.NetworkPolicyIngressRule[]) => new k8s.KubeNetworkPolicy(scope, name, {
-    metadata: { name: `telemetry-${name}`, namespace, labels: { 'app.kubernetes.io/part-of': 'cdk8s-mesh-telemetry', 'app.kubernetes.io/managed-by': 'cdk8s-mesh' } },
+    metadata: { name: `telemetry-${name}`, namespace, labels: { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': 'cdk8s-mesh' } },
     spec: {
-      podSelector: { matchLabels: { app: name } },
+      podSelector: pods(name),
       policyTypes: ['Ingress'],
       // Rules with no `from` would admit anyone: a part nobody reads gets none, which admits no one.
       ingress: ingress.filter(r => r.from === undefined || r.from.length > 0),
@@ -75,10 +81,15 @@ export function addonNetworkPolicies(scope: Construct, stack: TelemetryStack, ac
         matchExpressions: [{
           key: 'kubernetes.io/metadata.name',
           operator: 'In',
-          values: Lazy.any({ produce: () => [...new Set([stack.mesh.rootNamespace, ...meshNamespaces(stack.mesh).map(n => n.namespaceName)])].sort() }) as unknown as string[],
+          values: Lazy.any({ produce: () => proxyNamespaces(stack) }) as unknown as string[],
         }],
       },
     };
     policy(tracing.app, [rule([proxies], tracing.collectorPorts), rule(readers, [tracing.queryPort]), rule(prometheus, [tracing.metricsPort])]);
   }
+}
+
+/** The namespaces of the mesh's proxies: every namespace of the mesh (workloads', gateways'), and istiod's. */
+function proxyNamespaces(stack: TelemetryStack): string[] {
+  return [...new Set([stack.mesh.rootNamespace, ...meshNamespaces(stack.mesh).map(n => n.namespaceName)])].sort();
 }

@@ -192,7 +192,7 @@ export function kialiRules(strategy: KialiAuthStrategy): k8s.PolicyRule[] {
   const read = ['get', 'list', 'watch'];
   const login = strategy !== KialiAuthStrategy.ANONYMOUS;
   return [
-    { apiGroups: [''], resources: ['configmaps', 'endpoints', 'namespaces', 'pods', 'replicationcontrollers', 'services', ...login ? ['pods/log'] : []], verbs: read },
+    { apiGroups: [''], resources: ['configmaps', 'endpoints', 'namespaces', 'pods', ...login ? ['pods/log'] : [], 'replicationcontrollers', 'services'], verbs: read },
     // The proxy's config dump and pilot-agent's status come through port-forwarding to the pod.
     ...login ? [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }] : [],
     { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: read },
