@@ -16,7 +16,9 @@ import type { NetworkPeer } from '../security/network-peer';
 export enum KialiAuthStrategy {
   /**
    * Users log in with a Kubernetes token (`kubectl create token <service-account>`), and see what that
-   * token may read: give each user a ServiceAccount bound to the ClusterRole they may have.
+   * token may read: give each user a ServiceAccount bound to the ClusterRole they may have. Each pod makes
+   * the key it signs sessions with at start, in memory (no manifest holds it; a restart logs users out),
+   * with a shell of the image: Kiali's standard image has one, its distroless variant does not.
    */
   TOKEN = 'token',
   /**
