@@ -965,6 +965,16 @@ export const CODES = {
     example: "[mesh/logs] [MESH0438] accessLogging.filter 'response.code + 1' gives an int, and Envoy logs a request only when the filter is true, so nothing would be logged: write a condition such as 'response.code >= 400'",
     fix: "write a condition such as 'response.code >= 400'",
   },
+  MESH0440: {
+    meaning: "Grafana's anonymousRole is above Viewer: anyone who reaches Grafana could edit dashboards (Editor) or users and data sources (Admin) without logging in",
+    example: "[mesh-telemetry/Grafana] [MESH0440] anonymousRole 'Editor' lets anyone who reaches Grafana change it without logging in: anonymous visitors are at most viewers, use GrafanaRole.VIEWER (and an adminSecretName to log in and edit)",
+    fix: 'use GrafanaRole.VIEWER, and give an adminSecretName for a login that may edit',
+  },
+  MESH0441: {
+    meaning: 'allowAccessFrom is given while the telemetry stack renders no NetworkPolicies, so it admits no one who was not already admitted',
+    example: '[mesh/telemetry] [MESH0441] grafana.allowAccessFrom is given with networkPolicies false, so no NetworkPolicy limits who reaches Grafana and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on',
+    fix: 'drop allowAccessFrom, or leave networkPolicies on',
+  },
   // 05xx: the Pulumi adapter (packages/pulumi)
   MESH0500: {
     meaning: 'a release source is neither a cdk8s App, a Mesh nor a Chart',

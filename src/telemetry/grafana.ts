@@ -13,16 +13,18 @@ import { reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { serviceKey, checkService } from '../private/services';
 import { constructsOfKind, isKind, whenAnnounced } from '../private/tree';
+import type { NetworkPeer } from '../security/network-peer';
 import type { MeshService } from '../traffic/mesh-service';
 
 /**
  * The role anonymous visitors get in Grafana.
  */
 export enum GrafanaRole {
-  /** Read dashboards. */
+  /**
+   * Read dashboards. The only role anonymous visitors may have: Editor or Admin (from JavaScript) is MESH0440,
+   * for anyone who reaches Grafana would change it without logging in.
+   */
   VIEWER = 'Viewer',
-  /** Read and edit dashboards (edits to provisioned ones cannot be saved). */
-  EDITOR = 'Editor',
 }
 
 /**
@@ -44,7 +46,7 @@ export interface GrafanaOptions extends TelemetryComponentOptions {
   readonly serviceDashboards?: IMeshService[];
 
   /**
-   * The role of visitors who do not log in.
+   * The role of visitors who do not log in: at most `Viewer`.
    *
    * @default GrafanaRole.VIEWER
    */
@@ -52,11 +54,24 @@ export interface GrafanaOptions extends TelemetryComponentOptions {
 
   /**
    * A Secret (in the telemetry namespace) with the administrator's login under `admin-user` and
-   * `admin-password`. Without one, the login form is off and Grafana is read through anonymous access only.
+   * `admin-password`: Grafana creates that administrator at start and shows its login form. Without one,
+   * Grafana creates no administrator (`disable_initial_admin_creation`), the login form is off, and
+   * Grafana is read anonymously only. Either way basic auth (a password on each API request) is off, so
+   * no password opens Grafana's HTTP API; log in through the form.
    *
-   * @default - no administrator login
+   * @default - no administrator, no login
+   * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-authentication/grafana/
    */
   readonly adminSecretName?: string;
+
+  /**
+   * Who else may open connections to Grafana (port 3000), besides Kiali, when the stack renders
+   * NetworkPolicies (its `networkPolicies`); added to the stack's `allowAccessFrom`.
+   * `kubectl port-forward` works without any.
+   *
+   * @default - no one else
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
 }
 
 /**
@@ -128,10 +143,16 @@ export class Grafana extends Construct {
     this.labels = labels;
     const meta = (name: string) => ({ name, namespace: this.namespace, labels });
 
-    // Only Viewer and Editor are offered: an anonymous Admin ('Admin' from JavaScript) could change users and
-    // data sources with no login at all, so it is an error with the rest.
-    const role = checkEnum(this, 'anonymousRole', props.anonymousRole, GrafanaRole, 'GrafanaRole') ? props.anonymousRole ?? GrafanaRole.VIEWER : GrafanaRole.VIEWER;
-    const ini = grafanaIni(role, props.adminSecretName !== undefined);
+    // Anonymous visitors are at most viewers: an anonymous Editor or Admin (from JavaScript, or from older
+    // versions of this library) is reported with its own code, anything else as no GrafanaRole.
+    const anonymousRole: unknown = props.anonymousRole;
+    if (anonymousRole === 'Editor' || anonymousRole === 'Admin') {
+      reportError(this, 'MESH0440', `anonymousRole '${anonymousRole}' lets anyone who reaches Grafana change it without logging in: `
+        + 'anonymous visitors are at most viewers, use GrafanaRole.VIEWER (and an adminSecretName to log in and edit)');
+    } else {
+      checkEnum(this, 'anonymousRole', anonymousRole, GrafanaRole, 'GrafanaRole');
+    }
+    const ini = grafanaIni(GrafanaRole.VIEWER, props.adminSecretName !== undefined);
     const datasources = Yaml.stringify({
       apiVersion: 1,
       datasources: [
@@ -276,7 +297,11 @@ function dashboardService(service: MeshService): DashboardService {
   return { service, versions: service.versions.map(v => v.versionName) };
 }
 
-/** Grafana's settings: no phoning home, anonymous access with one role, a login form only with an admin Secret. */
+/**
+ * Grafana's settings: no phoning home, anonymous viewers, no basic auth (Grafana's default would take
+ * `admin`/`admin` on every API request), and an administrator with a login form only when an admin Secret
+ * gives one (otherwise none is created at all).
+ */
 function grafanaIni(role: GrafanaRole, adminLogin: boolean): string {
   return [
     '[analytics]',
@@ -291,8 +316,16 @@ function grafanaIni(role: GrafanaRole, adminLogin: boolean): string {
     '[auth]',
     `disable_login_form = ${!adminLogin}`,
     '',
+    '[auth.basic]',
+    'enabled = false',
+    '',
+    '[security]',
+    `disable_initial_admin_creation = ${!adminLogin}`,
+    'disable_gravatar = true',
+    '',
     '[users]',
     'allow_sign_up = false',
+    'allow_org_create = false',
     '',
   ].join('\n');
 }

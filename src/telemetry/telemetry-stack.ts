@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { addonNetworkPolicies } from './addon-network-policies';
 import { Grafana, GrafanaOptions } from './grafana';
 import { Kiali, KialiOptions } from './kiali';
 import { Prometheus, PrometheusOptions } from './prometheus';
@@ -8,11 +9,12 @@ import { TracingBackend, TracingBackendConfig } from './tracing';
 import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { checkEnum, checkType } from '../private/enums';
+import { checkArray, checkEnum, checkType } from '../private/enums';
 import { recordedProblems, reportError } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 import { PolicyScope } from '../security/mtls-policy';
+import type { NetworkPeer } from '../security/network-peer';
 
 /**
  * How each access log line is written.
@@ -96,6 +98,28 @@ export interface TelemetryStackProps {
    * @default - no Kiali
    */
   readonly kiali?: KialiOptions;
+
+  /**
+   * Whether the stack renders NetworkPolicies for its add-ons, so that each accepts connections only from
+   * what needs it: Prometheus from Grafana and Kiali, the tracing backend's collector from the mesh's
+   * proxies and its query API from Grafana and Kiali, Grafana from Kiali, and Grafana's and Kiali's UIs from
+   * no one else but the peers in `allowAccessFrom`. Only ingress is limited: the add-ons' egress stays
+   * open. `kubectl port-forward` (and `istioctl dashboard`) still reach them: it enters the pod from its
+   * node, which NetworkPolicies do not stop. They take effect only with a network plugin that enforces
+   * NetworkPolicies.
+   *
+   * @default true
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  readonly networkPolicies?: boolean;
+
+  /**
+   * Who may open Grafana's and Kiali's UIs (besides `kubectl port-forward`), when `networkPolicies` is on:
+   * an ingress gateway's pods, an office's addresses. Each add-on's own `allowAccessFrom` adds to it.
+   *
+   * @default - no one
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
 }
 
 /**
@@ -213,6 +237,23 @@ export class TelemetryStack extends Construct {
       }
     }
 
+    const networkPolicies = enabled('networkPolicies', props.networkPolicies, true);
+    const everyUi = this.peers('allowAccessFrom', props.allowAccessFrom);
+    const access = {
+      grafana: [...everyUi, ...this.peers('grafana.allowAccessFrom', props.grafana?.allowAccessFrom)],
+      kiali: [...everyUi, ...this.peers('kiali.allowAccessFrom', props.kiali?.allowAccessFrom)],
+    };
+    if (networkPolicies) {
+      addonNetworkPolicies(new Construct(layer, 'NetworkPolicies'), this, access);
+    } else {
+      for (const [prop, value, what] of [['allowAccessFrom', props.allowAccessFrom, 'the add-ons'], ['grafana.allowAccessFrom', props.grafana?.allowAccessFrom, 'Grafana'],
+        ['kiali.allowAccessFrom', props.kiali?.allowAccessFrom, 'Kiali']] as const) {
+        if (value !== undefined) {
+          reportError(this, 'MESH0441', `${prop} is given with networkPolicies false, so no NetworkPolicy limits who reaches ${what} and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on`);
+        }
+      }
+    }
+
     if (tracing || props.accessLogging) {
       this.meshPolicy = new TelemetryPolicy(this, 'MeshPolicy', {
         scope: PolicyScope.mesh(),
@@ -222,6 +263,20 @@ export class TelemetryStack extends Construct {
     }
   }
 
+  /** The peers of an `allowAccessFrom` prop that can be rendered; each problem is reported, and the peer left out. */
+  private peers(prop: string, value: NetworkPeer[] | undefined): NetworkPeer[] {
+    if (value === undefined || !checkArray(this, prop, value)) {
+      return [];
+    }
+    return value.filter((peer, i) => {
+      // From JavaScript, a plain object cannot render a peer.
+      if (typeof (peer as { _check?: unknown } | undefined)?._check !== 'function') {
+        reportError(this, 'MESH0096', `${prop}[${i}] is not a NetworkPeer: make it with NetworkPeer.namespace(...), NetworkPeer.pods(...), NetworkPeer.cidr(...) or NetworkPeer.anywhere()`);
+        return false;
+      }
+      return peer._check(this, prop);
+    });
+  }
 }
 
 /** The fields of a JSON access log line, as Envoy's format commands. */

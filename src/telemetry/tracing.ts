@@ -67,6 +67,24 @@ export interface TracingBackendConfig {
   readonly queryUrl?: string;
   /** The Grafana data source type that reads it. */
   readonly grafanaType?: string;
+  /** The pods the stack runs for it (their `app` label) and their ports, when it runs any: what its NetworkPolicy opens. */
+  readonly pods?: TracingPods;
+}
+
+/**
+ * The tracing backend's pods, as a NetworkPolicy sees them.
+ *
+ * @internal
+ */
+export interface TracingPods {
+  /** Their `app` label. */
+  readonly app: string;
+  /** The ports proxies send spans to. */
+  readonly collectorPorts: number[];
+  /** The port Grafana and Kiali read traces from. */
+  readonly queryPort: number;
+  /** The port Prometheus scrapes. */
+  readonly metricsPort: number;
 }
 
 /**
@@ -181,6 +199,9 @@ class JaegerBackend extends TracingBackend {
       },
       queryUrl: `http://tracing.${namespace}.svc.${mesh.clusterDomain}:80/jaeger`,
       grafanaType: 'jaeger',
+      // Jaeger v2 runs no admin port (v1's 14269) and no zpages or pprof extension: health (13133) is for the
+      // kubelet's probes alone, which NetworkPolicies do not stop.
+      pods: { app: name, collectorPorts: [4317, 4318, 9411], queryPort: 16686, metricsPort: 8888 },
     };
   }
 }
@@ -240,6 +261,8 @@ class ZipkinBackend extends TracingBackend {
       provider: { name: this.providerName, kind: 'tracing', config: { zipkin: { service: `zipkin.${namespace}.svc.${mesh.clusterDomain}`, port: 9411 } } },
       queryUrl: `http://zipkin.${namespace}.svc.${mesh.clusterDomain}:9411`,
       grafanaType: 'zipkin',
+      // One port for spans, queries and metrics alike.
+      pods: { app: name, collectorPorts: [9411], queryPort: 9411, metricsPort: 9411 },
     };
   }
 }

@@ -197,10 +197,14 @@ describe('Grafana', () => {
       { name: 'dashboards-1', projected: { sources: [{ configMap: { name: 'grafana-dashboard-backend.db' } }, { configMap: { name: 'grafana-dashboard-backend.ratings' } }] } },
       { name: 'dashboards-2', projected: { sources: [{ configMap: { name: 'grafana-dashboard-default.reviews' } }] } },
     ]);
-    const ini = MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'];
-    expect(ini).toContain('[auth.anonymous]\nenabled = true\norg_name = Main Org.\norg_role = Viewer');
-    expect(ini).toContain('disable_login_form = true');
-    expect(ini).toContain('reporting_enabled = false');
+    const ini = iniOf(manifests);
+    expect(ini['auth.anonymous']).toEqual({ enabled: 'true', org_name: 'Main Org.', org_role: 'Viewer' });
+    // No administrator, no login form, and no password on API requests: Grafana's own defaults would take admin/admin.
+    expect(ini.auth).toEqual({ disable_login_form: 'true' });
+    expect(ini['auth.basic']).toEqual({ enabled: 'false' });
+    expect(ini.security).toEqual({ disable_initial_admin_creation: 'true', disable_gravatar: 'true' });
+    expect(ini.users).toEqual({ allow_sign_up: 'false', allow_org_create: 'false' });
+    expect(ini.analytics).toEqual({ check_for_updates: 'false', reporting_enabled: 'false' });
     expect(pod.containers[0].env).toEqual([
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
       { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
@@ -224,21 +228,23 @@ describe('Grafana', () => {
     expect(volumes(['api', 'web', 'db'])).toEqual(volumes(['web', 'db', 'api']));
   });
 
-  test('an admin Secret turns the login form on; dashboards for chosen services only', () => {
+  test('an admin Secret creates that administrator and turns the login form on, basic auth still off; dashboards for chosen services only', () => {
     // GIVEN
     const mesh = newMesh();
     const reviews = newService(mesh, 'reviews', ['v1']);
     newService(mesh, 'ratings', ['v1']);
     // WHEN
-    const stack = new TelemetryStack(mesh, 'Telemetry', { grafana: { adminSecretName: 'grafana-admin', anonymousRole: GrafanaRole.EDITOR, serviceDashboards: [reviews] } });
+    const stack = new TelemetryStack(mesh, 'Telemetry', { grafana: { adminSecretName: 'grafana-admin', anonymousRole: GrafanaRole.VIEWER, serviceDashboards: [reviews] } });
     newService(mesh, 'details', ['v1']);
     const manifests = MeshTesting.synth(mesh);
     // THEN
     expect(stack.grafana!.dashboardServices).toEqual([reviews]);
     expect(Object.keys(dashboards(manifests))).toEqual(['grafana-dashboard-mesh', 'grafana-dashboard-default.reviews']);
-    const ini = MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'];
-    expect(ini).toContain('org_role = Editor');
-    expect(ini).toContain('disable_login_form = false');
+    const ini = iniOf(manifests);
+    expect(ini['auth.anonymous'].org_role).toEqual('Viewer');
+    expect(ini.auth).toEqual({ disable_login_form: 'false' });
+    expect(ini['auth.basic']).toEqual({ enabled: 'false' });
+    expect(ini.security.disable_initial_admin_creation).toEqual('false');
     expect(MeshTesting.find(manifests, 'Deployment', 'grafana').spec.template.spec.containers[0].env.slice(2)).toEqual([
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-user' } } },
       { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } } },
@@ -305,6 +311,25 @@ describe('Grafana', () => {
     ]);
   });
 
+  test.each(['Editor', 'Admin'])('fails on an anonymous role of %s: anyone who reaches Grafana would change it', role => {
+    // GIVEN a role above Viewer (from JavaScript: GrafanaRole offers no other)
+    const mesh = newMesh();
+    // WHEN
+    new TelemetryStack(mesh, 'Telemetry', { grafana: { anonymousRole: role as GrafanaRole } });
+    // THEN
+    expect(synthErrors(mesh)).toEqual([
+      `[mesh-telemetry/Grafana] [MESH0440] anonymousRole '${role}' lets anyone who reaches Grafana change it without logging in: anonymous visitors are at most viewers, use GrafanaRole.VIEWER (and an adminSecretName to log in and edit)`,
+    ]);
+  });
+
+  test('an anonymous role of Viewer is accepted, with an admin Secret or without', () => {
+    for (const adminSecretName of [undefined, 'grafana-admin']) {
+      const mesh = newMesh();
+      new TelemetryStack(mesh, 'Telemetry', { grafana: { anonymousRole: GrafanaRole.VIEWER, adminSecretName } });
+      expect(synthErrors(mesh)).toEqual([]);
+    }
+  });
+
   test('fails on every mistake of its options in one run', () => {
     const mesh = newMesh();
     const other = new Mesh(Testing.app(), 'other');
@@ -317,3 +342,20 @@ describe('Grafana', () => {
     ]);
   });
 });
+
+/** Grafana's settings, section by section (an INI file: `[section]`, then `key = value` lines). */
+function iniOf(manifests: any[]): { [section: string]: { [key: string]: string } } {
+  const ini: { [section: string]: { [key: string]: string } } = {};
+  let section = '';
+  for (const line of (MeshTesting.find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'] as string).split('\n')) {
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      ini[section] = {};
+    } else if (line.trim() !== '') {
+      const [key, ...value] = line.split(' = ');
+      ini[section][key] = value.join(' = ');
+    }
+  }
+  return ini;
+}

@@ -34,6 +34,8 @@ describe('TelemetryStack', () => {
       'Deployment/grafana',
       'Service/grafana',
       'ConfigMap/grafana-dashboard-default.reviews',
+      'NetworkPolicy/telemetry-prometheus',
+      'NetworkPolicy/telemetry-grafana',
     ]);
   });
 
@@ -194,7 +196,7 @@ describe('TelemetryStack', () => {
     expect(MeshTesting.find(manifests, 'Telemetry', 'mesh-default').spec).toEqual({ accessLogging: [{ providers: [{ name: 'envoy' }] }] });
   });
 
-  test('Kiali: view-only, anonymous, read-only RBAC, wired to Prometheus, Grafana and Jaeger', () => {
+  test('Kiali: view-only, token login, read-only RBAC, wired to Prometheus, Grafana and Jaeger', () => {
     // GIVEN
     const mesh = openMesh({ controlPlane: { revision: 'blue' } });
     // WHEN
@@ -203,7 +205,7 @@ describe('TelemetryStack', () => {
     // THEN
     expect(stack.kiali!.url).toEqual('http://kiali.istio-system.svc.cluster.local:20001/kiali');
     const config = YAML.parse(MeshTesting.find(manifests, 'ConfigMap', 'kiali').data['config.yaml']);
-    expect(config.auth).toEqual({ strategy: 'anonymous' });
+    expect(config.auth).toEqual({ strategy: 'token' });
     expect(config.deployment.view_only_mode).toEqual(true);
     expect(config.external_services).toEqual({
       istio: {
@@ -222,7 +224,8 @@ describe('TelemetryStack', () => {
     expect(writes).toEqual([]);
     const container = MeshTesting.find(manifests, 'Deployment', 'kiali').spec.template.spec.containers[0];
     expect(container.image).toEqual('quay.io/kiali/kiali:v2.16.0');
-    expect(container.command).toEqual(['/opt/kiali/kiali', '-config', '/kiali-configuration/config.yaml']);
+    expect(container.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(container.command[2]).toMatch(/ && exec \/opt\/kiali\/kiali -config \/kiali-configuration\/config.yaml$/);
     expect(validateManifests(manifests)).toEqual([]);
   });
 

@@ -125,13 +125,21 @@ describe('enum values (MESH0090)', () => {
     const mesh = openMesh();
     new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: js('Admin') } });
     expect(synthErrors(mesh)).toEqual([
-      "[mesh-telemetry/Grafana] [MESH0090] anonymousRole 'Admin' is not a value of GrafanaRole: use GrafanaRole.VIEWER or GrafanaRole.EDITOR",
+      "[mesh-telemetry/Grafana] [MESH0440] anonymousRole 'Admin' lets anyone who reaches Grafana change it without logging in: anonymous visitors are at most viewers, use GrafanaRole.VIEWER (and an adminSecretName to log in and edit)",
     ]);
   });
 
-  test('a Grafana anonymousRole of Editor and JSON access logs are accepted', () => {
+  test('fails on a Grafana anonymousRole that is no role', () => {
     const mesh = openMesh();
-    new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: GrafanaRole.EDITOR }, accessLogging: { encoding: AccessLogEncoding.JSON } });
+    new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: js('viewer') } });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh-telemetry/Grafana] [MESH0090] anonymousRole 'viewer' is not a value of GrafanaRole: use GrafanaRole.VIEWER",
+    ]);
+  });
+
+  test('a Grafana anonymousRole of Viewer and JSON access logs are accepted', () => {
+    const mesh = openMesh();
+    new TelemetryStack(mesh, 'telemetry', { grafana: { anonymousRole: GrafanaRole.VIEWER }, accessLogging: { encoding: AccessLogEncoding.JSON } });
     expect(synthErrors(mesh)).toEqual([]);
   });
 
