@@ -16,7 +16,7 @@ describe('the secret-material check', () => {
     ['a Secret with data', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { 'ca-key.pem': 'AAAA' } }, '/data: a Secret with its data written in the manifest'],
     ['a Secret with stringData', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'x' } }, '/data: a Secret with its data written in the manifest'],
     ['a private key in a ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'key.pem': KEY } }, '/data/key.pem: a private key'],
-    ['a password in a config file', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'grafana.ini': '[security]\nadmin_password = hunter2\n' } }, "/data/grafana.ini: 'admin_password' is set to a literal in a config file"],
+    ['a password in a config file', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'grafana.ini': '[auth]\ndisable_login_form = true\n[security]\nadmin_password = hunter2\n' } }, "/data/grafana.ini: 'admin_password' is set to a literal in a config file"],
     ['a token in an environment variable', {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
       spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'API_TOKEN', value: 'abc123' }] }] } } },

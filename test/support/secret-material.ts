@@ -11,7 +11,7 @@ const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/;
 const SECRET_NAME = /(^|[^A-Z])(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIALS?)([^A-Z]|$)/i;
 
 /** A config file line that sets a password, secret or token to a literal (ini `x = y`, YAML `x: y`). */
-const CONFIG_SECRET_LINE = /^\s*([A-Za-z0-9_.-]*(?:password|secret|token)[A-Za-z0-9_.-]*)\s*[:=]\s*(\S.*)$/im;
+const CONFIG_SECRET_LINE = /^[ \t]*([A-Za-z0-9_.-]*(?:password|secret|token)[A-Za-z0-9_.-]*)[ \t]*[:=][ \t]*(\S.*)$/gim;
 
 /** Config values that name no secret: empty, a reference to a file or an environment variable, or a switch. */
 const NOT_A_SECRET = /^(""|''|\$__file\{.*\}|\$__env\{.*\}|\$\{.*\}|\/\S+|true|false|\d+[smh]?|anonymous|token|header|openid)$/i;
@@ -29,9 +29,10 @@ export function secretMaterial(m: any): string[] {
     if (PRIVATE_KEY.test(value)) {
       problems.push(`${path}: a private key`);
     }
-    const line = CONFIG_SECRET_LINE.exec(value);
-    if (line && path.startsWith('/data/') && !NOT_A_SECRET.test(line[2].trim())) {
-      problems.push(`${path}: '${line[1]}' is set to a literal in a config file`);
+    for (const line of path.startsWith('/data/') ? value.matchAll(CONFIG_SECRET_LINE) : []) {
+      if (!NOT_A_SECRET.test(line[2].trim())) {
+        problems.push(`${path}: '${line[1]}' is set to a literal in a config file`);
+      }
     }
     if (key === 'value' && /\/env\/\d+\/value$/.test(path)) {
       const name = valueAt(m, path.replace(/\/value$/, '/name'));

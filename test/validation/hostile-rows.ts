@@ -24,8 +24,12 @@ const js = (x: unknown): any => x;
 
 const HTTP = [{ port: 8080, protocol: Protocol.HTTP }];
 
+/**
+ * A mesh that lets every workload call every other unless a row says otherwise: the rows are about input, and
+ * under deny-by-default (the library's default) a gateway route to a service without an AccessPolicy is an error.
+ */
 function mesh(app: App, props: any = {}): Mesh {
-  return new Mesh(app, 'mesh', props);
+  return new Mesh(app, 'mesh', { denyByDefault: false, ...props });
 }
 
 function svc(scope: Mesh, name = 'web', props: any = {}, versions: string[] = ['v1'], options: any = {}): MeshService {
@@ -1052,6 +1056,19 @@ row('PolicyScope.workload: a service of another mesh', 'error', app => new MtlsP
 row('PolicyScope.workload: undefined', 'error', app => new MtlsPolicy(mesh(app), 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(js(undefined)) }));
 row("PolicyScope.namespace: the root namespace 'istio-system' (use PolicyScope.mesh())", 'warning', app => new MtlsPolicy(mesh(app), 'mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.namespace('istio-system') }));
 row('Mesh.denyByDefault: twice for one namespace', 'error', app => { const ms = mesh(app); svc(ms); ms.denyByDefault(); ms.denyByDefault(); });
+row('Mesh denyByDefault: a string', 'error', app => svc(mesh(app, { denyByDefault: js('true') })));
+row('Mesh denyByDefault: null (its default)', 'warning', app => svc(mesh(app, { denyByDefault: js(null) })));
+row('Mesh denyByDefault: default, a gateway route to a service the gateway may not call', 'error', app => {
+  const ms = new Mesh(app, 'mesh');
+  new IngressGateway(ms, 'gw').addRoute({ service: svc(ms) });
+});
+row('Mesh denyByDefault: default, the gateway allowed', 'valid', app => {
+  const ms = new Mesh(app, 'mesh');
+  const s = svc(ms);
+  const gw = new IngressGateway(ms, 'gw');
+  gw.addRoute({ service: s });
+  new AccessPolicy(ms, 'web-access', { service: s, allow: [{ from: gw }] });
+});
 row('Mesh.denyByDefault: default', 'valid', app => { const ms = mesh(app); svc(ms); ms.denyByDefault(); });
 row('Mesh.denyByDefault: in a namespace no service lives in', 'valid', app => { const ms = mesh(app); svc(ms); ms.denyByDefault({ namespace: 'lonely' }); });
 row('DenyByDefault constructed directly', 'valid', app => { const ms = mesh(app); svc(ms); new DenyByDefault(ms, 'deny', { namespace: 'default' }); });
