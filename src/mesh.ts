@@ -76,6 +76,7 @@ export class Mesh extends Chart implements IMesh {
   public readonly failOnWarnings: boolean;
   /** Whether the whole mesh refuses every call no `AccessPolicy` allows (the `denyByDefault` prop). */
   public readonly deniesByDefault: boolean;
+  public readonly networkPolicies: boolean;
   /** The mesh-wide mTLS policy (the root namespace's PeerAuthentication). */
   public readonly mtlsPolicy: MtlsPolicy;
   public readonly controlPlane: ControlPlane;
@@ -106,6 +107,7 @@ export class Mesh extends Chart implements IMesh {
     this.installCrds = settings.installCrds;
     this.failOnWarnings = settings.failOnWarnings;
     this.deniesByDefault = settings.denyByDefault;
+    this.networkPolicies = settings.networkPolicies;
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);

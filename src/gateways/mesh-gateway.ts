@@ -13,6 +13,7 @@ import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validate
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { isKind, markKind, meshOf } from '../private/tree';
+import { renderNetworkPolicy } from '../security/network-policies';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
@@ -270,6 +271,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         rules: [defaults.allowedCallers],
       },
     });
+    renderNetworkPolicy(this);
   }
 
   /**
@@ -293,6 +295,15 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   /** The identity as AuthorizationPolicy principals name it. */
   public get principal(): string {
     return this.mesh.principalOf(this.namespace, this.serviceName);
+  }
+
+  /**
+   * The container ports of the listeners.
+   *
+   * @internal
+   */
+  public get _listenerTargetPorts(): number[] {
+    return this._listeners.map(l => l.targetPort);
   }
 
   /** `<namespace>/<name>`, as VirtualServices name the gateway. */

@@ -9,12 +9,13 @@ import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
-import { listOr } from '../private/enums';
+import { checkStringMap, listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
-import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
+import { proxyRequestsAboveLimits, validateInjectable, validateLabels, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
+import { renderNetworkPolicy } from '../security/network-policies';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
@@ -51,6 +52,13 @@ export interface ImportedMeshServiceOptions {
    * @default - unknown: routes to any version are accepted
    */
   readonly versions?: string[];
+
+  /**
+   * The labels of its pods, which the mesh's NetworkPolicies name it by.
+   *
+   * @default - unknown: NetworkPolicies name its pods by `app: <serviceName>`, and synthesis warns (MESH0305)
+   */
+  readonly podLabels?: { [key: string]: string };
 }
 
 /**
@@ -182,6 +190,7 @@ export class MeshService extends MeshServiceBase {
     this.ports.forEach((p, i) => ApiObject.of(this.resource).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
 
     this._applyTrafficPolicy(props);
+    renderNetworkPolicy(this);
     announce(this.mesh, this);
   }
 
@@ -279,6 +288,12 @@ class ImportedMeshService extends MeshServiceBase {
   public readonly serviceAccountName: string;
   public readonly ports: MeshServicePort[];
   public readonly versionNames?: string[];
+  /**
+   * The labels of its pods, when given.
+   *
+   * @internal
+   */
+  public readonly _podLabels?: { [key: string]: string };
 
   public constructor(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions) {
     super(scope, id);
@@ -289,6 +304,14 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
+    if (options.podLabels !== undefined && checkStringMap(this, 'podLabels', options.podLabels)) {
+      validateLabels(this, 'podLabels', options.podLabels);
+      if (Object.keys(options.podLabels).length === 0) {
+        reportError(this, 'MESH0260', `podLabels is empty, which would select every pod of its namespace: give the labels that select the service's pods, e.g. { app: '${this.serviceName}' }`);
+      } else {
+        this._podLabels = { ...options.podLabels };
+      }
+    }
     // The options used to carry traffic settings: from plain JavaScript they would be dropped without a word.
     const settings = trafficSettingsOf(options as TrafficPolicyOptions);
     if (settings.length > 0) {
