@@ -23,6 +23,7 @@ import { isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
+import { watchNetworkPolicies } from './security/network-policies';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
 
@@ -108,6 +109,7 @@ export class Mesh extends Chart implements IMesh {
     this.failOnWarnings = settings.failOnWarnings;
     this.deniesByDefault = settings.denyByDefault;
     this.networkPolicies = settings.networkPolicies;
+    watchNetworkPolicies(this);
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);

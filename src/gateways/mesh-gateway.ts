@@ -12,8 +12,7 @@ import { reportError } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
-import { isKind, markKind, meshOf } from '../private/tree';
-import { renderNetworkPolicy } from '../security/network-policies';
+import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
@@ -271,7 +270,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         rules: [defaults.allowedCallers],
       },
     });
-    renderNetworkPolicy(this);
+    announce(this.mesh, this);
   }
 
   /**

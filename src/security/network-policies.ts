@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { MtlsMode } from './mtls-mode';
 import { namespaceSelector } from './network-peer';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
@@ -10,9 +11,8 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
-import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
+import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
-import { MtlsMode } from './mtls-mode';
 
 /**
  * Where a NetworkPolicy's pods may connect or be connected from: their peers (none: anyone) and the pod ports.
@@ -29,15 +29,26 @@ const ISTIOD_XDS_PORT = 15012;
 const ANY_ADDRESS: k8s.NetworkPolicyPeer[] = [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }];
 
 /**
- * Renders the NetworkPolicy of a service's pods or of a gateway's (when the mesh's `networkPolicies` is on):
- * the object is made now, its spec at synth, when every caller, route and external service is known.
+ * When the mesh's `networkPolicies` is on, gives every service and gateway added to it its NetworkPolicy (they
+ * announce themselves at the end of their constructors; the mesh is made before any of them).
  *
  * @internal
  */
-export function renderNetworkPolicy(owner: IMeshIdentity & { readonly namespace: string }): void {
-  if (!owner.mesh.networkPolicies) {
-    return;
+export function watchNetworkPolicies(mesh: IMesh): void {
+  if (mesh.networkPolicies) {
+    whenAnnounced(mesh, added => {
+      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway')) {
+        renderNetworkPolicy(added as IMeshIdentity & { readonly namespace: string });
+      }
+    });
   }
+}
+
+/**
+ * Renders the NetworkPolicy of a service's pods or of a gateway's: the object is made now, its spec at synth,
+ * when every caller, route and external service is known.
+ */
+function renderNetworkPolicy(owner: IMeshIdentity & { readonly namespace: string }): void {
   new k8s.KubeNetworkPolicy(owner, 'NetworkPolicy', {
     metadata: { name: owner.serviceName, namespace: owner.namespace },
     spec: Lazy.any({ produce: () => toKube(networkPolicySpec(owner)) }),
@@ -71,7 +82,8 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
   const prometheus = model.telemetryStack?.prometheus;
   if (prometheus) {
     // pilot-agent's merged metrics and Envoy's own.
-    ingress.push({ peers: [{ namespaceSelector: namespaceSelector(prometheus.namespace), podSelector: { matchLabels: { app: prometheus.serviceName } } }], ports: tcp([PROXY_PORTS.agent, PROXY_PORTS.envoyMetrics]) });
+    const scraper = { namespaceSelector: namespaceSelector(prometheus.namespace), podSelector: { matchLabels: { app: prometheus.serviceName } } };
+    ingress.push({ peers: [scraper], ports: tcp([PROXY_PORTS.agent, PROXY_PORTS.envoyMetrics]) });
   }
 
   egress.push({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
@@ -202,9 +214,8 @@ function tracingCollector(model: MeshModel): Rule | undefined {
     return undefined;
   }
   // A backend the stack runs has a query URL; its pods carry its provider's name as their app.
-  return config.queryUrl
-    ? { peers: [{ namespaceSelector: namespaceSelector(stack.namespace), podSelector: { matchLabels: { app: stack.tracing.providerName } } }], ports: tcp([service.port]) }
-    : { ports: tcp([service.port]) };
+  const pods = { namespaceSelector: namespaceSelector(stack.namespace), podSelector: { matchLabels: { app: stack.tracing.providerName } } };
+  return config.queryUrl ? { peers: [pods], ports: tcp([service.port]) } : { ports: tcp([service.port]) };
 }
 
 /** The container port of a gateway listener: ports below 1024 are served on 8000 + port. */

@@ -15,7 +15,6 @@ import { proxyRequestsAboveLimits, validateInjectable, validateLabels, validateS
 import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
-import { renderNetworkPolicy } from '../security/network-policies';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
@@ -190,7 +189,6 @@ export class MeshService extends MeshServiceBase {
     this.ports.forEach((p, i) => ApiObject.of(this.resource).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
 
     this._applyTrafficPolicy(props);
-    renderNetworkPolicy(this);
     announce(this.mesh, this);
   }
 

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
+import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
   AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, Protocol, Severity, TelemetryStack, TracingBackend,
 } from '../../src';
-import { Bookinfo } from '../../examples/bookinfo/mesh';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
@@ -210,7 +210,7 @@ describe('NetworkPolicies from the call graph', () => {
     // GIVEN a mesh that allows by default, with NetworkPolicies asked for
     const mesh = newMesh({ denyByDefault: false, networkPolicies: true });
     const open = newService(mesh, 'open', ['v1'], { namespace: 'a' });
-    const other = newService(mesh, 'other', ['v1'], { namespace: 'b' });
+    newService(mesh, 'other', ['v1'], { namespace: 'b' });
     const guarded = newService(mesh, 'guarded', ['v1'], { namespace: 'b' });
     new AccessPolicy(mesh, 'guarded-access', { service: guarded, allow: [{ from: open }] });
     // WHEN

@@ -103,7 +103,9 @@ describe('the NetworkPolicy evaluator', () => {
 
   test('pods are read from the workloads\' pod templates', () => {
     const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'shop' },
       spec: { template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', ports: [{ name: 'http', containerPort: 8080 }] }] } } },
     };
     expect(podsOf([deployment, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } }])).toEqual([

@@ -106,7 +106,8 @@ export class NetworkPolicies {
     }
     return peers.some(peer => {
       if (peer.ipBlock) {
-        return !isPod(endpoint) && inBlock(endpoint.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inBlock(endpoint.ip, e));
+        const except: string[] = peer.ipBlock.except ?? [];
+        return !isPod(endpoint) && inBlock(endpoint.ip, peer.ipBlock.cidr) && !except.some(e => inBlock(endpoint.ip, e));
       }
       if (!isPod(endpoint)) {
         return false;
