@@ -838,6 +838,16 @@ export const CODES = {
     example: "[mesh/legacy] [MESH0260] podLabels is empty, which would select every pod of its namespace: give the labels that select the service's pods, e.g. { app: 'legacy' }",
     fix: "give the labels that select the service's pods, or leave podLabels out",
   },
+  MESH0261: {
+    meaning: "an ingress gateway's allowAccessFrom is empty, so nothing could reach it",
+    example: "[mesh/edge] [MESH0261] allowAccessFrom is empty, so nothing could reach the gateway: list who may, e.g. [NetworkPeer.cidr('203.0.113.0/24')], or leave it out to admit anyone",
+    fix: 'list who may reach the gateway, or leave allowAccessFrom out to admit anyone',
+  },
+  MESH0262: {
+    meaning: "an ingress gateway's allowAccessFrom is set in a mesh that renders no NetworkPolicies, so it would limit nothing",
+    example: "[mesh/edge] [MESH0262] allowAccessFrom is set, but the mesh renders no NetworkPolicies, so it would admit anyone: turn the mesh's networkPolicies on, or leave allowAccessFrom out",
+    fix: "turn the mesh's networkPolicies on, or leave allowAccessFrom out",
+  },
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
     meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',

@@ -8,6 +8,7 @@ import { Severity } from '../analysis/finding';
 import { MeshModel } from '../analysis/mesh-model';
 import type { ControlPlane } from '../control-plane/control-plane';
 import type { EgressGateway } from '../gateways/egress-gateway';
+import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
@@ -68,9 +69,12 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
   if (isKind(owner, 'MeshService')) {
     ingress.push(...callersOf(mesh, model, owner as unknown as IMeshService));
   } else if (isKind(owner, 'IngressGateway')) {
-    // Clients outside the mesh: anyone, on the listeners and the status port load balancers check.
-    const gateway = owner as unknown as MeshGateway;
-    ingress.push({ ports: tcp([...gateway._listenerTargetPorts, PROXY_PORTS.health]) });
+    // Clients outside the mesh: anyone (or whom allowAccessFrom lists) on the listeners; anyone on the status
+    // port load balancers check.
+    const gateway = owner as unknown as IngressGateway;
+    const from = gateway._accessFrom;
+    const peers = from === undefined || from.some(p => p._anywhere) ? undefined : from.flatMap(p => p._render());
+    ingress.push({ peers, ports: tcp(gateway._listenerTargetPorts) }, { ports: tcp([PROXY_PORTS.health]) });
   } else {
     // An egress gateway: every workload may call the external services routed through it.
     const gateway = owner as unknown as EgressGateway;

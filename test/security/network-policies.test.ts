@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, Protocol, Severity, TelemetryStack, TracingBackend,
+  AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity, TelemetryStack, TracingBackend,
 } from '../../src';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
 import { validateManifests } from '../support/schemas';
@@ -351,6 +351,56 @@ describe('NetworkPolicies from the call graph', () => {
     const strict = newMesh({ denyByDefault: false, networkPolicies: true });
     newService(strict, 'web');
     expect(strict.analyze().filter(f => f.code === 'MESH0306')).toEqual([]);
+  });
+
+  describe('an ingress gateway\'s allowAccessFrom', () => {
+    function gatewayMesh(allowAccessFrom?: NetworkPeer[], props: { networkPolicies?: boolean } = {}) {
+      const mesh = newMesh({ denyByDefault: true, ...props });
+      const web = newService(mesh, 'web');
+      const edge = new IngressGateway(mesh, 'edge', { allowAccessFrom });
+      edge.addRoute({ service: web });
+      new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: edge }] });
+      return mesh;
+    }
+
+    test('admits only the peers listed on the listeners, anyone on the status port', () => {
+      const mesh = gatewayMesh([NetworkPeer.cidr('203.0.113.0/24', ['203.0.113.128/25']), NetworkPeer.namespace('monitoring')]);
+      const manifests = MeshTesting.synth(mesh);
+      const policies = new NetworkPolicies(manifests);
+      const edge = podOf(manifests, 'Deployment/edge');
+      expect(policies.admits({ ip: '203.0.113.5' }, edge, 8080)).toBe(true);
+      expect(policies.admits({ ip: '203.0.113.200' }, edge, 8080)).toBe(false);
+      expect(policies.admits(INTERNET, edge, 8080)).toBe(false);
+      expect(policies.admits({ ...STRANGER, namespace: 'monitoring' }, edge, 8080)).toBe(true);
+      expect(policies.admits(STRANGER, edge, 8080)).toBe(false);
+      expect(policies.admits(INTERNET, edge, 15021)).toBe(true);
+      expect(policies.admits(edge, podOf(manifests, 'Deployment/web-v1'), 8080)).toBe(true);
+      expect(validateManifests(manifests)).toEqual([]);
+    });
+
+    test('NetworkPeer.anywhere() admits anyone', () => {
+      const manifests = MeshTesting.synth(gatewayMesh([NetworkPeer.cidr('10.0.0.0/8'), NetworkPeer.anywhere()]));
+      expect(new NetworkPolicies(manifests).admits(INTERNET, podOf(manifests, 'Deployment/edge'), 8080)).toBe(true);
+    });
+
+    test('fails on an empty list (MESH0261)', () => {
+      expect(synthErrors(gatewayMesh([]))).toEqual([
+        "[mesh/edge] [MESH0261] allowAccessFrom is empty, so nothing could reach the gateway: list who may, e.g. [NetworkPeer.cidr('203.0.113.0/24')], or leave it out to admit anyone",
+      ]);
+    });
+
+    test('fails when the mesh renders no NetworkPolicies (MESH0262)', () => {
+      expect(synthErrors(gatewayMesh([NetworkPeer.cidr('203.0.113.0/24')], { networkPolicies: false }))).toEqual([
+        "[mesh/edge] [MESH0262] allowAccessFrom is set, but the mesh renders no NetworkPolicies, so it would admit anyone: turn the mesh's networkPolicies on, or leave allowAccessFrom out",
+      ]);
+    });
+
+    test('fails on a peer that is no NetworkPeer, or a bad address block', () => {
+      expect(synthErrors(gatewayMesh([{ cidr: '10.0.0.0/8' } as any, NetworkPeer.cidr('10.0.0.0')]))).toEqual([
+        '[mesh/edge] [MESH0096] allowAccessFrom[0] is not a NetworkPeer: make it with NetworkPeer.cidr(), NetworkPeer.namespace(), NetworkPeer.pods() or NetworkPeer.anywhere()',
+        "[mesh/edge] [MESH0220] allowAccessFrom address block '10.0.0.0' is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'",
+      ]);
+    });
   });
 
   test('fails on a networkPolicies that is not a boolean', () => {
