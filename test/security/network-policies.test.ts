@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity, TelemetryStack, TracingBackend,
+  AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity, TelemetryStack,
+  TracingBackend,
 } from '../../src';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
 import { validateManifests } from '../support/schemas';
