@@ -241,14 +241,18 @@ function unique<T>(items: T[]): T[] {
   });
 }
 
-/** The spec as Kubernetes reads it. */
+/**
+ * The spec as Kubernetes reads it. An empty list of peers or ports would admit every peer or port: a rule that
+ * ends up with one (a service without ports, reported elsewhere) is left out, never widened.
+ */
 function toKube(spec: ReturnType<typeof networkPolicySpec>): k8s.NetworkPolicySpec {
+  const rules = (list: Rule[]) => list.filter(rule => rule.ports.length > 0 && (rule.peers === undefined || rule.peers.length > 0));
   const ports = (rule: Rule) => rule.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
   return {
     podSelector: { matchLabels: spec.selector },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: spec.ingress.map(rule => ({ from: rule.peers, ports: ports(rule) })),
-    egress: spec.egress.map(rule => ({ to: rule.peers, ports: ports(rule) })),
+    ingress: rules(spec.ingress).map(rule => ({ from: rule.peers, ports: ports(rule) })),
+    egress: rules(spec.egress).map(rule => ({ to: rule.peers, ports: ports(rule) })),
   };
 }
 

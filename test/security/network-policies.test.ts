@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
   AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity, TelemetryStack,
@@ -402,6 +402,17 @@ describe('NetworkPolicies from the call graph', () => {
         "[mesh/edge] [MESH0220] allowAccessFrom address block '10.0.0.0' is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'",
       ]);
     });
+  });
+
+  test('a rule that would have no ports is left out, not widened to every port', () => {
+    // GIVEN a service without ports (an error of its own), which every pod of the mesh may call
+    const mesh = newMesh({ denyByDefault: false, networkPolicies: true });
+    const empty = new MeshService(mesh, 'empty', { ports: [] });
+    // THEN its NetworkPolicy has no ingress rule (one with an empty port list would admit every port)
+    expect(synthErrors(mesh)).toEqual([expect.stringContaining('[mesh/empty] ')]);
+    const spec = ApiObject.of(empty.node.findChild('NetworkPolicy')).toJson().spec;
+    expect(spec.ingress).toEqual([]);
+    expect(spec.egress.every((rule: any) => rule.ports.length > 0)).toBe(true);
   });
 
   test('fails on a networkPolicies that is not a boolean', () => {
