@@ -416,7 +416,7 @@ describe('NetworkPolicies from the call graph', () => {
   });
 
   test('fails on a networkPolicies that is not a boolean', () => {
-    const mesh = newMesh({ networkPolicies: 'yes' as any });
+    const mesh = newMesh({ denyByDefault: false, networkPolicies: 'yes' as any });
     expect(mesh.networkPolicies).toBe(false);
     expect(synthErrors(mesh)).toEqual([expect.stringMatching(/^\[mesh\] \[MESH0091\] networkPolicies /)]);
   });
