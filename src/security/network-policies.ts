@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { MtlsMode } from './mtls-mode';
 import { namespaceSelector } from './network-peer';
+import type { RevokedIdentities } from './revoked-identities';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
 import { MeshModel } from '../analysis/mesh-model';
@@ -133,7 +134,9 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
     return [{ peers: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: namespaces }] } }], ports: tcp(targetPorts(service)) }];
   }
   const identities = identitiesOf(mesh);
-  return policy.rules.map(rule => {
+  // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
+  const revoked = revokedPrincipals(mesh);
+  return policy.rules.filter(rule => !revoked.includes(rule.from.principal)).map(rule => {
     // AuthorizationPolicy allows a principal: every workload that runs as it.
     const alike = identities.filter(i => i.principal === rule.from.principal);
     const peers = unique((alike.length > 0 ? alike : [rule.from]).map(identityPeer));
@@ -141,8 +144,15 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   });
 }
 
+function revokedPrincipals(mesh: IMesh): string[] {
+  return (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
+}
+
 /** The pod ports `caller` may connect to on `destination`'s pods, from the call graph (none when it may not call it). */
 function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, destination: IMeshService): number[] {
+  if (revokedPrincipals(mesh).includes(caller.principal)) {
+    return [];
+  }
   const policy = model.accessPolicyOf(destination);
   if (!policy) {
     return deniedByDefault(mesh, model, destination) ? [] : targetPorts(destination);

@@ -189,6 +189,22 @@ describe('NetworkPolicies from the call graph', () => {
     expect(policies.admits(podOf(manifests, 'Deployment/api-v1'), podOf(manifests, 'Deployment/web-v1'), 8080)).toBe(false);
   });
 
+  test('a revoked identity is walled off too, whatever its AccessPolicies say', () => {
+    // GIVEN web may call api, but web's identity is revoked
+    const { mesh, web } = shop();
+    mesh.revokeIdentity(web);
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    const policies = new NetworkPolicies(manifests);
+    const pod = (name: string) => podOf(manifests, `Deployment/${name}`);
+    // THEN
+    expect(policies.egressAdmits(pod('web-v1'), pod('api-v1'), 8080)).toBe(false);
+    expect(policies.ingressAdmits(pod('web-v1'), pod('api-v1'), 8080)).toBe(false);
+    // and the rest of the call graph stands
+    expect(policies.admits(pod('api-v1'), pod('db-v1'), 5432)).toBe(true);
+    expect(policies.admits(pod('web-v1'), pod('istiod'), 15012)).toBe(true);
+  });
+
   test('are on by default under deny-by-default, off otherwise, and the prop decides either way', () => {
     const count = (mesh: Mesh) => ofKind(MeshTesting.synth(mesh), 'NetworkPolicy').length;
     expect(count(shop().mesh)).toEqual(5);
