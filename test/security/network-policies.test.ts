@@ -89,6 +89,21 @@ describe('NetworkPolicies from the call graph', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('between workloads, admit the pairs the AccessPolicies list, worked out from the policies themselves', () => {
+    const { mesh } = shop();
+    const manifests = MeshTesting.synth(mesh);
+    const podFor = (identity: any) => podOf(manifests, `Deployment/${identity.serviceName}${MeshService.isMeshService(identity) ? '-v1' : ''}`, identity.namespace);
+    // WHEN the AccessPolicies are read: each rule's caller, to the service's container ports it allows
+    const expected = mesh.node.findAll().filter(AccessPolicy.isAccessPolicy).flatMap(policy => policy.rules.flatMap(rule =>
+      policy.service.ports.filter(p => !rule.ports || rule.ports.includes(p.port))
+        .map(p => `${label(podFor(rule.from))} -> ${label(podFor(policy.service))}:${p.targetPort ?? p.port}`)));
+    // THEN the NetworkPolicies admit exactly those between the workloads and gateway, on every port any of them serves
+    const workloads = [...mesh.services.map(podFor), podOf(manifests, 'Deployment/edge')];
+    const ports = [...new Set(mesh.services.flatMap(s => s.ports.map(p => p.targetPort ?? p.port)))];
+    expect(expected).toHaveLength(4);
+    expect(admitted(new NetworkPolicies(manifests), workloads, workloads, ports)).toEqual(expected.sort());
+  });
+
   test('refuse what no AccessPolicy allows: a service not allowed, a port not allowed, the way back', () => {
     const { mesh } = shop();
     const manifests = MeshTesting.synth(mesh);
