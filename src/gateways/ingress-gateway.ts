@@ -1,6 +1,6 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayKind, GatewayOptions, MeshGateway, gatewayHostName, gatewayHostNamespace, hostCovers, validHost } from './mesh-gateway';
+import { GatewayKind, GatewayOptions, GatewayServiceType, MeshGateway, gatewayHostName, gatewayHostNamespace, hostCovers, validHost } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
@@ -20,7 +20,8 @@ export interface IngressGatewayProps extends GatewayOptions {
   /**
    * Who may connect to the gateway's listeners, when the mesh renders NetworkPolicies (`networkPolicies`): a
    * load balancer's or an office's addresses, the pods of a namespace. The status port (15021), which load
-   * balancers check, stays open to anyone.
+   * balancers check, stays open to anyone. With address blocks, a LoadBalancer or NodePort Service keeps the
+   * client's address (`externalTrafficPolicy: Local`), so that the blocks see it.
    *
    * @default - anyone
    */
@@ -94,6 +95,11 @@ export class IngressGateway extends MeshGateway {
     super(scope, id, props, GatewayKind.INGRESS);
     markKind(this, 'IngressGateway');
     this._accessFrom = checkedPeers(this, props?.allowAccessFrom);
+    // Through a load balancer or node port, the Service's default (Cluster) policy hands connections on from
+    // the node that took them, under that node's address: keep the client's, which address blocks name.
+    if (this._accessFrom?.some(peer => peer._render().some(p => p.ipBlock)) && this._serviceType !== GatewayServiceType.CLUSTER_IP) {
+      (this.node.findChild('Service') as ApiObject).addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', 'Local'));
+    }
   }
 
   /**

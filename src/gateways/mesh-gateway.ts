@@ -176,6 +176,12 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
    * @internal
    */
   protected readonly _rejectedHosts: ReadonlySet<string>;
+  /**
+   * How the gateway's Service is exposed.
+   *
+   * @internal
+   */
+  protected readonly _serviceType: GatewayServiceType;
   private readonly proxyOptions: ProxyOptions;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
@@ -246,10 +252,11 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         },
       },
     });
+    this._serviceType = checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType;
     new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
-        type: checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType,
+        type: this._serviceType,
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
           { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(PROXY_PORTS.health) },

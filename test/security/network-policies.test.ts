@@ -1,8 +1,8 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, EgressGateway, ExternalService, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity, TelemetryStack,
-  TracingBackend,
+  AccessPolicy, EgressGateway, ExternalService, GatewayServiceType, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity,
+  TelemetryStack, TracingBackend,
 } from '../../src';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
 import { validateManifests } from '../support/schemas';
@@ -408,6 +408,19 @@ describe('NetworkPolicies from the call graph', () => {
       expect(policies.admits(INTERNET, edge, 15021)).toBe(true);
       expect(policies.admits(edge, podOf(manifests, 'Deployment/web-v1'), 8080)).toBe(true);
       expect(validateManifests(manifests)).toEqual([]);
+    });
+
+    test('with address blocks, a load balancer keeps the client\'s address; a ClusterIP gateway, or one without blocks, is left as it is', () => {
+      const policyOf = (manifests: any[]) => MeshTesting.find(manifests, 'Service', 'edge', 'istio-ingress').spec.externalTrafficPolicy;
+      expect(policyOf(MeshTesting.synth(gatewayMesh([NetworkPeer.cidr('203.0.113.0/24')])))).toEqual('Local');
+      expect(policyOf(MeshTesting.synth(gatewayMesh([NetworkPeer.namespace('monitoring')])))).toBeUndefined();
+      expect(policyOf(MeshTesting.synth(gatewayMesh()))).toBeUndefined();
+      const mesh = newMesh({ denyByDefault: true });
+      const web = newService(mesh, 'web');
+      const edge = new IngressGateway(mesh, 'edge', { serviceType: GatewayServiceType.CLUSTER_IP, allowAccessFrom: [NetworkPeer.cidr('10.0.0.0/8')] });
+      edge.addRoute({ service: web });
+      new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: edge }] });
+      expect(policyOf(MeshTesting.synth(mesh))).toBeUndefined();
     });
 
     test('NetworkPeer.anywhere() admits anyone', () => {
