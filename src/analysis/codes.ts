@@ -848,6 +848,11 @@ export const CODES = {
     example: "[mesh/edge] [MESH0262] allowAccessFrom is set, but the mesh renders no NetworkPolicies, so it would admit anyone: turn the mesh's networkPolicies on, or leave allowAccessFrom out",
     fix: "turn the mesh's networkPolicies on, or leave allowAccessFrom out",
   },
+  MESH0263: {
+    meaning: 'warning: MeshService.allowEgressTo() in a mesh that renders no NetworkPolicies does nothing',
+    example: "[mesh/web] [MESH0263] allowEgressTo(addresses 10.0.0.1/32) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call",
+    fix: "turn the mesh's networkPolicies on, or drop the call",
+  },
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
     meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',

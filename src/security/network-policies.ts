@@ -12,6 +12,7 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
+import type { MeshService } from '../traffic/mesh-service';
 import { meshNamespaces } from '../namespaces';
 import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
@@ -21,7 +22,8 @@ import { PROXY_PORTS } from '../sidecar/sidecar';
  */
 interface Rule {
   readonly peers?: k8s.NetworkPolicyPeer[];
-  readonly ports: { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
+  /** The ports (none: every port). */
+  readonly ports?: { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
 }
 
 /** istiod's xDS and CA port, which every proxy dials. */
@@ -115,6 +117,12 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
       egress.push(gateway
         ? { peers: [identityPeer(gateway)], ports: tcp(external.ports.map(p => gatewayTargetPort(p.port))) }
         : { peers: ANY_ADDRESS, ports: tcp(external.ports.map(p => p.port)) });
+    }
+  }
+  if (isKind(owner, 'MeshService')) {
+    // What the program lets it reach beyond the call graph (MeshService.allowEgressTo()).
+    for (const { peer, ports } of (owner as unknown as MeshService)._egressPeers) {
+      egress.push({ peers: peer._anywhere ? undefined : peer._render(), ports: ports ? tcp(ports) : undefined });
     }
   }
   return { selector: podLabelsOf(owner), ingress, egress };
@@ -256,8 +264,8 @@ function unique<T>(items: T[]): T[] {
  * ends up with one (a service without ports, reported elsewhere) is left out, never widened.
  */
 function toKube(spec: ReturnType<typeof networkPolicySpec>): k8s.NetworkPolicySpec {
-  const rules = (list: Rule[]) => list.filter(rule => rule.ports.length > 0 && (rule.peers === undefined || rule.peers.length > 0));
-  const ports = (rule: Rule) => rule.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  const rules = (list: Rule[]) => list.filter(rule => (rule.ports === undefined || rule.ports.length > 0) && (rule.peers === undefined || rule.peers.length > 0));
+  const ports = (rule: Rule) => rule.ports?.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
   return {
     podSelector: { matchLabels: spec.selector },
     policyTypes: ['Ingress', 'Egress'],

@@ -10,11 +10,12 @@ import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
 import { checkStringMap, listOr } from '../private/enums';
-import { reportError, required } from '../private/errors';
+import { reportError, reportWarning, required } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInjectable, validateLabels, validateServiceName } from '../private/kubernetes-rules';
-import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
+import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
+import { NetworkPeer } from '../security/network-peer';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
@@ -58,6 +59,18 @@ export interface ImportedMeshServiceOptions {
    * @default - unknown: NetworkPolicies name its pods by `app: <serviceName>`, and synthesis warns (MESH0305)
    */
   readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * Options of `MeshService.allowEgressTo()`.
+ */
+export interface EgressPeerOptions {
+  /**
+   * The ports the service's pods may connect to.
+   *
+   * @default - every port
+   */
+  readonly ports?: number[];
 }
 
 /**
@@ -147,6 +160,7 @@ export class MeshService extends MeshServiceBase {
 
   private readonly proxyOptions?: ProxyOptions;
   private readonly _versions = new Map<string, MeshServiceVersion>();
+  private readonly egressPeers: { readonly peer: NetworkPeer; readonly ports?: number[] }[] = [];
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -248,6 +262,35 @@ export class MeshService extends MeshServiceBase {
    */
   public get versions(): MeshServiceVersion[] {
     return [...this._versions.values()];
+  }
+
+  /**
+   * Lets the service's pods connect to `peer` (the Kubernetes API server's addresses, a database outside the
+   * mesh) past the NetworkPolicy the mesh renders for them (its `networkPolicies`). The services they may call,
+   * DNS, istiod, the tracing collector and the external services need no such call.
+   */
+  public allowEgressTo(peer: NetworkPeer, options: EgressPeerOptions = {}): void {
+    if (!(peer instanceof NetworkPeer)) {
+      reportError(this, 'MESH0096', 'allowEgressTo() was given something that is not a NetworkPeer: make it with NetworkPeer.cidr(), NetworkPeer.namespace(), NetworkPeer.pods() or NetworkPeer.anywhere()');
+      return;
+    }
+    const ports = listOr(this, 'ports', options?.ports);
+    const valid = peer._check(this, 'allowEgressTo') && (ports ?? []).every(port => validatePort(this, 'allowEgressTo port', port) === port && Number.isInteger(port) && port >= 1 && port <= 65535);
+    if (valid && !this.mesh.networkPolicies) {
+      reportWarning(this, 'MESH0263', `allowEgressTo(${peer}) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call`);
+    }
+    if (valid) {
+      this.egressPeers.push({ peer, ports: ports?.length ? [...ports] : undefined });
+    }
+  }
+
+  /**
+   * What `allowEgressTo()` lets the service's pods connect to.
+   *
+   * @internal
+   */
+  public get _egressPeers(): { readonly peer: NetworkPeer; readonly ports?: number[] }[] {
+    return [...this.egressPeers];
   }
 
   /**

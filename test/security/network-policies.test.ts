@@ -459,6 +459,57 @@ describe('NetworkPolicies from the call graph', () => {
     expect(spec.egress.every((rule: any) => rule.ports.length > 0)).toBe(true);
   });
 
+  describe('MeshService.allowEgressTo()', () => {
+    test('lets a service\'s pods reach what the call graph does not name, on the ports given (or every port)', () => {
+      const { mesh, worker } = shop();
+      worker.allowEgressTo(NetworkPeer.cidr('10.96.0.1/32'), { ports: [6443] });
+      worker.allowEgressTo(NetworkPeer.pods('ops', { app: 'vault' }));
+      const manifests = MeshTesting.synth(mesh);
+      const policies = new NetworkPolicies(manifests);
+      const workerPod = podOf(manifests, 'Deployment/worker-v1');
+      const vault: Pod = { name: 'vault', namespace: 'ops', labels: { app: 'vault' }, ports: [] };
+      expect(policies.admits(workerPod, { ip: '10.96.0.1' }, 6443)).toBe(true);
+      expect(policies.admits(workerPod, { ip: '10.96.0.1' }, 6444)).toBe(false);
+      expect(policies.admits(workerPod, { ip: '10.96.0.2' }, 6443)).toBe(false);
+      expect(policies.admits(workerPod, vault, 8200)).toBe(true);
+      expect(policies.admits(workerPod, { ...vault, labels: { app: 'other' } }, 8200)).toBe(false);
+      // Only the service that asked.
+      expect(policies.admits(podOf(manifests, 'Deployment/web-v1'), { ip: '10.96.0.1' }, 6443)).toBe(false);
+      expect(validateManifests(manifests)).toEqual([]);
+    });
+
+    test('NetworkPeer.anywhere() opens the service\'s egress on the ports given', () => {
+      const { mesh, worker } = shop();
+      worker.allowEgressTo(NetworkPeer.anywhere(), { ports: [5672] });
+      const manifests = MeshTesting.synth(mesh);
+      const policies = new NetworkPolicies(manifests);
+      expect(policies.admits(podOf(manifests, 'Deployment/worker-v1'), STRANGER, 5672)).toBe(true);
+      expect(policies.admits(podOf(manifests, 'Deployment/worker-v1'), STRANGER, 5673)).toBe(false);
+    });
+
+    test('fails on something that is no NetworkPeer, a bad address block or a bad port', () => {
+      const { mesh, worker } = shop();
+      worker.allowEgressTo('10.0.0.0/8' as any);
+      worker.allowEgressTo(NetworkPeer.cidr('10.0.0.0'));
+      worker.allowEgressTo(NetworkPeer.cidr('10.0.0.0/8'), { ports: [0] });
+      expect(synthErrors(mesh)).toEqual([
+        '[mesh/worker] [MESH0096] allowEgressTo() was given something that is not a NetworkPeer: make it with NetworkPeer.cidr(), NetworkPeer.namespace(), NetworkPeer.pods() or NetworkPeer.anywhere()',
+        "[mesh/worker] [MESH0220] allowEgressTo address block '10.0.0.0' is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'",
+        '[mesh/worker] [MESH0003] allowEgressTo port 0 is out of range: use a whole number from 1 to 65535',
+      ]);
+    });
+
+    test('warns that it does nothing in a mesh without NetworkPolicies (MESH0263)', () => {
+      const mesh = newMesh({ denyByDefault: false });
+      const web = newService(mesh, 'web');
+      web.allowEgressTo(NetworkPeer.cidr('10.0.0.1/32'));
+      expect(mesh.analyze().map(f => [f.code, f.severity, f.path, f.message])).toEqual([[
+        'MESH0263', Severity.WARNING, 'mesh/web',
+        "allowEgressTo(addresses 10.0.0.1/32) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call",
+      ]]);
+    });
+  });
+
   test('fails on a networkPolicies that is not a boolean', () => {
     const mesh = newMesh({ denyByDefault: false, networkPolicies: 'yes' as any });
     expect(mesh.networkPolicies).toBe(false);
