@@ -12,10 +12,10 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
-import type { MeshService } from '../traffic/mesh-service';
 import { meshNamespaces } from '../namespaces';
 import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
+import type { MeshService } from '../traffic/mesh-service';
 
 /**
  * Where a NetworkPolicy's pods may connect or be connected from: their peers (none: anyone) and the pod ports.
@@ -264,7 +264,8 @@ function unique<T>(items: T[]): T[] {
  * ends up with one (a service without ports, reported elsewhere) is left out, never widened.
  */
 function toKube(spec: ReturnType<typeof networkPolicySpec>): k8s.NetworkPolicySpec {
-  const rules = (list: Rule[]) => list.filter(rule => (rule.ports === undefined || rule.ports.length > 0) && (rule.peers === undefined || rule.peers.length > 0));
+  const nonEmpty = (list: unknown[] | undefined) => list === undefined || list.length > 0;
+  const rules = (list: Rule[]) => list.filter(rule => nonEmpty(rule.ports) && nonEmpty(rule.peers));
   const ports = (rule: Rule) => rule.ports?.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
   return {
     podSelector: { matchLabels: spec.selector },
