@@ -193,6 +193,8 @@ export interface MeshSpec {
   readonly rateLimits: RateLimitSpec[];
   readonly telemetry?: TelemetrySpec;
   readonly telemetryPolicies: TelemetryPolicySpec[];
+  /** Not generated: a test that wants NetworkPolicies sets it. */
+  readonly networkPolicies?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -651,6 +653,7 @@ export function buildMesh(spec: MeshSpec): App {
     defaultNamespace: spec.defaultNamespace,
     trustDomain: spec.trustDomain,
     rootNamespace: spec.rootNamespace,
+    networkPolicies: spec.networkPolicies,
     controlPlane: opt2(spec.controlPlane, c => ({
       replicas: c.replicas,
       autoscaling: c.autoscaling,
