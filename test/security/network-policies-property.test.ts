@@ -9,8 +9,8 @@
  */
 import * as fc from 'fast-check';
 import { IMeshService, Mesh, MeshService, MeshTesting } from '../../src';
-import { NetworkPolicies, podsOf } from '../support/network-policy';
 import { buildMesh, carefulMeshSpec, MeshSpec } from '../property/mesh-spec';
+import { NetworkPolicies, podsOf } from '../support/network-policy';
 
 const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 1201);
 const RUNS = Number(process.env.MESH_NETPOL_RUNS ?? 60);
@@ -29,7 +29,8 @@ function disagreements(spec: MeshSpec): string[] | undefined {
   const revoked: string[] = manifests.filter(m => m.kind === 'AuthorizationPolicy' && m.spec?.action === 'DENY')
     .flatMap(m => m.spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals)));
   const services = mesh.services.filter(s => MeshService.isMeshService(s)) as MeshService[];
-  const podsOfService = (s: IMeshService) => podsOf(manifests).filter(p => p.namespace === s.namespace && p.labels.app === s.serviceName && p.labels.version !== undefined);
+  const podsOfService = (s: IMeshService) => podsOf(manifests)
+    .filter(p => p.namespace === s.namespace && p.labels.app === s.serviceName && p.labels.version !== undefined);
   const found: string[] = [];
   for (const to of services) {
     const allowed = MeshTesting.allowedCallers(mesh, to, manifests);
