@@ -43,6 +43,8 @@ export interface IMesh extends IConstruct {
   readonly outboundTrafficPolicy: OutboundTrafficPolicy;
   /** Whether the mesh renders Istio's CRDs. */
   readonly installCrds: boolean;
+  /** Whether workloads and gateways get NetworkPolicies derived from the call graph. */
+  readonly networkPolicies: boolean;
   /** The default control plane. */
   readonly controlPlane: ControlPlane;
 

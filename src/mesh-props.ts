@@ -115,4 +115,16 @@ export interface MeshProps {
    * @default true
    */
   readonly denyByDefault?: boolean;
+
+  /**
+   * Whether every workload (each service's pods) and gateway gets Kubernetes NetworkPolicies derived from the
+   * same call graph as its AccessPolicies: a second wall, at L3/L4, for when a sidecar is bypassed. A workload
+   * then accepts connections only from its allowed callers (on the ports they may call), from Prometheus
+   * (15020, 15090), and may connect only to the services it may call, to DNS (53), to istiod (15012), to the
+   * tracing collector and to the declared external services. They need a network plugin that enforces them.
+   *
+   * @default - on when the mesh denies by default (`denyByDefault`)
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  readonly networkPolicies?: boolean;
 }

@@ -32,6 +32,8 @@ export interface MeshSettings {
   readonly failOnWarnings: boolean;
   /** Whether every call no AccessPolicy allows is refused, mesh-wide. */
   readonly denyByDefault: boolean;
+  /** Whether workloads and gateways get NetworkPolicies from the call graph. */
+  readonly networkPolicies: boolean;
   /** The default control plane's options. */
   readonly controlPlane: ControlPlaneOptions;
 }
@@ -40,9 +42,10 @@ export interface MeshSettings {
 export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): MeshSettings {
   // From JavaScript the props may be null: every setting then takes its default.
   props = props ?? {};
-  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault', fallback: boolean) =>
+  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault' | 'networkPolicies', fallback: boolean) =>
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
+  const denyByDefault = flag('denyByDefault', true);
   return {
     trustDomain: validateDnsSubdomain(mesh, 'trustDomain', props.trustDomain ?? 'cluster.local'),
     rootNamespace: validateRootNamespace(mesh, validateDnsLabel(mesh, 'rootNamespace', props.rootNamespace ?? 'istio-system')),
@@ -57,7 +60,8 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
     installCrds: flag('installCrds', true),
     failOnWarnings: flag('failOnWarnings', false),
-    denyByDefault: flag('denyByDefault', true),
+    denyByDefault,
+    networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
   };
 }

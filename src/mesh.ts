@@ -23,6 +23,7 @@ import { isKind, markKind, meshOf } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
+import { watchNetworkPolicies } from './security/network-policies';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
 
@@ -76,6 +77,7 @@ export class Mesh extends Chart implements IMesh {
   public readonly failOnWarnings: boolean;
   /** Whether the whole mesh refuses every call no `AccessPolicy` allows (the `denyByDefault` prop). */
   public readonly deniesByDefault: boolean;
+  public readonly networkPolicies: boolean;
   /** The mesh-wide mTLS policy (the root namespace's PeerAuthentication). */
   public readonly mtlsPolicy: MtlsPolicy;
   public readonly controlPlane: ControlPlane;
@@ -106,6 +108,8 @@ export class Mesh extends Chart implements IMesh {
     this.installCrds = settings.installCrds;
     this.failOnWarnings = settings.failOnWarnings;
     this.deniesByDefault = settings.denyByDefault;
+    this.networkPolicies = settings.networkPolicies;
+    watchNetworkPolicies(this);
 
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);

@@ -833,6 +833,26 @@ export const CODES = {
     example: "[a] [MESH0250] revokeIdentity() was given 'web' (b/web), which belongs to another mesh: revoke an identity of this mesh, or import the service into it with MeshService.fromName()",
     fix: 'revoke an identity of this mesh, or import the service with MeshService.fromName()',
   },
+  MESH0260: {
+    meaning: "an imported service's podLabels is empty, which would select every pod of its namespace",
+    example: "[mesh/legacy] [MESH0260] podLabels is empty, which would select every pod of its namespace: give the labels that select the service's pods, e.g. { app: 'legacy' }",
+    fix: "give the labels that select the service's pods, or leave podLabels out",
+  },
+  MESH0261: {
+    meaning: "an ingress gateway's allowAccessFrom is empty, so nothing could reach it",
+    example: "[mesh/edge] [MESH0261] allowAccessFrom is empty, so nothing could reach the gateway: list who may, e.g. [NetworkPeer.cidr('203.0.113.0/24')], or leave it out to admit anyone",
+    fix: 'list who may reach the gateway, or leave allowAccessFrom out to admit anyone',
+  },
+  MESH0262: {
+    meaning: "an ingress gateway's allowAccessFrom is set in a mesh that renders no NetworkPolicies, so it would limit nothing",
+    example: "[mesh/edge] [MESH0262] allowAccessFrom is set, but the mesh renders no NetworkPolicies, so it would admit anyone: turn the mesh's networkPolicies on, or leave allowAccessFrom out",
+    fix: "turn the mesh's networkPolicies on, or leave allowAccessFrom out",
+  },
+  MESH0263: {
+    meaning: 'warning: MeshService.allowEgressTo() in a mesh that renders no NetworkPolicies does nothing',
+    example: "[mesh/web] [MESH0263] allowEgressTo(addresses 10.0.0.1/32) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call",
+    fix: "turn the mesh's networkPolicies on, or drop the call",
+  },
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
     meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',
@@ -853,6 +873,16 @@ export const CODES = {
     meaning: 'an ingress gateway routes to a service that refuses its calls (analysis, error)',
     example: "[mesh/edge] [MESH0304] routes to service 'web', which refuses the gateway's calls (its AccessPolicy does not allow it): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })",
     fix: "allow the gateway in the service's AccessPolicy",
+  },
+  MESH0305: {
+    meaning: "warning: the mesh's NetworkPolicies name an imported service's pods by an assumed app label",
+    example: "[mesh/legacy] [MESH0305] service 'legacy' is imported and its pods' labels are unknown, so the NetworkPolicies name them by app=legacy in namespace 'old': give MeshService.fromName() its podLabels, or make sure its pods carry that label",
+    fix: 'give MeshService.fromName() the podLabels of its pods, or label them app=<service name>',
+  },
+  MESH0306: {
+    meaning: "warning: a service accepts calls from outside the mesh (mTLS not STRICT, no AccessPolicy), but its NetworkPolicy admits only the mesh's namespaces",
+    example: "[mesh/web] [MESH0306] service 'web' has mTLS PERMISSIVE and no AccessPolicy, so its sidecar accepts calls from outside the mesh, but its NetworkPolicy admits only pods of the mesh's namespaces: call it through an ingress gateway, or set networkPolicies: false on the mesh",
+    fix: "call the service through an ingress gateway, or turn the mesh's networkPolicies off",
   },
   MESH0310: {
     meaning: 'a TelemetryPolicy sets tracing in a mesh without a tracing provider (analysis, error)',

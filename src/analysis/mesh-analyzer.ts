@@ -11,6 +11,7 @@ import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
+import { checkNetworkPolicies } from '../security/network-policies';
 import { meshWorkloads } from '../sidecar/workload';
 import type { EgressScope } from '../traffic/egress-scope';
 import type { RateLimit } from '../traffic/rate-limit';
@@ -65,6 +66,7 @@ export class MeshAnalyzer {
     checkRouting(model, report);
     checkTrafficSettings(model, report);
     checkAccess(mesh, model, report);
+    checkNetworkPolicies(mesh, model, report);
     checkTelemetry(model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.

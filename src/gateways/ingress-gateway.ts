@@ -1,6 +1,6 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayKind, GatewayOptions, MeshGateway, gatewayHostName, gatewayHostNamespace, hostCovers, validHost } from './mesh-gateway';
+import { GatewayKind, GatewayOptions, GatewayServiceType, MeshGateway, gatewayHostName, gatewayHostNamespace, hostCovers, validHost } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
@@ -9,13 +9,24 @@ import { reportError } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
 import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
+import { NetworkPeer } from '../security/network-peer';
 import { Protocol } from '../traffic/protocol';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
 /**
  * Properties of an `IngressGateway`.
  */
-export interface IngressGatewayProps extends GatewayOptions {}
+export interface IngressGatewayProps extends GatewayOptions {
+  /**
+   * Who may connect to the gateway's listeners, when the mesh renders NetworkPolicies (`networkPolicies`): a
+   * load balancer's or an office's addresses, the pods of a namespace. The status port (15021), which load
+   * balancers check, stays open to anyone. With address blocks, a LoadBalancer or NodePort Service keeps the
+   * client's address (`externalTrafficPolicy: Local`), so that the blocks see it.
+   *
+   * @default - anyone
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
+}
 
 /**
  * A route from the gateway to a service.
@@ -73,9 +84,22 @@ export class IngressGateway extends MeshGateway {
   /** One VirtualService per set of hosts that routes serve. */
   private readonly virtualServices = new Map<string, istio.VirtualService>();
 
+  /**
+   * Who may connect to the listeners (undefined: anyone).
+   *
+   * @internal
+   */
+  public readonly _accessFrom?: NetworkPeer[];
+
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id, props, GatewayKind.INGRESS);
     markKind(this, 'IngressGateway');
+    this._accessFrom = checkedPeers(this, props?.allowAccessFrom);
+    // Through a load balancer or node port, the Service's default (Cluster) policy hands connections on from
+    // the node that took them, under that node's address: keep the client's, which address blocks name.
+    if (this._accessFrom?.some(peer => peer._render().some(p => p.ipBlock)) && this._serviceType !== GatewayServiceType.CLUSTER_IP) {
+      (this.node.findChild('Service') as ApiObject).addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', 'Local'));
+    }
   }
 
   /**
@@ -228,6 +252,29 @@ export class IngressGateway extends MeshGateway {
     }
     return p.port;
   }
+}
+
+/** The peers of `allowAccessFrom`, each problem reported; undefined (anyone) when there are none that can be rendered. */
+function checkedPeers(gateway: IngressGateway, peers: NetworkPeer[] | undefined): NetworkPeer[] | undefined {
+  const list = listOr(gateway, 'allowAccessFrom', peers);
+  if (list === undefined || list === null) {
+    return undefined;
+  }
+  if (list.length === 0) {
+    reportError(gateway, 'MESH0261', 'allowAccessFrom is empty, so nothing could reach the gateway: list who may, e.g. [NetworkPeer.cidr(\'203.0.113.0/24\')], or leave it out to admit anyone');
+    return undefined;
+  }
+  if (!gateway.mesh.networkPolicies) {
+    reportError(gateway, 'MESH0262', 'allowAccessFrom is set, but the mesh renders no NetworkPolicies, so it would admit anyone: turn the mesh\'s networkPolicies on, or leave allowAccessFrom out');
+  }
+  const valid = list.filter((peer, i) => {
+    if (!(peer instanceof NetworkPeer)) {
+      reportError(gateway, 'MESH0096', `allowAccessFrom[${i}] is not a NetworkPeer: make it with NetworkPeer.cidr(), NetworkPeer.namespace(), NetworkPeer.pods() or NetworkPeer.anywhere()`);
+      return false;
+    }
+    return peer._check(gateway, 'allowAccessFrom');
+  });
+  return valid.length === list.length ? valid : undefined;
 }
 
 function pathKey(path: StringMatch): string {

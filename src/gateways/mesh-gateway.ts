@@ -12,7 +12,7 @@ import { reportError } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { checkProtocol, istioProtocol } from '../private/protocols';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
@@ -176,6 +176,12 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
    * @internal
    */
   protected readonly _rejectedHosts: ReadonlySet<string>;
+  /**
+   * How the gateway's Service is exposed.
+   *
+   * @internal
+   */
+  protected readonly _serviceType: GatewayServiceType;
   private readonly proxyOptions: ProxyOptions;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
@@ -246,10 +252,11 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         },
       },
     });
+    this._serviceType = checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType;
     new k8s.KubeService(this, 'Service', {
       metadata: meta,
       spec: {
-        type: checkEnum(this, 'serviceType', options.serviceType, GatewayServiceType, 'GatewayServiceType') ? options.serviceType ?? defaults.serviceType : defaults.serviceType,
+        type: this._serviceType,
         selector: { app: this.serviceName, istio: defaults.role },
         ports: [
           { name: 'status-port', port: PROXY_PORTS.health, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(PROXY_PORTS.health) },
@@ -270,6 +277,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         rules: [defaults.allowedCallers],
       },
     });
+    announce(this.mesh, this);
   }
 
   /**
@@ -293,6 +301,15 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   /** The identity as AuthorizationPolicy principals name it. */
   public get principal(): string {
     return this.mesh.principalOf(this.namespace, this.serviceName);
+  }
+
+  /**
+   * The container ports of the listeners.
+   *
+   * @internal
+   */
+  public get _listenerTargetPorts(): number[] {
+    return this._listeners.map(l => l.targetPort);
   }
 
   /** `<namespace>/<name>`, as VirtualServices name the gateway. */

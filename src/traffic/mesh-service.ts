@@ -9,12 +9,13 @@ import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace, namespaceControlPlane } from '../namespaces';
-import { listOr } from '../private/enums';
-import { reportError, required } from '../private/errors';
-import { proxyRequestsAboveLimits, validateInjectable, validateServiceName } from '../private/kubernetes-rules';
-import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
+import { checkStringMap, listOr } from '../private/enums';
+import { reportError, reportWarning, required } from '../private/errors';
+import { proxyRequestsAboveLimits, validateInjectable, validateLabels, validateServiceName } from '../private/kubernetes-rules';
+import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { resolvePorts } from '../private/ports';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
+import { NetworkPeer } from '../security/network-peer';
 import { Injection } from '../sidecar/injection';
 import { ProxyOptions } from '../sidecar/proxy';
 import { ProxySettings, mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
@@ -51,6 +52,25 @@ export interface ImportedMeshServiceOptions {
    * @default - unknown: routes to any version are accepted
    */
   readonly versions?: string[];
+
+  /**
+   * The labels of its pods, which the mesh's NetworkPolicies name it by.
+   *
+   * @default - unknown: NetworkPolicies name its pods by `app: <serviceName>`, and synthesis warns (MESH0305)
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * Options of `MeshService.allowEgressTo()`.
+ */
+export interface EgressPeerOptions {
+  /**
+   * The ports the service's pods may connect to.
+   *
+   * @default - every port
+   */
+  readonly ports?: number[];
 }
 
 /**
@@ -140,6 +160,7 @@ export class MeshService extends MeshServiceBase {
 
   private readonly proxyOptions?: ProxyOptions;
   private readonly _versions = new Map<string, MeshServiceVersion>();
+  private readonly egressPeers: { readonly peer: NetworkPeer; readonly ports?: number[] }[] = [];
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -244,6 +265,35 @@ export class MeshService extends MeshServiceBase {
   }
 
   /**
+   * Lets the service's pods connect to `peer` (the Kubernetes API server's addresses, a database outside the
+   * mesh) past the NetworkPolicy the mesh renders for them (its `networkPolicies`). The services they may call,
+   * DNS, istiod, the tracing collector and the external services need no such call.
+   */
+  public allowEgressTo(peer: NetworkPeer, options: EgressPeerOptions = {}): void {
+    if (!(peer instanceof NetworkPeer)) {
+      reportError(this, 'MESH0096', 'allowEgressTo() was given something that is not a NetworkPeer: make it with NetworkPeer.cidr(), NetworkPeer.namespace(), NetworkPeer.pods() or NetworkPeer.anywhere()');
+      return;
+    }
+    const ports = listOr(this, 'ports', options?.ports);
+    const valid = peer._check(this, 'allowEgressTo') && (ports ?? []).every(port => validatePort(this, 'allowEgressTo port', port) === port && Number.isInteger(port) && port >= 1 && port <= 65535);
+    if (valid && !this.mesh.networkPolicies) {
+      reportWarning(this, 'MESH0263', `allowEgressTo(${peer}) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call`);
+    }
+    if (valid) {
+      this.egressPeers.push({ peer, ports: ports?.length ? [...ports] : undefined });
+    }
+  }
+
+  /**
+   * What `allowEgressTo()` lets the service's pods connect to.
+   *
+   * @internal
+   */
+  public get _egressPeers(): { readonly peer: NetworkPeer; readonly ports?: number[] }[] {
+    return [...this.egressPeers];
+  }
+
+  /**
    * Adds a version: a Deployment `<service>-<version>` whose pods carry `app` and `version` labels.
    * A name already used is reported at synth, and the version of that name is returned unchanged.
    */
@@ -279,6 +329,12 @@ class ImportedMeshService extends MeshServiceBase {
   public readonly serviceAccountName: string;
   public readonly ports: MeshServicePort[];
   public readonly versionNames?: string[];
+  /**
+   * The labels of its pods, when given.
+   *
+   * @internal
+   */
+  public readonly _podLabels?: { [key: string]: string };
 
   public constructor(scope: Construct, id: string, serviceName: string, options: ImportedMeshServiceOptions) {
     super(scope, id);
@@ -289,6 +345,14 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
+    if (options.podLabels !== undefined && checkStringMap(this, 'podLabels', options.podLabels)) {
+      validateLabels(this, 'podLabels', options.podLabels);
+      if (Object.keys(options.podLabels).length === 0) {
+        reportError(this, 'MESH0260', `podLabels is empty, which would select every pod of its namespace: give the labels that select the service's pods, e.g. { app: '${this.serviceName}' }`);
+      } else {
+        this._podLabels = { ...options.podLabels };
+      }
+    }
     // The options used to carry traffic settings: from plain JavaScript they would be dropped without a word.
     const settings = trafficSettingsOf(options as TrafficPolicyOptions);
     if (settings.length > 0) {

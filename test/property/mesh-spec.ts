@@ -195,6 +195,8 @@ export interface MeshSpec {
   readonly rateLimits: RateLimitSpec[];
   readonly telemetry?: TelemetrySpec;
   readonly telemetryPolicies: TelemetryPolicySpec[];
+  /** Not generated: a test that wants NetworkPolicies sets it. */
+  readonly networkPolicies?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -655,6 +657,7 @@ export function buildMesh(spec: MeshSpec): App {
     trustDomain: spec.trustDomain,
     rootNamespace: spec.rootNamespace,
     denyByDefault: spec.meshDenies,
+    networkPolicies: spec.networkPolicies,
     controlPlane: opt2(spec.controlPlane, c => ({
       replicas: c.replicas,
       autoscaling: c.autoscaling,

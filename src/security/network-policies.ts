@@ -1,0 +1,310 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { MtlsMode } from './mtls-mode';
+import { namespaceSelector } from './network-peer';
+import type { RevokedIdentities } from './revoked-identities';
+import type { MeshCode } from '../analysis/codes';
+import { Severity } from '../analysis/finding';
+import { MeshModel } from '../analysis/mesh-model';
+import type { ControlPlane } from '../control-plane/control-plane';
+import type { EgressGateway } from '../gateways/egress-gateway';
+import type { IngressGateway } from '../gateways/ingress-gateway';
+import type { MeshGateway } from '../gateways/mesh-gateway';
+import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
+import { meshNamespaces } from '../namespaces';
+import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
+import { PROXY_PORTS } from '../sidecar/sidecar';
+import type { MeshService } from '../traffic/mesh-service';
+
+/**
+ * Where a NetworkPolicy's pods may connect or be connected from: their peers (none: anyone) and the pod ports.
+ */
+interface Rule {
+  readonly peers?: k8s.NetworkPolicyPeer[];
+  /** The ports (none: every port). */
+  readonly ports?: { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
+}
+
+/** istiod's xDS and CA port, which every proxy dials. */
+const ISTIOD_XDS_PORT = 15012;
+
+/** Every address, IPv4 and IPv6: the peers of a destination outside the cluster. */
+const ANY_ADDRESS: k8s.NetworkPolicyPeer[] = [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }];
+
+/**
+ * When the mesh's `networkPolicies` is on, gives every service and gateway added to it its NetworkPolicy (they
+ * announce themselves at the end of their constructors; the mesh is made before any of them).
+ *
+ * @internal
+ */
+export function watchNetworkPolicies(mesh: IMesh): void {
+  if (mesh.networkPolicies) {
+    whenAnnounced(mesh, added => {
+      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway')) {
+        renderNetworkPolicy(added as IMeshIdentity & { readonly namespace: string });
+      }
+    });
+  }
+}
+
+/**
+ * Renders the NetworkPolicy of a service's pods or of a gateway's: the object is made now, its spec at synth,
+ * when every caller, route and external service is known.
+ */
+function renderNetworkPolicy(owner: IMeshIdentity & { readonly namespace: string }): void {
+  new k8s.KubeNetworkPolicy(owner, 'NetworkPolicy', {
+    metadata: { name: owner.serviceName, namespace: owner.namespace },
+    spec: Lazy.any({ produce: () => toKube(networkPolicySpec(owner)) }),
+  });
+}
+
+/**
+ * The rules of a workload's NetworkPolicy: who may connect to its pods (ingress) and where they may connect (egress).
+ *
+ * @internal
+ */
+export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: string]: string }; ingress: Rule[]; egress: Rule[] } {
+  const mesh = owner.mesh;
+  const model = MeshModel.of(mesh);
+  const ingress: Rule[] = [];
+  const egress: Rule[] = [];
+  if (isKind(owner, 'MeshService')) {
+    ingress.push(...callersOf(mesh, model, owner as unknown as IMeshService));
+  } else if (isKind(owner, 'IngressGateway')) {
+    // Clients outside the mesh: anyone (or whom allowAccessFrom lists) on the listeners; anyone on the status
+    // port load balancers check.
+    const gateway = owner as unknown as IngressGateway;
+    const from = gateway._accessFrom;
+    const peers = from === undefined || from.some(p => p._anywhere) ? undefined : from.flatMap(p => p._render());
+    ingress.push({ peers, ports: tcp(gateway._listenerTargetPorts) }, { ports: tcp([PROXY_PORTS.health]) });
+  } else {
+    // An egress gateway: every workload may call the external services routed through it.
+    const gateway = owner as unknown as EgressGateway;
+    const peers = [...model.services, ...model.ingressGateways].map(identityPeer);
+    if (peers.length > 0) {
+      ingress.push({ peers, ports: tcp(gateway._listenerTargetPorts) });
+    }
+  }
+  const prometheus = model.telemetryStack?.prometheus;
+  if (prometheus) {
+    // pilot-agent's merged metrics and Envoy's own.
+    const scraper = { namespaceSelector: namespaceSelector(prometheus.namespace), podSelector: { matchLabels: { app: prometheus.serviceName } } };
+    ingress.push({ peers: [scraper], ports: tcp([PROXY_PORTS.agent, PROXY_PORTS.envoyMetrics]) });
+  }
+
+  egress.push({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
+  egress.push({ peers: controlPlanePeers(model.controlPlanes), ports: tcp([ISTIOD_XDS_PORT]) });
+  const collector = tracingCollector(model);
+  if (collector) {
+    egress.push(collector);
+  }
+  for (const destination of destinations(mesh)) {
+    const ports = reachablePorts(mesh, model, owner, destination);
+    if (ports.length > 0) {
+      egress.push({ peers: [identityPeer(destination)], ports: tcp(ports) });
+    }
+  }
+  if (isKind(owner, 'EgressGateway')) {
+    const gateway = owner as unknown as EgressGateway;
+    const ports = gateway.externalServices.flatMap(e => e.ports.map(p => p.port));
+    if (ports.length > 0) {
+      egress.push({ peers: ANY_ADDRESS, ports: tcp(ports) });
+    }
+  } else {
+    for (const external of model.externalServices) {
+      const gateway = external.egressGateway;
+      egress.push(gateway
+        ? { peers: [identityPeer(gateway)], ports: tcp(external.ports.map(p => gatewayTargetPort(p.port))) }
+        : { peers: ANY_ADDRESS, ports: tcp(external.ports.map(p => p.port)) });
+    }
+  }
+  if (isKind(owner, 'MeshService')) {
+    // What the program lets it reach beyond the call graph (MeshService.allowEgressTo()).
+    for (const { peer, ports } of (owner as unknown as MeshService)._egressPeers) {
+      egress.push({ peers: peer._anywhere ? undefined : peer._render(), ports: ports ? tcp(ports) : undefined });
+    }
+  }
+  return { selector: podLabelsOf(owner), ingress, egress };
+}
+
+/**
+ * Who may connect to a service's pods, from the call graph: each caller its AccessPolicy allows, on the ports it
+ * allows; nobody under deny-by-default without one; else every pod of the mesh's namespaces.
+ */
+function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[] {
+  const policy = model.accessPolicyOf(service);
+  if (!policy) {
+    if (deniedByDefault(mesh, model, service)) {
+      return [];
+    }
+    const namespaces = meshNamespaces(mesh).map(n => n.namespaceName);
+    return [{ peers: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: namespaces }] } }], ports: tcp(targetPorts(service)) }];
+  }
+  const identities = identitiesOf(mesh);
+  // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
+  const revoked = revokedPrincipals(mesh);
+  return policy.rules.filter(rule => !revoked.includes(rule.from.principal)).map(rule => {
+    // AuthorizationPolicy allows a principal: every workload that runs as it.
+    const alike = identities.filter(i => i.principal === rule.from.principal);
+    const peers = unique((alike.length > 0 ? alike : [rule.from]).map(identityPeer));
+    return { peers, ports: tcp(targetPorts(service, rule.ports)) };
+  });
+}
+
+function revokedPrincipals(mesh: IMesh): string[] {
+  return (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
+}
+
+/** The pod ports `caller` may connect to on `destination`'s pods, from the call graph (none when it may not call it). */
+function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, destination: IMeshService): number[] {
+  if (revokedPrincipals(mesh).includes(caller.principal)) {
+    return [];
+  }
+  const policy = model.accessPolicyOf(destination);
+  if (!policy) {
+    return deniedByDefault(mesh, model, destination) ? [] : targetPorts(destination);
+  }
+  const rule = policy.rules.find(r => r.from.principal === caller.principal);
+  return rule ? targetPorts(destination, rule.ports) : [];
+}
+
+function deniedByDefault(mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
+  const denied = model.denyByDefaultNamespaces;
+  return denied.includes(mesh.rootNamespace) || denied.includes(service.namespace);
+}
+
+/** The container ports behind service ports (all of them when `ports` is empty or missing). */
+function targetPorts(service: IMeshService, ports?: number[]): number[] {
+  const chosen = ports?.length ? service.ports.filter(p => ports.includes(p.port)) : service.ports;
+  return [...new Set(chosen.map(p => p.targetPort ?? p.port))];
+}
+
+/** Every service a workload may call: those of the program, then the imported ones. */
+function destinations(mesh: IMesh): IMeshService[] {
+  return [...MeshModel.of(mesh).services, ...importedServices(mesh)];
+}
+
+function importedServices(mesh: IMesh): IMeshService[] {
+  return constructsOfKind(mesh, 'ImportedMeshService').filter(c => tryMeshOf(c) === mesh) as unknown as IMeshService[];
+}
+
+/** Every workload identity of the mesh whose pods a policy can name. */
+function identitiesOf(mesh: IMesh): IMeshIdentity[] {
+  const model = MeshModel.of(mesh);
+  return [...model.services, ...model.gateways, ...importedServices(mesh)];
+}
+
+/** The pods of a service or gateway, as a NetworkPolicy peer. */
+function identityPeer(identity: IMeshIdentity): k8s.NetworkPolicyPeer {
+  const namespace = (identity as unknown as { namespace: string }).namespace;
+  return { namespaceSelector: namespaceSelector(namespace), podSelector: { matchLabels: podLabelsOf(identity) } };
+}
+
+/**
+ * The labels that select a workload's pods: a gateway's app and role, a service's app (an imported service's
+ * given `podLabels`, else the `app` label Istio's conventions give it).
+ *
+ * @internal
+ */
+export function podLabelsOf(identity: IMeshIdentity): { [key: string]: string } {
+  if (isKind(identity, 'MeshGateway')) {
+    const gateway = identity as unknown as MeshGateway;
+    return { app: gateway.serviceName, istio: gateway.kind };
+  }
+  const given = (identity as { _podLabels?: { [key: string]: string } })._podLabels;
+  return given ? { ...given } : { app: identity.serviceName };
+}
+
+/** The pods of every control plane: a proxy may move to another revision's during a canary upgrade. */
+function controlPlanePeers(controlPlanes: ControlPlane[]): k8s.NetworkPolicyPeer[] {
+  return unique(controlPlanes.map(c => ({ namespaceSelector: namespaceSelector(c.namespace), podSelector: { matchLabels: { app: 'istiod' } } })));
+}
+
+/**
+ * Where proxies send spans: the pods of the backend the stack runs (on its collector port), or, for a collector
+ * that runs elsewhere, its port on any address.
+ */
+function tracingCollector(model: MeshModel): Rule | undefined {
+  const stack = model.telemetryStack;
+  const config = stack?._tracingConfig;
+  if (!stack || !config || !stack.tracing) {
+    return undefined;
+  }
+  const service = (config.provider.config.opentelemetry ?? config.provider.config.zipkin) as { port: number } | undefined;
+  if (!service) {
+    return undefined;
+  }
+  // A backend the stack runs has a query URL; its pods carry its provider's name as their app.
+  const pods = { namespaceSelector: namespaceSelector(stack.namespace), podSelector: { matchLabels: { app: stack.tracing.providerName } } };
+  return config.queryUrl ? { peers: [pods], ports: tcp([service.port]) } : { ports: tcp([service.port]) };
+}
+
+/** The container port of a gateway listener: ports below 1024 are served on 8000 + port. */
+function gatewayTargetPort(port: number): number {
+  return port < 1024 ? port + 8000 : port;
+}
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+function tcp(ports: number[]): Rule['ports'] {
+  return [...new Set(ports)].map(port => ({ port, protocol: 'TCP' as const }));
+}
+
+function unique<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter(item => {
+    const key = JSON.stringify(item);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/**
+ * The spec as Kubernetes reads it. An empty list of peers or ports would admit every peer or port: a rule that
+ * ends up with one (a service without ports, reported elsewhere) is left out, never widened.
+ */
+function toKube(spec: ReturnType<typeof networkPolicySpec>): k8s.NetworkPolicySpec {
+  const nonEmpty = (list: unknown[] | undefined) => list === undefined || list.length > 0;
+  const rules = (list: Rule[]) => list.filter(rule => nonEmpty(rule.ports) && nonEmpty(rule.peers));
+  const ports = (rule: Rule) => rule.ports?.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  return {
+    podSelector: { matchLabels: spec.selector },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: rules(spec.ingress).map(rule => ({ from: rule.peers, ports: ports(rule) })),
+    egress: rules(spec.egress).map(rule => ({ to: rule.peers, ports: ports(rule) })),
+  };
+}
+
+/**
+ * What cannot work in the NetworkPolicies of a mesh, found at synth with the rest of its analysis.
+ *
+ * @internal
+ */
+export function checkNetworkPolicies(
+  mesh: IMesh,
+  model: MeshModel,
+  report: (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => void,
+): void {
+  if (!mesh.networkPolicies) {
+    return;
+  }
+  // An imported service's pods are named by labels the program does not know.
+  const named = new Set<IMeshIdentity>();
+  for (const policy of model.accessPolicies) {
+    named.add(policy.service);
+    policy.rules.forEach(r => named.add(r.from));
+  }
+  for (const service of importedServices(mesh)) {
+    const reached = named.has(service) || !model.accessPolicyOf(service) && !deniedByDefault(mesh, model, service);
+    if (reached && !(service as { _podLabels?: object })._podLabels) {
+      report('MESH0305', Severity.WARNING, service, `service '${service.serviceName}' is imported and its pods' labels are unknown, so the NetworkPolicies name them by app=${service.serviceName} in namespace '${service.namespace}': `
+        + 'give MeshService.fromName() its podLabels, or make sure its pods carry that label');
+    }
+  }
+  for (const service of model.services) {
+    if (!model.accessPolicyOf(service) && !deniedByDefault(mesh, model, service) && mesh.mtlsModeOf(service) !== MtlsMode.STRICT) {
+      report('MESH0306', Severity.WARNING, service, `service '${service.serviceName}' has mTLS ${mesh.mtlsModeOf(service)} and no AccessPolicy, so its sidecar accepts calls from outside the mesh, `
+        + "but its NetworkPolicy admits only pods of the mesh's namespaces: call it through an ingress gateway, or set networkPolicies: false on the mesh");
+    }
+  }
+}
