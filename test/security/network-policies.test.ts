@@ -23,6 +23,11 @@ const STRANGER: Pod = { name: 'stranger', namespace: 'elsewhere', labels: { app:
  * A small shop: an ingress gateway in front of web; web calls api (only its HTTP port), api calls db and
  * worker; web may call an external payments API; a telemetry stack with Jaeger watches it all.
  */
+/** The NetworkPolicies of the mesh's workloads and gateways (the telemetry stack's add-ons have their own). */
+function workloadPolicies(manifests: any[]): any[] {
+  return ofKind(manifests, 'NetworkPolicy').filter(p => p.metadata.labels?.['app.kubernetes.io/part-of'] !== 'cdk8s-mesh-telemetry');
+}
+
 function shop(props: { networkPolicies?: boolean; denyByDefault?: boolean } = {}) {
   const mesh = newMesh({ denyByDefault: true, ...props });
   const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
@@ -163,7 +168,7 @@ describe('NetworkPolicies from the call graph', () => {
   test('one NetworkPolicy per service and gateway, named after it, selecting its pods', () => {
     const { mesh } = shop();
     const manifests = MeshTesting.synth(mesh);
-    expect(ofKind(manifests, 'NetworkPolicy').map(p => [p.metadata.namespace, p.metadata.name, p.spec.podSelector])).toEqual([
+    expect(workloadPolicies(manifests).map(p => [p.metadata.namespace, p.metadata.name, p.spec.podSelector])).toEqual([
       ['shop', 'web', { matchLabels: { app: 'web' } }],
       ['shop', 'api', { matchLabels: { app: 'api' } }],
       ['data', 'db', { matchLabels: { app: 'db' } }],
@@ -221,7 +226,7 @@ describe('NetworkPolicies from the call graph', () => {
   });
 
   test('are on by default under deny-by-default, off otherwise, and the prop decides either way', () => {
-    const count = (mesh: Mesh) => ofKind(MeshTesting.synth(mesh), 'NetworkPolicy').length;
+    const count = (mesh: Mesh) => workloadPolicies(MeshTesting.synth(mesh)).length;
     expect(count(shop().mesh)).toEqual(5);
     expect(shop().mesh.networkPolicies).toBe(true);
     expect(count(shop({ networkPolicies: false }).mesh)).toEqual(0);
@@ -304,9 +309,11 @@ describe('NetworkPolicies from the call graph', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
-  test('Bookinfo as shipped (deny-by-default through mesh.denyByDefault(), not the prop) writes none', () => {
+  test('Bookinfo without deny-by-default writes none for its workloads (its add-ons keep theirs)', () => {
     const bookinfo = new Bookinfo(Testing.app(), 'bookinfo', { denyByDefault: false });
-    expect(ofKind(MeshTesting.synth(bookinfo), 'NetworkPolicy')).toEqual([]);
+    const all = ofKind(MeshTesting.synth(bookinfo), 'NetworkPolicy');
+    expect(workloadPolicies(all)).toEqual([]);
+    expect(all.map(p => p.metadata.name)).toEqual(['telemetry-prometheus', 'telemetry-grafana', 'telemetry-kiali', 'telemetry-jaeger']);
   });
 
   describe('imported services', () => {

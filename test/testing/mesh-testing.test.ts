@@ -12,7 +12,7 @@ describe('MeshTesting', () => {
     expect(firstOf('MutatingWebhookConfiguration')).toBeGreaterThan(16);
     expect(firstOf('MutatingWebhookConfiguration')).toBeLessThan(firstOf('PeerAuthentication'));
     const workloads = kinds.slice(firstOf('PeerAuthentication'));
-    expect(workloads.sort()).toEqual(['AuthorizationPolicy', 'Deployment', 'PeerAuthentication', 'Service', 'ServiceAccount']);
+    expect(workloads.sort()).toEqual(['AuthorizationPolicy', 'Deployment', 'NetworkPolicy', 'PeerAuthentication', 'Service', 'ServiceAccount']);
   });
 
   test('allowedCallers: nobody by default', () => {
