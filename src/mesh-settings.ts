@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type { ControlPlaneOptions } from './control-plane/control-plane-options';
+import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
 import { OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
@@ -34,6 +34,8 @@ export interface MeshSettings {
   readonly denyByDefault: boolean;
   /** The default control plane's options. */
   readonly controlPlane: ControlPlaneOptions;
+  /** The Istio CNI node agent's options, as given (the agent checks them). */
+  readonly cni: CniOptions | undefined;
 }
 
 /** @internal */
@@ -59,6 +61,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     failOnWarnings: flag('failOnWarnings', false),
     denyByDefault: flag('denyByDefault', false),
     controlPlane: props.controlPlane ?? {},
+    cni: props.cni ?? undefined,
   };
 }
 

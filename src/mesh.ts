@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { MeshModel } from './analysis/mesh-model';
+import { CniAgent } from './control-plane/cni-agent';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { renderMeshConfig } from './control-plane/mesh-config';
@@ -110,6 +111,7 @@ export class Mesh extends Chart implements IMesh {
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
     readerServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), this.rootNamespace);
+    CniAgent.forMesh(this, settings.cni);
     this.controlPlane = this.addControlPlane('istiod', settings.controlPlane);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
     if (this.deniesByDefault) {

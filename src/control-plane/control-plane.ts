@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { CniAgent } from './cni-agent';
 import { ControlPlaneOptions, ImageVariant } from './control-plane-options';
 import { renderInjectorConfig } from './injector-config';
 import { IstiodReplicas, renderIstiod } from './istiod';
@@ -10,7 +11,7 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { checkEnum, checkType } from '../private/enums';
-import { reportError, required } from '../private/errors';
+import { reportError, reportWarning, required } from '../private/errors';
 import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
 import {
   proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources, validateVersionLabel,
@@ -66,7 +67,7 @@ export class ControlPlane extends Construct {
   public readonly variant: ImageVariant;
   /** Whether proxies write access logs to standard output. */
   public readonly accessLogging: boolean;
-  /** Whether Istio CNI captures traffic. */
+  /** Whether the Istio CNI node agent captures the traffic of this control plane's pods. */
   public readonly cni: boolean;
   /** The certificate authority. */
   public readonly certificateAuthority: CertificateAuthority;
@@ -134,7 +135,7 @@ export class ControlPlane extends Construct {
       validateDerivedName(this, 'tag', this.tag, `${this.tag}-${this.variant}`, 'the image tag', 128);
     }
     this.accessLogging = checkType(this, 'accessLogging', props.accessLogging, 'boolean') ? props.accessLogging ?? false : false;
-    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? false : false;
+    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? true : true;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     if (typeof (this.certificateAuthority as { bind?: unknown }).bind !== 'function') {
       // A plain object (from JavaScript) cannot configure istiod: reported, and the default CA stands in.
@@ -167,6 +168,13 @@ export class ControlPlane extends Construct {
       props = { ...props, keepaliveMaxServerConnectionAge: undefined };
     }
     this.resource = renderIstiod(this, props, replicas);
+    if (this.cni) {
+      CniAgent.of(this.mesh)?._serve(this);
+    } else {
+      reportWarning(this, 'MESH0082', "cni is false: this control plane's pods get the istio-init container, which runs as root with NET_ADMIN and NET_RAW, "
+        + "capabilities outside the 'baseline' Pod Security profile, so they meet only 'privileged' and so must their namespaces: set cni: true, "
+        + 'and the mesh runs the Istio CNI node agent instead');
+    }
   }
 
   /**
