@@ -15,6 +15,7 @@ import { ISTIO_LOG_LEVELS, istioLogLevelProblem } from '../private/istio-rules';
 import { SYSTEM_NAMESPACES, validateResources } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
+import { isKind, whenAnnounced } from '../private/tree';
 import { meshWorkloads } from '../sidecar/workload';
 
 /*
@@ -88,6 +89,11 @@ export class CniAgent extends Construct {
     }
     const o: CniOptions = options ?? {};
     this.options = o;
+    whenAnnounced(mesh, added => {
+      if (isKind(added, 'ControlPlane') && (added as ControlPlane).cni) {
+        this.serve(added as ControlPlane);
+      }
+    });
     this.given = (['install', 'namespace', 'logLevel', 'resources', 'excludeNamespaces'] as const).filter(k => o[k] !== undefined);
     this.install = checkType(mesh, 'cni.install', o.install, 'boolean') ? o.install ?? true : true;
     this.namespace = o.namespace === undefined ? 'istio-cni' : validateDnsLabel(mesh, 'cni.namespace', o.namespace);
@@ -117,12 +123,8 @@ export class CniAgent extends Construct {
     }
   }
 
-  /**
-   * Called by each control plane that uses CNI: the first renders the agent (unless the mesh does not install it).
-   *
-   * @internal
-   */
-  public _serve(controlPlane: ControlPlane): void {
+  /** Called for each control plane that uses CNI: the first has the agent rendered (unless the mesh does not install it). */
+  private serve(controlPlane: ControlPlane): void {
     if (this.served) {
       return;
     }

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CniAgent } from './cni-agent';
 import { ControlPlaneOptions, ImageVariant } from './control-plane-options';
 import { renderInjectorConfig } from './injector-config';
 import { IstiodReplicas, renderIstiod } from './istiod';
@@ -17,7 +16,7 @@ import {
   proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources, validateVersionLabel,
 } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from '../private/names';
-import { isKind, markKind } from '../private/tree';
+import { announce, isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
 import type { SidecarEnvironment } from '../sidecar/sidecar';
 
@@ -168,9 +167,9 @@ export class ControlPlane extends Construct {
       props = { ...props, keepaliveMaxServerConnectionAge: undefined };
     }
     this.resource = renderIstiod(this, props, replicas);
-    if (this.cni) {
-      CniAgent.of(this.mesh)?._serve(this);
-    } else {
+    // The mesh's CNI agent listens: the first control plane that uses it has it rendered.
+    announce(this.mesh, this);
+    if (!this.cni) {
       reportWarning(this, 'MESH0082', "cni is false: this control plane's pods get the istio-init container, which runs as root with NET_ADMIN and NET_RAW, "
         + "capabilities outside the 'baseline' Pod Security profile, so they meet only 'privileged' and so must their namespaces: set cni: true, "
         + 'and the mesh runs the Istio CNI node agent instead');
