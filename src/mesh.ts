@@ -124,7 +124,7 @@ export class Mesh extends Chart implements IMesh {
     return [...MeshModel.of(this).services];
   }
 
-  /** Every namespace the mesh uses: the root namespace and each service's, in the order first used. */
+  /** Every namespace the mesh uses: the root namespace, the Istio CNI node agent's and each service's, in the order first used. */
   public get namespaces(): string[] {
     return meshNamespaces(this).map(n => n.namespaceName);
   }
