@@ -357,9 +357,9 @@ export const CODES = {
     fix: "give the agent a namespace of its own, e.g. 'istio-cni' (the default)",
   },
   MESH0085: {
-    meaning: 'cni.excludeNamespaces lists a namespace whose workloads get their sidecar from a control plane that uses CNI, so their traffic would never be captured',
-    example: "[mesh] [MESH0085] cni.excludeNamespaces lists 'shop', where service 'web' gets its sidecar from revision 'default', which uses CNI: the CNI plugin would leave its pods alone, so nothing would capture their traffic and istio-validation would stop them, remove 'shop' from cni.excludeNamespaces, or set cni: false on that control plane",
-    fix: 'remove the namespace from cni.excludeNamespaces, or set cni: false on the control plane of its workloads',
+    meaning: 'a namespace the CNI plugin leaves out (listed in cni.excludeNamespaces, or kube-system) holds workloads whose control plane uses CNI, so their traffic would never be captured',
+    example: "[mesh] [MESH0085] namespace 'shop' is left out by the CNI plugin (cni.excludeNamespaces lists it), and service 'web' there gets its sidecar from revision 'default', which uses CNI: nothing would capture its pods' traffic and istio-validation would stop them, remove 'shop' from cni.excludeNamespaces, or set cni: false on that control plane",
+    fix: 'remove the namespace from cni.excludeNamespaces (or move the service out of kube-system), or set cni: false on the control plane of its workloads',
   },
   MESH0086: {
     meaning: 'an option of the Istio CNI node agent has no effect: the mesh does not install the agent (cni.install is false, or no control plane uses CNI) (a warning)',

@@ -76,6 +76,8 @@ export class CniAgent extends Construct {
   public readonly excludeNamespaces: string[];
   /** The options the program gave, by name (for what has no effect). */
   private readonly given: string[];
+  /** The namespaces cni.excludeNamespaces lists. */
+  private readonly listedExcluded: string[];
   private readonly options: CniOptions;
   /** Whether a control plane uses CNI. */
   private served = false;
@@ -113,6 +115,7 @@ export class CniAgent extends Construct {
     validateResources(mesh, 'cni.resources', o.resources);
     const excluded = checkStringList(mesh, 'cni.excludeNamespaces', o.excludeNamespaces) ? o.excludeNamespaces ?? [] : [];
     excluded.forEach((ns, i) => validateDnsLabel(mesh, `cni.excludeNamespaces[${i}]`, ns));
+    this.listedExcluded = excluded;
     // kube-system as Istio's chart; the agent's own, so that its pods start without the plugin asking the API
     // server about them (the plugin's credentials are written by the agent).
     this.excludeNamespaces = [...new Set(['kube-system', this.namespace, ...excluded])];
@@ -120,17 +123,6 @@ export class CniAgent extends Construct {
     if (!this.install && ignored.length > 0) {
       reportWarning(mesh, 'MESH0086', `${props(ignored)} set, but cni.install is false: the mesh does not install the CNI agent, so ${ignored.length > 1 ? 'they have' : 'it has'} no effect, `
         + `configure the agent where it is installed, or drop ${ignored.map(k => `cni.${k}`).join(' and ')}`);
-    }
-  }
-
-  /** Called for each control plane that uses CNI: the first has the agent rendered (unless the mesh does not install it). */
-  private serve(controlPlane: ControlPlane): void {
-    if (this.served) {
-      return;
-    }
-    this.served = true;
-    if (this.install) {
-      this.render(controlPlane);
     }
   }
 
@@ -151,23 +143,39 @@ export class CniAgent extends Construct {
     if (!this.install || this.namespace === this.mesh.rootNamespace) {
       return;
     }
-    const pods = meshCharts(this.mesh).flatMap(chart => chart.node.findAll()).filter((c): c is ApiObject =>
-      ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind) && c.metadata.namespace === this.namespace && !c.node.scopes.includes(this));
+    // (an agent's own pods aside: a Mesh inside this one, MESH0045, has one too)
+    const pods = meshCharts(this.mesh).flatMap(chart => chart.node.findAll()).filter((c): c is ApiObject => ApiObject.isApiObject(c)
+      && POD_KINDS.includes(c.kind) && c.metadata.namespace === this.namespace && !c.node.scopes.some(s => s instanceof CniAgent));
     const workload = meshWorkloads(this.mesh).find(w => w.namespace === this.namespace);
     if (workload || pods.length > 0) {
       const what = workload ? `service '${workload.serviceName}'` : `${pods[0].kind} '${pods[0].name}'`;
       report('MESH0084', Severity.ERROR, this.mesh, `cni.namespace '${this.namespace}' also holds ${what}: the namespace would have to admit the agent's privileged pods, `
         + "and so theirs, give the agent a namespace of its own (e.g. 'istio-cni')");
     }
-    const excluded = new Set(this.options.excludeNamespaces ?? []);
+    // Pods of a namespace the plugin leaves out are never captured: those of a control plane with CNI would not start.
     const reported = new Set<string>();
-    for (const w of meshWorkloads(this.mesh).filter(x => x.controlPlane.cni && excluded.has(x.namespace) && x.namespace !== this.namespace)) {
+    const excluded = this.excludeNamespaces.filter(ns => ns !== this.namespace);
+    const uncaptured = meshWorkloads(this.mesh).filter(x => x.controlPlane.cni && excluded.includes(x.namespace));
+    for (const w of uncaptured) {
       if (!reported.has(w.namespace)) {
         reported.add(w.namespace);
-        report('MESH0085', Severity.ERROR, this.mesh, `cni.excludeNamespaces lists '${w.namespace}', where service '${w.serviceName}' gets its sidecar from revision `
-          + `'${w.controlPlane.revisionLabel}', which uses CNI: the CNI plugin would leave its pods alone, so nothing would capture their traffic and istio-validation `
-          + `would stop them, remove '${w.namespace}' from cni.excludeNamespaces, or set cni: false on that control plane`);
+        const listed = this.listedExcluded.includes(w.namespace) && w.namespace !== 'kube-system';
+        report('MESH0085', Severity.ERROR, this.mesh, `namespace '${w.namespace}' is left out by the CNI plugin (${listed ? 'cni.excludeNamespaces lists it' : 'Istio leaves kube-system out'}), `
+          + `and service '${w.serviceName}' there gets its sidecar from revision '${w.controlPlane.revisionLabel}', which uses CNI: nothing would capture its pods' traffic `
+          + `and istio-validation would stop them, ${listed ? `remove '${w.namespace}' from cni.excludeNamespaces` : 'put the service in another namespace'}, `
+          + 'or set cni: false on that control plane');
       }
+    }
+  }
+
+  /** Called for each control plane that uses CNI: the first has the agent rendered (unless the mesh does not install it). */
+  private serve(controlPlane: ControlPlane): void {
+    if (this.served) {
+      return;
+    }
+    this.served = true;
+    if (this.install) {
+      this.render(controlPlane);
     }
   }
 

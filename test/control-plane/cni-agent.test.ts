@@ -282,8 +282,13 @@ describe('CniOptions errors', () => {
 
   test('fails when a namespace left out holds workloads whose control plane uses CNI', () => {
     expect(errors({ excludeNamespaces: ['shop'] }, mesh => newService(mesh, 'web', ['v1'], { namespace: 'shop' }))).toEqual([
-      "[mesh] [MESH0085] cni.excludeNamespaces lists 'shop', where service 'web' gets its sidecar from revision 'default', which uses CNI: the CNI plugin would leave its pods alone, "
-      + "so nothing would capture their traffic and istio-validation would stop them, remove 'shop' from cni.excludeNamespaces, or set cni: false on that control plane",
+      "[mesh] [MESH0085] namespace 'shop' is left out by the CNI plugin (cni.excludeNamespaces lists it), and service 'web' there gets its sidecar from revision 'default', "
+      + "which uses CNI: nothing would capture its pods' traffic and istio-validation would stop them, remove 'shop' from cni.excludeNamespaces, or set cni: false on that control plane",
+    ]);
+    // kube-system is always left out: an explicitly injected service there is the same problem
+    expect(errors({ excludeNamespaces: ['kube-system'] }, mesh => newService(mesh, 'dns', ['v1'], { namespace: 'kube-system', injection: Injection.explicit() }))).toEqual([
+      "[mesh] [MESH0085] namespace 'kube-system' is left out by the CNI plugin (Istio leaves kube-system out), and service 'dns' there gets its sidecar from revision 'default', "
+      + "which uses CNI: nothing would capture its pods' traffic and istio-validation would stop them, put the service in another namespace, or set cni: false on that control plane",
     ]);
     // the legal neighbour: its control plane does not use CNI (istio-init captures the traffic)
     expect(errors({ excludeNamespaces: ['shop'] }, mesh => {
