@@ -1,4 +1,4 @@
-import type { ControlPlaneOptions } from './control-plane/control-plane-options';
+import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
 import type { OutboundTrafficPolicy } from './mesh-identity';
 import type { MtlsMode } from './security/mtls-mode';
 
@@ -90,6 +90,15 @@ export interface MeshProps {
    * @default - an unnamed revision with Istio's defaults
    */
   readonly controlPlane?: ControlPlaneOptions;
+
+  /**
+   * The Istio CNI node agent, which sets up the traffic capture of pods whose control plane has `cni` on (the
+   * default): the mesh installs it, once, when a control plane uses it.
+   *
+   * @default - installed in namespace 'istio-cni' when a control plane uses CNI
+   * @see https://istio.io/latest/docs/setup/additional-setup/cni/
+   */
+  readonly cni?: CniOptions;
 
   /**
    * Whether the mesh renders Istio's CRDs (its first layer). Turn off when something else manages them.

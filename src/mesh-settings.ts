@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type { ControlPlaneOptions } from './control-plane/control-plane-options';
+import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
 import { OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
@@ -36,6 +36,8 @@ export interface MeshSettings {
   readonly networkPolicies: boolean;
   /** The default control plane's options. */
   readonly controlPlane: ControlPlaneOptions;
+  /** The Istio CNI node agent's options, as given (the agent checks them). */
+  readonly cni: CniOptions | undefined;
 }
 
 /** @internal */
@@ -63,6 +65,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     denyByDefault,
     networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
+    cni: props.cni ?? undefined,
   };
 }
 

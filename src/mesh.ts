@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { MeshModel } from './analysis/mesh-model';
+import { CniAgent } from './control-plane/cni-agent';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
 import { renderMeshConfig } from './control-plane/mesh-config';
@@ -114,6 +115,7 @@ export class Mesh extends Chart implements IMesh {
     createLayers(this);
     ensureNamespace(this, this.rootNamespace, false);
     readerServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), this.rootNamespace);
+    CniAgent.forMesh(this, settings.cni);
     this.controlPlane = this.addControlPlane('istiod', settings.controlPlane);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
     if (this.deniesByDefault) {
@@ -126,7 +128,7 @@ export class Mesh extends Chart implements IMesh {
     return [...MeshModel.of(this).services];
   }
 
-  /** Every namespace the mesh uses: the root namespace and each service's, in the order first used. */
+  /** Every namespace the mesh uses: the root namespace, the Istio CNI node agent's and each service's, in the order first used. */
   public get namespaces(): string[] {
     return meshNamespaces(this).map(n => n.namespaceName);
   }

@@ -22,7 +22,8 @@ describe('Mesh', () => {
     expect(mesh.outboundTrafficPolicy).toEqual(OutboundTrafficPolicy.ALLOW_ANY);
     expect(mesh.defaultNamespace).toEqual('default');
     expect(mesh.clusterDomain).toEqual('cluster.local');
-    expect(mesh.namespaces).toEqual(['istio-system']);
+    // the root namespace, and the Istio CNI node agent's
+    expect(mesh.namespaces).toEqual(['istio-system', 'istio-cni']);
     expect(mesh.services).toEqual([]);
   });
 
@@ -37,6 +38,7 @@ describe('Mesh', () => {
     expect(manifests).toMatchSnapshot();
     expect(manifests).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-cni' } },
       {
         apiVersion: 'security.istio.io/v1',
         kind: 'PeerAuthentication',
@@ -100,10 +102,11 @@ describe('Mesh', () => {
     // THEN
     const files = fs.readdirSync(app.outdir).sort();
     expect(files).toEqual(['0000-shop-crds.k8s.yaml', '0001-shop-namespaces.k8s.yaml', '0002-shop-control-plane.k8s.yaml', '0003-shop.k8s.yaml']);
-    expect(mesh.namespaces).toEqual(['istio-system', 'store', 'backoffice']);
+    expect(mesh.namespaces).toEqual(['istio-system', 'istio-cni', 'store', 'backoffice']);
     const namespaces = Testing.synth(mesh._layer('namespaces' as any));
     expect(namespaces.map(n => [n.metadata.name, n.metadata.labels])).toEqual([
       ['istio-system', undefined],
+      ['istio-cni', undefined],
       ['store', { 'istio-injection': 'enabled' }],
       ['backoffice', { 'istio-injection': 'enabled' }],
     ]);

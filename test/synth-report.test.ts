@@ -307,7 +307,8 @@ describe('every object has its namespace', () => {
 
     // THEN every namespace an object is written into is itself written
     const used = [...new Set(manifests.map(m => m.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort();
-    expect(used).toEqual(['apps', 'audit', 'default', 'finance', 'istio-system', 'ops']);
+    // (istio-cni: the Istio CNI node agent's)
+    expect(used).toEqual(['apps', 'audit', 'default', 'finance', 'istio-cni', 'istio-system', 'ops']);
     expect(used.filter(ns => !rendered.has(ns))).toEqual([]);
   });
 });

@@ -341,6 +341,41 @@ export const CODES = {
     example: "[mesh-control-plane/istiod] [MESH0081] toleration 'dedicated' has operator Exists and value 'x': Kubernetes takes a value only with Equal, use operator TolerationOperator.EQUAL to tolerate that value, or leave value out to tolerate any",
     fix: 'use operator TolerationOperator.EQUAL with a value, or leave the value out',
   },
+  MESH0082: {
+    meaning: "a control plane does not use the Istio CNI node agent (cni: false), so its pods get the root istio-init container with NET_ADMIN and NET_RAW and meet only the 'privileged' Pod Security profile (a warning)",
+    example: "[mesh-control-plane/istiod] [MESH0082] cni is false: this control plane's pods get the istio-init container, which runs as root with NET_ADMIN and NET_RAW, capabilities outside the 'baseline' Pod Security profile, so they meet only 'privileged' and so must their namespaces: set cni: true, and the mesh runs the Istio CNI node agent instead",
+    fix: 'set cni: true on the control plane (the default), or accept privileged workload namespaces',
+  },
+  MESH0083: {
+    meaning: "the Istio CNI node agent's namespace (cni.namespace) is the mesh's root namespace, which would have to admit privileged pods",
+    example: "[mesh] [MESH0083] cni.namespace 'istio-system' is the mesh's root namespace, where istiod runs: the namespace would have to admit the agent's privileged pods, and so any other, give the agent a namespace of its own (e.g. 'istio-cni')",
+    fix: "give the agent a namespace of its own, e.g. 'istio-cni' (the default)",
+  },
+  MESH0084: {
+    meaning: "the Istio CNI node agent's namespace (cni.namespace) also holds workloads of the mesh, which it would make admit privileged pods",
+    example: "[mesh] [MESH0084] cni.namespace 'default' also holds service 'web': the namespace would have to admit the agent's privileged pods, and so theirs, give the agent a namespace of its own (e.g. 'istio-cni')",
+    fix: "give the agent a namespace of its own, e.g. 'istio-cni' (the default)",
+  },
+  MESH0085: {
+    meaning: 'a namespace the CNI plugin leaves out (listed in cni.excludeNamespaces, or kube-system) holds workloads whose control plane uses CNI, so their traffic would never be captured',
+    example: "[mesh] [MESH0085] namespace 'shop' is left out by the CNI plugin (cni.excludeNamespaces lists it), and service 'web' there gets its sidecar from revision 'default', which uses CNI: nothing would capture its pods' traffic and istio-validation would stop them, remove 'shop' from cni.excludeNamespaces, or set cni: false on that control plane",
+    fix: 'remove the namespace from cni.excludeNamespaces (or move the service out of kube-system), or set cni: false on the control plane of its workloads',
+  },
+  MESH0086: {
+    meaning: 'an option of the Istio CNI node agent has no effect: the mesh does not install the agent (cni.install is false, or no control plane uses CNI) (a warning)',
+    example: '[mesh] [MESH0086] cni.logLevel is set, but cni.install is false: the mesh does not install the CNI agent, so it has no effect, configure the agent where it is installed, or drop cni.logLevel',
+    fix: 'drop the option, or let the mesh install the agent (cni.install true, and cni on a control plane)',
+  },
+  MESH0087: {
+    meaning: "cni.logLevel is not '<scope>:<level>' pairs (or a bare level) of Istio's levels: debug, info, warn, error, fatal, none",
+    example: "[mesh] [MESH0087] cni.logLevel 'verbose' has the level 'verbose', which the CNI agent does not know: use debug, info, warn, error, fatal, none",
+    fix: "write '<scope>:<level>' pairs (or one bare level) separated by commas, with levels debug, info, warn, error, fatal or none",
+  },
+  MESH0088: {
+    meaning: "the Mesh's cni prop is not an object of CniOptions (plain JavaScript, e.g. cni: true)",
+    example: "[mesh] [MESH0088] cni true is not CniOptions: give an object such as { namespace: 'istio-cni' }; whether pods use CNI is each control plane's cni, e.g. controlPlane: { cni: true }",
+    fix: 'give an object of CniOptions; set cni on the control plane (controlPlane: { cni: true }) for whether its pods use CNI',
+  },
   MESH0090: {
     meaning: 'an enum-typed prop or argument is not a value of its enum (plain JavaScript)',
     example: "[mesh] [MESH0090] mtls 'strict' is not a value of MtlsMode: use MtlsMode.STRICT, MtlsMode.PERMISSIVE or MtlsMode.DISABLE",

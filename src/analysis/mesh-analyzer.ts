@@ -4,6 +4,7 @@ import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
+import { checkCniAgent } from '../control-plane/cni-agent';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
@@ -68,6 +69,7 @@ export class MeshAnalyzer {
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkTelemetry(model, report);
+    checkCniAgent(mesh, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.
     // A second Mesh writes every cluster-wide object of the first again: that one error says it all.

@@ -140,10 +140,15 @@ export interface ControlPlaneOptions {
   readonly certificateAuthority?: CertificateAuthority;
 
   /**
-   * Whether Istio CNI (installed separately) sets up pods' traffic capture, so the sidecar needs no
-   * privileged init container.
+   * Whether the Istio CNI node agent sets up the traffic capture of this control plane's pods, so that their
+   * sidecar needs no privileged init container (an unprivileged `istio-validation` checks the capture instead)
+   * and they can meet the "restricted" Pod Security profile. The mesh installs the agent (see `MeshProps.cni`).
    *
-   * @default false
+   * Without it, every pod gets `istio-init`, which runs as root with NET_ADMIN and NET_RAW: its namespace must
+   * then admit "privileged" pods (synthesis warns).
+   *
+   * @default true
+   * @see https://istio.io/latest/docs/setup/additional-setup/cni/
    */
   readonly cni?: boolean;
 
@@ -160,4 +165,54 @@ export interface ControlPlaneOptions {
    * @default Duration.minutes(30)
    */
   readonly keepaliveMaxServerConnectionAge?: Duration;
+}
+
+/**
+ * The Istio CNI node agent (`istio-cni-node`): a DaemonSet that installs Istio's CNI plugin on every node,
+ * which sets up each injected pod's traffic capture as the pod's network is created. It serves every control
+ * plane whose `cni` is on, whatever their revision: there is one per node, as Istio's `istio-cni` chart installs it.
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/cni/
+ */
+export interface CniOptions {
+  /**
+   * Whether the mesh installs the agent. Turn it off when the cluster has one already (from its platform,
+   * or installed with another tool): control planes whose `cni` is on still rely on it.
+   *
+   * @default true
+   */
+  readonly install?: boolean;
+
+  /**
+   * The namespace the agent runs in. Its pods are privileged (they change the nodes' network configuration),
+   * and a namespace admits pods up to one Pod Security level, so the agent needs a namespace of its own:
+   * not the root namespace nor one with workloads. A Kubernetes system namespace (`kube-system`, which some
+   * platforms require for `system-node-critical` pods) is used as it is: the mesh writes no Namespace for it.
+   *
+   * @default 'istio-cni'
+   */
+  readonly namespace?: string;
+
+  /**
+   * The agent's log levels: `<scope>:<level>` pairs (or one bare level) separated by commas.
+   *
+   * @default 'info'
+   */
+  readonly logLevel?: string;
+
+  /**
+   * CPU and memory of the agent on each node.
+   *
+   * @default - requests 100m CPU and 100Mi, no limits (Istio's)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Namespaces whose pods the CNI plugin leaves alone, beyond `kube-system` and the agent's own (always left
+   * out). A pod there injected by a control plane with `cni` on would never start: nothing captures its
+   * traffic, and its `istio-validation` init container fails.
+   *
+   * @default - none
+   */
+  readonly excludeNamespaces?: string[];
 }

@@ -10,13 +10,13 @@ import { renderWebhooks } from './webhooks';
 import { CertificateAuthority, CertificateAuthorityConfig } from '../ca/certificate-authority';
 import type { IMesh } from '../mesh-identity';
 import { checkEnum, checkType } from '../private/enums';
-import { reportError, required } from '../private/errors';
+import { reportError, reportWarning, required } from '../private/errors';
 import { ISTIO_LOG_LEVELS, checkDuration, istioLogLevelProblem } from '../private/istio-rules';
 import {
   proxyRequestsAboveLimits, validateDerivedName, validateHub, validateInt32, validateLabels, validateResources, validateVersionLabel,
 } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from '../private/names';
-import { isKind, markKind } from '../private/tree';
+import { announce, isKind, markKind } from '../private/tree';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings, resolveProxy } from '../sidecar/proxy-settings';
 import type { SidecarEnvironment } from '../sidecar/sidecar';
 
@@ -66,7 +66,7 @@ export class ControlPlane extends Construct {
   public readonly variant: ImageVariant;
   /** Whether proxies write access logs to standard output. */
   public readonly accessLogging: boolean;
-  /** Whether Istio CNI captures traffic. */
+  /** Whether the Istio CNI node agent captures the traffic of this control plane's pods. */
   public readonly cni: boolean;
   /** The certificate authority. */
   public readonly certificateAuthority: CertificateAuthority;
@@ -134,7 +134,7 @@ export class ControlPlane extends Construct {
       validateDerivedName(this, 'tag', this.tag, `${this.tag}-${this.variant}`, 'the image tag', 128);
     }
     this.accessLogging = checkType(this, 'accessLogging', props.accessLogging, 'boolean') ? props.accessLogging ?? false : false;
-    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? false : false;
+    this.cni = checkType(this, 'cni', props.cni, 'boolean') ? props.cni ?? true : true;
     this.certificateAuthority = props.certificateAuthority ?? CertificateAuthority.selfSigned();
     if (typeof (this.certificateAuthority as { bind?: unknown }).bind !== 'function') {
       // A plain object (from JavaScript) cannot configure istiod: reported, and the default CA stands in.
@@ -167,6 +167,13 @@ export class ControlPlane extends Construct {
       props = { ...props, keepaliveMaxServerConnectionAge: undefined };
     }
     this.resource = renderIstiod(this, props, replicas);
+    // The mesh's CNI agent listens: the first control plane that uses it has it rendered.
+    announce(this.mesh, this);
+    if (!this.cni) {
+      reportWarning(this, 'MESH0082', "cni is false: this control plane's pods get the istio-init container, which runs as root with NET_ADMIN and NET_RAW, "
+        + "capabilities outside the 'baseline' Pod Security profile, so they meet only 'privileged' and so must their namespaces: set cni: true, "
+        + 'and the mesh runs the Istio CNI node agent instead');
+    }
   }
 
   /**

@@ -340,8 +340,12 @@ export function validateNotIstioPort(scope: IConstruct | string, prop: string, p
   return false;
 }
 
-/** Namespaces Istio's injection webhook never injects (kube-system, kube-public) or that are not for workloads. */
-const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+/**
+ * Namespaces Istio's injection webhook never injects (kube-system, kube-public) or that are not for workloads.
+ *
+ * @internal
+ */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * Checks that a namespace whose workloads are meant to get a sidecar from Istio's webhook can get one: the

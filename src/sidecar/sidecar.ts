@@ -108,6 +108,7 @@ export function renderSidecar(env: SidecarEnvironment, settings: ProxySettings, 
       'istio.io/rev': env.revision,
       'kubectl.kubernetes.io/default-container': pod.defaultContainer,
       'kubectl.kubernetes.io/default-logs-container': pod.defaultContainer,
+      ...env.cni ? captureAnnotations(settings) : {},
     },
     initContainers: native ? [captureContainer(env, settings), proxy] : [captureContainer(env, settings)],
     containers: native ? [] : [proxy],
@@ -215,6 +216,25 @@ function resourcesOf(settings: ProxySettings): any {
   return {
     limits: { cpu: settings.cpuLimit, memory: settings.memoryLimit },
     requests: { cpu: settings.cpuRequest, memory: settings.memoryRequest },
+  };
+}
+
+/**
+ * What the Istio CNI plugin reads to set up a pod's capture (the arguments istio-init would have had), as
+ * Istio's injection template writes them when CNI is on; the plugin's defaults stand in for any left out.
+ */
+function captureAnnotations(settings: ProxySettings): { [key: string]: string } {
+  const status = String(PROXY_PORTS.agent);
+  const excluded = settings.excludeInboundPorts.split(',').map(p => p.trim()).filter(p => p !== '');
+  return {
+    'sidecar.istio.io/interceptionMode': 'REDIRECT',
+    ...settings.includeOutboundIpRanges ? { 'traffic.sidecar.istio.io/includeOutboundIPRanges': settings.includeOutboundIpRanges } : {},
+    ...settings.excludeOutboundIpRanges ? { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': settings.excludeOutboundIpRanges } : {},
+    'traffic.sidecar.istio.io/includeInboundPorts': settings.includeInboundPorts,
+    // The agent's status port is never captured, as istio-init's -d has it.
+    'traffic.sidecar.istio.io/excludeInboundPorts': excluded.includes(status) ? excluded.join(',') : [...excluded, status].join(','),
+    ...settings.includeOutboundPorts ? { 'traffic.sidecar.istio.io/includeOutboundPorts': settings.includeOutboundPorts } : {},
+    ...settings.excludeOutboundPorts ? { 'traffic.sidecar.istio.io/excludeOutboundPorts': settings.excludeOutboundPorts } : {},
   };
 }
 

@@ -28,7 +28,10 @@ describe('the default control plane, against Istio\'s own install', () => {
   test('every object Istio\'s install has, and the reader service account its binding names', () => {
     const ours = objects.map(o => `${o.kind}/${o.metadata.name}`).sort();
     const istio = ISTIO.objects.map((o: any) => `${o.kind}/${o.metadata?.name ?? o.name}`);
-    expect(ours).toEqual([...istio, 'ServiceAccount/istio-reader-service-account'].sort());
+    // and the Istio CNI node agent's (compared with Istio's istio-cni chart in cni-agent.test.ts)
+    const cni = ['ClusterRole/istio-cni', 'ClusterRole/istio-cni-repair-role', 'ClusterRoleBinding/istio-cni', 'ClusterRoleBinding/istio-cni-repair-rolebinding',
+      'ConfigMap/istio-cni-config', 'DaemonSet/istio-cni-node', 'ServiceAccount/istio-cni'];
+    expect(ours).toEqual([...istio, 'ServiceAccount/istio-reader-service-account', ...cni].sort());
     // no PodDisruptionBudget with a single replica: it would block node drains
     expect(ofKind(objects, 'PodDisruptionBudget')).toEqual([]);
   });
@@ -458,7 +461,7 @@ describe('services and the injector', () => {
     const pod = MeshTesting.find(manifests, 'Deployment', 'legacy-v1').spec.template;
     // THEN
     expect(pod.metadata.labels['sidecar.istio.io/inject']).toEqual('false');
-    expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual(['istio-validation', 'istio-proxy']);
     expect(pod.spec.containers.map((c: any) => c.name)).toEqual(['legacy']);
     expect(pod.metadata.annotations['sidecar.istio.io/status']).toContain('"revision":"default"');
     const proxyEnv = pod.spec.initContainers[1].env;

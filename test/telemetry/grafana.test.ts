@@ -99,7 +99,7 @@ describe('Grafana', () => {
       Services: ['Request rate by service', 'Error rate (5xx) by service', 'p99 latency by service'],
     });
     expect(all['grafana-dashboard-mesh'].panels[1].targets[0].expr).toEqual(
-      'sum(rate(istio_requests_total{reporter="destination",destination_service_namespace=~"backend|default|istio-system"}[$__rate_interval]))');
+      'sum(rate(istio_requests_total{reporter="destination",destination_service_namespace=~"backend|default|istio-cni|istio-system"}[$__rate_interval]))');
     const reviews = all['grafana-dashboard-default.reviews'];
     expect(reviews.uid).toEqual('svc-default_reviews');
     expect(reviews.title).toEqual('reviews (default)');

@@ -188,7 +188,8 @@ describe('Prometheus', () => {
     const [istiod, pods] = config.scrape_configs;
     expect(istiod.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['istio-system'] } }]);
     expect(istiod.relabel_configs[0].regex).toEqual('(istiod|istiod-canary);http-monitoring');
-    expect(pods.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['backend', 'istio-system', 'legacy', 'observability'] } }]);
+    // (istio-cni: the Istio CNI node agent's, whose pods publish metrics)
+    expect(pods.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['backend', 'istio-cni', 'istio-system', 'legacy', 'observability'] } }]);
   });
 
   test('relabelling scrapes a proxy at :15020/stats/prometheus, IPv4 and IPv6, and skips the rest', () => {

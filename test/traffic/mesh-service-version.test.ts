@@ -39,11 +39,11 @@ describe('MeshServiceVersion', () => {
     expect(deployment.metadata.annotations).toEqual({ owner: 'team-a' });
     const pod = deployment.spec.template.spec;
     expect(pod.containers.map((c: any) => c.name)).toEqual(['legacy', 'extra']);
-    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['istio-init', 'istio-proxy']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['istio-validation', 'istio-proxy']);
     // the sidecar saw the container added last
     const proxy = pod.initContainers.find((c: any) => c.name === 'istio-proxy');
     expect(proxy.env.find((e: any) => e.name === 'ISTIO_META_POD_PORTS').value).toEqual('[{"containerPort":8080},{"containerPort":7070}]');
-    expect(JSON.parse(deployment.spec.template.metadata.annotations['sidecar.istio.io/status']).initContainers).toEqual(['istio-init', 'istio-proxy']);
+    expect(JSON.parse(deployment.spec.template.metadata.annotations['sidecar.istio.io/status']).initContainers).toEqual(['istio-validation', 'istio-proxy']);
     // cdk8s-plus's API object stays the Deployment's: what ApiObject.of() gives is what is rendered, with the sidecar
     expect(ApiObject.of(v1.resource).node.path).toEqual('mesh/legacy/v1/Resource/Resource');
     expect(mesh.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Deployment').map(c => c.node.path))

@@ -29,7 +29,7 @@ describe('MeshService', () => {
     expect(svc.resource.name).toEqual('web');
     expect(svc.serviceAccount.name).toEqual('web');
     expect(mesh.services).toEqual([svc]);
-    expect(mesh.namespaces).toEqual(['istio-system', 'default']);
+    expect(mesh.namespaces).toEqual(['istio-system', 'istio-cni', 'default']);
     expect(MeshTesting.find(manifests, 'ServiceAccount', 'web').metadata).toEqual({ name: 'web', namespace: 'default', labels: { account: 'web' } });
     expect(MeshTesting.find(manifests, 'Service', 'web').spec).toEqual({
       externalIPs: [],

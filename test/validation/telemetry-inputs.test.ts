@@ -131,7 +131,7 @@ describe('Prometheus', () => {
       order.forEach(ns => newService(mesh, `svc-${ns}`, ['v1'], { namespace: ns }));
       return new TelemetryStack(mesh, 'telemetry', { prometheus: { extraNamespaces: ['other', 'more'] } }).prometheus!.scrapedNamespaces;
     };
-    expect(scraped(['zeta', 'alpha'])).toEqual(['alpha', 'istio-system', 'more', 'other', 'zeta']);
+    expect(scraped(['zeta', 'alpha'])).toEqual(['alpha', 'istio-cni', 'istio-system', 'more', 'other', 'zeta']);
     expect(scraped(['alpha', 'zeta'])).toEqual(scraped(['zeta', 'alpha']));
   });
 });
