@@ -155,7 +155,9 @@ export class CniAgent extends Construct {
     // Pods of a namespace the plugin leaves out are never captured: those of a control plane with CNI would not start.
     const reported = new Set<string>();
     const excluded = this.excludeNamespaces.filter(ns => ns !== this.namespace);
-    const uncaptured = meshWorkloads(this.mesh).filter(x => x.controlPlane.cni && excluded.includes(x.namespace));
+    // (a webhook-injected service in a system namespace is never injected at all: MESH0079 says so)
+    const uncaptured = meshWorkloads(this.mesh).filter(x => x.controlPlane.cni && excluded.includes(x.namespace)
+      && (x.explicit || !SYSTEM_NAMESPACES.includes(x.namespace)));
     for (const w of uncaptured) {
       if (!reported.has(w.namespace)) {
         reported.add(w.namespace);

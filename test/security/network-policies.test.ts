@@ -81,6 +81,7 @@ describe('NetworkPolicies from the call graph', () => {
       // the workloads' egress does not, the pods the mesh writes no policy for (istiod, the add-ons) are open.
       '198.51.100.7 -> istio-ingress/Deployment/edge:8080',
       'elsewhere/stranger -> istio-ingress/Deployment/edge:8080',
+      'istio-cni/DaemonSet/istio-cni-node -> istio-ingress/Deployment/edge:8080',
       // The call graph: edge -> web, web -> api (its port 80 only, container port 8080), api -> db and worker.
       'istio-ingress/Deployment/edge -> shop/Deployment/web-v1:8080',
       'istio-system/Deployment/grafana -> istio-ingress/Deployment/edge:8080',

@@ -462,10 +462,18 @@ describe('namespaces Istio never injects', () => {
     ]);
   });
 
-  test('accepts explicit injection in kube-system, and webhook injection in kube-systems', () => {
-    const mesh = newMesh();
+  test('accepts explicit injection in kube-system without CNI, and webhook injection in kube-systems', () => {
+    const mesh = newMesh({ controlPlane: { cni: false } });
     newService(mesh, 'dns', ['v1'], { namespace: 'kube-system', injection: Injection.explicit() });
     newService(mesh, 'web', ['v1'], { namespace: 'kube-systems' });
     expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('fails on explicit injection in kube-system with CNI (the plugin leaves kube-system out, so nothing captures the pods)', () => {
+    const mesh = newMesh();
+    newService(mesh, 'dns', ['v1'], { namespace: 'kube-system', injection: Injection.explicit() });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh] [MESH0085] namespace 'kube-system' is left out by the CNI plugin (Istio leaves kube-system out), and service 'dns' there gets its sidecar from revision 'default', which uses CNI: nothing would capture its pods' traffic and istio-validation would stop them, put the service in another namespace, or set cni: false on that control plane",
+    ]);
   });
 });
