@@ -5,6 +5,7 @@ import { findControlPlane } from './control-plane/revisions';
 import { layerOf, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
 import { reportError } from './private/errors';
+import { namespacePodSecurityLevel, podSecurityLabels } from './private/pod-security';
 import { validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
 import { invalidateTree, isKind, markKind } from './private/tree';
@@ -65,13 +66,25 @@ export class MeshNamespace extends k8s.KubeNamespace {
 
   public toJson(): any {
     const json = super.toJson();
-    const labels = { ...json.metadata.labels, ...this.injected ? this.injectionLabels() : {} };
+    const labels = {
+      ...json.metadata.labels,
+      ...this.injected ? this.injectionLabels() : {},
+      ...podSecurityLabels(this.podSecurityLevel),
+    };
     if (Object.keys(labels).length > 0) {
       json.metadata.labels = labels;
     } else {
       delete json.metadata.labels;
     }
     return json;
+  }
+
+  /**
+   * The Pod Security level the namespace enforces: the weakest its pods meet (the model's workloads, and what
+   * `podSecurityNeeds` declares).
+   */
+  public get podSecurityLevel(): PodSecurityLevel {
+    return namespacePodSecurityLevel(this.mesh, this.namespaceName, this.podSecurityNeeds);
   }
 
   /**
