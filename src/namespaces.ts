@@ -5,9 +5,9 @@ import { findControlPlane } from './control-plane/revisions';
 import { layerOf, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
 import { reportError } from './private/errors';
-import { namespacePodSecurityLevel, podSecurityLabels } from './private/pod-security';
 import { validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
+import { namespacePodSecurityLevel, podSecurityLabels } from './private/pod-security';
 import { invalidateTree, isKind, markKind } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
