@@ -1,10 +1,14 @@
 import type { IConstruct } from 'constructs';
 import { checkArray, checkType, quoted } from './enums';
 import { reportError, reportWarning } from './errors';
-import { constructsOfKind } from './tree';
-import type { IMesh } from '../mesh-identity';
-import type { PodSecurityLevel } from '../namespaces';
 import { LinuxCapability, SeccompProfile } from '../security/container-security';
+
+/**
+ * A level of Kubernetes' Pod Security Standards, from the most to the least restrictive.
+ *
+ * @internal
+ */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /**
  * The version of the Pod Security Standards the namespaces' labels name: the Kubernetes version whose kinds
@@ -62,37 +66,6 @@ export function podSecurityLabels(level: PodSecurityLevel): { [key: string]: str
     labels[`pod-security.kubernetes.io/${mode}-version`] = POD_SECURITY_VERSION;
   }
   return labels;
-}
-
-/**
- * The Pod Security level a namespace of the mesh can enforce: the weakest its pods meet. Workloads meet
- * "restricted" unless their options relax it, or their control plane has no Istio CNI (then `istio-init`
- * runs as root with NET_ADMIN and NET_RAW: "privileged"); gateways, istiod and the add-ons meet
- * "restricted"; what the model does not see is in the namespace's `podSecurityNeeds`.
- *
- * @internal
- */
-export function namespacePodSecurityLevel(mesh: IMesh, namespace: string, needs: readonly { readonly level: PodSecurityLevel }[]): PodSecurityLevel {
-  const levels: PodSecurityLevel[] = needs.map(n => n.level);
-  for (const service of constructsOfKind(mesh, 'MeshService') as unknown as ServiceView[]) {
-    if (service.namespace !== namespace) {
-      continue;
-    }
-    for (const version of service.versions) {
-      levels.push(version._podSecurityLevel);
-      if (!service.controlPlane.cni) {
-        levels.push('privileged');
-      }
-    }
-  }
-  return weakestLevel(levels);
-}
-
-/** What the namespace's level reads of a service (a type-only view: services import this file). */
-interface ServiceView {
-  readonly namespace: string;
-  readonly versions: readonly { readonly _podSecurityLevel: PodSecurityLevel }[];
-  readonly controlPlane: { readonly cni: boolean };
 }
 
 /**
