@@ -54,6 +54,22 @@ export function restrictedPodSecurityContext(): { runAsNonRoot: boolean; seccomp
 }
 
 /**
+ * `workload` (a manifest with a pod template) with every container and init container that sets no capabilities
+ * dropping them all.
+ *
+ * @internal
+ */
+export function withCapabilitiesDropped(workload: any): any {
+  const pod = workload?.spec?.template?.spec;
+  for (const container of [...pod?.containers ?? [], ...pod?.initContainers ?? []]) {
+    if (container.securityContext?.capabilities === undefined) {
+      container.securityContext = { ...container.securityContext, capabilities: { drop: ['ALL'] } };
+    }
+  }
+  return workload;
+}
+
+/**
  * A namespace's Pod Security labels: `enforce` at the level its pods meet, `warn` and `audit` at
  * `restricted`, so that a namespace that enforces less still shows what its pods give up.
  *

@@ -5,7 +5,7 @@ import type { MeshService } from './mesh-service';
 import { checkEnum, checkStringList, checkStringMap, checkType } from '../private/enums';
 import { reportError, reportWarning } from '../private/errors';
 import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
-import { PodSecurityLevel, restrictedPodSecurityContext, workloadSecurity } from '../private/pod-security';
+import { PodSecurityLevel, restrictedPodSecurityContext, withCapabilitiesDropped, workloadSecurity } from '../private/pod-security';
 import { uniqueTargetPorts } from '../private/ports';
 import { checkOwnService, requiredService } from '../private/services';
 import { meshOf } from '../private/tree';
@@ -249,6 +249,10 @@ export class MeshServiceVersion extends Construct {
     if (security.seccompProfile) {
       deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', security.seccompProfile));
     }
+    // Containers added later (version.resource.addContainer()) get cdk8s-plus's security context, which cannot drop
+    // capabilities: each that says nothing of them drops them all, or the namespace's "restricted" would refuse the pod.
+    const render = deployment.toJson.bind(deployment);
+    deployment.toJson = () => withCapabilitiesDropped(render());
     (props.writablePaths ?? []).forEach((path, i, paths) => {
       if (!path.startsWith('/')) {
         reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);

@@ -204,6 +204,29 @@ describe('the pods of a mesh with Istio CNI are restricted', () => {
     });
   });
 
+  test('containers added to a version\'s Deployment drop every capability too, with webhook or explicit injection', () => {
+    // GIVEN
+    const mesh = newMesh({ denyByDefault: false, controlPlane: { cni: true } });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const ledger = newService(mesh, 'ledger', ['v1'], { namespace: 'shop', injection: Injection.explicit() });
+
+    // WHEN
+    for (const version of [...web.versions, ...ledger.versions]) {
+      version.resource.addContainer({ name: 'helper', image: 'example/helper:1' });
+      version.resource.addInitContainer({ name: 'setup', image: 'example/setup:1' });
+    }
+    const output = MeshTesting.synth(mesh);
+
+    // THEN
+    for (const name of ['web-v1', 'ledger-v1']) {
+      const pod = MeshTesting.find(output, 'Deployment', name, 'shop').spec.template.spec;
+      const helper = pod.containers.find((c: any) => c.name === 'helper');
+      expect(helper.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    }
+    expect(unrestricted(output)).toEqual([]);
+    expect(enforced(output).shop).toEqual('restricted');
+  });
+
   test('gateways and istiod set the seccomp profile for the whole pod', () => {
     const gateway = MeshTesting.find(manifests, 'Deployment', 'ingress', 'istio-ingress').spec.template.spec;
     expect(gateway.securityContext).toEqual({
