@@ -372,7 +372,7 @@ export const CODES = {
     fix: 'inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
   },
   MESH0096: {
-    meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker or LoadBalancer) was given something else (plain JavaScript)',
+    meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker, LoadBalancer or SeccompProfile) was given something else (plain JavaScript)',
     example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
     fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
   },
