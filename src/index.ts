@@ -41,3 +41,4 @@ export * from './telemetry/tracing';
 export * from './telemetry/kiali';
 export * from './telemetry/telemetry-policy';
 export * from './telemetry/telemetry-stack';
+export * from './security/container-security';

@@ -7,7 +7,8 @@ import type { IMesh } from './mesh-identity';
 import { reportError } from './private/errors';
 import { validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
-import { invalidateTree, isKind, markKind } from './private/tree';
+import { PodSecurityLevel, podSecurityLabels, weakestLevel } from './private/pod-security';
+import { constructsOfKind, invalidateTree, isKind, markKind } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
 /**
@@ -37,12 +38,7 @@ export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
   return layerOf(mesh, MeshLayer.NAMESPACES).node.children.filter((c): c is MeshNamespace => isKind(c, 'MeshNamespace'));
 }
 
-/**
- * A level of Kubernetes' Pod Security Standards, from the most to the least restrictive.
- *
- * @internal
- */
-export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+export type { PodSecurityLevel } from './private/pod-security';
 
 /**
  * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
@@ -65,13 +61,25 @@ export class MeshNamespace extends k8s.KubeNamespace {
 
   public toJson(): any {
     const json = super.toJson();
-    const labels = { ...json.metadata.labels, ...this.injected ? this.injectionLabels() : {} };
+    const labels = {
+      ...json.metadata.labels,
+      ...this.injected ? this.injectionLabels() : {},
+      ...podSecurityLabels(this.podSecurityLevel),
+    };
     if (Object.keys(labels).length > 0) {
       json.metadata.labels = labels;
     } else {
       delete json.metadata.labels;
     }
     return json;
+  }
+
+  /**
+   * The Pod Security level the namespace enforces: the weakest its pods meet (the model's workloads, and what
+   * `podSecurityNeeds` declares).
+   */
+  public get podSecurityLevel(): PodSecurityLevel {
+    return namespacePodSecurityLevel(this.mesh, this.namespaceName, this.podSecurityNeeds);
   }
 
   /**
@@ -121,4 +129,33 @@ export function setNamespaceRevision(mesh: IMesh, namespace: string, revision: s
   ns.revision = label;
   // The namespace's workloads may change control plane: views of the tree built before are stale.
   invalidateTree();
+}
+
+/**
+ * The Pod Security level a namespace of the mesh can enforce: the weakest its pods meet. Workloads meet
+ * "restricted" unless their options relax it, or their control plane has no Istio CNI (then `istio-init`
+ * runs as root with NET_ADMIN and NET_RAW: "privileged"); gateways, istiod and the add-ons meet
+ * "restricted"; what the model does not see is in the namespace's `podSecurityNeeds`.
+ */
+function namespacePodSecurityLevel(mesh: IMesh, namespace: string, needs: readonly { readonly level: PodSecurityLevel }[]): PodSecurityLevel {
+  const levels: PodSecurityLevel[] = needs.map(n => n.level);
+  for (const service of constructsOfKind(mesh, 'MeshService') as unknown as ServiceView[]) {
+    if (service.namespace !== namespace) {
+      continue;
+    }
+    for (const version of service.versions) {
+      levels.push(version._podSecurityLevel);
+      if (!service.controlPlane.cni) {
+        levels.push('privileged');
+      }
+    }
+  }
+  return weakestLevel(levels);
+}
+
+/** What the namespace's level reads of a service (a type-only view: services import this file). */
+interface ServiceView {
+  readonly namespace: string;
+  readonly versions: readonly { readonly _podSecurityLevel: PodSecurityLevel }[];
+  readonly controlPlane: { readonly cni: boolean };
 }

@@ -10,6 +10,7 @@ import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Bookinfo } from '../examples/bookinfo/mesh';
 import { MeshTesting } from '../src';
+import { withoutPodSecurity } from './support/pod-security';
 import { validateManifests } from './support/schemas';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
@@ -65,7 +66,7 @@ describe('Bookinfo', () => {
     expect(bookinfo.charts.map(c => c.node.id)).toEqual(['bookinfo-crds', 'bookinfo-namespaces', 'bookinfo-control-plane', 'bookinfo', 'bookinfo-telemetry']);
     expect(app.charts).toEqual(bookinfo.charts);
     expect(MeshTesting.find(manifests, 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0].image).toEqual('docker.io/istio/pilot:1.30.3');
-    expect(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels)).toEqual({ 'istio-injection': 'enabled' });
   });
 
   test('the ingress gateway routes productpage\'s page, static files, login, logout and API to it', () => {

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Mesh, MeshLayer, MeshTesting, MtlsMode, OutboundTrafficPolicy } from '../src';
+import { podSecurityLabels, withoutPodSecurity } from './support/pod-security';
 import { newMesh, newService, synthErrors } from './support/util';
 
 describe('Mesh', () => {
@@ -37,8 +38,8 @@ describe('Mesh', () => {
     // THEN
     expect(manifests).toMatchSnapshot();
     expect(manifests).toEqual([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-cni' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: podSecurityLabels('restricted') } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-cni', labels: podSecurityLabels('privileged') } },
       {
         apiVersion: 'security.istio.io/v1',
         kind: 'PeerAuthentication',
@@ -104,7 +105,7 @@ describe('Mesh', () => {
     expect(files).toEqual(['0000-shop-crds.k8s.yaml', '0001-shop-namespaces.k8s.yaml', '0002-shop-control-plane.k8s.yaml', '0003-shop.k8s.yaml']);
     expect(mesh.namespaces).toEqual(['istio-system', 'istio-cni', 'store', 'backoffice']);
     const namespaces = Testing.synth(mesh._layer('namespaces' as any));
-    expect(namespaces.map(n => [n.metadata.name, n.metadata.labels])).toEqual([
+    expect(namespaces.map(n => [n.metadata.name, withoutPodSecurity(n.metadata.labels)])).toEqual([
       ['istio-system', undefined],
       ['istio-cni', undefined],
       ['store', { 'istio-injection': 'enabled' }],

@@ -87,7 +87,7 @@ export const CODES = {
   },
   MESH0016: {
     meaning: 'a version runs as user 0 (root)',
-    example: '[mesh/web/v2] [MESH0016] user 0 is root: workloads run as non-root, use another user id',
+    example: '[mesh/web/v2] [MESH0016] user 0 is root: workloads run as non-root, use another user id (or runAsRoot: true if the image must run as root)',
     fix: 'use a non-root user id',
   },
   MESH0017: {
@@ -407,7 +407,7 @@ export const CODES = {
     fix: 'inject Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs or Pods',
   },
   MESH0096: {
-    meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker or LoadBalancer) was given something else (plain JavaScript)',
+    meaning: 'a prop that takes a value made by a factory (a PolicyScope, Timeout, RetryPolicy, CircuitBreaker, LoadBalancer or SeccompProfile) was given something else (plain JavaScript)',
     example: '[mesh/p] [MESH0096] scope is not a PolicyScope: choose PolicyScope.namespace(...) or PolicyScope.workload(...)',
     fix: 'make the value with its factory, e.g. PolicyScope.workload(service)',
   },
@@ -847,6 +847,26 @@ export const CODES = {
     meaning: 'a NetworkPeer address block is not a CIDR block',
     example: "[mesh/telemetry] [MESH0220] allowAccessFrom address block '10.0.0.0' is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'",
     fix: 'write an address and a prefix length',
+  },
+  MESH0225: {
+    meaning: "a version relaxes its container's security context (runAsRoot, allowPrivilegeEscalation, addCapabilities, seccompProfile, readOnlyRootFilesystem); the warning names the Pod Security level its namespace falls to (warning)",
+    example: "[mesh/web/v1] [MESH0225] runAsRoot true runs the container as root (runAsUser 0): namespace 'shop' falls to Pod Security 'baseline'; run it as a non-root user (user) if its image allows",
+    fix: 'drop the relaxation if the application can do without it; otherwise accept the level its namespace is labelled with',
+  },
+  MESH0226: {
+    meaning: 'a version sets both user (a non-root user id) and runAsRoot true',
+    example: '[mesh/web/v1] [MESH0226] user 1000 contradicts runAsRoot true, which runs the container as user 0: drop user, or drop runAsRoot to run as user 1000',
+    fix: 'keep one of them',
+  },
+  MESH0227: {
+    meaning: "a version's addCapabilities names something that is not a Linux capability as Kubernetes names it (without 'CAP_')",
+    example: "[mesh/web/v1] [MESH0227] addCapabilities 'CAP_NET_ADMIN' is not a Linux capability as Kubernetes names it: drop the 'CAP_' prefix: LinuxCapability.NET_ADMIN ('NET_ADMIN')",
+    fix: 'use a LinuxCapability member',
+  },
+  MESH0228: {
+    meaning: "SeccompProfile.localhost() was given an empty path, or one that leaves the kubelet's seccomp directory (absolute, or with '..')",
+    example: "[MESH0228] SeccompProfile.localhost: path '/etc/seccomp.json' leaves the kubelet's seccomp directory: give a path relative to it, without a leading '/' or '..' (e.g. 'profiles/app.json')",
+    fix: "give the profile's file relative to the kubelet's seccomp directory",
   },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",

@@ -5,6 +5,7 @@ import { TolerationOperator, validTolerations } from './toleration';
 import { WebhooksOwner, injectionWebhookName, validationWebhookName } from './webhooks';
 import type { CertificateAuthorityConfig } from '../ca/certificate-authority';
 import { goDuration } from '../private/duration';
+import { restrictedPodSecurityContext } from '../private/pod-security';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 
 /**
@@ -122,6 +123,7 @@ function renderDeployment(controlPlane: IstiodOwner, props: ControlPlaneOptions,
         },
         spec: {
           serviceAccountName: controlPlane.serviceName,
+          securityContext: restrictedPodSecurityContext(),
           priorityClassName: props.priorityClassName,
           nodeSelector: props.nodeSelector ? { ...props.nodeSelector } : undefined,
           tolerations: [

@@ -11,6 +11,7 @@ import { checkEnum, checkType, listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
+import { restrictedPodSecurityContext } from '../private/pod-security';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
@@ -247,7 +248,8 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
             serviceAccountName: this.serviceName,
             containers: Lazy.any({ produce: () => [this.proxyContainer()] }),
             volumes: proxyVolumes(),
-            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+            // Pod Security "baseline" (and so "restricted") allows this sysctl since Kubernetes 1.22: it is namespaced.
+            securityContext: { ...restrictedPodSecurityContext(), sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
           },
         },
       },

@@ -5,9 +5,11 @@ import type { MeshService } from './mesh-service';
 import { checkEnum, checkStringList, checkStringMap, checkType } from '../private/enums';
 import { reportError, reportWarning } from '../private/errors';
 import { validateAnnotations, validateEnvNames, validateImageReference, validateInt32, validateResources } from '../private/kubernetes-rules';
+import { PodSecurityLevel, restrictedPodSecurityContext, withCapabilitiesDropped, workloadSecurity } from '../private/pod-security';
 import { uniqueTargetPorts } from '../private/ports';
 import { checkOwnService, requiredService } from '../private/services';
 import { meshOf } from '../private/tree';
+import { LinuxCapability, SeccompProfile } from '../security/container-security';
 import { injectManifest } from '../sidecar/explicit-injection';
 
 /**
@@ -60,11 +62,53 @@ export interface VersionOptions {
   readonly args?: string[];
 
   /**
-   * The user id the container runs as (never root).
+   * The user id the container runs as (never root: see `runAsRoot`).
    *
    * @default - cdk8s-plus default: 25000
    */
   readonly user?: number;
+
+  /**
+   * Runs the container as root (user 0). Its pods then meet Pod Security "baseline", not "restricted", and its
+   * namespace is labelled to enforce "baseline" (a warning says so).
+   *
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+   */
+  readonly runAsRoot?: boolean;
+
+  /**
+   * Lets the container's processes gain more privileges than their parent (setuid programs, file capabilities).
+   * Its pods then meet Pod Security "baseline", not "restricted" (a warning says so).
+   *
+   * @default false
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * Capabilities given back to the container, which otherwise drops them all. `NET_BIND_SERVICE` alone keeps
+   * Pod Security "restricted"; the ones "baseline" allows (e.g. `CHOWN`, `SETUID`) make the namespace "baseline";
+   * any other (e.g. `NET_ADMIN`) "privileged". Each is a warning.
+   *
+   * @default - none: every capability is dropped
+   */
+  readonly addCapabilities?: LinuxCapability[];
+
+  /**
+   * The container's seccomp profile. `SeccompProfile.unconfined()` makes the namespace Pod Security "privileged";
+   * `SeccompProfile.localhost()` keeps "restricted" (both are warnings).
+   *
+   * @default SeccompProfile.runtimeDefault()
+   */
+  readonly seccompProfile?: SeccompProfile;
+
+  /**
+   * Whether the container's root filesystem is read-only. Prefer `writablePaths`; a writable root filesystem
+   * is a warning (Pod Security "restricted" does not ask for it, so the namespace's level stays).
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
 
   /**
    * When the image is pulled.
@@ -101,6 +145,12 @@ export class MeshServiceVersion extends Construct {
   public readonly resource: kplus.Deployment;
   /** The labels of its pods that identify it. */
   public readonly selectorLabels: { [key: string]: string };
+  /**
+   * The Pod Security level its pods meet (its namespace enforces the weakest of its pods').
+   *
+   * @internal
+   */
+  public readonly _podSecurityLevel: PodSecurityLevel;
 
   public constructor(scope: Construct, id: string, props: MeshServiceVersionProps) {
     super(scope, id);
@@ -133,13 +183,18 @@ export class MeshServiceVersion extends Construct {
     validateResources(this, 'resources', props.resources);
     validateAnnotations(this, 'podAnnotations', props.podAnnotations);
     let user = props.user;
-    if (user === 0) {
-      reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id');
+    if (user === 0 && props.runAsRoot === true) {
+      // Both say root: runAsRoot is what says it.
+      user = undefined;
+    } else if (user === 0) {
+      reportError(this, 'MESH0016', 'user 0 is root: workloads run as non-root, use another user id (or runAsRoot: true if the image must run as root)');
       user = undefined;
     } else if (!validateInt32(this, 'user', user, 1)) {
       // Kubernetes takes user ids from 0 to 2147483647 (runAsUser).
       user = undefined;
     }
+    const security = workloadSecurity(this, { ...props, user }, service.namespace);
+    this._podSecurityLevel = security.level;
     this.selectorLabels = { app: service.serviceName, version: this.versionName };
     const podAnnotations = { ...props.podAnnotations };
     const injection = injectionMetadata(this, service, podAnnotations);
@@ -149,6 +204,7 @@ export class MeshServiceVersion extends Construct {
       replicas,
       select: false,
       serviceAccount: service.serviceAccount,
+      securityContext: { ensureNonRoot: !security.runAsRoot },
       podMetadata: {
         labels: { ...this.selectorLabels, ...injection.labels },
         annotations: { ...podAnnotations, ...injection.annotations },
@@ -175,8 +231,28 @@ export class MeshServiceVersion extends Construct {
       resources: props.resources,
       command: props.command,
       args: props.args,
-      securityContext: user !== undefined ? { user } : undefined,
+      securityContext: {
+        user: security.runAsRoot ? 0 : user,
+        ensureNonRoot: !security.runAsRoot,
+        allowPrivilegeEscalation: security.allowPrivilegeEscalation,
+        readOnlyRootFilesystem: security.readOnlyRootFilesystem,
+      },
     });
+    // What cdk8s-plus cannot say: capabilities as Kubernetes names them (its enum adds a 'CAP_' prefix, which
+    // Pod Security does not recognize, and has no 'ALL') and seccomp profiles. The version's container is the first.
+    const deployment = ApiObject.of(this.resource);
+    deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', restrictedPodSecurityContext().seccompProfile));
+    deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', {
+      ...security.addCapabilities.length > 0 ? { add: security.addCapabilities } : {},
+      drop: ['ALL'],
+    }));
+    if (security.seccompProfile) {
+      deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', security.seccompProfile));
+    }
+    // Containers added later (version.resource.addContainer()) get cdk8s-plus's security context, which cannot drop
+    // capabilities: each that says nothing of them drops them all, or the namespace's "restricted" would refuse the pod.
+    const render = deployment.toJson.bind(deployment);
+    deployment.toJson = () => withCapabilitiesDropped(render());
     (props.writablePaths ?? []).forEach((path, i, paths) => {
       if (!path.startsWith('/')) {
         reportError(this, 'MESH0017', `writablePaths '${path}' is not an absolute path: start it with '/'`);

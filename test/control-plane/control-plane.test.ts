@@ -5,6 +5,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel, TolerationEffect, TolerationOperator } from '../../src';
 import { keyPaths } from '../support/key-paths';
+import { withoutPodSecurity } from '../support/pod-security';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
@@ -344,7 +345,7 @@ describe('revisions: two control planes side by side', () => {
     expect(pods('ratings-v1')).toMatchObject({ 'istio.io/rev': 'canary', 'sidecar.istio.io/inject': 'true' });
     expect(pods('reviews-v1')['istio.io/rev']).toBeUndefined();
     expect(pods('reviews-v1')['sidecar.istio.io/inject']).toEqual('true');
-    expect(MeshTesting.find(manifests, 'Namespace', 'default').metadata.labels).toBeUndefined();
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'default').metadata.labels)).toBeUndefined();
     // and the canary's injector serves the pods that chose it
     expect(validateManifests(manifests)).toEqual([]);
   });
@@ -356,14 +357,14 @@ describe('revisions: two control planes side by side', () => {
     const cart = newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
     const manifests = MeshTesting.synth(mesh);
     expect(cart.controlPlane.revisionLabel).toEqual('canary');
-    expect(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels)).toEqual({ 'istio.io/rev': 'canary' });
     expect(mesh.namespaceControlPlane('shop')).toBe(mesh.controlPlaneOf('canary'));
   });
 
   test('a namespace of the default revision is labelled istio-injection=enabled', () => {
     const mesh = newMesh();
     newService(mesh, 'cart', ['v1'], { namespace: 'shop' });
-    expect(MeshTesting.find(MeshTesting.synth(mesh), 'Namespace', 'shop').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    expect(withoutPodSecurity(MeshTesting.find(MeshTesting.synth(mesh), 'Namespace', 'shop').metadata.labels)).toEqual({ 'istio-injection': 'enabled' });
   });
 
   test('fails on two control planes with one revision', () => {
@@ -402,7 +403,7 @@ describe('revisions: two control planes side by side', () => {
     // THEN the service is served by the canary, and its namespace selects it
     expect(synthErrors(mesh)).toEqual([]);
     expect(cart.controlPlane.revisionLabel).toEqual('canary');
-    expect(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'shop').metadata.labels)).toEqual({ 'istio.io/rev': 'canary' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { AccessPolicy, GatewayServiceType, IngressGateway, MeshTesting, Protocol, ProxyLogLevel, StringMatch } from '../../src';
+import { withoutPodSecurity } from '../support/pod-security';
 import { validateManifests } from '../support/schemas';
 import { openMesh, newService, synthErrors } from '../support/util';
 
@@ -37,7 +38,7 @@ describe('IngressGateway', () => {
       http: [{ name: 'web', route: [{ destination: { host: 'web.default.svc.cluster.local', port: { number: 8080 } } }] }],
     });
     expect(find('AuthorizationPolicy').spec).toEqual({ selector: { matchLabels: { app: 'ingress' } }, action: 'ALLOW', rules: [{}] });
-    expect(MeshTesting.find(manifests, 'Namespace', 'istio-ingress').metadata.labels).toBeUndefined();
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'istio-ingress').metadata.labels)).toBeUndefined();
     expect(gw.principal).toEqual('cluster.local/ns/istio-ingress/sa/ingress');
     expect([gw.resource.kind, gw.resource.name, gw.resource.node.id]).toEqual(['Gateway', 'ingress', 'Resource']);
     expect(validateManifests(manifests)).toEqual([]);

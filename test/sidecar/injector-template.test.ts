@@ -8,11 +8,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { MeshTesting } from '../../src';
 import { injectManifest } from '../../src/sidecar/explicit-injection';
 import { sidecarTemplate } from '../../src/sidecar/injector-template';
 import { ISTIO_PROXY_DEFAULTS, ProxySettings } from '../../src/sidecar/proxy-settings';
 import { SidecarEnvironment } from '../../src/sidecar/sidecar';
+import { podSecurityViolations } from '../support/pod-security';
 import { testSidecarEnv } from '../support/sidecar-env';
+import { newMesh, newService } from '../support/util';
 
 const RENDERER = path.join(__dirname, '..', 'support', 'injector', 'main.go');
 let binary: string | undefined;
@@ -139,4 +142,41 @@ test('a pod without app or version labels gets the workload name and `latest`, a
   expect(webhook.metadata.labels['service.istio.io/canonical-revision']).toEqual('latest');
   const explicit = injectManifest(bare, ENV, ISTIO_PROXY_DEFAULTS).spec.template;
   expect(explicit.metadata.labels).toEqual(webhook.metadata.labels);
+});
+
+describe('the pod the webhook makes of a version, under a control plane with Istio CNI', () => {
+  test('meets Pod Security "restricted", sidecars included', () => {
+    // GIVEN a version as the library writes it, and the template of its control plane
+    const mesh = newMesh({ denyByDefault: false, controlPlane: { cni: true } });
+    newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const workload = MeshTesting.find(MeshTesting.synth(mesh), 'Deployment', 'web-v1', 'shop');
+    const cni = { ...ENV, cni: true };
+
+    for (const settings of [ISTIO_PROXY_DEFAULTS, { ...ISTIO_PROXY_DEFAULTS, nativeSidecar: false }]) {
+      // WHEN the webhook injects it: istiod puts the template's init containers first and its containers after the pod's
+      const injected = renderForWorkload(sidecarTemplate(cni, settings), workload);
+      const pod = workload.spec.template.spec;
+      const spec = {
+        ...pod,
+        securityContext: { ...pod.securityContext, ...injected.spec.securityContext },
+        initContainers: [...injected.spec.initContainers ?? [], ...pod.initContainers ?? []],
+        containers: [...pod.containers, ...injected.spec.containers ?? []],
+        volumes: [...pod.volumes ?? [], ...injected.spec.volumes ?? []],
+      };
+
+      // THEN
+      expect([...spec.initContainers, ...spec.containers].map((c: any) => c.name)).toEqual(
+        settings.nativeSidecar ? ['istio-validation', 'istio-proxy', 'web'] : ['istio-validation', 'web', 'istio-proxy']);
+      expect(podSecurityViolations({ spec, annotations: injected.metadata.annotations ?? {} }, 'restricted', 'v1.27')).toEqual([]);
+    }
+  });
+
+  test('without CNI, istio-init needs the namespace to be privileged', () => {
+    const injected = renderForWorkload(sidecarTemplate(ENV, ISTIO_PROXY_DEFAULTS), WORKLOAD);
+    const spec = { ...WORKLOAD.spec.template.spec, initContainers: injected.spec.initContainers };
+    expect(podSecurityViolations({ spec, annotations: {} }, 'baseline')).toEqual([
+      'Capabilities: initContainers[istio-init].securityContext.capabilities.add NET_ADMIN',
+      'Capabilities: initContainers[istio-init].securityContext.capabilities.add NET_RAW',
+    ]);
+  });
 });

@@ -21,6 +21,7 @@ import * as YAML from 'yaml';
 import { compileRules, evaluateRules, RuleNode } from './crd-rules';
 import { istioRules } from './istio-rules';
 import { kubernetesRules, parseQuantity } from './kube-rules';
+import { podSecurityFailures } from './pod-security';
 import { secretMaterial } from './secret-material';
 
 const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
@@ -259,7 +260,9 @@ export function compileAllCrdRules(): number {
  * Checked: the schemas (types, unknown fields, enums, required, maxLength/maxItems/maxProperties...),
  * Kubernetes' formats (FORMATS), the CRDs' CEL rules and list types (crd-rules.ts), the API server's
  * rules the schemas do not carry (kube-rules.ts: names, labels, annotations, object size, ports, env...)
- * and istiod's validation of the Istio kinds (istio-rules.ts: RE2, durations, retryOn, locality...).
+ * and istiod's validation of the Istio kinds (istio-rules.ts: RE2, durations, retryOn, locality...), and
+ * the Pod Security Standards (pod-security.ts): every pod template in a namespace of `manifests` whose
+ * `pod-security.kubernetes.io/enforce` label names a level meets that level.
  */
 export function validateManifests(manifests: any[]): SchemaError[] {
   registry ??= new SchemaRegistry();
@@ -281,5 +284,7 @@ export function validateManifests(manifests: any[]): SchemaError[] {
       failures.push({ object: name, errors });
     }
   }
+  // As the Pod Security admission controller would: pods in a namespace of the output meet its enforced level.
+  failures.push(...podSecurityFailures(manifests));
   return failures;
 }

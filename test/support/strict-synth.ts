@@ -2,13 +2,17 @@
  * Jest setup (setupFilesAfterEnv): every object any test synthesizes is validated strictly, as the
  * cluster would at apply time (validateManifests: schemas, the CRDs' CEL rules, the API server's and
  * istiod's validation). `Chart.toJson()` is where `Testing.synth`, `App.synth`, `App.synthYaml` and
- * `MeshTesting.synth` get their objects, so it is wrapped; a test whose output would be refused fails,
+ * `MeshTesting.synth` get their objects, so it is wrapped; the objects of every chart of an app are also judged
+ * together by the Pod Security Standards (pod-security.ts), as the admission controller would judge the pods of
+ * a namespace by its label. A test whose output would be refused fails,
  * after it ran, with the objects and the errors.
  *
  * A test that builds invalid output on purpose (to test what the library does with it) opts out with
  * `allowInvalidOutput('why')`, for that test only.
  */
 import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { podSecurityFailures } from './pod-security';
 import { validateManifests } from './schemas';
 
 interface StrictState {
@@ -39,6 +43,23 @@ export function takeFailures(): string[] {
   return failures;
 }
 
+/**
+ * The latest objects each app synthesized, by kind, namespace and name: a namespace's Pod Security label and the
+ * pods in it come from different charts (layers), and the admission controller judges them together.
+ */
+const SYNTHESIZED = new WeakMap<IConstruct, Map<string, any>>();
+
+/** The Pod Security failures of an app's output so far, with the objects of `chart` added to it. */
+function podSecurityErrorsOf(chart: Chart, objects: any[]): string[] {
+  const root = chart.node.root;
+  const seen = SYNTHESIZED.get(root) ?? new Map<string, any>();
+  SYNTHESIZED.set(root, seen);
+  for (const obj of objects) {
+    seen.set(`${obj?.apiVersion}/${obj?.kind} ${obj?.metadata?.namespace}/${obj?.metadata?.name}`, obj);
+  }
+  return podSecurityFailures([...seen.values()]).flatMap(f => f.errors.map(e => `${f.object}: ${e}`));
+}
+
 /** The errors of one object, validated once per distinct content. */
 function errorsOf(obj: any): string[] {
   const json = JSON.stringify(obj);
@@ -61,6 +82,7 @@ if (!(Chart.prototype.toJson as any).strict) {
           state.failures.push(`${errors.join('\n')}\nin:\n${JSON.stringify(obj, undefined, 2).slice(0, 4000)}`);
         }
       }
+      state.failures.push(...podSecurityErrorsOf(this, objects));
     }
     return objects;
   };

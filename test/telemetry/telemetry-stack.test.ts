@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AccessLogEncoding, Mesh, MeshTesting, PolicyScope, TelemetryPolicy, TelemetryStack, TracingBackend } from '../../src';
+import { podSecurityLabels } from '../support/pod-security';
 import { validateManifests } from '../support/schemas';
 import { openMesh, newService, ofKind, synthErrors } from '../support/util';
 
@@ -100,9 +101,9 @@ describe('TelemetryStack', () => {
       },
     });
     expect(stack.meshPolicy!.scope.service).toBeUndefined();
-    // the stack's namespace is rendered, outside injection
+    // the stack's namespace is rendered, outside injection, enforcing Pod Security "restricted"
     const ns = MeshTesting.find(manifests, 'Namespace', 'observability');
-    expect(ns.metadata.labels).toBeUndefined();
+    expect(ns.metadata.labels).toEqual(podSecurityLabels('restricted'));
     expect(ofKind(manifests, 'Deployment').map(d => `${d.metadata.namespace}/${d.metadata.name}`)).toEqual(expect.arrayContaining([
       'observability/jaeger', 'observability/prometheus', 'observability/grafana', 'observability/kiali',
     ]));

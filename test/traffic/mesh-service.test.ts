@@ -136,7 +136,7 @@ describe('MeshService', () => {
     expect(container.args).toEqual(['--serve']);
     expect(container.resources.requests.cpu).toEqual('100m');
     expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000,
+      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000,
     });
     expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'writable-0' }]);
     expect(pod.volumes).toEqual([{ name: 'writable-0', emptyDir: {} }]);
@@ -293,7 +293,7 @@ describe('MeshService', () => {
     ['', { image: 'x' }, "[mesh/web] [MESH0001] version '' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
     ['v2', { image: 'x', replicas: -1 }, '[mesh/web/v2] [MESH0014] replicas -1 is invalid: use a whole number of at least 0'],
     ['v2', { image: '' }, '[mesh/web/v2] [MESH0015] image is empty: name the container image of this version'],
-    ['v2', { image: 'x', user: 0 }, '[mesh/web/v2] [MESH0016] user 0 is root: workloads run as non-root, use another user id'],
+    ['v2', { image: 'x', user: 0 }, '[mesh/web/v2] [MESH0016] user 0 is root: workloads run as non-root, use another user id (or runAsRoot: true if the image must run as root)'],
     ['v2', { image: 'x', writablePaths: ['tmp'] }, "[mesh/web/v2] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'"],
   ])('fails on invalid version %p %p', (name, options, message) => {
     // GIVEN
@@ -327,7 +327,7 @@ describe('MeshService', () => {
     expect(synthErrors(mesh)).toEqual([
       '[mesh/web/v1] [MESH0014] replicas 1.5 is invalid: use a whole number of at least 0',
       '[mesh/web/v1] [MESH0015] image is empty: name the container image of this version',
-      '[mesh/web/v1] [MESH0016] user 0 is root: workloads run as non-root, use another user id',
+      '[mesh/web/v1] [MESH0016] user 0 is root: workloads run as non-root, use another user id (or runAsRoot: true if the image must run as root)',
       "[mesh/web/v1] [MESH0017] writablePaths 'tmp' is not an absolute path: start it with '/'",
       "[mesh/web/v1] [MESH0017] writablePaths 'cache' is not an absolute path: start it with '/'",
     ]);
