@@ -2,7 +2,7 @@
  * Every example synthesizes, deterministically, into objects that validate strictly against the
  * Kubernetes and Istio schemas; Bookinfo is configured as its README says.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -169,5 +169,34 @@ describe('Bookinfo', () => {
       expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     }
     expect(find('Deployment', 'reviews-v1').spec.template.spec.containers[0].volumeMounts.map((v: any) => v.mountPath)).toEqual(['/tmp', '/opt/ibm/wlp/output']);
+  });
+});
+
+describe("the README's example", () => {
+  test('synthesizes, with no error and no warning: its services are reachable under deny-by-default', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+    const code = /## Example\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-'));
+    // Type-checked and run as a user would, with the package name resolved to this source tree (so the program
+    // sits in the repository, where its dependencies resolve) and the app writing to a temporary directory.
+    const program = code.replace("from 'cdk8s-mesh'", "from '../src'").replace('new App()', `new App({ outdir: ${JSON.stringify(out)} })`);
+    const dir = fs.mkdtempSync(path.join(ROOT, '.readme-example-'));
+    const file = path.join(dir, 'readme.ts');
+    fs.writeFileSync(file, program.replace("from '../src'", `from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src')))}`));
+    let run: ReturnType<typeof spawnSync>;
+    try {
+      run = spawnSync('node', ['-r', 'ts-node/register', file], { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(run.error).toBeUndefined();
+    expect(run.stderr.toString().split('\n').filter((l: string) => /MESH\d{4}/.test(l))).toEqual([]);
+    expect(run.status).toBe(0);
+    const yaml = fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml')).map(f => fs.readFileSync(path.join(out, f), 'utf-8')).join('---\n');
+    const manifests = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean);
+    expect(validateManifests(manifests)).toEqual([]);
+    const names = (kind: string) => manifests.filter(m => m.kind === kind).map(m => m.metadata.name).sort();
+    expect(names('AuthorizationPolicy')).toEqual(['allow-nothing', 'edge', 'reviews', 'web']);
+    expect(names('NetworkPolicy')).toEqual(['edge', 'reviews', 'web']);
   });
 });
