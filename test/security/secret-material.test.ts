@@ -4,8 +4,8 @@
  * use every setting that names a secret (a plug-in CA, Grafana's admin Secret, HTTPS gateway certificates).
  */
 import { Testing } from 'cdk8s';
-import { AccessPolicy, CertificateAuthority, IngressGateway, MeshTesting, Protocol, TelemetryStack, TracingBackend } from '../../src';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
+import { AccessPolicy, CertificateAuthority, IngressGateway, MeshTesting, Protocol, TelemetryStack, TracingBackend } from '../../src';
 import { secretMaterial } from '../support/secret-material';
 import { newMesh, newService } from '../support/util';
 
@@ -18,7 +18,9 @@ describe('the secret-material check', () => {
     ['a private key in a ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'key.pem': KEY } }, '/data/key.pem: a private key'],
     ['a password in a config file', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'grafana.ini': '[auth]\ndisable_login_form = true\n[security]\nadmin_password = hunter2\n' } }, "/data/grafana.ini: 'admin_password' is set to a literal in a config file"],
     ['a token in an environment variable', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
       spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'API_TOKEN', value: 'abc123' }] }] } } },
     }, '/spec/template/spec/containers/0/env/0/value: environment variable API_TOKEN is given a literal'],
   ])('finds %s', (_, object, problem) => {
@@ -31,7 +33,9 @@ describe('the secret-material check', () => {
     ['a Secret without data (a name others fill)', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }],
     ['a password read from a file', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'grafana.ini': '[security]\nadmin_password = $__file{/etc/secrets/password}\n' } }],
     ['a secret taken from a Secret', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
       spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] } } },
     }],
     ['a setting that only names a strategy', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'config.yaml': 'auth:\n  strategy: token\n' } }],

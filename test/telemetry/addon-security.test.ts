@@ -1,20 +1,20 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as YAML from 'yaml';
+import { IngressGateway, KialiAuthStrategy, MeshTesting, NetworkPeer, TelemetryStack, TelemetryStackProps, TracingBackend } from '../../src';
 import { NetworkPolicies, Pod as PolicyPod, podOf as workloadPod } from '../support/network-policy';
 
 /** The pod of a workload of the output. */
 const podOf = (manifests: any[], kind: string, name: string, namespace?: string) => workloadPod(manifests, `${kind}/${name}`, namespace);
 /** A pod the mesh does not render, in a namespace, with labels. */
-const pod = (namespace: string, labels: { [key: string]: string }): PolicyPod => ({ name: `Pod/${labels.app}`, namespace, labels, ports: [] });
+const podIn = (namespace: string, labels: { [key: string]: string }): PolicyPod => ({ name: `Pod/${labels.app}`, namespace, labels, ports: [] });
 /** Whether what `to` accepts admits a connection from `from` (the add-ons limit what they accept: their ingress). */
 const admits = (manifests: any[], from: PolicyPod, to: PolicyPod, port: number) => new NetworkPolicies(manifests).ingressAdmits(from, to, port);
-import { IngressGateway, KialiAuthStrategy, MeshTesting, NetworkPeer, TelemetryStack, TelemetryStackProps, TracingBackend } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 /** Istio 1.30.3's Kiali sample (samples/addons/kiali.yaml): the most Kiali's RBAC may grant. */
-const KIALI_SAMPLE = join(__dirname, '../../../shared/reference/istio-1.30.3/addons/kiali.yaml');
+const KIALI_SAMPLE = join(__dirname, '..', 'fixtures', 'istio-1.30.3', 'addons', 'kiali.yaml');
 
 /** A mesh with a service in `shop`, an ingress gateway, and a telemetry stack with `props`. */
 function stackMesh(props: TelemetryStackProps) {
@@ -173,9 +173,9 @@ describe('add-on NetworkPolicies', () => {
       ratings: podOf(manifests, 'Deployment', 'ratings-v1'),
       gateway: podOf(manifests, 'Deployment', gateway.serviceName, gateway.namespace),
       istiod: podOf(manifests, 'Deployment', 'istiod'),
-      outsider: pod('other', { app: 'tool' }),
+      outsider: podIn('other', { app: 'tool' }),
       // A pod of the telemetry namespace that merely calls itself grafana.
-      impostor: pod('istio-system', { app: 'grafana' }),
+      impostor: podIn('istio-system', { app: 'grafana' }),
     };
     return { mesh, manifests, pods };
   }
@@ -263,9 +263,9 @@ describe('add-on NetworkPolicies', () => {
 
   test('allowAccessFrom admits the peers listed, to the UIs only: for the stack, or per add-on', () => {
     // GIVEN
-    const ops: PolicyPod = pod('ops', { app: 'bastion' });
-    const vpn: PolicyPod = pod('vpn', { app: 'gateway', role: 'edge' });
-    const vpnOther: PolicyPod = pod('vpn', { app: 'other' });
+    const ops: PolicyPod = podIn('ops', { app: 'bastion' });
+    const vpn: PolicyPod = podIn('vpn', { app: 'gateway', role: 'edge' });
+    const vpnOther: PolicyPod = podIn('vpn', { app: 'other' });
     // WHEN
     const { manifests, pods } = scene({
       kiali: { allowAccessFrom: [NetworkPeer.pods('vpn', { role: 'edge' })] },
