@@ -13,17 +13,17 @@ test('examples/pulumi deploys Bookinfo through its own provider, with the canary
 
   expect(await valueOf(pulumi.output(program.charts))).toEqual([
     'bookinfo-crds: 15 objects',
-    'bookinfo-namespaces: 3 objects',
-    'bookinfo-control-plane: 18 objects',
-    'bookinfo: 33 objects',
-    'bookinfo-telemetry: 27 objects',
+    'bookinfo-namespaces: 4 objects',
+    'bookinfo-control-plane: 25 objects',
+    'bookinfo: 38 objects',
+    'bookinfo-telemetry: 31 objects',
   ]);
   // Under mocks the gateway's Service never gets a load balancer.
   expect(await valueOf(program.ingressAddress)).toEqual('(pending)');
 
   const provider = recorder.byName('cluster', 'pulumi:providers:kubernetes');
   expect(provider.inputs.context).toEqual('kind-mesh');
-  expect(recorder.objects).toHaveLength(96);
+  expect(recorder.objects).toHaveLength(113);
   expect(recorder.objects.every(o => o.provider.startsWith(`${provider.urn}::`))).toBe(true);
   const reviews = recorder.byName('bookinfo:bookinfo/reviews', 'kubernetes:networking.istio.io/v1:VirtualService');
   expect(reviews.inputs.spec.http[1].route.map((r: any) => r.weight)).toEqual([80, 20]);

@@ -39,7 +39,7 @@ describe('MeshRelease of Bookinfo', () => {
 
   test('every object cdk8s synth writes is one resource of its kind, with the manifest as its inputs', () => {
     const manifests = [...synthesized().values()].flat();
-    expect(manifests).toHaveLength(96);
+    expect(manifests).toHaveLength(113);
     expect(recorder.objects).toHaveLength(manifests.length);
     for (const manifest of manifests) {
       const registration = recorder.byName(nameOf(manifest), tokenOf(manifest));
@@ -75,7 +75,7 @@ describe('MeshRelease of Bookinfo', () => {
 
   test('one component per chart, in apply order, each holding its chart\'s objects', () => {
     expect(release.charts.map(c => c.chartId)).toEqual(mesh.charts.map(c => c.node.id));
-    expect(release.charts.map(c => c.resources.length)).toEqual([15, 3, 18, 33, 27]);
+    expect(release.charts.map(c => c.resources.length)).toEqual([15, 4, 25, 38, 31]);
     const release_ = recorder.byName('bookinfo', 'cdk8s-mesh:index:MeshRelease');
     for (const chart of release.charts) {
       const component = recorder.byName(`bookinfo:${chart.chartId}`, 'cdk8s-mesh:index:ChartRelease');
@@ -183,7 +183,7 @@ describe('resource options', () => {
     const release = new MeshRelease('bookinfo', { source: app }, { provider });
     await registered([...release.resources, provider]);
     const providerUrn = recorder.byName('cluster', 'pulumi:providers:kubernetes').urn;
-    expect(recorder.objects).toHaveLength(96);
+    expect(recorder.objects).toHaveLength(113);
     for (const object of recorder.objects) {
       expect(object.provider).toMatch(new RegExp(`^${escape(providerUrn)}::`));
     }
@@ -208,7 +208,7 @@ describe('resource options', () => {
     new Bookinfo(app, 'bookinfo');
     const release = new MeshRelease('bookinfo', { source: app, skipAwait: true });
     await registered(release.resources);
-    expect(recorder.objects).toHaveLength(96);
+    expect(recorder.objects).toHaveLength(113);
     for (const object of recorder.objects) {
       expect(object.inputs.metadata.annotations['pulumi.com/skipAwait']).toEqual('true');
     }
