@@ -1,14 +1,15 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane/control-plane';
 import { findControlPlane } from './control-plane/revisions';
-import { layerOf, MeshLayer } from './layers';
+import { layerOf, meshCharts, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
 import { reportError } from './private/errors';
-import { validateInjectable } from './private/kubernetes-rules';
+import { POD_KINDS, SYSTEM_NAMESPACES, validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
 import { PodSecurityLevel, podSecurityLabels, weakestLevel } from './private/pod-security';
-import { constructsOfKind, invalidateTree, isKind, markKind } from './private/tree';
+import { constructsOfKind, invalidateTree, isKind, markKind, tryMeshOf } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
 /**
@@ -41,6 +42,17 @@ export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
 export type { PodSecurityLevel } from './private/pod-security';
 
 /**
+ * Every namespace whose pods may run the mesh's proxies: the mesh's own (its root namespace first) and those of
+ * services defined elsewhere (`MeshService.fromName()`), which the mesh names but does not create.
+ *
+ * @internal
+ */
+export function proxyNamespaces(mesh: IMesh): string[] {
+  const imported = constructsOfKind(mesh, 'ImportedMeshService').filter(c => tryMeshOf(c) === mesh).map(c => (c as unknown as { namespace: string }).namespace);
+  return [...new Set([mesh.rootNamespace, ...meshNamespaces(mesh).map(n => n.namespaceName), ...imported])];
+}
+
+/**
  * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
  *
  * @internal
@@ -64,7 +76,9 @@ export class MeshNamespace extends k8s.KubeNamespace {
     const labels = {
       ...json.metadata.labels,
       ...this.injected ? this.injectionLabels() : {},
-      ...podSecurityLabels(this.podSecurityLevel),
+      // Only where the mesh runs pods: a namespace it names for a policy or an imported service holds pods of
+      // others, and the cluster's own namespaces must keep admitting theirs.
+      ...this.holdsMeshPods() ? podSecurityLabels(this.podSecurityLevel) : {},
     };
     if (Object.keys(labels).length > 0) {
       json.metadata.labels = labels;
@@ -80,6 +94,15 @@ export class MeshNamespace extends k8s.KubeNamespace {
    */
   public get podSecurityLevel(): PodSecurityLevel {
     return namespacePodSecurityLevel(this.mesh, this.namespaceName, this.podSecurityNeeds);
+  }
+
+  /** Whether the mesh runs pods here (or something declares what its pods need); never a system namespace. */
+  private holdsMeshPods(): boolean {
+    if (SYSTEM_NAMESPACES.includes(this.namespaceName)) {
+      return false;
+    }
+    return this.podSecurityNeeds.length > 0 || meshCharts(this.mesh).some(chart => chart.node.findAll()
+      .some(c => ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind) && c.metadata.namespace === this.namespaceName));
   }
 
   /**

@@ -908,6 +908,11 @@ export const CODES = {
     example: "[mesh/web] [MESH0263] allowEgressTo(addresses 10.0.0.1/32) does nothing: the mesh renders no NetworkPolicies, so the service's pods may connect anywhere already: turn the mesh's networkPolicies on, or drop the call",
     fix: "turn the mesh's networkPolicies on, or drop the call",
   },
+  MESH0264: {
+    meaning: "cni.install is false and cni.namespace does not say where the cluster's CNI agent runs",
+    example: "[mesh] [MESH0264] cni.install is false and cni.namespace does not say where the cluster's CNI agent runs: the mesh assumes the root namespace 'istio-system' (where Istio's chart installs it) and labels it privileged so the agent's pods are admitted, give cni.namespace (e.g. 'kube-system' or 'istio-cni')",
+    fix: 'give cni.namespace: where the agent runs',
+  },
   // 03xx: whole-mesh analysis of security and telemetry policies
   MESH0301: {
     meaning: 'an access rule names a caller by its mTLS identity on a port with mTLS DISABLE (analysis, error)',

@@ -12,7 +12,7 @@ import { ensureNamespace } from '../namespaces';
 import { checkStringList, checkType, quoted } from '../private/enums';
 import { reportError, reportWarning } from '../private/errors';
 import { ISTIO_LOG_LEVELS, istioLogLevelProblem } from '../private/istio-rules';
-import { SYSTEM_NAMESPACES, validateResources } from '../private/kubernetes-rules';
+import { POD_KINDS, SYSTEM_NAMESPACES, validateResources } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { isKind, whenAnnounced } from '../private/tree';
@@ -29,7 +29,6 @@ const ID = 'istio-cni';
 const DAEMONSET_NAME = 'istio-cni-node';
 /** The init container the sidecar has when CNI captures its traffic: the agent repairs pods where it failed. */
 const VALIDATION_CONTAINER = 'istio-validation';
-const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
 /** What the agent reads: pods (for their capture settings), nodes and namespaces. */
 const AGENT_RULES: Rule[] = [{ apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch'] }];
@@ -68,6 +67,8 @@ export class CniAgent extends Construct {
 
   /** Whether the mesh installs the agent (when a control plane uses it). */
   public readonly install: boolean;
+  /** Whether the program said where the agent runs. */
+  private readonly namespaceGiven: boolean;
   /** The agent's namespace. */
   public readonly namespace: string;
   /** The agent's log levels. */
@@ -98,8 +99,11 @@ export class CniAgent extends Construct {
     });
     this.given = (['install', 'namespace', 'logLevel', 'resources', 'excludeNamespaces'] as const).filter(k => o[k] !== undefined);
     this.install = checkType(mesh, 'cni.install', o.install, 'boolean') ? o.install ?? true : true;
-    this.namespace = o.namespace === undefined ? 'istio-cni' : validateDnsLabel(mesh, 'cni.namespace', o.namespace);
-    if (this.namespace === mesh.rootNamespace) {
+    // Where the agent runs: the mesh's own in a namespace of its own; an agent the cluster already runs where
+    // cni.namespace says, else where Istio's chart puts it, the root namespace.
+    this.namespaceGiven = o.namespace !== undefined;
+    this.namespace = this.namespaceGiven ? validateDnsLabel(mesh, 'cni.namespace', o.namespace as string) : this.install ? 'istio-cni' : mesh.rootNamespace;
+    if (this.install && this.namespace === mesh.rootNamespace) {
       reportError(mesh, 'MESH0083', `cni.namespace '${this.namespace}' is the mesh's root namespace, where istiod runs: the namespace would have to admit the agent's privileged pods, `
         + "and so any other, give the agent a namespace of its own (e.g. 'istio-cni')");
     }
@@ -119,7 +123,7 @@ export class CniAgent extends Construct {
     // kube-system as Istio's chart; the agent's own, so that its pods start without the plugin asking the API
     // server about them (the plugin's credentials are written by the agent).
     this.excludeNamespaces = [...new Set(['kube-system', this.namespace, ...excluded])];
-    const ignored = this.given.filter(k => k !== 'install');
+    const ignored = this.given.filter(k => k !== 'install' && k !== 'namespace');
     if (!this.install && ignored.length > 0) {
       reportWarning(mesh, 'MESH0086', `${props(ignored)} set, but cni.install is false: the mesh does not install the CNI agent, so ${ignored.length > 1 ? 'they have' : 'it has'} no effect, `
         + `configure the agent where it is installed, or drop ${ignored.map(k => `cni.${k}`).join(' and ')}`);
@@ -178,6 +182,26 @@ export class CniAgent extends Construct {
     this.served = true;
     if (this.install) {
       this.render(controlPlane);
+    } else {
+      this.declareExisting();
+    }
+  }
+
+  /**
+   * An agent the cluster already runs: its namespace must admit privileged pods, or they are refused when they
+   * are next made (a new node, a rollout).
+   */
+  private declareExisting(): void {
+    if (SYSTEM_NAMESPACES.includes(this.namespace)) {
+      return;
+    }
+    ensureNamespace(this.mesh, this.namespace, false).podSecurityNeeds.push({
+      level: 'privileged',
+      reason: 'the Istio CNI node agent the cluster runs (cni.install is false) runs privileged pods here',
+    });
+    if (!this.namespaceGiven) {
+      reportWarning(this.mesh, 'MESH0264', `cni.install is false and cni.namespace does not say where the cluster's CNI agent runs: the mesh assumes the root namespace '${this.namespace}' `
+        + "(where Istio's chart installs it) and labels it privileged so the agent's pods are admitted, give cni.namespace (e.g. 'kube-system' or 'istio-cni')");
     }
   }
 

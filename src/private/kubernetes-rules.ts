@@ -341,6 +341,13 @@ export function validateNotIstioPort(scope: IConstruct | string, prop: string, p
 }
 
 /**
+ * The kinds whose objects run pods (Pod Security judges their pod templates).
+ *
+ * @internal
+ */
+export const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
+
+/**
  * Namespaces Istio's injection webhook never injects (kube-system, kube-public) or that are not for workloads.
  *
  * @internal

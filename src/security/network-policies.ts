@@ -12,7 +12,7 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
-import { meshNamespaces } from '../namespaces';
+import { proxyNamespaces } from '../namespaces';
 import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
 import type { MeshService } from '../traffic/mesh-service';
@@ -25,6 +25,9 @@ interface Rule {
   /** The ports (none: every port). */
   readonly ports?: { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
 }
+
+/** The port istio-csr's pods serve certificate requests on (its Service's 443). */
+const ISTIO_CSR_POD_PORT = 6443;
 
 /** istiod's xDS and CA port, which every proxy dials. */
 const ISTIOD_XDS_PORT = 15012;
@@ -86,15 +89,17 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
       ingress.push({ peers, ports: tcp(gateway._listenerTargetPorts) });
     }
   }
+  // pilot-agent's merged metrics and Envoy's own: to the stack's Prometheus, or, when the mesh runs none, to
+  // whichever Prometheus the cluster has (the proxies serve only metrics there).
   const prometheus = model.telemetryStack?.prometheus;
-  if (prometheus) {
-    // pilot-agent's merged metrics and Envoy's own.
-    const scraper = { namespaceSelector: namespaceSelector(prometheus.namespace), podSelector: { matchLabels: { app: prometheus.serviceName } } };
-    ingress.push({ peers: [scraper], ports: tcp([PROXY_PORTS.agent, PROXY_PORTS.envoyMetrics]) });
-  }
+  const scraper = prometheus
+    ? [{ namespaceSelector: namespaceSelector(prometheus.namespace), podSelector: { matchLabels: { app: prometheus.serviceName } } }]
+    : undefined;
+  ingress.push({ peers: scraper, ports: tcp([PROXY_PORTS.agent, PROXY_PORTS.envoyMetrics]) });
 
   egress.push({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
   egress.push({ peers: controlPlanePeers(model.controlPlanes), ports: tcp([ISTIOD_XDS_PORT]) });
+  egress.push(...certificateAuthorities(model.controlPlanes));
   const collector = tracingCollector(model);
   if (collector) {
     egress.push(collector);
@@ -138,7 +143,7 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
     if (deniedByDefault(mesh, model, service)) {
       return [];
     }
-    const namespaces = meshNamespaces(mesh).map(n => n.namespaceName);
+    const namespaces = proxyNamespaces(mesh);
     return [{ peers: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: namespaces }] } }], ports: tcp(targetPorts(service)) }];
   }
   const identities = identitiesOf(mesh);
@@ -219,6 +224,27 @@ export function podLabelsOf(identity: IMeshIdentity): { [key: string]: string } 
 /** The pods of every control plane: a proxy may move to another revision's during a canary upgrade. */
 function controlPlanePeers(controlPlanes: ControlPlane[]): k8s.NetworkPolicyPeer[] {
   return unique(controlPlanes.map(c => ({ namespaceSelector: namespaceSelector(c.namespace), podSelector: { matchLabels: { app: 'istiod' } } })));
+}
+
+/**
+ * Where proxies send their certificate requests when istiod is not their CA (cert-manager's istio-csr): its
+ * namespace, on the port of its address and on istio-csr's own pod port (its Service maps 443 to 6443); an
+ * address outside the cluster, on its port anywhere.
+ */
+function certificateAuthorities(controlPlanes: ControlPlane[]): Rule[] {
+  const rules = controlPlanes.flatMap(c => {
+    const address = c._ca.caAddress;
+    const m = address === undefined ? null : /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.[a-z0-9.-]+)?:(\d+)$/.exec(address);
+    if (address === undefined) {
+      return [];
+    }
+    if (!m) {
+      const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 443);
+      return [{ peers: ANY_ADDRESS, ports: tcp([port]) }];
+    }
+    return [{ peers: [{ namespaceSelector: namespaceSelector(m[2]) }], ports: tcp([...new Set([Number(m[3]), ISTIO_CSR_POD_PORT])]) }];
+  });
+  return [...new Map(rules.map(r => [JSON.stringify(r), r])).values()];
 }
 
 /**

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { TelemetryStack } from './telemetry-stack';
 import { addonLabels } from './workload';
-import { meshNamespaces } from '../namespaces';
+import { proxyNamespaces as meshProxyNamespaces } from '../namespaces';
 import type { NetworkPeer } from '../security/network-peer';
 
 /**
@@ -89,7 +89,7 @@ export function addonNetworkPolicies(scope: Construct, stack: TelemetryStack, ac
   }
 }
 
-/** The namespaces of the mesh's proxies: every namespace of the mesh (workloads', gateways'), and istiod's. */
+/** The namespaces of the mesh's proxies: every namespace of the mesh (workloads', gateways', istiod's) and imported services'. */
 function proxyNamespaces(stack: TelemetryStack): string[] {
-  return [...new Set([stack.mesh.rootNamespace, ...meshNamespaces(stack.mesh).map(n => n.namespaceName)])].sort();
+  return meshProxyNamespaces(stack.mesh).sort();
 }

@@ -115,7 +115,7 @@ export interface TelemetryStackProps {
 
   /**
    * Who may open Grafana's and Kiali's UIs (besides `kubectl port-forward`), when `networkPolicies` is on:
-   * an ingress gateway's pods, an office's addresses. Each add-on's own `allowAccessFrom` adds to it.
+   * a namespace of operators' tools, an office's or a VPN's addresses. Each add-on's own `allowAccessFrom` adds to it.
    *
    * @default - no one
    */

@@ -205,13 +205,37 @@ describe('without CNI', () => {
 });
 
 describe('CniOptions', () => {
-  test('install: false: no agent, and pods still rely on the one the cluster has', () => {
+  test('install: false: no agent, and pods still rely on the one the cluster has, assumed in the root namespace unless cni.namespace says', () => {
     const mesh = newMesh({ denyByDefault: false, cni: { install: false } });
     newService(mesh, 'web');
     expect(agentObjects(mesh)).toEqual([]);
-    expect(ofKind(synthAll(mesh), 'Namespace').map(n => n.metadata.name)).toEqual(['istio-system', 'default']);
+    const namespaces = ofKind(synthAll(mesh), 'Namespace');
+    expect(namespaces.map(n => n.metadata.name)).toEqual(['istio-system', 'default']);
+    // the agent Istio's chart installs runs privileged pods in the root namespace: it must admit them
+    expect(namespaces.map(n => n.metadata.labels['pod-security.kubernetes.io/enforce'])).toEqual(['privileged', 'restricted']);
     expect(injectedInit(mesh).name).toEqual('istio-validation');
+    expect(mesh.analyze().map(f => `[${f.path}] [${f.code}] ${f.message}`)).toEqual([
+      "[mesh] [MESH0264] cni.install is false and cni.namespace does not say where the cluster's CNI agent runs: the mesh assumes the root namespace 'istio-system' (where Istio's chart installs it) "
+      + "and labels it privileged so the agent's pods are admitted, give cni.namespace (e.g. 'kube-system' or 'istio-cni')",
+    ]);
+  });
+
+  test('install: false with the namespace the cluster\'s agent runs in: that namespace admits privileged pods, the root stays restricted', () => {
+    const mesh = newMesh({ denyByDefault: false, cni: { install: false, namespace: 'cni-system' } });
+    newService(mesh, 'web');
+    expect(agentObjects(mesh)).toEqual([]);
+    const level = (ns: string) => ofKind(synthAll(mesh), 'Namespace').find(n => n.metadata.name === ns).metadata.labels['pod-security.kubernetes.io/enforce'];
+    expect(level('istio-system')).toEqual('restricted');
+    expect(level('cni-system')).toEqual('privileged');
     expect(mesh.analyze()).toEqual([]);
+    // kube-system (where some platforms run it) is the cluster's: the mesh neither writes nor labels it
+    const kube = newMesh({ denyByDefault: false, cni: { install: false, namespace: 'kube-system' } });
+    expect(ofKind(synthAll(kube), 'Namespace').map(n => n.metadata.name)).toEqual(['istio-system']);
+    expect(kube.analyze()).toEqual([]);
+    // the root namespace may be named: it is where Istio's chart installs the agent
+    const root = newMesh({ denyByDefault: false, cni: { install: false, namespace: 'istio-system' } });
+    expect(synthErrors(root)).toEqual([]);
+    expect(root.analyze()).toEqual([]);
   });
 
   test('a namespace of the program\'s choosing', () => {
@@ -300,15 +324,15 @@ describe('CniOptions errors', () => {
   test('warns of options without effect', () => {
     const analyzed = (mesh: Mesh) => mesh.analyze().map(f => `[${f.path}] [${f.code}] ${f.message}`);
     expect(analyzed(newMesh({ denyByDefault: false, cni: { install: false, logLevel: 'debug', namespace: 'cni' } }))).toEqual([
-      '[mesh] [MESH0086] cni.namespace and cni.logLevel are set, but cni.install is false: the mesh does not install the CNI agent, so they have no effect, '
-      + 'configure the agent where it is installed, or drop cni.namespace and cni.logLevel',
+      '[mesh] [MESH0086] cni.logLevel is set, but cni.install is false: the mesh does not install the CNI agent, so it has no effect, '
+      + 'configure the agent where it is installed, or drop cni.logLevel',
     ]);
     expect(analyzed(newMesh({ denyByDefault: false, cni: { logLevel: 'debug' }, controlPlane: { cni: false } })).filter(f => f.includes('MESH0086'))).toEqual([
       '[mesh] [MESH0086] cni.logLevel is set, but no control plane uses CNI (each has cni: false), so the mesh installs no CNI agent and it has no effect: '
       + 'set cni on a control plane, or drop cni.logLevel',
     ]);
-    // the legal neighbours: install: false alone; options for an agent a control plane uses
-    expect(analyzed(newMesh({ denyByDefault: false, cni: { install: false } }))).toEqual([]);
+    // the legal neighbours: install: false with where the agent runs; options for an agent a control plane uses
+    expect(analyzed(newMesh({ denyByDefault: false, cni: { install: false, namespace: 'kube-system' } }))).toEqual([]);
     const later = newMesh({ denyByDefault: false, cni: { logLevel: 'debug' }, controlPlane: { cni: false } });
     later.addControlPlane('canary', { revision: 'canary' });
     expect(analyzed(later).filter(f => f.includes('MESH0086'))).toEqual([]);

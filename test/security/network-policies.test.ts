@@ -1,7 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, EgressGateway, ExternalService, GatewayServiceType, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity,
+  AccessPolicy, CertificateAuthority, EgressGateway, ExternalService, GatewayServiceType, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity,
   TelemetryStack, TracingBackend,
 } from '../../src';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
@@ -460,10 +460,11 @@ describe('NetworkPolicies from the call graph', () => {
     // GIVEN a service without ports (an error of its own), which every pod of the mesh may call
     const mesh = newMesh({ denyByDefault: false, networkPolicies: true });
     const empty = new MeshService(mesh, 'empty', { ports: [] });
-    // THEN its NetworkPolicy has no ingress rule (one with an empty port list would admit every port)
+    // THEN its NetworkPolicy has no rule for its own ports (one with an empty port list would admit every port):
+    // only the proxy's metrics ports, open to any scraper as the mesh runs no Prometheus
     expect(synthErrors(mesh)).toEqual([expect.stringContaining('[mesh/empty] ')]);
     const spec = ApiObject.of(empty.node.findChild('NetworkPolicy')).toJson().spec;
-    expect(spec.ingress).toEqual([]);
+    expect(spec.ingress).toEqual([{ ports: [{ port: 15020, protocol: 'TCP' }, { port: 15090, protocol: 'TCP' }] }]);
     expect(spec.egress.every((rule: any) => rule.ports.length > 0)).toBe(true);
   });
 
@@ -522,5 +523,61 @@ describe('NetworkPolicies from the call graph', () => {
     const mesh = newMesh({ denyByDefault: false, networkPolicies: 'yes' as any });
     expect(mesh.networkPolicies).toBe(false);
     expect(synthErrors(mesh)).toEqual([expect.stringMatching(/^\[mesh\] \[MESH0091\] networkPolicies /)]);
+  });
+});
+
+describe('what the review found the mesh needs', () => {
+  test('with cert-manager as the CA, proxies reach istio-csr (its namespace, its Service port and its pod port)', () => {
+    const mesh = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.certManager() } });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: web }] });
+    const manifests = MeshTesting.synth(mesh);
+    const policies = new NetworkPolicies(manifests);
+    const csr: Pod = { name: 'Deployment/cert-manager-istio-csr', namespace: 'cert-manager', labels: { app: 'cert-manager-istio-csr' }, ports: [{ containerPort: 6443 }] };
+    const other: Pod = { ...csr, namespace: 'elsewhere' };
+    expect(policies.egressAdmits(podOf(manifests, 'Deployment/web-v1'), csr, 6443)).toBe(true);
+    expect(policies.egressAdmits(podOf(manifests, 'Deployment/web-v1'), other, 6443)).toBe(false);
+    expect(MeshTesting.find(manifests, 'NetworkPolicy', 'web', 'shop').spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cert-manager' } } }],
+      ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }],
+    });
+  });
+
+  test('a CA outside the cluster is reached on its port at any address; istiod as the CA needs no rule of its own', () => {
+    const outside = newMesh({ controlPlane: { certificateAuthority: CertificateAuthority.certManager({ istioCsrAddress: 'ca.example.com:8443' }) } });
+    const web = newService(outside, 'web');
+    new AccessPolicy(outside, 'web-access', { service: web, allow: [{ from: web }] });
+    const policies = new NetworkPolicies(MeshTesting.synth(outside));
+    const pod = podOf(MeshTesting.synth(outside), 'Deployment/web-v1');
+    expect(policies.egressAdmits(pod, { ip: '203.0.113.9' }, 8443)).toBe(true);
+    expect(policies.egressAdmits(pod, { ip: '203.0.113.9' }, 8444)).toBe(false);
+    const plain = newMesh();
+    const api = newService(plain, 'api');
+    new AccessPolicy(plain, 'api-access', { service: api, allow: [{ from: api }] });
+    const egress = MeshTesting.find(MeshTesting.synth(plain), 'NetworkPolicy', 'api').spec.egress;
+    expect(egress.filter((r: any) => r.ports.some((p: any) => p.port === 6443))).toEqual([]);
+  });
+
+  test('without the stack\'s Prometheus, any Prometheus may scrape the proxies\' metrics ports, and nothing else', () => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: web }] });
+    const manifests = MeshTesting.synth(mesh);
+    const policies = new NetworkPolicies(manifests);
+    const kubePrometheus: Pod = { name: 'StatefulSet/prometheus-k8s', namespace: 'monitoring', labels: { app: 'prometheus' }, ports: [] };
+    const target = podOf(manifests, 'Deployment/web-v1');
+    expect(policies.ingressAdmits(kubePrometheus, target, 15020)).toBe(true);
+    expect(policies.ingressAdmits(kubePrometheus, target, 15090)).toBe(true);
+    expect(policies.ingressAdmits(kubePrometheus, target, 8080)).toBe(false);
+  });
+
+  test('a service without an AccessPolicy in a mesh that does not deny by default admits imported services\' namespaces too', () => {
+    const mesh = newMesh({ denyByDefault: false, networkPolicies: true });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const legacy = MeshService.fromName(mesh, 'legacy', 'legacy', { namespace: 'legacy-ns', podLabels: { app: 'legacy' } });
+    new AccessPolicy(mesh, 'legacy-access', { service: legacy, allow: [{ from: web }] });
+    const manifests = MeshTesting.synth(mesh);
+    const legacyPod: Pod = { name: 'Deployment/legacy', namespace: 'legacy-ns', labels: { app: 'legacy' }, ports: [{ containerPort: 80 }] };
+    expect(new NetworkPolicies(manifests).ingressAdmits(legacyPod, podOf(manifests, 'Deployment/web-v1'), 8080)).toBe(true);
   });
 });
