@@ -1,7 +1,8 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, CertificateAuthority, EgressGateway, ExternalService, GatewayServiceType, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer, Protocol, Severity,
+  AccessPolicy, CertificateAuthority, EgressGateway, ExternalService, GatewayServiceType, IngressGateway, Mesh, MeshService, MeshTesting, NetworkPeer,
+  Protocol, Severity,
   TelemetryStack, TracingBackend,
 } from '../../src';
 import { Address, Endpoint, NetworkPolicies, Pod, podOf, podsOf } from '../support/network-policy';
