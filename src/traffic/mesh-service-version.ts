@@ -173,9 +173,15 @@ export class MeshServiceVersion extends Construct {
     } else {
       validateImageReference(this, 'image', props.image);
     }
-    validateEnvNames(this, 'env', props.env);
+    // env from JavaScript may be no map at all (a string's characters would read as variables '0', '1'...).
+    const envIsMap = typeof props.env === 'object' && props.env !== null && !Array.isArray(props.env);
+    if (envIsMap) {
+      validateEnvNames(this, 'env', props.env);
+    }
     checkStringMap(this, 'env', props.env);
-    validateNotSidecarEnv(this, props.env);
+    if (envIsMap) {
+      validateNotSidecarEnv(this, props.env);
+    }
     checkStringMap(this, 'podAnnotations', props.podAnnotations);
     checkStringList(this, 'command', props.command);
     checkStringList(this, 'args', props.args);
