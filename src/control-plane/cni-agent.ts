@@ -365,15 +365,18 @@ function props(names: string[]): string {
   return `${names.map(k => `cni.${k}`).join(' and ')} ${names.length > 1 ? 'are' : 'is'}`;
 }
 
+/** Quantities by resource name (cpu, memory, ephemeral-storage). */
+type Quantities = { [resource: string]: k8s.Quantity };
+
 /**
  * The agent container's requests and limits. A resource the user sets (its request, its limit or both)
  * replaces the default for it entirely: a default request kept next to a lower limit of the user's would be
  * refused by the API server (with a limit alone, Kubernetes takes the limit as the request). The defaults
  * (100m CPU, 100Mi memory requested) are the Istio chart's.
  */
-function agentResources(r: ContainerResources | undefined): { requests: { [resource: string]: k8s.Quantity }; limits: { [resource: string]: k8s.Quantity } } {
-  const requests: { [resource: string]: k8s.Quantity } = {};
-  const limits: { [resource: string]: k8s.Quantity } = {};
+function agentResources(r: ContainerResources | undefined): { requests: Quantities; limits: Quantities } {
+  const requests: Quantities = {};
+  const limits: Quantities = {};
   const set = (name: string, request: string | undefined, limit: string | undefined, fallback?: string) => {
     const given = request !== undefined || limit !== undefined;
     const req = given ? request : fallback;
