@@ -868,6 +868,21 @@ export const CODES = {
     example: "[MESH0228] SeccompProfile.localhost: path '/etc/seccomp.json' leaves the kubelet's seccomp directory: give a path relative to it, without a leading '/' or '..' (e.g. 'profiles/app.json')",
     fix: "give the profile's file relative to the kubelet's seccomp directory",
   },
+  MESH0229: {
+    meaning: 'NetworkPeer.pods() was given no labels, which would select every pod of the namespace',
+    example: "[mesh/edge] [MESH0229] allowAccessFrom pods of namespace 'db' are given no labels, which would select every pod of the namespace: give the labels that select the pods, e.g. { app: 'web' }, or use NetworkPeer.namespace('db') to admit them all",
+    fix: "give the pods' labels, or use NetworkPeer.namespace() to admit the whole namespace",
+  },
+  MESH0230: {
+    meaning: "a NetworkPeer.cidr() except block is not strictly inside the block (another address family, a prefix no longer than the block's, or outside it), which the API server refuses",
+    example: "[mesh/edge] [MESH0230] allowAccessFrom except block '192.168.0.0/24' is outside the block: the API server takes only except blocks strictly inside '10.0.0.0/16' (same address family, longer prefix), give such a block or drop it",
+    fix: 'give except blocks inside the block, with a longer prefix, or drop them',
+  },
+  MESH0231: {
+    meaning: "a version's podAnnotations set an AppArmor profile (container.apparmor.security.beta.kubernetes.io/*) other than 'runtime/default' or 'localhost/<profile>', which Pod Security 'baseline' forbids",
+    example: "[mesh/web/v1] [MESH0231] podAnnotations 'container.apparmor.security.beta.kubernetes.io/web' is 'unconfined', an AppArmor profile Pod Security 'baseline' forbids, so the namespace would refuse the pods: use 'runtime/default' or a profile loaded on the nodes ('localhost/<profile>'), or drop the annotation",
+    fix: "use 'runtime/default' or 'localhost/<profile>', or drop the annotation",
+  },
   MESH0240: {
     meaning: "the istio-csr address of a cert-manager CA is not '<host>:<port>'",
     example: "[MESH0240] CertificateAuthority.certManager: istioCsrAddress 'https://csr' is not '<host>:<port>': use the address of istio-csr's service, e.g. 'cert-manager-istio-csr.cert-manager.svc:443'",

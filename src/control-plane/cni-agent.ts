@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { ApiObject, Size } from 'cdk8s';
+import { ContainerResources, k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { ControlPlane } from './control-plane';
 import type { CniOptions } from './control-plane-options';
@@ -284,11 +284,7 @@ export class CniAgent extends Construct {
   private daemonSet(controlPlane: ControlPlane, metadata: k8s.ObjectMeta): void {
     const fieldRef = (fieldPath: string, apiVersion?: string) => ({ valueFrom: { fieldRef: { apiVersion, fieldPath } } });
     const resourceRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { resource, divisor: k8s.Quantity.fromString('1') } } });
-    const r = this.options.resources;
-    const limits: { [resource: string]: k8s.Quantity } = {
-      ...r?.cpu?.limit ? { cpu: k8s.Quantity.fromString(cpuQuantity(r.cpu.limit)) } : {},
-      ...r?.memory?.limit ? { memory: k8s.Quantity.fromString(memoryQuantity(r.memory.limit)) } : {},
-    };
+    const { requests, limits } = agentResources(this.options.resources);
     const selector = { 'k8s-app': DAEMONSET_NAME };
     const hostPath = (name: string, path: string, type?: string) => ({ name, hostPath: { path, type } });
     new k8s.KubeDaemonSet(this, 'DaemonSet', {
@@ -360,10 +356,7 @@ export class CniAgent extends Construct {
                 { mountPath: '/var/run/istio-cni', name: 'cni-socket-dir' },
               ],
               resources: {
-                requests: {
-                  cpu: k8s.Quantity.fromString(r?.cpu?.request ? cpuQuantity(r.cpu.request) : '100m'),
-                  memory: k8s.Quantity.fromString(r?.memory?.request ? memoryQuantity(r.memory.request) : '100Mi'),
-                },
+                requests: Object.keys(requests).length > 0 ? requests : undefined,
                 limits: Object.keys(limits).length > 0 ? limits : undefined,
               },
             }],
@@ -394,4 +387,33 @@ export function checkCniAgent(mesh: IMesh, report: (code: MeshCode, severity: Se
 /** 'cni.a is' or 'cni.a and cni.b are'. */
 function props(names: string[]): string {
   return `${names.map(k => `cni.${k}`).join(' and ')} ${names.length > 1 ? 'are' : 'is'}`;
+}
+
+/** Quantities by resource name (cpu, memory, ephemeral-storage). */
+type Quantities = { [resource: string]: k8s.Quantity };
+
+/**
+ * The agent container's requests and limits. A resource the user sets (its request, its limit or both)
+ * replaces the default for it entirely: a default request kept next to a lower limit of the user's would be
+ * refused by the API server (with a limit alone, Kubernetes takes the limit as the request). The defaults
+ * (100m CPU, 100Mi memory requested) are the Istio chart's.
+ */
+function agentResources(r: ContainerResources | undefined): { requests: Quantities; limits: Quantities } {
+  const requests: Quantities = {};
+  const limits: Quantities = {};
+  const set = (name: string, request: string | undefined, limit: string | undefined, fallback?: string) => {
+    const given = request !== undefined || limit !== undefined;
+    const req = given ? request : fallback;
+    if (req !== undefined) {
+      requests[name] = k8s.Quantity.fromString(req);
+    }
+    if (limit !== undefined) {
+      limits[name] = k8s.Quantity.fromString(limit);
+    }
+  };
+  const memory = (size: Size | undefined) => (size ? memoryQuantity(size) : undefined);
+  set('cpu', r?.cpu?.request ? cpuQuantity(r.cpu.request) : undefined, r?.cpu?.limit ? cpuQuantity(r.cpu.limit) : undefined, '100m');
+  set('memory', memory(r?.memory?.request), memory(r?.memory?.limit), '100Mi');
+  set('ephemeral-storage', memory(r?.ephemeralStorage?.request), memory(r?.ephemeralStorage?.limit));
+  return { requests, limits };
 }

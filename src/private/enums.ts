@@ -116,14 +116,21 @@ export function listOr<T>(scope: IConstruct | string, prop: string, value: T[] |
 }
 
 /**
- * Whether every value of a map of strings (env, annotations) is a string; each one that is not is reported
- * (MESH0091, the prop named `prop['key']`): a number would be written as a number, undefined left out.
+ * Whether a map of strings (env, annotations, labels) is an object whose every value is a string; what is
+ * not is reported (MESH0091, a value named `prop['key']`): a number would be written as a number, undefined
+ * left out; null, a list or a string given for the map would be read as no labels or as `{ '0': ... }`.
+ * Missing (undefined) is fine.
  *
  * @internal
  */
 export function checkStringMap(scope: IConstruct | string, prop: string, map: unknown): boolean {
-  if (map === undefined || map === null || typeof map !== 'object') {
+  if (map === undefined) {
     return true;
+  }
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    const given = map === null ? `${prop} is null` : `${prop} ${quoted(map)} is ${Array.isArray(map) ? 'a list' : `a ${typeof map}`}`;
+    reportError(scope, 'MESH0091', `${given}, not a map of strings: give an object, e.g. { app: 'web' }`);
+    return false;
   }
   let ok = true;
   for (const [key, value] of Object.entries(map)) {

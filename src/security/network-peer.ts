@@ -72,7 +72,12 @@ export class NetworkPeer {
       if (this.kind === 'namespace') {
         return ok;
       }
-      if (!checkStringMap(scope, `${prop} labels`, this.labels)) {
+      const labels: unknown = this.labels === undefined ? {} : this.labels;
+      if (!checkStringMap(scope, `${prop} labels`, labels)) {
+        return false;
+      }
+      if (Object.keys(labels as object).length === 0) {
+        reportError(scope, 'MESH0229', `${prop} pods of namespace ${quoted(this.namespaceName)} are given no labels, which would select every pod of the namespace: give the labels that select the pods, e.g. { app: 'web' }, or use NetworkPeer.namespace(${quoted(this.namespaceName)}) to admit them all`);
         return false;
       }
       validateLabels(scope, `${prop} labels`, this.labels);
@@ -84,7 +89,10 @@ export class NetworkPeer {
       for (const b of bad) {
         reportError(scope, 'MESH0220', `${prop} address block ${quoted(b)} is not a CIDR block: write an address and a prefix length, e.g. '10.0.0.0/16' or '2001:db8::/32'`);
       }
-      return bad.length === 0;
+      if (bad.length > 0) {
+        return false;
+      }
+      return (this.except ?? []).map(e => checkExcept(scope, prop, this.block as string, e)).every(inside => inside);
     }
     return true;
   }
@@ -124,4 +132,47 @@ export class NetworkPeer {
  */
 export function namespaceSelector(namespace: string): k8s.LabelSelector {
   return { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
+}
+
+/** A CIDR block: its address as a string of bits (32 for IPv4, 128 for IPv6) and its prefix length. */
+interface Block {
+  readonly bits: string;
+  readonly prefix: number;
+}
+
+/** Parses a block `isCidr` accepts (IPv4 dotted, IPv6 hex groups). */
+function parseBlock(cidr: string): Block {
+  const [address, prefixText] = cidr.split('/');
+  const binary = (n: number, width: number) => n.toString(2).padStart(width, '0');
+  if (!address.includes(':')) {
+    return { bits: address.split('.').map(octet => binary(Number(octet), 8)).join(''), prefix: Number(prefixText) };
+  }
+  const [head, tail] = address.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  return { bits: groups.map(group => binary(parseInt(group, 16), 16)).join(''), prefix: Number(prefixText) };
+}
+
+/**
+ * Whether `except` is strictly inside `cidr`, as the API server's ValidateIPBlock requires (same address
+ * family, longer prefix, network inside the block); if not, reports MESH0230.
+ */
+function checkExcept(scope: IConstruct, prop: string, cidr: string, except: string): boolean {
+  const outer = parseBlock(cidr);
+  const inner = parseBlock(except);
+  const family = (b: Block) => (b.bits.length === 32 ? 'IPv4' : 'IPv6');
+  let why: string | undefined;
+  if (outer.bits.length !== inner.bits.length) {
+    why = `an ${family(inner)} block, and ${quoted(cidr)} is ${family(outer)}`;
+  } else if (inner.prefix <= outer.prefix) {
+    why = inner.prefix === outer.prefix ? 'as large as the block itself' : 'larger than the block';
+  } else if (inner.bits.slice(0, outer.prefix) !== outer.bits.slice(0, outer.prefix)) {
+    why = 'outside the block';
+  }
+  if (why === undefined) {
+    return true;
+  }
+  reportError(scope, 'MESH0230', `${prop} except block ${quoted(except)} is ${why}: the API server takes only except blocks strictly inside ${quoted(cidr)} (same address family, longer prefix), give such a block or drop it`);
+  return false;
 }

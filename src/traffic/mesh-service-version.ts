@@ -173,15 +173,22 @@ export class MeshServiceVersion extends Construct {
     } else {
       validateImageReference(this, 'image', props.image);
     }
-    validateEnvNames(this, 'env', props.env);
+    // env from JavaScript may be no map at all (a string's characters would read as variables '0', '1'...).
+    const envIsMap = typeof props.env === 'object' && props.env !== null && !Array.isArray(props.env);
+    if (envIsMap) {
+      validateEnvNames(this, 'env', props.env);
+    }
     checkStringMap(this, 'env', props.env);
-    validateNotSidecarEnv(this, props.env);
+    if (envIsMap) {
+      validateNotSidecarEnv(this, props.env);
+    }
     checkStringMap(this, 'podAnnotations', props.podAnnotations);
     checkStringList(this, 'command', props.command);
     checkStringList(this, 'args', props.args);
     checkEnum(this, 'imagePullPolicy', props.imagePullPolicy, kplus.ImagePullPolicy as unknown as { [m: string]: string }, 'ImagePullPolicy');
     validateResources(this, 'resources', props.resources);
     validateAnnotations(this, 'podAnnotations', props.podAnnotations);
+    validateAppArmorAnnotations(this, props.podAnnotations);
     let user = props.user;
     if (user === 0 && props.runAsRoot === true) {
       // Both say root: runAsRoot is what says it.
@@ -365,5 +372,26 @@ class InjectedDeployment extends ApiObject {
    */
   public toJson(): any {
     return injectManifest(this.rendered.toJson(), this.service.controlPlane._sidecarEnvironment, this.service._proxySettings);
+  }
+}
+
+/** The prefix of the annotations that choose a container's AppArmor profile (Kubernetes before 1.30). */
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+
+/**
+ * Reports (MESH0231) each AppArmor annotation of `podAnnotations` with a profile Pod Security 'baseline'
+ * forbids (anything but 'runtime/default' or 'localhost/<profile>'): the namespace's label would refuse the
+ * pods, as the version's model does not relax Pod Security through annotations.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+function validateAppArmorAnnotations(scope: IConstruct, podAnnotations: { [key: string]: string } | undefined): void {
+  if (typeof podAnnotations !== 'object' || podAnnotations === null) {
+    return;
+  }
+  for (const [key, value] of Object.entries(podAnnotations)) {
+    if (key.startsWith(APPARMOR_ANNOTATION) && typeof value === 'string' && value !== '' && value !== 'runtime/default' && !value.startsWith('localhost/')) {
+      reportError(scope, 'MESH0231', `podAnnotations '${key}' is '${value}', an AppArmor profile Pod Security 'baseline' forbids, so the namespace would refuse the pods: use 'runtime/default' or a profile loaded on the nodes ('localhost/<profile>'), or drop the annotation`);
+    }
   }
 }

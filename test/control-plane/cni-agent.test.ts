@@ -5,6 +5,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { CniOptions, Injection, IngressGateway, Mesh, MeshTesting, Severity } from '../../src';
 import { meshNamespaces } from '../../src/namespaces';
+import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 /** What Istio 1.30.3's `istio-cni` chart installs with its default values (`helm template`, namespace istio-system). */
@@ -272,6 +273,39 @@ describe('CniOptions', () => {
     expect(MeshTesting.find(objects, 'ConfigMap', 'istio-cni-config').data.EXCLUDE_NAMESPACES).toEqual('kube-system,istio-cni,batch');
     expect(synthErrors(mesh)).toEqual([]);
   });
+
+  describe('a resource the user sets replaces its default', () => {
+    const resourcesOf = (resources: any) => {
+      const mesh = newMesh({ denyByDefault: false, cni: { resources } });
+      expect(synthErrors(mesh)).toEqual([]);
+      const manifests = synthAll(mesh);
+      expect(validateManifests(manifests)).toEqual([]);
+      return MeshTesting.find(manifests, 'DaemonSet', 'istio-cni-node').spec.template.spec.containers[0].resources;
+    };
+
+    test('nothing set: the chart\'s requests', () => {
+      expect(resourcesOf(undefined)).toEqual({ requests: { cpu: '100m', memory: '100Mi' } });
+    });
+
+    test('a CPU limit alone is not paired with the default CPU request (100m above 50m would be refused)', () => {
+      expect(resourcesOf({ cpu: { limit: Cpu.millis(50) } })).toEqual({ requests: { memory: '100Mi' }, limits: { cpu: '50m' } });
+    });
+
+    test('a memory limit alone is not paired with the default memory request', () => {
+      expect(resourcesOf({ memory: { limit: Size.mebibytes(64) } })).toEqual({ requests: { cpu: '100m' }, limits: { memory: '64Mi' } });
+    });
+
+    test('ephemeral storage is rendered', () => {
+      expect(resourcesOf({ ephemeralStorage: { request: Size.mebibytes(100), limit: Size.gibibytes(1) } })).toEqual({
+        requests: { 'cpu': '100m', 'memory': '100Mi', 'ephemeral-storage': '100Mi' },
+        limits: { 'ephemeral-storage': '1Gi' },
+      });
+    });
+
+    test('a request alone replaces the default request, with no limit', () => {
+      expect(resourcesOf({ cpu: { request: Cpu.millis(20) } })).toEqual({ requests: { cpu: '20m', memory: '100Mi' } });
+    });
+  });
 });
 
 describe('CniOptions errors', () => {
@@ -359,6 +393,9 @@ describe('CniOptions errors', () => {
   test('fails on resources that are no quantities', () => {
     expect(errors({ resources: { cpu: { request: Cpu.units(2), limit: Cpu.millis(500) } } })).toEqual([
       '[mesh] [MESH0076] cni.resources.cpu.request 2 is above cni.resources.cpu.limit 500m: lower the request or raise the limit',
+    ]);
+    expect(errors({ resources: { ephemeralStorage: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } })).toEqual([
+      '[mesh] [MESH0076] cni.resources.ephemeralStorage.request 2147483648 bytes is above cni.resources.ephemeralStorage.limit 1073741824 bytes: lower the request or raise the limit',
     ]);
   });
 

@@ -397,6 +397,26 @@ describe('relaxations that cannot be used', () => {
     expect(SeccompProfile.localhost('profiles/..x.json').localhostProfile).toEqual('profiles/..x.json');
   });
 
+  test('fails on an AppArmor annotation Pod Security forbids (MESH0231)', () => {
+    expect(errorsOf({ podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/web': 'unconfined' } })).toEqual([
+      "[mesh/web/v1] [MESH0231] podAnnotations 'container.apparmor.security.beta.kubernetes.io/web' is 'unconfined', an AppArmor profile Pod Security 'baseline' forbids, so the namespace would refuse the pods: use 'runtime/default' or a profile loaded on the nodes ('localhost/<profile>'), or drop the annotation",
+    ]);
+    expect(errorsOf({ podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/istio-proxy': 'docker-default' } })).toEqual([
+      "[mesh/web/v1] [MESH0231] podAnnotations 'container.apparmor.security.beta.kubernetes.io/istio-proxy' is 'docker-default', an AppArmor profile Pod Security 'baseline' forbids, so the namespace would refuse the pods: use 'runtime/default' or a profile loaded on the nodes ('localhost/<profile>'), or drop the annotation",
+    ]);
+  });
+
+  test('AppArmor annotations Pod Security allows pass, and the pods stay restricted', () => {
+    for (const profile of ['runtime/default', 'localhost/web-profile']) {
+      const mesh = newMesh({ denyByDefault: false, controlPlane: { cni: true } });
+      newService(mesh, 'web', []).addVersion('v1', { image: 'example/web:1', podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/web': profile } });
+      expect(synthErrors(mesh)).toEqual([]);
+      const manifests = MeshTesting.synth(mesh);
+      expect(podSecurityFailures(manifests)).toEqual([]);
+      expect(validateManifests(manifests)).toEqual([]);
+    }
+  });
+
   test('fails on values of the wrong type from JavaScript (MESH0091, MESH0092, MESH0096)', () => {
     expect(errorsOf({ runAsRoot: 'yes', seccompProfile: { type: 'Unconfined' }, addCapabilities: 'NET_ADMIN' })).toEqual([
       "[mesh/web/v1] [MESH0091] runAsRoot 'yes' is a string, not a boolean: give true or false, without quotes",

@@ -109,6 +109,17 @@ describe('versions from JavaScript', () => {
     ]);
   });
 
+  test('env and podAnnotations are maps: null, a string or a list is not one', () => {
+    expect(versionErrors({ env: 'A=1', podAnnotations: null })).toEqual([
+      "[mesh/web/v1] [MESH0091] env 'A=1' is a string, not a map of strings: give an object, e.g. { app: 'web' }",
+      "[mesh/web/v1] [MESH0091] podAnnotations is null, not a map of strings: give an object, e.g. { app: 'web' }",
+    ]);
+    expect(versionErrors({ podAnnotations: ['a'] })).toEqual([
+      '[mesh/web/v1] [MESH0091] podAnnotations ["a"] is a list, not a map of strings: give an object, e.g. { app: \'web\' }',
+    ]);
+    expect(versionErrors({ env: { A: '1' }, podAnnotations: { a: '2' } })).toEqual([]);
+  });
+
   test('command and args are lists of strings', () => {
     expect(versionErrors({ command: [undefined], args: '--port=80' })).toEqual([
       '[mesh/web/v1] [MESH0091] command[0] is undefined, not a string: give a string, or leave the item out',
@@ -260,5 +271,26 @@ describe('namespace revisions', () => {
     }]);
     newService(mesh, 'api');
     expect(mesh.analyze().filter(f => f.code === 'MESH0048')).toEqual([]);
+  });
+});
+
+describe('an imported service\'s podLabels from JavaScript', () => {
+  function importErrors(podLabels: any): string[] {
+    const mesh = newMesh({ denyByDefault: false });
+    MeshService.fromName(mesh, 'imp', 'imp', { podLabels });
+    return synthErrors(mesh);
+  }
+
+  test.each([
+    [null, 'podLabels is null'],
+    ['x', "podLabels 'x' is a string"],
+    [['x'], 'podLabels ["x"] is a list'],
+  ])('podLabels %j is not a map of strings', (podLabels, given) => {
+    expect(importErrors(podLabels)).toEqual([`[mesh/imp] [MESH0091] ${given}, not a map of strings: give an object, e.g. { app: 'web' }`]);
+  });
+
+  test('a map of strings is kept', () => {
+    expect(importErrors({ app: 'imp' })).toEqual([]);
+    expect(importErrors(undefined)).toEqual([]);
   });
 });
