@@ -16,6 +16,10 @@ export interface AddonAccess {
   readonly grafana: NetworkPeer[];
   /** Peers that may open Kiali's UI (port 20001). */
   readonly kiali: NetworkPeer[];
+  /** Peers that may open Prometheus's UI and query API (port 9090). */
+  readonly prometheus: NetworkPeer[];
+  /** Peers that may open the tracing backend's UI and query API. */
+  readonly tracing: NetworkPeer[];
 }
 
 const PART_OF = addonLabels('', '')['app.kubernetes.io/part-of'];
@@ -64,7 +68,7 @@ export function addonNetworkPolicies(scope: Construct, stack: TelemetryStack, ac
   });
 
   if (stack.prometheus) {
-    policy(stack.prometheus.serviceName, [rule(readers, [9090])]);
+    policy(stack.prometheus.serviceName, [rule(readers, [9090]), ...peerRules(access.prometheus, [9090])]);
   }
   if (stack.grafana) {
     policy(stack.grafana.serviceName, [rule(kiali, [3000]), ...peerRules(access.grafana, [3000])]);
@@ -85,7 +89,12 @@ export function addonNetworkPolicies(scope: Construct, stack: TelemetryStack, ac
         }],
       },
     };
-    policy(tracing.app, [rule([proxies], tracing.collectorPorts), rule(readers, [tracing.queryPort]), rule(prometheus, [tracing.metricsPort])]);
+    policy(tracing.app, [
+      rule([proxies], tracing.collectorPorts),
+      rule(readers, [tracing.queryPort]),
+      ...peerRules(access.tracing, [tracing.queryPort]),
+      rule(prometheus, [tracing.metricsPort]),
+    ]);
   }
 }
 

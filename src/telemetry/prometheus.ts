@@ -13,6 +13,7 @@ import { meshError, reportError } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/names';
 import { memoryQuantity } from '../private/quantities';
+import type { NetworkPeer } from '../security/network-peer';
 
 /**
  * Where Prometheus keeps its time series.
@@ -104,6 +105,14 @@ export interface PrometheusOptions extends TelemetryComponentOptions {
    * @default true
    */
   readonly enabled?: boolean;
+
+  /**
+   * Who else may open Prometheus's UI and query API (port 9090), besides Grafana and Kiali, when the stack renders NetworkPolicies (its
+   * `networkPolicies`). `kubectl port-forward` works without any.
+   *
+   * @default - no one else
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
 
   /**
    * How long samples are kept.

@@ -242,12 +242,15 @@ export class TelemetryStack extends Construct {
     const access = {
       grafana: [...everyUi, ...this.peers('grafana.allowAccessFrom', props.grafana?.allowAccessFrom)],
       kiali: [...everyUi, ...this.peers('kiali.allowAccessFrom', props.kiali?.allowAccessFrom)],
+      prometheus: this.peers('prometheus.allowAccessFrom', props.prometheus?.allowAccessFrom),
+      tracing: this.peers('tracing allowAccessFrom', tracing?._accessFrom),
     };
     if (networkPolicies) {
       addonNetworkPolicies(new Construct(layer, 'NetworkPolicies'), this, access);
     } else {
       for (const [prop, value, what] of [['allowAccessFrom', props.allowAccessFrom, 'the add-ons'], ['grafana.allowAccessFrom', props.grafana?.allowAccessFrom, 'Grafana'],
-        ['kiali.allowAccessFrom', props.kiali?.allowAccessFrom, 'Kiali']] as const) {
+        ['kiali.allowAccessFrom', props.kiali?.allowAccessFrom, 'Kiali'], ['prometheus.allowAccessFrom', props.prometheus?.allowAccessFrom, 'Prometheus'],
+        ['tracing allowAccessFrom', tracing?._accessFrom, 'the tracing backend']] as const) {
         if (value !== undefined) {
           reportError(this, 'MESH0441', `${prop} is given with networkPolicies false, so no NetworkPolicy limits who reaches ${what} and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on`);
         }

@@ -8,6 +8,7 @@ import type { IMesh } from '../mesh-identity';
 import { reportError, required } from '../private/errors';
 import { validateInt32 } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
+import type { NetworkPeer } from '../security/network-peer';
 
 /**
  * Options of `TracingBackend.jaeger()`.
@@ -19,6 +20,14 @@ export interface JaegerOptions extends TelemetryComponentOptions {
    * @default 50000
    */
   readonly maxTraces?: number;
+
+  /**
+   * Who else may open Jaeger's UI and query API (port 16686), besides Grafana and Kiali, when the stack renders NetworkPolicies (its
+   * `networkPolicies`). `kubectl port-forward` works without any.
+   *
+   * @default - no one else
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
 }
 
 /**
@@ -31,6 +40,14 @@ export interface ZipkinOptions extends TelemetryComponentOptions {
    * @default 500000
    */
   readonly maxSpans?: number;
+
+  /**
+   * Who else may open Zipkin's UI and query API (port 9411) (the proxies send their spans there too, from every namespace of the mesh), when the stack renders NetworkPolicies (its
+   * `networkPolicies`). `kubectl port-forward` works without any.
+   *
+   * @default - no one else
+   */
+  readonly allowAccessFrom?: NetworkPeer[];
 }
 
 /**
@@ -128,6 +145,15 @@ export abstract class TracingBackend {
   public abstract readonly providerName: string;
 
   /**
+   * Who may open the backend's UI besides the add-ons (its options' `allowAccessFrom`), as given.
+   *
+   * @internal
+   */
+  public get _accessFrom(): NetworkPeer[] | undefined {
+    return undefined;
+  }
+
+  /**
    * Renders what the backend runs into `scope`.
    *
    * @internal
@@ -150,6 +176,10 @@ function positiveWhole(scope: Construct, prop: string, value: number | undefined
 class JaegerBackend extends TracingBackend {
   public readonly providerName = 'jaeger';
   public constructor(private readonly options: JaegerOptions) { super(); }
+
+  public get _accessFrom(): NetworkPeer[] | undefined {
+    return this.options.allowAccessFrom;
+  }
 
   public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
     const maxTraces = positiveWhole(scope, 'maxTraces', this.options.maxTraces, 50_000);
@@ -234,6 +264,10 @@ function jaegerConfig(maxTraces: number): object {
 class ZipkinBackend extends TracingBackend {
   public readonly providerName = 'zipkin';
   public constructor(private readonly options: ZipkinOptions) { super(); }
+
+  public get _accessFrom(): NetworkPeer[] | undefined {
+    return this.options.allowAccessFrom;
+  }
 
   public _bind(scope: Construct, mesh: IMesh, namespace: string): TracingBackendConfig {
     const maxSpans = positiveWhole(scope, 'maxSpans', this.options.maxSpans, 500_000);

@@ -283,6 +283,36 @@ describe('add-on NetworkPolicies', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('Prometheus\'s and the tracing backend\'s UIs take their own allowAccessFrom, and admit no one else', () => {
+    const ops: PolicyPod = podIn('ops', { app: 'bastion' });
+    const { manifests, pods } = scene({
+      prometheus: { allowAccessFrom: [NetworkPeer.namespace('ops')] },
+      tracing: TracingBackend.jaeger({ allowAccessFrom: [NetworkPeer.namespace('ops')] }),
+    });
+    expect(admits(manifests, ops, pods.prometheus, 9090)).toBe(true);
+    expect(admits(manifests, ops, pods.jaeger!, 16686)).toBe(true);
+    // the UIs only: not the collector, not Grafana
+    expect(admits(manifests, ops, pods.jaeger!, 4317)).toBe(false);
+    expect(admits(manifests, ops, pods.grafana!, 3000)).toBe(false);
+    expect(admits(manifests, pods.outsider, pods.prometheus, 9090)).toBe(false);
+    expect(admits(manifests, pods.outsider, pods.jaeger!, 16686)).toBe(false);
+    const zipkin = scene({ tracing: TracingBackend.zipkin({ allowAccessFrom: [NetworkPeer.namespace('ops')] }) });
+    expect(admits(zipkin.manifests, ops, zipkin.pods.jaeger!, 9411)).toBe(true);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test('fails on Prometheus\'s or the tracing backend\'s allowAccessFrom with networkPolicies false', () => {
+    const { mesh } = stackMesh({
+      networkPolicies: false,
+      prometheus: { allowAccessFrom: [NetworkPeer.namespace('ops')] },
+      tracing: TracingBackend.zipkin({ allowAccessFrom: [NetworkPeer.namespace('ops')] }),
+    });
+    expect(synthErrors(mesh)).toEqual([
+      '[mesh/Telemetry] [MESH0441] prometheus.allowAccessFrom is given with networkPolicies false, so no NetworkPolicy limits who reaches Prometheus and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on',
+      '[mesh/Telemetry] [MESH0441] tracing allowAccessFrom is given with networkPolicies false, so no NetworkPolicy limits who reaches the tracing backend and the peers change nothing: drop allowAccessFrom, or leave networkPolicies on',
+    ]);
+  });
+
   test('allowAccessFrom anywhere opens the UI to every source, and nothing else', () => {
     const { manifests, pods } = scene({ grafana: { allowAccessFrom: [NetworkPeer.anywhere()] } });
     expect(admits(manifests, pods.outsider, pods.grafana!, 3000)).toBe(true);
