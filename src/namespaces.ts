@@ -53,6 +53,16 @@ export function proxyNamespaces(mesh: IMesh): string[] {
 }
 
 /**
+ * The objects of the mesh's charts that run pods in `namespace` (Deployments, DaemonSets and the like).
+ *
+ * @internal
+ */
+export function meshPodsIn(mesh: IMesh, namespace: string): ApiObject[] {
+  return meshCharts(mesh).flatMap(chart => chart.node.findAll())
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind) && c.metadata.namespace === namespace);
+}
+
+/**
  * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
  *
  * @internal
@@ -101,8 +111,7 @@ export class MeshNamespace extends k8s.KubeNamespace {
     if (SYSTEM_NAMESPACES.includes(this.namespaceName)) {
       return false;
     }
-    return this.podSecurityNeeds.length > 0 || meshCharts(this.mesh).some(chart => chart.node.findAll()
-      .some(c => ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind) && c.metadata.namespace === this.namespaceName));
+    return this.podSecurityNeeds.length > 0 || meshPodsIn(this.mesh, this.namespaceName).length > 0;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ApiObject, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { ContainerResources, k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { ControlPlane } from './control-plane';
@@ -6,13 +6,13 @@ import type { CniOptions } from './control-plane-options';
 import type { Rule } from './rbac';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
-import { layerOf, meshCharts, MeshLayer } from '../layers';
+import { layerOf, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
-import { ensureNamespace } from '../namespaces';
+import { ensureNamespace, meshPodsIn } from '../namespaces';
 import { checkStringList, checkType, quoted } from '../private/enums';
 import { reportError, reportWarning } from '../private/errors';
 import { ISTIO_LOG_LEVELS, istioLogLevelProblem } from '../private/istio-rules';
-import { POD_KINDS, SYSTEM_NAMESPACES, validateResources } from '../private/kubernetes-rules';
+import { SYSTEM_NAMESPACES, validateResources } from '../private/kubernetes-rules';
 import { validateDnsLabel } from '../private/names';
 import { cpuQuantity, memoryQuantity } from '../private/quantities';
 import { isKind, whenAnnounced } from '../private/tree';
@@ -148,8 +148,7 @@ export class CniAgent extends Construct {
       return;
     }
     // (an agent's own pods aside: a Mesh inside this one, MESH0045, has one too)
-    const pods = meshCharts(this.mesh).flatMap(chart => chart.node.findAll()).filter((c): c is ApiObject => ApiObject.isApiObject(c)
-      && POD_KINDS.includes(c.kind) && c.metadata.namespace === this.namespace && !c.node.scopes.some(s => s instanceof CniAgent));
+    const pods = meshPodsIn(this.mesh, this.namespace).filter(c => !c.node.scopes.some(s => s instanceof CniAgent));
     const workload = meshWorkloads(this.mesh).find(w => w.namespace === this.namespace);
     if (workload || pods.length > 0) {
       const what = workload ? `service '${workload.serviceName}'` : `${pods[0].kind} '${pods[0].name}'`;
