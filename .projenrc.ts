@@ -23,7 +23,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // RE2 (the regular-expression engine istiod and Envoy use) in pure JavaScript: every regex a user gives is
   // checked with it at synthesis, so what JavaScript accepts and RE2 refuses (lookbehind, backreferences) is an error.
   // CEL (Istio's access-log filters are CEL expressions) is parsed the same way, loaded only when a filter is given.
-  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21', 're2js@^2.10.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+  // Graphviz as WebAssembly renders the mesh's diagram to SVG in-process (no system binaries).
+  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21', 're2js@^2.10.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2', '@viz-js/viz@^3.31.0'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',
@@ -40,6 +41,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@lezer/highlight@^1.2.5',
     // Property-based tests: random meshes, seeded, in CI.
     'fast-check@^4.10.2',
+    // A DOT parser independent of Graphviz: the diagram's DOT is parsed in test/.
+    'dotparser@^1.1.1',
   ],
 
   // The layout users of construct libraries expect: a root-level tsconfig.dev.json for tests and tooling.
