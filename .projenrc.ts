@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { Component, cdk8s, javascript, release } from 'projen';
 
 const ISTIO_VERSION = '1.30.3';
 
@@ -13,7 +13,17 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  github: false,
+  // GitHub carries only the release workflow: CI is .ci/run (the README's test command on a clean clone).
+  github: true,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+
+  // Releases: a maintainer starts the release workflow; the version comes from the conventional commits since the
+  // last tag (feat: minor, fix: patch, while the major version is 0), the whole build runs, then both npm packages
+  // are published, and each jsii language where its registry is configured (see the README's "Releasing").
+  releaseTrigger: release.ReleaseTrigger.workflowDispatch(),
 
   jsiiVersion: '~6.0.0',
   cdk8sVersion: '2.70.0',
@@ -99,7 +109,8 @@ project.addTask('errors:doc', {
 // `build` packages JavaScript only, everywhere: Python, Java, .NET and Go packaging fetch from their own
 // registries. `npx projen package-all` still builds every language where those are reachable.
 project.packageTask.reset();
-project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+const packageJs = project.tasks.tryFind('package:js')!;
+project.packageTask.spawn(packageJs);
 
 project.addTask('bench', {
   description: 'Synthesis benchmark (bench/synth.ts); writes bench/results/',
@@ -111,7 +122,9 @@ project.addTask('bench', {
 // is a package of its own, an npm workspace of this repo (`npm ci` installs it), with its own compile and tests
 // that the build runs: compiled after the library (its example's lint needs its types), tested after jest,
 // packed beside the library's tarball.
-project.package.addField('workspaces', ['packages/pulumi']);
+// The examples that are npm packages of their own (a Pulumi project, the starter application) are workspaces too,
+// so `npm install` in either resolves the library and the adapter from this repository.
+project.package.addField('workspaces', ['packages/pulumi', 'examples/pulumi', 'examples/starter']);
 project.addPackageIgnore('/packages/');
 const pulumiWorkspace = '--workspace=cdk8s-mesh-pulumi';
 const pulumiCompile = project.addTask('pulumi:compile', {
@@ -124,12 +137,13 @@ const pulumiTest = project.addTask('pulumi:test', {
   receiveArgs: true,
 });
 const pulumiPackage = project.addTask('pulumi:package', {
-  description: 'Pack the Pulumi adapter into dist/js',
-  exec: `npm pack ${pulumiWorkspace} --pack-destination dist/js`,
+  description: "Pack the Pulumi adapter into dist/js, at the library's version",
+  exec: 'ts-node --project tsconfig.dev.json scripts/pack-pulumi.ts',
 });
 project.postCompileTask.spawn(pulumiCompile);
 project.testTask.spawn(pulumiTest);
-project.packageTask.spawn(pulumiPackage);
+// package:js (what the release workflow's npm job runs) packs both npm packages.
+packageJs.spawn(pulumiPackage);
 project.tsconfigDev.addExclude('packages');
 project.eslint?.addLintPattern('packages/pulumi/src');
 project.eslint?.addLintPattern('packages/pulumi/test');
@@ -137,6 +151,9 @@ project.eslint?.addIgnorePattern('packages/pulumi/lib/');
 project.jest?.addIgnorePattern('/packages/');
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
+// The starter imports the library by its package name, as an application does: its own jest (ts-jest) checks it.
+project.tsconfigDev.addExclude('examples/starter');
+project.eslint?.addIgnorePattern('examples/starter/');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.eslint?.addLintPattern('examples');
@@ -151,6 +168,67 @@ project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.config.parserOptions && Object.assign(project.eslint.config.parserOptions, {
   projectService: undefined,
   project: ['./tsconfig.dev.json', './projenrc/tsconfig.json', './packages/pulumi/tsconfig.dev.json'],
+});
+
+// What the tests need besides Node.js (Go, promtool): checked first, so a machine without them fails at once with
+// one line (or installs them, where apt-get may run), not with failed tests minutes later.
+const prereqs = project.addTask('prereqs', {
+  description: 'Check (or install, where apt-get may run) what the tests need besides Node.js: Go and promtool',
+  exec: 'bash scripts/prereqs.sh',
+});
+project.preCompileTask.spawn(prereqs);
+project.testTask.prependSpawn(prereqs);
+
+// The release workflow, adjusted:
+const releaseWorkflow = project.github!.tryFindWorkflow('release')!;
+const PUBLISH_JOBS: Record<string, string> = {
+  release_npm: '', release_maven: 'RELEASE_MAVEN', release_pypi: 'RELEASE_PYPI', release_nuget: 'RELEASE_NUGET', release_golang: 'RELEASE_GO',
+};
+// The publish jobs exist only once the release component has added them, before synthesis.
+class PublishJobs extends Component {
+  public preSynthesize(): void {
+    for (const [job, variable] of Object.entries(PUBLISH_JOBS)) {
+      // dist/js holds two npm packages (the library and the Pulumi adapter): each publish job unpacks the library's.
+      const steps = (releaseWorkflow.getJob(job) as { steps?: Array<{ name?: string; run?: string }> }).steps ?? [];
+      const extract = steps.find(step => step.name === 'Extract build artifact');
+      if (!extract?.run?.includes('dist/js/*.tgz')) {
+        throw new Error(`the release workflow's ${job} no longer unpacks dist/js/*.tgz: check how it finds the library's package`);
+      }
+      extract.run = extract.run.replace('dist/js/*.tgz', 'dist/js/*.jsii.tgz');
+      // A jsii language is published only where its registry is configured: a repository variable says so.
+      if (variable) {
+        releaseWorkflow.file!.addOverride(`jobs.${job}.if`, `needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha && vars.${variable} == 'true'`);
+      }
+    }
+  }
+}
+new PublishJobs(project);
+// The GitHub release is made when every publish job that ran succeeded (the skipped languages do not hold it back).
+releaseWorkflow.file!.addOverride('jobs.release_github.if', "!failure() && !cancelled() && needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha");
+// Last, the version's notes (from its conventional commits) go on top of CHANGELOG.md, committed to the branch.
+releaseWorkflow.addJobs({
+  release_changelog: {
+    name: 'Add the release notes to CHANGELOG.md',
+    needs: ['release', 'release_github'],
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: 'write' as any },
+    if: "!failure() && !cancelled() && needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha && !inputs.dry_run",
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
+      { name: 'Download build artifacts', uses: 'actions/download-artifact@v4', with: { 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' } },
+      {
+        name: 'Update CHANGELOG.md',
+        run: [
+          'git config user.name "github-actions[bot]"',
+          'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
+          'bash scripts/changelog.sh dist/changelog.md CHANGELOG.md',
+          'git add CHANGELOG.md',
+          'git commit -m "chore(release): $(cat dist/version.txt)"',
+          'git push origin "HEAD:${GITHUB_REF_NAME}"',
+        ].join('\n'),
+      },
+    ],
+  },
 });
 
 project.synth();
