@@ -1,6 +1,6 @@
 import { App, Duration } from 'cdk8s';
 import {
-  AccessPolicy, IngressGateway, Mesh, MeshService, RetryPolicy, Timeout, TrafficSplit, TrafficTarget,
+  AccessPolicy, HttpMethod, IngressGateway, Mesh, MeshService, RetryPolicy, Timeout, TrafficSplit, TrafficTarget,
 } from 'cdk8s-mesh';
 
 /** The services of the mesh, for tests to name. */
@@ -38,6 +38,6 @@ export function shop(app: App): Shop {
   gateway.addRoute({ service: web });
 
   new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: gateway }] });
-  new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web, methods: ['GET', 'POST'] }] });
+  new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web, methods: [HttpMethod.GET, HttpMethod.POST] }] });
   return { mesh, gateway, web, api };
 }
