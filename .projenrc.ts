@@ -151,9 +151,8 @@ project.eslint?.addIgnorePattern('packages/pulumi/lib/');
 project.jest?.addIgnorePattern('/packages/');
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
-// The starter imports the library by its package name, as an application does: its own jest (ts-jest) checks it.
-project.tsconfigDev.addExclude('examples/starter');
-project.eslint?.addIgnorePattern('examples/starter/');
+// The starter imports the library by its package name, as an application does: here that name means the sources.
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk8s-mesh': ['./src/index.ts'] });
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.eslint?.addLintPattern('examples');

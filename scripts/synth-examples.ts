@@ -14,7 +14,7 @@ for (const name of fs.readdirSync(EXAMPLES).sort()) {
   }
   const dist = path.join(EXAMPLES, name, 'dist');
   fs.rmSync(dist, { recursive: true, force: true });
-  execFileSync('npx', ['ts-node', '--project', 'tsconfig.dev.json', main], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  execFileSync('npx', ['ts-node', '--project', 'tsconfig.dev.json', '-r', './scripts/local-library.ts', main], { cwd: path.join(__dirname, '..'), stdio: 'inherit', env: { ...process.env, CDK8S_OUTDIR: dist } });
   const files = fs.readdirSync(dist).sort();
   console.log(`examples/${name}/dist: ${files.join(', ')}`);
 }

@@ -18,7 +18,7 @@ const ROOT = path.join(__dirname, '..');
 
 function synthExample(name: string): { files: string[]; yaml: string; manifests: any[] } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
-  execFileSync('node', ['-r', 'ts-node/register', path.join(EXAMPLES, name, 'main.ts')], {
+  execFileSync('node', ['-r', 'ts-node/register', '-r', path.join(ROOT, 'scripts', 'local-library.ts'), path.join(EXAMPLES, name, 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json'), TS_NODE_TRANSPILE_ONLY: 'true', CDK8S_OUTDIR: out },
   });

@@ -21,7 +21,7 @@ describe('the release workflow', () => {
       ['rm -fr dist', 'bump', 'build', 'unbump', 'git diff --ignore-space-at-eol --exit-code']);
   });
 
-  test("publishes both npm packages: package:js packs the Pulumi adapter beside the library", () => {
+  test('publishes both npm packages: package:js packs the Pulumi adapter beside the library', () => {
     expect(runs('release_npm')).toEqual(expect.arrayContaining(['cd .repo && npx projen package:js', "npx '-p' 'publib@latest' 'publib-npm'"]));
     expect(tasks['package:js'].steps).toEqual(expect.arrayContaining([{ spawn: 'pulumi:package' }]));
     expect(tasks['pulumi:package'].steps[0].exec).toMatch(/scripts\/pack-pulumi\.ts$/);

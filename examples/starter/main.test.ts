@@ -4,7 +4,7 @@ import { shop } from './mesh';
 
 describe('the shop mesh', () => {
   const { mesh } = shop(Testing.app());
-  const manifests = MeshTesting.synth(mesh);   // every layer, validated as `cdk8s synth` validates
+  const manifests = MeshTesting.synth(mesh); // every layer, validated as `cdk8s synth` validates
 
   test('api v2 is a 10% canary', () => {
     const route = MeshTesting.find(manifests, 'VirtualService', 'api', 'shop');
