@@ -39,9 +39,9 @@ const WRAPPED = Symbol.for('cdk8s-mesh.MeshDiagram.synth');
 
 /** The App a construct is in, if its root is one: what `app.synth()` writes to. */
 interface SynthesizingApp extends IConstruct {
+  [WRAPPED]?: MeshDiagram[];
   readonly outdir: string;
   synth(): void;
-  [WRAPPED]?: MeshDiagram[];
 }
 
 /**
@@ -126,7 +126,9 @@ export class MeshDiagram extends Construct {
   public _write(outdir: string): void {
     const names = this.fileNames;
     this.formats.forEach((format, i) => {
-      const text = format === DiagramFormat.MERMAID ? MeshDiagram.mermaid(this.mesh) : format === DiagramFormat.DOT ? MeshDiagram.dot(this.mesh) : MeshDiagram.svg(this.mesh);
+      const text = format === DiagramFormat.MERMAID ? MeshDiagram.mermaid(this.mesh)
+        : format === DiagramFormat.DOT ? MeshDiagram.dot(this.mesh)
+          : MeshDiagram.svg(this.mesh);
       fs.writeFileSync(path.join(outdir, names[i]), text);
     });
   }

@@ -2,6 +2,7 @@ import { MeshModel } from '../analysis/mesh-model';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
+import { istioProtocol } from '../private/protocols';
 import { serviceKey } from '../private/services';
 import { isKind, isMeshServiceKind } from '../private/tree';
 import type { AccessRule } from '../security/access-policy';
@@ -139,7 +140,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   // External services, outside the mesh.
   const externalId = (e: ExternalService) => nodeId('ext', e.namespace, e.resource.name);
   for (const e of model.externalServices) {
-    addNode(undefined, { id: externalId(e), kind: 'external', label: [...e.hosts, e.ports.map(p => `${p.protocol} :${p.port}`).join(', ')] });
+    addNode(undefined, { id: externalId(e), kind: 'external', label: [...e.hosts, e.ports.map(p => `${istioProtocol(p.protocol!)} :${p.port}`).join(', ')] });
   }
   const anyone = () => addNode(undefined, { id: ANYONE, kind: 'anyone', label: ['anyone'] });
 
@@ -198,7 +199,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   // What leaves through each egress gateway.
   for (const g of model.egressGateways) {
     for (const e of g.externalServices) {
-      edges.push({ from: gatewayId(g), to: externalId(e), kind: 'egress', label: [e.ports.map(p => `${p.protocol} :${p.port}`).join(', ')] });
+      edges.push({ from: gatewayId(g), to: externalId(e), kind: 'egress', label: [e.ports.map(p => `${istioProtocol(p.protocol!)} :${p.port}`).join(', ')] });
     }
   }
 
@@ -226,7 +227,10 @@ function ingressRoutes(gateway: IngressGateway): { service: IMeshService; label:
       if (!service) {
         continue;
       }
-      const paths = (http.match ?? []).map((m: { uri: { [kind: string]: string } }) => describeString(Object.keys(m.uri)[0], Object.values(m.uri)[0]));
+      const paths = (http.match ?? []).map((m: { uri: { [kind: string]: string } }) => {
+        const [kind, value] = Object.entries(m.uri)[0];
+        return describeString(kind, value);
+      });
       const hostLine = hosts.length === 1 && hosts[0] === '*' ? [] : [`hosts ${hosts.join(' ')}`];
       routes.push({ service, label: [...hostLine, ...paths.length > 0 ? paths : ['every path']] });
     }
