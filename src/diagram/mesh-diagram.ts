@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { meshGraph } from './mesh-graph';
 import { toDot, toMermaid } from './notation';
 import { renderSvg } from './svg-renderer';
+import type { MeshCode } from '../analysis/codes';
 import type { IMesh } from '../mesh-identity';
 import { checkEnumList } from '../private/enums';
 import { meshError, reportError } from '../private/errors';
@@ -136,8 +137,9 @@ export class MeshDiagram extends Construct {
   private checkOnePerMesh(): string[] {
     const diagrams = this.node.root.node.findAll().filter(c => MeshDiagram.isMeshDiagram(c) && c.mesh === this.mesh);
     const first = diagrams[0];
+    const code: MeshCode = 'MESH0512';
     return first !== this && first
-      ? [`[MESH0512] the mesh already has a MeshDiagram (${first.node.path}), which writes the same files: give that one every format you need`]
+      ? [`[${code}] the mesh already has a MeshDiagram (${first.node.path}), which writes the same files: give that one every format you need`]
       : [];
   }
 }
