@@ -54,9 +54,13 @@ interface SynthesizingApp extends IConstruct {
  *
  * The files are written once synthesis has validated the whole App and written its manifests, so a mesh
  * with errors gets no picture; `Testing.synth()`, `MeshTesting.synth()` and `app.synthYaml()` write nothing.
- * None of the files ends in `.yaml`, `.yml` or `.json`, so `kubectl apply -f dist/` ignores them.
+ * None of the files ends in `.yaml`, `.yml` or `.json`, so `kubectl apply -f dist/` ignores them (and
+ * `cdk8s synth --stdout` prints only the `.yaml` files).
  *
  * The static methods return the same texts without writing anything (for tests, or your own files).
+ *
+ * @see https://mermaid.js.org/syntax/flowchart.html
+ * @see https://graphviz.org/doc/info/lang.html
  */
 export class MeshDiagram extends Construct {
   /**
