@@ -318,6 +318,8 @@ describe('MeshDiagram: files written by app.synth()', () => {
     app.synth();
 
     // THEN
+    expect(MeshDiagram.isMeshDiagram(diagram)).toBe(true);
+    expect(MeshDiagram.isMeshDiagram(mesh)).toBe(false);
     expect(diagram.formats).toEqual([DiagramFormat.MERMAID, DiagramFormat.DOT, DiagramFormat.SVG]);
     expect(diagram.fileNames).toEqual(['shop.mesh.mmd', 'shop.mesh.dot', 'shop.mesh.svg']);
     const manifests = fs.readdirSync(plain).sort();
