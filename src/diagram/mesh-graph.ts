@@ -123,11 +123,11 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   };
   model.services.forEach(addService);
   // An imported service is drawn where the program routes to, protects or calls it.
-  const imported = [
+  const imported = [...new Set([
     ...model.trafficSplits.map(t => t.service),
     ...model.accessPolicies.flatMap(p => [p.service, ...p.rules.map(r => r.from).filter(isMeshServiceKind) as IMeshService[]]),
     ...model.ingressGateways.flatMap(g => g.routedServices),
-  ].filter(s => isKind(s, 'ImportedMeshService'));
+  ].filter(s => isKind(s, 'ImportedMeshService')))];
   imported.forEach(addService);
 
   // Gateways.
@@ -185,9 +185,6 @@ export function meshGraph(mesh: IMesh): MeshGraph {
     const policy = model.accessPolicyOf(s);
     if (policy) {
       for (const rule of policy.rules) {
-        if (isMeshServiceKind(rule.from) && !ids.has(callerId(rule.from))) {
-          addService(rule.from as IMeshService);
-        }
         edges.push({ from: callerId(rule.from), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
       }
     } else if (!deniedByDefault(s)) {

@@ -217,11 +217,19 @@ describe('MeshDiagram: what the picture says', () => {
     const web = newService(mesh, 'web');
     const legacy = MeshService.fromName(mesh, 'legacy', 'legacy', { namespace: 'old', versions: ['v1'] });
     new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: legacy }] });
+    new AccessPolicy(mesh, 'legacy-access', { service: legacy, allow: [{ from: web }] });
+    new TrafficSplit(mesh, 'legacy-split', { service: legacy, routes: [{ targets: [TrafficTarget.version('v1')] }] });
 
-    // THEN
+    // THEN each of its nodes and edges once, however often the program names it
     const { nodes, edges } = readDot(MeshDiagram.dot(mesh));
-    expect(nodes.find(n => n.id === nodeId('svc', 'old', 'legacy'))!.label).toEqual('legacy\\n(imported)\\nrefuses every call');
-    expect(edges.filter(e => e.to === nodeId('svc', 'default', 'web')).map(e => e.from)).toEqual([nodeId('svc', 'old', 'legacy')]);
+    const id = nodeId('svc', 'old', 'legacy');
+    expect(nodes.filter(n => n.id === id).map(n => [n.label, n.clusters])).toEqual([['legacy\\n(imported)', ['cluster_mesh', 'cluster_ns__old']]]);
+    expect(edges.filter(e => e.to === nodeId('svc', 'default', 'web')).map(e => e.from)).toEqual([id]);
+    expect(edges.filter(e => e.from === id || e.to === id).map(e => [e.from, e.to, e.label])).toEqual([
+      [id, nodeId('ver', 'old', 'legacy', 'v1'), 'route 1'],
+      [id, nodeId('svc', 'default', 'web'), 'may call'],
+      [nodeId('svc', 'default', 'web'), id, 'may call'],
+    ]);
   });
 });
 
