@@ -42,3 +42,4 @@ export * from './telemetry/kiali';
 export * from './telemetry/telemetry-policy';
 export * from './telemetry/telemetry-stack';
 export * from './security/container-security';
+export * from './diagram/mesh-diagram';

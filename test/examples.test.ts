@@ -22,7 +22,8 @@ function synthExample(name: string): { files: string[]; yaml: string; manifests:
     cwd: ROOT,
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json'), TS_NODE_TRANSPILE_ONLY: 'true', CDK8S_OUTDIR: out },
   });
-  const files = fs.readdirSync(out).sort();
+  // The manifests: what `kubectl apply -f` reads (an example may also write a picture of its mesh beside them).
+  const files = fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml')).sort();
   const yaml = files.map(f => fs.readFileSync(path.join(out, f), 'utf-8')).join('---\n');
   return { files, yaml, manifests: YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean) };
 }

@@ -1,7 +1,10 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Bookinfo } from './mesh';
+import { MeshDiagram } from '../../src';
 
 const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist') });
-new Bookinfo(app, 'bookinfo');
+const bookinfo = new Bookinfo(app, 'bookinfo');
+// The picture of the mesh beside the manifests: dist/bookinfo.mesh.mmd, .dot and .svg.
+new MeshDiagram(bookinfo, 'diagram');
 app.synth();

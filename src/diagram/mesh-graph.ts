@@ -1,0 +1,273 @@
+import { MeshModel } from '../analysis/mesh-model';
+import type { IngressGateway } from '../gateways/ingress-gateway';
+import type { MeshGateway } from '../gateways/mesh-gateway';
+import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
+import { istioProtocol } from '../private/protocols';
+import { serviceKey } from '../private/services';
+import { isKind, isMeshServiceKind } from '../private/tree';
+import type { AccessRule } from '../security/access-policy';
+import type { ExternalService } from '../traffic/external-service';
+import type { RouteMatch } from '../traffic/route-match';
+import type { HttpRouteOptions } from '../traffic/traffic-split';
+
+/**
+ * What a node of the picture stands for (each is drawn in a shape of its own).
+ *
+ * @internal
+ */
+export type GraphNodeKind = 'service' | 'version' | 'gateway' | 'external' | 'anyone';
+
+/**
+ * What an edge of the picture says: where a service's routes send requests, who may call whom, what an
+ * ingress gateway routes to a service, what leaves through an egress gateway.
+ *
+ * @internal
+ */
+export type GraphEdgeKind = 'route' | 'mirror' | 'access' | 'ingress' | 'egress';
+
+/** @internal */
+export interface GraphNode {
+  /** Unique and stable: the same program gives the same ids, and two constructs never share one. */
+  readonly id: string;
+  /** The label's lines (user strings, unescaped). */
+  readonly label: string[];
+  readonly kind: GraphNodeKind;
+}
+
+/** @internal */
+export interface GraphCluster {
+  readonly id: string;
+  readonly label: string[];
+  readonly nodes: GraphNode[];
+}
+
+/** @internal */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string[];
+  readonly kind: GraphEdgeKind;
+}
+
+/**
+ * The picture of a mesh, independent of the notation it is written in: the mesh (a box holding one cluster
+ * per namespace), what is outside it (callers from anywhere, external services), and the edges.
+ *
+ * @internal
+ */
+export interface MeshGraph {
+  /** The mesh box's label. */
+  readonly meshLabel: string[];
+  /** One cluster per namespace, sorted by name. */
+  readonly namespaces: GraphCluster[];
+  /** What is outside the mesh. */
+  readonly outside: GraphNode[];
+  readonly edges: GraphEdge[];
+}
+
+/**
+ * A node id from its kind and the names that identify it. Each character other than a lowercase letter or
+ * digit is written `_<hex code point>_` and the parts are joined with `__`, so the id is made of
+ * `[a-z0-9_]` only (an id both Mermaid and DOT take unquoted) and two different lists never give one id
+ * (`a-b`/`c` and `a`/`b-c` stay apart).
+ *
+ * @internal
+ */
+export function nodeId(kind: string, ...parts: string[]): string {
+  const encode = (part: string) => [...part].map(c => (/[a-z0-9]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}_`)).join('');
+  return [kind, ...parts.map(encode)].join('__');
+}
+
+const ANYONE = 'anyone';
+
+/**
+ * Builds the picture of a mesh from the model its analysis reads (MeshModel): services and their versions by
+ * namespace, the routes of each TrafficSplit, who may call each service, the mTLS mode of each scope that
+ * sets one, gateways and external services.
+ *
+ * @internal
+ */
+export function meshGraph(mesh: IMesh): MeshGraph {
+  const model = MeshModel.of(mesh);
+  const namespaces = new Map<string, GraphNode[]>();
+  const outside: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const ids = new Set<string>();
+  const addNode = (namespace: string | undefined, node: GraphNode) => {
+    if (ids.has(node.id)) {
+      return;
+    }
+    ids.add(node.id);
+    if (namespace === undefined) {
+      outside.push(node);
+    } else {
+      namespaces.set(namespace, [...namespaces.get(namespace) ?? [], node]);
+    }
+  };
+  const denied = new Set(model.denyByDefaultNamespaces);
+  const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+
+  // Services and their versions.
+  const serviceId = (s: IMeshService) => nodeId('svc', s.namespace, s.serviceName);
+  const versionId = (s: IMeshService, version: string) => nodeId('ver', s.namespace, s.serviceName, version);
+  const addService = (s: IMeshService) => {
+    const own = model.mtlsPolicyOf(`svc/${serviceKey(s)}`);
+    const mtls = own ? [`mTLS ${own.mode}`, ...own.portOverrides.map(o => `port ${o.port}: mTLS ${o.mode}`)] : [];
+    const policy = model.accessPolicyOf(s);
+    const refuses = policy ? policy.rules.length === 0 : deniedByDefault(s);
+    const imported = isKind(s, 'ImportedMeshService') ? ['(imported)'] : [];
+    addNode(s.namespace, { id: serviceId(s), kind: 'service', label: [s.serviceName, ...imported, ...mtls, ...refuses ? ['refuses every call'] : []] });
+    for (const version of s.versionNames ?? []) {
+      addNode(s.namespace, { id: versionId(s, version), kind: 'version', label: [`${s.serviceName} ${version}`] });
+    }
+  };
+  model.services.forEach(addService);
+  // An imported service is drawn where the program routes to, protects or calls it.
+  const imported = [...new Set([
+    ...model.trafficSplits.map(t => t.service),
+    ...model.accessPolicies.flatMap(p => [p.service, ...p.rules.map(r => r.from).filter(isMeshServiceKind) as IMeshService[]]),
+    ...model.ingressGateways.flatMap(g => g.routedServices),
+  ].filter(s => isKind(s, 'ImportedMeshService')))];
+  imported.forEach(addService);
+
+  // Gateways.
+  const gatewayId = (g: MeshGateway) => nodeId('gw', g.namespace, g.serviceName);
+  for (const g of model.gateways) {
+    const listeners = (g._gatewaySpec().servers ?? []).map(s => `${s.port?.protocol} :${s.port?.number} ${(s.hosts ?? []).join(' ')}`);
+    addNode(g.namespace, { id: gatewayId(g), kind: 'gateway', label: [`${g.serviceName} (${isKind(g, 'IngressGateway') ? 'ingress' : 'egress'} gateway)`, ...listeners] });
+  }
+
+  // External services, outside the mesh.
+  const externalId = (e: ExternalService) => nodeId('ext', e.namespace, e.resource.name);
+  for (const e of model.externalServices) {
+    addNode(undefined, { id: externalId(e), kind: 'external', label: [...e.hosts, e.ports.map(p => `${istioProtocol(p.protocol!)} :${p.port}`).join(', ')] });
+  }
+  const anyone = () => addNode(undefined, { id: ANYONE, kind: 'anyone', label: ['anyone'] });
+
+  // Routes: each route of a split to its targets (and mirror); a service without a split reaches every version.
+  for (const s of [...model.services, ...imported]) {
+    const split = model.trafficSplits.find(t => serviceKey(t.service) === serviceKey(s));
+    if (!split) {
+      (s.versionNames ?? []).forEach(v => edges.push({ from: serviceId(s), to: versionId(s, v), kind: 'route', label: [] }));
+      continue;
+    }
+    split.routes.forEach((route, i) => {
+      const name = route.name ?? `route ${i + 1}`;
+      const conditions = describeMatches(route.matches);
+      const fault = describeFault(route);
+      for (const target of route.targets) {
+        addNode(s.namespace, { id: versionId(s, target.versionName), kind: 'version', label: [`${s.serviceName} ${target.versionName}`] });
+        // A weight follows the route's name ('canary: 90%'), or has a line of its own after the conditions.
+        const weight = route.targets.length > 1 && target.weight !== undefined ? `${target.weight}%` : undefined;
+        const head = conditions ? [`${name}: ${conditions}`, ...weight ? [weight] : []] : [weight ? `${name}: ${weight}` : name];
+        edges.push({ from: serviceId(s), to: versionId(s, target.versionName), kind: 'route', label: [...head, ...fault] });
+      }
+      if (route.mirror) {
+        addNode(s.namespace, { id: versionId(s, route.mirror.version), kind: 'version', label: [`${s.serviceName} ${route.mirror.version}`] });
+        edges.push({ from: serviceId(s), to: versionId(s, route.mirror.version), kind: 'mirror', label: [`${name}: mirror ${route.mirror.percentage ?? 100}%`] });
+      }
+    });
+  }
+
+  // Ingress: who may reach each ingress gateway, and what it routes to.
+  for (const g of model.ingressGateways) {
+    const peers = g._accessFrom;
+    anyone();
+    edges.push({ from: ANYONE, to: gatewayId(g), kind: 'access', label: ['may call', ...peers ? peers.map(p => `from ${p}`) : []] });
+    for (const route of ingressRoutes(g)) {
+      edges.push({ from: gatewayId(g), to: serviceId(route.service), kind: 'ingress', label: route.label });
+    }
+  }
+
+  // Who may call whom: an edge per allowed caller, or from anyone when nothing restricts the service's callers.
+  const callerId = (caller: IMeshIdentity) => (isKind(caller, 'MeshGateway') ? gatewayId(caller as MeshGateway) : serviceId(caller as IMeshService));
+  for (const s of [...model.services, ...imported]) {
+    const policy = model.accessPolicyOf(s);
+    if (policy) {
+      for (const rule of policy.rules) {
+        edges.push({ from: callerId(rule.from), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
+      }
+    } else if (!deniedByDefault(s)) {
+      anyone();
+      edges.push({ from: ANYONE, to: serviceId(s), kind: 'access', label: ['may call'] });
+    }
+  }
+
+  // What leaves through each egress gateway.
+  for (const g of model.egressGateways) {
+    for (const e of g.externalServices) {
+      edges.push({ from: gatewayId(g), to: externalId(e), kind: 'egress', label: [e.ports.map(p => `${istioProtocol(p.protocol!)} :${p.port}`).join(', ')] });
+    }
+  }
+
+  const meshLabel = [`mesh ${mesh.node.path}`, `mTLS ${mesh.mtlsMode} (mesh-wide)`, ...denied.has(mesh.rootNamespace) ? ['deny by default (mesh-wide)'] : []];
+  return {
+    meshLabel,
+    namespaces: [...namespaces.keys()].sort().map(ns => {
+      const own = ns === mesh.rootNamespace ? undefined : model.mtlsPolicyOf(`ns/${ns}`);
+      const label = [`namespace ${ns}`, ...own ? [`mTLS ${own.mode}`] : [], ...denied.has(ns) && ns !== mesh.rootNamespace ? ['deny by default'] : []];
+      return { id: nodeId('ns', ns), label, nodes: namespaces.get(ns)! };
+    }),
+    outside,
+    edges,
+  };
+}
+
+/** The routes of an ingress gateway, read from its VirtualServices: the service and the hosts and paths it takes. */
+function ingressRoutes(gateway: IngressGateway): { service: IMeshService; label: string[] }[] {
+  const routes: { service: IMeshService; label: string[] }[] = [];
+  for (const object of gateway.routeObjects) {
+    const spec = object.toJson().spec;
+    const hosts: string[] = spec.hosts ?? [];
+    for (const http of spec.http ?? []) {
+      const service = gateway.routedServices.find(s => s.host === http.route?.[0]?.destination?.host);
+      if (!service) {
+        continue;
+      }
+      const paths = (http.match ?? []).map((m: { uri: { [kind: string]: string } }) => {
+        const [kind, value] = Object.entries(m.uri)[0];
+        return describeString(kind, value);
+      });
+      const hostLine = hosts.length === 1 && hosts[0] === '*' ? [] : [`hosts ${hosts.join(' ')}`];
+      routes.push({ service, label: [...hostLine, ...paths.length > 0 ? paths : ['every path']] });
+    }
+  }
+  return routes;
+}
+
+/** A string match in words: the value (exact), `prefix <value>` or `~ <regex>`. */
+function describeString(kind: string, value: string): string {
+  return kind === 'exact' ? value : kind === 'prefix' ? `prefix ${value}` : `~ ${value}`;
+}
+
+/** A route's matches in words: the conditions of each match joined with ', ', the matches with ' or '. */
+function describeMatches(matches: RouteMatch[] | undefined): string {
+  return (matches ?? []).map(m => [
+    ...(m.headers ?? []).map(h => (h.value.kind === 'exact' ? `header ${h.name}=${h.value.value}` : `header ${h.name} ${describeString(h.value.kind, h.value.value)}`)),
+    ...m.uri ? [`uri ${describeString(m.uri.kind, m.uri.value)}`] : [],
+    ...m.method ? [`method ${m.method}`] : [],
+    ...m.sourceService ? [`from ${m.sourceService.serviceName}`] : [],
+  ].join(', ')).join(' or ');
+}
+
+/** A route's fault in words, from what it renders (Istio's durations and percentages). */
+function describeFault(route: HttpRouteOptions): string[] {
+  const fault = route.fault?._toIstio();
+  if (!fault) {
+    return [];
+  }
+  const share = (p?: { value?: number }) => (p?.value === undefined || p.value === 100 ? '' : ` (${p.value}%)`);
+  return [
+    ...fault.delay ? [`delay ${fault.delay.fixedDelay}${share(fault.delay.percentage)}`] : [],
+    ...fault.abort ? [`abort ${fault.abort.httpStatus}${share(fault.abort.percentage)}`] : [],
+  ];
+}
+
+/** What an access rule restricts the caller to, in words. */
+function describeAccess(rule: AccessRule): string[] {
+  return [
+    ...rule.methods?.length ? [`methods ${rule.methods.join(', ')}`] : [],
+    ...rule.paths?.length ? [`paths ${rule.paths.join(', ')}`] : [],
+    ...rule.ports?.length ? [`ports ${rule.ports.join(', ')}`] : [],
+  ];
+}
