@@ -1131,25 +1131,25 @@ export const CODES = {
     example: "[MESH0509] MeshRelease r: skipAwait 'yes' is not a boolean: pass true or false",
     fix: 'pass true or false',
   },
-  // 051x: the picture of the mesh (MeshDiagram)
-  MESH0510: {
+  // 061x: the picture of the mesh (MeshDiagram)
+  MESH0610: {
     meaning: "a MeshDiagram's formats is empty",
-    example: '[bookinfo/diagram] [MESH0510] formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three',
+    example: '[bookinfo/diagram] [MESH0610] formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three',
     fix: 'list at least one DiagramFormat, or leave formats out for all three',
   },
-  MESH0511: {
+  MESH0611: {
     meaning: 'Graphviz (WebAssembly) could not render the SVG picture of the mesh',
-    example: "[MESH0511] MeshDiagram.svg: Graphviz could not render the picture (syntax error in line 1 near '}'): write the DOT text (DiagramFormat.DOT) and render it with the dot command",
+    example: "[MESH0611] MeshDiagram.svg: Graphviz could not render the picture (syntax error in line 1 near '}'): write the DOT text (DiagramFormat.DOT) and render it with the dot command",
     fix: 'write the DOT text (DiagramFormat.DOT) and render it with the dot command; report the DOT text that fails',
   },
-  MESH0512: {
+  MESH0612: {
     meaning: 'a mesh has two MeshDiagrams, which would write the same files',
-    example: '[bookinfo/diagram2] [MESH0512] the mesh already has a MeshDiagram (bookinfo/diagram), which writes the same files: give that one every format you need',
+    example: '[bookinfo/diagram2] [MESH0612] the mesh already has a MeshDiagram (bookinfo/diagram), which writes the same files: give that one every format you need',
     fix: 'keep one MeshDiagram per mesh, with every format you need',
   },
-  MESH0513: {
+  MESH0613: {
     meaning: 'a MeshDiagram is in a construct tree whose root is not a cdk8s App, so nothing would write it',
-    example: "[mesh/diagram] [MESH0513] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself",
+    example: "[mesh/diagram] [MESH0613] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself",
     fix: 'create the Mesh in a cdk8s App, or call MeshDiagram.svg(mesh) (or mermaid, dot) and write the text yourself',
   },
 } as const;

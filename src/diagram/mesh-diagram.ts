@@ -102,14 +102,14 @@ export class MeshDiagram extends Construct {
     this.mesh = meshOf(this);
     const formats = checkEnumList(this, 'formats', props?.formats, DiagramFormat, 'DiagramFormat') ? props?.formats ?? ALL_FORMATS : ALL_FORMATS;
     if (formats.length === 0) {
-      reportError(this, 'MESH0510', 'formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three');
+      reportError(this, 'MESH0610', 'formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three');
     }
     this.formats = [...new Set(formats)];
     // Checked at synth, so that a diagram made after this one is seen too.
     this.node.addValidation({ validate: () => this.checkOnePerMesh() });
     const app = this.node.root as SynthesizingApp;
     if (typeof app.synth !== 'function' || typeof app.outdir !== 'string') {
-      reportError(this, 'MESH0513', `the construct tree's root (${app.constructor.name}) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself`);
+      reportError(this, 'MESH0613', `the construct tree's root (${app.constructor.name}) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself`);
       return;
     }
     whenSynthesized(app, this);
@@ -141,7 +141,7 @@ export class MeshDiagram extends Construct {
   private checkOnePerMesh(): string[] {
     const diagrams = this.node.root.node.findAll().filter(c => MeshDiagram.isMeshDiagram(c) && c.mesh === this.mesh);
     const first = diagrams[0];
-    const code: MeshCode = 'MESH0512';
+    const code: MeshCode = 'MESH0612';
     return first !== this && first
       ? [`[${code}] the mesh already has a MeshDiagram (${first.node.path}), which writes the same files: give that one every format you need`]
       : [];

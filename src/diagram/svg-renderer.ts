@@ -46,11 +46,11 @@ export function renderSvg(dot: string): string {
   });
   try {
     if (Atomics.wait(signal, 0, 0, TIMEOUT_MS) === 'timed-out') {
-      throw meshError('MESH0511', 'MeshDiagram.svg', `Graphviz gave no picture within ${TIMEOUT_MS / 1000} s: write the DOT text (DiagramFormat.DOT) and render it with the dot command`);
+      throw meshError('MESH0611', 'MeshDiagram.svg', `Graphviz gave no picture within ${TIMEOUT_MS / 1000} s: write the DOT text (DiagramFormat.DOT) and render it with the dot command`);
     }
     const message = receiveMessageOnPort(port1)?.message as { svg?: string; error?: string } | undefined;
     if (message?.svg === undefined) {
-      throw meshError('MESH0511', 'MeshDiagram.svg', `Graphviz could not render the picture (${message?.error ?? 'no answer'}): write the DOT text (DiagramFormat.DOT) and render it with the dot command`);
+      throw meshError('MESH0611', 'MeshDiagram.svg', `Graphviz could not render the picture (${message?.error ?? 'no answer'}): write the DOT text (DiagramFormat.DOT) and render it with the dot command`);
     }
     return message.svg;
   } finally {

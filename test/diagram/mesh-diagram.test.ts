@@ -453,7 +453,7 @@ describe('MeshDiagram: errors', () => {
 
     // THEN
     expect(synthErrors(mesh)).toEqual([
-      '[mesh/diagram] [MESH0510] formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three',
+      '[mesh/diagram] [MESH0610] formats is empty, so no picture would be written: list at least one, e.g. [DiagramFormat.SVG], or leave it out for all three',
     ]);
   });
 
@@ -481,7 +481,7 @@ describe('MeshDiagram: errors', () => {
 
     // THEN
     expect(synthErrors(mesh)).toEqual([
-      '[mesh/diagram2] [MESH0512] the mesh already has a MeshDiagram (mesh/diagram), which writes the same files: give that one every format you need',
+      '[mesh/diagram2] [MESH0612] the mesh already has a MeshDiagram (mesh/diagram), which writes the same files: give that one every format you need',
     ]);
   });
 
@@ -494,7 +494,7 @@ describe('MeshDiagram: errors', () => {
 
     // THEN
     expect(synthErrors(mesh)).toContain(
-      "[mesh/diagram] [MESH0513] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself");
+      "[mesh/diagram] [MESH0613] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself");
   });
 
   test('fails outside a mesh', () => {
@@ -512,6 +512,6 @@ describe('MeshDiagram: errors', () => {
 
   test('fails when Graphviz cannot render the DOT text', () => {
     expect(() => renderSvg('digraph { a -> }')).toThrow(
-      "[MESH0511] MeshDiagram.svg: Graphviz could not render the picture (syntax error in line 1 near '}'): write the DOT text (DiagramFormat.DOT) and render it with the dot command");
+      "[MESH0611] MeshDiagram.svg: Graphviz could not render the picture (syntax error in line 1 near '}'): write the DOT text (DiagramFormat.DOT) and render it with the dot command");
   });
 });
