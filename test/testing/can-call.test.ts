@@ -250,8 +250,12 @@ describe('mTLS and sidecars', () => {
       ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
       : o);
   }
-  const peerAuth = (mode: string) => ({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'api', namespace: 'default' },
-    spec: { selector: { matchLabels: { app: 'api' } }, mtls: { mode } } });
+  const peerAuth = (mode: string) => ({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: 'api', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'api' } }, mtls: { mode } },
+  });
 
   test('under STRICT (the default) a caller without a sidecar is refused by the PeerAuthentication', () => {
     const { mesh, web, api } = webAndApi({ denyByDefault: false });
@@ -292,7 +296,7 @@ describe('Bookinfo: the whole call graph', () => {
   const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
   const manifests = MeshTesting.synth(bookinfo);
   const services: { [name: string]: IMeshIdentity } = {
-    'gateway': bookinfo.gateway, 'productpage': bookinfo.productpage, 'details': bookinfo.details, 'reviews': bookinfo.reviews, 'ratings': bookinfo.ratings,
+    gateway: bookinfo.gateway, productpage: bookinfo.productpage, details: bookinfo.details, reviews: bookinfo.reviews, ratings: bookinfo.ratings,
   };
   const allowed = new Set(['gateway->productpage', 'productpage->details', 'productpage->reviews', 'reviews->ratings']);
   const pairs = Object.keys(services).flatMap(from => ['productpage', 'details', 'reviews', 'ratings'].map(to => [from, to, allowed.has(`${from}->${to}`)] as const));
