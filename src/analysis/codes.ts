@@ -1134,7 +1134,7 @@ export const CODES = {
   // 052x: testing (MeshTesting's policy and routing assertions)
   MESH0520: {
     meaning: 'a policy or route the assertion must evaluate has a field it does not model, so it cannot answer',
-    example: "[MESH0520] MeshTesting: AuthorizationPolicy default/api has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide (only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given",
+    example: "[MESH0520] MeshTesting.canCall: AuthorizationPolicy default/api has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide (only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given",
     fix: 'test that policy or route against a cluster, or leave it out of the manifests given',
   },
   MESH0521: {

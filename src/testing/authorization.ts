@@ -81,22 +81,22 @@ export function peerAuthentication(manifests: any[], rootNamespace: string, targ
  * @throws MESH0520 for a policy that applies and has something this evaluation does not model
  * @internal
  */
-export function authorize(manifests: any[], rootNamespace: string, target: Workload, peer: Peer, request: AuthzRequest): Verdict {
+export function authorize(method: string, manifests: any[], rootNamespace: string, target: Workload, peer: Peer, request: AuthzRequest): Verdict {
   const applying = manifests
     .filter(m => m?.kind === 'AuthorizationPolicy')
-    .filter(p => applies(p, rootNamespace, target))
+    .filter(p => applies(method, p, rootNamespace, target))
     .sort((a, b) => specificity(b, target) - specificity(a, target));
   const what = `${request.method} ${request.path} on port ${request.port} of ${target.ref} from ${peer.label}`;
   for (const policy of applying) {
     const action = policy.spec?.action ?? 'ALLOW';
     if (!['ALLOW', 'DENY', 'AUDIT'].includes(action)) {
-      throw unsupported(policy, `action ${action}`, 'its decision is made by an external authorizer');
+      throw unsupported(method, policy, `action ${action}`, 'its decision is made by an external authorizer');
     }
     // Every rule of an applying policy is checked, so that a field this evaluation does not know is never skipped.
-    (policy.spec?.rules ?? []).forEach((rule: any, i: number) => matchRule(policy, i, rule, peer, request));
+    (policy.spec?.rules ?? []).forEach((rule: any, i: number) => matchRule(method, policy, i, rule, peer, request));
   }
   for (const policy of applying.filter(p => p.spec?.action === 'DENY')) {
-    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(policy, i, r, peer, request));
+    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request));
     if (rule >= 0) {
       return { allowed: false, policy: nameOf(policy), reason: `denied: rule ${rule + 1} of DENY policy ${nameOf(policy)} matches ${what}` };
     }
@@ -106,7 +106,7 @@ export function authorize(manifests: any[], rootNamespace: string, target: Workl
     return { allowed: true, reason: `allowed: no ALLOW policy applies to ${target.ref}, so every request no DENY policy matches is allowed` };
   }
   for (const policy of allow) {
-    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(policy, i, r, peer, request));
+    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request));
     if (rule >= 0) {
       return { allowed: true, policy: nameOf(policy), reason: `allowed: rule ${rule + 1} of ALLOW policy ${nameOf(policy)} matches ${what}` };
     }
@@ -146,14 +146,14 @@ function nameOf(policy: any): string {
   return `${policy.metadata?.namespace ?? 'default'}/${policy.metadata?.name}`;
 }
 
-function applies(policy: any, rootNamespace: string, target: Workload): boolean {
+function applies(method: string, policy: any, rootNamespace: string, target: Workload): boolean {
   const ns = policy.metadata?.namespace ?? 'default';
   if (ns !== target.namespace && ns !== rootNamespace) {
     return false;
   }
   for (const key of ['targetRef', 'targetRefs']) {
     if (policy.spec?.[key] !== undefined) {
-      throw unsupported(policy, key, 'policies attached to a Gateway API resource are not modelled');
+      throw unsupported(method, policy, key, 'policies attached to a Gateway API resource are not modelled');
     }
   }
   return selects(policy.spec?.selector?.matchLabels, target.labels);
@@ -164,30 +164,30 @@ function specificity(policy: any, target: Workload): number {
   return ((policy.metadata?.namespace ?? 'default') === target.namespace ? 2 : 0) + (policy.spec?.selector?.matchLabels ? 1 : 0);
 }
 
-function matchRule(policy: any, index: number, rule: any, peer: Peer, request: AuthzRequest): boolean {
+function matchRule(method: string, policy: any, index: number, rule: any, peer: Peer, request: AuthzRequest): boolean {
   const where = `rule ${index + 1}`;
-  unknownKeys(policy, where, rule ?? {}, RULE_KEYS);
+  unknownKeys(method, policy, where, rule ?? {}, RULE_KEYS);
   const from: any[] = rule?.from ?? [];
   const to: any[] = rule?.to ?? [];
   const when: any[] = rule?.when ?? [];
-  const sources = from.map((f, i) => matchSource(policy, `${where} from[${i}].source`, f?.source ?? {}, peer));
-  const operations = to.map((t, i) => matchOperation(policy, `${where} to[${i}].operation`, t?.operation ?? {}, request));
-  const conditions = when.map((c, i) => matchCondition(policy, `${where} when[${i}]`, c ?? {}, peer, request));
+  const sources = from.map((f, i) => matchSource(method, policy, `${where} from[${i}].source`, f?.source ?? {}, peer));
+  const operations = to.map((t, i) => matchOperation(method, policy, `${where} to[${i}].operation`, t?.operation ?? {}, request));
+  const conditions = when.map((c, i) => matchCondition(method, policy, `${where} when[${i}]`, c ?? {}, peer, request));
   return (from.length === 0 || sources.some(Boolean)) && (to.length === 0 || operations.some(Boolean)) && conditions.every(Boolean);
 }
 
-function matchSource(policy: any, where: string, source: any, peer: Peer): boolean {
-  unknownKeys(policy, where, source, SOURCE_KEYS);
+function matchSource(method: string, policy: any, where: string, source: any, peer: Peer): boolean {
+  unknownKeys(method, policy, where, source, SOURCE_KEYS);
   const namespace = peer.principal?.match(/\/ns\/([^/]+)\/sa\//)?.[1];
   return field(source.principals, peer.principal, true) && field(source.notPrincipals, peer.principal, false)
     && field(source.namespaces, namespace, true) && field(source.notNamespaces, namespace, false);
 }
 
-function matchOperation(policy: any, where: string, operation: any, request: AuthzRequest): boolean {
-  unknownKeys(policy, where, operation, OPERATION_KEYS);
+function matchOperation(method: string, policy: any, where: string, operation: any, request: AuthzRequest): boolean {
+  unknownKeys(method, policy, where, operation, OPERATION_KEYS);
   for (const path of [...operation.paths ?? [], ...operation.notPaths ?? []]) {
     if (path.includes('{')) {
-      throw unsupported(policy, `${where} path '${path}'`, 'path templates ({*}, {**}) are not modelled');
+      throw unsupported(method, policy, `${where} path '${path}'`, 'path templates ({*}, {**}) are not modelled');
     }
   }
   const path = request.path.split('?')[0];
@@ -197,8 +197,8 @@ function matchOperation(policy: any, where: string, operation: any, request: Aut
     && field(operation.ports, port, true, exact) && field(operation.notPorts, port, false, exact);
 }
 
-function matchCondition(policy: any, where: string, condition: any, peer: Peer, request: AuthzRequest): boolean {
-  unknownKeys(policy, where, condition, ['key', 'values', 'notValues']);
+function matchCondition(method: string, policy: any, where: string, condition: any, peer: Peer, request: AuthzRequest): boolean {
+  unknownKeys(method, policy, where, condition, ['key', 'values', 'notValues']);
   const key = String(condition.key);
   const header = key.match(/^request\.headers\[(.+)\]$/);
   const namespace = peer.principal?.match(/\/ns\/([^/]+)\/sa\//)?.[1];
@@ -212,7 +212,7 @@ function matchCondition(policy: any, where: string, condition: any, peer: Peer, 
   } else if (key === 'destination.port') {
     value = String(request.port);
   } else {
-    throw unsupported(policy, `${where} key '${key}'`, 'only request.headers[...], source.principal, source.namespace and destination.port are modelled');
+    throw unsupported(method, policy, `${where} key '${key}'`, 'only request.headers[...], source.principal, source.namespace and destination.port are modelled');
   }
   return field(condition.values, value, true) && field(condition.notValues, value, false);
 }
@@ -230,14 +230,14 @@ function exact(pattern: string, value: string | undefined): boolean {
   return pattern === value;
 }
 
-function unknownKeys(policy: any, where: string, object: any, known: string[]): void {
+function unknownKeys(method: string, policy: any, where: string, object: any, known: string[]): void {
   const unknown = Object.keys(object).filter(k => !known.includes(k) && object[k] !== undefined);
   if (unknown.length > 0) {
-    throw unsupported(policy, `${where} ${unknown.join(', ')}`, `only ${known.join(', ')} are modelled there`);
+    throw unsupported(method, policy, `${where} ${unknown.join(', ')}`, `only ${known.join(', ')} are modelled there`);
   }
 }
 
-function unsupported(policy: any, what: string, why: string): Error {
-  return meshError('MESH0520', 'MeshTesting', `AuthorizationPolicy ${nameOf(policy)} has ${what}, which this evaluation cannot decide (${why}): `
+function unsupported(method: string, policy: any, what: string, why: string): Error {
+  return meshError('MESH0520', method, `AuthorizationPolicy ${nameOf(policy)} has ${what}, which this evaluation cannot decide (${why}): `
     + 'test that policy against a cluster, or leave it out of the manifests given');
 }

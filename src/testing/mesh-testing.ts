@@ -374,7 +374,7 @@ export class MeshTesting {
     for (const target of targets) {
       const request = requestFor(where, service, target, opts);
       for (const caller of callers) {
-        verdicts.push({ caller, target, verdict: decideOne(mesh, objects, caller, target, request) });
+        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request) });
       }
     }
     const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
@@ -519,7 +519,7 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
   });
 }
 
-function decideOne(mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest): Verdict {
+function decideOne(where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest): Verdict {
   if (!target.proxy) {
     return { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
   }
@@ -529,5 +529,5 @@ function decideOne(mesh: Mesh, manifests: any[], caller: Peer, target: Workload,
   }
   // Without mTLS the called proxy learns no identity: principals and namespaces then match nothing.
   const peer = caller.proxy && mtls.mode !== 'DISABLE' ? caller : { ...caller, principal: undefined };
-  return authorize(manifests, mesh.rootNamespace, target, peer, request);
+  return authorize(where, manifests, mesh.rootNamespace, target, peer, request);
 }

@@ -62,10 +62,10 @@ export function route(
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
     const unknown = Object.keys(r ?? {}).filter(k => !ROUTE_KEYS.includes(k) && r[k] !== undefined);
     if (unknown.length > 0) {
-      throw unsupported(vs, `route ${name} ${unknown.join(', ')}`, `only ${ROUTE_KEYS.join(', ')} are modelled in a route`);
+      throw unsupported(where, vs, `route ${name} ${unknown.join(', ')}`, `only ${ROUTE_KEYS.join(', ')} are modelled in a route`);
     }
     const matches: any[] = r.match ?? [];
-    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(vs, `route ${name} match[${i}]`, m, source, request, servicePort));
+    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(where, vs, `route ${name} match[${i}]`, m, source, request, servicePort));
     if (matched < 0) {
       continue;
     }
@@ -162,26 +162,28 @@ function destinationVersions(
   }));
 }
 
-function matchRequest(vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number): boolean {
+function matchRequest(
+  method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number,
+): boolean {
   const unknown = Object.keys(match ?? {}).filter(k => !MATCH_KEYS.includes(k) && match[k] !== undefined);
   if (unknown.length > 0) {
-    throw unsupported(vs, `${where} ${unknown.join(', ')}`, `only ${MATCH_KEYS.join(', ')} are modelled in a match`);
+    throw unsupported(method, vs, `${where} ${unknown.join(', ')}`, `only ${MATCH_KEYS.join(', ')} are modelled in a match`);
   }
   const ignoreCase = match.ignoreUriCase === true;
   const path = request.path.split('?')[0];
-  if (match.uri && !stringMatch(vs, `${where} uri`, match.uri, ignoreCase ? path.toLowerCase() : path, ignoreCase)) {
+  if (match.uri && !stringMatch(method, vs, `${where} uri`, match.uri, ignoreCase ? path.toLowerCase() : path, ignoreCase)) {
     return false;
   }
-  if (match.method && !stringMatch(vs, `${where} method`, match.method, request.method)) {
+  if (match.method && !stringMatch(method, vs, `${where} method`, match.method, request.method)) {
     return false;
   }
   for (const [name, m] of Object.entries<any>(match.headers ?? {})) {
-    if (!stringMatch(vs, `${where} header '${name}'`, m, request.headers[name.toLowerCase()])) {
+    if (!stringMatch(method, vs, `${where} header '${name}'`, m, request.headers[name.toLowerCase()])) {
       return false;
     }
   }
   for (const [name, m] of Object.entries<any>(match.withoutHeaders ?? {})) {
-    if (stringMatch(vs, `${where} withoutHeaders '${name}'`, m, request.headers[name.toLowerCase()])) {
+    if (stringMatch(method, vs, `${where} withoutHeaders '${name}'`, m, request.headers[name.toLowerCase()])) {
       return false;
     }
   }
@@ -198,7 +200,7 @@ function matchRequest(vs: any, where: string, match: any, source: Peer | undefin
 }
 
 /** Istio's StringMatch: exact, prefix or RE2 regex over the whole value; `{}` only asks that the header be present. */
-function stringMatch(vs: any, where: string, m: any, value: string | undefined, ignoreCase = false): boolean {
+function stringMatch(method: string, vs: any, where: string, m: any, value: string | undefined, ignoreCase = false): boolean {
   if (value === undefined) {
     return false;
   }
@@ -212,7 +214,7 @@ function stringMatch(vs: any, where: string, m: any, value: string | undefined, 
     case 'exact': return value === (ignoreCase ? expected.toLowerCase() : expected);
     case 'prefix': return value.startsWith(ignoreCase ? expected.toLowerCase() : expected);
     case 'regex': return RE2JS.compile(expected, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0).matches(value);
-    default: throw unsupported(vs, `${where} ${kind}`, 'only exact, prefix and regex are modelled');
+    default: throw unsupported(method, vs, `${where} ${kind}`, 'only exact, prefix and regex are modelled');
   }
 }
 
@@ -224,7 +226,7 @@ function nameOf(o: any): string {
   return `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
 }
 
-function unsupported(vs: any, what: string, why: string): Error {
-  return meshError('MESH0520', 'MeshTesting', `VirtualService ${nameOf(vs)} has ${what}, which this evaluation cannot decide (${why}): `
+function unsupported(method: string, vs: any, what: string, why: string): Error {
+  return meshError('MESH0520', method, `VirtualService ${nameOf(vs)} has ${what}, which this evaluation cannot decide (${why}): `
     + 'test that route against a cluster, or leave it out of the manifests given');
 }

@@ -243,6 +243,25 @@ describe('hand-written sources, operations and conditions', () => {
   });
 });
 
+describe('callers', () => {
+  test('a service imported with MeshService.fromName() has no workload in the manifests: it calls as its declared principal', () => {
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const batch = MeshService.fromName(mesh, 'batch', 'batch', { namespace: 'jobs', serviceAccountName: 'runner' });
+    expect(MeshTesting.canCall(mesh, batch, api)).toBe(false);
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: batch }] });
+    const decision = MeshTesting.explainCall(mesh, batch, api);
+    expect(decision.allowed).toBe(true);
+    expect(decision.reason).toContain("from 'batch' (imported, cluster.local/ns/jobs/sa/runner)");
+  });
+
+  test('a gateway calls as the service account of its Deployment', () => {
+    const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+    expect(MeshTesting.explainCall(bookinfo, bookinfo.gateway, bookinfo.productpage).reason)
+      .toContain('from Deployment istio-ingress/bookinfo-gateway (cluster.local/ns/istio-ingress/sa/bookinfo-gateway)');
+  });
+});
+
 describe('mTLS and sidecars', () => {
   /** The manifests with the web-v1 pods opted out of injection: a caller without a sidecar (the library cannot write one). */
   function withoutSidecar(manifests: any[]): any[] {
@@ -353,13 +372,13 @@ describe('bad input', () => {
     ['a targetRef', { targetRef: { kind: 'Service', name: 'api' } }],
   ])('fails with MESH0520, naming the policy and the field, on %s', (_, spec) => {
     const call = () => MeshTesting.canCall(mesh, web, api, {}, [...manifests, policy('odd', 'default', spec)]);
-    expect(call).toThrow(/^\[MESH0520\] MeshTesting: AuthorizationPolicy default\/odd has .*, which this evaluation cannot decide/);
+    expect(call).toThrow(/^\[MESH0520\] MeshTesting.canCall: AuthorizationPolicy default\/odd has .*, which this evaluation cannot decide/);
   });
 
   test('MESH0520 names the key it cannot evaluate', () => {
     const odd = policy('odd', 'default', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] });
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
-      "[MESH0520] MeshTesting: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
+      "[MESH0520] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
       + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
   });
 });
