@@ -30,7 +30,7 @@ export interface RoutedRequest {
 }
 
 const MATCH_KEYS = ['name', 'uri', 'method', 'headers', 'withoutHeaders', 'sourceLabels', 'sourceNamespace', 'port', 'gateways', 'ignoreUriCase'];
-const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy'];
+const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy', 'rewrite'];
 
 /**
  * Where a request to `service` goes, evaluated the way a client's sidecar does: the VirtualService of the
@@ -58,6 +58,9 @@ export function route(
   }
   const vs = bound[0];
   const http: any[] = vs.spec?.http ?? [];
+  if (http.length === 0 && (vs.spec?.tcp !== undefined || vs.spec?.tls !== undefined)) {
+    throw unsupported(where, vs, 'tcp or tls routes', 'only HTTP routes are modelled');
+  }
   for (const [index, r] of http.entries()) {
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
     const unknown = Object.keys(r ?? {}).filter(k => !ROUTE_KEYS.includes(k) && r[k] !== undefined);

@@ -149,6 +149,8 @@ describe('hand-written routes', () => {
       "[MESH0526] MeshTesting.routeFor: VirtualServices default/api, default/api-2 all route host 'api.default.svc.cluster.local' inside the mesh, and Istio uses only one of them"],
     ['a match on query parameters', [vs({ hosts: ['api'], http: [{ match: [{ queryParams: { a: { exact: 'b' } } }], route: [{ destination: { host: 'api' } }] }] })],
       '[MESH0520] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
+    ['tcp routes', [vs({ hosts: ['api'], tcp: [{ route: [{ destination: { host: 'api' } }] }] })],
+      '[MESH0520] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
     ['a redirect', [vs({ hosts: ['api'], http: [{ redirect: { uri: '/x' } }] })],
       '[MESH0520] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
   ])('fails on %s', (_, extra, message) => {
