@@ -296,6 +296,13 @@ describe('mTLS and sidecars', () => {
     expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), peerAuth('PERMISSIVE'), onlyWeb])).toBe(true);
   });
 
+  test('a plaintext caller matches notNamespaces, as Istio compares the mTLS-only fields to an empty value (ISTIO-SECURITY-2021-004)', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const notDefault = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { notNamespaces: ['default'] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), notDefault])).toBe(false);
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...withoutSidecar(MeshTesting.synth(mesh)), peerAuth('PERMISSIVE'), notDefault])).toBe(true);
+  });
+
   test('under DISABLE even a caller with a sidecar calls in plaintext, without a principal', () => {
     const { mesh, web, api } = webAndApi({ denyByDefault: false });
     const onlyWeb = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: [WEB] } }] }] });
