@@ -78,7 +78,7 @@ export function peerAuthentication(manifests: any[], rootNamespace: string, targ
  * policies are not evaluated (an error), then any matching DENY policy denies, then, when ALLOW policies apply
  * to the workload, one of their rules must match; with none, the request is allowed.
  *
- * @throws MESH0520 for a policy that applies and has something this evaluation does not model
+ * @throws MESH0600 for a policy that applies and has something this evaluation does not model
  * @internal
  */
 export function authorize(method: string, manifests: any[], rootNamespace: string, target: Workload, peer: Peer, request: AuthzRequest): Verdict {
@@ -238,6 +238,6 @@ function unknownKeys(method: string, policy: any, where: string, object: any, kn
 }
 
 function unsupported(method: string, policy: any, what: string, why: string): Error {
-  return meshError('MESH0520', method, `AuthorizationPolicy ${nameOf(policy)} has ${what}, which this evaluation cannot decide (${why}): `
+  return meshError('MESH0600', method, `AuthorizationPolicy ${nameOf(policy)} has ${what}, which this evaluation cannot decide (${why}): `
     + 'test that policy against a cluster, or leave it out of the manifests given');
 }

@@ -213,7 +213,7 @@ export interface SnapshotOptions {
  *
  * `canCall` and `routeFor` evaluate the manifests the way Istio's proxies do (not the constructs' intent), so a
  * mistake in rendering is caught. What they cannot evaluate (a CUSTOM policy, a `when` key they do not model,
- * request principals) is a MESH0520 error naming the object and the field, never a guess.
+ * request principals) is a MESH0600 error naming the object and the field, never a guess.
  */
 export class MeshTesting {
   /**
@@ -327,7 +327,7 @@ export class MeshTesting {
 
   /**
    * The principals the ALLOW policies of `service` name. Never `'*'`: when every caller may call the service (no
-   * ALLOW policy applies, or a rule allows any source) it throws MESH0524, since a list cannot say "everyone"
+   * ALLOW policy applies, or a rule allows any source) it throws MESH0604, since a list cannot say "everyone"
    * and `expect(allowedCallers(...)).not.toContain(p)` would pass.
    *
    * @deprecated use `MeshTesting.canCall()` (or `explainCall()`), which evaluates DENY policies, methods, paths and ports too
@@ -343,7 +343,7 @@ export class MeshTesting {
       const selects = !labels || Object.entries(labels).every(([k, v]) => k === 'app' && v === service.serviceName);
       return selects && (ns === service.namespace || ns === mesh.rootNamespace && !labels);
     });
-    const everyone = () => meshError('MESH0524', where, `every caller may call '${service.serviceName}' (${applying.length === 0 ? 'no ALLOW policy applies to it' : 'a rule allows any source'}), `
+    const everyone = () => meshError('MESH0604', where, `every caller may call '${service.serviceName}' (${applying.length === 0 ? 'no ALLOW policy applies to it' : 'a rule allows any source'}), `
       + `which a list of principals cannot say: use MeshTesting.canCall(mesh, caller, ${service.serviceName}) instead`);
     if (applying.length === 0) {
       throw everyone();
@@ -380,7 +380,7 @@ export class MeshTesting {
     const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
     if (differ) {
       const list = verdicts.map(v => `${v.caller.label} -> ${v.target.ref}: ${v.verdict.allowed ? 'allowed' : 'denied'}`).join('; ');
-      throw meshError('MESH0522', where, `the versions of '${from.serviceName}' and '${to.serviceName}' get different answers (${list}): give fromVersion and toVersion`);
+      throw meshError('MESH0602', where, `the versions of '${from.serviceName}' and '${to.serviceName}' get different answers (${list}): give fromVersion and toVersion`);
     }
     const { verdict } = verdicts[0];
     return { allowed: verdict.allowed, reason: verdict.reason, policy: verdict.policy };
@@ -396,7 +396,7 @@ export class MeshTesting {
     if (opts.from !== undefined) {
       checkOwnIdentity(where, mesh, opts.from, 'from');
     } else if (opts.fromVersion !== undefined) {
-      throw meshError('MESH0523', where, `fromVersion '${opts.fromVersion}' is given without from: name the calling service too`);
+      throw meshError('MESH0603', where, `fromVersion '${opts.fromVersion}' is given without from: name the calling service too`);
     }
     const { service, workloads } = serviceWorkloads(objects, where, to.serviceName, to.namespace);
     const request = requestFor(where, service, workloads[0], opts);
@@ -407,7 +407,7 @@ export class MeshTesting {
     const key = (r: RoutedRequest) => JSON.stringify([r.route, r.targets]);
     if (routed.some(r => key(r.routed) !== key(routed[0].routed))) {
       const list = routed.map(r => `${r.source!.label}: ${r.routed.route ?? 'no route'}`).join('; ');
-      throw meshError('MESH0522', where, `the versions of '${opts.from!.serviceName}' are routed differently (${list}): give fromVersion`);
+      throw meshError('MESH0602', where, `the versions of '${opts.from!.serviceName}' are routed differently (${list}): give fromVersion`);
     }
     const decision = routed[0].routed;
     const http = decision.http ?? {};
@@ -472,11 +472,11 @@ function checkOptions<T extends MeshRequest>(where: string, options: T, extra: s
   const known = ['method', 'path', 'port', 'headers', ...extra];
   const unknown = Object.keys(options).filter(k => !known.includes(k));
   if (unknown.length > 0) {
-    throw meshError('MESH0523', where, `options has ${unknown.map(k => `'${k}'`).join(', ')}, which is not an option: use ${known.join(', ')}`);
+    throw meshError('MESH0603', where, `options has ${unknown.map(k => `'${k}'`).join(', ')}, which is not an option: use ${known.join(', ')}`);
   }
   checkEnum(where, 'method', options.method, HttpMethod, 'HttpMethod');
   if (options.path !== undefined && (!checkType(where, 'path', options.path, 'string') || !options.path.startsWith('/'))) {
-    throw meshError('MESH0523', where, `path '${options.path}' does not start with '/': give a request path, e.g. '/api/books'`);
+    throw meshError('MESH0603', where, `path '${options.path}' does not start with '/': give a request path, e.g. '/api/books'`);
   }
   checkType(where, 'port', options.port, 'number');
   checkStringMap(where, 'headers', options.headers);
@@ -491,7 +491,7 @@ function requestFor(where: string, service: any, target: Workload | undefined, o
   const ports: any[] = service.spec?.ports ?? [];
   const port = options.port === undefined ? ports[0] : ports.find(p => p.port === options.port);
   if (!port) {
-    throw meshError('MESH0523', where, `port ${options.port ?? '(first)'} is not a port of Service '${service.metadata?.namespace}/${service.metadata?.name}' `
+    throw meshError('MESH0603', where, `port ${options.port ?? '(first)'} is not a port of Service '${service.metadata?.namespace}/${service.metadata?.name}' `
       + `(ports: ${ports.map(p => p.port).join(', ') || 'none'}): give one of its ports`);
   }
   let targetPort = port.targetPort ?? port.port;

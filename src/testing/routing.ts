@@ -49,7 +49,7 @@ export function route(
     && (m.spec?.gateways === undefined || m.spec.gateways.length === 0 || m.spec.gateways.includes('mesh'))
     && (m.spec?.hosts ?? []).some((h: string) => hostMatches(h, m.metadata?.namespace ?? 'default', host, cluster)));
   if (bound.length > 1) {
-    throw meshError('MESH0526', where, `VirtualServices ${bound.map(nameOf).join(', ')} all route host '${host}' inside the mesh, and Istio uses only one of them: `
+    throw meshError('MESH0606', where, `VirtualServices ${bound.map(nameOf).join(', ')} all route host '${host}' inside the mesh, and Istio uses only one of them: `
       + 'give each host one VirtualService');
   }
   if (bound.length === 0) {
@@ -138,21 +138,21 @@ function destinationVersions(
   const m = host.match(new RegExp(`^([^.]+)\\.([^.]+)\\.svc\\.${cluster.replace(/\./g, '\\.')}$`));
   const service = m && manifests.find(o => o?.kind === 'Service' && o.metadata?.name === m[1] && (o.metadata?.namespace ?? 'default') === m[2]);
   if (!m || !service) {
-    throw meshError('MESH0525', where, `a route sends requests to host '${destination.host}', which is no Service of the manifests: route to a service of the mesh`);
+    throw meshError('MESH0605', where, `a route sends requests to host '${destination.host}', which is no Service of the manifests: route to a service of the mesh`);
   }
   let workloads: Workload[] = workloadsSelected(manifests, m[2], service.spec?.selector);
   if (destination.subset !== undefined) {
     const rules = manifests.filter(o => o?.kind === 'DestinationRule' && hostMatches(String(o.spec?.host), o.metadata?.namespace ?? 'default', host, cluster));
     const subset = rules.flatMap(r => r.spec?.subsets ?? []).find((s: any) => s.name === destination.subset);
     if (!subset) {
-      throw meshError('MESH0525', where, `a route sends requests to subset '${destination.subset}' of '${host}', which no DestinationRule defines `
+      throw meshError('MESH0605', where, `a route sends requests to subset '${destination.subset}' of '${host}', which no DestinationRule defines `
         + `(${rules.length === 0 ? 'no DestinationRule for the host' : `subsets: ${rules.flatMap(r => r.spec?.subsets ?? []).map((s: any) => s.name).join(', ') || 'none'}`}), `
         + 'so those requests would fail with 503: define the subset');
     }
     workloads = workloads.filter(w => selects(subset.labels, w.labels));
   }
   if (workloads.length === 0) {
-    throw meshError('MESH0525', where, `a route sends requests to ${destination.subset !== undefined ? `subset '${destination.subset}' of ` : ''}'${host}', `
+    throw meshError('MESH0605', where, `a route sends requests to ${destination.subset !== undefined ? `subset '${destination.subset}' of ` : ''}'${host}', `
       + 'which no workload of the manifests serves, so those requests would fail with 503: add the version, or route elsewhere');
   }
   const versions = [...new Set(workloads.map(w => w.version))];
@@ -230,6 +230,6 @@ function nameOf(o: any): string {
 }
 
 function unsupported(method: string, vs: any, what: string, why: string): Error {
-  return meshError('MESH0520', method, `VirtualService ${nameOf(vs)} has ${what}, which this evaluation cannot decide (${why}): `
+  return meshError('MESH0600', method, `VirtualService ${nameOf(vs)} has ${what}, which this evaluation cannot decide (${why}): `
     + 'test that route against a cluster, or leave it out of the manifests given');
 }

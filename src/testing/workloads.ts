@@ -61,13 +61,13 @@ export function workloadsSelected(manifests: any[], namespace: string, selector:
 /**
  * The workloads behind the Kubernetes Service `name` of `namespace`, by its selector.
  *
- * @throws MESH0521 when the manifests hold no such Service
+ * @throws MESH0601 when the manifests hold no such Service
  * @internal
  */
 export function serviceWorkloads(manifests: any[], where: string, name: string, namespace: string): { service: any; workloads: Workload[] } {
   const service = findObject(manifests, 'Service', name, namespace);
   if (!service) {
-    throw meshError('MESH0521', where, `the manifests hold no Service '${namespace}/${name}': give the manifests MeshTesting.synth() returns for this mesh, or a service they define`);
+    throw meshError('MESH0601', where, `the manifests hold no Service '${namespace}/${name}': give the manifests MeshTesting.synth() returns for this mesh, or a service they define`);
   }
   return { service, workloads: workloadsSelected(manifests, namespace, service.spec?.selector) };
 }
@@ -75,7 +75,7 @@ export function serviceWorkloads(manifests: any[], where: string, name: string, 
 /**
  * Keeps the workloads of one version (all of them when `version` is undefined).
  *
- * @throws MESH0521 when there is none
+ * @throws MESH0601 when there is none
  * @internal
  */
 export function ofVersion(where: string, what: string, workloads: Workload[], version: string | undefined): Workload[] {
@@ -83,7 +83,7 @@ export function ofVersion(where: string, what: string, workloads: Workload[], ve
   if (found.length === 0) {
     const versions = [...new Set(workloads.map(w => w.version ?? '(no version label)'))].sort();
     const detail = version === undefined ? '' : ` with the label version=${version}`;
-    throw meshError('MESH0521', where, `${what} has no workload${detail} in the manifests (versions: ${versions.join(', ') || 'none'}): `
+    throw meshError('MESH0601', where, `${what} has no workload${detail} in the manifests (versions: ${versions.join(', ') || 'none'}): `
       + (version === undefined ? 'add a version to the service' : 'name a version the service has'));
   }
   return found;

@@ -87,7 +87,7 @@ describe("the '*' trap", () => {
     expect(MeshTesting.explainCall(mesh, frontend, payments).reason).toMatch(/^allowed: no ALLOW policy applies to Deployment default\/payments-v1/);
     // and allowedCallers refuses to answer with a list that `not.toContain(frontend.principal)` would pass
     expect(() => MeshTesting.allowedCallers(mesh, payments)).toThrow(
-      "[MESH0524] MeshTesting.allowedCallers: every caller may call 'payments' (no ALLOW policy applies to it), which a list of principals cannot say: "
+      "[MESH0604] MeshTesting.allowedCallers: every caller may call 'payments' (no ALLOW policy applies to it), which a list of principals cannot say: "
       + 'use MeshTesting.canCall(mesh, caller, payments) instead');
   });
 
@@ -99,7 +99,7 @@ describe("the '*' trap", () => {
     const frontend = newService(mesh, 'frontend');
     const payments = newService(mesh, 'payments');
     const manifests = [...MeshTesting.synth(mesh), policy('payments', 'default', spec)];
-    expect(() => MeshTesting.allowedCallers(mesh, payments, manifests)).toThrow(/\[MESH0524\] .* \(a rule allows any source\)/);
+    expect(() => MeshTesting.allowedCallers(mesh, payments, manifests)).toThrow(/\[MESH0604\] .* \(a rule allows any source\)/);
     expect(MeshTesting.canCall(mesh, frontend, payments, {}, manifests)).toBe(true);
   });
 
@@ -227,7 +227,7 @@ describe('hand-written sources, operations and conditions', () => {
     expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...base, v2Only])).toBe(true);
     expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v2' }, [...base, v2Only])).toBe(false);
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...base, v2Only])).toThrow(
-      "[MESH0522] MeshTesting.canCall: the versions of 'web' and 'api' get different answers "
+      "[MESH0602] MeshTesting.canCall: the versions of 'web' and 'api' get different answers "
       + `(Deployment default/web-v1 (${WEB}) -> Deployment default/api-v1: allowed; Deployment default/web-v1 (${WEB}) -> Deployment default/api-v2: denied): `
       + 'give fromVersion and toVersion');
   });
@@ -353,18 +353,18 @@ describe('bad input', () => {
     ['a caller that is no service', () => MeshTesting.canCall(mesh, {} as IMeshIdentity, api, {}, manifests),
       '[MESH0009] MeshTesting.canCall: from is not a service or gateway of a mesh'],
     ['an unknown version', () => MeshTesting.canCall(mesh, web, api, { toVersion: 'v9' }, manifests),
-      "[MESH0521] MeshTesting.canCall: service 'api' has no workload with the label version=v9 in the manifests (versions: v1, v2): name a version the service has"],
+      "[MESH0601] MeshTesting.canCall: service 'api' has no workload with the label version=v9 in the manifests (versions: v1, v2): name a version the service has"],
     ['an unknown calling version', () => MeshTesting.canCall(mesh, web, api, { fromVersion: 'v2' }, manifests),
-      "[MESH0521] MeshTesting.canCall: caller 'web' has no workload with the label version=v2 in the manifests (versions: v1)"],
+      "[MESH0601] MeshTesting.canCall: caller 'web' has no workload with the label version=v2 in the manifests (versions: v1)"],
     ['manifests without the service', () => MeshTesting.canCall(mesh, web, api, {}, []),
-      "[MESH0521] MeshTesting.canCall: the manifests hold no Service 'default/api'"],
+      "[MESH0601] MeshTesting.canCall: the manifests hold no Service 'default/api'"],
     ['a port the service lacks', () => MeshTesting.canCall(mesh, web, api, { port: 1234 }, manifests),
-      "[MESH0523] MeshTesting.canCall: port 1234 is not a port of Service 'default/api' (ports: 8080, 9090): give one of its ports"],
+      "[MESH0603] MeshTesting.canCall: port 1234 is not a port of Service 'default/api' (ports: 8080, 9090): give one of its ports"],
     ['a path without /', () => MeshTesting.canCall(mesh, web, api, { path: 'books' }, manifests),
-      "[MESH0523] MeshTesting.canCall: path 'books' does not start with '/'"],
+      "[MESH0603] MeshTesting.canCall: path 'books' does not start with '/'"],
     ['a lower-case method', () => MeshTesting.canCall(mesh, web, api, { method: 'get' as HttpMethod }, manifests), '[MESH0090] MeshTesting.canCall: method'],
     ['an unknown option', () => MeshTesting.canCall(mesh, web, api, { verb: 'GET' } as any, manifests),
-      "[MESH0523] MeshTesting.canCall: options has 'verb', which is not an option"],
+      "[MESH0603] MeshTesting.canCall: options has 'verb', which is not an option"],
     ['manifests that are no list', () => MeshTesting.canCall(mesh, web, api, {}, {} as any), '[MESH0092] MeshTesting.canCall: manifests'],
   ])('fails on %s', (_, call, message) => {
     expect(call).toThrow(message);
@@ -377,15 +377,15 @@ describe('bad input', () => {
     ['hosts', { rules: [{ to: [{ operation: { hosts: ['api'] } }] }] }],
     ['a path template', { rules: [{ to: [{ operation: { paths: ['/a/{*}/b'] } }] }] }],
     ['a targetRef', { targetRef: { kind: 'Service', name: 'api' } }],
-  ])('fails with MESH0520, naming the policy and the field, on %s', (_, spec) => {
+  ])('fails with MESH0600, naming the policy and the field, on %s', (_, spec) => {
     const call = () => MeshTesting.canCall(mesh, web, api, {}, [...manifests, policy('odd', 'default', spec)]);
-    expect(call).toThrow(/^\[MESH0520\] MeshTesting.canCall: AuthorizationPolicy default\/odd has .*, which this evaluation cannot decide/);
+    expect(call).toThrow(/^\[MESH0600\] MeshTesting.canCall: AuthorizationPolicy default\/odd has .*, which this evaluation cannot decide/);
   });
 
-  test('MESH0520 names the key it cannot evaluate', () => {
+  test('MESH0600 names the key it cannot evaluate', () => {
     const odd = policy('odd', 'default', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] });
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
-      "[MESH0520] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
+      "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
       + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
   });
 });

@@ -32,11 +32,11 @@ describe('MeshTesting', () => {
     const web = newService(mesh, 'web');
     const api = newService(mesh, 'api');
     const db = newService(mesh, 'db');
-    expect(() => MeshTesting.allowedCallers(mesh, api)).toThrow(/^\[MESH0524\] MeshTesting.allowedCallers: every caller may call 'api'/);
+    expect(() => MeshTesting.allowedCallers(mesh, api)).toThrow(/^\[MESH0604\] MeshTesting.allowedCallers: every caller may call 'api'/);
 
     new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
     expect(MeshTesting.allowedCallers(mesh, api)).toEqual(['cluster.local/ns/default/sa/web']);
-    expect(() => MeshTesting.allowedCallers(mesh, db)).toThrow(/MESH0524/);
+    expect(() => MeshTesting.allowedCallers(mesh, db)).toThrow(/MESH0604/);
 
     mesh.denyByDefault();
     expect(MeshTesting.allowedCallers(mesh, db)).toEqual([]);

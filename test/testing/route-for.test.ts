@@ -139,20 +139,20 @@ describe('hand-written routes', () => {
 
   test.each<[string, any[], string]>([
     ['a subset no DestinationRule defines', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v9' } }] }] }), subsets],
-      "[MESH0525] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no DestinationRule defines (subsets: one, all), "
+      "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no DestinationRule defines (subsets: one, all), "
       + 'so those requests would fail with 503: define the subset'],
     ['a subset no workload has', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v9' } }] }] }), dr([{ name: 'v9', labels: { version: 'v9' } }])],
-      "[MESH0525] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no workload of the manifests serves"],
+      "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no workload of the manifests serves"],
     ['a host that is no Service', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'example.com' } }] }] })],
-      "[MESH0525] MeshTesting.routeFor: a route sends requests to host 'example.com', which is no Service of the manifests"],
+      "[MESH0605] MeshTesting.routeFor: a route sends requests to host 'example.com', which is no Service of the manifests"],
     ['two VirtualServices for one host', [vs({ hosts: ['api'], http: [] }), vs({ hosts: ['api.default.svc.cluster.local'], http: [] }, 'api-2')],
-      "[MESH0526] MeshTesting.routeFor: VirtualServices default/api, default/api-2 all route host 'api.default.svc.cluster.local' inside the mesh, and Istio uses only one of them"],
+      "[MESH0606] MeshTesting.routeFor: VirtualServices default/api, default/api-2 all route host 'api.default.svc.cluster.local' inside the mesh, and Istio uses only one of them"],
     ['a match on query parameters', [vs({ hosts: ['api'], http: [{ match: [{ queryParams: { a: { exact: 'b' } } }], route: [{ destination: { host: 'api' } }] }] })],
-      '[MESH0520] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
     ['tcp routes', [vs({ hosts: ['api'], tcp: [{ route: [{ destination: { host: 'api' } }] }] })],
-      '[MESH0520] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
     ['a redirect', [vs({ hosts: ['api'], http: [{ redirect: { uri: '/x' } }] })],
-      '[MESH0520] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
   ])('fails on %s', (_, extra, message) => {
     expect(() => MeshTesting.routeFor(mesh, api, {}, [...base, ...extra])).toThrow(message);
   });
@@ -161,7 +161,7 @@ describe('hand-written routes', () => {
     const spec = { hosts: ['api'], http: [{ match: [{ sourceLabels: { version: 'v2' } }], route: [{ destination: { host: 'api', subset: 'one' } }] }, { route: [{ destination: { host: 'api', subset: 'all' } }] }] };
     const manifests = [...base, subsets, vs(spec)];
     expect(() => MeshTesting.routeFor(mesh, api, { from: api }, manifests)).toThrow(
-      "[MESH0522] MeshTesting.routeFor: the versions of 'api' are routed differently (Deployment default/api-v1 (cluster.local/ns/default/sa/api): http[1]; "
+      "[MESH0602] MeshTesting.routeFor: the versions of 'api' are routed differently (Deployment default/api-v1 (cluster.local/ns/default/sa/api): http[1]; "
       + 'Deployment default/api-v2 (cluster.local/ns/default/sa/api): http[0]): give fromVersion');
     expect(MeshTesting.routeFor(mesh, api, { from: api, fromVersion: 'v2' }, manifests).map(t => t.version)).toEqual(['v1']);
     expect(MeshTesting.routeFor(mesh, api, { from: web }, manifests).map(t => t.version)).toEqual(['v1', 'v2']);
@@ -174,8 +174,8 @@ describe('hand-written routes', () => {
     ['a caller of another mesh', () => MeshTesting.routeFor(mesh, api, { from: newService(openMesh(), 'x') }, base),
       "[MESH0097] MeshTesting.routeFor: from 'x' belongs to another mesh (mesh)"],
     ['fromVersion without from', () => MeshTesting.explainRoute(mesh, api, { fromVersion: 'v1' }, base),
-      "[MESH0523] MeshTesting.explainRoute: fromVersion 'v1' is given without from: name the calling service too"],
-    ['a port the service lacks', () => MeshTesting.routeFor(mesh, api, { port: 1 }, base), '[MESH0523] MeshTesting.routeFor: port 1 is not a port of Service'],
+      "[MESH0603] MeshTesting.explainRoute: fromVersion 'v1' is given without from: name the calling service too"],
+    ['a port the service lacks', () => MeshTesting.routeFor(mesh, api, { port: 1 }, base), '[MESH0603] MeshTesting.routeFor: port 1 is not a port of Service'],
   ])('fails on %s', (_, call, message) => {
     expect(call).toThrow(message);
   });
