@@ -1131,6 +1131,42 @@ export const CODES = {
     example: "[MESH0509] MeshRelease r: skipAwait 'yes' is not a boolean: pass true or false",
     fix: 'pass true or false',
   },
+  // 060x: testing (MeshTesting's policy and routing assertions)
+  MESH0600: {
+    meaning: 'a policy or route the assertion must evaluate has a field it does not model, so it cannot answer',
+    example: "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/api has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide (only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given",
+    fix: 'test that policy or route against a cluster, or leave it out of the manifests given',
+  },
+  MESH0601: {
+    meaning: 'the manifests hold no Service, or no workload (of the version named), for a service the assertion names',
+    example: "[MESH0601] MeshTesting.canCall: service 'web' has no workload with the label version=v9 in the manifests (versions: v1): name a version the service has",
+    fix: 'give the manifests of this mesh, and name a version the service has',
+  },
+  MESH0602: {
+    meaning: 'the versions of a caller or of the called service get different answers, so one answer would be wrong for some',
+    example: "[MESH0602] MeshTesting.canCall: the versions of 'web' and 'api' get different answers (Deployment default/web-v1 (cluster.local/ns/default/sa/web) -> Deployment default/api-v1: allowed; Deployment default/web-v1 (cluster.local/ns/default/sa/web) -> Deployment default/api-v2: denied): give fromVersion and toVersion",
+    fix: 'give fromVersion and toVersion',
+  },
+  MESH0603: {
+    meaning: "an assertion's request is not one the service can receive (unknown option, port, path or method)",
+    example: "[MESH0603] MeshTesting.canCall: port 9999 is not a port of Service 'default/api' (ports: 8080): give one of its ports",
+    fix: "give one of the service's ports, a path starting with '/', an HttpMethod and the options listed",
+  },
+  MESH0604: {
+    meaning: 'allowedCallers() was asked for a service every caller may call, which a list of principals cannot say',
+    example: "[MESH0604] MeshTesting.allowedCallers: every caller may call 'db' (no ALLOW policy applies to it), which a list of principals cannot say: use MeshTesting.canCall(mesh, caller, db) instead",
+    fix: 'use MeshTesting.canCall()',
+  },
+  MESH0605: {
+    meaning: 'a route sends requests to a host, subset or version that nothing serves, so they would fail',
+    example: "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v4' of 'api.default.svc.cluster.local', which no DestinationRule defines (subsets: v1, v2), so those requests would fail with 503: define the subset",
+    fix: 'define the subset in the DestinationRule, add the version, or route elsewhere',
+  },
+  MESH0606: {
+    meaning: 'several VirtualServices route one host inside the mesh, and Istio uses only one of them',
+    example: "[MESH0606] MeshTesting.routeFor: VirtualServices default/api, default/api-extra all route host 'api.default.svc.cluster.local' inside the mesh, and Istio uses only one of them: give each host one VirtualService",
+    fix: 'give each host one VirtualService',
+  },
   // 061x: the picture of the mesh (MeshDiagram)
   MESH0610: {
     meaning: "a MeshDiagram's formats is empty",

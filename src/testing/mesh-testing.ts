@@ -1,20 +1,219 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
+import { RoutedRequest, route } from './routing';
+import { Workload, ofVersion, serviceWorkloads } from './workloads';
+import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
-import type { IMeshService } from '../mesh-identity';
-import { checkArray } from '../private/enums';
+import type { IMeshIdentity, IMeshService } from '../mesh-identity';
+import { checkArray, checkEnum, checkStringMap, checkType } from '../private/enums';
 import { meshError } from '../private/errors';
 import { checkOwnService } from '../private/services';
+import { isKind, isMeshIdentityKind } from '../private/tree';
+import { HttpMethod } from '../traffic/route-match';
 
-/** Throws MESH0097 unless `mesh` is a Mesh (plain JavaScript can pass anything). */
-function checkMesh(method: string, mesh: unknown): void {
-  if (!Mesh.isMesh(mesh)) {
-    throw meshError('MESH0097', method, `mesh ${mesh === undefined ? 'is missing' : 'is not a Mesh'}: give the Mesh itself, e.g. new Mesh(app, 'mesh')`);
-  }
+/**
+ * A request, as the assertions of `MeshTesting` send it.
+ */
+export interface MeshRequest {
+  /**
+   * The HTTP method.
+   *
+   * @default HttpMethod.GET
+   */
+  readonly method?: HttpMethod;
+
+  /**
+   * The request path (a query string is ignored, as Istio's path matches ignore it).
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * The service port called.
+   *
+   * @default - the service's first port
+   */
+  readonly port?: number;
+
+  /**
+   * The request headers (names are case-insensitive).
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
 }
 
 /**
- * Helpers for testing a mesh with jest (or any test runner): synthesize every layer, find objects, and ask
- * the synthesized policy who may call a service.
+ * A call from one service (or gateway) to another, for `MeshTesting.canCall()`.
+ */
+export interface CallOptions extends MeshRequest {
+  /**
+   * The calling version.
+   *
+   * @default - every version of the caller, which must all get the same answer
+   */
+  readonly fromVersion?: string;
+
+  /**
+   * The called version.
+   *
+   * @default - every version of the service, which must all give the same answer
+   */
+  readonly toVersion?: string;
+}
+
+/**
+ * Whether a call is allowed, and why.
+ */
+export interface CallDecision {
+  /** Whether Istio lets the call through. */
+  readonly allowed: boolean;
+  /**
+   * Why: the policy and rule that decided, the request and the caller's identity, e.g.
+   * `denied: ALLOW policies apply (istio-system/allow-nothing (no rules: allows nothing)) and no rule of theirs matches GET / ...`.
+   */
+  readonly reason: string;
+  /**
+   * The policy that decided, `<namespace>/<name>` (an AuthorizationPolicy, or a PeerAuthentication that refuses plaintext).
+   *
+   * @default - none: no policy applies
+   */
+  readonly policy?: string;
+}
+
+/**
+ * A request to a service, for `MeshTesting.routeFor()`.
+ */
+export interface RouteOptions extends MeshRequest {
+  /**
+   * The calling service or gateway, for routes that match on the caller (`sourceService`, `sourceLabels`).
+   *
+   * @default - no caller: routes that match on one do not take the request
+   */
+  readonly from?: IMeshIdentity;
+
+  /**
+   * The calling version.
+   *
+   * @default - every version of the caller, which must all be routed alike
+   */
+  readonly fromVersion?: string;
+}
+
+/**
+ * A version a request reaches, and its share.
+ */
+export interface RouteTarget {
+  /** The service's name. */
+  readonly service: string;
+  /** The service's namespace. */
+  readonly namespace: string;
+  /**
+   * The version (the `version` label of its pods).
+   *
+   * @default - its pods have no version label
+   */
+  readonly version?: string;
+  /**
+   * The percentage of the route's requests this version gets.
+   *
+   * @default - shared by pod count: the version is one of several behind one destination (a route without a
+   *   subset, a subset that selects several versions, or a service without a VirtualService)
+   */
+  readonly weight?: number;
+}
+
+/**
+ * The faults the route injects.
+ */
+export interface RouteFault {
+  /**
+   * The delay added, as Istio writes it (`7s`).
+   *
+   * @default - no delay
+   */
+  readonly delay?: string;
+  /**
+   * The percentage of requests delayed.
+   *
+   * @default - no delay
+   */
+  readonly delayPercentage?: number;
+  /**
+   * The HTTP status of aborted requests.
+   *
+   * @default - no abort
+   */
+  readonly abortStatus?: number;
+  /**
+   * The percentage of requests aborted.
+   *
+   * @default - no abort
+   */
+  readonly abortPercentage?: number;
+}
+
+/**
+ * Where a request goes, and what the route that takes it does.
+ */
+export interface RouteDecision {
+  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404). */
+  readonly targets: RouteTarget[];
+  /** Why: the VirtualService and route that took the request, or that none did. */
+  readonly reason: string;
+  /**
+   * The VirtualService, `<namespace>/<name>`.
+   *
+   * @default - the service has none
+   */
+  readonly virtualService?: string;
+  /**
+   * The route's name, or `http[<index>]` for an unnamed one.
+   *
+   * @default - no route took the request
+   */
+  readonly route?: string;
+  /**
+   * The route's timeout, as Istio writes it (`10s`).
+   *
+   * @default - none
+   */
+  readonly timeout?: string;
+  /**
+   * The route's retry attempts.
+   *
+   * @default - none set: Envoy's default retry policy
+   */
+  readonly retryAttempts?: number;
+  /**
+   * The faults the route injects.
+   *
+   * @default - none
+   */
+  readonly fault?: RouteFault;
+}
+
+/**
+ * What `MeshTesting.snapshot()` includes.
+ */
+export interface SnapshotOptions {
+  /**
+   * Include the telemetry stack (Prometheus, Grafana, tracing, Kiali).
+   *
+   * @default false
+   */
+  readonly telemetry?: boolean;
+}
+
+/**
+ * Helpers for testing a mesh with jest (or any test runner): synthesize every layer, find objects, ask the
+ * synthesized policy whether one service may call another, ask the synthesized routes where a request goes,
+ * and snapshot what the program adds.
+ *
+ * `canCall` and `routeFor` evaluate the manifests the way Istio's proxies do (not the constructs' intent), so a
+ * mistake in rendering is caught. What they cannot evaluate (a CUSTOM policy, a `when` key they do not model,
+ * request principals) is a MESH0600 error naming the object and the field, never a guess.
  */
 export class MeshTesting {
   /**
@@ -23,13 +222,27 @@ export class MeshTesting {
    */
   public static synth(mesh: Mesh): any[] {
     checkMesh('MeshTesting.synth', mesh);
-    const errors = mesh.charts
-      .flatMap(chart => chart.node.findAll())
-      .flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
-    if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
+    validate(mesh);
     return mesh.charts.flatMap(chart => Testing.synth(chart));
+  }
+
+  /**
+   * What the program adds, for a `toMatchSnapshot()`: the namespaces of its services and gateways, and the mesh's
+   * own chart (service accounts, Services, Deployments, routes, access and mTLS policies, gateways, telemetry
+   * policies, NetworkPolicies). Istio's CRDs, the control plane (istiod, its webhooks, the CNI agent and their
+   * namespaces) and, unless asked, the telemetry stack are left out: they are the library's, and
+   * `MeshTesting.synth()` has them. Validates the mesh like `synth()`.
+   */
+  public static snapshot(mesh: Mesh, options: SnapshotOptions = {}): any[] {
+    checkMesh('MeshTesting.snapshot', mesh);
+    validate(mesh);
+    const layer = (name: MeshLayer) => mesh.charts.find(c => c.node.id === `${mesh.node.id}-${name}`);
+    const synthOf = (chart: Chart | undefined) => chart ? Testing.synth(chart) : [];
+    const controlPlaneNamespaces = new Set(synthOf(layer(MeshLayer.CONTROL_PLANE)).map(o => o.metadata?.namespace).filter(Boolean));
+    controlPlaneNamespaces.add(mesh.rootNamespace);
+    const namespaces = synthOf(layer(MeshLayer.NAMESPACES)).filter(n => !controlPlaneNamespaces.has(n.metadata?.name));
+    const telemetry = options?.telemetry === true ? synthOf(layer(MeshLayer.TELEMETRY)) : [];
+    return [...namespaces, ...Testing.synth(mesh), ...telemetry];
   }
 
   /**
@@ -51,33 +264,270 @@ export class MeshTesting {
   }
 
   /**
-   * Who may call `service`, according to the synthesized AuthorizationPolicies (ALLOW policies on its
-   * workloads, its namespace and the root namespace): the principals allowed, sorted, or `['*']` when no
-   * ALLOW policy applies, so every caller is.
+   * Whether `from` may call `to`, according to the synthesized PeerAuthentications and AuthorizationPolicies,
+   * evaluated as Istio does. `explainCall()` says why.
+   *
+   * @param mesh the mesh
+   * @param from the calling service or gateway
+   * @param to the called service
+   * @param options the request (default: GET / on the service's first port) and the versions
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static canCall(mesh: Mesh, from: IMeshIdentity, to: IMeshService, options?: CallOptions, manifests?: any[]): boolean {
+    return MeshTesting.decide('MeshTesting.canCall', mesh, from, to, options, manifests).allowed;
+  }
+
+  /**
+   * Whether `from` may call `to`, and why: the policy that decided (which namespace, allowed or denied) and the
+   * request and identity it saw, for a failing test to print.
+   *
+   * Istio's order: a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
+   * without one (plaintext); then any matching DENY policy denies; then, when ALLOW policies apply to the workload
+   * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
+   * one of their rules must match, and an ALLOW policy without rules matches nothing; with none, the call is
+   * allowed. The caller's principal is that of the service account its synthesized pods run as.
+   *
+   * @param mesh the mesh
+   * @param from the calling service or gateway
+   * @param to the called service
+   * @param options the request (default: GET / on the service's first port) and the versions
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static explainCall(mesh: Mesh, from: IMeshIdentity, to: IMeshService, options?: CallOptions, manifests?: any[]): CallDecision {
+    return MeshTesting.decide('MeshTesting.explainCall', mesh, from, to, options, manifests);
+  }
+
+  /**
+   * The versions a request to `service` reaches, with their weights, from the synthesized VirtualService (the
+   * first HTTP route that matches takes it) and DestinationRule subsets. A service without a VirtualService
+   * reaches every version, each with `weight` undefined (the Kubernetes Service shares requests by pod count).
+   * Empty when no route takes the request. `explainRoute()` says which route, and what else it sets.
+   *
+   * @param mesh the mesh
+   * @param service the called service
+   * @param options the request (default: GET / on the service's first port, no headers, no caller)
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static routeFor(mesh: Mesh, service: IMeshService, options?: RouteOptions, manifests?: any[]): RouteTarget[] {
+    return MeshTesting.routeDecision('MeshTesting.routeFor', mesh, service, options, manifests).targets;
+  }
+
+  /**
+   * Where a request to `service` goes and why: the VirtualService and route that take it, the versions with their
+   * weights, and the route's timeout, retry attempts and faults.
+   *
+   * @param mesh the mesh
+   * @param service the called service
+   * @param options the request (default: GET / on the service's first port, no headers, no caller)
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static explainRoute(mesh: Mesh, service: IMeshService, options?: RouteOptions, manifests?: any[]): RouteDecision {
+    return MeshTesting.routeDecision('MeshTesting.explainRoute', mesh, service, options, manifests);
+  }
+
+  /**
+   * The principals the ALLOW policies of `service` name. Never `'*'`: when every caller may call the service (no
+   * ALLOW policy applies, or a rule allows any source) it throws MESH0604, since a list cannot say "everyone"
+   * and `expect(allowedCallers(...)).not.toContain(p)` would pass.
+   *
+   * @deprecated use `MeshTesting.canCall()` (or `explainCall()`), which evaluates DENY policies, methods, paths and ports too
    */
   public static allowedCallers(mesh: Mesh, service: IMeshService, manifests?: any[]): string[] {
-    checkMesh('MeshTesting.allowedCallers', mesh);
-    checkOwnService('MeshTesting.allowedCallers', mesh, service);
-    const objects = manifests ?? MeshTesting.synth(mesh);
+    const where = 'MeshTesting.allowedCallers';
+    checkMesh(where, mesh);
+    checkOwnService(where, mesh, service);
+    const objects = checkedManifests(where, mesh, manifests);
     const applying = objects.filter(o => o.kind === 'AuthorizationPolicy' && (o.spec?.action ?? 'ALLOW') === 'ALLOW').filter(o => {
       const ns = o.metadata?.namespace;
       const labels = o.spec?.selector?.matchLabels;
       const selects = !labels || Object.entries(labels).every(([k, v]) => k === 'app' && v === service.serviceName);
       return selects && (ns === service.namespace || ns === mesh.rootNamespace && !labels);
     });
+    const everyone = () => meshError('MESH0604', where, `every caller may call '${service.serviceName}' (${applying.length === 0 ? 'no ALLOW policy applies to it' : 'a rule allows any source'}), `
+      + `which a list of principals cannot say: use MeshTesting.canCall(mesh, caller, ${service.serviceName}) instead`);
     if (applying.length === 0) {
-      return ['*'];
+      throw everyone();
     }
     const callers = new Set<string>();
     for (const rule of applying.flatMap(p => p.spec?.rules ?? [])) {
       const sources = rule.from ?? [];
-      if (sources.length === 0) {
-        return ['*'];
+      if (sources.length === 0 || sources.some((f: any) => f.source?.principals === undefined)) {
+        throw everyone();
       }
-      sources.forEach((f: any) => (f.source?.principals ?? ['*']).forEach((p: string) => callers.add(p)));
+      sources.forEach((f: any) => f.source.principals.forEach((p: string) => callers.add(p)));
     }
     return [...callers].sort();
   }
 
+  private static decide(
+    where: string, mesh: Mesh, from: IMeshIdentity, to: IMeshService, options: CallOptions | undefined, manifests: any[] | undefined,
+  ): CallDecision {
+    checkMesh(where, mesh);
+    checkOwnIdentity(where, mesh, from);
+    checkOwnService(where, mesh, to, 'to');
+    const objects = checkedManifests(where, mesh, manifests);
+    const opts = checkOptions(where, options ?? {}, ['fromVersion', 'toVersion']);
+    const { service, workloads } = serviceWorkloads(objects, where, to.serviceName, to.namespace);
+    const targets = ofVersion(where, `service '${to.serviceName}'`, workloads, opts.toVersion);
+    const callers = callerPeers(where, mesh, objects, from, opts.fromVersion);
+    const verdicts: { caller: Peer; target: Workload; verdict: Verdict }[] = [];
+    for (const target of targets) {
+      const request = requestFor(where, service, target, opts);
+      for (const caller of callers) {
+        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request) });
+      }
+    }
+    const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
+    if (differ) {
+      const list = verdicts.map(v => `${v.caller.label} -> ${v.target.ref}: ${v.verdict.allowed ? 'allowed' : 'denied'}`).join('; ');
+      throw meshError('MESH0602', where, `the versions of '${from.serviceName}' and '${to.serviceName}' get different answers (${list}): give fromVersion and toVersion`);
+    }
+    const { verdict } = verdicts[0];
+    return { allowed: verdict.allowed, reason: verdict.reason, policy: verdict.policy };
+  }
+
+  private static routeDecision(
+    where: string, mesh: Mesh, to: IMeshService, options: RouteOptions | undefined, manifests: any[] | undefined,
+  ): RouteDecision {
+    checkMesh(where, mesh);
+    checkOwnService(where, mesh, to);
+    const objects = checkedManifests(where, mesh, manifests);
+    const opts = checkOptions(where, options ?? {}, ['from', 'fromVersion']);
+    if (opts.from !== undefined) {
+      checkOwnIdentity(where, mesh, opts.from, 'from');
+    } else if (opts.fromVersion !== undefined) {
+      throw meshError('MESH0603', where, `fromVersion '${opts.fromVersion}' is given without from: name the calling service too`);
+    }
+    const { service, workloads } = serviceWorkloads(objects, where, to.serviceName, to.namespace);
+    const request = requestFor(where, service, workloads[0], opts);
+    const servicePort = opts.port ?? service.spec?.ports?.[0]?.port;
+    const sources: (Peer | undefined)[] = opts.from ? callerPeers(where, mesh, objects, opts.from, opts.fromVersion) : [undefined];
+    const target = { name: to.serviceName, namespace: to.namespace };
+    const routed = sources.map(source => ({ source, routed: route(objects, where, mesh.clusterDomain, target, source, request, servicePort) }));
+    const key = (r: RoutedRequest) => JSON.stringify([r.route, r.targets]);
+    if (routed.some(r => key(r.routed) !== key(routed[0].routed))) {
+      const list = routed.map(r => `${r.source!.label}: ${r.routed.route ?? 'no route'}`).join('; ');
+      throw meshError('MESH0602', where, `the versions of '${opts.from!.serviceName}' are routed differently (${list}): give fromVersion`);
+    }
+    const decision = routed[0].routed;
+    const http = decision.http ?? {};
+    const fault = http.fault === undefined ? undefined : {
+      delay: http.fault.delay?.fixedDelay,
+      delayPercentage: http.fault.delay === undefined ? undefined : http.fault.delay.percentage?.value ?? 100,
+      abortStatus: http.fault.abort?.httpStatus,
+      abortPercentage: http.fault.abort === undefined ? undefined : http.fault.abort.percentage?.value ?? 100,
+    };
+    return {
+      targets: decision.targets.map(t => ({ service: t.service, namespace: t.namespace, version: t.version, weight: t.weight })),
+      reason: decision.reason,
+      virtualService: decision.virtualService,
+      route: decision.route,
+      timeout: http.timeout,
+      retryAttempts: http.retries?.attempts,
+      fault,
+    };
+  }
+
   private constructor() {}
+}
+
+/** Throws MESH0097 unless `mesh` is a Mesh (plain JavaScript can pass anything). */
+function checkMesh(method: string, mesh: unknown): void {
+  if (!Mesh.isMesh(mesh)) {
+    throw meshError('MESH0097', method, `mesh ${mesh === undefined ? 'is missing' : 'is not a Mesh'}: give the Mesh itself, e.g. new Mesh(app, 'mesh')`);
+  }
+}
+
+/** Throws every validation error of the mesh's charts, together, as `cdk8s synth` reports them. */
+function validate(mesh: Mesh): void {
+  const errors = mesh.charts
+    .flatMap(chart => chart.node.findAll())
+    .flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+function checkOwnIdentity(where: string, mesh: Mesh, from: unknown, prop = 'from'): asserts from is IMeshIdentity {
+  if (!isMeshIdentityKind(from)) {
+    throw meshError('MESH0009', where, `${prop} is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway`);
+  }
+  const identity = from as IMeshIdentity;
+  if (identity.mesh !== (mesh as unknown)) {
+    throw meshError('MESH0097', where, `${prop} '${identity.serviceName}' belongs to another mesh (${identity.mesh.node.path}): give a service of mesh '${mesh.node.path}'`);
+  }
+}
+
+function checkedManifests(where: string, mesh: Mesh, manifests: any[] | undefined): any[] {
+  if (manifests === undefined) {
+    return MeshTesting.synth(mesh);
+  }
+  if (!checkArray(where, 'manifests', manifests)) {
+    throw meshError('MESH0092', where, 'manifests is not a list: give the list MeshTesting.synth() returns');
+  }
+  return manifests;
+}
+
+function checkOptions<T extends MeshRequest>(where: string, options: T, extra: string[]): T {
+  const known = ['method', 'path', 'port', 'headers', ...extra];
+  const unknown = Object.keys(options).filter(k => !known.includes(k));
+  if (unknown.length > 0) {
+    throw meshError('MESH0603', where, `options has ${unknown.map(k => `'${k}'`).join(', ')}, which is not an option: use ${known.join(', ')}`);
+  }
+  checkEnum(where, 'method', options.method, HttpMethod, 'HttpMethod');
+  if (options.path !== undefined && (!checkType(where, 'path', options.path, 'string') || !options.path.startsWith('/'))) {
+    throw meshError('MESH0603', where, `path '${options.path}' does not start with '/': give a request path, e.g. '/api/books'`);
+  }
+  checkType(where, 'port', options.port, 'number');
+  checkStringMap(where, 'headers', options.headers);
+  for (const prop of ['fromVersion', 'toVersion'] as const) {
+    checkType(where, prop, (options as CallOptions)[prop], 'string');
+  }
+  return options;
+}
+
+/** The request as the called workload's proxy sees it: the service port turned into the workload's port. */
+function requestFor(where: string, service: any, target: Workload | undefined, options: MeshRequest): AuthzRequest {
+  const ports: any[] = service.spec?.ports ?? [];
+  const port = options.port === undefined ? ports[0] : ports.find(p => p.port === options.port);
+  if (!port) {
+    throw meshError('MESH0603', where, `port ${options.port ?? '(first)'} is not a port of Service '${service.metadata?.namespace}/${service.metadata?.name}' `
+      + `(ports: ${ports.map(p => p.port).join(', ') || 'none'}): give one of its ports`);
+  }
+  let targetPort = port.targetPort ?? port.port;
+  if (typeof targetPort === 'string') {
+    targetPort = /^[0-9]+$/.test(targetPort) ? Number(targetPort) : target?.namedPorts[targetPort];
+  }
+  const headers: { [name: string]: string } = {};
+  Object.entries(options.headers ?? {}).forEach(([k, v]) => headers[k.toLowerCase()] = v);
+  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers };
+}
+
+/**
+ * The caller's workloads, as peers: their service account and labels from the synthesized pods. A service
+ * imported with `MeshService.fromName()` has none in the manifests: its declared principal stands, with a proxy.
+ */
+function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIdentity, version: string | undefined): Peer[] {
+  const namespace = (from as unknown as { namespace: string }).namespace;
+  if (isKind(from, 'ImportedMeshService') && !manifests.some(m => m?.kind === 'Service' && m.metadata?.name === from.serviceName && m.metadata?.namespace === namespace)) {
+    return [{ principal: from.principal, proxy: true, labels: { app: from.serviceName, ...version ? { version } : {} }, namespace, label: `'${from.serviceName}' (imported, ${from.principal})` }];
+  }
+  const { workloads } = serviceWorkloads(manifests, where, from.serviceName, namespace);
+  return ofVersion(where, `caller '${from.serviceName}'`, workloads, version).map(w => {
+    const principal = mesh.principalOf(w.namespace, w.serviceAccount);
+    return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };
+  });
+}
+
+function decideOne(where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest): Verdict {
+  if (!target.proxy) {
+    return { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
+  }
+  const mtls = peerAuthentication(manifests, mesh.rootNamespace, target, request.port);
+  if (!caller.proxy && mtls.mode === 'STRICT') {
+    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is STRICT on ${target.ref}, and ${caller.label} has no sidecar, so it calls in plaintext` };
+  }
+  // Without mTLS the called proxy learns no identity: principals and namespaces then match nothing.
+  const peer = caller.proxy && mtls.mode !== 'DISABLE' ? caller : { ...caller, principal: undefined };
+  return authorize(where, manifests, mesh.rootNamespace, target, peer, request);
 }

@@ -1,0 +1,391 @@
+/**
+ * MeshTesting.canCall / explainCall: the synthesized PeerAuthentications and AuthorizationPolicies evaluated
+ * the way Istio's proxies do, on what the library writes and on hand-written manifests.
+ */
+import { Testing } from 'cdk8s';
+import { Bookinfo } from '../../examples/bookinfo/mesh';
+import { AccessPolicy, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, Protocol } from '../../src';
+import { newMesh, newService } from '../support/util';
+
+/** Two services in `default`, web and api (ports 8080 and 9090, two versions), and the manifests of their mesh. */
+function webAndApi(props: { denyByDefault?: boolean } = {}) {
+  const mesh = newMesh(props);
+  const web = newService(mesh, 'web');
+  const api = new MeshService(mesh, 'api', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.HTTP, targetPort: 9091 }] });
+  ['v1', 'v2'].forEach(v => api.addVersion(v, { image: `example/api:${v}` }));
+  return { mesh, web, api };
+}
+
+/** An AuthorizationPolicy as a user (or another tool) writes it by hand. */
+function policy(name: string, namespace: string, spec: any): any {
+  return { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace }, spec };
+}
+
+const WEB = 'cluster.local/ns/default/sa/web';
+
+describe('deny-by-default', () => {
+  test.each([
+    // denyByDefault, access policy for api, web may call api, api may call web
+    [true, false, false, false],
+    [true, true, true, false],
+    [false, false, true, true],
+    [false, true, true, true],
+  ])('denyByDefault %s, AccessPolicy on api %s: web -> api %s, api -> web %s', (deny, access, webToApi, apiToWeb) => {
+    // GIVEN
+    const { mesh, web, api } = webAndApi({ denyByDefault: deny });
+    if (access) {
+      new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    }
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(webToApi);
+    expect(MeshTesting.canCall(mesh, api, web, {}, manifests)).toBe(apiToWeb);
+  });
+
+  test('explainCall names the allow-nothing policy of the root namespace when nothing allows the call', () => {
+    const { mesh, web, api } = webAndApi();
+    expect(MeshTesting.explainCall(mesh, web, api)).toEqual({
+      allowed: false,
+      policy: 'istio-system/allow-nothing',
+      reason: 'denied: ALLOW policies apply (istio-system/allow-nothing (no rules: allows nothing)) and no rule of theirs matches '
+        + `GET / on port 8080 of Deployment default/api-v1 from Deployment default/web-v1 (${WEB})`,
+    });
+  });
+
+  test('explainCall names the AccessPolicy that allows the call', () => {
+    const { mesh, web, api } = webAndApi();
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v2' })).toEqual({
+      allowed: true,
+      policy: 'default/api',
+      reason: `allowed: rule 1 of ALLOW policy default/api matches GET / on port 8080 of Deployment default/api-v2 from Deployment default/web-v1 (${WEB})`,
+    });
+  });
+
+  test('deny-by-default for one namespace: only its workloads refuse', () => {
+    const mesh = newMesh({ denyByDefault: false });
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api', ['v1'], { namespace: 'locked' });
+    const db = newService(mesh, 'db');
+    mesh.denyByDefault({ namespace: 'locked' });
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests).policy).toEqual('locked/allow-nothing');
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(false);
+    expect(MeshTesting.canCall(mesh, api, db, {}, manifests)).toBe(true);
+  });
+});
+
+describe("the '*' trap", () => {
+  test('without deny-by-default every caller may call payments, and canCall says so where allowedCallers could be misread', () => {
+    // GIVEN a mesh that lets everyone call a service with no AccessPolicy
+    const mesh = newMesh({ denyByDefault: false });
+    const frontend = newService(mesh, 'frontend');
+    const payments = newService(mesh, 'payments');
+    // THEN the question "may frontend call payments?" gets its true answer
+    expect(MeshTesting.canCall(mesh, frontend, payments)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, frontend, payments).reason).toMatch(/^allowed: no ALLOW policy applies to Deployment default\/payments-v1/);
+    // and allowedCallers refuses to answer with a list that `not.toContain(frontend.principal)` would pass
+    expect(() => MeshTesting.allowedCallers(mesh, payments)).toThrow(
+      "[MESH0604] MeshTesting.allowedCallers: every caller may call 'payments' (no ALLOW policy applies to it), which a list of principals cannot say: "
+      + 'use MeshTesting.canCall(mesh, caller, payments) instead');
+  });
+
+  test.each([
+    ['a rule without from', { selector: { matchLabels: { app: 'payments' } }, rules: [{}] }],
+    ['a source without principals', { selector: { matchLabels: { app: 'payments' } }, rules: [{ from: [{ source: { namespaces: ['default'] } }] }] }],
+  ])('allowedCallers fails on %s, which allows more than principals', (_, spec) => {
+    const mesh = newMesh({ denyByDefault: false });
+    const frontend = newService(mesh, 'frontend');
+    const payments = newService(mesh, 'payments');
+    const manifests = [...MeshTesting.synth(mesh), policy('payments', 'default', spec)];
+    expect(() => MeshTesting.allowedCallers(mesh, payments, manifests)).toThrow(/\[MESH0604\] .* \(a rule allows any source\)/);
+    expect(MeshTesting.canCall(mesh, frontend, payments, {}, manifests)).toBe(true);
+  });
+
+  test('allowedCallers still lists the principals when ALLOW rules name them', () => {
+    const { mesh, web, api } = webAndApi();
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    expect(MeshTesting.allowedCallers(mesh, api)).toEqual([WEB]);
+    expect(MeshTesting.allowedCallers(mesh, web)).toEqual([]);
+  });
+});
+
+describe('DENY before ALLOW', () => {
+  test('a revoked identity is denied although an AccessPolicy allows it', () => {
+    const { mesh, web, api } = webAndApi();
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    mesh.revokeIdentity(web);
+    const decision = MeshTesting.explainCall(mesh, web, api);
+    expect(decision.allowed).toBe(false);
+    expect(decision.policy).toEqual('istio-system/revoked-identities');
+    expect(decision.reason).toMatch(/^denied: rule 1 of DENY policy istio-system\/revoked-identities matches GET \/ on port 8080/);
+  });
+
+  test.each([
+    // the DENY policy's operation, request, allowed
+    [{ methods: ['DELETE'] }, { method: HttpMethod.DELETE }, false],
+    [{ methods: ['DELETE'] }, { method: HttpMethod.GET }, true],
+    [{ notMethods: ['GET'] }, { method: HttpMethod.POST }, false],
+    [{ notMethods: ['GET'] }, { method: HttpMethod.GET }, true],
+    [{ paths: ['/admin/*'] }, { path: '/admin/users' }, false],
+    [{ paths: ['/admin/*'] }, { path: '/administrator' }, true],
+    [{ notPaths: ['/public/*'] }, { path: '/private' }, false],
+    [{ notPaths: ['/public/*'] }, { path: '/public/a?x=1' }, true],
+  ])('a hand-written DENY policy on api with %j: %j allowed %s', (operation, request, allowed) => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = [...MeshTesting.synth(mesh), policy('deny', 'default', { action: 'DENY', selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation }] }] })];
+    expect(MeshTesting.canCall(mesh, web, api, request, manifests)).toBe(allowed);
+  });
+
+  test('a DENY policy with no rules denies nothing', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = [...MeshTesting.synth(mesh), policy('deny', 'default', { action: 'DENY' })];
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(true);
+  });
+
+  test('an AUDIT policy decides nothing', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = [...MeshTesting.synth(mesh), policy('audit', 'default', { action: 'AUDIT', rules: [{}] })];
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(true);
+  });
+});
+
+describe('methods, paths and ports of an AccessPolicy', () => {
+  const { mesh, web, api } = webAndApi();
+  new AccessPolicy(mesh, 'api-access', {
+    service: api,
+    allow: [{ from: web, methods: [HttpMethod.GET, HttpMethod.HEAD], paths: ['/books', '/api/*', '*.css'], ports: [9090] }],
+  });
+  const manifests = MeshTesting.synth(mesh);
+
+  test.each([
+    [{ method: HttpMethod.GET, path: '/books', port: 9090 }, true],
+    [{ method: HttpMethod.HEAD, path: '/api/v1/x', port: 9090 }, true],
+    [{ method: HttpMethod.GET, path: '/static/site.css', port: 9090 }, true],
+    [{ method: HttpMethod.GET, path: '/books?page=2', port: 9090 }, true],
+    [{ method: HttpMethod.POST, path: '/books', port: 9090 }, false],
+    [{ method: HttpMethod.GET, path: '/books/1', port: 9090 }, false],
+    [{ method: HttpMethod.GET, path: '/api', port: 9090 }, false],
+    [{ method: HttpMethod.GET, path: '/books', port: 8080 }, false],
+    // the first port (8080) by default, GET / by default
+    [{}, false],
+    [{ port: 9090 }, false],
+  ])('%j allowed %s', (request, allowed) => {
+    expect(MeshTesting.canCall(mesh, web, api, request, manifests)).toBe(allowed);
+  });
+
+  test('the service port is turned into the target port the policy names', () => {
+    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'api').spec.rules[0].to[0].operation.ports).toEqual(['9091']);
+    expect(MeshTesting.explainCall(mesh, web, api, { path: '/books', port: 9090 }, manifests).reason).toContain('GET /books on port 9091');
+  });
+});
+
+describe('hand-written sources, operations and conditions', () => {
+  const { mesh, web, api } = webAndApi({ denyByDefault: false });
+  const base = MeshTesting.synth(mesh);
+  const allow = (rule: any) => [...base, policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [rule] })];
+
+  test.each([
+    [{ from: [{ source: { principals: [WEB] } }] }, true],
+    [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/*'] } }] }, true],
+    [{ from: [{ source: { principals: ['*/sa/web'] } }] }, true],
+    [{ from: [{ source: { principals: ['*'] } }] }, true],
+    [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/we'] } }] }, false],
+    [{ from: [{ source: { principals: ['cluster.local/ns/other/*'] } }] }, false],
+    [{ from: [{ source: { notPrincipals: [WEB] } }] }, false],
+    [{ from: [{ source: { notPrincipals: ['cluster.local/ns/other/*'] } }] }, true],
+    [{ from: [{ source: { namespaces: ['default'] } }] }, true],
+    [{ from: [{ source: { namespaces: ['def*'] } }] }, true],
+    [{ from: [{ source: { namespaces: ['other'] } }] }, false],
+    [{ from: [{ source: { notNamespaces: ['default'] } }] }, false],
+    [{ from: [{ source: { principals: [WEB], namespaces: ['other'] } }] }, false],
+    [{ from: [{ source: { namespaces: ['other'] } }, { source: { principals: [WEB] } }] }, true],
+    [{ to: [{ operation: { ports: ['8080'] } }] }, true],
+    [{ to: [{ operation: { notPorts: ['8080'] } }] }, false],
+    [{ to: [{ operation: { methods: ['G*'] } }] }, true],
+    [{ to: [{ operation: { paths: ['*'] } }] }, true],
+    [{ when: [{ key: 'request.headers[X-Team]', values: ['blue'] }] }, true],
+    [{ when: [{ key: 'request.headers[x-team]', values: ['green'] }] }, false],
+    [{ when: [{ key: 'request.headers[x-missing]', notValues: ['green'] }] }, true],
+    [{ when: [{ key: 'source.namespace', values: ['default'] }] }, true],
+    [{ when: [{ key: 'source.principal', notValues: [WEB] }] }, false],
+    [{ when: [{ key: 'destination.port', values: ['8080'] }] }, true],
+  ])('ALLOW rule %j: allowed %s', (rule, allowed) => {
+    expect(MeshTesting.canCall(mesh, web, api, { headers: { 'X-Team': 'blue' } }, allow(rule))).toBe(allowed);
+  });
+
+  test('a policy in another namespace does not apply; one in the root namespace applies mesh-wide', () => {
+    const nothing = { selector: { matchLabels: { app: 'api' } } };
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...base, policy('x', 'other', nothing)])).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, [...base, policy('x', 'istio-system', nothing)]).policy).toEqual('istio-system/x');
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...base, policy('x', 'istio-system', nothing)])).toBe(false);
+  });
+
+  test('a selector is matched against the pod labels the Deployment writes, version included', () => {
+    const v2Only = policy('x', 'default', { selector: { matchLabels: { app: 'api', version: 'v2' } } });
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...base, v2Only])).toBe(true);
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v2' }, [...base, v2Only])).toBe(false);
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, [...base, v2Only])).toThrow(
+      "[MESH0602] MeshTesting.canCall: the versions of 'web' and 'api' get different answers "
+      + `(Deployment default/web-v1 (${WEB}) -> Deployment default/api-v1: allowed; Deployment default/web-v1 (${WEB}) -> Deployment default/api-v2: denied): `
+      + 'give fromVersion and toVersion');
+  });
+
+  test('the caller\'s principal comes from the service account its Deployment runs as, not from the construct', () => {
+    const rendered = base.map(o => o.kind === 'Deployment' && o.metadata.name === 'web-v1'
+      ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, serviceAccountName: 'wrong' } } } }
+      : o);
+    const onlyWeb = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: [web.principal] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...base, onlyWeb])).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, [...rendered, onlyWeb]).reason).toContain('(cluster.local/ns/default/sa/wrong)');
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...rendered, onlyWeb])).toBe(false);
+  });
+});
+
+describe('callers', () => {
+  test('a service imported with MeshService.fromName() has no workload in the manifests: it calls as its declared principal', () => {
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const batch = MeshService.fromName(mesh, 'batch', 'batch', { namespace: 'jobs', serviceAccountName: 'runner' });
+    expect(MeshTesting.canCall(mesh, batch, api)).toBe(false);
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: batch }] });
+    const decision = MeshTesting.explainCall(mesh, batch, api);
+    expect(decision.allowed).toBe(true);
+    expect(decision.reason).toContain("from 'batch' (imported, cluster.local/ns/jobs/sa/runner)");
+  });
+
+  test('a gateway calls as the service account of its Deployment', () => {
+    const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+    expect(MeshTesting.explainCall(bookinfo, bookinfo.gateway, bookinfo.productpage).reason)
+      .toContain('from Deployment istio-ingress/bookinfo-gateway (cluster.local/ns/istio-ingress/sa/bookinfo-gateway)');
+  });
+});
+
+describe('mTLS and sidecars', () => {
+  /** The manifests with the web-v1 pods opted out of injection: a caller without a sidecar (the library cannot write one). */
+  function withoutSidecar(manifests: any[]): any[] {
+    return manifests.map(o => o.kind === 'Deployment' && o.metadata.name === 'web-v1'
+      ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
+      : o);
+  }
+  const peerAuth = (mode: string) => ({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: 'api', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'api' } }, mtls: { mode } },
+  });
+
+  test('under STRICT (the default) a caller without a sidecar is refused by the PeerAuthentication', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = withoutSidecar(MeshTesting.synth(mesh));
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests)).toEqual({
+      allowed: false,
+      policy: 'istio-system/default',
+      reason: 'denied: PeerAuthentication istio-system/default is STRICT on Deployment default/api-v1, and Deployment default/web-v1 (no sidecar: plaintext) has no sidecar, so it calls in plaintext',
+    });
+  });
+
+  test('under PERMISSIVE a plaintext caller gets through, but has no principal to match', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = [...withoutSidecar(MeshTesting.synth(mesh)), peerAuth('PERMISSIVE')];
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(true);
+    const onlyWeb = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: [WEB] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...manifests, onlyWeb])).toBe(false);
+    // with a sidecar the same call carries the principal
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), peerAuth('PERMISSIVE'), onlyWeb])).toBe(true);
+  });
+
+  test('a plaintext caller matches notNamespaces, as Istio compares the mTLS-only fields to an empty value (ISTIO-SECURITY-2021-004)', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const notDefault = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { notNamespaces: ['default'] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), notDefault])).toBe(false);
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...withoutSidecar(MeshTesting.synth(mesh)), peerAuth('PERMISSIVE'), notDefault])).toBe(true);
+  });
+
+  test('under DISABLE even a caller with a sidecar calls in plaintext, without a principal', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const onlyWeb = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: [WEB] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), peerAuth('DISABLE'), onlyWeb])).toBe(false);
+  });
+
+  test('a workload without a proxy enforces no policy', () => {
+    const { mesh, web, api } = webAndApi();
+    const manifests = MeshTesting.synth(mesh).map(o => o.kind === 'Deployment' && o.metadata.name.startsWith('api-')
+      ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
+      : o);
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, manifests).reason).toEqual('allowed: Deployment default/api-v1 runs no Istio proxy, so no policy is enforced on it');
+  });
+});
+
+describe('Bookinfo: the whole call graph', () => {
+  const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+  const manifests = MeshTesting.synth(bookinfo);
+  const services: { [name: string]: IMeshIdentity } = {
+    gateway: bookinfo.gateway, productpage: bookinfo.productpage, details: bookinfo.details, reviews: bookinfo.reviews, ratings: bookinfo.ratings,
+  };
+  const allowed = new Set(['gateway->productpage', 'productpage->details', 'productpage->reviews', 'reviews->ratings']);
+  const pairs = Object.keys(services).flatMap(from => ['productpage', 'details', 'reviews', 'ratings'].map(to => [from, to, allowed.has(`${from}->${to}`)] as const));
+
+  test.each(pairs)('%s -> %s: %s', (from, to, expected) => {
+    expect(MeshTesting.canCall(bookinfo, services[from], services[to] as MeshService, {}, manifests)).toBe(expected);
+  });
+
+  test('every version of reviews may call ratings, and productpage may call every version of reviews', () => {
+    for (const v of ['v1', 'v2', 'v3']) {
+      expect(MeshTesting.canCall(bookinfo, bookinfo.reviews, bookinfo.ratings, { fromVersion: v }, manifests)).toBe(true);
+      expect(MeshTesting.canCall(bookinfo, bookinfo.productpage, bookinfo.reviews, { toVersion: v }, manifests)).toBe(true);
+    }
+  });
+});
+
+describe('bad input', () => {
+  const { mesh, web, api } = webAndApi();
+  const manifests = MeshTesting.synth(mesh);
+
+  test.each<[string, () => unknown, string]>([
+    ['not a mesh', () => MeshTesting.canCall({} as Mesh, web, api), "[MESH0097] MeshTesting.canCall: mesh is not a Mesh: give the Mesh itself, e.g. new Mesh(app, 'mesh')"],
+    ['no mesh', () => MeshTesting.explainCall(undefined as unknown as Mesh, web, api), '[MESH0097] MeshTesting.explainCall: mesh is missing'],
+    ['a caller of another mesh', () => MeshTesting.canCall(mesh, newService(newMesh(), 'x'), api, {}, manifests),
+      "[MESH0097] MeshTesting.canCall: from 'x' belongs to another mesh (mesh): give a service of mesh 'mesh'"],
+    ['a service of another mesh', () => MeshTesting.canCall(mesh, web, newService(newMesh(), 'y'), {}, manifests),
+      "[MESH0097] MeshTesting.canCall: to 'y' belongs to another mesh (mesh): give a service of mesh 'mesh'"],
+    ['a caller that is no service', () => MeshTesting.canCall(mesh, {} as IMeshIdentity, api, {}, manifests),
+      '[MESH0009] MeshTesting.canCall: from is not a service or gateway of a mesh'],
+    ['an unknown version', () => MeshTesting.canCall(mesh, web, api, { toVersion: 'v9' }, manifests),
+      "[MESH0601] MeshTesting.canCall: service 'api' has no workload with the label version=v9 in the manifests (versions: v1, v2): name a version the service has"],
+    ['an unknown calling version', () => MeshTesting.canCall(mesh, web, api, { fromVersion: 'v2' }, manifests),
+      "[MESH0601] MeshTesting.canCall: caller 'web' has no workload with the label version=v2 in the manifests (versions: v1)"],
+    ['manifests without the service', () => MeshTesting.canCall(mesh, web, api, {}, []),
+      "[MESH0601] MeshTesting.canCall: the manifests hold no Service 'default/api'"],
+    ['a port the service lacks', () => MeshTesting.canCall(mesh, web, api, { port: 1234 }, manifests),
+      "[MESH0603] MeshTesting.canCall: port 1234 is not a port of Service 'default/api' (ports: 8080, 9090): give one of its ports"],
+    ['a path without /', () => MeshTesting.canCall(mesh, web, api, { path: 'books' }, manifests),
+      "[MESH0603] MeshTesting.canCall: path 'books' does not start with '/'"],
+    ['a lower-case method', () => MeshTesting.canCall(mesh, web, api, { method: 'get' as HttpMethod }, manifests), '[MESH0090] MeshTesting.canCall: method'],
+    ['an unknown option', () => MeshTesting.canCall(mesh, web, api, { verb: 'GET' } as any, manifests),
+      "[MESH0603] MeshTesting.canCall: options has 'verb', which is not an option"],
+    ['manifests that are no list', () => MeshTesting.canCall(mesh, web, api, {}, {} as any), '[MESH0092] MeshTesting.canCall: manifests'],
+  ])('fails on %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  test.each<[string, any]>([
+    ['a CUSTOM policy', { action: 'CUSTOM', provider: { name: 'ext' }, rules: [{}] }],
+    ['request principals', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] }],
+    ['a when key it does not model', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] }],
+    ['hosts', { rules: [{ to: [{ operation: { hosts: ['api'] } }] }] }],
+    ['a path template', { rules: [{ to: [{ operation: { paths: ['/a/{*}/b'] } }] }] }],
+    ['a targetRef', { targetRef: { kind: 'Service', name: 'api' } }],
+  ])('fails with MESH0600, naming the policy and the field, on %s', (_, spec) => {
+    const call = () => MeshTesting.canCall(mesh, web, api, {}, [...manifests, policy('odd', 'default', spec)]);
+    expect(call).toThrow(/^\[MESH0600\] MeshTesting.canCall: AuthorizationPolicy default\/odd has .*, which this evaluation cannot decide/);
+  });
+
+  test('MESH0600 names the key it cannot evaluate', () => {
+    const odd = policy('odd', 'default', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] });
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
+      "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
+      + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
+  });
+});
