@@ -73,6 +73,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // Istio's CRDs (an API schema: data, attributed in NOTICE) are kept in the repo and shipped with the package.
 project.npmignore?.addPatterns('!/crds/');
+// The TypeScript sources ship too: the compiled lib/ maps to them, so the paths in a stack trace (as jest and
+// `node --enable-source-maps` print them) are files a user can open.
+project.npmignore?.addPatterns('!/src/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/scripts/');

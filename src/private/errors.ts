@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import type { MeshCode } from '../analysis/codes';
 
@@ -14,11 +15,64 @@ export function formatFinding(code: MeshCode, scope: IConstruct | string, messag
 /**
  * An error raised while the user's call is still on the stack. `scope` is the construct the error is
  * about, or, for value types that have no construct yet, the factory that was called (`RetryPolicy.of`).
+ * Its stack starts at the user's line: the library's own frames are dropped (see `withoutLibraryFrames`).
+ *
+ * Problems reported at synthesis are not thrown here: cdk8s throws them, together, from `app.synth()` (the user's
+ * frame then), each behind its construct path. Their messages do not say where the construct was created: the
+ * whole-mesh checks run when no user code is on the stack, in the jsii languages the stack is the jsii
+ * runtime's rather than the user's program, and the path already names the construct.
  *
  * @internal
  */
 export function meshError(code: MeshCode, scope: IConstruct | string, message: string): Error {
-  return new Error(formatFinding(code, scope, message));
+  // The whole stack is captured (the user's call may lie deeper than the usual 10 frames below the library's),
+  // then cut back to the usual length once the library's frames are gone.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    const error = new Error(formatFinding(code, scope, message));
+    error.stack = withoutLibraryFrames(error.stack, LIBRARY_ROOT, limit);
+    return error;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * The package's own directory: this file is `lib/private/errors.js` when installed (`src/private/errors.ts`
+ * before compilation).
+ */
+const LIBRARY_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A stack without the library's own frames, so that its first frame, and the code frame test runners print, is
+ * the user's line that called the library. The library's frames are those in its `lib/` (compiled) and `src/`
+ * (where the shipped source maps point, as jest and `node --enable-source-maps` show them); its bundled
+ * dependencies and every other package keep theirs. At most `limit` frames are kept; a stack that has only the
+ * library's frames is returned as it is.
+ *
+ * @internal
+ */
+export function withoutLibraryFrames(stack: string | undefined, root: string, limit: number = Infinity): string | undefined {
+  if (stack === undefined) {
+    return undefined;
+  }
+  const own = ['lib', 'src'].map(dir => path.join(root, dir) + path.sep);
+  const lines = stack.split('\n');
+  const first = lines.findIndex(isFrame);
+  if (first < 0) {
+    return stack;
+  }
+  const frames = lines.slice(first).filter(line => !isFrame(line) || !own.some(dir => line.includes(dir)));
+  if (!frames.some(isFrame)) {
+    return stack;
+  }
+  return [...lines.slice(0, first), ...frames.slice(0, limit)].join('\n');
+}
+
+/** A line of a V8 stack that names a call site (the message, however many lines it has, comes before them). */
+function isFrame(line: string): boolean {
+  return /^\s+at /.test(line);
 }
 
 /**
