@@ -99,6 +99,13 @@ project.addTask('errors:doc', {
   exec: 'ts-node --project tsconfig.dev.json scripts/errors-doc.ts',
 });
 
+// What can be proven about the jsii languages here (README "Languages"): each one's bindings, generated from .jsii,
+// read by its own parser. Not part of `build` (about 15-60s): run it after `compile`.
+project.addTask('check:languages', {
+  description: 'Generate the Python, Go, Java and C# bindings from .jsii and parse each (run `compile` first)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/check-languages.ts',
+});
+
 // `build` packages JavaScript only, everywhere: Python, Java, .NET and Go packaging fetch from their own
 // registries. `npx projen package-all` still builds every language where those are reachable.
 project.packageTask.reset();
