@@ -25,17 +25,40 @@ export function formatFinding(code: MeshCode, scope: IConstruct | string, messag
  * @internal
  */
 export function meshError(code: MeshCode, scope: IConstruct | string, message: string): Error {
-  // The whole stack is captured (the user's call may lie deeper than the usual 10 frames below the library's),
-  // then cut back to the usual length once the library's frames are gone.
+  return userError(formatFinding(code, scope, message));
+}
+
+/**
+ * An Error whose stack starts at the user's line that called into the library (see `withoutLibraryFrames`).
+ *
+ * The stack is captured whole, since the user's call may lie deeper than the usual 10 frames below the library's,
+ * and it is formatted only when read, as V8 formats its own: many errors are caught and never shown (a test's
+ * `toThrow`), and formatting through source maps costs far more than throwing.
+ *
+ * @internal
+ */
+export function userError(message: string): Error {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = Infinity;
+  const capture: { name: string; message: string; stack?: string } = { name: 'Error', message };
+  let error: Error;
   try {
-    const error = new Error(formatFinding(code, scope, message));
-    error.stack = withoutLibraryFrames(error.stack, LIBRARY_ROOT, limit);
-    return error;
+    Error.stackTraceLimit = 0;
+    error = new Error(message);
+    Error.stackTraceLimit = Infinity;
+    Error.captureStackTrace(capture, userError);
   } finally {
     Error.stackTraceLimit = limit;
   }
+  let stack: string | undefined;
+  Object.defineProperty(error, 'stack', {
+    configurable: true,
+    enumerable: false,
+    get: () => stack ??= withoutLibraryFrames(capture.stack, LIBRARY_ROOT, limit),
+    set: (value: string) => {
+      stack = value;
+    },
+  });
+  return error;
 }
 
 /**

@@ -65,6 +65,35 @@ describe('errors thrown at once', () => {
     expect(Error.stackTraceLimit).toEqual(limit);
   });
 
+  test('the stack is formatted only when read', () => {
+    // GIVEN a count of the call sites V8 formats (through jest's source maps, the costly part)
+    const prepare = Error.prepareStackTrace;
+    let formatted = 0;
+    Error.prepareStackTrace = (e, sites) => {
+      formatted += sites.length > 0 ? 1 : 0;
+      return prepare ? prepare(e, sites) : `${e}`;
+    };
+    try {
+      // WHEN an error is caught unread, then another is read
+      thrown(() => RetryPolicy.of({ attempts: -1 }));
+      const formattedUnread = formatted;
+      const error = thrown(() => RetryPolicy.of({ attempts: -1 }));
+      const first = error.stack;
+      // THEN only the read one was formatted, once
+      expect(formattedUnread).toEqual(0);
+      expect(error.stack).toEqual(first);
+      expect(formatted).toEqual(1);
+    } finally {
+      Error.prepareStackTrace = prepare;
+    }
+  });
+
+  test('a stack set by someone else replaces the trimmed one', () => {
+    const error = thrown(() => RetryPolicy.of({ attempts: -1 }));
+    error.stack = 'Error: rewritten';
+    expect(error.stack).toEqual('Error: rewritten');
+  });
+
   test('synthesis errors carry no library frame', () => {
     // GIVEN a mesh with an error cdk8s reports at synthesis
     const mesh = newMesh({ defaultNamespace: '-apps' });
