@@ -71,8 +71,8 @@ const LIBRARY_ROOT = path.resolve(__dirname, '..', '..');
  * A stack without the library's own frames, so that its first frame, and the code frame test runners print, is
  * the user's line that called the library. The library's frames are those in its `lib/` (compiled) and `src/`
  * (where the shipped source maps point, as jest and `node --enable-source-maps` show them); its bundled
- * dependencies and every other package keep theirs. At most `limit` frames are kept; a stack that has only the
- * library's frames is returned as it is.
+ * dependencies and every other package keep theirs. A stack that has only the library's frames keeps them. At most
+ * `limit` frames are kept.
  *
  * @internal
  */
@@ -86,11 +86,9 @@ export function withoutLibraryFrames(stack: string | undefined, root: string, li
   if (first < 0) {
     return stack;
   }
-  const frames = lines.slice(first).filter(line => !isFrame(line) || !own.some(dir => line.includes(dir)));
-  if (!frames.some(isFrame)) {
-    return stack;
-  }
-  return [...lines.slice(0, first), ...frames.slice(0, limit)].join('\n');
+  const frames = lines.slice(first);
+  const others = frames.filter(line => !isFrame(line) || !own.some(dir => line.includes(dir)));
+  return [...lines.slice(0, first), ...(others.some(isFrame) ? others : frames).slice(0, limit)].join('\n');
 }
 
 /** A line of a V8 stack that names a call site (the message, however many lines it has, comes before them). */
