@@ -83,6 +83,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // Istio's CRDs (an API schema: data, attributed in NOTICE) are kept in the repo and shipped with the package.
 project.npmignore?.addPatterns('!/crds/');
+// The TypeScript sources ship too: the compiled lib/ maps to them, so the paths in a stack trace (as jest and
+// `node --enable-source-maps` print them) are files a user can open.
+project.npmignore?.addPatterns('!/src/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/scripts/');
@@ -104,6 +107,13 @@ project.addTask('examples', {
 project.addTask('errors:doc', {
   description: 'Regenerate docs/errors.md from the catalogue of codes',
   exec: 'ts-node --project tsconfig.dev.json scripts/errors-doc.ts',
+});
+
+// What can be proven about the jsii languages here (README "Languages"): each one's bindings, generated from .jsii,
+// read by its own parser. Not part of `build` (about 15-60s): run it after `compile`.
+project.addTask('check:languages', {
+  description: 'Generate the Python, Go, Java and C# bindings from .jsii and parse each (run `compile` first)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/check-languages.ts',
 });
 
 // `build` packages JavaScript only, everywhere: Python, Java, .NET and Go packaging fetch from their own

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import type { MeshCode } from '../analysis/codes';
 
@@ -14,11 +15,85 @@ export function formatFinding(code: MeshCode, scope: IConstruct | string, messag
 /**
  * An error raised while the user's call is still on the stack. `scope` is the construct the error is
  * about, or, for value types that have no construct yet, the factory that was called (`RetryPolicy.of`).
+ * Its stack starts at the user's line: the library's own frames are dropped (see `withoutLibraryFrames`).
+ *
+ * Problems reported at synthesis are not thrown here: cdk8s throws them, together, from `app.synth()` (the user's
+ * frame then), each behind its construct path. Their messages do not say where the construct was created: the
+ * whole-mesh checks run when no user code is on the stack, in the jsii languages the stack is the jsii
+ * runtime's rather than the user's program, and the path already names the construct.
  *
  * @internal
  */
 export function meshError(code: MeshCode, scope: IConstruct | string, message: string): Error {
-  return new Error(formatFinding(code, scope, message));
+  return userError(formatFinding(code, scope, message));
+}
+
+/**
+ * An Error whose stack starts at the user's line that called into the library (see `withoutLibraryFrames`).
+ *
+ * The stack is captured whole, since the user's call may lie deeper than the usual 10 frames below the library's,
+ * and it is formatted only when read, as V8 formats its own: many errors are caught and never shown (a test's
+ * `toThrow`), and formatting through source maps costs far more than throwing.
+ *
+ * @internal
+ */
+export function userError(message: string): Error {
+  const limit = Error.stackTraceLimit;
+  const capture: { name: string; message: string; stack?: string } = { name: 'Error', message };
+  let error: Error;
+  try {
+    Error.stackTraceLimit = 0;
+    error = new Error(message);
+    Error.stackTraceLimit = Infinity;
+    Error.captureStackTrace(capture, userError);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  let stack: string | undefined;
+  Object.defineProperty(error, 'stack', {
+    configurable: true,
+    enumerable: false,
+    get: () => stack ??= withoutLibraryFrames(capture.stack, LIBRARY_ROOT, limit),
+    set: (value: string) => {
+      stack = value;
+    },
+  });
+  return error;
+}
+
+/**
+ * The package's own directory: this file is `lib/private/errors.js` when installed (`src/private/errors.ts`
+ * before compilation).
+ */
+const LIBRARY_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A stack without the library's own frames, so that its first frame, and the code frame test runners print, is
+ * the user's line that called the library. The library's frames are those in its `lib/` (compiled) and `src/`
+ * (where the shipped source maps point, as jest and `node --enable-source-maps` show them); its bundled
+ * dependencies and every other package keep theirs. A stack that has only the library's frames keeps them. At most
+ * `limit` frames are kept.
+ *
+ * @internal
+ */
+export function withoutLibraryFrames(stack: string | undefined, root: string, limit: number = Infinity): string | undefined {
+  if (stack === undefined) {
+    return undefined;
+  }
+  const own = ['lib', 'src'].map(dir => path.join(root, dir) + path.sep);
+  const lines = stack.split('\n');
+  const first = lines.findIndex(isFrame);
+  if (first < 0) {
+    return stack;
+  }
+  const frames = lines.slice(first);
+  const others = frames.filter(line => !isFrame(line) || !own.some(dir => line.includes(dir)));
+  return [...lines.slice(0, first), ...(others.some(isFrame) ? others : frames).slice(0, limit)].join('\n');
+}
+
+/** A line of a V8 stack that names a call site (the message, however many lines it has, comes before them). */
+function isFrame(line: string): boolean {
+  return /^\s+at /.test(line);
 }
 
 /**
