@@ -110,8 +110,8 @@ project.addTask('errors:doc', {
 });
 
 // What can be proven about the jsii languages here (README "Languages"): each one's bindings, generated from .jsii,
-// read by its own parser. Not part of `build` (about 15-60s): run it after `compile`.
-project.addTask('check:languages', {
+// read by its own parser. The test task runs it last (about 30-60 s; `compile` must have run).
+const checkLanguages = project.addTask('check:languages', {
   description: 'Generate the Python, Go, Java and C# bindings from .jsii and parse each (run `compile` first)',
   exec: 'ts-node --project tsconfig.dev.json scripts/check-languages.ts',
 });
@@ -158,6 +158,7 @@ const pulumiPackage = project.addTask('pulumi:package', {
 });
 project.postCompileTask.spawn(pulumiCompile);
 project.testTask.spawn(pulumiTest);
+project.testTask.spawn(checkLanguages);
 // package:js (what the release workflow's npm job runs) packs both npm packages.
 packageJs.spawn(pulumiPackage);
 project.tsconfigDev.addExclude('packages');

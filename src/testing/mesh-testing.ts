@@ -6,7 +6,7 @@ import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
 import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { checkArray, checkEnum, checkStringMap, checkType } from '../private/enums';
-import { meshError } from '../private/errors';
+import { meshError, userError } from '../private/errors';
 import { checkOwnService } from '../private/services';
 import { isKind, isMeshIdentityKind } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
@@ -444,7 +444,7 @@ function validate(mesh: Mesh): void {
     .flatMap(chart => chart.node.findAll())
     .flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
   if (errors.length > 0) {
-    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    throw userError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
 }
 
