@@ -38,6 +38,11 @@ const CONTEXT: Record<string, string> = {
   gateway: 'IngressGateway',
 };
 
+/** The names a declaration binds: `x`, or every name of a destructuring pattern. */
+function bound(name: ts.BindingName): string[] {
+  return ts.isIdentifier(name) ? [name.text] : name.elements.flatMap(e => ts.isOmittedExpression(e) ? [] : bound(e.name));
+}
+
 function declaredNames(source: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   for (const statement of source.statements) {
@@ -47,7 +52,7 @@ function declaredNames(source: ts.SourceFile): Set<string> {
       if (bindings && ts.isNamedImports(bindings)) bindings.elements.forEach(e => names.add(e.name.text));
       if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
     } else if (ts.isVariableStatement(statement)) {
-      statement.declarationList.declarations.forEach(d => ts.isIdentifier(d.name) && names.add(d.name.text));
+      statement.declarationList.declarations.forEach(d => bound(d.name).forEach(n => names.add(n)));
     } else if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) {
       names.add(statement.name.text);
     }
