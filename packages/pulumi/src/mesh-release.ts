@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { App, Chart } from 'cdk8s';
+import type { ApiObject, App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { releaseError } from './errors';
 import { GroupVersionKind, isBuiltInGroup, typeToken } from './kinds';
 import { PlannedChart, PlannedObject, planRelease } from './plan';
@@ -68,6 +69,8 @@ export class MeshRelease extends pulumi.ComponentResource {
   public readonly resources: pulumi.CustomResource[];
 
   private readonly byObject: Map<string, pulumi.CustomResource>;
+  private readonly byApiObject: Map<ApiObject, pulumi.CustomResource>;
+  private readonly releasedCharts: Set<Chart>;
 
   constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can fail is worked out before the first registration: a program that throws halfway
@@ -86,6 +89,8 @@ export class MeshRelease extends pulumi.ComponentResource {
 
     super('cdk8s-mesh:index:MeshRelease', name, {}, opts);
     this.byObject = new Map();
+    this.byApiObject = new Map();
+    this.releasedCharts = new Set(plan.map(chart => chart.chart));
     const prefix = args.resourcePrefix ?? name;
     const charts = new Map<PlannedChart, ChartRelease>();
     const resources = new Map<PlannedObject, pulumi.CustomResource>();
@@ -106,6 +111,7 @@ export class MeshRelease extends pulumi.ComponentResource {
         chart._add(resource);
         const { apiVersion, metadata } = object.manifest;
         this.byObject.set(objectKey(apiVersion, object.gvk.kind, metadata.namespace, metadata.name), resource);
+        this.byApiObject.set(object.apiObject, resource);
       }
       chart._complete();
       charts.set(planned, chart);
@@ -116,12 +122,30 @@ export class MeshRelease extends pulumi.ComponentResource {
   }
 
   /**
-   * The resource of one object: `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an
-   * object without a namespace `getResource('v1/Namespace', 'bookinfo')`.
+   * The resource registered for one cdk8s object, the `ApiObject` itself:
+   * `release.getResource(mesh.gateway.service)`. It is the object exactly as synthesized (its apiVersion,
+   * kind, namespace and name after every patch), so nothing has to be spelled again.
+   *
+   * @throws when the object is not part of the release: in a chart the release does not deploy, or created
+   * after the release
+   */
+  public getResource(apiObject: ApiObject): pulumi.CustomResource;
+  /**
+   * The resource of one object by its apiVersion, kind, namespace and name as synthesized:
+   * `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an object without a namespace
+   * `getResource('v1/Namespace', 'bookinfo')`.
    *
    * @throws when the release has no such object
    */
-  public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource {
+  public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource;
+  public getResource(objectOrApiVersionKind: ApiObject | string, namespaceOrName?: string, name?: string): pulumi.CustomResource {
+    if (typeof objectOrApiVersionKind !== 'string') {
+      return this.resourceOf(objectOrApiVersionKind);
+    }
+    const apiVersionKind = objectOrApiVersionKind;
+    if (namespaceOrName === undefined) {
+      throw new Error(`getResource('${apiVersionKind}') names no object: give its namespace and name, its name alone for a cluster-scoped kind, or the ApiObject itself`);
+    }
     const slash = apiVersionKind.lastIndexOf('/');
     const key = name === undefined
       ? objectKey(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1), undefined, namespaceOrName)
@@ -131,6 +155,42 @@ export class MeshRelease extends pulumi.ComponentResource {
       throw new Error(`the release has no ${apiVersionKind} '${name === undefined ? namespaceOrName : `${namespaceOrName}/${name}`}'`);
     }
     return resource;
+  }
+
+  /**
+   * The resources of every object a construct synthesizes: the construct's own `ApiObject`s and those of
+   * its children, in the order they were registered. Give a chart, a `Mesh` or any construct of yours
+   * (`release.getResources(mesh.gateway)`).
+   *
+   * A construct may also write objects elsewhere (a mesh service's policy lives in the mesh's charts, not
+   * under the service): those are not its children, and are found with `getResource`.
+   *
+   * @throws when the release has no object under the construct
+   */
+  public getResources(scope: IConstruct): pulumi.CustomResource[] {
+    const under = new Set(scope.node.findAll());
+    const found = [...this.byApiObject].filter(([apiObject]) => under.has(apiObject)).map(([, resource]) => resource);
+    if (found.length === 0) {
+      throw new Error(`the release has no object under '${scope.node.path}': the construct synthesizes no object, `
+        + 'or only objects of charts the release does not deploy');
+    }
+    return found;
+  }
+
+  private resourceOf(apiObject: ApiObject): pulumi.CustomResource {
+    const resource = this.byApiObject.get(apiObject);
+    if (resource) {
+      return resource;
+    }
+    if (!apiObject?.node) {
+      // From JavaScript: anything at all.
+      throw new Error(`getResource(${String(apiObject)}) is given no ApiObject: pass a cdk8s ApiObject, or its apiVersion/kind, namespace and name`);
+    }
+    const namespace = apiObject.metadata.namespace;
+    const reason = apiObject.node.scopes.some(scope => this.releasedCharts.has(scope as Chart))
+      ? 'it was created after the release, which deploys what its charts held then: create every object before the MeshRelease'
+      : 'its chart is not deployed by this release: give the release the App, or the chart that holds it';
+    throw new Error(`the release has no ${apiObject.kind} '${namespace ? `${namespace}/` : ''}${apiObject.name}' (${apiObject.node.path}): ${reason}`);
   }
 }
 
