@@ -158,20 +158,23 @@ export class MeshRelease extends pulumi.ComponentResource {
   }
 
   /**
-   * The resources of every object a construct synthesizes: the construct's own `ApiObject`s and those of
-   * its children, in the order they were registered. Give a chart, a `Mesh` or any construct of yours
-   * (`release.getResources(mesh.gateway)`).
+   * The resources of every object a construct synthesizes, in the order they were registered: its own
+   * `ApiObject`s and those of its children (`release.getResources(mesh.gateway)`: the gateway's Deployment,
+   * Service, Gateway and policy), or for a `Mesh` or an App every object of its charts (a mesh's layers are
+   * charts beside it, not under it).
    *
-   * A construct may also write objects elsewhere (a mesh service's policy lives in the mesh's charts, not
-   * under the service): those are not its children, and are found with `getResource`.
+   * Only children count: an object another construct writes on a construct's behalf is found with
+   * `getResource`.
    *
-   * @throws when the release has no object under the construct
+   * @throws when the release has no object of the construct
    */
   public getResources(scope: IConstruct): pulumi.CustomResource[] {
-    const under = new Set(scope.node.findAll());
+    const charts: unknown = (scope as { charts?: unknown }).charts;
+    const roots: IConstruct[] = [scope, ...(Array.isArray(charts) ? charts as IConstruct[] : [])];
+    const under = new Set(roots.flatMap(root => root.node.findAll()));
     const found = [...this.byApiObject].filter(([apiObject]) => under.has(apiObject)).map(([, resource]) => resource);
     if (found.length === 0) {
-      throw new Error(`the release has no object under '${scope.node.path}': the construct synthesizes no object, `
+      throw new Error(`the release has no object of '${scope.node.path || '<root>'}': the construct synthesizes no object, `
         + 'or only objects of charts the release does not deploy');
     }
     return found;

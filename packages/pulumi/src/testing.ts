@@ -126,7 +126,10 @@ export class MeshReleaseMocks {
   private constructor() {
   }
 
-  /** Every resource registered since the install, in the order the engine received them. */
+  /**
+   * Every resource registered since the install, in the order the engine received them (a resource is sent
+   * once its inputs are known, so this is not always the order the program created them in).
+   */
   public get resources(): RegisteredResource[] {
     return [...this.registrations.values()];
   }
@@ -177,7 +180,7 @@ export class MeshReleaseMocks {
     const found = this.resources.filter(r => r.name === name && (type === undefined || r.type === type));
     if (found.length !== 1) {
       throw new Error(`expected one resource named '${name}'${type ? ` of type ${type}` : ''}, found ${found.length}`
-        + (found.length > 1 ? ` (${found.map(r => r.type).join(', ')}): give the type` : ''));
+        + (found.length > 1 ? ` (${found.map(r => r.type).sort().join(', ')}): give the type` : ''));
     }
     return found[0];
   }

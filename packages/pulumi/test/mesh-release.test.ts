@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { App, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Bookinfo } from '../../../examples/bookinfo/mesh';
 import { MeshRelease, MeshReleaseMocks } from '../src';
 
@@ -129,6 +129,89 @@ describe('MeshRelease of Bookinfo', () => {
     }
     // istiod itself is not behind its own webhook.
     expect(mocks.createdBefore(istiod)).not.toContain(injector);
+  });
+});
+
+describe('finding the resource of a cdk8s object', () => {
+  let mocks: MeshReleaseMocks;
+  let release: MeshRelease;
+  let mesh: Bookinfo;
+  let app: App;
+  beforeAll(async () => {
+    ({ mocks, release, mesh } = await releaseBookinfo());
+    app = mesh.node.root as App;
+  });
+  /** Where each resource is in the release (a failed comparison of Pulumi resources themselves prints megabytes). */
+  const indices = (resources: pulumi.CustomResource[]) => resources.map(r => release.resources.indexOf(r));
+
+  test('getResource(apiObject) is the resource registered with that object\'s manifest, for each of the 113', async () => {
+    const apiObjects = app.charts.flatMap(chart => chart.node.findAll().filter(ApiObject.isApiObject));
+    expect(apiObjects).toHaveLength(113);
+    const resources = apiObjects.map(apiObject => release.getResource(apiObject));
+    expect(new Set(resources).size).toBe(113);
+    const registrations = await mocks.registered(resources);
+    registrations.forEach((registration, i) => expect(registration.inputs).toEqual(apiObjects[i].toJson()));
+  });
+
+  test('getResource(apiObject) and the string form agree', () => {
+    const deployment = mesh.reviews.node.findAll().filter(ApiObject.isApiObject).find(o => o.kind === 'Deployment' && o.name === 'reviews-v2')!;
+    expect(indices([release.getResource(deployment)])).toEqual(indices([release.getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v2')]));
+  });
+
+  test('getResources(construct) is every object under it, in registration order', async () => {
+    const gateway = release.getResources(mesh.gateway);
+    const registrations = await mocks.registered(gateway);
+    expect(registrations.map(r => `${r.inputs.kind}/${r.inputs.metadata.name}`).sort()).toEqual([
+      'AuthorizationPolicy/bookinfo-gateway', 'Deployment/bookinfo-gateway', 'Gateway/bookinfo-gateway', 'NetworkPolicy/bookinfo-gateway',
+      'Service/bookinfo-gateway', 'ServiceAccount/bookinfo-gateway', 'VirtualService/bookinfo-gateway',
+    ]);
+    expect(indices(gateway)).toEqual(indices(gateway).slice().sort((a, b) => a - b));
+    // A chart: exactly its component's resources (the Mesh itself, a chart too, stands for the whole mesh: below).
+    for (const chart of app.charts.filter(c => c !== mesh)) {
+      expect(indices(release.getResources(chart))).toEqual(indices(release.charts.find(c => c.chartId === chart.node.id)!.resources));
+    }
+  });
+
+  test('getResources of a Mesh or the App is every object of the release, though a mesh\'s layers are charts beside it', () => {
+    expect(mesh.node.findAll().filter(ApiObject.isApiObject)).toHaveLength(38);
+    expect(indices(release.getResources(mesh))).toEqual(indices(release.resources));
+    expect(indices(release.getResources(app))).toEqual(indices(release.resources));
+  });
+
+  test('fails with the object\'s kind, name and path when the object is in a chart the release does not deploy', () => {
+    const other = new App();
+    const stray = new ApiObject(new Chart(other, 'other'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: 'bookinfo' } });
+    expect(() => release.getResource(stray)).toThrow("the release has no ConfigMap 'bookinfo/stray' (other/stray): "
+      + 'its chart is not deployed by this release: give the release the App, or the chart that holds it');
+  });
+
+  test('fails when the object was created after the release', () => {
+    const late = new ApiObject(app.charts[3], 'late', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+    try {
+      expect(() => release.getResource(late)).toThrow("the release has no ConfigMap 'late' (bookinfo/late): "
+        + 'it was created after the release, which deploys what its charts held then: create every object before the MeshRelease');
+      expect(() => release.getResources(late)).toThrow("the release has no object of 'bookinfo/late': the construct synthesizes no object, "
+        + 'or only objects of charts the release does not deploy');
+    } finally {
+      app.charts[3].node.tryRemoveChild('late');
+    }
+  });
+
+  test('getResource(apiObject) follows the object as synthesized: a JSON patch that renames it', async () => {
+    const patchedMocks = await MeshReleaseMocks.install();
+    const own = new App();
+    const config = new ApiObject(new Chart(own, 'chart'), 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'before', namespace: 'default' } });
+    config.addJsonPatch(JsonPatch.replace('/metadata/name', 'after'));
+    const patched = new MeshRelease('patched', { source: own });
+    expect((await patchedMocks.registrationOf(patched.getResource(config))).name).toEqual('patched:default/after');
+    expect(patched.getResource(config)).toBe(patched.getResource('v1/ConfigMap', 'default', 'after'));
+  });
+
+  test.each([
+    ['undefined', undefined, 'getResource(undefined) is given no ApiObject: pass a cdk8s ApiObject, or its apiVersion/kind, namespace and name'],
+    ['a kind alone', 'apps/v1/Deployment', "getResource('apps/v1/Deployment') names no object: give its namespace and name, its name alone for a cluster-scoped kind, or the ApiObject itself"],
+  ])('fails with a message, not a TypeError, on getResource of %s (plain JavaScript)', (_name, arg, message) => {
+    expect(() => (release.getResource as any)(arg)).toThrow(message);
   });
 });
 
