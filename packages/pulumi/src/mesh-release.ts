@@ -72,6 +72,15 @@ export class MeshRelease extends pulumi.ComponentResource {
   private readonly byApiObject: Map<ApiObject, pulumi.CustomResource>;
   private readonly releasedCharts: Set<Chart>;
 
+  /**
+   * Plans the release (validating and synthesizing the source) and registers every object.
+   *
+   * @param name the release's Pulumi name, and the prefix of its children's names unless `resourcePrefix` is given
+   * @param args what to deploy, and how
+   * @param opts the usual resource options: `provider` (or `providers`) reaches every object, `dependsOn` holds
+   * back the first charts
+   * @throws a MESH05xx error, before anything is registered, when the source cannot be deployed as it is
+   */
   constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can fail is worked out before the first registration: a program that throws halfway
     // would leave registrations in flight.
@@ -126,6 +135,7 @@ export class MeshRelease extends pulumi.ComponentResource {
    * `release.getResource(mesh.gateway.service)`. It is the object exactly as synthesized (its apiVersion,
    * kind, namespace and name after every patch), so nothing has to be spelled again.
    *
+   * @param apiObject the object, as the cdk8s program created it
    * @throws when the object is not part of the release: in a chart the release does not deploy, or created
    * after the release
    */
@@ -135,6 +145,9 @@ export class MeshRelease extends pulumi.ComponentResource {
    * `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an object without a namespace
    * `getResource('v1/Namespace', 'bookinfo')`.
    *
+   * @param apiVersionKind `<apiVersion>/<kind>`: `apps/v1/Deployment`, `networking.istio.io/v1/VirtualService`
+   * @param namespaceOrName the namespace, or for a cluster-scoped object its name
+   * @param name the name of a namespaced object
    * @throws when the release has no such object
    */
   public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource;
@@ -166,6 +179,7 @@ export class MeshRelease extends pulumi.ComponentResource {
    * Only children count: an object another construct writes on a construct's behalf is found with
    * `getResource`.
    *
+   * @param scope a chart, a `Mesh`, the App or any construct of the program
    * @throws when the release has no object of the construct
    */
   public getResources(scope: IConstruct): pulumi.CustomResource[] {
@@ -235,6 +249,13 @@ export class ChartRelease extends pulumi.ComponentResource {
   /** Its objects' resources, in registration order. */
   public readonly resources: pulumi.CustomResource[] = [];
 
+  /**
+   * Made by `MeshRelease`, one per chart, not by hand.
+   *
+   * @param name the component's Pulumi name: `<prefix>:<chart path>`
+   * @param chart the planned chart
+   * @param opts its parent (the release) and the charts it waits for
+   */
   constructor(name: string, chart: PlannedChart, opts: pulumi.ComponentResourceOptions) {
     super('cdk8s-mesh:index:ChartRelease', name, {}, opts);
     this.chartId = chart.id;
