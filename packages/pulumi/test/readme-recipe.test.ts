@@ -38,8 +38,8 @@ describe('the shop release', () => {
         ? { ...inputs, status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } }
         : undefined,
     });
-    program = shop(10);       // after the install: resources created before it are not recorded
-    await mocks.settled();    // every resource registered
+    program = shop(10); // after the install: resources created before it are not recorded
+    await mocks.settled(); // every resource registered
   });
 
   test('every Kubernetes object goes through the cluster provider', () => {
