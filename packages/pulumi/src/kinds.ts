@@ -1,11 +1,12 @@
 /**
- * What a manifest's `apiVersion` and `kind` say about the object: its API group, whether Kubernetes itself
- * serves it, and whether it lives in a namespace.
+ * An object's API group, version and kind, as its manifest's `apiVersion` and `kind` give them.
  */
 export interface GroupVersionKind {
   /** The API group, `''` for the core group. */
   readonly group: string;
+  /** The API version: `v1`, `v1beta1`. */
   readonly version: string;
+  /** The kind: `Deployment`, `VirtualService`. */
   readonly kind: string;
 }
 

@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { App, Chart } from 'cdk8s';
+import type { ApiObject, App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { releaseError } from './errors';
 import { GroupVersionKind, isBuiltInGroup, typeToken } from './kinds';
 import { PlannedChart, PlannedObject, planRelease } from './plan';
@@ -68,7 +69,18 @@ export class MeshRelease extends pulumi.ComponentResource {
   public readonly resources: pulumi.CustomResource[];
 
   private readonly byObject: Map<string, pulumi.CustomResource>;
+  private readonly byApiObject: Map<ApiObject, pulumi.CustomResource>;
+  private readonly releasedCharts: Set<Chart>;
 
+  /**
+   * Plans the release (validating and synthesizing the source) and registers every object.
+   *
+   * @param name the release's Pulumi name, and the prefix of its children's names unless `resourcePrefix` is given
+   * @param args what to deploy, and how
+   * @param opts the usual resource options: `provider` (or `providers`) reaches every object, `dependsOn` holds
+   * back the first charts
+   * @throws a MESH05xx error, before anything is registered, when the source cannot be deployed as it is
+   */
   constructor(name: string, args: MeshReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can fail is worked out before the first registration: a program that throws halfway
     // would leave registrations in flight.
@@ -86,6 +98,8 @@ export class MeshRelease extends pulumi.ComponentResource {
 
     super('cdk8s-mesh:index:MeshRelease', name, {}, opts);
     this.byObject = new Map();
+    this.byApiObject = new Map();
+    this.releasedCharts = new Set(plan.map(chart => chart.chart));
     const prefix = args.resourcePrefix ?? name;
     const charts = new Map<PlannedChart, ChartRelease>();
     const resources = new Map<PlannedObject, pulumi.CustomResource>();
@@ -106,6 +120,7 @@ export class MeshRelease extends pulumi.ComponentResource {
         chart._add(resource);
         const { apiVersion, metadata } = object.manifest;
         this.byObject.set(objectKey(apiVersion, object.gvk.kind, metadata.namespace, metadata.name), resource);
+        this.byApiObject.set(object.apiObject, resource);
       }
       chart._complete();
       charts.set(planned, chart);
@@ -116,12 +131,34 @@ export class MeshRelease extends pulumi.ComponentResource {
   }
 
   /**
-   * The resource of one object: `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an
-   * object without a namespace `getResource('v1/Namespace', 'bookinfo')`.
+   * The resource registered for one cdk8s object, the `ApiObject` itself:
+   * `release.getResource(mesh.gateway.service)`. It is the object exactly as synthesized (its apiVersion,
+   * kind, namespace and name after every patch), so nothing has to be spelled again.
    *
+   * @param apiObject the object, as the cdk8s program created it
+   * @throws when the object is not part of the release: in a chart the release does not deploy, or created
+   * after the release
+   */
+  public getResource(apiObject: ApiObject): pulumi.CustomResource;
+  /**
+   * The resource of one object by its apiVersion, kind, namespace and name as synthesized:
+   * `getResource('apps/v1/Deployment', 'bookinfo', 'reviews-v1')`, or for an object without a namespace
+   * `getResource('v1/Namespace', 'bookinfo')`.
+   *
+   * @param apiVersionKind `<apiVersion>/<kind>`: `apps/v1/Deployment`, `networking.istio.io/v1/VirtualService`
+   * @param namespaceOrName the namespace, or for a cluster-scoped object its name
+   * @param name the name of a namespaced object
    * @throws when the release has no such object
    */
-  public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource {
+  public getResource(apiVersionKind: string, namespaceOrName: string, name?: string): pulumi.CustomResource;
+  public getResource(objectOrApiVersionKind: ApiObject | string, namespaceOrName?: string, name?: string): pulumi.CustomResource {
+    if (typeof objectOrApiVersionKind !== 'string') {
+      return this.resourceOf(objectOrApiVersionKind);
+    }
+    const apiVersionKind = objectOrApiVersionKind;
+    if (namespaceOrName === undefined) {
+      throw new Error(`getResource('${apiVersionKind}') names no object: give its namespace and name, its name alone for a cluster-scoped kind, or the ApiObject itself`);
+    }
     const slash = apiVersionKind.lastIndexOf('/');
     const key = name === undefined
       ? objectKey(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1), undefined, namespaceOrName)
@@ -131,6 +168,46 @@ export class MeshRelease extends pulumi.ComponentResource {
       throw new Error(`the release has no ${apiVersionKind} '${name === undefined ? namespaceOrName : `${namespaceOrName}/${name}`}'`);
     }
     return resource;
+  }
+
+  /**
+   * The resources of every object a construct synthesizes, in the order they were registered: its own
+   * `ApiObject`s and those of its children (`release.getResources(mesh.gateway)`: the gateway's Deployment,
+   * Service, Gateway and policy), or for a `Mesh` or an App every object of its charts (a mesh's layers are
+   * charts beside it, not under it).
+   *
+   * Only children count: an object another construct writes on a construct's behalf is found with
+   * `getResource`.
+   *
+   * @param scope a chart, a `Mesh`, the App or any construct of the program
+   * @throws when the release has no object of the construct
+   */
+  public getResources(scope: IConstruct): pulumi.CustomResource[] {
+    const charts: unknown = (scope as { charts?: unknown }).charts;
+    const roots: IConstruct[] = [scope, ...(Array.isArray(charts) ? charts as IConstruct[] : [])];
+    const under = new Set(roots.flatMap(root => root.node.findAll()));
+    const found = [...this.byApiObject].filter(([apiObject]) => under.has(apiObject)).map(([, resource]) => resource);
+    if (found.length === 0) {
+      throw new Error(`the release has no object of '${scope.node.path || '<root>'}': the construct synthesizes no object, `
+        + 'or only objects of charts the release does not deploy');
+    }
+    return found;
+  }
+
+  private resourceOf(apiObject: ApiObject): pulumi.CustomResource {
+    const resource = this.byApiObject.get(apiObject);
+    if (resource) {
+      return resource;
+    }
+    if (!apiObject?.node) {
+      // From JavaScript: anything at all.
+      throw new Error(`getResource(${String(apiObject)}) is given no ApiObject: pass a cdk8s ApiObject, or its apiVersion/kind, namespace and name`);
+    }
+    const namespace = apiObject.metadata.namespace;
+    const reason = apiObject.node.scopes.some(scope => this.releasedCharts.has(scope as Chart))
+      ? 'it was created after the release, which deploys what its charts held then: create every object before the MeshRelease'
+      : 'its chart is not deployed by this release: give the release the App, or the chart that holds it';
+    throw new Error(`the release has no ${apiObject.kind} '${namespace ? `${namespace}/` : ''}${apiObject.name}' (${apiObject.node.path}): ${reason}`);
   }
 }
 
@@ -172,6 +249,13 @@ export class ChartRelease extends pulumi.ComponentResource {
   /** Its objects' resources, in registration order. */
   public readonly resources: pulumi.CustomResource[] = [];
 
+  /**
+   * Made by `MeshRelease`, one per chart, not by hand.
+   *
+   * @param name the component's Pulumi name: `<prefix>:<chart path>`
+   * @param chart the planned chart
+   * @param opts its parent (the release) and the charts it waits for
+   */
   constructor(name: string, chart: PlannedChart, opts: pulumi.ComponentResourceOptions) {
     super('cdk8s-mesh:index:ChartRelease', name, {}, opts);
     this.chartId = chart.id;

@@ -23,6 +23,7 @@ export interface PlannedObject {
   readonly apiObject: ApiObject;
   /** The manifest, exactly as `cdk8s synth` writes it (plus the release's default namespace, if any). */
   readonly manifest: any;
+  /** Its API group, version and kind, read from the manifest. */
   readonly gvk: GroupVersionKind;
   /** `namespace/name`, or `name` for an object without a namespace: unique in the release, stable across runs. */
   readonly name: string;
@@ -36,9 +37,11 @@ export interface PlannedObject {
  * One cdk8s chart of the release, with its objects in the order they are registered.
  */
 export interface PlannedChart {
+  /** The cdk8s chart. */
   readonly chart: Chart;
   /** The chart's construct path: unique in the App. */
   readonly id: string;
+  /** Its own objects (not those of nested charts), each after the objects it depends on. */
   readonly objects: PlannedObject[];
   /** Charts of the release whose every object must exist before any of this chart's. */
   readonly dependsOn: PlannedChart[];

@@ -1,17 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { recordDeployment, settled, valueOf } from './support/mocks';
+import { MeshReleaseMocks, outputOf } from '../src';
 
 const EXAMPLE = path.join(__dirname, '..', '..', '..', 'examples', 'pulumi');
 
 test('examples/pulumi deploys Bookinfo through its own provider, with the canary share from the stack config', async () => {
-  const recorder = await recordDeployment({ project: 'bookinfo-mesh', config: { 'bookinfo-mesh:reviewsCanaryPercent': '20', 'bookinfo-mesh:kubeContext': 'kind-mesh' } });
+  const mocks = await MeshReleaseMocks.install({ project: 'bookinfo-mesh', config: { 'bookinfo-mesh:reviewsCanaryPercent': '20', 'bookinfo-mesh:kubeContext': 'kind-mesh' } });
   // The program runs when loaded, as under `pulumi up`.
   const program = jest.requireActual(path.join(EXAMPLE, 'index.ts'));
-  await settled();
+  await mocks.settled();
 
-  expect(await valueOf(pulumi.output(program.charts))).toEqual([
+  expect(await outputOf(pulumi.output(program.charts))).toEqual([
     'bookinfo-crds: 15 objects',
     'bookinfo-namespaces: 4 objects',
     'bookinfo-control-plane: 25 objects',
@@ -19,13 +19,13 @@ test('examples/pulumi deploys Bookinfo through its own provider, with the canary
     'bookinfo-telemetry: 31 objects',
   ]);
   // Under mocks the gateway's Service never gets a load balancer.
-  expect(await valueOf(program.ingressAddress)).toEqual('(pending)');
+  expect(await outputOf(program.ingressAddress)).toEqual('(pending)');
 
-  const provider = recorder.byName('cluster', 'pulumi:providers:kubernetes');
+  const provider = mocks.find('cluster', 'pulumi:providers:kubernetes');
   expect(provider.inputs.context).toEqual('kind-mesh');
-  expect(recorder.objects).toHaveLength(113);
-  expect(recorder.objects.every(o => o.provider.startsWith(`${provider.urn}::`))).toBe(true);
-  const reviews = recorder.byName('bookinfo:bookinfo/reviews', 'kubernetes:networking.istio.io/v1:VirtualService');
+  expect(mocks.objects).toHaveLength(113);
+  expect(mocks.objects.every(o => o.provider.startsWith(`${provider.urn}::`))).toBe(true);
+  const reviews = mocks.find('bookinfo:bookinfo/reviews', 'kubernetes:networking.istio.io/v1:VirtualService');
   expect(reviews.inputs.spec.http[1].route.map((r: any) => r.weight)).toEqual([80, 20]);
 });
 

@@ -1,8 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Mesh, MeshService, TelemetryStack, TrafficSplit, TrafficTarget } from '../../../src';
-import { MeshRelease, planRelease } from '../src';
-import { recordDeployment, registered } from './support/mocks';
+import { MeshRelease, MeshReleaseMocks, planRelease } from '../src';
 
 const crd = (scope: Construct, id: string, kind: string, scope_: 'Namespaced' | 'Cluster' = 'Namespaced') => new ApiObject(scope, id, {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -170,7 +169,7 @@ describe('sources', () => {
     const loose = new Construct(app, 'loose');
     expect(() => planRelease(loose)).toThrow('[MESH0500] loose: a release deploys a cdk8s App, a Mesh or a Chart, and this construct is none of them: '
       + 'pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
-    await recordDeployment();
+    await MeshReleaseMocks.install();
     expect(() => new MeshRelease('empty', { source: new App() })).toThrow('[MESH0506] <root>: the source synthesizes no object, so the release would deploy nothing: '
       + 'create the Mesh (or your charts) in the App before the release');
   });
@@ -179,7 +178,7 @@ describe('sources', () => {
     ['no args', () => new (MeshRelease as any)('r')],
     ['no source', () => new MeshRelease('r', { source: undefined as any })],
   ])('fails with MESH0500, not a TypeError, on a release with %s (plain JavaScript)', async (_name, act) => {
-    await recordDeployment();
+    await MeshReleaseMocks.install();
     expect(act).toThrow('[MESH0500] MeshRelease r: source is missing: pass the App (every chart), the Mesh (every layer of the mesh) or one Chart as args.source');
   });
 
@@ -192,7 +191,7 @@ describe('sources', () => {
     ['resourcePrefix with CR/LF', { resourcePrefix: 'a\r\nb' }, '[MESH0508] MeshRelease r: resourcePrefix "a\\r\\nb" holds a control character: give a prefix of printable characters, such as \'bookinfo\''],
     ['skipAwait "yes"', { skipAwait: 'yes' }, "[MESH0509] MeshRelease r: skipAwait 'yes' is not a boolean: pass true or false"],
   ])('fails before registering anything on a release with %s', async (_name, args, message) => {
-    await recordDeployment();
+    await MeshReleaseMocks.install();
     const app = new App();
     new Mesh(app, 'mesh');
     expect(() => new MeshRelease('r', { source: app, ...args } as any)).toThrow(message);
@@ -204,11 +203,11 @@ describe('sources', () => {
     ['a resourcePrefix with punctuation', { resourcePrefix: 'prod:eu-1' }],
     ['skipAwait false', { skipAwait: false }],
   ])('accepts %s', async (_name, args) => {
-    await recordDeployment();
+    const mocks = await MeshReleaseMocks.install();
     const app = new App();
     new Mesh(app, 'mesh');
     const release = new MeshRelease('r', { source: app, ...args });
-    await registered(release.resources);
+    await mocks.registered(release.resources);
     expect(release.resources.length).toBeGreaterThan(0);
   });
 
@@ -265,7 +264,7 @@ describe('objects', () => {
   });
 
   test('a top-level field the typed class would drop is MESH0505, never lost silently', async () => {
-    await recordDeployment();
+    await MeshReleaseMocks.install();
     const app = new App();
     const chart = new Chart(app, 'chart');
     configMap(chart, 'config', 'default', { dataa: { typo: 'yes' } });
@@ -274,14 +273,14 @@ describe('objects', () => {
   });
 
   test('kinds the SDK has no class for are custom resources with the provider\'s type token', async () => {
-    const recorder = await recordDeployment();
+    const mocks = await MeshReleaseMocks.install();
     const app = new App();
     const chart = new Chart(app, 'chart');
     new ApiObject(chart, 'metrics', { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name: 'n' } });
     new ApiObject(chart, 'cert', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c', namespace: 'default' }, spec: {} });
     const release = new MeshRelease('kinds', { source: app });
-    await registered(release.resources);
-    expect(recorder.objects.map(o => [o.type, o.name]).sort()).toEqual([
+    await mocks.registered(release.resources);
+    expect(mocks.objects.map(o => [o.type, o.name]).sort()).toEqual([
       ['kubernetes:cert-manager.io/v1:Certificate', 'kinds:default/c'],
       ['kubernetes:metrics.k8s.io/v1beta1:NodeMetrics', 'kinds:n'],
     ]);
