@@ -26,17 +26,22 @@ function snippets(file: string): Array<{ name: string; code: string }> {
 
 /** What a fragment may use without declaring it: "your" mesh and services, as the README's prose names them. */
 const CONTEXT: Record<string, string> = {
-  app: 'App',
-  mesh: 'Mesh',
-  web: 'MeshService',
-  reviews: 'MeshService',
-  ratings: 'MeshService',
-  productpage: 'MeshService',
-  api: 'MeshService',
-  payments: 'MeshService',
-  frontend: 'MeshService',
-  gateway: 'IngressGateway',
+  app: "import('cdk8s').App",
+  mesh: '__mesh.Mesh',
+  web: '__mesh.MeshService',
+  reviews: '__mesh.MeshService',
+  ratings: '__mesh.MeshService',
+  productpage: '__mesh.MeshService',
+  api: '__mesh.MeshService',
+  payments: '__mesh.MeshService',
+  frontend: '__mesh.MeshService',
+  gateway: '__mesh.IngressGateway',
+  release: "import('cdk8s-mesh-pulumi').MeshRelease",
+  serviceApiObject: "import('cdk8s').ApiObject",
 };
+
+/** Bookinfo, as the READMEs use it: the example's own class. */
+const BOOKINFO = path.join(ROOT, 'examples', 'bookinfo', 'mesh');
 
 /** The names a declaration binds: `x`, or every name of a destructuring pattern. */
 function bound(name: ts.BindingName): string[] {
@@ -71,16 +76,17 @@ function asModule(code: string): string {
     const fromCdk8s = ['App', 'Chart', 'Duration', 'Size'].filter(n => n in cdk8s && !declared.has(n));
     lines.push(`import { ${fromLibrary.join(', ')} } from 'cdk8s-mesh';`, `import { ${fromCdk8s.join(', ')} } from 'cdk8s';`);
     if (!declared.has('Cpu')) lines.push("import { Cpu } from 'cdk8s-plus-27';");
+    if (/\bk8s\./.test(code) && !declared.has('k8s')) lines.push("import * as k8s from '@pulumi/kubernetes';");
     fromLibrary.forEach(n => declared.add(n));
     fromCdk8s.forEach(n => declared.add(n));
   }
   const missing = Object.entries(CONTEXT).filter(([name]) => !declared.has(name) && new RegExp(`\\b${name}\\b`).test(code));
-  if (missing.length > 0 || /\bBookinfo\b/.test(code) && !declared.has('Bookinfo')) {
-    lines.push("import type * as __mesh from 'cdk8s-mesh';", "import type * as __cdk8s from 'cdk8s';");
-    missing.forEach(([name, type]) => lines.push(`declare const ${name}: ${type === 'App' ? '__cdk8s.App' : `__mesh.${type}`};`));
-    if (/\bBookinfo\b/.test(code) && !declared.has('Bookinfo')) {
-      lines.push("declare class Bookinfo extends __mesh.Mesh { constructor(scope: import('constructs').Construct, id: string); }");
-    }
+  if (missing.length > 0) {
+    lines.push("import type * as __mesh from 'cdk8s-mesh';");
+    missing.forEach(([name, type]) => lines.push(`declare const ${name}: ${type};`));
+  }
+  if (/\bBookinfo\b/.test(code) && !declared.has('Bookinfo')) {
+    lines.push(`import { Bookinfo } from ${JSON.stringify(BOOKINFO)};`);
   }
   // The snippet's own lines keep their numbers after a one-line preamble.
   return `${lines.join(' ')}\n${code}\nexport {};\n`;
