@@ -26,7 +26,7 @@ const release = new MeshRelease('bookinfo', {
 export const charts = release.charts.map(chart => `${chart.chartId}: ${chart.resources.length} objects`);
 
 /** Where the ingress gateway listens: open http://<address>/productpage once it has one. */
-const gateway = release.getResources(bookinfo.gateway).find(k8s.core.v1.Service.isInstance)!;   // the gateway's own Service
+const gateway = release.getResources(bookinfo.gateway).find(k8s.core.v1.Service.isInstance)!; // the gateway's own Service
 export const ingressAddress = gateway.status.apply(status => {
   const ingress = status?.loadBalancer?.ingress?.[0];
   return ingress?.ip ?? ingress?.hostname ?? '(pending)';
