@@ -15,6 +15,21 @@ import { NetworkPolicies, podsOf } from '../support/network-policy';
 const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 1201);
 const RUNS = Number(process.env.MESH_NETPOL_RUNS ?? 60);
 
+/**
+ * The principals `to`'s ALLOW policies name, or `'*'` where every caller may call (allowedCallers refuses to answer
+ * that with a list: MESH0604). Methods and paths are left aside: the NetworkPolicies know only ports.
+ */
+function callersOf(mesh: Mesh, to: IMeshService, manifests: any[]): string[] {
+  try {
+    return MeshTesting.allowedCallers(mesh, to, manifests);
+  } catch (e) {
+    if (String(e).includes('[MESH0604]')) {
+      return ['*'];
+    }
+    throw e;
+  }
+}
+
 /** The disagreements between the two walls in one mesh (empty when they agree); undefined when the mesh is rejected. */
 function disagreements(spec: MeshSpec): string[] | undefined {
   let mesh: Mesh;
@@ -33,7 +48,7 @@ function disagreements(spec: MeshSpec): string[] | undefined {
     .filter(p => p.namespace === s.namespace && p.labels.app === s.serviceName && p.labels.version !== undefined);
   const found: string[] = [];
   for (const to of services) {
-    const allowed = MeshTesting.allowedCallers(mesh, to, manifests);
+    const allowed = callersOf(mesh, to, manifests);
     const ports = [...new Set(to.ports.map(p => p.targetPort ?? p.port))];
     for (const from of services.filter(s => s !== to)) {
       for (const fromPod of podsOfService(from)) {

@@ -1230,7 +1230,11 @@ row('MeshTesting.synth: a valid mesh', 'valid', app => { const ms = mesh(app); s
 row('MeshTesting.find: an object that is not there', 'error', app => { const ms = mesh(app); svc(ms); MeshTesting.find(MeshTesting.synth(ms), 'Service', 'nope'); });
 row('MeshTesting.find: manifests undefined', 'error', () => MeshTesting.find(js(undefined), 'Service', 'web'));
 row('MeshTesting.allowedCallers: a service of another mesh', 'error', app => { const ms = mesh(app); svc(ms); MeshTesting.allowedCallers(ms, svc(new Mesh(new App(), 'other'))); });
-row('MeshTesting.allowedCallers: a service of this mesh', 'valid', app => { const ms = mesh(app); const s = svc(ms); MeshTesting.allowedCallers(ms, s); });
+row('MeshTesting.allowedCallers: a service of this mesh with an AccessPolicy', 'valid', app => { const ms = mesh(app); const s = svc(ms); new AccessPolicy(ms, 'p', { service: s, allow: [{ from: s }] }); MeshTesting.allowedCallers(ms, s); });
+row('MeshTesting.allowedCallers: a service every caller may call', 'error', app => { const ms = mesh(app); const s = svc(ms); MeshTesting.allowedCallers(ms, s); });
+row('MeshTesting.canCall: services of this mesh', 'valid', app => { const ms = mesh(app); const s = svc(ms); MeshTesting.canCall(ms, s, s); });
+row('MeshTesting.canCall: a service of another mesh', 'error', app => { const ms = mesh(app); const s = svc(ms); MeshTesting.canCall(ms, s, svc(new Mesh(new App(), 'other'))); });
+row('MeshTesting.routeFor: a service of another mesh', 'error', app => { const ms = mesh(app); svc(ms); MeshTesting.routeFor(ms, svc(new Mesh(new App(), 'other'))); });
 row('MeshAnalyzer.analyze: a plain object', 'error', () => MeshAnalyzer.analyze(js({})));
 row('MeshAnalyzer.analyze: undefined', 'error', () => MeshAnalyzer.analyze(js(undefined)));
 row('MeshAnalyzer.analyze: a valid mesh', 'valid', app => { const ms = mesh(app); svc(ms); MeshAnalyzer.analyze(ms); });
