@@ -87,7 +87,8 @@ export interface CallDecision {
  */
 export interface RouteOptions extends MeshRequest {
   /**
-   * The calling service or gateway, for routes that match on the caller (`sourceService`, `sourceLabels`).
+   * The calling service, for routes that match on the caller (`sourceService`, `sourceLabels`). Not a gateway:
+   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603).
    *
    * @default - no caller: routes that match on one do not take the request
    */
@@ -395,6 +396,12 @@ export class MeshTesting {
     const opts = checkOptions(where, options ?? {}, ['from', 'fromVersion']);
     if (opts.from !== undefined) {
       checkOwnIdentity(where, mesh, opts.from, 'from');
+      if (isKind(opts.from, 'MeshGateway')) {
+        // A gateway's proxy applies only the VirtualServices bound to its Gateway (by the host a client asks for),
+        // never the service's routes inside the mesh: evaluating those would answer for a sidecar instead.
+        throw meshError('MESH0603', where, `from '${opts.from.serviceName}' is a gateway, whose proxy applies only the VirtualServices bound to its Gateway, `
+          + `not the routes of '${to.serviceName}' inside the mesh, which this evaluates: name a service as from`);
+      }
     } else if (opts.fromVersion !== undefined) {
       throw meshError('MESH0603', where, `fromVersion '${opts.fromVersion}' is given without from: name the calling service too`);
     }

@@ -45,6 +45,10 @@ export function route(
   source: Peer | undefined, request: AuthzRequest, servicePort: number,
 ): RoutedRequest {
   const host = fqdn(service.name, service.namespace, cluster);
+  if (source !== undefined && !source.proxy) {
+    const targets = destinationVersions(manifests, where, cluster, { host }, service.namespace, undefined);
+    return { targets, reason: `${source.label} runs no Istio proxy, so no VirtualService applies: the Kubernetes Service balances requests over its workloads (${versionList(targets)}), by pod count` };
+  }
   const bound = manifests.filter(m => m?.kind === 'VirtualService'
     && (m.spec?.gateways === undefined || m.spec.gateways.length === 0 || m.spec.gateways.includes('mesh'))
     && (m.spec?.hosts ?? []).some((h: string) => hostMatches(h, m.metadata?.namespace ?? 'default', host, cluster)));
@@ -193,7 +197,8 @@ function matchRequest(
   if (match.port !== undefined && match.port !== servicePort) {
     return false;
   }
-  if (match.gateways !== undefined && !match.gateways.includes('mesh')) {
+  // A match's gateways replace the VirtualService's (none given: the VirtualService's, which take the request).
+  if (match.gateways?.length && !match.gateways.includes('mesh')) {
     return false;
   }
   if (match.sourceLabels !== undefined && !(source && selects(match.sourceLabels, source.labels))) {

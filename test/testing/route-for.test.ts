@@ -180,3 +180,35 @@ describe('hand-written routes', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe('callers whose proxy does not apply the mesh\'s routes', () => {
+  const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+  const manifests = MeshTesting.synth(bookinfo);
+
+  test('a gateway applies only the VirtualServices bound to its Gateway: routeFor refuses it rather than answer for a sidecar', () => {
+    expect(() => MeshTesting.routeFor(bookinfo, bookinfo.reviews, { from: bookinfo.gateway }, manifests)).toThrow(
+      "[MESH0603] MeshTesting.routeFor: from 'bookinfo-gateway' is a gateway, whose proxy applies only the VirtualServices bound to its Gateway, "
+      + "not the routes of 'reviews' inside the mesh, which this evaluates: name a service as from");
+  });
+
+  test('a caller without a sidecar is balanced by the Kubernetes Service over every version', () => {
+    const plain = manifests.map(m => m.kind === 'Deployment' && m.metadata.name === 'productpage-v1'
+      ? { ...m, spec: { ...m.spec, template: { ...m.spec.template, metadata: { ...m.spec.template.metadata, labels: { ...m.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
+      : m);
+    expect(MeshTesting.routeFor(bookinfo, bookinfo.reviews, { from: bookinfo.productpage }, manifests).map(t => [t.version, t.weight])).toEqual([['v1', 90], ['v3', 10]]);
+    const decision = MeshTesting.explainRoute(bookinfo, bookinfo.reviews, { from: bookinfo.productpage }, plain);
+    expect(decision.targets.map(t => [t.version, t.weight])).toEqual([['v1', undefined], ['v2', undefined], ['v3', undefined]]);
+    expect(decision.reason).toContain('runs no Istio proxy, so no VirtualService applies');
+  });
+
+  test('a match with an empty gateways list is bound like its VirtualService', () => {
+    const vs = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
+      spec: { hosts: ['reviews'], http: [{ match: [{ gateways: [] }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] },
+    };
+    const others = manifests.filter(m => m.kind !== 'VirtualService' || m.metadata.name !== 'reviews');
+    expect(MeshTesting.routeFor(bookinfo, bookinfo.reviews, {}, [...others, vs]).map(t => [t.version, t.weight])).toEqual([['v2', 100]]);
+  });
+});
