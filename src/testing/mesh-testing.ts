@@ -286,7 +286,9 @@ export class MeshTesting {
    * without one (plaintext); then any matching DENY policy denies; then, when ALLOW policies apply to the workload
    * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
    * one of their rules must match, and an ALLOW policy without rules matches nothing; with none, the call is
-   * allowed. The caller's principal is that of the service account its synthesized pods run as.
+   * allowed. On a TCP port (by the Service port's `appProtocol` or name), an ALLOW rule with HTTP-only fields
+   * (methods, paths, request headers) matches nothing and a DENY rule applies without them. The caller's principal
+   * is that of the service account its synthesized pods run as.
    *
    * @param mesh the mesh
    * @param from the calling service or gateway
@@ -507,7 +509,16 @@ function requestFor(where: string, service: any, target: Workload | undefined, o
   }
   const headers: { [name: string]: string } = {};
   Object.entries(options.headers ?? {}).forEach(([k, v]) => headers[k.toLowerCase()] = v);
-  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers };
+  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers, http: carriesHttp(port) };
+}
+
+/**
+ * Whether a Service port carries HTTP, as Istio selects the protocol: its `appProtocol`, else its name's prefix
+ * (`tcp-db`); a port that declares no protocol Istio knows is sniffed, and the request the test sends is HTTP.
+ */
+function carriesHttp(port: any): boolean {
+  const declared = String(port.appProtocol ?? String(port.name ?? '').split('-')[0]).toLowerCase();
+  return !['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis', 'udp'].includes(declared);
 }
 
 /**

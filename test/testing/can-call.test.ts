@@ -243,6 +243,40 @@ describe('hand-written sources, operations and conditions', () => {
   });
 });
 
+describe('a TCP port', () => {
+  // Istio drops an ALLOW rule with HTTP-only fields on TCP (so it matches nothing), and applies a DENY rule
+  // without them (so it matches more): https://istio.io/latest/docs/concepts/security/#using-istio-authorization-on-plain-tcp-protocols
+  const mesh = newMesh({ denyByDefault: false });
+  const web = newService(mesh, 'web');
+  const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }, { port: 8080, protocol: Protocol.HTTP }] });
+  db.addVersion('v1', { image: 'example/db:v1' });
+  const base = MeshTesting.synth(mesh);
+  const on = (action: string, rule: any) => [...base, policy('db', 'default', { selector: { matchLabels: { app: 'db' } }, action, rules: [rule] })];
+
+  test.each<[string, any, boolean, boolean]>([
+    ['ALLOW', { to: [{ operation: { methods: ['GET'] } }] }, false, true],
+    ['ALLOW', { to: [{ operation: { ports: ['5432', '8080'], paths: ['/*'] } }] }, false, true],
+    ['ALLOW', { when: [{ key: 'request.headers[x-team]', values: ['blue'] }] }, false, true],
+    ['ALLOW', { to: [{ operation: { ports: ['5432', '8080'] } }] }, true, true],
+    ['DENY', { to: [{ operation: { methods: ['POST'] } }] }, false, true],
+    ['DENY', { to: [{ operation: { ports: ['8080'], methods: ['POST'] } }] }, true, true],
+    ['DENY', { when: [{ key: 'request.headers[x-team]', values: ['green'] }] }, false, true],
+  ])('%s rule %j: allowed on TCP %s, on HTTP %s', (action, rule, onTcp, onHttp) => {
+    const request = { headers: { 'x-team': 'blue' } };
+    expect(MeshTesting.canCall(mesh, web, db, { ...request, port: 5432 }, on(action, rule))).toBe(onTcp);
+    expect(MeshTesting.canCall(mesh, web, db, { ...request, port: 8080 }, on(action, rule))).toBe(onHttp);
+  });
+
+  test('a port that names no protocol Istio knows is sniffed, so an HTTP request is evaluated as HTTP', () => {
+    const sniffed = base.map(o => o.kind === 'Service' && o.metadata.name === 'db'
+      ? { ...o, spec: { ...o.spec, ports: o.spec.ports.map((p: any) => ({ port: p.port, targetPort: p.targetPort, name: 'web' })) } }
+      : o);
+    const getOnly = policy('db', 'default', { selector: { matchLabels: { app: 'db' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, db, { port: 5432 }, [...sniffed, getOnly])).toBe(true);
+    expect(MeshTesting.canCall(mesh, web, db, { port: 5432, method: HttpMethod.POST }, [...sniffed, getOnly])).toBe(false);
+  });
+});
+
 describe('callers', () => {
   test('a service imported with MeshService.fromName() has no workload in the manifests: it calls as its declared principal', () => {
     const mesh = newMesh();
