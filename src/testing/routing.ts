@@ -65,6 +65,10 @@ export function route(
   if (http.length === 0 && (vs.spec?.tcp !== undefined || vs.spec?.tls !== undefined)) {
     throw unsupported(where, vs, 'tcp or tls routes', 'only HTTP routes are modelled');
   }
+  if (!request.http) {
+    // Istio applies a VirtualService's HTTP routes only to a port that carries HTTP.
+    throw unsupported(where, vs, `routes for port ${servicePort}, which carries TCP`, 'only HTTP routes are modelled');
+  }
   for (const [index, r] of http.entries()) {
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
     const unknown = Object.keys(r ?? {}).filter(k => !ROUTE_KEYS.includes(k) && r[k] !== undefined);

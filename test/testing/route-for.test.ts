@@ -212,3 +212,22 @@ describe('callers whose proxy does not apply the mesh\'s routes', () => {
     expect(MeshTesting.routeFor(bookinfo, bookinfo.reviews, {}, [...others, vs]).map(t => [t.version, t.weight])).toEqual([['v2', 100]]);
   });
 });
+
+describe('a TCP port', () => {
+  const mesh = openMesh();
+  const db = new MeshService(mesh, 'db', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 5432, protocol: Protocol.TCP }] });
+  ['v1', 'v2'].forEach(v => db.addVersion(v, { image: `example/db:${v}` }));
+  new TrafficSplit(mesh, 'db-routes', { service: db, routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+  const manifests = MeshTesting.synth(mesh);
+
+  test('its requests are not routed by the HTTP routes: routeFor refuses rather than answer with them', () => {
+    expect(MeshTesting.routeFor(mesh, db, { port: 8080 }, manifests).map(t => [t.version, t.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(() => MeshTesting.routeFor(mesh, db, { port: 5432 }, manifests)).toThrow(
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/db has routes for port 5432, which carries TCP, which this evaluation cannot decide (only HTTP routes are modelled)');
+  });
+
+  test('without a VirtualService, the Kubernetes Service balances it by pod count', () => {
+    const plain = manifests.filter(m => m.kind !== 'VirtualService');
+    expect(MeshTesting.routeFor(mesh, db, { port: 5432 }, plain).map(t => [t.version, t.weight])).toEqual([['v1', undefined], ['v2', undefined]]);
+  });
+});
