@@ -151,6 +151,23 @@ describe('MeshDiagram: what the picture says', () => {
     expect(nodes.find(n => n.id === nodeId('svc', 'default', 'idle'))!.label).toEqual('idle\\nrefuses every call');
   });
 
+  test('a revoked identity may call nothing, whatever the AccessPolicies allow', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const web = newService(mesh, 'web');
+    const admin = newService(mesh, 'admin');
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }, { from: admin }] });
+    mesh.revokeIdentity(web);
+
+    // THEN
+    const { edges, nodes } = readDot(MeshDiagram.dot(mesh));
+    expect(edges.filter(e => e.to === nodeId('svc', 'default', 'api')).map(e => e.from)).toEqual([nodeId('svc', 'default', 'admin')]);
+    expect(nodes.find(n => n.id === nodeId('svc', 'default', 'web'))!.label).toEqual('web\\nrefuses every call\\nidentity revoked: may call nothing');
+    expect(MeshTesting.canCall(mesh, web, api)).toBe(false);
+    expect(MeshTesting.canCall(mesh, admin, api)).toBe(true);
+  });
+
   test('mTLS of each scope that sets one: namespace, workload and its ports', () => {
     // GIVEN
     const mesh = openMesh();
