@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
-import { RoutedRequest, route } from './routing';
+import { RoutedRequest, hostMatches, route } from './routing';
 import { Workload, ofVersion, serviceWorkloads } from './workloads';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
@@ -283,7 +283,8 @@ export class MeshTesting {
    * request and identity it saw, for a failing test to print.
    *
    * Istio's order: a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
-   * without one (plaintext); then any matching DENY policy denies; then, when ALLOW policies apply to the workload
+   * that sends plaintext (it has no sidecar, a DestinationRule sets tls DISABLE, or auto mTLS is off and none sets
+   * ISTIO_MUTUAL), and a port in mode DISABLE one that sends mTLS; then any matching DENY policy denies; then, when ALLOW policies apply to the workload
    * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
    * one of their rules must match, and an ALLOW policy without rules matches nothing; with none, the call is
    * allowed. On a TCP port (by the Service port's `appProtocol` or name), an ALLOW rule with HTTP-only fields
@@ -377,7 +378,8 @@ export class MeshTesting {
     for (const target of targets) {
       const request = requestFor(where, service, target, opts);
       for (const caller of callers) {
-        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request) });
+        const called = { name: to.serviceName, namespace: to.namespace, port: opts.port ?? service.spec?.ports?.[0]?.port };
+        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request, called) });
       }
     }
     const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
@@ -537,15 +539,66 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
   });
 }
 
-function decideOne(where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest): Verdict {
+function decideOne(
+  where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest,
+  service: { name: string; namespace: string; port: number },
+): Verdict {
   if (!target.proxy) {
     return { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
   }
   const mtls = peerAuthentication(manifests, mesh.rootNamespace, target, request.port);
-  if (!caller.proxy && mtls.mode === 'STRICT') {
-    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is STRICT on ${target.ref}, and ${caller.label} has no sidecar, so it calls in plaintext` };
+  const client = clientTls(where, mesh, manifests, caller, service, mtls.mode);
+  if (!client.mtls && mtls.mode === 'STRICT') {
+    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is STRICT on ${target.ref}, and ${caller.label} ${caller.proxy ? `calls in plaintext (${client.why})` : 'has no sidecar, so it calls in plaintext'}` };
+  }
+  if (client.mtls && mtls.mode === 'DISABLE') {
+    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is DISABLE on port ${request.port} of ${target.ref}, so it accepts plaintext only, and ${caller.label} sends mTLS (${client.why})` };
   }
   // Without mTLS the called proxy learns no identity: principals and namespaces then match nothing.
-  const peer = caller.proxy && mtls.mode !== 'DISABLE' ? caller : { ...caller, principal: undefined };
+  const peer = client.mtls ? caller : { ...caller, principal: undefined };
   return authorize(where, manifests, mesh.rootNamespace, target, peer, request);
+}
+
+/**
+ * Whether the caller's proxy sends Istio mTLS to the service's port, and why: none without a proxy; else the
+ * DestinationRule's TLS mode for the host (the caller's namespace first, then the service's, then the root
+ * namespace's, as a sidecar picks one; its port-level setting first); else, with auto mTLS, mTLS unless the
+ * workload's mode is DISABLE; else plaintext.
+ *
+ * @throws MESH0600 for TLS the caller's proxy originates (SIMPLE, MUTUAL) or set per subset
+ */
+function clientTls(
+  where: string, mesh: Mesh, manifests: any[], caller: Peer, service: { name: string; namespace: string; port: number }, serverMode: string,
+): { mtls: boolean; why: string } {
+  if (!caller.proxy) {
+    return { mtls: false, why: 'it has no sidecar' };
+  }
+  const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
+  const rules = manifests.filter(m => m?.kind === 'DestinationRule'
+    && hostMatches(String(m.spec?.host), m.metadata?.namespace ?? 'default', host, mesh.clusterDomain));
+  const order = [caller.namespace, service.namespace, mesh.rootNamespace];
+  const rank = (ns: string) => (order.includes(ns) ? order.indexOf(ns) : order.length);
+  const rule = rules.sort((a, b) => rank(a.metadata?.namespace ?? 'default') - rank(b.metadata?.namespace ?? 'default'))[0];
+  if (rule) {
+    const name = `${rule.metadata?.namespace ?? 'default'}/${rule.metadata?.name}`;
+    const ownTls = (s: any) => s?.trafficPolicy?.tls !== undefined || s?.trafficPolicy?.portLevelSettings?.some((p: any) => p?.tls !== undefined);
+    if ((rule.spec?.subsets ?? []).some(ownTls)) {
+      throw meshError('MESH0600', where, `DestinationRule ${name} has a subset with its own tls, which this evaluation cannot decide (only the rule's and its ports' tls are modelled): `
+        + 'test that rule against a cluster, or leave it out of the manifests given');
+    }
+    const policy = rule.spec?.trafficPolicy ?? {};
+    const portLevel = (policy.portLevelSettings ?? []).find((p: any) => p?.port?.number === service.port && p.tls !== undefined);
+    const mode = portLevel?.tls?.mode ?? policy.tls?.mode;
+    if (mode === 'ISTIO_MUTUAL' || mode === 'DISABLE') {
+      return { mtls: mode === 'ISTIO_MUTUAL', why: `DestinationRule ${name} sets tls ${mode}` };
+    }
+    if (mode !== undefined) {
+      throw meshError('MESH0600', where, `DestinationRule ${name} has tls ${mode}, which this evaluation cannot decide (the caller's proxy originates TLS of its own to a workload of the mesh): `
+        + 'test that rule against a cluster, or leave it out of the manifests given');
+    }
+  }
+  if (!mesh.autoMtls) {
+    return { mtls: false, why: 'auto mTLS is off and no DestinationRule sets tls ISTIO_MUTUAL' };
+  }
+  return serverMode === 'DISABLE' ? { mtls: false, why: 'auto mTLS: the workload takes plaintext' } : { mtls: true, why: 'auto mTLS' };
 }

@@ -111,8 +111,13 @@ function fqdn(name: string, namespace: string, cluster: string): string {
   return `${name}.${namespace}.svc.${cluster}`;
 }
 
-/** Whether a host as a VirtualService or destination writes it (short names are relative to its namespace) names `host`. */
-function hostMatches(written: string, namespace: string, host: string, cluster: string): boolean {
+/**
+ * Whether a host as a VirtualService, destination or DestinationRule writes it (short names are relative to its
+ * namespace) names `host`.
+ *
+ * @internal
+ */
+export function hostMatches(written: string, namespace: string, host: string, cluster: string): boolean {
   const full = resolveHost(written, namespace, cluster);
   return full.startsWith('*') ? host.endsWith(full.slice(1)) : full === host;
 }

@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
-import { AccessPolicy, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, Protocol } from '../../src';
+import { AccessPolicy, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
 import { newMesh, newService } from '../support/util';
 
 /** Two services in `default`, web and api (ports 8080 and 9090, two versions), and the manifests of their mesh. */
@@ -14,6 +14,11 @@ function webAndApi(props: { denyByDefault?: boolean } = {}) {
   const api = new MeshService(mesh, 'api', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.HTTP, targetPort: 9091 }] });
   ['v1', 'v2'].forEach(v => api.addVersion(v, { image: `example/api:${v}` }));
   return { mesh, web, api };
+}
+
+/** A DestinationRule for api with `trafficPolicy`, as a user writes it by hand. */
+function destinationRule(name: string, namespace: string, trafficPolicy: any): any {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: 'api.default.svc.cluster.local', trafficPolicy } };
 }
 
 /** An AuthorizationPolicy as a user (or another tool) writes it by hand. */
@@ -341,6 +346,61 @@ describe('mTLS and sidecars', () => {
     const { mesh, web, api } = webAndApi({ denyByDefault: false });
     const onlyWeb = policy('api', 'default', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: [WEB] } }] }] });
     expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), peerAuth('DISABLE'), onlyWeb])).toBe(false);
+  });
+
+  test('the caller\'s proxy sends what the DestinationRule says: ISTIO_MUTUAL to a port that takes plaintext only fails', () => {
+    // GIVEN auto mTLS off (the library then writes DestinationRules with tls ISTIO_MUTUAL) and api's port 9090 DISABLE
+    const mesh = newMesh({ denyByDefault: false, autoMtls: false });
+    const web = newService(mesh, 'web');
+    const api = new MeshService(mesh, 'api', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.HTTP }] });
+    api.addVersion('v1', { image: 'example/api:v1' });
+    new MtlsPolicy(mesh, 'api-mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(api), portOverrides: [{ port: 9090, mode: MtlsMode.DISABLE }] });
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(MeshTesting.canCall(mesh, web, api, { port: 8080 }, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, { port: 9090 }, manifests)).toEqual({
+      allowed: false,
+      policy: 'default/api',
+      reason: 'denied: PeerAuthentication default/api is DISABLE on port 9090 of Deployment default/api-v1, so it accepts plaintext only, '
+        + `and Deployment default/web-v1 (${WEB}) sends mTLS (DestinationRule default/api sets tls ISTIO_MUTUAL)`,
+    });
+    // a port-level setting of the DestinationRule is the one that counts for its port
+    const portLevel = manifests.map(o => o.kind === 'DestinationRule' && o.metadata.name === 'api'
+      ? { ...o, spec: { ...o.spec, trafficPolicy: { ...o.spec.trafficPolicy, portLevelSettings: [{ port: { number: 9090 }, tls: { mode: 'DISABLE' } }] } } }
+      : o);
+    expect(MeshTesting.canCall(mesh, web, api, { port: 9090 }, portLevel)).toBe(true);
+  });
+
+  test.each<[string, (manifests: any[]) => any[], boolean]>([
+    ['auto mTLS on, no DestinationRule TLS: mTLS', m => m, true],
+    ['a DestinationRule with tls DISABLE: plaintext, refused under STRICT', m => [...m, destinationRule('api', 'default', { tls: { mode: 'DISABLE' } })], false],
+    ['one in the caller\'s namespace wins over the service\'s', m => [...m, destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } }), destinationRule('api-x', 'front', { tls: { mode: 'DISABLE' } })], false],
+    ['one in the root namespace counts after the service\'s', m => [...m, destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } }), destinationRule('api-x', 'istio-system', { tls: { mode: 'DISABLE' } })], true],
+  ])('%s', (_, manifests, allowed) => {
+    const mesh = newMesh({ denyByDefault: false });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'front' });
+    const api = newService(mesh, 'api');
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests(MeshTesting.synth(mesh)))).toBe(allowed);
+  });
+
+  test('auto mTLS off and no DestinationRule: the caller sends plaintext', () => {
+    const mesh = newMesh({ denyByDefault: false, autoMtls: false });
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests.filter(o => o.kind !== 'DestinationRule')).reason).toContain(
+      'calls in plaintext (auto mTLS is off and no DestinationRule sets tls ISTIO_MUTUAL)');
+  });
+
+  test.each<[string, any, string]>([
+    ['SIMPLE', { trafficPolicy: { tls: { mode: 'SIMPLE' } } }, 'DestinationRule default/api has tls SIMPLE, which this evaluation cannot decide'],
+    ['a subset\'s own tls', { subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls: { mode: 'DISABLE' } } }] },
+      'DestinationRule default/api has a subset with its own tls, which this evaluation cannot decide'],
+  ])('MESH0600 for a DestinationRule with %s', (_, spec, message) => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const rule = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api', namespace: 'default' }, spec: { host: 'api', ...spec } };
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), rule])).toThrow(`[MESH0600] MeshTesting.canCall: ${message}`);
   });
 
   test('a workload without a proxy enforces no policy', () => {
