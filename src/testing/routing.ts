@@ -81,9 +81,14 @@ export function route(
       continue;
     }
     const destinations: any[] = r.route ?? [];
+    // Weights are relative (a destination gets weight / sum of weights); a single destination gets every request.
+    const total = destinations.reduce((sum, d) => sum + (d.weight ?? 0), 0);
+    if (destinations.length > 1 && total === 0) {
+      throw unsupported(where, vs, `route ${name} with weights that add up to 0`, 'Istio refuses such a route');
+    }
     const targets: RoutedVersion[] = [];
     for (const d of destinations) {
-      const weight = destinations.length === 1 ? d.weight ?? 100 : d.weight ?? 0;
+      const weight = destinations.length === 1 ? 100 : Math.round((d.weight ?? 0) * 10000 / total) / 100;
       if (weight === 0) {
         continue;
       }

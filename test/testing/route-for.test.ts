@@ -126,6 +126,11 @@ describe('hand-written routes', () => {
     ['a gateway-only route', { hosts: ['api'], gateways: ['istio-ingress/gw'], http: [{ route: [{ destination: { host: 'api', subset: 'one' } }] }] },
       [['v1', undefined], ['v2', undefined]]],
     ['no matching route', { hosts: ['api'], http: [{ match: [{ uri: { prefix: '/x' } }], route: [{ destination: { host: 'api', subset: 'one' } }] }] }, []],
+    ['relative weights (a share is weight / sum)',
+      { hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'one' }, weight: 1 }, { destination: { host: 'web' }, weight: 3 }] }] },
+      [['v1', 25], ['web', 'v1', 75]]],
+    ['a single destination gets every request, whatever its weight', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'one' }, weight: 40 }] }] },
+      [['v1', 100]]],
     ['a route to another service', { hosts: ['api'], http: [{ route: [{ destination: { host: 'web' } }] }] }, [['web', 'v1', 100]]],
   ])('%s', (_, spec, expected) => {
     const targets = MeshTesting.routeFor(mesh, api, { path: '/a', headers: { 'X-A': '1' } }, [...base, subsets, vs(spec)]);
@@ -151,6 +156,8 @@ describe('hand-written routes', () => {
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
     ['tcp routes', [vs({ hosts: ['api'], tcp: [{ route: [{ destination: { host: 'api' } }] }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
+    ['weights that add up to 0', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }, { destination: { host: 'web' }, weight: 0 }] }] })],
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] with weights that add up to 0, which this evaluation cannot decide'],
     ['a redirect', [vs({ hosts: ['api'], http: [{ redirect: { uri: '/x' } }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
   ])('fails on %s', (_, extra, message) => {
