@@ -410,6 +410,30 @@ describe('mTLS and sidecars', () => {
       : o);
     expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, manifests).reason).toEqual('allowed: Deployment default/api-v1 runs no Istio proxy, so no policy is enforced on it');
   });
+
+  test.each<[string, { [key: string]: string }, string, boolean]>([
+    ['a namespace labelled disabled wins over a pod labelled true', { 'sidecar.istio.io/inject': 'true' }, 'disabled', false],
+    ['a pod labelled false wins over a namespace labelled enabled', { 'sidecar.istio.io/inject': 'false' }, 'enabled', false],
+    ['a pod labelled true in a namespace without the label is injected', { 'sidecar.istio.io/inject': 'true' }, '', true],
+  ])('injection: %s (Istio: either label disabled, no sidecar)', (_, podLabels, namespaceLabel, proxy) => {
+    const { mesh, web, api } = webAndApi();
+    const manifests = MeshTesting.synth(mesh).map(o => {
+      if (o.kind === 'Deployment' && o.metadata.name === 'api-v1') {
+        const metadata = { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, ...podLabels } };
+        return { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata } } };
+      }
+      if (o.kind === 'Namespace' && o.metadata.name === 'default') {
+        const labels = { ...o.metadata.labels };
+        delete labels['istio-injection'];
+        delete labels['istio.io/rev'];
+        return { ...o, metadata: { ...o.metadata, labels: namespaceLabel ? { ...labels, 'istio-injection': namespaceLabel } : labels } };
+      }
+      return o;
+    });
+    expect(manifests.filter(o => o.kind === 'Namespace' && o.metadata.name === 'default')).toHaveLength(1);
+    // deny-by-default: only a workload without a proxy lets web in
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, manifests)).toBe(!proxy);
+  });
 });
 
 describe('Bookinfo: the whole call graph', () => {
