@@ -64,10 +64,12 @@ const HTTP_OPERATION_KEYS = ['methods', 'notMethods', 'paths', 'notPaths'];
 export function peerAuthentication(manifests: any[], rootNamespace: string, target: Workload, port: number): { mode: string; policy?: string } {
   const all = manifests.filter(m => m?.kind === 'PeerAuthentication');
   const inNs = (ns: string) => all.filter(p => (p.metadata?.namespace ?? 'default') === ns);
+  // A selector without labels is no selector: the policy is its namespace's (or, in the root namespace, the mesh's).
+  const selector = (p: any) => (Object.keys(p.spec?.selector?.matchLabels ?? {}).length > 0 ? p.spec.selector.matchLabels : undefined);
   const levels = [
-    inNs(target.namespace).filter(p => p.spec?.selector?.matchLabels && selects(p.spec.selector.matchLabels, target.labels)),
-    inNs(target.namespace).filter(p => !p.spec?.selector),
-    target.namespace === rootNamespace ? [] : inNs(rootNamespace).filter(p => !p.spec?.selector),
+    inNs(target.namespace).filter(p => selector(p) && selects(selector(p), target.labels)),
+    inNs(target.namespace).filter(p => !selector(p)),
+    target.namespace === rootNamespace ? [] : inNs(rootNamespace).filter(p => !selector(p)),
   ];
   for (const [level, policies] of levels.entries()) {
     for (const policy of policies) {

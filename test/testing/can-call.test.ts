@@ -403,6 +403,18 @@ describe('mTLS and sidecars', () => {
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), rule])).toThrow(`[MESH0600] MeshTesting.canCall: ${message}`);
   });
 
+  test('a PeerAuthentication whose selector has no labels is its namespace\'s (the root namespace\'s: mesh-wide)', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = withoutSidecar(MeshTesting.synth(mesh)).filter(o => o.kind !== 'PeerAuthentication');
+    const strict = (namespace: string, selector: any) => ({
+      apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'all', namespace }, spec: { selector, mtls: { mode: 'STRICT' } },
+    });
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('istio-system', { matchLabels: {} })]).policy).toEqual('istio-system/all');
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('istio-system', {})])).toBe(false);
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('default', { matchLabels: {} })])).toBe(false);
+  });
+
   test('a workload without a proxy enforces no policy', () => {
     const { mesh, web, api } = webAndApi();
     const manifests = MeshTesting.synth(mesh).map(o => o.kind === 'Deployment' && o.metadata.name.startsWith('api-')
