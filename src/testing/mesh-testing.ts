@@ -544,7 +544,11 @@ function decideOne(
   service: { name: string; namespace: string; port: number },
 ): Verdict {
   if (!target.proxy) {
-    return { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
+    // Auto mTLS sends plaintext to a workload without a proxy; a DestinationRule may still ask for mTLS.
+    const client = clientTls(where, mesh, manifests, caller, service, 'DISABLE');
+    return client.mtls
+      ? { allowed: false, reason: `denied: ${caller.label} sends mTLS (${client.why}), but ${target.ref} runs no Istio proxy to accept it` }
+      : { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
   }
   const mtls = peerAuthentication(manifests, mesh.rootNamespace, target, request.port);
   const client = clientTls(where, mesh, manifests, caller, service, mtls.mode);

@@ -421,6 +421,10 @@ describe('mTLS and sidecars', () => {
       ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
       : o);
     expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, manifests).reason).toEqual('allowed: Deployment default/api-v1 runs no Istio proxy, so no policy is enforced on it');
+    // unless the caller's DestinationRule asks for mTLS, which nothing there accepts
+    const mutual = destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } });
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, mutual]).reason).toEqual(
+      `denied: Deployment default/web-v1 (${WEB}) sends mTLS (DestinationRule default/api sets tls ISTIO_MUTUAL), but Deployment default/api-v1 runs no Istio proxy to accept it`);
   });
 
   test.each<[string, { [key: string]: string }, string, boolean]>([
