@@ -17,6 +17,8 @@ export interface Peer {
   readonly labels: { [key: string]: string };
   /** The caller's namespace (for VirtualService `sourceNamespace`). */
   readonly namespace: string;
+  /** Whether the caller is a gateway, whose proxy no Istio `Sidecar` scopes. */
+  readonly gateway?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
 import { RoutedRequest, hostMatches, route } from './routing';
+import { sidecarScope } from './sidecar-scope';
 import { Workload, ofVersion, serviceWorkloads } from './workloads';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
@@ -282,7 +283,8 @@ export class MeshTesting {
    * Whether `from` may call `to`, and why: the policy that decided (which namespace, allowed or denied) and the
    * request and identity it saw, for a failing test to print.
    *
-   * Istio's order: a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
+   * Istio's order: the caller's own proxy refuses a host its `Sidecar` (an `EgressScope`) does not list under
+   * REGISTRY_ONLY, and passes it through in plaintext under ALLOW_ANY; a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
    * that sends plaintext (it has no sidecar, a DestinationRule sets tls DISABLE, or auto mTLS is off and none sets
    * ISTIO_MUTUAL), and a port in mode DISABLE one that sends mTLS; then any matching DENY policy denies; then, when ALLOW policies apply to the workload
    * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
@@ -414,7 +416,18 @@ export class MeshTesting {
     const servicePort = opts.port ?? service.spec?.ports?.[0]?.port;
     const sources: (Peer | undefined)[] = opts.from ? callerPeers(where, mesh, objects, opts.from, opts.fromVersion) : [undefined];
     const target = { name: to.serviceName, namespace: to.namespace };
-    const routed = sources.map(source => ({ source, routed: route(objects, where, mesh.clusterDomain, target, source, request, servicePort) }));
+    const host = `${to.serviceName}.${to.namespace}.svc.${mesh.clusterDomain}`;
+    const routeFrom = (source: Peer | undefined): RoutedRequest => {
+      const scope = source && sidecarScope(objects, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, source, { namespace: to.namespace, host });
+      if (!scope || scope.known) {
+        return route(objects, where, mesh.clusterDomain, target, source, request, servicePort);
+      }
+      const unknown = `Sidecar ${scope.sidecar} of ${source!.label} does not list '${host}' among its egress hosts`;
+      return scope.mode === 'REGISTRY_ONLY'
+        ? { targets: [], reason: `${unknown}, and it is REGISTRY_ONLY: the caller's proxy refuses the request (502)` }
+        : route(objects, where, mesh.clusterDomain, target, source, request, servicePort, `${unknown}, so ALLOW_ANY passes the request through`);
+    };
+    const routed = sources.map(source => ({ source, routed: routeFrom(source) }));
     const key = (r: RoutedRequest) => JSON.stringify([r.route, r.targets]);
     if (routed.some(r => key(r.routed) !== key(routed[0].routed))) {
       const list = routed.map(r => `${r.source!.label}: ${r.routed.route ?? 'no route'}`).join('; ');
@@ -533,9 +546,10 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
     return [{ principal: from.principal, proxy: true, labels: { app: from.serviceName, ...version ? { version } : {} }, namespace, label: `'${from.serviceName}' (imported, ${from.principal})` }];
   }
   const { workloads } = serviceWorkloads(manifests, where, from.serviceName, namespace);
+  const gateway = isKind(from, 'MeshGateway');
   return ofVersion(where, `caller '${from.serviceName}'`, workloads, version).map(w => {
     const principal = mesh.principalOf(w.namespace, w.serviceAccount);
-    return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };
+    return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, gateway, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };
   });
 }
 
@@ -543,6 +557,11 @@ function decideOne(
   where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest,
   service: { name: string; namespace: string; port: number },
 ): Verdict {
+  const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
+  const scope = sidecarScope(manifests, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, caller, { namespace: service.namespace, host });
+  if (!scope.known && scope.mode === 'REGISTRY_ONLY') {
+    return { allowed: false, policy: scope.sidecar, reason: `denied: Sidecar ${scope.sidecar} of ${caller.label} does not list '${host}' among its egress hosts, and it is REGISTRY_ONLY: the caller's proxy refuses the request` };
+  }
   if (!target.proxy) {
     // Auto mTLS sends plaintext to a workload without a proxy; a DestinationRule may still ask for mTLS.
     const client = clientTls(where, mesh, manifests, caller, service, 'DISABLE');
@@ -578,6 +597,10 @@ function clientTls(
     return { mtls: false, why: 'it has no sidecar' };
   }
   const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
+  const scope = sidecarScope(manifests, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, caller, { namespace: service.namespace, host });
+  if (!scope.known) {
+    return { mtls: false, why: `its Sidecar ${scope.sidecar} does not list the host, so ALLOW_ANY passes the request through as it is` };
+  }
   const rules = manifests.filter(m => m?.kind === 'DestinationRule'
     && hostMatches(String(m.spec?.host), m.metadata?.namespace ?? 'default', host, mesh.clusterDomain));
   const order = [caller.namespace, service.namespace, mesh.rootNamespace];

@@ -42,12 +42,14 @@ const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mi
  */
 export function route(
   manifests: any[], where: string, cluster: string, service: { name: string; namespace: string },
-  source: Peer | undefined, request: AuthzRequest, servicePort: number,
+  source: Peer | undefined, request: AuthzRequest, servicePort: number, bypass?: string,
 ): RoutedRequest {
   const host = fqdn(service.name, service.namespace, cluster);
-  if (source !== undefined && !source.proxy) {
+  // Why no VirtualService applies: the caller's proxy does not route the request (it has none, or passes it through).
+  const unrouted = bypass ?? (source !== undefined && !source.proxy ? `${source.label} runs no Istio proxy` : undefined);
+  if (unrouted !== undefined) {
     const targets = destinationVersions(manifests, where, cluster, { host }, service.namespace, undefined);
-    return { targets, reason: `${source.label} runs no Istio proxy, so no VirtualService applies: the Kubernetes Service balances requests over its workloads (${versionList(targets)}), by pod count` };
+    return { targets, reason: `${unrouted}, so no VirtualService applies: the Kubernetes Service balances requests over its workloads (${versionList(targets)}), by pod count` };
   }
   const bound = manifests.filter(m => m?.kind === 'VirtualService'
     && (m.spec?.gateways === undefined || m.spec.gateways.length === 0 || m.spec.gateways.includes('mesh'))

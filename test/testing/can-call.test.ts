@@ -4,7 +4,10 @@
  */
 import { Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
-import { AccessPolicy, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
+import {
+  AccessPolicy, EgressScope, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope,
+  Protocol,
+} from '../../src';
 import { newMesh, newService } from '../support/util';
 
 /** Two services in `default`, web and api (ports 8080 and 9090, two versions), and the manifests of their mesh. */
@@ -521,5 +524,74 @@ describe('bad input', () => {
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
       "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
       + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
+  });
+});
+
+describe("the caller's Sidecar scope (EgressScope)", () => {
+  /** web may reach db only; api and db both allow web (no deny-by-default). */
+  function scoped(outboundTrafficPolicy?: OutboundTrafficPolicy) {
+    const mesh = newMesh({ denyByDefault: false });
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const db = newService(mesh, 'db');
+    new EgressScope(mesh, 'web-egress', { service: web, allowServices: [db], outboundTrafficPolicy });
+    return { mesh, web, api, db, manifests: MeshTesting.synth(mesh) };
+  }
+
+  test('REGISTRY_ONLY (the default): a host the Sidecar does not list is refused by the caller\'s own proxy', () => {
+    const { mesh, web, api, db, manifests } = scoped();
+    expect(MeshTesting.canCall(mesh, web, db, {}, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests)).toEqual({
+      allowed: false,
+      policy: 'default/web-egress',
+      reason: `denied: Sidecar default/web-egress of Deployment default/web-v1 (${WEB}) does not list 'api.default.svc.cluster.local' among its egress hosts, `
+        + "and it is REGISTRY_ONLY: the caller's proxy refuses the request",
+    });
+    // another caller is not scoped by web's Sidecar
+    expect(MeshTesting.canCall(mesh, db, api, {}, manifests)).toBe(true);
+    const decision = MeshTesting.explainRoute(mesh, api, { from: web }, manifests);
+    expect(decision.targets).toEqual([]);
+    expect(decision.reason).toContain('REGISTRY_ONLY: the caller\'s proxy refuses the request (502)');
+  });
+
+  test('ALLOW_ANY: the request passes through in plaintext, which a STRICT workload refuses, past every route', () => {
+    const { mesh, web, api, manifests } = scoped(OutboundTrafficPolicy.ALLOW_ANY);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests).reason).toContain(
+      'calls in plaintext (its Sidecar default/web-egress does not list the host, so ALLOW_ANY passes the request through as it is)');
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(false);
+    expect(MeshTesting.explainRoute(mesh, api, { from: web }, manifests).reason).toContain('so ALLOW_ANY passes the request through, so no VirtualService applies');
+  });
+
+  test.each<[string, string[], boolean]>([
+    ['every host of its namespace', ['default/*'], true],
+    ['this namespace, as .', ['./*'], true],
+    ['a suffix', ['*/*.default.svc.cluster.local'], true],
+    ['another namespace', ['other/*'], false],
+    ['none (~)', ['~/*'], false],
+  ])('egress hosts: %s', (_, hosts, allowed) => {
+    const { mesh, web, api, manifests } = scoped();
+    const edited = manifests.map(o => o.kind === 'Sidecar' ? { ...o, spec: { ...o.spec, egress: [{ hosts }] } } : o);
+    expect(MeshTesting.canCall(mesh, web, api, {}, edited)).toBe(allowed);
+  });
+
+  test('a Sidecar of the namespace scopes its services, not its gateway', () => {
+    const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+    const onlyDetails = (namespace: string) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { name: 'default', namespace },
+      spec: { egress: [{ hosts: ['bookinfo/details.bookinfo.svc.cluster.local'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
+    });
+    const manifests = MeshTesting.synth(bookinfo);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.productpage, bookinfo.reviews, {}, [...manifests, onlyDetails('bookinfo')])).toBe(false);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.productpage, bookinfo.details, {}, [...manifests, onlyDetails('bookinfo')])).toBe(true);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.gateway, bookinfo.productpage, {}, [...manifests, onlyDetails('istio-ingress')])).toBe(true);
+  });
+
+  test('an egress listener of its own port is MESH0600', () => {
+    const { mesh, web, api, manifests } = scoped();
+    const edited = manifests.map(o => o.kind === 'Sidecar' ? { ...o, spec: { ...o.spec, egress: [{ port: { number: 8080 }, hosts: ['*/*'] }] } } : o);
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, edited)).toThrow(
+      '[MESH0600] MeshTesting.canCall: Sidecar default/web-egress has an egress listener with port, which this evaluation cannot decide');
   });
 });
