@@ -4,7 +4,8 @@ import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { istioProtocol } from '../private/protocols';
 import { serviceKey } from '../private/services';
-import { isKind, isMeshServiceKind } from '../private/tree';
+import { sidecarScope } from '../private/sidecar-scope';
+import { constructsOfKind, isKind, isMeshServiceKind } from '../private/tree';
 import type { AccessRule } from '../security/access-policy';
 import type { RevokedIdentities } from '../security/revoked-identities';
 import type { ExternalService } from '../traffic/external-service';
@@ -185,10 +186,18 @@ export function meshGraph(mesh: IMesh): MeshGraph {
 
   // Who may call whom: an edge per allowed caller, or from anyone when nothing restricts the service's callers.
   const callerId = (caller: IMeshIdentity) => (isKind(caller, 'MeshGateway') ? gatewayId(caller as MeshGateway) : serviceId(caller as IMeshService));
+  // A caller whose EgressScope (an Istio Sidecar) does not list the service never reaches it: REGISTRY_ONLY refuses
+  // the request, ALLOW_ANY sends it in plaintext, without the identity its AccessPolicy names.
+  const sidecars = constructsOfKind(mesh, 'EgressScope').map(e => (e as unknown as { resource: { toJson(): any } }).resource.toJson());
+  const reaches = (caller: IMeshIdentity, s: IMeshService) => {
+    const from = { namespace: (caller as IMeshService).namespace, labels: { app: caller.serviceName }, proxy: true };
+    return !isKind(caller, 'MeshService')
+      || sidecarScope(sidecars, 'MeshDiagram', mesh.rootNamespace, mesh.outboundTrafficPolicy, from, { namespace: s.namespace, host: s.host }).known;
+  };
   for (const s of [...model.services, ...imported]) {
     const policy = model.accessPolicyOf(s);
     if (policy) {
-      for (const rule of policy.rules.filter(r => !revoked.has(r.from.principal))) {
+      for (const rule of policy.rules.filter(r => !revoked.has(r.from.principal) && reaches(r.from, s))) {
         edges.push({ from: callerId(rule.from), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
       }
     } else if (!deniedByDefault(s)) {

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
 import { RoutedRequest, hostMatches, route } from './routing';
-import { sidecarScope } from './sidecar-scope';
 import { Workload, ofVersion, serviceWorkloads } from './workloads';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
@@ -9,6 +8,7 @@ import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { checkArray, checkEnum, checkStringMap, checkType } from '../private/enums';
 import { meshError, userError } from '../private/errors';
 import { checkOwnService } from '../private/services';
+import { sidecarScope } from '../private/sidecar-scope';
 import { isKind, isMeshIdentityKind } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 

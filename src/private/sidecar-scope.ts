@@ -1,6 +1,15 @@
-import { Peer } from './authorization';
-import { selects } from './workloads';
-import { meshError } from '../private/errors';
+import { meshError } from './errors';
+
+/** A workload whose outbound requests a Sidecar may scope. */
+interface Caller {
+  readonly namespace: string;
+  /** Its pods' labels. */
+  readonly labels: { [key: string]: string };
+  /** Whether it runs an Istio proxy. */
+  readonly proxy: boolean;
+  /** Whether it is a gateway, whose proxy no Sidecar scopes. */
+  readonly gateway?: boolean;
+}
 
 /**
  * Whether the caller's proxy knows a host: the Istio `Sidecar` that scopes it (its workload's, else its
@@ -18,19 +27,21 @@ export interface SidecarScope {
 }
 
 /**
- * The scope of the caller's proxy for the Service `name.namespace` (its host `host`).
+ * The scope of the caller's proxy for the Service of `namespace` whose host is `host` (what MeshTesting evaluates,
+ * and what the diagram draws).
  *
  * @throws MESH0600 for a Sidecar egress listener of its own port, bind address or capture mode
  * @internal
  */
 export function sidecarScope(
-  manifests: any[], where: string, rootNamespace: string, meshMode: string, caller: Peer, service: { namespace: string; host: string },
+  manifests: any[], where: string, rootNamespace: string, meshMode: string, caller: Caller, service: { namespace: string; host: string },
 ): SidecarScope {
   const all = manifests.filter(m => m?.kind === 'Sidecar');
   const inNs = (ns: string) => all.filter(s => (s.metadata?.namespace ?? 'default') === ns);
   const labelsOf = (s: any) => s.spec?.workloadSelector?.labels ?? {};
   const hasSelector = (s: any) => Object.keys(labelsOf(s)).length > 0;
-  const sidecar = inNs(caller.namespace).find(s => hasSelector(s) && selects(labelsOf(s), caller.labels))
+  const selects = (s: any) => Object.entries<string>(labelsOf(s)).every(([k, v]) => caller.labels[k] === v);
+  const sidecar = inNs(caller.namespace).find(s => hasSelector(s) && selects(s))
     ?? inNs(caller.namespace).find(s => !hasSelector(s))
     ?? inNs(rootNamespace).find(s => !hasSelector(s));
   if (!caller.proxy || caller.gateway || !sidecar) {
