@@ -35,4 +35,10 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 [ -z "$created_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d
-command -v go >/dev/null && command -v promtool >/dev/null
+still=()
+command -v go >/dev/null 2>&1 || still+=(go)
+command -v promtool >/dev/null 2>&1 || still+=(promtool)
+if [ ${#still[@]} -gt 0 ]; then
+  echo "cdk8s-mesh's tests need ${still[*]}, still missing after apt-get install ${missing[*]}: install them so that they are on PATH, and run again" >&2
+  exit 1
+fi

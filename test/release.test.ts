@@ -91,6 +91,25 @@ describe('the test command checks its prerequisites first', () => {
     ]);
   });
 
+  test('where apt-get runs but leaves a tool missing, it stops with one line saying which', () => {
+    // root (a fake id), and an apt-get that installs nothing
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'apt-nothing-'));
+    for (const tool of ['node', 'env']) {
+      fs.symlinkSync(execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf-8' }).trim(), path.join(bin, tool));
+    }
+    const fake = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    fake('id', 'echo 0');
+    fake('apt-get', 'exit 0');
+    for (const tool of ['tee', 'chmod', 'rm']) {
+      fake(tool, 'cat >/dev/null 2>&1 || true');
+    }
+    const result = spawnSync('/bin/bash', [path.join(ROOT, 'scripts', 'prereqs.sh')], { encoding: 'utf-8', env: { PATH: bin }, input: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "cdk8s-mesh's tests need go promtool, still missing after apt-get install golang-go prometheus: install them so that they are on PATH, and run again",
+    ]);
+  });
+
   test('this machine has them, so it passes', () => {
     expect(spawnSync('bash', [path.join(ROOT, 'scripts', 'prereqs.sh')]).status).toBe(0);
   });

@@ -1148,7 +1148,7 @@ export const CODES = {
     fix: 'give fromVersion and toVersion',
   },
   MESH0603: {
-    meaning: "an assertion's request is not one the service can receive (unknown option, port, path or method)",
+    meaning: "an assertion's request is not one the service can receive (unknown option, port, path or method), or routeFor() names a gateway as the caller",
     example: "[MESH0603] MeshTesting.canCall: port 9999 is not a port of Service 'default/api' (ports: 8080): give one of its ports",
     fix: "give one of the service's ports, a path starting with '/', an HttpMethod and the options listed",
   },

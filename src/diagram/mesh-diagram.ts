@@ -49,7 +49,7 @@ interface SynthesizingApp extends IConstruct {
  * A picture of the mesh, written next to the manifests: `app.synth()` (and so `cdk8s synth`) writes
  * `<outdir>/<mesh id>.mesh.mmd`, `.dot` and `.svg`. It shows the services and their versions by namespace,
  * the weighted routes of each `TrafficSplit` with their matches, who may call whom (an edge per caller an
- * `AccessPolicy` allows, from "anyone" where nothing restricts the callers), the mTLS mode of each scope
+ * `AccessPolicy` allows, but a revoked identity or one whose `EgressScope` leaves the service out, from "anyone" where nothing restricts the callers), the mTLS mode of each scope
  * that sets one, the gateways with their listeners and routes, and the external services.
  *
  * The files are written once synthesis has validated the whole App and written its manifests, so a mesh

@@ -4,8 +4,10 @@ import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { istioProtocol } from '../private/protocols';
 import { serviceKey } from '../private/services';
-import { isKind, isMeshServiceKind } from '../private/tree';
+import { sidecarScope } from '../private/sidecar-scope';
+import { constructsOfKind, isKind, isMeshServiceKind } from '../private/tree';
 import type { AccessRule } from '../security/access-policy';
+import type { RevokedIdentities } from '../security/revoked-identities';
 import type { ExternalService } from '../traffic/external-service';
 import type { RouteMatch } from '../traffic/route-match';
 import type { HttpRouteOptions } from '../traffic/traffic-split';
@@ -106,6 +108,9 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   };
   const denied = new Set(model.denyByDefaultNamespaces);
   const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+  // Mesh.revokeIdentity(): a DENY policy refuses every call from these, whatever the AccessPolicies allow.
+  const revoked = new Set((mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? []);
+  const revokedLabel = (identity: IMeshIdentity) => revoked.has(identity.principal) ? ['identity revoked: may call nothing'] : [];
 
   // Services and their versions.
   const serviceId = (s: IMeshService) => nodeId('svc', s.namespace, s.serviceName);
@@ -116,7 +121,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
     const policy = model.accessPolicyOf(s);
     const refuses = policy ? policy.rules.length === 0 : deniedByDefault(s);
     const imported = isKind(s, 'ImportedMeshService') ? ['(imported)'] : [];
-    addNode(s.namespace, { id: serviceId(s), kind: 'service', label: [s.serviceName, ...imported, ...mtls, ...refuses ? ['refuses every call'] : []] });
+    addNode(s.namespace, { id: serviceId(s), kind: 'service', label: [s.serviceName, ...imported, ...mtls, ...refuses ? ['refuses every call'] : [], ...revokedLabel(s)] });
     for (const version of s.versionNames ?? []) {
       addNode(s.namespace, { id: versionId(s, version), kind: 'version', label: [`${s.serviceName} ${version}`] });
     }
@@ -134,7 +139,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   const gatewayId = (g: MeshGateway) => nodeId('gw', g.namespace, g.serviceName);
   for (const g of model.gateways) {
     const listeners = (g._gatewaySpec().servers ?? []).map(s => `${s.port?.protocol} :${s.port?.number} ${(s.hosts ?? []).join(' ')}`);
-    addNode(g.namespace, { id: gatewayId(g), kind: 'gateway', label: [`${g.serviceName} (${isKind(g, 'IngressGateway') ? 'ingress' : 'egress'} gateway)`, ...listeners] });
+    addNode(g.namespace, { id: gatewayId(g), kind: 'gateway', label: [`${g.serviceName} (${isKind(g, 'IngressGateway') ? 'ingress' : 'egress'} gateway)`, ...listeners, ...revokedLabel(g)] });
   }
 
   // External services, outside the mesh.
@@ -181,10 +186,18 @@ export function meshGraph(mesh: IMesh): MeshGraph {
 
   // Who may call whom: an edge per allowed caller, or from anyone when nothing restricts the service's callers.
   const callerId = (caller: IMeshIdentity) => (isKind(caller, 'MeshGateway') ? gatewayId(caller as MeshGateway) : serviceId(caller as IMeshService));
+  // A caller whose EgressScope (an Istio Sidecar) does not list the service never reaches it: REGISTRY_ONLY refuses
+  // the request, ALLOW_ANY sends it in plaintext, without the identity its AccessPolicy names.
+  const sidecars = constructsOfKind(mesh, 'EgressScope').map(e => (e as unknown as { resource: { toJson(): any } }).resource.toJson());
+  const reaches = (caller: IMeshIdentity, s: IMeshService) => {
+    const from = { namespace: (caller as IMeshService).namespace, labels: { app: caller.serviceName }, proxy: true };
+    return !isKind(caller, 'MeshService')
+      || sidecarScope(sidecars, 'MeshDiagram', mesh.rootNamespace, mesh.outboundTrafficPolicy, from, { namespace: s.namespace, host: s.host }).known;
+  };
   for (const s of [...model.services, ...imported]) {
     const policy = model.accessPolicyOf(s);
     if (policy) {
-      for (const rule of policy.rules) {
+      for (const rule of policy.rules.filter(r => !revoked.has(r.from.principal) && reaches(r.from, s))) {
         edges.push({ from: callerId(rule.from), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
       }
     } else if (!deniedByDefault(s)) {

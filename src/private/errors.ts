@@ -46,8 +46,13 @@ export function userError(message: string): Error {
     error = new Error(message);
     Error.stackTraceLimit = Infinity;
     Error.captureStackTrace(capture, userError);
+  } catch {
+    // No V8 stack API (Error.captureStackTrace), or a frozen Error: a plain Error, with its stack as it comes.
+    return new Error(message);
   } finally {
-    Error.stackTraceLimit = limit;
+    if (Error.stackTraceLimit !== limit) {
+      Error.stackTraceLimit = limit;
+    }
   }
   let stack: string | undefined;
   Object.defineProperty(error, 'stack', {

@@ -17,6 +17,8 @@ export interface Peer {
   readonly labels: { [key: string]: string };
   /** The caller's namespace (for VirtualService `sourceNamespace`). */
   readonly namespace: string;
+  /** Whether the caller is a gateway, whose proxy no Istio `Sidecar` scopes. */
+  readonly gateway?: boolean;
 }
 
 /**
@@ -30,6 +32,12 @@ export interface AuthzRequest {
   readonly port: number;
   /** Header names lowercase. */
   readonly headers: { [name: string]: string };
+  /**
+   * Whether the port carries HTTP (HTTP, HTTP2, gRPC, or not declared, which Istio detects). On a TCP port the
+   * HTTP-only fields of a policy (methods, paths, request headers) cannot match: an ALLOW rule with one is dropped,
+   * a DENY rule is applied without them.
+   */
+  readonly http: boolean;
 }
 
 /**
@@ -46,6 +54,8 @@ export interface Verdict {
 const SOURCE_KEYS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces'];
 const OPERATION_KEYS = ['methods', 'notMethods', 'paths', 'notPaths', 'ports', 'notPorts'];
 const RULE_KEYS = ['from', 'to', 'when'];
+/** The operation fields that only HTTP requests have. */
+const HTTP_OPERATION_KEYS = ['methods', 'notMethods', 'paths', 'notPaths'];
 
 /**
  * The mTLS mode the workload accepts on `port`, from the most specific PeerAuthentication (the workload's,
@@ -56,10 +66,12 @@ const RULE_KEYS = ['from', 'to', 'when'];
 export function peerAuthentication(manifests: any[], rootNamespace: string, target: Workload, port: number): { mode: string; policy?: string } {
   const all = manifests.filter(m => m?.kind === 'PeerAuthentication');
   const inNs = (ns: string) => all.filter(p => (p.metadata?.namespace ?? 'default') === ns);
+  // A selector without labels is no selector: the policy is its namespace's (or, in the root namespace, the mesh's).
+  const selector = (p: any) => (Object.keys(p.spec?.selector?.matchLabels ?? {}).length > 0 ? p.spec.selector.matchLabels : undefined);
   const levels = [
-    inNs(target.namespace).filter(p => p.spec?.selector?.matchLabels && selects(p.spec.selector.matchLabels, target.labels)),
-    inNs(target.namespace).filter(p => !p.spec?.selector),
-    target.namespace === rootNamespace ? [] : inNs(rootNamespace).filter(p => !p.spec?.selector),
+    inNs(target.namespace).filter(p => selector(p) && selects(selector(p), target.labels)),
+    inNs(target.namespace).filter(p => !selector(p)),
+    target.namespace === rootNamespace ? [] : inNs(rootNamespace).filter(p => !selector(p)),
   ];
   for (const [level, policies] of levels.entries()) {
     for (const policy of policies) {
@@ -93,10 +105,10 @@ export function authorize(method: string, manifests: any[], rootNamespace: strin
       throw unsupported(method, policy, `action ${action}`, 'its decision is made by an external authorizer');
     }
     // Every rule of an applying policy is checked, so that a field this evaluation does not know is never skipped.
-    (policy.spec?.rules ?? []).forEach((rule: any, i: number) => matchRule(method, policy, i, rule, peer, request));
+    (policy.spec?.rules ?? []).forEach((rule: any, i: number) => matchRule(method, policy, i, rule, peer, request, action));
   }
   for (const policy of applying.filter(p => p.spec?.action === 'DENY')) {
-    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request));
+    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request, 'DENY'));
     if (rule >= 0) {
       return { allowed: false, policy: nameOf(policy), reason: `denied: rule ${rule + 1} of DENY policy ${nameOf(policy)} matches ${what}` };
     }
@@ -106,7 +118,7 @@ export function authorize(method: string, manifests: any[], rootNamespace: strin
     return { allowed: true, reason: `allowed: no ALLOW policy applies to ${target.ref}, so every request no DENY policy matches is allowed` };
   }
   for (const policy of allow) {
-    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request));
+    const rule = (policy.spec?.rules ?? []).findIndex((r: any, i: number) => matchRule(method, policy, i, r, peer, request, 'ALLOW'));
     if (rule >= 0) {
       return { allowed: true, policy: nameOf(policy), reason: `allowed: rule ${rule + 1} of ALLOW policy ${nameOf(policy)} matches ${what}` };
     }
@@ -164,15 +176,15 @@ function specificity(policy: any, target: Workload): number {
   return ((policy.metadata?.namespace ?? 'default') === target.namespace ? 2 : 0) + (policy.spec?.selector?.matchLabels ? 1 : 0);
 }
 
-function matchRule(method: string, policy: any, index: number, rule: any, peer: Peer, request: AuthzRequest): boolean {
+function matchRule(method: string, policy: any, index: number, rule: any, peer: Peer, request: AuthzRequest, action: string): boolean {
   const where = `rule ${index + 1}`;
   unknownKeys(method, policy, where, rule ?? {}, RULE_KEYS);
   const from: any[] = rule?.from ?? [];
   const to: any[] = rule?.to ?? [];
   const when: any[] = rule?.when ?? [];
   const sources = from.map((f, i) => matchSource(method, policy, `${where} from[${i}].source`, f?.source ?? {}, peer));
-  const operations = to.map((t, i) => matchOperation(method, policy, `${where} to[${i}].operation`, t?.operation ?? {}, request));
-  const conditions = when.map((c, i) => matchCondition(method, policy, `${where} when[${i}]`, c ?? {}, peer, request));
+  const operations = to.map((t, i) => matchOperation(method, policy, `${where} to[${i}].operation`, t?.operation ?? {}, request, action));
+  const conditions = when.map((c, i) => matchCondition(method, policy, `${where} when[${i}]`, c ?? {}, peer, request, action));
   return (from.length === 0 || sources.some(Boolean)) && (to.length === 0 || operations.some(Boolean)) && conditions.every(Boolean);
 }
 
@@ -183,27 +195,35 @@ function matchSource(method: string, policy: any, where: string, source: any, pe
     && field(source.namespaces, namespace, true) && field(source.notNamespaces, namespace, false);
 }
 
-function matchOperation(method: string, policy: any, where: string, operation: any, request: AuthzRequest): boolean {
+function matchOperation(method: string, policy: any, where: string, operation: any, request: AuthzRequest, action: string): boolean {
   unknownKeys(method, policy, where, operation, OPERATION_KEYS);
   for (const path of [...operation.paths ?? [], ...operation.notPaths ?? []]) {
     if (path.includes('{')) {
       throw unsupported(method, policy, `${where} path '${path}'`, 'path templates ({*}, {**}) are not modelled');
     }
   }
-  const path = request.path.split('?')[0];
   const port = String(request.port);
+  const ports = field(operation.ports, port, true, exact) && field(operation.notPorts, port, false, exact);
+  if (!request.http) {
+    // On TCP, Istio drops an ALLOW rule with HTTP-only fields, and applies a DENY rule without them.
+    const httpOnly = HTTP_OPERATION_KEYS.some(k => operation[k] !== undefined);
+    return httpOnly && action !== 'DENY' ? false : ports;
+  }
+  const path = request.path.split('?')[0];
   return field(operation.methods, request.method, true) && field(operation.notMethods, request.method, false)
-    && field(operation.paths, path, true) && field(operation.notPaths, path, false)
-    && field(operation.ports, port, true, exact) && field(operation.notPorts, port, false, exact);
+    && field(operation.paths, path, true) && field(operation.notPaths, path, false) && ports;
 }
 
-function matchCondition(method: string, policy: any, where: string, condition: any, peer: Peer, request: AuthzRequest): boolean {
+function matchCondition(method: string, policy: any, where: string, condition: any, peer: Peer, request: AuthzRequest, action: string): boolean {
   unknownKeys(method, policy, where, condition, ['key', 'values', 'notValues']);
   const key = String(condition.key);
   const header = key.match(/^request\.headers\[(.+)\]$/);
   const namespace = peer.principal?.match(/\/ns\/([^/]+)\/sa\//)?.[1];
   let value: string | undefined;
-  if (header) {
+  if (header && !request.http) {
+    // An HTTP-only condition on TCP: the ALLOW rule is dropped, the DENY rule applied without it.
+    return action === 'DENY';
+  } else if (header) {
     value = request.headers[header[1].toLowerCase()];
   } else if (key === 'source.principal') {
     value = peer.principal;

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
-import { RoutedRequest, route } from './routing';
+import { RoutedRequest, hostMatches, route } from './routing';
 import { Workload, ofVersion, serviceWorkloads } from './workloads';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
@@ -8,6 +8,7 @@ import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { checkArray, checkEnum, checkStringMap, checkType } from '../private/enums';
 import { meshError, userError } from '../private/errors';
 import { checkOwnService } from '../private/services';
+import { sidecarScope } from '../private/sidecar-scope';
 import { isKind, isMeshIdentityKind } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 
@@ -87,7 +88,8 @@ export interface CallDecision {
  */
 export interface RouteOptions extends MeshRequest {
   /**
-   * The calling service or gateway, for routes that match on the caller (`sourceService`, `sourceLabels`).
+   * The calling service, for routes that match on the caller (`sourceService`, `sourceLabels`). Not a gateway:
+   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603).
    *
    * @default - no caller: routes that match on one do not take the request
    */
@@ -281,11 +283,15 @@ export class MeshTesting {
    * Whether `from` may call `to`, and why: the policy that decided (which namespace, allowed or denied) and the
    * request and identity it saw, for a failing test to print.
    *
-   * Istio's order: a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
-   * without one (plaintext); then any matching DENY policy denies; then, when ALLOW policies apply to the workload
+   * Istio's order: the caller's own proxy refuses a host its `Sidecar` (an `EgressScope`) does not list under
+   * REGISTRY_ONLY, and passes it through in plaintext under ALLOW_ANY; a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
+   * that sends plaintext (it has no sidecar, a DestinationRule sets tls DISABLE, or auto mTLS is off and none sets
+   * ISTIO_MUTUAL), and a port in mode DISABLE one that sends mTLS; then any matching DENY policy denies; then, when ALLOW policies apply to the workload
    * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
    * one of their rules must match, and an ALLOW policy without rules matches nothing; with none, the call is
-   * allowed. The caller's principal is that of the service account its synthesized pods run as.
+   * allowed. On a TCP port (by the Service port's `appProtocol` or name), an ALLOW rule with HTTP-only fields
+   * (methods, paths, request headers) matches nothing and a DENY rule applies without them. The caller's principal
+   * is that of the service account its synthesized pods run as.
    *
    * @param mesh the mesh
    * @param from the calling service or gateway
@@ -374,7 +380,8 @@ export class MeshTesting {
     for (const target of targets) {
       const request = requestFor(where, service, target, opts);
       for (const caller of callers) {
-        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request) });
+        const called = { name: to.serviceName, namespace: to.namespace, port: opts.port ?? service.spec?.ports?.[0]?.port };
+        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request, called) });
       }
     }
     const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
@@ -395,6 +402,12 @@ export class MeshTesting {
     const opts = checkOptions(where, options ?? {}, ['from', 'fromVersion']);
     if (opts.from !== undefined) {
       checkOwnIdentity(where, mesh, opts.from, 'from');
+      if (isKind(opts.from, 'MeshGateway')) {
+        // A gateway's proxy applies only the VirtualServices bound to its Gateway (by the host a client asks for),
+        // never the service's routes inside the mesh: evaluating those would answer for a sidecar instead.
+        throw meshError('MESH0603', where, `from '${opts.from.serviceName}' is a gateway, whose proxy applies only the VirtualServices bound to its Gateway, `
+          + `not the routes of '${to.serviceName}' inside the mesh, which this evaluates: name a service as from`);
+      }
     } else if (opts.fromVersion !== undefined) {
       throw meshError('MESH0603', where, `fromVersion '${opts.fromVersion}' is given without from: name the calling service too`);
     }
@@ -403,7 +416,18 @@ export class MeshTesting {
     const servicePort = opts.port ?? service.spec?.ports?.[0]?.port;
     const sources: (Peer | undefined)[] = opts.from ? callerPeers(where, mesh, objects, opts.from, opts.fromVersion) : [undefined];
     const target = { name: to.serviceName, namespace: to.namespace };
-    const routed = sources.map(source => ({ source, routed: route(objects, where, mesh.clusterDomain, target, source, request, servicePort) }));
+    const host = `${to.serviceName}.${to.namespace}.svc.${mesh.clusterDomain}`;
+    const routeFrom = (source: Peer | undefined): RoutedRequest => {
+      const scope = source && sidecarScope(objects, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, source, { namespace: to.namespace, host });
+      if (!scope || scope.known) {
+        return route(objects, where, mesh.clusterDomain, target, source, request, servicePort);
+      }
+      const unknown = `Sidecar ${scope.sidecar} of ${source!.label} does not list '${host}' among its egress hosts`;
+      return scope.mode === 'REGISTRY_ONLY'
+        ? { targets: [], reason: `${unknown}, and it is REGISTRY_ONLY: the caller's proxy refuses the request (502)` }
+        : route(objects, where, mesh.clusterDomain, target, source, request, servicePort, `${unknown}, so ALLOW_ANY passes the request through`);
+    };
+    const routed = sources.map(source => ({ source, routed: routeFrom(source) }));
     const key = (r: RoutedRequest) => JSON.stringify([r.route, r.targets]);
     if (routed.some(r => key(r.routed) !== key(routed[0].routed))) {
       const list = routed.map(r => `${r.source!.label}: ${r.routed.route ?? 'no route'}`).join('; ');
@@ -500,7 +524,16 @@ function requestFor(where: string, service: any, target: Workload | undefined, o
   }
   const headers: { [name: string]: string } = {};
   Object.entries(options.headers ?? {}).forEach(([k, v]) => headers[k.toLowerCase()] = v);
-  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers };
+  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers, http: carriesHttp(port) };
+}
+
+/**
+ * Whether a Service port carries HTTP, as Istio selects the protocol: its `appProtocol`, else its name's prefix
+ * (`tcp-db`); a port that declares no protocol Istio knows is sniffed, and the request the test sends is HTTP.
+ */
+function carriesHttp(port: any): boolean {
+  const declared = String(port.appProtocol ?? String(port.name ?? '').split('-')[0]).toLowerCase();
+  return !['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis', 'udp'].includes(declared);
 }
 
 /**
@@ -513,21 +546,86 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
     return [{ principal: from.principal, proxy: true, labels: { app: from.serviceName, ...version ? { version } : {} }, namespace, label: `'${from.serviceName}' (imported, ${from.principal})` }];
   }
   const { workloads } = serviceWorkloads(manifests, where, from.serviceName, namespace);
+  const gateway = isKind(from, 'MeshGateway');
   return ofVersion(where, `caller '${from.serviceName}'`, workloads, version).map(w => {
     const principal = mesh.principalOf(w.namespace, w.serviceAccount);
-    return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };
+    return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, gateway, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };
   });
 }
 
-function decideOne(where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest): Verdict {
+function decideOne(
+  where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest,
+  service: { name: string; namespace: string; port: number },
+): Verdict {
+  const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
+  const scope = sidecarScope(manifests, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, caller, { namespace: service.namespace, host });
+  if (!scope.known && scope.mode === 'REGISTRY_ONLY') {
+    return { allowed: false, policy: scope.sidecar, reason: `denied: Sidecar ${scope.sidecar} of ${caller.label} does not list '${host}' among its egress hosts, and it is REGISTRY_ONLY: the caller's proxy refuses the request` };
+  }
   if (!target.proxy) {
-    return { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
+    // Auto mTLS sends plaintext to a workload without a proxy; a DestinationRule may still ask for mTLS.
+    const client = clientTls(where, mesh, manifests, caller, service, 'DISABLE');
+    return client.mtls
+      ? { allowed: false, reason: `denied: ${caller.label} sends mTLS (${client.why}), but ${target.ref} runs no Istio proxy to accept it` }
+      : { allowed: true, reason: `allowed: ${target.ref} runs no Istio proxy, so no policy is enforced on it` };
   }
   const mtls = peerAuthentication(manifests, mesh.rootNamespace, target, request.port);
-  if (!caller.proxy && mtls.mode === 'STRICT') {
-    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is STRICT on ${target.ref}, and ${caller.label} has no sidecar, so it calls in plaintext` };
+  const client = clientTls(where, mesh, manifests, caller, service, mtls.mode);
+  if (!client.mtls && mtls.mode === 'STRICT') {
+    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is STRICT on ${target.ref}, and ${caller.label} ${caller.proxy ? `calls in plaintext (${client.why})` : 'has no sidecar, so it calls in plaintext'}` };
+  }
+  if (client.mtls && mtls.mode === 'DISABLE') {
+    return { allowed: false, policy: mtls.policy, reason: `denied: PeerAuthentication ${mtls.policy} is DISABLE on port ${request.port} of ${target.ref}, so it accepts plaintext only, and ${caller.label} sends mTLS (${client.why})` };
   }
   // Without mTLS the called proxy learns no identity: principals and namespaces then match nothing.
-  const peer = caller.proxy && mtls.mode !== 'DISABLE' ? caller : { ...caller, principal: undefined };
+  const peer = client.mtls ? caller : { ...caller, principal: undefined };
   return authorize(where, manifests, mesh.rootNamespace, target, peer, request);
+}
+
+/**
+ * Whether the caller's proxy sends Istio mTLS to the service's port, and why: none without a proxy; else the
+ * DestinationRule's TLS mode for the host (the caller's namespace first, then the service's, then the root
+ * namespace's, as a sidecar picks one; its port-level setting first); else, with auto mTLS, mTLS unless the
+ * workload's mode is DISABLE; else plaintext.
+ *
+ * @throws MESH0600 for TLS the caller's proxy originates (SIMPLE, MUTUAL) or set per subset
+ */
+function clientTls(
+  where: string, mesh: Mesh, manifests: any[], caller: Peer, service: { name: string; namespace: string; port: number }, serverMode: string,
+): { mtls: boolean; why: string } {
+  if (!caller.proxy) {
+    return { mtls: false, why: 'it has no sidecar' };
+  }
+  const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
+  const scope = sidecarScope(manifests, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, caller, { namespace: service.namespace, host });
+  if (!scope.known) {
+    return { mtls: false, why: `its Sidecar ${scope.sidecar} does not list the host, so ALLOW_ANY passes the request through as it is` };
+  }
+  const rules = manifests.filter(m => m?.kind === 'DestinationRule'
+    && hostMatches(String(m.spec?.host), m.metadata?.namespace ?? 'default', host, mesh.clusterDomain));
+  const order = [caller.namespace, service.namespace, mesh.rootNamespace];
+  const rank = (ns: string) => (order.includes(ns) ? order.indexOf(ns) : order.length);
+  const rule = rules.sort((a, b) => rank(a.metadata?.namespace ?? 'default') - rank(b.metadata?.namespace ?? 'default'))[0];
+  if (rule) {
+    const name = `${rule.metadata?.namespace ?? 'default'}/${rule.metadata?.name}`;
+    const ownTls = (s: any) => s?.trafficPolicy?.tls !== undefined || s?.trafficPolicy?.portLevelSettings?.some((p: any) => p?.tls !== undefined);
+    if ((rule.spec?.subsets ?? []).some(ownTls)) {
+      throw meshError('MESH0600', where, `DestinationRule ${name} has a subset with its own tls, which this evaluation cannot decide (only the rule's and its ports' tls are modelled): `
+        + 'test that rule against a cluster, or leave it out of the manifests given');
+    }
+    const policy = rule.spec?.trafficPolicy ?? {};
+    const portLevel = (policy.portLevelSettings ?? []).find((p: any) => p?.port?.number === service.port && p.tls !== undefined);
+    const mode = portLevel?.tls?.mode ?? policy.tls?.mode;
+    if (mode === 'ISTIO_MUTUAL' || mode === 'DISABLE') {
+      return { mtls: mode === 'ISTIO_MUTUAL', why: `DestinationRule ${name} sets tls ${mode}` };
+    }
+    if (mode !== undefined) {
+      throw meshError('MESH0600', where, `DestinationRule ${name} has tls ${mode}, which this evaluation cannot decide (the caller's proxy originates TLS of its own to a workload of the mesh): `
+        + 'test that rule against a cluster, or leave it out of the manifests given');
+    }
+  }
+  if (!mesh.autoMtls) {
+    return { mtls: false, why: 'auto mTLS is off and no DestinationRule sets tls ISTIO_MUTUAL' };
+  }
+  return serverMode === 'DISABLE' ? { mtls: false, why: 'auto mTLS: the workload takes plaintext' } : { mtls: true, why: 'auto mTLS' };
 }

@@ -42,9 +42,15 @@ const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mi
  */
 export function route(
   manifests: any[], where: string, cluster: string, service: { name: string; namespace: string },
-  source: Peer | undefined, request: AuthzRequest, servicePort: number,
+  source: Peer | undefined, request: AuthzRequest, servicePort: number, bypass?: string,
 ): RoutedRequest {
   const host = fqdn(service.name, service.namespace, cluster);
+  // Why no VirtualService applies: the caller's proxy does not route the request (it has none, or passes it through).
+  const unrouted = bypass ?? (source !== undefined && !source.proxy ? `${source.label} runs no Istio proxy` : undefined);
+  if (unrouted !== undefined) {
+    const targets = destinationVersions(manifests, where, cluster, { host }, service.namespace, undefined);
+    return { targets, reason: `${unrouted}, so no VirtualService applies: the Kubernetes Service balances requests over its workloads (${versionList(targets)}), by pod count` };
+  }
   const bound = manifests.filter(m => m?.kind === 'VirtualService'
     && (m.spec?.gateways === undefined || m.spec.gateways.length === 0 || m.spec.gateways.includes('mesh'))
     && (m.spec?.hosts ?? []).some((h: string) => hostMatches(h, m.metadata?.namespace ?? 'default', host, cluster)));
@@ -61,6 +67,10 @@ export function route(
   if (http.length === 0 && (vs.spec?.tcp !== undefined || vs.spec?.tls !== undefined)) {
     throw unsupported(where, vs, 'tcp or tls routes', 'only HTTP routes are modelled');
   }
+  if (!request.http) {
+    // Istio applies a VirtualService's HTTP routes only to a port that carries HTTP.
+    throw unsupported(where, vs, `routes for port ${servicePort}, which carries TCP`, 'only HTTP routes are modelled');
+  }
   for (const [index, r] of http.entries()) {
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
     const unknown = Object.keys(r ?? {}).filter(k => !ROUTE_KEYS.includes(k) && r[k] !== undefined);
@@ -73,9 +83,14 @@ export function route(
       continue;
     }
     const destinations: any[] = r.route ?? [];
+    // Weights are relative (a destination gets weight / sum of weights); a single destination gets every request.
+    const total = destinations.reduce((sum, d) => sum + (d.weight ?? 0), 0);
+    if (destinations.length > 1 && total === 0) {
+      throw unsupported(where, vs, `route ${name} with weights that add up to 0`, 'Istio refuses such a route');
+    }
     const targets: RoutedVersion[] = [];
     for (const d of destinations) {
-      const weight = destinations.length === 1 ? d.weight ?? 100 : d.weight ?? 0;
+      const weight = destinations.length === 1 ? 100 : Math.round((d.weight ?? 0) * 10000 / total) / 100;
       if (weight === 0) {
         continue;
       }
@@ -103,8 +118,13 @@ function fqdn(name: string, namespace: string, cluster: string): string {
   return `${name}.${namespace}.svc.${cluster}`;
 }
 
-/** Whether a host as a VirtualService or destination writes it (short names are relative to its namespace) names `host`. */
-function hostMatches(written: string, namespace: string, host: string, cluster: string): boolean {
+/**
+ * Whether a host as a VirtualService, destination or DestinationRule writes it (short names are relative to its
+ * namespace) names `host`.
+ *
+ * @internal
+ */
+export function hostMatches(written: string, namespace: string, host: string, cluster: string): boolean {
   const full = resolveHost(written, namespace, cluster);
   return full.startsWith('*') ? host.endsWith(full.slice(1)) : full === host;
 }
@@ -193,7 +213,8 @@ function matchRequest(
   if (match.port !== undefined && match.port !== servicePort) {
     return false;
   }
-  if (match.gateways !== undefined && !match.gateways.includes('mesh')) {
+  // A match's gateways replace the VirtualService's (none given: the VirtualService's, which take the request).
+  if (match.gateways?.length && !match.gateways.includes('mesh')) {
     return false;
   }
   if (match.sourceLabels !== undefined && !(source && selects(match.sourceLabels, source.labels))) {

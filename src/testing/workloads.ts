@@ -120,13 +120,15 @@ function hasProxy(manifests: any[], namespace: string, labels: any, annotations:
   if (containers.some(c => c.name === 'istio-proxy')) {
     return true;
   }
+  // Istio's webhooks: either label disabled, no sidecar; else either enabled (or a revision named), a sidecar.
   const podChoice = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-  if (podChoice !== undefined) {
-    return podChoice === 'true';
-  }
   const nsLabels = manifests.find(m => m?.kind === 'Namespace' && m.metadata?.name === namespace)?.metadata?.labels ?? {};
-  if (nsLabels['istio-injection'] !== undefined) {
-    return nsLabels['istio-injection'] === 'enabled';
+  const nsChoice = nsLabels['istio-injection'];
+  if (podChoice === 'false' || nsChoice === 'disabled') {
+    return false;
+  }
+  if (podChoice === 'true' || nsChoice === 'enabled') {
+    return true;
   }
   return nsLabels['istio.io/rev'] !== undefined || labels['istio.io/rev'] !== undefined;
 }

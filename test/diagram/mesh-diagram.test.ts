@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { readDot, svgTexts, xmlProblems } from './picture';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, DiagramFormat, EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IMesh, Mesh, MeshDiagram, MeshService,
+  AccessPolicy, DiagramFormat, EgressGateway, EgressScope, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IMesh, Mesh, MeshDiagram,
+  MeshService,
   MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol, StringMatch, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { nodeId } from '../../src/diagram/mesh-graph';
@@ -149,6 +150,41 @@ describe('MeshDiagram: what the picture says', () => {
     expect(edges.filter(e => e.to === nodeId('svc', 'shop', 'api')).map(e => [e.from, e.label]))
       .toEqual([[nodeId('svc', 'front', 'web'), 'may call\\nmethods GET\\npaths /books/*\\nports 8080']]);
     expect(nodes.find(n => n.id === nodeId('svc', 'default', 'idle'))!.label).toEqual('idle\\nrefuses every call');
+  });
+
+  test('a revoked identity may call nothing, whatever the AccessPolicies allow', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const web = newService(mesh, 'web');
+    const admin = newService(mesh, 'admin');
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }, { from: admin }] });
+    mesh.revokeIdentity(web);
+
+    // THEN
+    const { edges, nodes } = readDot(MeshDiagram.dot(mesh));
+    expect(edges.filter(e => e.to === nodeId('svc', 'default', 'api')).map(e => e.from)).toEqual([nodeId('svc', 'default', 'admin')]);
+    expect(nodes.find(n => n.id === nodeId('svc', 'default', 'web'))!.label).toEqual('web\\nrefuses every call\\nidentity revoked: may call nothing');
+    expect(MeshTesting.canCall(mesh, web, api)).toBe(false);
+    expect(MeshTesting.canCall(mesh, admin, api)).toBe(true);
+  });
+
+  test('no "may call" edge from a caller whose EgressScope does not list the service', () => {
+    // GIVEN web allowed to call api and db, but its EgressScope lists db only
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const db = newService(mesh, 'db');
+    new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+    new AccessPolicy(mesh, 'db-access', { service: db, allow: [{ from: web }] });
+    new EgressScope(mesh, 'web-egress', { service: web, allowServices: [db] });
+
+    // THEN the picture shows web -> db only, as the mesh decides
+    const { edges } = readDot(MeshDiagram.dot(mesh));
+    const fromWeb = edges.filter(e => e.from === nodeId('svc', 'default', 'web') && e.label?.startsWith('may call'));
+    expect(fromWeb.map(e => e.to)).toEqual([nodeId('svc', 'default', 'db')]);
+    expect(MeshTesting.canCall(mesh, web, api)).toBe(false);
+    expect(MeshTesting.canCall(mesh, web, db)).toBe(true);
   });
 
   test('mTLS of each scope that sets one: namespace, workload and its ports', () => {

@@ -1,5 +1,4 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { MeshService, Protocol, RetryPolicy } from '../../src';
@@ -93,6 +92,32 @@ describe('errors thrown at once', () => {
     const error = thrown(() => RetryPolicy.of({ attempts: -1 }));
     error.stack = 'Error: rewritten';
     expect(error.stack).toEqual('Error: rewritten');
+  });
+
+  test.each<[string, () => () => void]>([
+    ['without Error.captureStackTrace', () => {
+      const capture = Error.captureStackTrace;
+      delete (Error as { captureStackTrace?: unknown }).captureStackTrace;
+      return () => Error.captureStackTrace = capture;
+    }],
+    ['with a read-only Error.stackTraceLimit', () => {
+      const limit = Error.stackTraceLimit;
+      Object.defineProperty(Error, 'stackTraceLimit', { value: limit, writable: false, configurable: true });
+      return () => Object.defineProperty(Error, 'stackTraceLimit', { value: limit, writable: true, configurable: true });
+    }],
+  ])('an environment %s still gets the coded error', (_, setUp) => {
+    const limit = Error.stackTraceLimit;
+    const restore = setUp();
+    let error: Error;
+    try {
+      error = thrown(() => RetryPolicy.of({ attempts: -1 }));
+    } finally {
+      restore();
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toEqual('[MESH0021] RetryPolicy.of: attempts -1 is invalid: use a whole number of at least 0');
+    expect(Error.stackTraceLimit).toEqual(limit);
+    expect(typeof Error.captureStackTrace).toEqual('function');
   });
 
   test('synthesis errors carry no library frame', () => {

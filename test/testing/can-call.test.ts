@@ -4,7 +4,10 @@
  */
 import { Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
-import { AccessPolicy, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, Protocol } from '../../src';
+import {
+  AccessPolicy, EgressScope, HttpMethod, IMeshIdentity, Mesh, MeshService, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, PolicyScope,
+  Protocol,
+} from '../../src';
 import { newMesh, newService } from '../support/util';
 
 /** Two services in `default`, web and api (ports 8080 and 9090, two versions), and the manifests of their mesh. */
@@ -14,6 +17,11 @@ function webAndApi(props: { denyByDefault?: boolean } = {}) {
   const api = new MeshService(mesh, 'api', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.HTTP, targetPort: 9091 }] });
   ['v1', 'v2'].forEach(v => api.addVersion(v, { image: `example/api:${v}` }));
   return { mesh, web, api };
+}
+
+/** A DestinationRule for api with `trafficPolicy`, as a user writes it by hand. */
+function destinationRule(name: string, namespace: string, trafficPolicy: any): any {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: 'api.default.svc.cluster.local', trafficPolicy } };
 }
 
 /** An AuthorizationPolicy as a user (or another tool) writes it by hand. */
@@ -243,6 +251,40 @@ describe('hand-written sources, operations and conditions', () => {
   });
 });
 
+describe('a TCP port', () => {
+  // Istio drops an ALLOW rule with HTTP-only fields on TCP (so it matches nothing), and applies a DENY rule
+  // without them (so it matches more): https://istio.io/latest/docs/concepts/security/#using-istio-authorization-on-plain-tcp-protocols
+  const mesh = newMesh({ denyByDefault: false });
+  const web = newService(mesh, 'web');
+  const db = new MeshService(mesh, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }, { port: 8080, protocol: Protocol.HTTP }] });
+  db.addVersion('v1', { image: 'example/db:v1' });
+  const base = MeshTesting.synth(mesh);
+  const on = (action: string, rule: any) => [...base, policy('db', 'default', { selector: { matchLabels: { app: 'db' } }, action, rules: [rule] })];
+
+  test.each<[string, any, boolean, boolean]>([
+    ['ALLOW', { to: [{ operation: { methods: ['GET'] } }] }, false, true],
+    ['ALLOW', { to: [{ operation: { ports: ['5432', '8080'], paths: ['/*'] } }] }, false, true],
+    ['ALLOW', { when: [{ key: 'request.headers[x-team]', values: ['blue'] }] }, false, true],
+    ['ALLOW', { to: [{ operation: { ports: ['5432', '8080'] } }] }, true, true],
+    ['DENY', { to: [{ operation: { methods: ['POST'] } }] }, false, true],
+    ['DENY', { to: [{ operation: { ports: ['8080'], methods: ['POST'] } }] }, true, true],
+    ['DENY', { when: [{ key: 'request.headers[x-team]', values: ['green'] }] }, false, true],
+  ])('%s rule %j: allowed on TCP %s, on HTTP %s', (action, rule, onTcp, onHttp) => {
+    const request = { headers: { 'x-team': 'blue' } };
+    expect(MeshTesting.canCall(mesh, web, db, { ...request, port: 5432 }, on(action, rule))).toBe(onTcp);
+    expect(MeshTesting.canCall(mesh, web, db, { ...request, port: 8080 }, on(action, rule))).toBe(onHttp);
+  });
+
+  test('a port that names no protocol Istio knows is sniffed, so an HTTP request is evaluated as HTTP', () => {
+    const sniffed = base.map(o => o.kind === 'Service' && o.metadata.name === 'db'
+      ? { ...o, spec: { ...o.spec, ports: o.spec.ports.map((p: any) => ({ port: p.port, targetPort: p.targetPort, name: 'web' })) } }
+      : o);
+    const getOnly = policy('db', 'default', { selector: { matchLabels: { app: 'db' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] });
+    expect(MeshTesting.canCall(mesh, web, db, { port: 5432 }, [...sniffed, getOnly])).toBe(true);
+    expect(MeshTesting.canCall(mesh, web, db, { port: 5432, method: HttpMethod.POST }, [...sniffed, getOnly])).toBe(false);
+  });
+});
+
 describe('callers', () => {
   test('a service imported with MeshService.fromName() has no workload in the manifests: it calls as its declared principal', () => {
     const mesh = newMesh();
@@ -309,12 +351,107 @@ describe('mTLS and sidecars', () => {
     expect(MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), peerAuth('DISABLE'), onlyWeb])).toBe(false);
   });
 
+  test('the caller\'s proxy sends what the DestinationRule says: ISTIO_MUTUAL to a port that takes plaintext only fails', () => {
+    // GIVEN auto mTLS off (the library then writes DestinationRules with tls ISTIO_MUTUAL) and api's port 9090 DISABLE
+    const mesh = newMesh({ denyByDefault: false, autoMtls: false });
+    const web = newService(mesh, 'web');
+    const api = new MeshService(mesh, 'api', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9090, protocol: Protocol.HTTP }] });
+    api.addVersion('v1', { image: 'example/api:v1' });
+    new MtlsPolicy(mesh, 'api-mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(api), portOverrides: [{ port: 9090, mode: MtlsMode.DISABLE }] });
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(MeshTesting.canCall(mesh, web, api, { port: 8080 }, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, { port: 9090 }, manifests)).toEqual({
+      allowed: false,
+      policy: 'default/api',
+      reason: 'denied: PeerAuthentication default/api is DISABLE on port 9090 of Deployment default/api-v1, so it accepts plaintext only, '
+        + `and Deployment default/web-v1 (${WEB}) sends mTLS (DestinationRule default/api sets tls ISTIO_MUTUAL)`,
+    });
+    // a port-level setting of the DestinationRule is the one that counts for its port
+    const portLevel = manifests.map(o => o.kind === 'DestinationRule' && o.metadata.name === 'api'
+      ? { ...o, spec: { ...o.spec, trafficPolicy: { ...o.spec.trafficPolicy, portLevelSettings: [{ port: { number: 9090 }, tls: { mode: 'DISABLE' } }] } } }
+      : o);
+    expect(MeshTesting.canCall(mesh, web, api, { port: 9090 }, portLevel)).toBe(true);
+  });
+
+  test.each<[string, (manifests: any[]) => any[], boolean]>([
+    ['auto mTLS on, no DestinationRule TLS: mTLS', m => m, true],
+    ['a DestinationRule with tls DISABLE: plaintext, refused under STRICT', m => [...m, destinationRule('api', 'default', { tls: { mode: 'DISABLE' } })], false],
+    ['one in the caller\'s namespace wins over the service\'s', m => [...m, destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } }), destinationRule('api-x', 'front', { tls: { mode: 'DISABLE' } })], false],
+    ['one in the root namespace counts after the service\'s', m => [...m, destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } }), destinationRule('api-x', 'istio-system', { tls: { mode: 'DISABLE' } })], true],
+  ])('%s', (_, manifests, allowed) => {
+    const mesh = newMesh({ denyByDefault: false });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'front' });
+    const api = newService(mesh, 'api');
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests(MeshTesting.synth(mesh)))).toBe(allowed);
+  });
+
+  test('auto mTLS off and no DestinationRule: the caller sends plaintext', () => {
+    const mesh = newMesh({ denyByDefault: false, autoMtls: false });
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests.filter(o => o.kind !== 'DestinationRule')).reason).toContain(
+      'calls in plaintext (auto mTLS is off and no DestinationRule sets tls ISTIO_MUTUAL)');
+  });
+
+  test.each<[string, any, string]>([
+    ['SIMPLE', { trafficPolicy: { tls: { mode: 'SIMPLE' } } }, 'DestinationRule default/api has tls SIMPLE, which this evaluation cannot decide'],
+    ['a subset\'s own tls', { subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls: { mode: 'DISABLE' } } }] },
+      'DestinationRule default/api has a subset with its own tls, which this evaluation cannot decide'],
+  ])('MESH0600 for a DestinationRule with %s', (_, spec, message) => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const rule = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api', namespace: 'default' }, spec: { host: 'api', ...spec } };
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, [...MeshTesting.synth(mesh), rule])).toThrow(`[MESH0600] MeshTesting.canCall: ${message}`);
+  });
+
+  test('a PeerAuthentication whose selector has no labels is its namespace\'s (the root namespace\'s: mesh-wide)', () => {
+    const { mesh, web, api } = webAndApi({ denyByDefault: false });
+    const manifests = withoutSidecar(MeshTesting.synth(mesh)).filter(o => o.kind !== 'PeerAuthentication');
+    const strict = (namespace: string, selector: any) => ({
+      apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'all', namespace }, spec: { selector, mtls: { mode: 'STRICT' } },
+    });
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('istio-system', { matchLabels: {} })]).policy).toEqual('istio-system/all');
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('istio-system', {})])).toBe(false);
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, strict('default', { matchLabels: {} })])).toBe(false);
+  });
+
   test('a workload without a proxy enforces no policy', () => {
     const { mesh, web, api } = webAndApi();
     const manifests = MeshTesting.synth(mesh).map(o => o.kind === 'Deployment' && o.metadata.name.startsWith('api-')
       ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
       : o);
     expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, manifests).reason).toEqual('allowed: Deployment default/api-v1 runs no Istio proxy, so no policy is enforced on it');
+    // unless the caller's DestinationRule asks for mTLS, which nothing there accepts
+    const mutual = destinationRule('api', 'default', { tls: { mode: 'ISTIO_MUTUAL' } });
+    expect(MeshTesting.explainCall(mesh, web, api, { toVersion: 'v1' }, [...manifests, mutual]).reason).toEqual(
+      `denied: Deployment default/web-v1 (${WEB}) sends mTLS (DestinationRule default/api sets tls ISTIO_MUTUAL), but Deployment default/api-v1 runs no Istio proxy to accept it`);
+  });
+
+  test.each<[string, { [key: string]: string }, string, boolean]>([
+    ['a namespace labelled disabled wins over a pod labelled true', { 'sidecar.istio.io/inject': 'true' }, 'disabled', false],
+    ['a pod labelled false wins over a namespace labelled enabled', { 'sidecar.istio.io/inject': 'false' }, 'enabled', false],
+    ['a pod labelled true in a namespace without the label is injected', { 'sidecar.istio.io/inject': 'true' }, '', true],
+  ])('injection: %s (Istio: either label disabled, no sidecar)', (_, podLabels, namespaceLabel, proxy) => {
+    const { mesh, web, api } = webAndApi();
+    const manifests = MeshTesting.synth(mesh).map(o => {
+      if (o.kind === 'Deployment' && o.metadata.name === 'api-v1') {
+        const metadata = { ...o.spec.template.metadata, labels: { ...o.spec.template.metadata.labels, ...podLabels } };
+        return { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata } } };
+      }
+      if (o.kind === 'Namespace' && o.metadata.name === 'default') {
+        const labels = { ...o.metadata.labels };
+        delete labels['istio-injection'];
+        delete labels['istio.io/rev'];
+        return { ...o, metadata: { ...o.metadata, labels: namespaceLabel ? { ...labels, 'istio-injection': namespaceLabel } : labels } };
+      }
+      return o;
+    });
+    expect(manifests.filter(o => o.kind === 'Namespace' && o.metadata.name === 'default')).toHaveLength(1);
+    // deny-by-default: only a workload without a proxy lets web in
+    expect(MeshTesting.canCall(mesh, web, api, { toVersion: 'v1' }, manifests)).toBe(!proxy);
   });
 });
 
@@ -387,5 +524,74 @@ describe('bad input', () => {
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
       "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
       + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
+  });
+});
+
+describe("the caller's Sidecar scope (EgressScope)", () => {
+  /** web may reach db only; api and db both allow web (no deny-by-default). */
+  function scoped(outboundTrafficPolicy?: OutboundTrafficPolicy) {
+    const mesh = newMesh({ denyByDefault: false });
+    const web = newService(mesh, 'web');
+    const api = newService(mesh, 'api');
+    const db = newService(mesh, 'db');
+    new EgressScope(mesh, 'web-egress', { service: web, allowServices: [db], outboundTrafficPolicy });
+    return { mesh, web, api, db, manifests: MeshTesting.synth(mesh) };
+  }
+
+  test('REGISTRY_ONLY (the default): a host the Sidecar does not list is refused by the caller\'s own proxy', () => {
+    const { mesh, web, api, db, manifests } = scoped();
+    expect(MeshTesting.canCall(mesh, web, db, {}, manifests)).toBe(true);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests)).toEqual({
+      allowed: false,
+      policy: 'default/web-egress',
+      reason: `denied: Sidecar default/web-egress of Deployment default/web-v1 (${WEB}) does not list 'api.default.svc.cluster.local' among its egress hosts, `
+        + "and it is REGISTRY_ONLY: the caller's proxy refuses the request",
+    });
+    // another caller is not scoped by web's Sidecar
+    expect(MeshTesting.canCall(mesh, db, api, {}, manifests)).toBe(true);
+    const decision = MeshTesting.explainRoute(mesh, api, { from: web }, manifests);
+    expect(decision.targets).toEqual([]);
+    expect(decision.reason).toContain('REGISTRY_ONLY: the caller\'s proxy refuses the request (502)');
+  });
+
+  test('ALLOW_ANY: the request passes through in plaintext, which a STRICT workload refuses, past every route', () => {
+    const { mesh, web, api, manifests } = scoped(OutboundTrafficPolicy.ALLOW_ANY);
+    expect(MeshTesting.explainCall(mesh, web, api, {}, manifests).reason).toContain(
+      'calls in plaintext (its Sidecar default/web-egress does not list the host, so ALLOW_ANY passes the request through as it is)');
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(false);
+    expect(MeshTesting.explainRoute(mesh, api, { from: web }, manifests).reason).toContain('so ALLOW_ANY passes the request through, so no VirtualService applies');
+  });
+
+  test.each<[string, string[], boolean]>([
+    ['every host of its namespace', ['default/*'], true],
+    ['this namespace, as .', ['./*'], true],
+    ['a suffix', ['*/*.default.svc.cluster.local'], true],
+    ['another namespace', ['other/*'], false],
+    ['none (~)', ['~/*'], false],
+  ])('egress hosts: %s', (_, hosts, allowed) => {
+    const { mesh, web, api, manifests } = scoped();
+    const edited = manifests.map(o => o.kind === 'Sidecar' ? { ...o, spec: { ...o.spec, egress: [{ hosts }] } } : o);
+    expect(MeshTesting.canCall(mesh, web, api, {}, edited)).toBe(allowed);
+  });
+
+  test('a Sidecar of the namespace scopes its services, not its gateway', () => {
+    const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+    const onlyDetails = (namespace: string) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { name: 'default', namespace },
+      spec: { egress: [{ hosts: ['bookinfo/details.bookinfo.svc.cluster.local'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
+    });
+    const manifests = MeshTesting.synth(bookinfo);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.productpage, bookinfo.reviews, {}, [...manifests, onlyDetails('bookinfo')])).toBe(false);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.productpage, bookinfo.details, {}, [...manifests, onlyDetails('bookinfo')])).toBe(true);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.gateway, bookinfo.productpage, {}, [...manifests, onlyDetails('istio-ingress')])).toBe(true);
+  });
+
+  test('an egress listener of its own port is MESH0600', () => {
+    const { mesh, web, api, manifests } = scoped();
+    const edited = manifests.map(o => o.kind === 'Sidecar' ? { ...o, spec: { ...o.spec, egress: [{ port: { number: 8080 }, hosts: ['*/*'] }] } } : o);
+    expect(() => MeshTesting.canCall(mesh, web, api, {}, edited)).toThrow(
+      '[MESH0600] MeshTesting.canCall: Sidecar default/web-egress has an egress listener with port, which this evaluation cannot decide');
   });
 });

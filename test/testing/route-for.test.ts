@@ -126,6 +126,11 @@ describe('hand-written routes', () => {
     ['a gateway-only route', { hosts: ['api'], gateways: ['istio-ingress/gw'], http: [{ route: [{ destination: { host: 'api', subset: 'one' } }] }] },
       [['v1', undefined], ['v2', undefined]]],
     ['no matching route', { hosts: ['api'], http: [{ match: [{ uri: { prefix: '/x' } }], route: [{ destination: { host: 'api', subset: 'one' } }] }] }, []],
+    ['relative weights (a share is weight / sum)',
+      { hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'one' }, weight: 1 }, { destination: { host: 'web' }, weight: 3 }] }] },
+      [['v1', 25], ['web', 'v1', 75]]],
+    ['a single destination gets every request, whatever its weight', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'one' }, weight: 40 }] }] },
+      [['v1', 100]]],
     ['a route to another service', { hosts: ['api'], http: [{ route: [{ destination: { host: 'web' } }] }] }, [['web', 'v1', 100]]],
   ])('%s', (_, spec, expected) => {
     const targets = MeshTesting.routeFor(mesh, api, { path: '/a', headers: { 'X-A': '1' } }, [...base, subsets, vs(spec)]);
@@ -151,6 +156,8 @@ describe('hand-written routes', () => {
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
     ['tcp routes', [vs({ hosts: ['api'], tcp: [{ route: [{ destination: { host: 'api' } }] }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
+    ['weights that add up to 0', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }, { destination: { host: 'web' }, weight: 0 }] }] })],
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] with weights that add up to 0, which this evaluation cannot decide'],
     ['a redirect', [vs({ hosts: ['api'], http: [{ redirect: { uri: '/x' } }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
   ])('fails on %s', (_, extra, message) => {
@@ -178,5 +185,56 @@ describe('hand-written routes', () => {
     ['a port the service lacks', () => MeshTesting.routeFor(mesh, api, { port: 1 }, base), '[MESH0603] MeshTesting.routeFor: port 1 is not a port of Service'],
   ])('fails on %s', (_, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe('callers whose proxy does not apply the mesh\'s routes', () => {
+  const bookinfo = new Bookinfo(Testing.app(), 'bookinfo');
+  const manifests = MeshTesting.synth(bookinfo);
+
+  test('a gateway applies only the VirtualServices bound to its Gateway: routeFor refuses it rather than answer for a sidecar', () => {
+    expect(() => MeshTesting.routeFor(bookinfo, bookinfo.reviews, { from: bookinfo.gateway }, manifests)).toThrow(
+      "[MESH0603] MeshTesting.routeFor: from 'bookinfo-gateway' is a gateway, whose proxy applies only the VirtualServices bound to its Gateway, "
+      + "not the routes of 'reviews' inside the mesh, which this evaluates: name a service as from");
+  });
+
+  test('a caller without a sidecar is balanced by the Kubernetes Service over every version', () => {
+    const plain = manifests.map(m => m.kind === 'Deployment' && m.metadata.name === 'productpage-v1'
+      ? { ...m, spec: { ...m.spec, template: { ...m.spec.template, metadata: { ...m.spec.template.metadata, labels: { ...m.spec.template.metadata.labels, 'sidecar.istio.io/inject': 'false' } } } } }
+      : m);
+    expect(MeshTesting.routeFor(bookinfo, bookinfo.reviews, { from: bookinfo.productpage }, manifests).map(t => [t.version, t.weight])).toEqual([['v1', 90], ['v3', 10]]);
+    const decision = MeshTesting.explainRoute(bookinfo, bookinfo.reviews, { from: bookinfo.productpage }, plain);
+    expect(decision.targets.map(t => [t.version, t.weight])).toEqual([['v1', undefined], ['v2', undefined], ['v3', undefined]]);
+    expect(decision.reason).toContain('runs no Istio proxy, so no VirtualService applies');
+  });
+
+  test('a match with an empty gateways list is bound like its VirtualService', () => {
+    const vs = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
+      spec: { hosts: ['reviews'], http: [{ match: [{ gateways: [] }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] },
+    };
+    const others = manifests.filter(m => m.kind !== 'VirtualService' || m.metadata.name !== 'reviews');
+    expect(MeshTesting.routeFor(bookinfo, bookinfo.reviews, {}, [...others, vs]).map(t => [t.version, t.weight])).toEqual([['v2', 100]]);
+  });
+});
+
+describe('a TCP port', () => {
+  const mesh = openMesh();
+  const db = new MeshService(mesh, 'db', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 5432, protocol: Protocol.TCP }] });
+  ['v1', 'v2'].forEach(v => db.addVersion(v, { image: `example/db:${v}` }));
+  new TrafficSplit(mesh, 'db-routes', { service: db, routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+  const manifests = MeshTesting.synth(mesh);
+
+  test('its requests are not routed by the HTTP routes: routeFor refuses rather than answer with them', () => {
+    expect(MeshTesting.routeFor(mesh, db, { port: 8080 }, manifests).map(t => [t.version, t.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(() => MeshTesting.routeFor(mesh, db, { port: 5432 }, manifests)).toThrow(
+      '[MESH0600] MeshTesting.routeFor: VirtualService default/db has routes for port 5432, which carries TCP, which this evaluation cannot decide (only HTTP routes are modelled)');
+  });
+
+  test('without a VirtualService, the Kubernetes Service balances it by pod count', () => {
+    const plain = manifests.filter(m => m.kind !== 'VirtualService');
+    expect(MeshTesting.routeFor(mesh, db, { port: 5432 }, plain).map(t => [t.version, t.weight])).toEqual([['v1', undefined], ['v2', undefined]]);
   });
 });
