@@ -10,6 +10,8 @@ import { isHttpProtocol } from '../private/protocols';
 import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { NetworkPeer } from '../security/network-peer';
+import type { HttpRule } from '../traffic/http-rule';
+import { httpRuleToIstio } from '../traffic/istio-routes';
 import { Protocol } from '../traffic/protocol';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
@@ -207,17 +209,33 @@ export class IngressGateway extends MeshGateway {
     return [...this.virtualServices.values()];
   }
 
+  /**
+   * The gateway's routes for one set of hosts as resolved rules, for either API, in the order they are tried.
+   *
+   * @internal
+   */
+  public _httpRules(key: string): HttpRule[] {
+    return this.routes.filter(r => hostsKey(r.hosts) === key).map(r => ({
+      source: this,
+      label: `the route to service '${r.service.serviceName}'`,
+      name: r.service.serviceName,
+      matches: r.paths.map(path => ({ uri: path })),
+      backends: [{ service: r.service, port: r.port }],
+    }));
+  }
+
+  /** The host sets the gateway's routes serve, one per VirtualService (or HTTPRoute), in order. @internal */
+  public get _routeHostSets(): string[] {
+    return [...this.virtualServices.keys()];
+  }
+
   /** @internal */
   public _virtualServiceSpec(key: string): istio.VirtualServiceSpec {
     const routes = this.routes.filter(r => hostsKey(r.hosts) === key);
     return {
       hosts: [...routes[0].hosts],
       gateways: [this.gatewayRef],
-      http: routes.map(r => ({
-        name: r.service.serviceName,
-        match: r.paths.length > 0 ? r.paths.map(path => ({ uri: path._toIstio() })) : undefined,
-        route: [{ destination: { host: r.service.host, port: { number: r.port } } }],
-      })),
+      http: this._httpRules(key).map(httpRuleToIstio),
     };
   }
 

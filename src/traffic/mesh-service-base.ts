@@ -1,5 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { HttpRule } from './http-rule';
+import { httpRuleToIstio } from './istio-routes';
 import { MeshServicePort } from './protocol';
 import { checkedTrafficPolicy, trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
 import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
@@ -140,16 +142,22 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     });
   }
 
+  /**
+   * The service's routing inside the mesh as resolved rules, for either API: its split's routes, else one
+   * route to the service with its timeout and retries.
+   *
+   * @internal
+   */
+  public _httpRules(): HttpRule[] {
+    const defaults = { timeout: this.trafficPolicy.timeout, retries: this.trafficPolicy.retries };
+    return this._split
+      ? this._split._rules(defaults)
+      : [{ source: this, label: 'the default route', name: 'default', matches: [], backends: [{ service: this }], ...defaults }];
+  }
+
   /** @internal */
   public _virtualServiceSpec(): istio.VirtualServiceSpec {
-    const defaults = {
-      timeout: this.trafficPolicy.timeout?._toIstio(),
-      retries: this.trafficPolicy.retries?._toIstio(),
-    };
-    const http = this._split
-      ? this._split._toIstio(defaults)
-      : [{ name: 'default', route: [{ destination: { host: this.host } }], ...defaults }];
-    return { hosts: [this.host], http };
+    return { hosts: [this.host], http: this._httpRules().map(httpRuleToIstio) };
   }
 
   /** @internal */

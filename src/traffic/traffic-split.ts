@@ -2,8 +2,11 @@ import { Construct, IConstruct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
-import { RetryPolicy, Timeout } from './resilience';
-import { RouteMatch, routeMatchKey, routeMatchToIstio, validateRouteMatch } from './route-match';
+import type { HttpRule } from './http-rule';
+import { httpRuleToIstio } from './istio-routes';
+import type { RetryPolicy, Timeout } from './resilience';
+import type { RouteActions } from './route-actions';
+import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
@@ -53,7 +56,7 @@ export interface MirrorOptions {
  *
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
  */
-export interface HttpRouteOptions {
+export interface HttpRouteOptions extends RouteActions {
   /**
    * The route's name, reported in access logs and metrics.
    *
@@ -84,20 +87,6 @@ export interface HttpRouteOptions {
    * @default - none
    */
   readonly fault?: FaultInjection;
-
-  /**
-   * Timeout of this route.
-   *
-   * @default - the service's timeout
-   */
-  readonly timeout?: Timeout;
-
-  /**
-   * Retries of this route.
-   *
-   * @default - the service's retries
-   */
-  readonly retries?: RetryPolicy;
 }
 
 /**
@@ -240,22 +229,33 @@ export class TrafficSplit extends Construct {
     this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, timeout, retries });
   }
 
-  /** @internal */
-  public _toIstio(defaults: { timeout?: string; retries?: istio.VirtualServiceSpecHttpRetries }): istio.VirtualServiceSpecHttp[] {
-    const host = this.service.host;
-    return this._routes.map(route => ({
+  /**
+   * The routes as resolved rules, for either API: `defaults` are the service's timeout and retries, which a
+   * route without its own takes.
+   *
+   * @internal
+   */
+  public _rules(defaults: { timeout?: Timeout; retries?: RetryPolicy }): HttpRule[] {
+    const service = this.service;
+    return this._routes.map((route, i) => ({
+      source: this,
+      label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
       name: route.name,
-      match: route.matches && route.matches.length > 0 ? route.matches.map(routeMatchToIstio) : undefined,
-      route: route.targets.map(t => ({
-        destination: { host, subset: t.versionName },
-        weight: route.targets.length > 1 ? t.weight : undefined,
-      })),
-      mirror: route.mirror ? { host, subset: route.mirror.version } : undefined,
-      mirrorPercentage: route.mirror ? { value: route.mirror.percentage ?? 100 } : undefined,
-      fault: route.fault?._toIstio(),
-      timeout: route.timeout?._toIstio() ?? defaults.timeout,
-      retries: route.retries?._toIstio() ?? defaults.retries,
+      matches: route.matches ?? [],
+      backends: route.targets.map(t => ({ service, version: t.versionName, weight: route.targets.length > 1 ? t.weight : undefined })),
+      mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
+      fault: route.fault,
+      timeout: route.timeout ?? defaults.timeout,
+      retries: route.retries ?? defaults.retries,
+      headers: route.headers,
+      rewrite: route.rewrite,
+      redirect: route.redirect,
     }));
+  }
+
+  /** @internal */
+  public _toIstio(defaults: { timeout?: Timeout; retries?: RetryPolicy }): istio.VirtualServiceSpecHttp[] {
+    return this._rules(defaults).map(httpRuleToIstio);
   }
 }
 

@@ -1,0 +1,73 @@
+import type { IConstruct } from 'constructs';
+import type { FaultInjection } from './fault-injection';
+import type { RetryPolicy, Timeout } from './resilience';
+import type { HeaderOperations, HttpRedirect, UrlRewrite } from './route-actions';
+import type { RouteMatch } from './route-match';
+import type { IMeshService } from '../mesh-identity';
+
+/**
+ * Where a rule sends requests: a service, or one version of it.
+ *
+ * @internal
+ */
+export interface RuleBackend {
+  readonly service: IMeshService;
+  /** The version (a DestinationRule subset in Istio's API, a per-version Service in the Gateway API). */
+  readonly version?: string;
+  /** The service port; undefined: the port the request came to. */
+  readonly port?: number;
+  /** Percent of the rule's requests; set only when the rule has several backends. */
+  readonly weight?: number;
+}
+
+/**
+ * One HTTP routing rule, resolved from the model: what a `TrafficSplit` route or a gateway route means, with
+ * every default filled in, independent of the API it is rendered to. Both renderers (Istio's API:
+ * `istio-routes.ts`; the Gateway API: `gateway-api/`) read only this.
+ *
+ * @internal
+ */
+export interface HttpRule {
+  /** The construct the rule was declared on (errors about rendering it are reported there). */
+  readonly source: IConstruct;
+  /** How messages name the rule: `route 'jason'`, `route 2`. */
+  readonly label: string;
+  /** The route's name, reported in access logs and metrics. */
+  readonly name?: string;
+  /** Any one of these; empty: every request. */
+  readonly matches: RouteMatch[];
+  /** Where requests go; empty for a redirect. */
+  readonly backends: RuleBackend[];
+  readonly mirror?: { readonly backend: RuleBackend; readonly percentage: number };
+  readonly fault?: FaultInjection;
+  readonly timeout?: Timeout;
+  readonly retries?: RetryPolicy;
+  readonly headers?: HeaderOperations;
+  readonly rewrite?: UrlRewrite;
+  readonly redirect?: HttpRedirect;
+}
+
+/**
+ * A TLS route at a gateway: connections whose SNI is one of `sniHosts`, on a passthrough listener, go to `backend`.
+ *
+ * @internal
+ */
+export interface TlsRule {
+  readonly source: IConstruct;
+  readonly label: string;
+  readonly listenerPort: number;
+  readonly sniHosts: string[];
+  readonly backend: RuleBackend;
+}
+
+/**
+ * A TCP route at a gateway: every connection to the listener port goes to `backend`.
+ *
+ * @internal
+ */
+export interface TcpRule {
+  readonly source: IConstruct;
+  readonly label: string;
+  readonly listenerPort: number;
+  readonly backend: RuleBackend;
+}
