@@ -94,7 +94,11 @@ project.addPackageIgnore('/.ci/');
 // Typed Istio bindings, generated from the shipped CRDs and committed (src/imports/ is never edited by hand).
 project.addTask('import:istio', {
   description: `Regenerate src/imports/ from Istio ${ISTIO_VERSION}'s CRDs`,
-  exec: 'ts-node --project tsconfig.dev.json scripts/import-istio.ts',
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-istio.ts istio',
+});
+project.addTask('import:gateway-api', {
+  description: 'Regenerate src/imports/gateway-api.ts from the Kubernetes Gateway API v1.5.1 CRDs',
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-istio.ts gateway-api',
 });
 
 // Every example under examples/<name>/main.ts, synthesized into examples/<name>/dist/*.k8s.yaml.

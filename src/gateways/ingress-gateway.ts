@@ -10,7 +10,7 @@ import { isHttpProtocol } from '../private/protocols';
 import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { NetworkPeer } from '../security/network-peer';
-import type { HttpRule } from '../traffic/http-rule';
+import type { HttpRule, TcpRule, TlsRule } from '../traffic/http-rule';
 import { httpRuleToIstio } from '../traffic/istio-routes';
 import { Protocol } from '../traffic/protocol';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
@@ -222,6 +222,24 @@ export class IngressGateway extends MeshGateway {
       matches: r.paths.map(path => ({ uri: path })),
       backends: [{ service: r.service, port: r.port }],
     }));
+  }
+
+  /**
+   * The gateway's TLS passthrough routes (by SNI) as resolved rules, for either API.
+   *
+   * @internal
+   */
+  public _tlsRules(): TlsRule[] {
+    return [];
+  }
+
+  /**
+   * The gateway's TCP routes (by listener port) as resolved rules, for either API.
+   *
+   * @internal
+   */
+  public _tcpRules(): TcpRule[] {
+    return [];
   }
 
   /** The host sets the gateway's routes serve, one per VirtualService (or HTTPRoute), in order. @internal */
