@@ -1,4 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
+import { compileRules } from './crd-rules';
 import { compileAllCrdRules, validateManifests } from './schemas';
 import { allowInvalidOutput, takeFailures } from './strict-synth';
 
@@ -181,6 +182,13 @@ describe('what the cluster checks beyond the schemas', () => {
   test('every CEL rule of the shipped CRDs compiles with the functions the validator provides', () => {
     // A rule that does not parse or calls an unknown function throws here: none is skipped silently.
     expect(compileAllCrdRules()).toBeGreaterThan(0);
+  });
+
+  test.each<[string, string]>([
+    ['ip(self) == ip(\'::1\')', 'CRD rule calls ip(), which the strict validator does not provide'],
+    ['self.size() >', 'CRD rule does not compile: self.size() >'],
+  ])('a CRD rule the validator cannot evaluate (%s) throws when its CRD is compiled', (rule, expected) => {
+    expect(() => compileRules({ 'type': 'string', 'x-kubernetes-validations': [{ rule, message: 'm' }] })).toThrow(expected);
   });
 });
 

@@ -2,8 +2,9 @@
  * Strict schema validation of synthesized manifests, the way `kubectl apply` (server-side field
  * validation = Strict) treats them: unknown fields are errors.
  *
- * - Istio kinds: the openAPIV3Schema of every version in the CRDs this package ships (crds/), compiled
- *   with ajv.
+ * - Custom resources (Istio's kinds, the Kubernetes Gateway API's): the openAPIV3Schema of every served
+ *   version of every CRD this package ships (each file in crds/), compiled with ajv; which kinds and
+ *   versions exist is read from the CRDs, nothing is listed here.
  * - Kubernetes kinds: the JSON schemas of Kubernetes 1.27 shipped by kubernetes-models, compiled with ajv,
  *   repaired where that package lost fields (see repair()) and with 1.28's container restartPolicy.
  *
@@ -18,18 +19,27 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv, { Format, ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
-import { compileRules, evaluateRules, RuleNode } from './crd-rules';
+import { applyDefaults, compileRules, evaluateRules, RuleNode } from './crd-rules';
+import { isIpv4Format, isIpv6Format } from './go-ip';
 import { istioRules } from './istio-rules';
 import { kubernetesRules, parseQuantity } from './kube-rules';
 import { podSecurityFailures } from './pod-security';
 import { secretMaterial } from './secret-material';
 
-const CRDS = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3.yaml');
+/** The CRDs the package ships: every YAML file in crds/. */
+const CRD_DIR = path.join(__dirname, '..', '..', 'crds');
+const crdFiles = () => fs.readdirSync(CRD_DIR).filter(f => /\.ya?ml$/.test(f)).sort().map(f => path.join(CRD_DIR, f));
 
 export interface SchemaError {
   readonly object: string;
   readonly errors: string[];
 }
+
+/**
+ * Keywords whose values are not schemas of fields: value validations (allOf, anyOf, oneOf, not: a branch
+ * naming some `properties` only constrains them, it does not close the object) and literal values.
+ */
+const NOT_FIELD_SCHEMAS = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'default', 'enum', 'example', 'x-kubernetes-validations']);
 
 /** Adds `additionalProperties: false` to every closed object schema, recursively (in place). */
 function strict(schema: any): any {
@@ -39,7 +49,7 @@ function strict(schema: any): any {
     if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
       schema.additionalProperties = false;
     }
-    Object.values(schema).forEach(strict);
+    Object.entries(schema).filter(([k]) => !NOT_FIELD_SCHEMAS.has(k)).forEach(([, v]) => strict(v));
   }
   return schema;
 }
@@ -47,7 +57,7 @@ function strict(schema: any): any {
 /**
  * Kubernetes' OpenAPI formats, as the API server checks them (k8s.io/kube-openapi/pkg/validation/strfmt and
  * the apiextensions validation of int32/int64). The formats the shipped schemas use are: int32, int64 and
- * double (Istio CRDs and Kubernetes kinds), byte and date-time. None is treated as free text; ajv fails on
+ * double (Istio CRDs and Kubernetes kinds), byte, date-time, and ipv4/ipv6 (a Gateway API address). None is treated as free text; ajv fails on
  * a format it does not know, so a new one in a future schema cannot be ignored silently.
  */
 const FORMATS: Record<string, Format> = {
@@ -56,10 +66,13 @@ const FORMATS: Record<string, Format> = {
   'double': { type: 'number', validate: (n: number) => Number.isFinite(n) },
   // Standard base64 (strfmt.IsBase64: base64.StdEncoding).
   'byte': { type: 'string', validate: (s: string) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) },
-  // RFC 3339 (strfmt.IsDateTime).
   // resource.ParseQuantity (io.k8s.apimachinery.pkg.api.resource.Quantity's string form).
   'quantity': { type: 'string', validate: (s: string) => parseQuantity(s) !== undefined },
+  // RFC 3339 (strfmt.IsDateTime).
   'date-time': { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s)) },
+  // govalidator.IsIPv4/IsIPv6: Go's net.ParseIP takes it, and it has a dot (ipv4) or a colon (ipv6).
+  'ipv4': { type: 'string', validate: isIpv4Format },
+  'ipv6': { type: 'string', validate: isIpv6Format },
 };
 
 function newAjv(): Ajv {
@@ -83,7 +96,7 @@ class SchemaRegistry {
 
   public constructor() {
     const sources = loadSources();
-    this.loadIstio(sources.crds);
+    this.loadCrds(sources.crds);
     this.loadKubernetes(sources.kubernetes);
   }
 
@@ -101,15 +114,21 @@ class SchemaRegistry {
     return [...this.rules.values()].map(rules => rules()).length;
   }
 
-  private loadIstio(crds: any[]): void {
+  private loadCrds(crds: any[]): void {
     const ajv = newAjv();
     for (const crd of crds) {
-      for (const version of crd.spec.versions) {
+      // A version that is not served cannot be applied (deprecated ones still are, with a warning).
+      for (const version of crd.spec.versions.filter((v: any) => v.served)) {
         const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
+        if (this.validators.has(key)) {
+          throw new Error(`schema: two CRDs in crds/ define ${key}`);
+        }
         this.rules.set(key, once(() => compileRules(version.schema.openAPIV3Schema)));
         const schema = strict(structuredClone(version.schema.openAPIV3Schema));
-        // Every object also carries apiVersion, kind and metadata, which the CRD schema leaves to the API server.
+        // Every object also carries apiVersion, kind and metadata, which the CRD schema leaves to the API server
+        // (a schema that declares them, as Gateway API's do, declares them only as a string, a string and an object).
         schema.properties = {
+          ...schema.properties,
           apiVersion: { type: 'string', enum: [`${crd.spec.group}/${version.name}`] },
           kind: { type: 'string', enum: [crd.spec.names.kind] },
           metadata: {
@@ -123,7 +142,6 @@ class SchemaRegistry {
               annotations: { type: 'object', additionalProperties: { type: 'string' } },
             },
           },
-          ...schema.properties,
         };
         schema.required = ['apiVersion', 'kind', 'metadata', ...(schema.required ?? [])];
         this.validators.set(key, once(() => ajv.compile(schema)));
@@ -181,20 +199,21 @@ function collectKubernetesSchemas(): Record<string, any> {
 }
 
 /**
- * The parsed CRDs and kubernetes-models' schemas. Reading them (a 1.5 MB YAML file and some 600 modules)
- * is most of the validator's start-up, paid by every test file; they are cached in the OS temp dir, keyed
- * by the inputs' identity (the CRD file's size and time, the packages' versions, this file's time).
+ * The parsed CRDs and kubernetes-models' schemas. Reading them (2 MB of YAML and some 600 modules) is most
+ * of the validator's start-up, paid by every test file; they are cached in the OS temp dir, keyed by the
+ * inputs' identity (each CRD file's name, size and time, the packages' versions, this file's time).
  */
 function loadSources(): { crds: any[]; kubernetes: Record<string, any> } {
-  const stat = fs.statSync(CRDS);
+  const files = crdFiles();
+  const stats = files.map(f => [path.basename(f), fs.statSync(f).size, fs.statSync(f).mtimeMs]);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const versions = ['kubernetes-models', '@kubernetes-models/cert-manager'].map(p => require(`${p}/package.json`).version);
-  const key = crypto.createHash('sha256').update(JSON.stringify([stat.size, stat.mtimeMs, versions, fs.statSync(__filename).mtimeMs])).digest('hex').slice(0, 16);
+  const key = crypto.createHash('sha256').update(JSON.stringify([stats, versions, fs.statSync(__filename).mtimeMs])).digest('hex').slice(0, 16);
   const file = path.join(os.tmpdir(), `cdk8s-mesh-schemas-${key}.json`);
   try {
     return JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch {
-    const crds = YAML.parseAllDocuments(fs.readFileSync(CRDS, 'utf-8')).map(d => d.toJSON()).filter(d => d?.kind === 'CustomResourceDefinition');
+    const crds = files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(f, 'utf-8')).map(d => d.toJSON()).filter(d => d?.kind === 'CustomResourceDefinition'));
     const sources = { crds, kubernetes: collectKubernetesSchemas() };
     const tmp = `${file}.${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(sources));
@@ -257,8 +276,9 @@ export function compileAllCrdRules(): number {
  * Validates every manifest strictly, as the cluster would at apply time; returns one entry per invalid
  * object (empty when all are valid). An object of a kind no schema describes is an error too.
  *
- * Checked: the schemas (types, unknown fields, enums, required, maxLength/maxItems/maxProperties...),
- * Kubernetes' formats (FORMATS), the CRDs' CEL rules and list types (crd-rules.ts), the API server's
+ * Checked, after a custom resource's schema defaults are applied as the API server applies them: the schemas
+ * (types, unknown fields, enums, patterns, required, maxLength/maxItems/maxProperties...), Kubernetes' formats
+ * (FORMATS), the CRDs' CEL rules and list types (crd-rules.ts), the API server's
  * rules the schemas do not carry (kube-rules.ts: names, labels, annotations, object size, ports, env...)
  * and istiod's validation of the Istio kinds (istio-rules.ts: RE2, durations, retryOn, locality...), and
  * the Pod Security Standards (pod-security.ts): every pod template in a namespace of `manifests` whose
@@ -275,11 +295,15 @@ export function validateManifests(manifests: any[]): SchemaError[] {
       continue;
     }
     const errors: string[] = [];
-    if (!validator(m)) {
+    // The API server fills a custom resource's schema defaults in before it validates it (on a copy here).
+    const rules = registry.rulesFor(m.apiVersion, m.kind);
+    const obj = rules ? structuredClone(m) : m;
+    applyDefaults(obj, rules);
+    if (!validator(obj)) {
       errors.push(...(validator.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${e.params.additionalProperty}'` : ''}`));
     }
-    evaluateRules(m, registry.rulesFor(m.apiVersion, m.kind), '', errors);
-    errors.push(...kubernetesRules(m), ...istioRules(m), ...secretMaterial(m));
+    evaluateRules(obj, rules, '', errors);
+    errors.push(...kubernetesRules(obj), ...istioRules(obj), ...secretMaterial(obj));
     if (errors.length > 0) {
       failures.push({ object: name, errors });
     }
