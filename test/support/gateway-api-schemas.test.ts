@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { validateManifests } from './schemas';
+import { takeFailures } from './strict-synth';
+import * as gw from '../../src/imports/gateway-api';
 
 /**
  * The strict validator applied to the Kubernetes Gateway API kinds the library renders (crds/gateway-api-1.5.1.yaml):
@@ -230,5 +233,57 @@ describe('every served version of every Gateway API CRD is validated from the CR
     // Known (not "no schema"), and strict: a misspelt top-level field is refused.
     const obj = { apiVersion, kind, metadata: { name: 'x', ...(scope === 'Namespaced' ? { namespace: 'shop' } : {}) }, sepc: {} };
     expect(errorsOf(obj)).toContain("/ must NOT have additional properties 'sepc'");
+  });
+});
+
+describe('objects built with the generated bindings (src/imports/gateway-api.ts) are validated at synth', () => {
+  const synthOf = (build: (chart: any) => void) => {
+    const chart = Testing.chart();
+    build(chart);
+    return Testing.synth(chart);
+  };
+
+  test('one object of each kind the library renders, as its binding writes it, passes', () => {
+    const objects = synthOf(chart => {
+      new gw.Gateway(chart, 'gateway', {
+        metadata: meta,
+        spec: {
+          gatewayClassName: 'istio',
+          listeners: [
+            { name: 'http', port: 80, protocol: 'HTTP' },
+            { name: 'https', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', tls: { mode: gw.GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ name: 'shop-cert' }] } },
+          ],
+        },
+      });
+      new gw.HttpRoute(chart, 'http', {
+        metadata: meta,
+        spec: {
+          parentRefs: [{ name: 'web' }],
+          rules: [{
+            matches: [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/api' } }],
+            filters: [{ type: gw.HttpRouteSpecRulesFiltersType.URL_REWRITE, urlRewrite: { path: { type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: '/' } } }],
+            backendRefs: [{ name: 'web', port: 8080, weight: 90 }, { name: 'web-v2', port: 8080, weight: 10 }],
+            timeouts: { request: '10s' },
+          }],
+        },
+      });
+      new gw.GrpcRoute(chart, 'grpc', { metadata: meta, spec: { parentRefs: [{ name: 'web' }], rules: [{ matches: [{ method: { service: 'shop.Cart' } }], backendRefs: [{ name: 'cart', port: 9090 }] }] } });
+      new gw.TlsRoute(chart, 'tls', { metadata: meta, spec: { parentRefs: [{ name: 'web' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web', port: 443 }] }] } });
+      new gw.TcpRoute(chart, 'tcp', { metadata: meta, spec: { parentRefs: [{ name: 'web' }], rules: [{ backendRefs: [{ name: 'db', port: 5432 }] }] } });
+      new gw.ReferenceGrant(chart, 'grant', { metadata: meta, spec: { from: [fromRoutes], to: [{ group: '', kind: 'Service' }] } });
+    });
+    expect(objects.map(o => `${o.apiVersion}/${o.kind}`)).toEqual([
+      `${GW}/v1/Gateway`, `${GW}/v1/HTTPRoute`, `${GW}/v1/GRPCRoute`, `${GW}/v1/TLSRoute`, `${GW}/v1alpha2/TCPRoute`, `${GW}/v1/ReferenceGrant`,
+    ]);
+    expect(validateManifests(objects)).toEqual([]);
+    expect(takeFailures()).toEqual([]);
+  });
+
+  test('an object breaking a CEL rule fails the test that synthesized it', () => {
+    synthOf(chart => new gw.HttpRoute(chart, 'http', {
+      metadata: meta,
+      spec: { rules: [{ backendRefs: [{ name: 'web' }] }] },
+    }));
+    expect(takeFailures()).toEqual([expect.stringContaining(`${GW}/v1/HTTPRoute shop/web: /spec/rules/0/backendRefs/0 Must have port for Service reference`)]);
   });
 });
