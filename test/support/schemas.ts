@@ -57,8 +57,9 @@ function strict(schema: any): any {
 /**
  * Kubernetes' OpenAPI formats, as the API server checks them (k8s.io/kube-openapi/pkg/validation/strfmt and
  * the apiextensions validation of int32/int64). The formats the shipped schemas use are: int32, int64 and
- * double (Istio CRDs and Kubernetes kinds), byte, date-time, and ipv4/ipv6 (a Gateway API address). None is treated as free text; ajv fails on
- * a format it does not know, so a new one in a future schema cannot be ignored silently.
+ * double (Istio CRDs and Kubernetes kinds), byte, date-time, and ipv4/ipv6 (a Gateway API address). None is
+ * treated as free text; ajv fails on a format it does not know, so a new one in a future schema cannot be
+ * ignored silently.
  */
 const FORMATS: Record<string, Format> = {
   'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n <= 2 ** 31 - 1 },
