@@ -38,6 +38,24 @@ const rewrite = { type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefix
 const addHeader = (name: string) => ({ type: 'RequestHeaderModifier', requestHeaderModifier: { add: [{ name, value: '1' }] } });
 const mirror = (extra: any) => ({ type: 'RequestMirror', requestMirror: { backendRef: backend({ name: 'web-shadow' }), ...extra } });
 
+// GAMMA: mesh routing with the Service as parent, as Bookinfo's reviews routing would be written.
+const meshRoute = {
+  apiVersion: `${GW}/v1`,
+  kind: 'HTTPRoute',
+  metadata: { name: 'reviews', namespace: 'bookinfo' },
+  spec: {
+    parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }],
+    rules: [
+      { matches: [{ headers: [{ name: 'end-user', value: 'jason' }] }], backendRefs: [backend({ name: 'reviews-v2', port: 9080 })] },
+      {
+        backendRefs: [backend({ name: 'reviews-v1', port: 9080, weight: 50 }), backend({ name: 'reviews-v3', port: 9080, weight: 50 })],
+        timeouts: { request: '10s' },
+        retry: { attempts: 3, backoff: '100ms', codes: [503] },
+      },
+    ],
+  },
+};
+
 const grpcRoute = (rule: any, extra: any = {}) => ({
   apiVersion: `${GW}/v1`,
   kind: 'GRPCRoute',
@@ -69,6 +87,8 @@ describe('Gateway API objects (strict schemas and CEL rules of the Gateway API C
     ['Gateway v1', gateway([http(), https(certs)], { addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'Hostname', value: 'lb.example.com' }] })],
     ['Gateway v1beta1', { ...gateway([http()]), apiVersion: `${GW}/v1beta1` }],
     ['HTTPRoute v1', httpRoute({ matches: [prefix('/api')], filters: [rewrite, addHeader('x-a')], backendRefs: [backend({ weight: 90 }), backend({ name: 'web-v2', weight: 10 })], timeouts: { request: '10s', backendRequest: '2s' } })],
+    // GAMMA: mesh routing with the Service as parent, as Bookinfo's reviews routing would be written.
+    ['HTTPRoute v1 with a Service parent', meshRoute],
     ['HTTPRoute v1beta1', httpRoute({ backendRefs: [backend()] }, {}, `${GW}/v1beta1`)],
     ['GRPCRoute v1', grpcRoute({ matches: [{ method: { service: 'shop.Cart', method: 'Add' }, headers: [{ name: 'x-canary', value: 'yes' }] }] })],
     ['TLSRoute v1', tlsRoute(['shop.example.com', '*.shop.example.com'])],
@@ -132,6 +152,10 @@ describe('Gateway API objects (strict schemas and CEL rules of the Gateway API C
     ['a terminating listener without certificates', gateway([https({})]), gateway([https(certs)]), '/spec/listeners/0/tls certificateRefs or options must be specified when mode is Terminate'],
     ['two addresses of one IP', gateway([http()], { addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.1' }] }),
       gateway([http()], { addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.2' }] }), '/spec/addresses IPAddress values must be unique'],
+    // A map's keys reach CEL as they are (only declared fields are escaped).
+    ['an infrastructure label key that is not a qualified name', gateway([http()], { infrastructure: { labels: { 'bad key!': 'x' } } }),
+      gateway([http()], { infrastructure: { labels: { 'sidecar.istio.io/inject': 'false' } } }),
+      '/spec/infrastructure/labels Label keys must be in the form of an optional DNS subdomain prefix followed by a required name segment of up to 63 characters.'],
     ['a Hostname address with an underscore', gateway([http()], { addresses: [{ type: 'Hostname', value: 'lb_1.example.com' }] }),
       gateway([http()], { addresses: [{ type: 'Hostname', value: 'lb-1.example.com' }] }), '/spec/addresses/0 Hostname value must be empty or contain only valid characters'],
 
