@@ -44,7 +44,8 @@ const ANY_ADDRESS: k8s.NetworkPolicyPeer[] = [{ ipBlock: { cidr: '0.0.0.0/0' } }
 export function watchNetworkPolicies(mesh: IMesh): void {
   if (mesh.networkPolicies) {
     whenAnnounced(mesh, added => {
-      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway')) {
+      // An installed gateway's pods are not the mesh's to fence.
+      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway') && !(added as MeshGateway).existing) {
         renderNetworkPolicy(added as IMeshIdentity & { readonly namespace: string });
       }
     });
@@ -174,9 +175,8 @@ function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, de
   return rule ? targetPorts(destination, rule.ports) : [];
 }
 
-function deniedByDefault(mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
-  const denied = model.denyByDefaultNamespaces;
-  return denied.includes(mesh.rootNamespace) || denied.includes(service.namespace);
+function deniedByDefault(_mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
+  return model.deniesByDefault(service.namespace);
 }
 
 /** The container ports behind service ports (all of them when `ports` is empty or missing). */
@@ -214,8 +214,7 @@ function identityPeer(identity: IMeshIdentity): k8s.NetworkPolicyPeer {
  */
 export function podLabelsOf(identity: IMeshIdentity): { [key: string]: string } {
   if (isKind(identity, 'MeshGateway')) {
-    const gateway = identity as unknown as MeshGateway;
-    return { app: gateway.serviceName, istio: gateway.kind };
+    return (identity as unknown as MeshGateway)._podLabels;
   }
   const given = (identity as { _podLabels?: { [key: string]: string } })._podLabels;
   return given ? { ...given } : { app: identity.serviceName };
