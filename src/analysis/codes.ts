@@ -1226,7 +1226,7 @@ export const CODES = {
   },
   MESH0707: {
     meaning: 'a gateway that exists already is given options that configure a workload the mesh would deploy',
-    example: "[mesh/edge] [MESH0707] replicas, serviceType is set beside existing, but the gateway's workload is installed by other means, which configure it: set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway",
+    example: "[mesh/edge] [MESH0707] replicas is set beside existing, but the gateway's workload is installed by other means, which configure it: set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway",
     fix: 'set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway',
   },
   MESH0708: {
