@@ -1197,7 +1197,7 @@ export const CODES = {
   MESH0701: {
     meaning: 'controlPlane is set on a mesh that adopts an existing Istio, which renders no control plane',
     example: '[mesh] [MESH0701] controlPlane is set beside existingIstio, but the mesh renders no control plane of its own: configure istiod where Istio is installed (istioctl or Helm values), and leave controlPlane out',
-    fix: "configure istiod where Istio is installed (istioctl or Helm values); choose the revision with existingIstio.revision",
+    fix: 'configure istiod where Istio is installed (istioctl or Helm values); choose the revision with existingIstio.revision',
   },
   MESH0702: {
     meaning: 'cni is set on a mesh that adopts an existing Istio, which installs no CNI node agent',

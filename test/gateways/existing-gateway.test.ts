@@ -6,7 +6,7 @@ import { newMesh, newService, ofKind, openMesh, synthErrors } from '../support/u
 const WORKLOAD_KINDS = ['Deployment', 'Service', 'ServiceAccount', 'NetworkPolicy'];
 
 describe('an ingress gateway that exists already', () => {
-  test("writes its Gateway, selecting the installed pods, and routes, but no workload of its own (in a mesh that installs Istio)", () => {
+  test('writes its Gateway, selecting the installed pods, and routes, but no workload of its own (in a mesh that installs Istio)', () => {
     // GIVEN a mesh that denies by default, and istioctl's ingress gateway
     const mesh = newMesh();
     const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
