@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, IngressGatewayProps, Mesh, MeshProps, MeshService, MtlsMode, PolicyScope, Protocol, RetryPolicy,
-  StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
+  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, IngressGatewayProps, Mesh, MeshProps, MeshService, MtlsMode, PolicyScope, Protocol,
+  RetryPolicy, StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
 
 const IMAGES = 'registry.istio.io/release';
