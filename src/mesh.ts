@@ -9,8 +9,7 @@ import { addControlPlane, installIstio } from './control-plane/existing-istio';
 import { renderMeshConfig } from './control-plane/mesh-config';
 import { controlPlanesOf, findControlPlane } from './control-plane/revisions';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
-import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
-import type { IMeshIdentity, IMeshService } from './mesh-identity';
+import { IMesh, IMeshIdentity, IMeshService, OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { meshSettings } from './mesh-settings';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane, setNamespaceRevision } from './namespaces';
@@ -152,7 +151,8 @@ export class Mesh extends Chart implements IMesh {
     const label = revision || 'default';
     const found = findControlPlane(this, label);
     if (!found) {
-      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${controlPlanesOf(this).map(c => c.revisionLabel).join(', ')}): add it with addControlPlane()`);
+      const fix = this.existingIstio ? 'if it is installed, list it in existingIstio.revisions' : 'add it with addControlPlane()';
+      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${controlPlanesOf(this).map(c => c.revisionLabel).join(', ')}): ${fix}`);
     }
     return found;
   }

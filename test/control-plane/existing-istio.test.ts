@@ -298,6 +298,13 @@ describe('what a mesh that adopts an existing Istio refuses', () => {
     expect(synthErrors(mesh)).toEqual(messages);
   });
 
+  test('controlPlaneOf() of a revision it was not told is installed fails, naming existingIstio', () => {
+    const mesh = newMesh({ existingIstio: { revisions: ['canary'] } });
+    expect(mesh.controlPlaneOf('canary').discoveryAddress).toEqual('istiod-canary.istio-system.svc:15012');
+    expect(() => mesh.controlPlaneOf('next')).toThrow(
+      "[MESH0036] mesh: no control plane has revision 'next' (revisions: default, canary): if it is installed, list it in existingIstio.revisions");
+  });
+
   test('fails on a namespace revision it was not told is installed, naming existingIstio', () => {
     const mesh = newMesh({ existingIstio: {} });
     newService(mesh, 'web', ['v1'], { namespace: 'shop' });

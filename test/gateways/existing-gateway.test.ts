@@ -91,6 +91,17 @@ describe('an ingress gateway that exists already', () => {
     expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'allow-nothing', 'edge').spec).toEqual({});
   });
 
+  test('is let through a mesh-wide deny-by-default added after it, in a mesh that installs Istio', () => {
+    const mesh = openMesh();
+    const web = newService(mesh, 'web');
+    const gateway = new IngressGateway(mesh, 'edge', { existing: { selector: { istio: 'ingressgateway' } } });
+    gateway.addRoute({ service: web });
+    expect(gateway.node.tryFindChild('Access')).toBeUndefined();
+    mesh.denyByDefault();
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: gateway }] });
+    expect(MeshTesting.find(MeshTesting.synth(mesh), 'AuthorizationPolicy', 'edge', 'istio-system').spec.selector).toEqual({ matchLabels: { istio: 'ingressgateway' } });
+  });
+
   test('fails on every option that configures a workload the mesh does not deploy', () => {
     const mesh = openMesh({ networkPolicies: true });
     const gateway = new IngressGateway(mesh, 'edge', {
