@@ -12,7 +12,7 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
-import { proxyNamespaces } from '../namespaces';
+import { meshNamespaces, proxyNamespaces } from '../namespaces';
 import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
 import type { MeshService } from '../traffic/mesh-service';
@@ -149,7 +149,7 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   }
   const identities = identitiesOf(mesh);
   // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
-  const revoked = revokedPrincipals(mesh);
+  const revoked = revokedPrincipals(mesh, service.namespace);
   return policy.rules.filter(rule => !revoked.includes(rule.from.principal)).map(rule => {
     // AuthorizationPolicy allows a principal: every workload that runs as it.
     const alike = identities.filter(i => i.principal === rule.from.principal);
@@ -158,13 +158,18 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   });
 }
 
-function revokedPrincipals(mesh: IMesh): string[] {
-  return (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
+/**
+ * The identities revoked where `namespace`'s workloads are: everywhere, or, when the mesh adopts an existing Istio
+ * (which writes the DENY policy into each of its namespaces), in the mesh's namespaces only.
+ */
+function revokedPrincipals(mesh: IMesh, namespace: string): string[] {
+  const outside = mesh.existingIstio && (namespace === mesh.rootNamespace || !meshNamespaces(mesh).some(n => n.namespaceName === namespace));
+  return outside ? [] : (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
 }
 
 /** The pod ports `caller` may connect to on `destination`'s pods, from the call graph (none when it may not call it). */
 function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, destination: IMeshService): number[] {
-  if (revokedPrincipals(mesh).includes(caller.principal)) {
+  if (revokedPrincipals(mesh, destination.namespace).includes(caller.principal)) {
     return [];
   }
   const policy = model.accessPolicyOf(destination);

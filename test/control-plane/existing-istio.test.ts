@@ -203,6 +203,23 @@ describe("a mesh that adopts an existing Istio leaves the installation's other w
     expect(legacy.namespace).toEqual('legacy');
   });
 
+  test('revokes identities in its own namespaces only, and its NetworkPolicies agree', () => {
+    // GIVEN a revoked caller, a service of the mesh and one imported from a namespace outside it
+    const mesh = newMesh({ existingIstio: {}, denyByDefault: false, networkPolicies: true });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const api = newService(mesh, 'api', ['v1'], { namespace: 'shop' });
+    const legacy = MeshService.fromName(mesh, 'legacy', 'legacy', { namespace: 'legacy', ports: [{ port: 8080, protocol: Protocol.HTTP }], podLabels: { app: 'legacy' } });
+    mesh.revokeIdentity(web);
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the DENY policy is in the mesh's namespace only
+    expect(ofKind(manifests, 'AuthorizationPolicy').map(p => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['shop/revoked-identities']);
+    // AND web's NetworkPolicy lets it reach the imported service, which does not refuse it, but not api, which does
+    const egress = MeshTesting.find(manifests, 'NetworkPolicy', 'web', 'shop').spec.egress.map((r: any) => r.to?.[0]?.podSelector?.matchLabels?.app);
+    expect(egress).toContain(legacy.serviceName);
+    expect(egress).not.toContain(api.serviceName);
+    expect(MeshTesting.canCall(mesh, web, api, {}, manifests)).toBe(false);
+  });
+
   test('writes the telemetry stack outside the root namespace, and its mesh policy into each namespace', () => {
     const mesh = newMesh({ existingIstio: {} });
     const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
