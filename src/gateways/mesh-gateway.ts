@@ -255,8 +255,9 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     this.serviceAccountName = this.existing?.serviceAccountName ?? this.serviceName;
     this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? (this.existing ? undefined : defaults.namespace) ?? this.mesh.rootNamespace);
     this.revision = this.existing ? undefined : options.revision;
-    this.proxyOptions = validateProxyOptions(this, options.proxy);
-    if (options.proxy?.resources) {
+    // An installed gateway's proxy is not the mesh's to configure (reported with existing, MESH0707).
+    this.proxyOptions = this.existing ? {} : validateProxyOptions(this, options.proxy);
+    if (!this.existing && options.proxy?.resources) {
       // The control plane, whose defaults fill in what is not given, is known at synth.
       this.node.addValidation({ validate: () => proxyRequestsAboveLimits(mergeProxy(this.controlPlane._proxyDefaults, this.proxyOptions)) });
     }
