@@ -23,6 +23,7 @@ export * from './testing/mesh-testing';
 export * from './security/revoked-identities';
 export * from './control-plane/control-plane';
 export * from './control-plane/control-plane-options';
+export * from './control-plane/existing-istio';
 export * from './control-plane/toleration';
 export * from './control-plane/istio-crds';
 export * from './ca/certificate-authority';

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IstioCrds } from './control-plane/istio-crds';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
@@ -11,9 +11,12 @@ import { markLayer } from './private/tree';
 export enum MeshLayer {
   /** Istio's CustomResourceDefinitions. */
   CRDS = 'crds',
-  /** Namespaces: the root namespace and every namespace a service lives in. */
+  /**
+   * Namespaces: the root namespace and every namespace a service lives in (a mesh that adopts an existing
+   * Istio writes no root namespace, and with `existingIstio.namespaces` false, no namespaces at all).
+   */
   NAMESPACES = 'namespaces',
-  /** The control planes (istiod, its webhooks and RBAC), in the root namespace. */
+  /** The control planes (istiod, its webhooks and RBAC), in the root namespace; none when the mesh adopts an existing Istio. */
   CONTROL_PLANE = 'control-plane',
   /**
    * The telemetry stack (Prometheus, Grafana, tracing, Kiali): only when the mesh has one. It needs only its
@@ -34,7 +37,7 @@ const LEADING_LAYERS = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_
  */
 export function createLayers(mesh: IMesh & Chart): void {
   let previous: Chart | undefined;
-  for (const layer of LEADING_LAYERS.filter(l => l !== MeshLayer.CRDS || mesh.installCrds)) {
+  for (const layer of LEADING_LAYERS.filter(l => rendersLayer(mesh, l))) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
     markLayer(chart, mesh);
     if (previous) {
@@ -42,7 +45,9 @@ export function createLayers(mesh: IMesh & Chart): void {
     }
     previous = chart;
   }
-  mesh.addDependency(previous!);
+  if (previous) {
+    mesh.addDependency(previous);
+  }
   if (mesh.installCrds) {
     new IstioCrds(layerOf(mesh, MeshLayer.CRDS), 'istio');
   }
@@ -63,10 +68,36 @@ export function layerOf(mesh: IMesh, layer: MeshLayer): Chart {
   if (layer === MeshLayer.TELEMETRY) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
     markLayer(chart, mesh);
-    chart.addDependency(layerOf(mesh, MeshLayer.NAMESPACES));
+    const namespaces = tryLayerOf(mesh, MeshLayer.NAMESPACES);
+    if (namespaces) {
+      chart.addDependency(namespaces);
+    }
     return chart;
   }
-  throw meshError('MESH0007', mesh, `the mesh has no ${layer} layer${layer === MeshLayer.CRDS ? ' (installCrds is false)' : ''}`);
+  const why = layer === MeshLayer.CRDS ? (mesh.existingIstio ? ' (the mesh adopts an existing Istio)' : ' (installCrds is false)')
+    : mesh.existingIstio ? ` (the mesh adopts an existing Istio${layer === MeshLayer.NAMESPACES ? ' with namespaces: false' : ''})` : '';
+  throw meshError('MESH0007', mesh, `the mesh has no ${layer} layer${why}`);
+}
+
+/**
+ * Where the model keeps what a layer would hold: the layer's chart, or, when the mesh does not render the layer
+ * (a mesh that adopts an existing Istio renders no control plane, and may write no namespaces), a construct
+ * in the mesh that holds the descriptions (the installed revisions, the namespaces used) and writes nothing.
+ *
+ * @internal
+ */
+export function layerScope(mesh: IMesh, layer: MeshLayer): Construct {
+  return tryLayerOf(mesh, layer) ?? mesh.node.tryFindChild(`${layer}-layer`) as Construct ?? new Construct(mesh, `${layer}-layer`);
+}
+
+/** Whether the mesh renders a layer that comes before its own chart. */
+function rendersLayer(mesh: IMesh, layer: MeshLayer): boolean {
+  switch (layer) {
+    case MeshLayer.CRDS: return mesh.installCrds;
+    case MeshLayer.NAMESPACES: return mesh.writesNamespaces;
+    case MeshLayer.CONTROL_PLANE: return !mesh.existingIstio;
+    default: return true;
+  }
 }
 
 /**

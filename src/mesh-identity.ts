@@ -43,6 +43,13 @@ export interface IMesh extends IConstruct {
   readonly outboundTrafficPolicy: OutboundTrafficPolicy;
   /** Whether the mesh renders Istio's CRDs. */
   readonly installCrds: boolean;
+  /**
+   * Whether the mesh adopts an Istio installed by other means (its `existingIstio` prop): it renders no CRDs,
+   * control plane or CNI node agent, and writes its mesh-wide policies into each of its namespaces.
+   */
+  readonly existingIstio: boolean;
+  /** Whether the mesh writes the Namespace objects of its namespaces. */
+  readonly writesNamespaces: boolean;
   /** Whether workloads and gateways get NetworkPolicies derived from the call graph. */
   readonly networkPolicies: boolean;
   /** The default control plane. */

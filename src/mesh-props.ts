@@ -1,4 +1,5 @@
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
+import type { ExistingIstioOptions } from './control-plane/existing-istio';
 import type { OutboundTrafficPolicy } from './mesh-identity';
 import type { MtlsMode } from './security/mtls-mode';
 
@@ -7,7 +8,8 @@ import type { MtlsMode } from './security/mtls-mode';
  */
 export interface MeshProps {
   /**
-   * The SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`).
+   * The SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`). With
+   * `existingIstio`, it must be the installation's.
    *
    * @default 'cluster.local'
    * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-trust_domain
@@ -15,7 +17,8 @@ export interface MeshProps {
   readonly trustDomain?: string;
 
   /**
-   * The namespace of the control plane; policies placed here apply mesh-wide.
+   * The namespace of the control plane; policies placed here apply mesh-wide. With `existingIstio`, it must be
+   * the installation's, and the mesh writes neither it (as a Namespace) nor any policy into it.
    *
    * @default 'istio-system'
    * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-root_namespace
@@ -25,7 +28,8 @@ export interface MeshProps {
   /**
    * The Istio release the mesh runs.
    *
-   * A patch release of 1.30: the CRDs and sidecar injection template the mesh renders are 1.30.3's.
+   * A patch release of 1.30: the CRDs and sidecar injection template the mesh renders are 1.30.3's. With
+   * `existingIstio`, it must be the installation's.
    *
    * @default '1.30.3'
    */
@@ -55,7 +59,8 @@ export interface MeshProps {
 
   /**
    * Whether clients detect mTLS support of their destinations by themselves (Istio's auto mTLS).
-   * When off, every service's DestinationRule states the TLS mode its destination accepts.
+   * When off, every service's DestinationRule states the TLS mode its destination accepts. With `existingIstio`,
+   * it must match the installed mesh config (synthesis warns that `false` must be set there).
    *
    * @default true
    * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-enable_auto_mtls
@@ -63,7 +68,8 @@ export interface MeshProps {
   readonly autoMtls?: boolean;
 
   /**
-   * What sidecars do with traffic to hosts the mesh does not know.
+   * What sidecars do with traffic to hosts the mesh does not know. With `existingIstio`, it must match the
+   * installed mesh config (synthesis warns that `REGISTRY_ONLY` must be set there).
    *
    * @default OutboundTrafficPolicy.ALLOW_ANY
    */
@@ -77,11 +83,23 @@ export interface MeshProps {
   readonly defaultNamespace?: string;
 
   /**
-   * The cluster's DNS domain, used to build service host names (`<svc>.<ns>.svc.<clusterDomain>`).
+   * The cluster's DNS domain, used to build service host names (`<svc>.<ns>.svc.<clusterDomain>`). With
+   * `existingIstio`, it must be the installation's.
    *
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+
+  /**
+   * Adopts an Istio installed by other means instead of rendering one: the mesh then writes no CRDs, control
+   * plane or CNI node agent, and its workloads are injected by the installed revision. Its mesh-wide policies
+   * (mTLS mode, deny-by-default, revoked identities, the telemetry stack's mesh policy) are written into each
+   * namespace of the mesh, not the root namespace, so that they leave the installation's other workloads alone.
+   *
+   * @default - the mesh installs its own Istio
+   * @see https://istio.io/latest/docs/setup/install/
+   */
+  readonly existingIstio?: ExistingIstioOptions;
 
   /**
    * The default control plane: the revision services use unless they or their namespace choose another.
@@ -103,7 +121,7 @@ export interface MeshProps {
   /**
    * Whether the mesh renders Istio's CRDs (its first layer). Turn off when something else manages them.
    *
-   * @default true
+   * @default - true, or false when the mesh adopts an existing Istio (`existingIstio`), which owns them
    */
   readonly installCrds?: boolean;
 

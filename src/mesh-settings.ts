@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
+import { ExistingIstio, existingIstioOf } from './control-plane/existing-istio';
 import { OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
@@ -38,6 +39,8 @@ export interface MeshSettings {
   readonly controlPlane: ControlPlaneOptions;
   /** The Istio CNI node agent's options, as given (the agent checks them). */
   readonly cni: CniOptions | undefined;
+  /** The installed Istio the mesh adopts, if it adopts one. */
+  readonly existingIstio: ExistingIstio | undefined;
 }
 
 /** @internal */
@@ -48,6 +51,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
   const denyByDefault = flag('denyByDefault', true);
+  const existingIstio = existingIstioOf(mesh, props.existingIstio, props);
   return {
     trustDomain: validateDnsSubdomain(mesh, 'trustDomain', props.trustDomain ?? 'cluster.local'),
     rootNamespace: validateRootNamespace(mesh, validateDnsLabel(mesh, 'rootNamespace', props.rootNamespace ?? 'istio-system')),
@@ -60,12 +64,13 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
       ? props.outboundTrafficPolicy ?? OutboundTrafficPolicy.ALLOW_ANY : OutboundTrafficPolicy.ALLOW_ANY,
     defaultNamespace: validateDnsLabel(mesh, 'defaultNamespace', props.defaultNamespace ?? 'default'),
     clusterDomain: validateDnsSubdomain(mesh, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
-    installCrds: flag('installCrds', true),
+    installCrds: existingIstio ? false : flag('installCrds', true),
     failOnWarnings: flag('failOnWarnings', false),
     denyByDefault,
     networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
     cni: props.cni ?? undefined,
+    existingIstio,
   };
 }
 

@@ -3,15 +3,13 @@ import { Construct, IConstruct } from 'constructs';
 import { Finding, Severity } from './analysis/finding';
 import { MeshAnalyzer } from './analysis/mesh-analyzer';
 import { MeshModel } from './analysis/mesh-model';
-import { CniAgent } from './control-plane/cni-agent';
 import { ControlPlane } from './control-plane/control-plane';
 import { ControlPlaneOptions } from './control-plane/control-plane-options';
+import { addControlPlane, installIstio } from './control-plane/existing-istio';
 import { renderMeshConfig } from './control-plane/mesh-config';
-import { readerServiceAccount } from './control-plane/rbac';
-import { controlPlaneScope, controlPlanesOf, findControlPlane } from './control-plane/revisions';
+import { controlPlanesOf, findControlPlane } from './control-plane/revisions';
 import { createLayers, layerOf, MeshLayer, meshCharts } from './layers';
-import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
-import type { IMeshIdentity, IMeshService } from './mesh-identity';
+import { IMesh, IMeshIdentity, IMeshService, OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { meshSettings } from './mesh-settings';
 import { ensureNamespace, meshNamespaces, namespaceControlPlane, setNamespaceRevision } from './namespaces';
@@ -74,6 +72,8 @@ export class Mesh extends Chart implements IMesh {
   public readonly defaultNamespace: string;
   public readonly clusterDomain: string;
   public readonly installCrds: boolean;
+  public readonly existingIstio: boolean;
+  public readonly writesNamespaces: boolean;
   /** Whether analysis warnings fail synthesis. */
   public readonly failOnWarnings: boolean;
   /** Whether the whole mesh refuses every call no `AccessPolicy` allows (the `denyByDefault` prop). */
@@ -107,16 +107,15 @@ export class Mesh extends Chart implements IMesh {
     this.defaultNamespace = settings.defaultNamespace;
     this.clusterDomain = settings.clusterDomain;
     this.installCrds = settings.installCrds;
+    this.existingIstio = settings.existingIstio !== undefined;
+    this.writesNamespaces = settings.existingIstio?.namespaces ?? true;
     this.failOnWarnings = settings.failOnWarnings;
     this.deniesByDefault = settings.denyByDefault;
     this.networkPolicies = settings.networkPolicies;
     watchNetworkPolicies(this);
 
     createLayers(this);
-    ensureNamespace(this, this.rootNamespace, false);
-    readerServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), this.rootNamespace);
-    CniAgent.forMesh(this, settings.cni);
-    this.controlPlane = this.addControlPlane('istiod', settings.controlPlane);
+    this.controlPlane = installIstio(this, settings.existingIstio, settings.controlPlane, settings.cni);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
     if (this.deniesByDefault) {
       this.denyByDefault();
@@ -140,10 +139,11 @@ export class Mesh extends Chart implements IMesh {
 
   /**
    * Adds a control plane of another revision, to run beside the default one (a canary upgrade): services
-   * and namespaces that choose its revision are injected by it.
+   * and namespaces that choose its revision are injected by it. A mesh that adopts an existing Istio lists
+   * installed revisions in `existingIstio.revisions` instead.
    */
   public addControlPlane(id: string, options: ControlPlaneOptions): ControlPlane {
-    return new ControlPlane(controlPlaneScope(this, id), id, { ...options, mesh: this });
+    return addControlPlane(this, id, options);
   }
 
   public controlPlaneOf(revision: string): ControlPlane {
@@ -151,7 +151,8 @@ export class Mesh extends Chart implements IMesh {
     const label = revision || 'default';
     const found = findControlPlane(this, label);
     if (!found) {
-      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${controlPlanesOf(this).map(c => c.revisionLabel).join(', ')}): add it with addControlPlane()`);
+      const fix = this.existingIstio ? 'if it is installed, list it in existingIstio.revisions' : 'add it with addControlPlane()';
+      throw meshError('MESH0036', this, `no control plane has revision '${label}' (revisions: ${controlPlanesOf(this).map(c => c.revisionLabel).join(', ')}): ${fix}`);
     }
     return found;
   }

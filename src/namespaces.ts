@@ -3,13 +3,13 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane/control-plane';
 import { findControlPlane } from './control-plane/revisions';
-import { layerOf, meshCharts, MeshLayer } from './layers';
+import { layerScope, meshCharts, MeshLayer } from './layers';
 import type { IMesh } from './mesh-identity';
 import { reportError } from './private/errors';
 import { POD_KINDS, SYSTEM_NAMESPACES, validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
 import { PodSecurityLevel, podSecurityLabels, weakestLevel } from './private/pod-security';
-import { constructsOfKind, invalidateTree, isKind, markKind, tryMeshOf } from './private/tree';
+import { announce, constructsOfKind, invalidateTree, isKind, markKind, tryMeshOf } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
 /**
@@ -19,7 +19,7 @@ import { meshWorkloads } from './sidecar/workload';
  * @internal
  */
 export function ensureNamespace(mesh: IMesh, name: string, injected: boolean = true): MeshNamespace {
-  const chart = layerOf(mesh, MeshLayer.NAMESPACES);
+  const chart = layerScope(mesh, MeshLayer.NAMESPACES);
   // An empty name was reported (MESH0001) by whoever gave it; a construct id may not be empty.
   const existing = chart.node.tryFindChild(name || '<empty>') as MeshNamespace | undefined;
   if (existing) {
@@ -27,7 +27,10 @@ export function ensureNamespace(mesh: IMesh, name: string, injected: boolean = t
     existing.injected ||= injected && name !== mesh.rootNamespace;
     return existing;
   }
-  return new MeshNamespace(chart, name, mesh, injected && name !== mesh.rootNamespace);
+  const created = new MeshNamespace(chart, name, mesh, injected && name !== mesh.rootNamespace);
+  // Mesh-wide policies of a mesh that adopts an existing Istio are written into each of its namespaces.
+  announce(mesh, created);
+  return created;
 }
 
 /**
@@ -36,7 +39,7 @@ export function ensureNamespace(mesh: IMesh, name: string, injected: boolean = t
  * @internal
  */
 export function meshNamespaces(mesh: IMesh): MeshNamespace[] {
-  return layerOf(mesh, MeshLayer.NAMESPACES).node.children.filter((c): c is MeshNamespace => isKind(c, 'MeshNamespace'));
+  return layerScope(mesh, MeshLayer.NAMESPACES).node.children.filter((c): c is MeshNamespace => isKind(c, 'MeshNamespace'));
 }
 
 export type { PodSecurityLevel } from './private/pod-security';
@@ -63,11 +66,13 @@ export function meshPodsIn(mesh: IMesh, namespace: string): ApiObject[] {
 }
 
 /**
- * A namespace of the mesh. Its injection labels are decided at synth time, once every workload in it is known.
+ * A namespace of the mesh: what the model knows of it, and its Namespace object when the mesh writes one (not
+ * for the root namespace of an installed Istio, nor when namespaces are owned elsewhere). Its injection labels
+ * are decided at synth time, once every workload in it is known.
  *
  * @internal
  */
-export class MeshNamespace extends k8s.KubeNamespace {
+export class MeshNamespace extends Construct {
   /** The revision its services use unless they choose another (`Mesh.setNamespaceRevision()`). */
   public revision?: string;
   /**
@@ -76,26 +81,29 @@ export class MeshNamespace extends k8s.KubeNamespace {
    */
   public readonly podSecurityNeeds: { level: PodSecurityLevel; reason: string }[] = [];
 
+  /** The Namespace object, when the mesh writes one. */
+  public readonly resource?: k8s.KubeNamespace;
+
   public constructor(scope: Construct, public readonly namespaceName: string, private readonly mesh: IMesh, public injected: boolean) {
-    super(scope, namespaceName || '<empty>', { metadata: { name: namespaceName } });
+    super(scope, namespaceName || '<empty>');
     markKind(this, 'MeshNamespace');
+    if (mesh.writesNamespaces && !(mesh.existingIstio && namespaceName === mesh.rootNamespace)) {
+      this.resource = new NamespaceObject(this, 'Resource', this);
+    }
   }
 
-  public toJson(): any {
-    const json = super.toJson();
-    const labels = {
-      ...json.metadata.labels,
+  /**
+   * The labels of the Namespace object: its injection and Pod Security labels.
+   *
+   * @internal
+   */
+  public _labels(): { [key: string]: string } {
+    return {
       ...this.injected ? this.injectionLabels() : {},
       // Only where the mesh runs pods: a namespace it names for a policy or an imported service holds pods of
       // others, and the cluster's own namespaces must keep admitting theirs.
       ...this.holdsMeshPods() ? podSecurityLabels(this.podSecurityLevel) : {},
     };
-    if (Object.keys(labels).length > 0) {
-      json.metadata.labels = labels;
-    } else {
-      delete json.metadata.labels;
-    }
-    return json;
   }
 
   /**
@@ -132,6 +140,24 @@ export class MeshNamespace extends k8s.KubeNamespace {
   }
 }
 
+/** A namespace's Namespace object, whose labels are its namespace's, worked out at synth. */
+class NamespaceObject extends k8s.KubeNamespace {
+  public constructor(scope: Construct, id: string, private readonly namespace: MeshNamespace) {
+    super(scope, id, { metadata: { name: namespace.namespaceName } });
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const labels = { ...json.metadata.labels, ...this.namespace._labels() };
+    if (Object.keys(labels).length > 0) {
+      json.metadata.labels = labels;
+    } else {
+      delete json.metadata.labels;
+    }
+    return json;
+  }
+}
+
 /**
  * The control plane that serves a namespace's services by default: its revision's (`Mesh.setNamespaceRevision()`),
  * else the mesh's default. An unknown revision is the analysis' MESH0036; until it is fixed, the default serves.
@@ -139,7 +165,7 @@ export class MeshNamespace extends k8s.KubeNamespace {
  * @internal
  */
 export function namespaceControlPlane(mesh: IMesh, namespace: string): ControlPlane {
-  const revision = (layerOf(mesh, MeshLayer.NAMESPACES).node.tryFindChild(namespace || '<empty>') as MeshNamespace | undefined)?.revision;
+  const revision = (layerScope(mesh, MeshLayer.NAMESPACES).node.tryFindChild(namespace || '<empty>') as MeshNamespace | undefined)?.revision;
   return (revision === undefined ? undefined : findControlPlane(mesh, revision)) ?? mesh.controlPlane as ControlPlane;
 }
 

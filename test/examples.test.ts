@@ -173,6 +173,52 @@ describe('Bookinfo', () => {
   });
 });
 
+describe('Bookinfo on an existing Istio', () => {
+  // What examples/bookinfo-existing-istio/main.ts builds.
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bookinfo-existing-')) });
+  const bookinfo = new Bookinfo(app, 'bookinfo', { existingIstio: {}, gateway: { existing: { selector: { istio: 'ingressgateway' } } } });
+  const manifests = MeshTesting.synth(bookinfo);
+  const example = synthExample('bookinfo-existing-istio');
+
+  test('is what the example writes', () => {
+    expect(example.manifests).toEqual(manifests);
+    expect(example.files).toEqual(['0000-bookinfo-namespaces.k8s.yaml', '0001-bookinfo.k8s.yaml', '0002-bookinfo-telemetry.k8s.yaml']);
+  });
+
+  test('writes no CRD, control plane or gateway workload, and nothing into istio-system but the Gateway and its routes', () => {
+    expect(bookinfo.charts.map(c => c.node.id)).toEqual(['bookinfo-namespaces', 'bookinfo', 'bookinfo-telemetry']);
+    for (const kind of ['CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'DaemonSet']) {
+      expect(manifests.filter(m => m.kind === kind)).toEqual([]);
+    }
+    expect(manifests.filter(m => m.metadata.namespace === 'istio-system').map(m => `${m.kind}/${m.metadata.name}`)).toEqual(['Gateway/bookinfo-gateway', 'VirtualService/bookinfo-gateway']);
+    expect(manifests.filter(m => m.kind === 'Namespace').map(m => m.metadata.name)).toEqual(['bookinfo', 'mesh-telemetry']);
+    expect(withoutPodSecurity(MeshTesting.find(manifests, 'Namespace', 'bookinfo').metadata.labels)).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  test("binds productpage's routes to the installed istio-ingressgateway, whose identity alone may call it", () => {
+    expect(MeshTesting.find(manifests, 'Gateway', 'bookinfo-gateway', 'istio-system').spec.selector).toEqual({ istio: 'ingressgateway' });
+    expect(MeshTesting.find(manifests, 'VirtualService', 'bookinfo-gateway', 'istio-system').spec.http[0].route)
+      .toEqual([{ destination: { host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } } }]);
+    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'productpage', 'bookinfo').spec.rules[0].from[0].source.principals)
+      .toEqual(['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account']);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.gateway, bookinfo.productpage, {}, manifests)).toBe(true);
+    expect(MeshTesting.canCall(bookinfo, bookinfo.ratings, bookinfo.productpage, {}, manifests)).toBe(false);
+  });
+
+  test("keeps Bookinfo's routing and its mesh-wide policies, in its own namespaces", () => {
+    const host = 'reviews.bookinfo.svc.cluster.local';
+    expect(MeshTesting.find(manifests, 'VirtualService', 'reviews', 'bookinfo').spec.http[1].route)
+      .toEqual([{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v3' }, weight: 10 }]);
+    expect(MeshTesting.find(manifests, 'PeerAuthentication', 'default', 'bookinfo').spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(MeshTesting.find(manifests, 'AuthorizationPolicy', 'allow-nothing', 'bookinfo').spec).toEqual({});
+  });
+
+  test('tells what the installed mesh config needs for its tracing', () => {
+    const [warning] = bookinfo.analyze().filter(f => f.code === 'MESH0706');
+    expect(warning.message).toContain('{"meshConfig":{"extensionProviders":[{"name":"jaeger","opentelemetry":{"service":"jaeger-collector.mesh-telemetry.svc.cluster.local","port":4317}}]}}');
+  });
+});
+
 describe("the README's example", () => {
   test('synthesizes, with no error and no warning: its services are reachable under deny-by-default', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');

@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, Mesh, MeshProps, MeshService, MtlsMode, PolicyScope, Protocol, RetryPolicy, StringMatch,
-  TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
+  AccessPolicy, FaultInjection, HeaderMatch, IngressGateway, IngressGatewayProps, Mesh, MeshProps, MeshService, MtlsMode, PolicyScope, Protocol,
+  RetryPolicy, StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
 
 const IMAGES = 'registry.istio.io/release';
@@ -20,6 +20,14 @@ export interface BookinfoProps extends MeshProps {
    * @default 10
    */
   readonly reviewsCanaryPercent?: number;
+
+  /**
+   * The ingress gateway's props, e.g. `{ existing: { selector: { istio: 'ingressgateway' } } }` to serve
+   * productpage through a gateway installed with Istio.
+   *
+   * @default - the mesh deploys its own gateway
+   */
+  readonly gateway?: IngressGatewayProps;
 }
 
 /**
@@ -37,7 +45,7 @@ export class Bookinfo extends Mesh {
   public readonly gateway: IngressGateway;
 
   public constructor(scope: Construct, id: string, props: BookinfoProps = {}) {
-    const { reviewsCanaryPercent: canary = 10, ...meshProps } = props;
+    const { reviewsCanaryPercent: canary = 10, gateway, ...meshProps } = props;
     super(scope, id, { mtls: MtlsMode.STRICT, ...meshProps });
 
     const port = [{ port: 9080, protocol: Protocol.HTTP }];
@@ -101,7 +109,7 @@ export class Bookinfo extends Mesh {
     });
 
     // The way in: productpage's page, its static files, login and logout, and its API.
-    this.gateway = new IngressGateway(this, 'bookinfo-gateway');
+    this.gateway = new IngressGateway(this, 'bookinfo-gateway', gateway);
     this.gateway.addRoute({
       service: this.productpage,
       paths: [

@@ -1188,6 +1188,52 @@ export const CODES = {
     example: "[mesh/diagram] [MESH0613] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the picture: create the Mesh in an App, or call MeshDiagram.svg(mesh) and write it yourself",
     fix: 'create the Mesh in a cdk8s App, or call MeshDiagram.svg(mesh) (or mermaid, dot) and write the text yourself',
   },
+  // 07xx: adopting an existing Istio, Gateway API, applying the output
+  MESH0700: {
+    meaning: 'installCrds is true on a mesh that adopts an existing Istio, which owns its CRDs',
+    example: '[mesh] [MESH0700] installCrds is true beside existingIstio, but the installed Istio owns its CRDs (and their version): leave installCrds out',
+    fix: 'leave installCrds out: the installation manages the CRDs',
+  },
+  MESH0701: {
+    meaning: 'controlPlane is set on a mesh that adopts an existing Istio, which renders no control plane',
+    example: '[mesh] [MESH0701] controlPlane is set beside existingIstio, but the mesh renders no control plane of its own: configure istiod where Istio is installed (istioctl or Helm values), and leave controlPlane out',
+    fix: 'configure istiod where Istio is installed (istioctl or Helm values); choose the revision with existingIstio.revision',
+  },
+  MESH0702: {
+    meaning: 'cni is set on a mesh that adopts an existing Istio, which installs no CNI node agent',
+    example: "[mesh] [MESH0702] cni is set beside existingIstio, but the mesh installs no Istio CNI node agent: install it with Istio's istio-cni chart, and say whether the installation uses it with existingIstio.cni",
+    fix: "install the agent with Istio's istio-cni chart, and set existingIstio.cni to true",
+  },
+  MESH0703: {
+    meaning: 'addControlPlane() is called on a mesh that adopts an existing Istio',
+    example: "[mesh] [MESH0703] addControlPlane('canary') adds a control plane, but the mesh adopts an existing Istio and renders none: install the revision with istioctl or Helm, and list it in existingIstio.revisions",
+    fix: 'install the revision with istioctl or Helm, and list it in existingIstio.revisions',
+  },
+  MESH0704: {
+    meaning: 'existingIstio is not an ExistingIstioOptions object',
+    example: "[mesh] [MESH0704] existingIstio true is not ExistingIstioOptions: give an object such as { revision: 'canary' }, or {} for the installation's default revision",
+    fix: "give an object such as { revision: 'canary' }, or {} for the installation's default revision",
+  },
+  MESH0705: {
+    meaning: 'existingIstio.revisions lists a revision twice, or the one existingIstio.revision names',
+    example: "[mesh] [MESH0705] existingIstio.revisions lists revision 'canary' that existingIstio.revision already names: list each other revision once",
+    fix: 'list each other installed revision once',
+  },
+  MESH0706: {
+    meaning: "a mesh that adopts an existing Istio needs mesh config settings it cannot write (the installation's)",
+    example: '[mesh] [MESH0706] the mesh adopts an existing Istio, whose mesh config it cannot change, and needs outboundTrafficPolicy there: add to the installation\'s values (istioctl or Helm) {"meshConfig":{"outboundTrafficPolicy":{"mode":"REGISTRY_ONLY"}}}',
+    fix: "add the settings shown to the installation's meshConfig (istioctl or Helm values)",
+  },
+  MESH0707: {
+    meaning: 'a gateway that exists already is given options that configure a workload the mesh would deploy',
+    example: "[mesh/edge] [MESH0707] replicas is set beside existing, but the gateway's workload is installed by other means, which configure it: set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway",
+    fix: 'set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway',
+  },
+  MESH0708: {
+    meaning: "a gateway that exists already has no selector for the installed gateway's pods",
+    example: "[mesh/edge] [MESH0708] existing.selector is empty, so the Gateway would select no installed pods: give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
+    fix: "give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
+  },
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
 import { checkCniAgent } from '../control-plane/cni-agent';
+import { checkInstalledMeshConfig } from '../control-plane/existing-istio';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
@@ -68,6 +69,7 @@ export class MeshAnalyzer {
     checkTrafficSettings(model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
+    checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);
     checkCniAgent(mesh, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
@@ -133,7 +135,8 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
   const revisions = model.controlPlanes.map(c => c.revisionLabel).join(', ');
   const unknownRevision = (scope: IConstruct, revision: string | undefined, what: string) => {
     if (revision !== undefined && !model.controlPlaneOf(revision || 'default')) {
-      report('MESH0036', Severity.ERROR, scope, `${what} revision '${revision || 'default'}', but no control plane has it (revisions: ${revisions}): add it with Mesh.addControlPlane()`);
+      const fix = mesh.existingIstio ? 'if it is installed, list it in existingIstio.revisions' : 'add it with Mesh.addControlPlane()';
+      report('MESH0036', Severity.ERROR, scope, `${what} revision '${revision || 'default'}', but no control plane has it (revisions: ${revisions}): ${fix}`);
     }
   };
   for (const ns of meshNamespaces(mesh)) {
@@ -291,8 +294,7 @@ function checkAccess(mesh: IMesh, model: MeshModel, report: Report): void {
     }
   }
 
-  const denied = new Set(model.denyByDefaultNamespaces);
-  const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+  const deniedByDefault = (service: IMeshService) => model.deniesByDefault(service.namespace);
   for (const service of model.services) {
     if (deniedByDefault(service) && !model.accessPolicyOf(service)) {
       report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);

@@ -4,6 +4,7 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshService } from '../mesh-identity';
+import { meshNamespaces } from '../namespaces';
 import { serviceKey } from '../private/services';
 import { ConstructKind, constructsOfKind, isKind, treeGeneration, tryMeshOf } from '../private/tree';
 import type { AccessPolicy } from '../security/access-policy';
@@ -140,6 +141,23 @@ export class MeshModel {
   /** The namespaces that deny by default (the root namespace for the whole mesh). */
   public get denyByDefaultNamespaces(): string[] {
     return this.denyByDefaults.map(d => d.namespace);
+  }
+
+  /**
+   * Whether the workloads of a namespace refuse calls no AccessPolicy allows: its own deny-by-default, or the
+   * whole mesh's, which covers every namespace (the root namespace's policy), or, when the mesh adopts an
+   * existing Istio, each namespace of the mesh (it is written into each of them).
+   */
+  public deniesByDefault(namespace: string): boolean {
+    const denied = this.denyByDefaultNamespaces;
+    const root = this.mesh.rootNamespace;
+    if (namespace !== root && denied.includes(namespace)) {
+      return true;
+    }
+    if (!denied.includes(root)) {
+      return false;
+    }
+    return !this.mesh.existingIstio || namespace !== root && meshNamespaces(this.mesh).some(n => n.namespaceName === namespace);
   }
 
   /** The telemetry stack, if the mesh has one (the first, if it has several). */

@@ -6,7 +6,7 @@ import type { CniOptions } from './control-plane-options';
 import type { Rule } from './rbac';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
-import { layerOf, MeshLayer } from '../layers';
+import { layerOf, layerScope, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { ensureNamespace, meshPodsIn } from '../namespaces';
 import { checkStringList, checkType, quoted } from '../private/enums';
@@ -55,7 +55,7 @@ const AGENT_CAPABILITIES = ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', '
 export class CniAgent extends Construct {
   /** The agent of a mesh (every mesh has one, rendered or not). */
   public static of(mesh: IMesh): CniAgent | undefined {
-    return layerOf(mesh, MeshLayer.CONTROL_PLANE).node.tryFindChild(ID) as CniAgent | undefined;
+    return layerScope(mesh, MeshLayer.CONTROL_PLANE).node.tryFindChild(ID) as CniAgent | undefined;
   }
 
   /**

@@ -70,8 +70,10 @@ export class ControlPlane extends Construct {
   public readonly cni: boolean;
   /** The certificate authority. */
   public readonly certificateAuthority: CertificateAuthority;
-  /** istiod's Deployment. */
-  public readonly resource: ApiObject;
+  /** istiod's Deployment; none for a revision of an existing Istio the mesh adopts (`existingIstio`), which it describes but does not render. */
+  public readonly resource?: ApiObject;
+  /** Whether the control plane is installed by other means (the mesh's `existingIstio`): described, not rendered. */
+  public readonly installed: boolean;
 
   /**
    * What names of a named revision's objects end with: `-<revision>`, or nothing.
@@ -154,6 +156,10 @@ export class ControlPlane extends Construct {
     } else if (logLevelProblem) {
       reportError(this, 'MESH0061', `logLevel '${this._logLevel}' is invalid: write '<scope>:<level>' pairs separated by commas, e.g. 'default:info,ads:debug'`);
       this._logLevel = 'default:info';
+    }
+    this.installed = this.mesh.existingIstio;
+    if (this.installed) {
+      return;
     }
     const replicas = this.replicasOf(props);
 

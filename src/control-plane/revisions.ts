@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { ControlPlane } from './control-plane';
-import { layerOf, MeshLayer } from '../layers';
+import { layerScope, MeshLayer } from '../layers';
 import type { IMesh } from '../mesh-identity';
 import { meshError } from '../private/errors';
 import { constructsOfKind } from '../private/tree';
@@ -11,7 +11,7 @@ import { constructsOfKind } from '../private/tree';
  * @internal
  */
 export function controlPlanesOf(mesh: IMesh): ControlPlane[] {
-  return constructsOfKind(layerOf(mesh, MeshLayer.CONTROL_PLANE), 'ControlPlane') as ControlPlane[];
+  return constructsOfKind(layerScope(mesh, MeshLayer.CONTROL_PLANE), 'ControlPlane') as ControlPlane[];
 }
 
 /**
@@ -40,7 +40,7 @@ export function chosenControlPlane(mesh: IMesh, revision: string | undefined, fa
  * @internal
  */
 export function controlPlaneScope(mesh: IMesh, id: string): Construct {
-  const layer = layerOf(mesh, MeshLayer.CONTROL_PLANE);
+  const layer = layerScope(mesh, MeshLayer.CONTROL_PLANE);
   const existing = layer.node.tryFindChild(id);
   if (existing) {
     throw meshError('MESH0093', mesh, `addControlPlane: id '${id}' is already taken (${existing.node.path}): give each control plane its own id`);

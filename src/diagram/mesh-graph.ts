@@ -107,7 +107,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
     }
   };
   const denied = new Set(model.denyByDefaultNamespaces);
-  const deniedByDefault = (service: IMeshService) => denied.has(mesh.rootNamespace) || denied.has(service.namespace);
+  const deniedByDefault = (service: IMeshService) => model.deniesByDefault(service.namespace);
   // Mesh.revokeIdentity(): a DENY policy refuses every call from these, whatever the AccessPolicies allow.
   const revoked = new Set((mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? []);
   const revokedLabel = (identity: IMeshIdentity) => revoked.has(identity.principal) ? ['identity revoked: may call nothing'] : [];

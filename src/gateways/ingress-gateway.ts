@@ -96,7 +96,8 @@ export class IngressGateway extends MeshGateway {
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id, props, GatewayKind.INGRESS);
     markKind(this, 'IngressGateway');
-    this._accessFrom = checkedPeers(this, props?.allowAccessFrom);
+    // An installed gateway's allowAccessFrom was reported (MESH0707): the mesh renders no NetworkPolicy for it.
+    this._accessFrom = this.existing ? undefined : checkedPeers(this, props?.allowAccessFrom);
     // Through a load balancer or node port, the Service's default (Cluster) policy hands connections on from
     // the node that took them, under that node's address: keep the client's, which address blocks name.
     if (this._accessFrom?.some(peer => peer._render().some(p => p.ipBlock)) && this._serviceType !== GatewayServiceType.CLUSTER_IP) {
@@ -181,7 +182,7 @@ export class IngressGateway extends MeshGateway {
       }
       const n = this.virtualServices.size;
       this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
-        metadata: { name: n === 0 ? this.serviceName : `${this.serviceName}-${n}`, namespace: namespaces[0] },
+        metadata: { name: n === 0 ? this.gatewayName : `${this.gatewayName}-${n}`, namespace: namespaces[0] },
         spec: Lazy.any({ produce: () => this._virtualServiceSpec(key) }),
       }));
     }

@@ -1,15 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { MeshModel } from '../analysis/mesh-model';
 import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
 import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
-import { checkEnum, checkType, listOr } from '../private/enums';
+import { checkEnum, checkStringMap, checkType, listOr } from '../private/enums';
 import { reportError } from '../private/errors';
-import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
+import { proxyRequestsAboveLimits, validateInt32, validateLabels, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { restrictedPodSecurityContext } from '../private/pod-security';
 import { checkProtocol, istioProtocol } from '../private/protocols';
@@ -73,22 +74,63 @@ export interface GatewayListener {
 }
 
 /**
+ * A gateway installed by other means (istioctl's `istio-ingressgateway`, Istio's `gateway` Helm chart): the mesh
+ * writes its Gateway object and routes, selecting the installed pods by their labels, but no Deployment,
+ * Service, ServiceAccount or NetworkPolicy.
+ *
+ * @see https://istio.io/latest/docs/setup/additional-setup/gateway/
+ */
+export interface ExistingGateway {
+  /**
+   * The labels of the installed gateway's pods, which its Gateway object selects (and NetworkPolicies name).
+   *
+   * @example { istio: 'ingressgateway' }
+   */
+  readonly selector: { [key: string]: string };
+
+  /**
+   * The name of the installed gateway's Service (its host inside the cluster is `<serviceName>.<namespace>.svc`).
+   *
+   * @default - 'istio-ingressgateway' for an ingress gateway, 'istio-egressgateway' for an egress gateway
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The service account its pods run as: their mTLS identity, which AccessPolicies name.
+   *
+   * @default - '<serviceName>-service-account' (what istioctl installs) when serviceName is left out, else the serviceName (what Istio's gateway Helm chart installs)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/**
  * Options common to ingress and egress gateways.
  */
 export interface GatewayOptions {
   /**
    * The namespace of the gateway's workload and objects.
    *
-   * @default - 'istio-ingress' for ingress gateways, the root namespace for egress gateways
+   * @default - 'istio-ingress' for ingress gateways, the root namespace for egress gateways and gateways that exist already
    */
   readonly namespace?: string;
 
   /**
-   * The name of the Deployment, Service, ServiceAccount and Gateway.
+   * The name of the Deployment, Service, ServiceAccount and Gateway (of a gateway that exists already: of its Gateway object).
    *
    * @default - the construct id
    */
   readonly name?: string;
+
+  /**
+   * A gateway installed by other means that this one binds to, instead of deploying its own: the mesh then
+   * writes only the Gateway object (selecting the installed pods), its routes and, where the mesh denies by
+   * default in the gateway's namespace, the AuthorizationPolicy that lets it be called. `replicas`,
+   * `serviceType`, `revision` and `proxy` (and an ingress gateway's `allowAccessFrom`) configure a workload the
+   * mesh deploys, so they cannot be given with it.
+   *
+   * @default - the mesh deploys the gateway
+   */
+  readonly existing?: ExistingGateway;
 
   /**
    * The ports and hosts it serves.
@@ -150,8 +192,14 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   }
 
   public readonly mesh: IMesh;
-  /** The name of the Deployment, Service, ServiceAccount and Gateway. */
+  /** The name of the Deployment, Service and ServiceAccount (of a gateway that exists already: of its Service). */
   public readonly serviceName: string;
+  /** The name of the Gateway object (and the routes' VirtualServices). */
+  public readonly gatewayName: string;
+  /** The service account the gateway's pods run as: their identity. */
+  public readonly serviceAccountName: string;
+  /** The installed gateway this one binds to, with every default resolved; undefined when the mesh deploys it. */
+  public readonly existing?: ExistingGateway;
   /** The namespace. */
   public readonly namespace: string;
   /** The revision the gateway chose, if it chose one. */
@@ -184,6 +232,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
    */
   protected readonly _serviceType: GatewayServiceType;
   private readonly proxyOptions: ProxyOptions;
+  private readonly allowedCallers: security.AuthorizationPolicySpecRules;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
     super(scope, id);
@@ -199,11 +248,16 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       // mesh's workloads, which all have one.
       allowedCallers: ingress ? {} : { from: [{ source: { principals: ['*'] } }] },
     };
-    this.serviceName = validateServiceName(this, 'name', validateDnsLabel(this, 'name', options.name ?? id));
-    this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? defaults.namespace ?? this.mesh.rootNamespace);
-    this.revision = options.revision;
-    this.proxyOptions = validateProxyOptions(this, options.proxy);
-    if (options.proxy?.resources) {
+    this.allowedCallers = defaults.allowedCallers;
+    this.existing = this.existingGateway(options, kind);
+    this.gatewayName = validateDnsLabel(this, 'name', options.name ?? id);
+    this.serviceName = this.existing?.serviceName ?? validateServiceName(this, 'name', this.gatewayName);
+    this.serviceAccountName = this.existing?.serviceAccountName ?? this.serviceName;
+    this.namespace = validateDnsLabel(this, 'namespace', options.namespace ?? (this.existing ? undefined : defaults.namespace) ?? this.mesh.rootNamespace);
+    this.revision = this.existing ? undefined : options.revision;
+    // An installed gateway's proxy is not the mesh's to configure (reported with existing, MESH0707).
+    this.proxyOptions = this.existing ? {} : validateProxyOptions(this, options.proxy);
+    if (!this.existing && options.proxy?.resources) {
       // The control plane, whose defaults fill in what is not given, is known at synth.
       this.node.addValidation({ validate: () => proxyRequestsAboveLimits(mergeProxy(this.controlPlane._proxyDefaults, this.proxyOptions)) });
     }
@@ -215,6 +269,20 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       reportError(this, 'MESH0122', 'listeners is empty: a gateway needs at least one, e.g. { port: 80 }');
     }
     this._listeners = this.resolveListeners(this._listenersRejected ? defaultListeners(kind) : listeners, rejectedHosts);
+    const gateway = () => new istio.Gateway(this, 'Resource', {
+      metadata: { name: this.gatewayName, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._gatewaySpec() }),
+    });
+    if (this.existing) {
+      this._serviceType = defaults.serviceType;
+      this.resource = gateway();
+      // An installed workload gets a policy only where the mesh's own deny-by-default would refuse its callers.
+      if (MeshModel.of(this.mesh).deniesByDefault(this.namespace)) {
+        this.allowCallers();
+      }
+      announce(this.mesh, this);
+      return;
+    }
     let replicas = options.replicas ?? 1;
     if (!checkType(this, 'replicas', options.replicas, 'number')) {
       replicas = 1;
@@ -266,20 +334,21 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         ],
       },
     });
-    this.resource = new istio.Gateway(this, 'Resource', {
-      metadata: { name: this.serviceName, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this._gatewaySpec() }),
-    });
-    // A gateway is an entry or exit by design: it stays reachable when the mesh denies by default.
-    new security.AuthorizationPolicy(this, 'Access', {
-      metadata: { name: this.serviceName, namespace: this.namespace },
-      spec: {
-        selector: { matchLabels: { app: this.serviceName } },
-        action: security.AuthorizationPolicySpecAction.ALLOW,
-        rules: [defaults.allowedCallers],
-      },
-    });
+    this.resource = gateway();
+    this.allowCallers();
     announce(this.mesh, this);
+  }
+
+  /**
+   * Lets an installed gateway be called where an allow-nothing policy of the mesh now covers its namespace
+   * (the root namespace's covers every namespace, unless the mesh adopts an existing Istio).
+   *
+   * @internal
+   */
+  public _deniedByDefaultIn(namespace: string): void {
+    if (this.existing && (namespace === this.namespace || namespace === this.mesh.rootNamespace && !this.mesh.existingIstio)) {
+      this.allowCallers();
+    }
   }
 
   /**
@@ -302,7 +371,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** The identity as AuthorizationPolicy principals name it. */
   public get principal(): string {
-    return this.mesh.principalOf(this.namespace, this.serviceName);
+    return this.mesh.principalOf(this.namespace, this.serviceAccountName);
   }
 
   /**
@@ -316,7 +385,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
 
   /** `<namespace>/<name>`, as VirtualServices name the gateway. */
   public get gatewayRef(): string {
-    return `${this.namespace}/${this.serviceName}`;
+    return `${this.namespace}/${this.gatewayName}`;
   }
 
   /** The hosts the gateway serves, on any listener (without the namespace a listener host may name). */
@@ -327,7 +396,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   /** @internal */
   public _gatewaySpec(): istio.GatewaySpec {
     return {
-      selector: { app: this.serviceName, istio: this.kind },
+      selector: this.existing ? { ...this.existing.selector } : { app: this.serviceName, istio: this.kind },
       servers: this._listeners.map(l => ({
         port: { number: l.port, name: l.name, protocol: istioProtocol(l.protocol) },
         hosts: [...l.hosts],
@@ -337,6 +406,62 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     };
   }
 
+
+  /**
+   * The labels that select the gateway's pods: an installed gateway's selector, or the app and role of the one
+   * the mesh deploys.
+   *
+   * @internal
+   */
+  public get _podLabels(): { [key: string]: string } {
+    return this.existing ? { ...this.existing.selector } : { app: this.serviceName, istio: this.kind };
+  }
+
+  /** A gateway is an entry or exit by design: it stays reachable when the mesh denies by default. */
+  private allowCallers(): void {
+    if (this.node.tryFindChild('Access')) {
+      return;
+    }
+    new security.AuthorizationPolicy(this, 'Access', {
+      metadata: { name: this.gatewayName, namespace: this.namespace },
+      spec: {
+        selector: { matchLabels: this.existing ? { ...this.existing.selector } : { app: this.serviceName } },
+        action: security.AuthorizationPolicySpecAction.ALLOW,
+        rules: [this.allowedCallers],
+      },
+    });
+  }
+
+  /**
+   * The installed gateway of `existing`, checked, with its defaults; the options that configure a workload the
+   * mesh would deploy are reported beside it.
+   */
+  private existingGateway(options: GatewayOptions, kind: GatewayKind): ExistingGateway | undefined {
+    const existing = options.existing;
+    if (existing === undefined || existing === null) {
+      return undefined;
+    }
+    const workloadOptions = ['replicas', 'serviceType', 'revision', 'proxy', 'allowAccessFrom'] as const;
+    const given = workloadOptions.filter(o => (options as { [key: string]: unknown })[o] !== undefined);
+    if (given.length > 0) {
+      reportError(this, 'MESH0707', `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set beside existing, but the gateway's workload is installed by other means, `
+        + 'which configure it: set them where the gateway is installed, or leave existing out to have the mesh deploy the gateway');
+    }
+    const selector = typeof existing === 'object' && checkStringMap(this, 'existing.selector', existing.selector) ? existing.selector ?? {} : {};
+    if (Object.keys(selector).length === 0) {
+      reportError(this, 'MESH0708', `existing.selector is ${existing.selector === undefined ? 'missing' : 'empty'}, so the Gateway would select no installed pods: `
+        + `give the labels of the installed gateway's pods, e.g. { istio: '${kind}' }`);
+    }
+    validateLabels(this, 'existing.selector', selector);
+    const serviceName = existing.serviceName === undefined ? undefined : validateServiceName(this, 'existing.serviceName', validateDnsLabel(this, 'existing.serviceName', existing.serviceName));
+    const serviceAccountName = existing.serviceAccountName === undefined ? undefined : validateDnsSubdomain(this, 'existing.serviceAccountName', existing.serviceAccountName);
+    const installed = `istio-${kind}`;
+    return {
+      selector: Object.keys(selector).length > 0 ? { ...selector } : { istio: kind },
+      serviceName: serviceName ?? installed,
+      serviceAccountName: serviceAccountName ?? (serviceName ?? `${installed}-service-account`),
+    };
+  }
 
   /** The gateway's Envoy: the sidecar's proxy container, as a router, with the listeners' ports. */
   private proxyContainer(): any {

@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
+import { dropMeshWideCopy, meshWideObject, policyObjects } from '../private/mesh-wide';
 import { validateDnsLabel } from '../private/names';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Options of `Mesh.denyByDefault()`.
@@ -27,7 +28,8 @@ export interface DenyByDefaultProps {
 /**
  * Refuses every request to the workloads of a namespace (or of the whole mesh) unless an `AccessPolicy`
  * allows it. Renders Istio's "allow nothing" AuthorizationPolicy: an ALLOW policy with no rules, which
- * matches no request, so only requests some other ALLOW policy matches get through.
+ * matches no request, so only requests some other ALLOW policy matches get through. The whole mesh's is
+ * written into the root namespace, or, when the mesh adopts an existing Istio, into each of its namespaces.
  *
  * Create it with `Mesh.denyByDefault()`.
  *
@@ -43,19 +45,41 @@ export class DenyByDefault extends Construct {
 
   /** The namespace the policy lives in. */
   public readonly namespace: string;
-  /** The AuthorizationPolicy object. */
-  public readonly resource: ApiObject;
+  /**
+   * The AuthorizationPolicy object; none for the mesh-wide policy of a mesh that adopts an existing Istio, which
+   * writes a copy into each of its namespaces instead (see `resources`).
+   */
+  public readonly resource?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: DenyByDefaultProps) {
     super(scope, id);
     // From JavaScript the props may be missing altogether: each required one is then reported as missing.
     props = props ?? {} as DenyByDefaultProps;
     markKind(this, 'DenyByDefault');
+    const mesh = meshOf(this);
     // The mesh reports its own root namespace; the mesh-wide policy does not report it again.
-    this.namespace = props.namespace === meshOf(this).rootNamespace ? props.namespace : validateDnsLabel(this, 'namespace', props.namespace);
-    this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
-      metadata: { name: 'allow-nothing', namespace: this.namespace },
-      spec: {},
-    });
+    this.namespace = props.namespace === mesh.rootNamespace ? props.namespace : validateDnsLabel(this, 'namespace', props.namespace);
+    const render = (parent: Construct, objectId: string, namespace: string) => {
+      const policy = new istio.AuthorizationPolicy(parent, objectId, { metadata: { name: 'allow-nothing', namespace }, spec: {} });
+      // An installed gateway there is let through from now on (it gets no policy where nothing denies by default).
+      constructsOfKind(mesh, 'MeshGateway').forEach(g => (g as unknown as { _deniedByDefaultIn(ns: string): void })._deniedByDefaultIn(namespace));
+      return policy;
+    };
+    if (this.namespace === mesh.rootNamespace) {
+      const own = (ns: string) => mesh.node.tryFindChild(`DenyByDefault-${ns}`) !== undefined;
+      this.resource = meshWideObject(this, mesh, render, own);
+    } else {
+      // A namespace's own takes the place of the mesh-wide copy there (the same object).
+      dropMeshWideCopy(mesh.node.tryFindChild('DenyByDefault') as Construct | undefined, this.namespace);
+      this.resource = render(this, 'Resource', this.namespace);
+    }
+  }
+
+  /**
+   * Every AuthorizationPolicy the policy writes: its `resource`, or, for the mesh-wide policy of a mesh that
+   * adopts an existing Istio, one per namespace of the mesh.
+   */
+  public get resources(): ApiObject[] {
+    return policyObjects(this);
   }
 }

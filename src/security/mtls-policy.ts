@@ -6,9 +6,10 @@ import { ensureNamespace } from '../namespaces';
 import { MtlsMode } from './mtls-mode';
 import { checkEnum } from '../private/enums';
 import { meshError, recordedProblems, reportError, required } from '../private/errors';
+import { dropMeshWideCopy, meshWideObject, policyObjects } from '../private/mesh-wide';
 import { validateDnsLabel, validatePort } from '../private/names';
 import { findServicePort, serviceKey, servicePort, requiredService } from '../private/services';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 
 /**
  * Which workloads a policy applies to: the whole mesh, one namespace or one service's workloads.
@@ -134,8 +135,11 @@ export class MtlsPolicy extends Construct {
   public readonly mode: MtlsMode;
   /** The workloads the policy applies to. */
   public readonly scope: PolicyScope;
-  /** The PeerAuthentication object. */
-  public readonly resource: ApiObject;
+  /**
+   * The PeerAuthentication object; none for the mesh-wide policy of a mesh that adopts an existing Istio, which
+   * writes a copy into each of its namespaces instead (see `resources`).
+   */
+  public readonly resource?: ApiObject;
 
   private readonly mesh: IMesh;
   private readonly _portOverrides = new Map<number, MtlsMode>();
@@ -166,10 +170,28 @@ export class MtlsPolicy extends Construct {
     const service = this.scope.service;
     // A policy's namespace is rendered even when no service of the mesh lives there.
     ensureNamespace(this.mesh, this.scope._namespace(this.mesh));
-    this.resource = new istio.PeerAuthentication(this, 'Resource', {
-      metadata: { name: service ? service.serviceName : 'default', namespace: this.scope._namespace(this.mesh) },
+    const render = (parent: Construct, objectId: string, namespace: string) => new istio.PeerAuthentication(parent, objectId, {
+      metadata: { name: service ? service.serviceName : 'default', namespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),
     });
+    if (this.scope instanceof MeshScope) {
+      // The namespaces that have their own MtlsPolicy keep it: Istio honours one namespace-wide PeerAuthentication.
+      const ownPolicy = (ns: string) => constructsOfKind(this.mesh, 'MtlsPolicy').some(p => (p as MtlsPolicy).scope?._key(this.mesh) === `ns/${ns}`);
+      this.resource = meshWideObject(this, this.mesh, render, ownPolicy);
+    } else {
+      this.resource = render(this, 'Resource', this.scope._namespace(this.mesh));
+      if (!service) {
+        dropMeshWideCopy(this.mesh.node.tryFindChild('MeshMtls') as Construct | undefined, this.scope._namespace(this.mesh));
+      }
+    }
+  }
+
+  /**
+   * Every PeerAuthentication the policy writes: its `resource`, or, for the mesh-wide policy of a mesh that
+   * adopts an existing Istio, one per namespace of the mesh that has no MtlsPolicy of its own.
+   */
+  public get resources(): ApiObject[] {
+    return policyObjects(this);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
-import { proxyNamespaces } from '../namespaces';
+import { meshNamespaces, proxyNamespaces } from '../namespaces';
 import { constructsOfKind, isKind, tryMeshOf, whenAnnounced } from '../private/tree';
 import { PROXY_PORTS } from '../sidecar/sidecar';
 import type { MeshService } from '../traffic/mesh-service';
@@ -44,7 +44,8 @@ const ANY_ADDRESS: k8s.NetworkPolicyPeer[] = [{ ipBlock: { cidr: '0.0.0.0/0' } }
 export function watchNetworkPolicies(mesh: IMesh): void {
   if (mesh.networkPolicies) {
     whenAnnounced(mesh, added => {
-      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway')) {
+      // An installed gateway's pods are not the mesh's to fence.
+      if (isKind(added, 'MeshService') || isKind(added, 'MeshGateway') && !(added as MeshGateway).existing) {
         renderNetworkPolicy(added as IMeshIdentity & { readonly namespace: string });
       }
     });
@@ -148,7 +149,7 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   }
   const identities = identitiesOf(mesh);
   // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
-  const revoked = revokedPrincipals(mesh);
+  const revoked = revokedPrincipals(mesh, service.namespace);
   return policy.rules.filter(rule => !revoked.includes(rule.from.principal)).map(rule => {
     // AuthorizationPolicy allows a principal: every workload that runs as it.
     const alike = identities.filter(i => i.principal === rule.from.principal);
@@ -157,13 +158,18 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   });
 }
 
-function revokedPrincipals(mesh: IMesh): string[] {
-  return (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
+/**
+ * The identities revoked where `namespace`'s workloads are: everywhere, or, when the mesh adopts an existing Istio
+ * (which writes the DENY policy into each of its namespaces), in the mesh's namespaces only.
+ */
+function revokedPrincipals(mesh: IMesh, namespace: string): string[] {
+  const outside = mesh.existingIstio && (namespace === mesh.rootNamespace || !meshNamespaces(mesh).some(n => n.namespaceName === namespace));
+  return outside ? [] : (mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? [];
 }
 
 /** The pod ports `caller` may connect to on `destination`'s pods, from the call graph (none when it may not call it). */
 function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, destination: IMeshService): number[] {
-  if (revokedPrincipals(mesh).includes(caller.principal)) {
+  if (revokedPrincipals(mesh, destination.namespace).includes(caller.principal)) {
     return [];
   }
   const policy = model.accessPolicyOf(destination);
@@ -174,9 +180,8 @@ function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, de
   return rule ? targetPorts(destination, rule.ports) : [];
 }
 
-function deniedByDefault(mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
-  const denied = model.denyByDefaultNamespaces;
-  return denied.includes(mesh.rootNamespace) || denied.includes(service.namespace);
+function deniedByDefault(_mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
+  return model.deniesByDefault(service.namespace);
 }
 
 /** The container ports behind service ports (all of them when `ports` is empty or missing). */
@@ -214,8 +219,7 @@ function identityPeer(identity: IMeshIdentity): k8s.NetworkPolicyPeer {
  */
 export function podLabelsOf(identity: IMeshIdentity): { [key: string]: string } {
   if (isKind(identity, 'MeshGateway')) {
-    const gateway = identity as unknown as MeshGateway;
-    return { app: gateway.serviceName, istio: gateway.kind };
+    return (identity as unknown as MeshGateway)._podLabels;
   }
   const given = (identity as { _podLabels?: { [key: string]: string } })._podLabels;
   return given ? { ...given } : { app: identity.serviceName };

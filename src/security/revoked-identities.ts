@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { reportError } from '../private/errors';
+import { meshWideObject, policyObjects } from '../private/mesh-wide';
 import { isKind, isMeshIdentityKind, markKind } from '../private/tree';
 
 /**
@@ -14,8 +15,9 @@ export interface RevokedIdentitiesProps {
 }
 
 /**
- * Workload identities denied mesh-wide: one DENY AuthorizationPolicy in the root namespace, which Istio
- * evaluates before every ALLOW policy. Create through `Mesh.revokeIdentity()`.
+ * Workload identities denied mesh-wide: one DENY AuthorizationPolicy in the root namespace (or, when the mesh
+ * adopts an existing Istio, one in each namespace of the mesh), which Istio evaluates before every ALLOW
+ * policy. Create through `Mesh.revokeIdentity()`.
  */
 export class RevokedIdentities extends Construct {
   /**
@@ -46,8 +48,11 @@ export class RevokedIdentities extends Construct {
     (revoked ?? new RevokedIdentities(mesh, 'RevokedIdentities', { mesh })).add(identity);
   }
 
-  /** The AuthorizationPolicy. */
-  public readonly resource: ApiObject;
+  /**
+   * The AuthorizationPolicy; none when the mesh adopts an existing Istio, which writes a copy into each of its
+   * namespaces instead (see `resources`).
+   */
+  public readonly resource?: ApiObject;
 
   private readonly identities: IMeshIdentity[] = [];
 
@@ -56,10 +61,15 @@ export class RevokedIdentities extends Construct {
     // From JavaScript the props may be missing altogether: each required one is then reported as missing.
     props = props ?? {} as RevokedIdentitiesProps;
     markKind(this, 'RevokedIdentities');
-    this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
-      metadata: { name: 'revoked-identities', namespace: props.mesh.rootNamespace },
+    this.resource = meshWideObject(this, props.mesh, (parent, objectId, namespace) => new istio.AuthorizationPolicy(parent, objectId, {
+      metadata: { name: 'revoked-identities', namespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),
-    });
+    }));
+  }
+
+  /** Every AuthorizationPolicy written: the `resource`, or one per namespace of a mesh that adopts an existing Istio. */
+  public get resources(): ApiObject[] {
+    return policyObjects(this);
   }
 
   /** The principals denied, in the order they were revoked. */

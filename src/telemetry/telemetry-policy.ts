@@ -8,8 +8,9 @@ import { celResultType } from '../private/cel-types';
 import { checkType } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { checkCelExpression } from '../private/istio-rules';
+import { dropMeshWideCopy, meshWideObject, policyObjects } from '../private/mesh-wide';
 import { validatePercentage } from '../private/names';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 import { checkScopeMesh, PolicyScope } from '../security/mtls-policy';
 
 /**
@@ -117,8 +118,11 @@ export class TelemetryPolicy extends Construct {
   public readonly tracing?: TracingSettings;
   /** The access log settings, if the policy sets any. */
   public readonly accessLogging?: AccessLogSettings;
-  /** The Telemetry object. */
-  public readonly resource: ApiObject;
+  /**
+   * The Telemetry object; none for a mesh-wide policy of a mesh that adopts an existing Istio, which writes a
+   * copy into each of its namespaces that has no TelemetryPolicy of its own instead (see `resources`).
+   */
+  public readonly resource?: ApiObject;
 
   private readonly mesh: IMesh;
 
@@ -164,10 +168,29 @@ export class TelemetryPolicy extends Construct {
     const namespace = this.scope._namespace(this.mesh);
     // A policy's namespace is rendered even when no service of the mesh lives there.
     ensureNamespace(this.mesh, namespace);
-    this.resource = new istio.Telemetry(this, 'Resource', {
-      metadata: { name: service ? service.serviceName : namespace === this.mesh.rootNamespace ? 'mesh-default' : 'default', namespace },
+    const meshWide = this.scope._key(this.mesh) === 'mesh';
+    const render = (parent: Construct, objectId: string, ns: string) => new istio.Telemetry(parent, objectId, {
+      metadata: { name: service ? service.serviceName : meshWide ? 'mesh-default' : 'default', namespace: ns },
       spec: Lazy.any({ produce: () => this._toIstio() }),
     });
+    const policies = () => constructsOfKind(this.mesh, 'TelemetryPolicy') as TelemetryPolicy[];
+    if (meshWide) {
+      // Istio honours one namespace-wide Telemetry per namespace: a namespace's own policy replaces the copy there.
+      this.resource = meshWideObject(this, this.mesh, render, ns => policies().some(p => p.scope?._key(this.mesh) === `ns/${ns}`));
+    } else {
+      this.resource = render(this, 'Resource', namespace);
+      if (!service) {
+        policies().filter(p => p.scope?._key(this.mesh) === 'mesh').forEach(p => dropMeshWideCopy(p, namespace));
+      }
+    }
+  }
+
+  /**
+   * Every Telemetry object the policy writes: its `resource`, or the copies of a mesh-wide one in a mesh that
+   * adopts an existing Istio.
+   */
+  public get resources(): ApiObject[] {
+    return policyObjects(this);
   }
 
   /**

@@ -52,7 +52,8 @@ export interface TelemetryStackProps {
   /**
    * The namespace the stack runs in.
    *
-   * @default - the mesh's root namespace
+   * @default - the mesh's root namespace; 'mesh-telemetry' when the mesh adopts an existing Istio, whose root
+   * namespace may hold Istio's own add-ons of the same names
    */
   readonly namespace?: string;
 
@@ -173,7 +174,7 @@ export class TelemetryStack extends Construct {
     super(scope, id);
     markKind(this, 'TelemetryStack');
     this.mesh = meshOf(this);
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.mesh.rootNamespace);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? (this.mesh.existingIstio ? 'mesh-telemetry' : this.mesh.rootNamespace));
     // Each mistake is recorded, and what it concerns is left out, so that nothing else reports it again.
     let samplingPercentage = props.samplingPercentage;
     if (samplingPercentage !== undefined) {

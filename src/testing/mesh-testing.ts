@@ -545,8 +545,13 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
   if (isKind(from, 'ImportedMeshService') && !manifests.some(m => m?.kind === 'Service' && m.metadata?.name === from.serviceName && m.metadata?.namespace === namespace)) {
     return [{ principal: from.principal, proxy: true, labels: { app: from.serviceName, ...version ? { version } : {} }, namespace, label: `'${from.serviceName}' (imported, ${from.principal})` }];
   }
-  const { workloads } = serviceWorkloads(manifests, where, from.serviceName, namespace);
   const gateway = isKind(from, 'MeshGateway');
+  const installed = gateway ? (from as unknown as { existing?: { selector: { [key: string]: string } } }).existing : undefined;
+  if (installed) {
+    // A gateway installed by other means has no workload in the manifests: its declared identity and pods stand.
+    return [{ principal: from.principal, proxy: true, labels: { ...installed.selector }, namespace, gateway, label: `'${from.serviceName}' (installed, ${from.principal})` }];
+  }
+  const { workloads } = serviceWorkloads(manifests, where, from.serviceName, namespace);
   return ofVersion(where, `caller '${from.serviceName}'`, workloads, version).map(w => {
     const principal = mesh.principalOf(w.namespace, w.serviceAccount);
     return { principal, proxy: w.proxy, labels: w.labels, namespace: w.namespace, gateway, label: `${w.ref} (${w.proxy ? principal : 'no sidecar: plaintext'})` };

@@ -223,10 +223,10 @@ describe('control plane options', () => {
     const canary = mesh.addControlPlane('istiod-canary', { revision: 'canary' });
     // THEN
     expect(mesh.controlPlane.resource).toBe(mesh.controlPlane.node.findChild('Deployment'));
-    expect(mesh.controlPlane.resource.kind).toEqual('Deployment');
-    expect(mesh.controlPlane.resource.name).toEqual('istiod');
-    expect(canary.resource.name).toEqual('istiod-canary');
-    expect(canary.resource.toJson().spec.selector.matchLabels).toEqual({ 'app': 'istiod', 'istio.io/rev': 'canary' });
+    expect(mesh.controlPlane.resource!.kind).toEqual('Deployment');
+    expect(mesh.controlPlane.resource!.name).toEqual('istiod');
+    expect(canary.resource!.name).toEqual('istiod-canary');
+    expect(canary.resource!.toJson().spec.selector.matchLabels).toEqual({ 'app': 'istiod', 'istio.io/rev': 'canary' });
   });
 
   test.each([

@@ -125,7 +125,7 @@ describe('TelemetryStack', () => {
     // WHEN
     const stack = new TelemetryStack(mesh, 'Telemetry', { kiali: {}, accessLogging: {} });
     // THEN
-    expect([stack.prometheus!.resource, stack.grafana!.resource, stack.kiali!.resource, stack.meshPolicy!.resource].map(r => `${r.kind}/${r.name}`))
+    expect([stack.prometheus!.resource, stack.grafana!.resource, stack.kiali!.resource, stack.meshPolicy!.resource!].map(r => `${r.kind}/${r.name}`))
       .toEqual(['Deployment/prometheus', 'Deployment/grafana', 'Deployment/kiali', 'Telemetry/mesh-default']);
     expect([stack.prometheus!, stack.grafana!, stack.kiali!].map(part => part.resource.node.id)).toEqual(['Resource', 'Resource', 'Resource']);
   });

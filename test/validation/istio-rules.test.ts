@@ -89,7 +89,7 @@ describe('control plane and certificate durations are whole milliseconds a Go du
   test('fails on an istiod keepalive Go cannot hold, and renders the default in its place; a day passes', () => {
     const mesh = openMesh({ controlPlane: { keepaliveMaxServerConnectionAge: THOUSAND_YEARS } });
     expect(synthErrors(mesh)).toEqual([`[mesh-control-plane/istiod] [MESH0160] keepaliveMaxServerConnectionAge 31536000000s ${tooLong}`]);
-    expect(JSON.stringify((mesh.controlPlane as ControlPlane).resource.toJson())).toContain('"--keepaliveMaxServerConnectionAge","30m"');
+    expect(JSON.stringify((mesh.controlPlane as ControlPlane).resource!.toJson())).toContain('"--keepaliveMaxServerConnectionAge","30m"');
     expect(() => CertificateAuthority.selfSigned({ workloadCertTtl: Duration.days(1), maxWorkloadCertTtl: Duration.days(90) })).not.toThrow();
     expect(synthErrors(openMesh({ controlPlane: { keepaliveMaxServerConnectionAge: Duration.days(1) } }))).toEqual([]);
   });

@@ -318,3 +318,43 @@ function isEqual(a: unknown, b: unknown): boolean {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\$]/g, '\\$&');
 }
+
+describe('MeshRelease of a mesh that adopts an existing Istio', () => {
+  /** Bookinfo on the installed default revision and istio-ingressgateway, released under mocks. */
+  async function releaseOnExistingIstio(namespaces: boolean) {
+    const mocks = await MeshReleaseMocks.install();
+    const app = new App();
+    const mesh = new Bookinfo(app, 'bookinfo', { existingIstio: { namespaces }, gateway: { existing: { selector: { istio: 'ingressgateway' } } } });
+    const release = new MeshRelease('bookinfo', { source: mesh });
+    await mocks.registered([...release.resources, ...release.charts, release]);
+    return { mocks, mesh, release };
+  }
+
+  test('deploys only the charts the mesh has: no CRDs and no control plane, the workloads after the namespaces', async () => {
+    const { mocks, mesh, release } = await releaseOnExistingIstio(true);
+    expect(release.charts.map(c => c.chartId)).toEqual(['bookinfo-namespaces', 'bookinfo', 'bookinfo-telemetry']);
+    expect(release.charts.map(c => c.chartId)).toEqual(mesh.charts.map(c => c.node.id));
+    const kinds = new Set(mocks.objects.map(r => r.inputs.kind));
+    for (const kind of ['CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'DaemonSet']) {
+      expect(kinds.has(kind)).toBe(false);
+    }
+    expect(mocks.objects.filter(r => r.inputs.metadata.namespace === 'istio-system').map(r => `${r.inputs.kind}/${r.inputs.metadata.name}`))
+      .toEqual(['Gateway/bookinfo-gateway', 'VirtualService/bookinfo-gateway']);
+    // Istio's kinds are still custom resources, of CRDs the installation owns: nothing of the release to wait for
+    const virtualService = release.getResource('networking.istio.io/v1/VirtualService', 'bookinfo', 'reviews');
+    expect(virtualService).toBeInstanceOf(k8s.apiextensions.CustomResource);
+    const namespaces = urnsOf(mocks, 'bookinfo-namespaces').slice().sort();
+    for (const urn of urnsOf(mocks, 'bookinfo')) {
+      expect(mocks.byUrn(urn).dependencies.slice().sort()).toEqual(namespaces);
+    }
+  });
+
+  test('with namespaces owned elsewhere, deploys the workloads first, needing nothing of the release', async () => {
+    const { mocks, release } = await releaseOnExistingIstio(false);
+    expect(release.charts.map(c => c.chartId)).toEqual(['bookinfo', 'bookinfo-telemetry']);
+    expect(mocks.objects.filter(r => r.inputs.kind === 'Namespace')).toEqual([]);
+    for (const urn of urnsOf(mocks, 'bookinfo')) {
+      expect(mocks.byUrn(urn).dependencies).toEqual([]);
+    }
+  });
+});
