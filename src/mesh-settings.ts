@@ -38,13 +38,15 @@ export interface MeshSettings {
   readonly controlPlane: ControlPlaneOptions;
   /** The Istio CNI node agent's options, as given (the agent checks them). */
   readonly cni: CniOptions | undefined;
+  /** Whether every object of every layer is annotated for Argo CD's sync waves. */
+  readonly argoCdSyncWaves: boolean;
 }
 
 /** @internal */
 export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): MeshSettings {
   // From JavaScript the props may be null: every setting then takes its default.
   props = props ?? {};
-  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault' | 'networkPolicies', fallback: boolean) =>
+  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault' | 'networkPolicies' | 'argoCdSyncWaves', fallback: boolean) =>
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
   const denyByDefault = flag('denyByDefault', true);
@@ -66,6 +68,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
     cni: props.cni ?? undefined,
+    argoCdSyncWaves: flag('argoCdSyncWaves', false),
   };
 }
 

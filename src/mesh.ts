@@ -112,7 +112,7 @@ export class Mesh extends Chart implements IMesh {
     this.networkPolicies = settings.networkPolicies;
     watchNetworkPolicies(this);
 
-    createLayers(this);
+    createLayers(this, settings.argoCdSyncWaves);
     ensureNamespace(this, this.rootNamespace, false);
     readerServiceAccount(layerOf(this, MeshLayer.CONTROL_PLANE), this.rootNamespace);
     CniAgent.forMesh(this, settings.cni);

@@ -120,11 +120,11 @@ export class FakeApiServer {
   /** A kubeconfig that points kubectl at this server. */
   public kubeconfig(): string {
     return YAML.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'fake', cluster: { server: this.url } }],
-      users: [{ name: 'fake', user: {} }],
-      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'clusters': [{ name: 'fake', cluster: { server: this.url } }],
+      'users': [{ name: 'fake', user: {} }],
+      'contexts': [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
       'current-context': 'fake',
     });
   }
@@ -253,7 +253,9 @@ export class FakeApiServer {
 
   private write(req: http.IncomingMessage, res: http.ServerResponse, resource: Resource, namespace: string | undefined, object: any, verb: 'create' | 'patch'): void {
     const name: string = object?.metadata?.name;
-    const log = (code: number) => this.writes.push({ at: Date.now(), method: req.method!, group: resource.group, kind: resource.kind, namespace, name, status: code });
+    const log = (code: number) => this.writes.push({
+      at: Date.now(), method: req.method!, group: resource.group, kind: resource.kind, namespace, name, status: code,
+    });
     if (resource.namespaced && namespace !== undefined && !this.objects.has(key(this.namespaceResource(), undefined, namespace))) {
       log(404);
       return send(res, 404, status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }));
@@ -298,7 +300,8 @@ export class FakeApiServer {
     const updated = { ...crd, metadata: { ...crd.metadata, resourceVersion: String(++this.revision) }, status: { conditions: [condition('NamesAccepted'), condition('Established')], acceptedNames: crd.spec.names } };
     this.objects.set(id, updated);
     for (const v of crd.spec.versions.filter((x: any) => x.served)) {
-      this.resources.push({ group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === 'Namespaced' });
+      const names = crd.spec.names;
+      this.resources.push({ group: crd.spec.group, version: v.name, kind: names.kind, plural: names.plural, namespaced: crd.spec.scope === 'Namespaced' });
     }
     this.ready.set(crd.metadata.name, Date.now());
     this.notify('MODIFIED', this.resourceOf('apiextensions.k8s.io/v1', 'CustomResourceDefinition')!, updated);
@@ -307,11 +310,14 @@ export class FakeApiServer {
   private rollOut(id: string): void {
     const o = this.objects.get(id);
     const replicas = o.spec?.replicas ?? 1;
-    const status = o.kind === 'Deployment'
-      ? { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
-        conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] }
-      : { observedGeneration: 1, desiredNumberScheduled: 1, currentNumberScheduled: 1, updatedNumberScheduled: 1, numberReady: 1, numberAvailable: 1, numberMisscheduled: 0 };
-    const updated = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.revision) }, status };
+    const conditions = [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+    ];
+    const rolledOut = o.kind === 'Deployment'
+      ? { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, conditions }
+      : { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberReady: 1, numberAvailable: 1 };
+    const updated = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.revision) }, status: rolledOut };
     this.objects.set(id, updated);
     this.ready.set(`${o.kind} ${o.metadata.namespace}/${o.metadata.name}`, Date.now());
     this.notify('MODIFIED', this.resourceOf(o.apiVersion, o.kind)!, updated);
