@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { MeshCode } from './analysis/codes';
 import { meshError, reportError } from './private/errors';
 import { checkDuration } from './private/istio-rules';
 
@@ -124,8 +125,9 @@ export class ApplyScript extends Construct {
 
   private checkOnePerApp(): string[] {
     const first = this.node.root.node.findAll().find(c => ApplyScript.isApplyScript(c));
+    const code: MeshCode = 'MESH0771';
     return first !== this && first
-      ? [`[MESH0771] the App already has an ApplyScript (${first.node.path}): one script applies every chart of the App, keep one`]
+      ? [`[${code}] the App already has an ApplyScript (${first.node.path}): one script applies every chart of the App, keep one`]
       : [];
   }
 }

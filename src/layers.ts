@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { MeshCode } from './analysis/codes';
 import { IstioCrds } from './control-plane/istio-crds';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
@@ -96,7 +97,8 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
     if (own === undefined) {
       o.metadata.addAnnotation(SYNC_WAVE, String(wave));
     } else if (!/^-?\d+$/.test(own)) {
-      errors.push(`[MESH0775] ${o.node.path}: annotation ${SYNC_WAVE} '${own}' is not an integer, so Argo CD ignores it and syncs the object in wave 0: `
+      const code: MeshCode = 'MESH0775';
+      errors.push(`[${code}] ${o.node.path}: annotation ${SYNC_WAVE} '${own}' is not an integer, so Argo CD ignores it and syncs the object in wave 0: `
         + `give a whole number such as '-1', or remove the annotation to keep the layer's wave (${wave})`);
     }
     const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
