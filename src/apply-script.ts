@@ -146,10 +146,10 @@ function renderScript(app: SynthesizingApp, timeout: Duration): string {
   const wait = `--timeout=${Math.ceil(timeout.toSeconds({ integral: false }))}s`;
   const lines = [
     '#!/bin/sh',
-    '# Applies the manifests beside this script in an order that cannot hit the CRD race: each file with its own',
-    '# kubectl apply, in name order; CRDs established before the files that use them, the control plane rolled',
-    '# out before the workloads it injects. Written by cdk8s-mesh\'s ApplyScript at synth: synthesize again rather than edit it.',
-    '# Arguments are passed to every kubectl command (./apply.sh --context kind-mesh); KUBECTL names another kubectl.',
+    '# Applies the manifests beside it, each file with its own kubectl apply, in name order, without the CRD race:',
+    '# CRDs are established before the files that use them, the control plane rolled out before the workloads.',
+    '# Written by cdk8s-mesh\'s ApplyScript at synth (synthesize again rather than edit it). Arguments are passed',
+    '# to every kubectl command (./apply.sh --context kind-mesh); KUBECTL names another kubectl.',
     'set -eu',
     'cd "$(dirname "$0")"',
     'kubectl() { command "${KUBECTL:-kubectl}" "$@"; }',

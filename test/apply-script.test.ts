@@ -24,10 +24,10 @@ function commands(script: string): string[] {
 
 const PREAMBLE = [
   '#!/bin/sh',
-  '# Applies the manifests beside this script in an order that cannot hit the CRD race: each file with its own',
-  '# kubectl apply, in name order; CRDs established before the files that use them, the control plane rolled',
-  '# out before the workloads it injects. Written by cdk8s-mesh\'s ApplyScript at synth: synthesize again rather than edit it.',
-  '# Arguments are passed to every kubectl command (./apply.sh --context kind-mesh); KUBECTL names another kubectl.',
+  '# Applies the manifests beside it, each file with its own kubectl apply, in name order, without the CRD race:',
+  '# CRDs are established before the files that use them, the control plane rolled out before the workloads.',
+  '# Written by cdk8s-mesh\'s ApplyScript at synth (synthesize again rather than edit it). Arguments are passed',
+  '# to every kubectl command (./apply.sh --context kind-mesh); KUBECTL names another kubectl.',
   'set -eu',
   'cd "$(dirname "$0")"',
   'kubectl() { command "${KUBECTL:-kubectl}" "$@"; }',
@@ -265,9 +265,9 @@ describe('applying with kubectl', () => {
     expect(result.stderr).toMatch(/resource mapping not found for name: "default" namespace: "istio-system" from ".*0003-shop\.k8s\.yaml": no matches for kind "PeerAuthentication" in version "security\.istio\.io\/v1"\nensure CRDs are installed first/);
   });
 
-  test('the script without its wait hits the race too, when the CRDs take a while to be established', async () => {
+  test('the script without its wait hits the race too, when the CRDs are not established yet', async () => {
     // GIVEN the script with its `kubectl wait` taken out
-    const { app, env } = await setUp(a => smallMesh(a), { crdDelayMs: 4000, rolloutDelayMs: 0 });
+    const { app, env } = await setUp(a => smallMesh(a), { crdDelayMs: 60_000, rolloutDelayMs: 0 });
     const file = path.join(app.outdir, 'apply.sh');
     const script = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, script.split('\n').filter(l => !l.includes(' wait ')).join('\n'));
@@ -284,7 +284,10 @@ describe('applying with kubectl', () => {
     // GIVEN
     const { app, env, objectsOf } = await setUp(a => new Bookinfo(a, 'bookinfo'), { crdDelayMs: 500, rolloutDelayMs: 500 });
 
-    // WHEN
+    // WHEN the script the README shows is run
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const shown = /For Bookinfo the script is:\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(shown).toEqual(fs.readFileSync(path.join(app.outdir, 'apply.sh'), 'utf8'));
     const result = await run(path.join(app.outdir, 'apply.sh'), [], env);
 
     // THEN every object of every file is there, and nothing was refused
