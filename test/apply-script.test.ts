@@ -6,6 +6,7 @@ import * as YAML from 'yaml';
 import { Bookinfo } from '../examples/bookinfo/mesh';
 import { ApplyScript, Mesh, MeshService, Protocol } from '../src';
 import { FakeApiServer } from './support/fake-api-server';
+import { allowInvalidOutput } from './support/strict-synth';
 import { findKubectl, kubectlMissing, run } from './support/kubectl';
 import { synthErrors } from './support/util';
 
@@ -314,6 +315,37 @@ describe('applying with kubectl', () => {
     const meshWrites = server.writes.filter(w => meshObjects.has(`${w.kind} ${w.namespace}/${w.name}`));
     expect(meshWrites).toHaveLength(meshObjects.size);
     expect(Math.min(...meshWrites.map(w => w.at))).toBeGreaterThanOrEqual(istiod);
+  });
+
+  test('a CRD too large for client-side apply (as the Gateway API\'s HTTPRoute CRD is) is applied server-side by the script', async () => {
+    // GIVEN a chart with a CRD of more than 256 KiB, and a chart that uses its kind
+    allowInvalidOutput('a kind of the test\'s own, which the schemas do not know');
+    const { app, env } = await setUp(a => {
+      const big = new Chart(a, 'big');
+      new ApiObject(big, 'crd', {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: {
+          group: 'example.com',
+          names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+          scope: 'Namespaced',
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', description: 'x'.repeat(300_000) } } }],
+        },
+      });
+      const users = new Chart(a, 'users');
+      new ApiObject(users, 'widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } });
+      users.addDependency(big);
+    }, { crdDelayMs: 300, rolloutDelayMs: 0 });
+
+    // WHEN the CRD's file is applied client-side, then the script is run
+    const clientSide = await run(kubectl, ['apply', '-f', path.join(app.outdir, '0000-big.k8s.yaml')], env);
+    const result = await run(path.join(app.outdir, 'apply.sh'), [], env);
+
+    // THEN
+    expect(clientSide.stderr).toContain('metadata.annotations: Too long: may not be more than 262144 bytes');
+    expect(result.stderr).toEqual('');
+    expect(server.get('Widget', 'default', 'w')).toBeDefined();
   });
 
   test('the script applies a mesh without CRDs to a cluster that has them', async () => {

@@ -6,7 +6,8 @@
  *   every CustomResourceDefinition once it is Established, which it becomes `crdDelayMs` after it is created:
  *   kubectl maps every object of an invocation through discovery before it applies any, so a custom object
  *   applied with its CRD, or before the CRD is established, fails with "resource mapping not found";
- * - a namespaced object is refused while its Namespace does not exist;
+ * - a namespaced object is refused while its Namespace does not exist (`default`, `kube-system` and
+ *   `kube-public` exist from the start);
  * - annotations larger than 262144 bytes are refused (client-side apply keeps the whole object in one);
  * - a Deployment or DaemonSet reports itself rolled out `rolloutDelayMs` after it is created;
  * - list with a field selector and watch, which `kubectl wait` and `kubectl rollout status` use.
@@ -99,6 +100,8 @@ export class FakeApiServer {
       kinds.forEach(kind => this.resources.push({ group, version, kind, plural: plural(kind), namespaced: true }));
       clusterKinds.forEach(kind => this.resources.push({ group, version, kind, plural: plural(kind), namespaced: false }));
     }
+    // What every cluster has.
+    this.seed(['default', 'kube-system', 'kube-public'].map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
     this.http = http.createServer((req, res) => {
       let body = '';
       req.on('data', chunk => body += chunk);
