@@ -6,8 +6,8 @@ import * as YAML from 'yaml';
 import { Bookinfo } from '../examples/bookinfo/mesh';
 import { ApplyScript, Mesh, MeshService, Protocol } from '../src';
 import { FakeApiServer } from './support/fake-api-server';
-import { allowInvalidOutput } from './support/strict-synth';
 import { findKubectl, kubectlMissing, run } from './support/kubectl';
+import { allowInvalidOutput } from './support/strict-synth';
 import { synthErrors } from './support/util';
 
 /** A small mesh (one service), in an App of its own that writes to a fresh directory. */
