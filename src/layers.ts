@@ -87,9 +87,14 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
   const objects = charts.flatMap(chart => chart.node.findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
     .map(o => ({ o, wave: chart === mesh ? 0 : SYNC_WAVES[layerOfChart(mesh, chart)] })));
-  const crdKinds = new Set(mesh.node.root.node.findAll()
+  // Rendered only when a kind of a k8s.io group needs it: the CRDs are large, and this runs on every validation.
+  let crdKinds: Set<string> | undefined;
+  const definedByCrd = () => crdKinds ??= new Set(mesh.node.root.node.findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/'))
-    .map(c => { const spec = c.toJson().spec; return `${spec?.group}/${spec?.names?.kind}`; }));
+    .map(c => {
+      const spec = c.toJson().spec;
+      return `${spec?.group}/${spec?.names?.kind}`;
+    }));
   const errors: string[] = [];
   for (const { o, wave } of objects) {
     const annotations: { [key: string]: string } = o.metadata.toJson().annotations ?? {};
@@ -103,7 +108,7 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
     }
     const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
     const option = group === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition' ? 'ServerSideApply=true'
-      : isCustomKind(group, o.kind, crdKinds) ? 'SkipDryRunOnMissingResource=true' : undefined;
+      : isCustomKind(group, o.kind, definedByCrd) ? 'SkipDryRunOnMissingResource=true' : undefined;
     if (option) {
       const options = (annotations[SYNC_OPTIONS] ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
       if (!options.some(x => x.split('=')[0] === option.split('=')[0])) {
@@ -115,9 +120,11 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
 }
 
 /** Whether a kind is defined by a CRD rather than served by Kubernetes itself. */
-function isCustomKind(group: string, kind: string, crdKinds: ReadonlySet<string>): boolean {
-  const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-  return !builtIn || CRD_GROUPS_UNDER_K8S_IO.includes(group) || crdKinds.has(`${group}/${kind}`);
+function isCustomKind(group: string, kind: string, definedByCrd: () => ReadonlySet<string>): boolean {
+  if (group === '' || !group.includes('.')) {
+    return false;
+  }
+  return !group.endsWith('.k8s.io') || CRD_GROUPS_UNDER_K8S_IO.includes(group) || definedByCrd().has(`${group}/${kind}`);
 }
 
 function layerOfChart(mesh: IMesh, chart: Chart): MeshLayer {
