@@ -2,6 +2,7 @@ export * from './mesh';
 export * from './mesh-identity';
 export * from './mesh-props';
 export * from './layers';
+export * from './apply-script';
 export * from './analysis/finding';
 export * from './analysis/mesh-analyzer';
 export * from './traffic/protocol';

@@ -1,5 +1,6 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { MeshCode } from './analysis/codes';
 import { IstioCrds } from './control-plane/istio-crds';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
@@ -35,7 +36,7 @@ const LEADING_LAYERS = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_
  *
  * @internal
  */
-export function createLayers(mesh: IMesh & Chart): void {
+export function createLayers(mesh: IMesh & Chart, argoCdSyncWaves = false): void {
   let previous: Chart | undefined;
   for (const layer of LEADING_LAYERS.filter(l => rendersLayer(mesh, l))) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
@@ -51,6 +52,88 @@ export function createLayers(mesh: IMesh & Chart): void {
   if (mesh.installCrds) {
     new IstioCrds(layerOf(mesh, MeshLayer.CRDS), 'istio');
   }
+  if (argoCdSyncWaves) {
+    // At synth, not now: objects are added to the layers until then (services, the telemetry layer, policies).
+    mesh.node.addValidation({ validate: () => annotateSyncWaves(mesh) });
+  }
+}
+
+/**
+ * The Argo CD sync wave of each layer's objects. Argo CD syncs a wave only once every object of the waves before
+ * it is healthy (a CRD once established, a Deployment once rolled out), so the order is the one `kubectl`
+ * needs: CRDs, namespaces, then the control plane, whose istiod must serve the injection webhook before any
+ * injected pod is created. The workloads and policy take wave 0, Argo CD's default, so objects of the user's own
+ * without a wave go with them; the telemetry stack needs only its namespace (its pods are not injected), so it
+ * takes wave 0 too rather than wait for every workload to be healthy.
+ */
+const SYNC_WAVES: { readonly [layer: string]: number } = {
+  [MeshLayer.CRDS]: -3,
+  [MeshLayer.NAMESPACES]: -2,
+  [MeshLayer.CONTROL_PLANE]: -1,
+  [MeshLayer.TELEMETRY]: 0,
+};
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+/** API groups under k8s.io whose kinds are defined by CRDs, not served by Kubernetes itself. */
+const CRD_GROUPS_UNDER_K8S_IO = ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'];
+
+/**
+ * Annotates every object of every layer of the mesh for Argo CD: its layer's sync wave, and the sync options
+ * its kind needs. Custom resources skip the dry run while their CRD is missing (`SkipDryRunOnMissingResource`:
+ * Argo CD dry-runs a whole sync first, and a kind whose CRD comes from elsewhere, another Application or an
+ * Istio installed otherwise, is unknown until then); CRDs are applied server-side (`ServerSideApply`: the
+ * Gateway API's HTTPRoute CRD is larger than the annotation client-side apply keeps). An annotation the object
+ * already has is kept, and sync options are added to its own.
+ *
+ * @returns the objects whose own sync wave Argo CD would ignore
+ */
+function annotateSyncWaves(mesh: IMesh & Chart): string[] {
+  const charts = meshCharts(mesh);
+  const objects = charts.flatMap(chart => chart.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+    .map(o => ({ o, wave: chart === mesh ? 0 : SYNC_WAVES[layerOfChart(mesh, chart)] })));
+  // Rendered only when a kind of a k8s.io group needs it: the CRDs are large, and this runs on every validation.
+  let crdKinds: Set<string> | undefined;
+  const definedByCrd = () => crdKinds ??= new Set(mesh.node.root.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/'))
+    .map(c => {
+      const spec = c.toJson().spec;
+      return `${spec?.group}/${spec?.names?.kind}`;
+    }));
+  const errors: string[] = [];
+  for (const { o, wave } of objects) {
+    const annotations: { [key: string]: string } = o.metadata.toJson().annotations ?? {};
+    const own = annotations[SYNC_WAVE];
+    if (own === undefined) {
+      o.metadata.addAnnotation(SYNC_WAVE, String(wave));
+    } else if (!/^-?\d+$/.test(own)) {
+      const code: MeshCode = 'MESH0775';
+      errors.push(`[${code}] ${o.node.path}: annotation ${SYNC_WAVE} '${own}' is not an integer, so Argo CD ignores it and syncs the object in wave 0: `
+        + `give a whole number such as '-1', or remove the annotation to keep the layer's wave (${wave})`);
+    }
+    const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
+    const option = group === 'apiextensions.k8s.io' && o.kind === 'CustomResourceDefinition' ? 'ServerSideApply=true'
+      : isCustomKind(group, o.kind, definedByCrd) ? 'SkipDryRunOnMissingResource=true' : undefined;
+    if (option) {
+      const options = (annotations[SYNC_OPTIONS] ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
+      if (!options.some(x => x.split('=')[0] === option.split('=')[0])) {
+        o.metadata.addAnnotation(SYNC_OPTIONS, [...options, option].join(','));
+      }
+    }
+  }
+  return errors;
+}
+
+/** Whether a kind is defined by a CRD rather than served by Kubernetes itself. */
+function isCustomKind(group: string, kind: string, definedByCrd: () => ReadonlySet<string>): boolean {
+  if (group === '' || !group.includes('.')) {
+    return false;
+  }
+  return !group.endsWith('.k8s.io') || CRD_GROUPS_UNDER_K8S_IO.includes(group) || definedByCrd().has(`${group}/${kind}`);
+}
+
+function layerOfChart(mesh: IMesh, chart: Chart): MeshLayer {
+  return [...LEADING_LAYERS, MeshLayer.TELEMETRY].find(l => tryLayerOf(mesh, l) === chart)!;
 }
 
 /**

@@ -41,13 +41,15 @@ export interface MeshSettings {
   readonly cni: CniOptions | undefined;
   /** The installed Istio the mesh adopts, if it adopts one. */
   readonly existingIstio: ExistingIstio | undefined;
+  /** Whether every object of every layer is annotated for Argo CD's sync waves. */
+  readonly argoCdSyncWaves: boolean;
 }
 
 /** @internal */
 export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): MeshSettings {
   // From JavaScript the props may be null: every setting then takes its default.
   props = props ?? {};
-  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault' | 'networkPolicies', fallback: boolean) =>
+  const flag = (prop: 'autoMtls' | 'installCrds' | 'failOnWarnings' | 'denyByDefault' | 'networkPolicies' | 'argoCdSyncWaves', fallback: boolean) =>
     checkType(mesh, prop, props[prop], 'boolean') ? props[prop] ?? fallback : fallback;
   const version = checkVersion(mesh, props.version);
   const denyByDefault = flag('denyByDefault', true);
@@ -71,6 +73,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     controlPlane: props.controlPlane ?? {},
     cni: props.cni ?? undefined,
     existingIstio,
+    argoCdSyncWaves: flag('argoCdSyncWaves', false),
   };
 }
 

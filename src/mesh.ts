@@ -114,7 +114,7 @@ export class Mesh extends Chart implements IMesh {
     this.networkPolicies = settings.networkPolicies;
     watchNetworkPolicies(this);
 
-    createLayers(this);
+    createLayers(this, settings.argoCdSyncWaves);
     this.controlPlane = installIstio(this, settings.existingIstio, settings.controlPlane, settings.cni);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
     if (this.deniesByDefault) {

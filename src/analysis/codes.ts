@@ -1234,6 +1234,37 @@ export const CODES = {
     example: "[mesh/edge] [MESH0708] existing.selector is empty, so the Gateway would select no installed pods: give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
     fix: "give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
   },
+  // Applying the output: the kubectl apply script and Argo CD sync waves (0770-0779).
+  MESH0770: {
+    meaning: 'an ApplyScript is asked for an App that writes its charts into one file, or one file per object, so no order can apply CRDs first',
+    example: "[apply] [MESH0770] the App writes every chart into one file (yamlOutputType FILE_PER_APP), so no order of commands can apply the CRDs before the objects that use them: use YamlOutputType.FILE_PER_CHART (the default) or FOLDER_PER_CHART_FILE_PER_RESOURCE",
+    fix: 'leave the App\'s yamlOutputType at FILE_PER_CHART (the default), or use FOLDER_PER_CHART_FILE_PER_RESOURCE',
+  },
+  MESH0771: {
+    meaning: 'an App has two ApplyScripts, which would write scripts for the same charts',
+    example: '[apply2] [MESH0771] the App already has an ApplyScript (apply): one script applies every chart of the App, keep one',
+    fix: 'keep one ApplyScript per App',
+  },
+  MESH0772: {
+    meaning: 'an ApplyScript is not in a cdk8s App (or ApplyScript.render is given something else), so nothing would write it',
+    example: "[apply] [MESH0772] the construct tree's root (Construct) is not a cdk8s App, so nothing would write the script: create it in the App (new ApplyScript(app, 'apply')), or call ApplyScript.render(app) and write it yourself",
+    fix: 'create the ApplyScript in the App the mesh is in, or call ApplyScript.render(app) and write the text yourself',
+  },
+  MESH0773: {
+    meaning: 'an ApplyScript\'s fileName has a directory, is empty, or ends in .yaml, .yml or .json (kubectl apply -f dist/ would read it)',
+    example: "[apply] [MESH0773] fileName 'apply.yaml' is not a file name the script can have: give a name without a directory that does not end in .yaml, .yml or .json (kubectl apply -f dist/ would read it as manifests), e.g. 'apply.sh'",
+    fix: 'give a plain file name such as \'apply.sh\'',
+  },
+  MESH0774: {
+    meaning: 'an ApplyScript\'s timeout is below a second, or not a whole number of milliseconds',
+    example: '[apply] [MESH0774] timeout 500ms is below a second: kubectl would give up at once, give at least Duration.seconds(1) (the default is 5 minutes)',
+    fix: 'give a timeout of a second or more, e.g. Duration.minutes(5)',
+  },
+  MESH0775: {
+    meaning: 'with argoCdSyncWaves, an object of the mesh carries its own argocd.argoproj.io/sync-wave annotation that is not an integer, which Argo CD ignores',
+    example: "[bookinfo] [MESH0775] bookinfo/reviews/Service: annotation argocd.argoproj.io/sync-wave 'early' is not an integer, so Argo CD ignores it and syncs the object in wave 0: give a whole number such as '-1', or remove the annotation to keep the layer's wave (0)",
+    fix: 'give the annotation a whole number, or remove it so the object takes its layer\'s wave',
+  },
 } as const;
 
 /**

@@ -48,11 +48,13 @@ const CLUSTER_SCOPED_BUILT_INS = new Set([
  * ones (`crdScopes`: `group/kind` to `Namespaced | Cluster`), `undefined` when neither tells.
  */
 export function isNamespaced(gvk: GroupVersionKind, crdScopes: ReadonlyMap<string, string>): boolean | undefined {
-  if (isBuiltInGroup(gvk.group)) {
-    return !CLUSTER_SCOPED_BUILT_INS.has(gvk.kind);
-  }
+  // A CRD of the release comes first: some groups under k8s.io are CRDs (the Gateway API's GatewayClass is
+  // cluster-scoped), not kinds Kubernetes serves itself.
   const scope = crdScopes.get(`${gvk.group}/${gvk.kind}`);
-  return scope === undefined ? undefined : scope !== 'Cluster';
+  if (scope !== undefined) {
+    return scope !== 'Cluster';
+  }
+  return isBuiltInGroup(gvk.group) ? !CLUSTER_SCOPED_BUILT_INS.has(gvk.kind) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { releaseError } from './errors';
-import { GroupVersionKind, groupVersionKind, isBuiltInGroup, isNamespaced } from './kinds';
+import { GroupVersionKind, groupVersionKind, isNamespaced } from './kinds';
 
 /**
  * Options of a release plan.
@@ -247,7 +247,8 @@ function kubernetesDependencies(charts: MutableChart[], identities: Map<string, 
     // Charts this chart is already known to come after: each pair is settled once, not once per object.
     const after = new Set<MutableChart>([chart]);
     for (const object of chart.objects) {
-      const crd = isBuiltInGroup(object.gvk.group) ? undefined : crds.get(`${object.gvk.group}/${object.gvk.kind}`);
+      // By the CRDs of the release, not by the group's name: the Gateway API's groups end in k8s.io too.
+      const crd = crds.get(`${object.gvk.group}/${object.gvk.kind}`);
       const namespace = namespaces.get(object.manifest.metadata.namespace);
       for (const needed of [crd, namespace]) {
         if (!needed || needed === object) {

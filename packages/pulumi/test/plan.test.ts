@@ -68,6 +68,35 @@ describe('order', () => {
     expect(describe_(app2).charts).toEqual(['a <- []: widgets.example.com', 'b <- [a]: ', 'c <- [b]: default/widget']);
   });
 
+  test('a kind of a group under k8s.io that a CRD of the release defines (the Gateway API\'s) needs its CRD too, and takes the CRD\'s scope', () => {
+    // GIVEN the Gateway API's CRDs in one chart, its objects in another that does not depend on it
+    const app = new App();
+    const routes = new Chart(app, 'routes');
+    const gatewayApi = (scope: Construct, id: string, kind: string, namespaced?: string) =>
+      new ApiObject(scope, id, { apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name: id, namespace: namespaced } });
+    gatewayApi(routes, 'route', 'HTTPRoute', 'apps');
+    gatewayApi(routes, 'istio', 'GatewayClass');
+    const definitions = new Chart(app, 'definitions');
+    for (const [kind, scope] of [['HTTPRoute', 'Namespaced'], ['GatewayClass', 'Cluster']]) {
+      new ApiObject(definitions, kind, {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `${kind.toLowerCase()}es.gateway.networking.k8s.io` },
+        spec: { group: 'gateway.networking.k8s.io', names: { kind, plural: `${kind.toLowerCase()}es` }, scope, versions: [] },
+      });
+    }
+
+    // WHEN
+    const { charts, plan } = describe_(app, { namespace: 'team' });
+
+    // THEN the routes' chart comes after the CRDs', and the cluster-scoped GatewayClass gets no namespace
+    expect(charts).toEqual([
+      'definitions <- []: httproutees.gateway.networking.k8s.io, gatewayclasses.gateway.networking.k8s.io',
+      'routes <- [definitions]: apps/route, istio',
+    ]);
+    expect(plan[1].objects.map(o => o.manifest.metadata.namespace)).toEqual(['apps', undefined]);
+  });
+
   test('dependencies between constructs become dependencies between objects, or between charts', () => {
     const app = new App();
     const base = new Chart(app, 'base');
