@@ -43,3 +43,5 @@ export * from './telemetry/telemetry-policy';
 export * from './telemetry/telemetry-stack';
 export * from './security/container-security';
 export * from './diagram/mesh-diagram';
+export * from './gateway-api/routing-api';
+export * from './gateway-api/gateway-api-crds';

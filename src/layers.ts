@@ -1,7 +1,12 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioCrds } from './control-plane/istio-crds';
+import { GatewayApiCrds } from './gateway-api/gateway-api-crds';
+import { renderGatewayApi } from './gateway-api/render';
+import { RoutingApi } from './gateway-api/routing-api';
+import { routingOf } from './gateway-api/routing-settings';
 import type { IMesh } from './mesh-identity';
+import { beforeAnalysis } from './private/before-analysis';
 import { meshError } from './private/errors';
 import { markLayer } from './private/tree';
 
@@ -9,7 +14,7 @@ import { markLayer } from './private/tree';
  * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
  */
 export enum MeshLayer {
-  /** Istio's CustomResourceDefinitions. */
+  /** Istio's CustomResourceDefinitions, and the Gateway API's when the mesh renders routing with it. */
   CRDS = 'crds',
   /** Namespaces: the root namespace and every namespace a service lives in. */
   NAMESPACES = 'namespaces',
@@ -33,8 +38,11 @@ const LEADING_LAYERS = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_
  * @internal
  */
 export function createLayers(mesh: IMesh & Chart): void {
+  const routing = routingOf(mesh);
+  // The Gateway API's CRDs have a layer even when Istio's are left to someone else (an existing Istio).
+  const crds = mesh.installCrds || routing.installGatewayApiCrds;
   let previous: Chart | undefined;
-  for (const layer of LEADING_LAYERS.filter(l => l !== MeshLayer.CRDS || mesh.installCrds)) {
+  for (const layer of LEADING_LAYERS.filter(l => l !== MeshLayer.CRDS || crds)) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
     markLayer(chart, mesh);
     if (previous) {
@@ -45,6 +53,12 @@ export function createLayers(mesh: IMesh & Chart): void {
   mesh.addDependency(previous!);
   if (mesh.installCrds) {
     new IstioCrds(layerOf(mesh, MeshLayer.CRDS), 'istio');
+  }
+  if (routing.installGatewayApiCrds) {
+    new GatewayApiCrds(layerOf(mesh, MeshLayer.CRDS), 'gateway-api');
+  }
+  if (routing.api === RoutingApi.GATEWAY_API) {
+    beforeAnalysis(mesh, renderGatewayApi);
   }
 }
 

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
+import { RoutingSettings, routingSettings } from './gateway-api/routing-settings';
 import { OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
@@ -38,6 +39,8 @@ export interface MeshSettings {
   readonly controlPlane: ControlPlaneOptions;
   /** The Istio CNI node agent's options, as given (the agent checks them). */
   readonly cni: CniOptions | undefined;
+  /** How routing is rendered (also recorded on the mesh, where the renderers read it). */
+  readonly routing: RoutingSettings;
 }
 
 /** @internal */
@@ -66,6 +69,7 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
     cni: props.cni ?? undefined,
+    routing: routingSettings(mesh, props),
   };
 }
 

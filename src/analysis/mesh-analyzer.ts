@@ -8,6 +8,7 @@ import { checkCniAgent } from '../control-plane/cni-agent';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
+import { runBeforeAnalysis } from '../private/before-analysis';
 import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
@@ -49,6 +50,7 @@ export class MeshAnalyzer {
 
   /** @internal */
   public static _analyzeMesh(mesh: IMesh): ScopedFinding[] {
+    runBeforeAnalysis(mesh);
     const findings: ScopedFinding[] = [];
     for (const chart of meshCharts(mesh)) {
       for (const scope of chart.node.findAll()) {

@@ -18,6 +18,7 @@ import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
 import { Protocol } from '../traffic/protocol';
+import type { ResolvedListener } from '../private/resolved-listener';
 
 /**
  * How the gateway's Service is exposed.
@@ -126,15 +127,6 @@ export interface GatewayOptions {
   readonly proxy?: ProxyOptions;
 }
 
-/** A listener with every default resolved. @internal */
-interface ResolvedListener {
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly hosts: string[];
-  readonly credentialName?: string;
-  readonly name: string;
-  readonly targetPort: number;
-}
 
 /**
  * An Istio gateway: a standalone Envoy (Deployment, Service, ServiceAccount) at the edge of the mesh, and
@@ -156,8 +148,6 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   public readonly namespace: string;
   /** The revision the gateway chose, if it chose one. */
   public readonly revision?: string;
-  /** The Gateway object. */
-  public readonly resource: ApiObject;
 
   /** Which edge it guards. */
   public readonly kind: GatewayKind;
@@ -266,7 +256,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         ],
       },
     });
-    this.resource = new istio.Gateway(this, 'Resource', {
+    new istio.Gateway(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._gatewaySpec() }),
     });
@@ -288,6 +278,23 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   public get controlPlane(): ControlPlane {
     // An unknown revision is the analysis' MESH0036; until then the gateway stays with the default.
     return chosenControlPlane(this.mesh, this.revision, () => this.mesh.controlPlane as ControlPlane);
+  }
+
+  /**
+   * The Gateway object: Istio's, or the Gateway API's when the mesh renders routing with it (decided at synthesis,
+   * when every route is known: read it after `analyze()` or synthesis).
+   */
+  public get resource(): ApiObject {
+    return this.node.findChild('Resource') as ApiObject;
+  }
+
+  /**
+   * The listeners, every default resolved.
+   *
+   * @internal
+   */
+  public get _resolvedListeners(): ResolvedListener[] {
+    return [...this._listeners];
   }
 
   /** The host name of the gateway's Service. */

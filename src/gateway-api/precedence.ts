@@ -1,0 +1,90 @@
+import type { Inexpressible } from './routing-settings';
+import type { HttpRule } from '../traffic/http-rule';
+import type { RouteMatch } from '../traffic/route-match';
+
+/**
+ * How specific a match is in the Gateway API's order: an exact path, then a regular expression (Istio's order for
+ * what the specification leaves to implementations), then the longest path prefix (no path is the prefix `/`);
+ * then a method match; then the most header matches. Istio tries VirtualService routes in the order written.
+ */
+function specificity(match: RouteMatch | undefined): number[] {
+  const uri = match?.uri;
+  const path = uri?.kind === 'exact' ? [3, uri.value.length] : uri?.kind === 'regex' ? [2, 0] : [1, uri?.value.length ?? 1];
+  return [...path, match?.method ? 1 : 0, match?.headers?.length ?? 0];
+}
+
+function moreSpecific(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return a[i] > b[i];
+    }
+  }
+  return false;
+}
+
+/** Whether one request can meet both matches (a regular expression is assumed to overlap anything). */
+function overlap(a: RouteMatch | undefined, b: RouteMatch | undefined): boolean {
+  if (a?.method && b?.method && a.method !== b.method) {
+    return false;
+  }
+  for (const ha of a?.headers ?? []) {
+    const hb = (b?.headers ?? []).find(h => h.name === ha.name);
+    if (hb && ha.value.kind === 'exact' && hb.value.kind === 'exact' && ha.value.value !== hb.value.value) {
+      return false;
+    }
+  }
+  const pa = a?.uri;
+  const pb = b?.uri;
+  if (!pa || !pb || pa.kind === 'regex' || pb.kind === 'regex') {
+    return true;
+  }
+  if (pa.kind === 'exact' && pb.kind === 'exact') {
+    return pa.value === pb.value;
+  }
+  if (pa.kind === 'exact') {
+    return pa.value.startsWith(pb.value);
+  }
+  if (pb.kind === 'exact') {
+    return pb.value.startsWith(pa.value);
+  }
+  return pa.value.startsWith(pb.value) || pb.value.startsWith(pa.value);
+}
+
+function describe(match: RouteMatch | undefined): string {
+  const parts = [
+    match?.uri ? `path ${match.uri.kind} '${match.uri.value}'` : undefined,
+    match?.method ? `method ${match.method}` : undefined,
+    match?.headers?.length ? `header${match.headers.length > 1 ? 's' : ''} ${match.headers.map(h => h.name).join(', ')}` : undefined,
+  ].filter(p => p !== undefined);
+  return parts.length > 0 ? parts.join(', ') : 'every request';
+}
+
+/**
+ * Rules whose order the Gateway API would change for some requests: a later rule, more specific than an earlier one
+ * whose requests it can share, that does something else with them. Istio sends such requests to the earlier rule
+ * (the order written), the Gateway API to the later one.
+ *
+ * @param same whether two rules (by index) do the same thing with a request (then their order does not matter)
+ * @internal
+ */
+export function precedenceProblems(rules: HttpRule[], subject: string, same: (i: number, j: number) => boolean): Inexpressible[] {
+  const problems: Inexpressible[] = [];
+  for (let j = 1; j < rules.length; j++) {
+    const later = rules[j].matches.length > 0 ? rules[j].matches : [undefined];
+    const found = rules.slice(0, j).map((earlier, i) => ({ i, earlier })).find(({ i, earlier }) => !same(i, j)
+      && (earlier.matches.length > 0 ? earlier.matches : [undefined]).some(a => later.some(b => overlap(a, b) && moreSpecific(specificity(b), specificity(a)))));
+    if (!found) {
+      continue;
+    }
+    const a = (found.earlier.matches.length > 0 ? found.earlier.matches : [undefined]).find(m => later.some(b => overlap(m, b) && moreSpecific(specificity(b), specificity(m))));
+    const b = later.find(m => overlap(a, m) && moreSpecific(specificity(m), specificity(a)));
+    const what = `${rules[j].label} (${describe(b)}) is more specific than ${found.earlier.label} (${describe(a)}) before it`;
+    problems.push({
+      scope: rules[j].source,
+      code: 'MESH0746',
+      what,
+      message: `${what}, so the Gateway API would try it first and route some requests of ${subject} elsewhere than the order written does: write ${rules[j].label} before ${found.earlier.label}, or set the mesh's allowIstioApiFallback`,
+    });
+  }
+  return problems;
+}
