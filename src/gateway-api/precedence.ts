@@ -3,14 +3,24 @@ import type { HttpRule } from '../traffic/http-rule';
 import type { RouteMatch } from '../traffic/route-match';
 
 /**
- * How specific a match is in the Gateway API's order: an exact path, then a regular expression (Istio's order for
- * what the specification leaves to implementations), then the longest path prefix (no path is the prefix `/`);
- * then a method match; then the most header matches. Istio tries VirtualService routes in the order written.
+ * How specific a match is in the order Istio gives a Gateway API route's matches: an exact path, then a path
+ * prefix, then a regular expression (the specification leaves its place to implementations), the longer first
+ * within each (a match without a path has the path prefix `/`, the API server's default); then a method match;
+ * then the most header matches. Istio tries a VirtualService's routes in the order written.
  */
 function specificity(match: RouteMatch | undefined): number[] {
   const uri = match?.uri;
-  const path = uri?.kind === 'exact' ? [3, uri.value.length] : uri?.kind === 'regex' ? [2, 0] : [1, uri?.value.length ?? 1];
-  return [...path, match?.method ? 1 : 0, match?.headers?.length ?? 0];
+  const rank = uri?.kind === 'exact' ? 3 : uri?.kind === 'regex' ? 1 : 2;
+  return [rank, uri?.value.length ?? 1, match?.method ? 1 : 0, match?.headers?.length ?? 0];
+}
+
+/** The text every path a regular expression matches starts with (up to its first special character). */
+function literalPrefix(pattern: string): string {
+  const body = pattern.startsWith('^') ? pattern.slice(1) : pattern;
+  const end = body.search(/[\\.+*?()|[\]{}^$]/);
+  const literal = end < 0 ? body : body.slice(0, end);
+  // A quantifier after the last literal character makes that character optional.
+  return end >= 0 && /[*?{]/.test(body[end]) ? literal.slice(0, -1) : literal;
 }
 
 function moreSpecific(a: number[], b: number[]): boolean {
@@ -22,7 +32,7 @@ function moreSpecific(a: number[], b: number[]): boolean {
   return false;
 }
 
-/** Whether one request can meet both matches (a regular expression is assumed to overlap anything). */
+/** Whether one request can meet both matches (a regular expression is judged by its literal prefix). */
 function overlap(a: RouteMatch | undefined, b: RouteMatch | undefined): boolean {
   if (a?.method && b?.method && a.method !== b.method) {
     return false;
@@ -35,8 +45,14 @@ function overlap(a: RouteMatch | undefined, b: RouteMatch | undefined): boolean 
   }
   const pa = a?.uri;
   const pb = b?.uri;
-  if (!pa || !pb || pa.kind === 'regex' || pb.kind === 'regex') {
+  if (!pa || !pb) {
     return true;
+  }
+  if (pa.kind === 'regex' || pb.kind === 'regex') {
+    // Only what each surely starts with is compared: a regular expression may match more than its literal prefix says.
+    const la = pa.kind === 'regex' ? literalPrefix(pa.value) : pa.value;
+    const lb = pb.kind === 'regex' ? literalPrefix(pb.value) : pb.value;
+    return la.startsWith(lb) || lb.startsWith(la);
   }
   if (pa.kind === 'exact' && pb.kind === 'exact') {
     return pa.value === pb.value;

@@ -154,7 +154,8 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     const backendRequest = perTry !== undefined && rule.retries!.attempts > 0 && (timeout === undefined || perTry <= timeout) ? perTry : undefined;
     return {
       name,
-      matches: rule.matches.length > 0 ? rule.matches.map(httpRouteMatch) : undefined,
+      // Written out as the API server would default it: every path.
+      matches: rule.matches.length > 0 ? rule.matches.map(httpRouteMatch) : [{ path: { type: gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
       backendRefs: refs.length > 0 ? refs : undefined,
       filters: filters.length > 0 ? filters : undefined,
       timeouts: timeout !== undefined || backendRequest !== undefined ? {
