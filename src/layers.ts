@@ -2,11 +2,8 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IstioCrds } from './control-plane/istio-crds';
 import { GatewayApiCrds } from './gateway-api/gateway-api-crds';
-import { renderGatewayApi } from './gateway-api/render';
-import { RoutingApi } from './gateway-api/routing-api';
 import { routingOf } from './gateway-api/routing-settings';
 import type { IMesh } from './mesh-identity';
-import { beforeAnalysis } from './private/before-analysis';
 import { meshError } from './private/errors';
 import { markLayer } from './private/tree';
 
@@ -56,9 +53,6 @@ export function createLayers(mesh: IMesh & Chart): void {
   }
   if (routing.installGatewayApiCrds) {
     new GatewayApiCrds(layerOf(mesh, MeshLayer.CRDS), 'gateway-api');
-  }
-  if (routing.api === RoutingApi.GATEWAY_API) {
-    beforeAnalysis(mesh, renderGatewayApi);
   }
 }
 

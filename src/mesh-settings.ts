@@ -1,9 +1,12 @@
 import { IConstruct } from 'constructs';
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
+import { renderGatewayApi } from './gateway-api/render';
+import { RoutingApi } from './gateway-api/routing-api';
 import { RoutingSettings, routingSettings } from './gateway-api/routing-settings';
-import { OutboundTrafficPolicy } from './mesh-identity';
+import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
 import { checkEnum, checkType } from './private/enums';
+import { beforeAnalysis } from './private/before-analysis';
 import { reportError } from './private/errors';
 import { validateHub, validateRootNamespace, validateVersionLabel } from './private/kubernetes-rules';
 import { validateDnsLabel, validateDnsSubdomain, validateImageTag } from './private/names';
@@ -69,8 +72,17 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     networkPolicies: flag('networkPolicies', denyByDefault),
     controlPlane: props.controlPlane ?? {},
     cni: props.cni ?? undefined,
-    routing: routingSettings(mesh, props),
+    routing: routingFor(mesh, props),
   };
+}
+
+/** The mesh's routing settings; with the Gateway API, its renderer runs before every analysis (so at synthesis). */
+function routingFor(mesh: IConstruct, props: MeshProps): RoutingSettings {
+  const routing = routingSettings(mesh, props);
+  if (routing.api === RoutingApi.GATEWAY_API) {
+    beforeAnalysis(mesh as IMesh, renderGatewayApi);
+  }
+  return routing;
 }
 
 function checkVersion(mesh: IConstruct, version: string | undefined): string {

@@ -1216,7 +1216,7 @@ export const CODES = {
   },
   MESH0745: {
     meaning: "warning: an object's routing stays in Istio's API, because the Gateway API cannot express it and the mesh allows the fallback",
-    example: "warning: [MESH0745] mesh/ratings: routing stays in Istio's API (VirtualService and DestinationRule with subsets), because the Gateway API cannot express it: route 'jason-delay' injects a fault (a 7s delay)",
+    example: "[mesh/ratings] [MESH0745] routing stays in Istio's API (VirtualService and DestinationRule with subsets), because the Gateway API cannot express it: route 'jason-delay' injects a fault (a 7s delay)",
     fix: "nothing, if intended; else remove what the Gateway API cannot express (the message names it)",
   },
   MESH0746: {
