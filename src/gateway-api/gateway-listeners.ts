@@ -1,6 +1,6 @@
-import * as gw from '../imports/gateway-api';
 import { gatewayHostName, gatewayHostNamespace } from '../gateways/mesh-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
+import * as gw from '../imports/gateway-api';
 import { Protocol } from '../traffic/protocol';
 
 /**

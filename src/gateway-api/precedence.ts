@@ -66,6 +66,16 @@ function overlap(a: RouteMatch | undefined, b: RouteMatch | undefined): boolean 
   return pa.value.startsWith(pb.value) || pb.value.startsWith(pa.value);
 }
 
+/** A rule's matches; a rule without any takes every request. */
+function matchesOf(rule: HttpRule): (RouteMatch | undefined)[] {
+  return rule.matches.length > 0 ? rule.matches : [undefined];
+}
+
+/** Whether `later` takes some requests of `earlier` and is more specific: the Gateway API would try it first. */
+function overtakes(later: RouteMatch | undefined, earlier: RouteMatch | undefined): boolean {
+  return overlap(earlier, later) && moreSpecific(specificity(later), specificity(earlier));
+}
+
 function describe(match: RouteMatch | undefined): string {
   const parts = [
     match?.uri ? `path ${match.uri.kind} '${match.uri.value}'` : undefined,
@@ -86,14 +96,14 @@ function describe(match: RouteMatch | undefined): string {
 export function precedenceProblems(rules: HttpRule[], subject: string, same: (i: number, j: number) => boolean): Inexpressible[] {
   const problems: Inexpressible[] = [];
   for (let j = 1; j < rules.length; j++) {
-    const later = rules[j].matches.length > 0 ? rules[j].matches : [undefined];
+    const later = matchesOf(rules[j]);
     const found = rules.slice(0, j).map((earlier, i) => ({ i, earlier })).find(({ i, earlier }) => !same(i, j)
-      && (earlier.matches.length > 0 ? earlier.matches : [undefined]).some(a => later.some(b => overlap(a, b) && moreSpecific(specificity(b), specificity(a)))));
+      && matchesOf(earlier).some(a => later.some(b => overtakes(b, a))));
     if (!found) {
       continue;
     }
-    const a = (found.earlier.matches.length > 0 ? found.earlier.matches : [undefined]).find(m => later.some(b => overlap(m, b) && moreSpecific(specificity(b), specificity(m))));
-    const b = later.find(m => overlap(a, m) && moreSpecific(specificity(m), specificity(a)));
+    const a = matchesOf(found.earlier).find(m => later.some(b => overtakes(b, m)));
+    const b = later.find(m => overtakes(m, a));
     const what = `${rules[j].label} (${describe(b)}) is more specific than ${found.earlier.label} (${describe(a)}) before it`;
     problems.push({
       scope: rules[j].source,

@@ -130,10 +130,11 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     const ctx = { subject, namespace: service.namespace, port };
     const metadata = { name: ports.length > 1 ? `${service.serviceName}-${port}` : service.serviceName, namespace: service.namespace };
     const parentRefs = [{ group: '', kind: 'Service', name: service.serviceName, port }];
+    const rendered = () => (grpc ? grpcRouteRules : httpRouteRules)(service._httpRules(), ctx).rules;
     if (grpc) {
-      new gw.GrpcRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: grpcRouteRules(service._httpRules(), ctx).rules }) }) });
+      new gw.GrpcRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
     } else {
-      new gw.HttpRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: httpRouteRules(service._httpRules(), ctx).rules }) }) });
+      new gw.HttpRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
     }
   }
   return used;
@@ -222,7 +223,11 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
       const ctx = { subject: `gateway '${gateway.serviceName}'`, namespace: gateway.namespace, port: rule.listenerPort };
       new gw.TlsRoute(gateway, id, {
         metadata: { name: `${gateway.serviceName}-tls-${i}`, namespace: gateway.namespace },
-        spec: { parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))], hostnames: [...rule.sniHosts], rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }] } as gw.TlsRouteSpec,
+        spec: {
+          parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))],
+          hostnames: [...rule.sniHosts],
+          rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }],
+        } as gw.TlsRouteSpec,
       });
     }
     referenceGrant(mesh, gateway.namespace, rule.backend.service.namespace, 'TLSRoute');
@@ -233,7 +238,10 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
       const ctx = { subject: `gateway '${gateway.serviceName}'`, namespace: gateway.namespace, port: rule.listenerPort };
       new gw.TcpRoute(gateway, id, {
         metadata: { name: `${gateway.serviceName}-tcp-${i}`, namespace: gateway.namespace },
-        spec: { parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))], rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }] } as gw.TcpRouteSpec,
+        spec: {
+          parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))],
+          rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }],
+        } as gw.TcpRouteSpec,
       });
     }
     referenceGrant(mesh, gateway.namespace, rule.backend.service.namespace, 'TCPRoute');

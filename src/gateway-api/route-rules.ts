@@ -124,8 +124,7 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
         type: gw.HttpRouteSpecRulesFiltersType.URL_REWRITE,
         urlRewrite: {
           hostname: host,
-          path: fullPath !== undefined ? { type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: fullPath }
-            : pathPrefix !== undefined ? { type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: pathPrefix } : undefined,
+          path: pathModifier(fullPath, pathPrefix) as gw.HttpRouteSpecRulesFiltersUrlRewritePath | undefined,
         },
       });
     }
@@ -137,8 +136,7 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
           scheme: scheme as gw.HttpRouteSpecRulesFiltersRequestRedirectScheme | undefined,
           hostname: host,
           port,
-          path: fullPath !== undefined ? { type: gw.HttpRouteSpecRulesFiltersRequestRedirectPathType.REPLACE_FULL_PATH, replaceFullPath: fullPath }
-            : pathPrefix !== undefined ? { type: gw.HttpRouteSpecRulesFiltersRequestRedirectPathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: pathPrefix } : undefined,
+          path: pathModifier(fullPath, pathPrefix) as gw.HttpRouteSpecRulesFiltersRequestRedirectPath | undefined,
           // Istio's redirect answers 301 unless told otherwise; the Gateway API's default is 302.
           statusCode: (statusCode ?? 301) as gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
         },
@@ -146,7 +144,8 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     }
     if (rule.mirror) {
       backends.push({ service: rule.mirror.backend.service, version: rule.mirror.backend.version });
-      filters.push({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR, requestMirror: { backendRef: backendRef(rule.mirror.backend, ctx), ...mirrorShare(rule.mirror.percentage) } });
+      const requestMirror = { backendRef: backendRef(rule.mirror.backend, ctx), ...mirrorShare(rule.mirror.percentage) };
+      filters.push({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR, requestMirror });
     }
     const timeout = rule.timeout?.duration.toMilliseconds();
     const perTry = rule.retries?.perTryTimeout?.toMilliseconds();
@@ -212,7 +211,8 @@ export function grpcRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
       name: r.name,
       matches: matches.length > 0 ? matches : undefined,
       backendRefs: r.backendRefs,
-      filters: r.filters?.filter(f => f.type !== gw.HttpRouteSpecRulesFiltersType.URL_REWRITE && f.type !== gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT),
+      // Reported above: a GRPCRoute has neither.
+      filters: r.filters?.filter(f => f.urlRewrite === undefined && f.requestRedirect === undefined),
     } as gw.GrpcRouteSpecRules;
   });
   return { rules: rendered, problems, backends: http.backends };
@@ -271,12 +271,26 @@ function grpcMethod(kind: string, path: string): gw.GrpcRouteSpecRulesMatchesMet
   return undefined;
 }
 
+interface PathModifier {
+  readonly type: string;
+  readonly replaceFullPath?: string;
+  readonly replacePrefixMatch?: string;
+}
+
+/** A rewrite's or redirect's path: the whole path replaced, or the prefix the rule matched. */
+function pathModifier(fullPath: string | undefined, pathPrefix: string | undefined): PathModifier | undefined {
+  return fullPath !== undefined ? { type: 'ReplaceFullPath', replaceFullPath: fullPath }
+    : pathPrefix !== undefined ? { type: 'ReplacePrefixMatch', replacePrefixMatch: pathPrefix } : undefined;
+}
+
 function headerModifier(changes: HeaderChanges | undefined): gw.HttpRouteSpecRulesFiltersRequestHeaderModifier | undefined {
   if (!changes) {
     return undefined;
   }
-  const pairs = (m: { [name: string]: string } | undefined) => m && Object.keys(m).length > 0 ? Object.entries(m).map(([name, value]) => ({ name, value })) : undefined;
-  const modifier = { set: pairs(changes.set), add: pairs(changes.add), remove: changes.remove && changes.remove.length > 0 ? [...changes.remove] : undefined };
+  const pairs = (m: { [name: string]: string } | undefined) =>
+    m && Object.keys(m).length > 0 ? Object.entries(m).map(([name, value]) => ({ name, value })) : undefined;
+  const remove = changes.remove && changes.remove.length > 0 ? [...changes.remove] : undefined;
+  const modifier = { set: pairs(changes.set), add: pairs(changes.add), remove };
   return modifier.set || modifier.add || modifier.remove ? modifier : undefined;
 }
 
@@ -285,7 +299,9 @@ function mirrorShare(percentage: number): { percent?: number; fraction?: { numer
   if (percentage >= 100) {
     return {};
   }
-  return Number.isInteger(percentage) ? { percent: percentage } : { fraction: { numerator: Math.round(percentage * 10_000), denominator: 1_000_000 } };
+  return Number.isInteger(percentage)
+    ? { percent: percentage }
+    : { fraction: { numerator: Math.round(percentage * 10_000), denominator: 1_000_000 } };
 }
 
 /**

@@ -52,7 +52,8 @@ export function routingSettings(mesh: IConstruct, props: RoutingProps): RoutingS
  * @internal
  */
 export function routingOf(mesh: IMesh): RoutingSettings {
-  return (mesh as unknown as { [SETTINGS]?: RoutingSettings })[SETTINGS] ?? { api: RoutingApi.ISTIO, allowIstioApiFallback: false, installGatewayApiCrds: false };
+  const recorded = (mesh as unknown as { [SETTINGS]?: RoutingSettings })[SETTINGS];
+  return recorded ?? { api: RoutingApi.ISTIO, allowIstioApiFallback: false, installGatewayApiCrds: false };
 }
 
 /**
@@ -70,6 +71,9 @@ export interface Inexpressible {
   readonly message: string;
 }
 
+/** Records a problem (the renderer reports each once). @internal */
+export type Reporter = (scope: IConstruct, code: MeshCode, message: string) => void;
+
 /**
  * Which API renders one object's routing (a service's, or a gateway's): the one place that decides it. The mesh's
  * `routingApi`, unless the Gateway API cannot express the object: then, if the mesh allows the fallback, the object
@@ -78,7 +82,7 @@ export interface Inexpressible {
  *
  * @internal
  */
-export function chooseRoutingApi(mesh: IMesh, owner: IConstruct, problems: Inexpressible[], report: (scope: IConstruct, code: MeshCode, message: string) => void): RoutingApi {
+export function chooseRoutingApi(mesh: IMesh, owner: IConstruct, problems: Inexpressible[], report: Reporter): RoutingApi {
   const settings = routingOf(mesh);
   if (settings.api === RoutingApi.ISTIO) {
     return RoutingApi.ISTIO;

@@ -13,12 +13,12 @@ import { proxyRequestsAboveLimits, validateInt32, validateNotIstioPort, validate
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { restrictedPodSecurityContext } from '../private/pod-security';
 import { checkProtocol, istioProtocol } from '../private/protocols';
+import type { ResolvedListener } from '../private/resolved-listener';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
 import { Protocol } from '../traffic/protocol';
-import type { ResolvedListener } from '../private/resolved-listener';
 
 /**
  * How the gateway's Service is exposed.

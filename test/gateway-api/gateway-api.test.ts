@@ -1,7 +1,9 @@
-import { Duration } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import { gatewayApiErrors, synthChecked } from './gateway-api-schemas';
+import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService, Protocol, RetryOn, RetryPolicy,
+  EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService, Protocol, RetryOn,
+  RetryPolicy,
   RoutingApi, Severity, StringMatch, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { gatewayApiGatewaySpec } from '../../src/gateway-api/gateway-listeners';
@@ -240,7 +242,11 @@ describe('routing with the Gateway API', () => {
           targets: [TrafficTarget.version('v1')],
           mirror: { version: 'v2', percentage: 12.5 },
           timeout: Timeout.of(Duration.millis(1500)),
-          retries: RetryPolicy.of({ attempts: 2, perTryTimeout: Duration.seconds(5), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.RETRIABLE_4XX, RetryOn.CONNECT_FAILURE] }),
+          retries: RetryPolicy.of({
+            attempts: 2,
+            perTryTimeout: Duration.seconds(5),
+            retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.RETRIABLE_4XX, RetryOn.CONNECT_FAILURE],
+          }),
         },
         { name: 'rest', matches: [{ uri: StringMatch.prefix('/r') }], targets: [TrafficTarget.version('v1')], mirror: { version: 'v2', percentage: 5 } },
       ],
@@ -388,7 +394,7 @@ describe('routing with the Gateway API', () => {
         "route 1 retries on 'reset' (the Gateway API retries on status codes, and Istio adds connect-failure, refused-stream, unavailable and cancelled), which the Gateway API cannot express, "
         + "so service 'api' cannot be routed with it: retry on RetryOn.GATEWAY_ERROR, RetryOn.RETRIABLE_4XX, connect failures or refused streams only, or set the mesh's allowIstioApiFallback"],
       ['a prefix rewrite of several paths', { matches: [{ uri: StringMatch.prefix('/a') }, { uri: StringMatch.prefix('/b') }], rewrite: { pathPrefix: '/c' } }, 'MESH0743',
-        "route 1 replaces the path prefix, which the Gateway API allows only in a rule with exactly one path prefix match (it has 2 matches), which the Gateway API cannot express, "
+        'route 1 replaces the path prefix, which the Gateway API allows only in a rule with exactly one path prefix match (it has 2 matches), which the Gateway API cannot express, '
         + "so service 'api' cannot be routed with it: give the route one prefix path, or set the mesh's allowIstioApiFallback"],
     ])('fails on %s', (_what, route: any, code, message) => {
       // GIVEN
@@ -570,5 +576,39 @@ describe('routing with the Gateway API', () => {
     expect(gateway.resource.apiVersion).toEqual('networking.istio.io/v1');
     expect(objects.filter(o => o.apiVersion.startsWith('gateway.networking'))).toEqual([]);
     expect(api.gatewayApiRoutes).toEqual([]);
+  });
+});
+
+describe('the Bookinfo example in the Gateway API (examples/bookinfo-gateway-api)', () => {
+  test('fails on ratings\' delay without the fallback', () => {
+    const bookinfoMesh = new Bookinfo(Testing.app(), 'bookinfo', { routingApi: RoutingApi.GATEWAY_API });
+
+    expect(synthErrors(bookinfoMesh).filter(e => e.includes('MESH07'))).toEqual([
+      "[bookinfo/ratings-routes] [MESH0740] route 'jason-delay' injects a fault (a 7s delay), which the Gateway API cannot express, so service 'ratings' "
+      + "cannot be routed with it: drop the fault, or set the mesh's allowIstioApiFallback",
+    ]);
+  });
+
+  test('with the fallback: the ingress and reviews in the Gateway API, ratings in Istio\'s', () => {
+    // GIVEN
+    const bookinfoMesh = new Bookinfo(Testing.app(), 'bookinfo', { routingApi: RoutingApi.GATEWAY_API, allowIstioApiFallback: true });
+
+    // WHEN
+    const objects = synthChecked(bookinfoMesh.charts);
+
+    // THEN
+    const gatewayApi = objects.filter(o => o.apiVersion.startsWith('gateway.networking.k8s.io/') && o.kind !== 'CustomResourceDefinition');
+    expect(gatewayApi.map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'Gateway istio-ingress/bookinfo-gateway', 'HTTPRoute bookinfo/details', 'HTTPRoute bookinfo/reviews', 'HTTPRoute istio-ingress/bookinfo-gateway',
+      'ReferenceGrant bookinfo/httproutes-from-istio-ingress',
+    ]);
+    expect(ofKind(objects, 'VirtualService').map(v => v.metadata.name)).toEqual(['ratings']);
+    expect(named(objects, 'HTTPRoute', 'bookinfo-gateway').spec.rules[0].matches).toEqual([
+      { path: { type: 'Exact', value: '/productpage' } },
+      { path: { type: 'PathPrefix', value: '/static' } },
+      { path: { type: 'Exact', value: '/login' } },
+      { path: { type: 'Exact', value: '/logout' } },
+      { path: { type: 'PathPrefix', value: '/api/v1/products' } },
+    ]);
   });
 });
