@@ -50,6 +50,8 @@ const MAX_MATCHES = 128;
 
 /** A rule or filter name the Gateway API takes (a SectionName). */
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A host name without port or wildcard (the Gateway API's PreciseHostname). */
+const PRECISE_HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A header name the Gateway API takes: an RFC 7230 token (pseudo-headers such as `:authority` are not). */
 const GATEWAY_HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
@@ -95,6 +97,19 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     if (prefixRewrite && !(rule.matches.length === 1 && rule.matches[0].uri?.kind === 'prefix')) {
       problem(rule.source, 'MESH0743', `${rule.label} replaces the path prefix, which the Gateway API allows only in a rule with exactly one path prefix match (it has ${
         rule.matches.length === 1 ? 'a match without a path prefix' : `${rule.matches.length} matches`})`, 'give the route one prefix path');
+    }
+    const scheme = rule.redirect?.scheme;
+    if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+      problem(rule.source, 'MESH0743', `${rule.label} redirects to scheme '${scheme}' (the Gateway API redirects to http or https)`, "redirect to 'http' or 'https'");
+    }
+    const status = rule.redirect?.statusCode;
+    if (status !== undefined && ![301, 302, 303, 307, 308].includes(status)) {
+      problem(rule.source, 'MESH0743', `${rule.label} redirects with status ${status} (the Gateway API answers 301, 302, 303, 307 or 308)`, 'use one of those');
+    }
+    for (const [what, host] of [['rewrites the host to', rule.rewrite?.host], ['redirects to the host', rule.redirect?.host]] as const) {
+      if (host !== undefined && !PRECISE_HOSTNAME.test(host)) {
+        problem(rule.source, 'MESH0743', `${rule.label} ${what} '${host}' (the Gateway API takes a host name without port or wildcard)`, 'give a host name alone');
+      }
     }
     const retry = rule.retries ? retryOf(rule.retries) : undefined;
     for (const condition of retry?.unsupported ?? []) {

@@ -206,10 +206,11 @@ export class IngressGateway extends MeshGateway {
 
   /**
    * The objects with the gateway's routes: a VirtualService per set of hosts, or with the Gateway API (the mesh's
-   * `routingApi`, decided at synthesis) an HTTPRoute (and a GRPCRoute for gRPC backends) per set of hosts.
+   * `routingApi`, decided at synthesis) an HTTPRoute (and a GRPCRoute for gRPC backends) per set of hosts, and the
+   * TLSRoutes and TCPRoutes.
    */
   public get routeObjects(): ApiObject[] {
-    return this.node.children.filter(c => /^(Grpc)?Routes\d*$/.test(c.node.id)) as ApiObject[];
+    return this.node.children.filter(c => /^((Grpc)?Routes\d*|TlsRoute\d+|TcpRoute\d+)$/.test(c.node.id)) as ApiObject[];
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing } from 'cdk8s';
 import { gatewayApiErrors, synthChecked } from './gateway-api-schemas';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
@@ -310,6 +310,50 @@ describe('routing with the Gateway API', () => {
     ].map(r => expect.objectContaining(r)));
     const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'api', namespace: 'default' }, spec: { parentRefs: [{ group: '', kind: 'Service', name: 'api', port: 8080 }], rules: JSON.parse(JSON.stringify(rendered.rules)) } };
     expect(gatewayApiErrors([route])).toEqual([]);
+  });
+
+  test.each([
+    ['a scheme other than http or https', { scheme: 'ftp' }, "route 1 redirects to scheme 'ftp' (the Gateway API redirects to http or https)"],
+    ['a host with a port', { host: 'new.example.com:8080' }, "route 1 redirects to the host 'new.example.com:8080' (the Gateway API takes a host name without port or wildcard)"],
+    ['a status the Gateway API does not answer', { statusCode: 300 }, 'route 1 redirects with status 300 (the Gateway API answers 301, 302, 303, 307 or 308)'],
+  ])('fails on a redirect to %s (MESH0743)', (_what, redirect, what) => {
+    // GIVEN
+    const mesh = gatewayApiMesh();
+    const api = newService(mesh, 'api', ['v1']);
+    const rules: HttpRule[] = [{ source: api, label: 'route 1', matches: [{ uri: StringMatch.exact('/a') }], backends: [], redirect }];
+
+    // WHEN
+    const rendered = httpRouteRules(rules, { subject: "service 'api'", namespace: 'default', port: 8080 });
+
+    // THEN
+    expect(rendered.problems.map(p => [p.code, p.what])).toEqual([['MESH0743', what]]);
+  });
+
+  test('TLS routes become TLSRoutes bound to their listener, with a ReferenceGrant for TLSRoutes (rules built by hand: gateways cannot make them yet)', () => {
+    // GIVEN
+    const mesh = gatewayApiMesh();
+    const db = new MeshService(mesh, 'db', { namespace: 'data', ports: [{ port: 5432, protocol: Protocol.TLS }] });
+    const gateway = new IngressGateway(mesh, 'ingress', { listeners: [{ port: 9443, protocol: Protocol.TLS, hosts: ['db.example.com'] }] });
+    (gateway as any)._tlsRules = () => [{ source: gateway, label: 'the TLS route to db', listenerPort: 9443, sniHosts: ['db.example.com'], backend: { service: db, port: 5432 } }];
+
+    // WHEN
+    mesh.analyze();
+    const objects = gateway.routeObjects.map(o => o.toJson());
+
+    // THEN
+    expect(objects).toEqual([{
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TLSRoute',
+      metadata: { name: 'ingress-tls-0', namespace: 'istio-ingress' },
+      spec: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', sectionName: 'tls-9443' }],
+        hostnames: ['db.example.com'],
+        rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'db', namespace: 'data', port: 5432 }] }],
+      },
+    }]);
+    expect(gatewayApiErrors(objects)).toEqual([]);
+    const grant = (mesh.node.findChild('ReferenceGrant-TLSRoute-istio-ingress-data') as ApiObject).toJson();
+    expect(grant.spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute', namespace: 'istio-ingress' }]);
   });
 
   test('a listener of each protocol: HTTP, HTTPS terminated with its Secret, TLS passed through', () => {
