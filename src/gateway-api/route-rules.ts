@@ -98,9 +98,9 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
       problem(rule.source, 'MESH0743', `${rule.label} replaces the path prefix, which the Gateway API allows only in a rule with exactly one path prefix match (it has ${
         rule.matches.length === 1 ? 'a match without a path prefix' : `${rule.matches.length} matches`})`, 'give the route one prefix path');
     }
-    const scheme = rule.redirect?.scheme;
-    if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
-      problem(rule.source, 'MESH0743', `${rule.label} redirects to scheme '${scheme}' (the Gateway API redirects to http or https)`, "redirect to 'http' or 'https'");
+    const redirectScheme = rule.redirect?.scheme;
+    if (redirectScheme !== undefined && redirectScheme !== 'http' && redirectScheme !== 'https') {
+      problem(rule.source, 'MESH0743', `${rule.label} redirects to scheme '${redirectScheme}' (the Gateway API redirects to http or https)`, "redirect to 'http' or 'https'");
     }
     const status = rule.redirect?.statusCode;
     if (status !== undefined && ![301, 302, 303, 307, 308].includes(status)) {
