@@ -408,6 +408,29 @@ describe('routing with the Gateway API', () => {
     expect(ofKind(objects, 'HTTPRoute')).toEqual([]);
   });
 
+  test('a service with an HTTP and a gRPC port gets a route per port; an ingress route to a gRPC port is a GRPCRoute', () => {
+    // GIVEN
+    const mesh = gatewayApiMesh();
+    const both = new MeshService(mesh, 'both', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9000, protocol: Protocol.GRPC }] });
+    ['v1', 'v2'].forEach(v => both.addVersion(v, { image: `example/both:${v}` }));
+    new TrafficSplit(mesh, 'both-routes', { service: both, routes: [{ targets: [TrafficTarget.version('v1', 70), TrafficTarget.version('v2', 30)] }] });
+    const gateway = new IngressGateway(mesh, 'ingress');
+    gateway.addRoute({ service: both, port: 9000 });
+
+    // WHEN
+    const objects = synthChecked(mesh.charts);
+
+    // THEN
+    expect(both.gatewayApiRoutes.map(r => `${r.kind} ${r.name}`)).toEqual(['HTTPRoute both-8080', 'GRPCRoute both-9000']);
+    expect(named(objects, 'HTTPRoute', 'both-8080').spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'both', port: 8080 }]);
+    expect(named(objects, 'GRPCRoute', 'both-9000').spec.rules[0].backendRefs.map((b: any) => `${b.name}:${b.port}`)).toEqual(['both-v1:9000', 'both-v2:9000']);
+    expect(gateway.routeObjects.map(r => `${r.kind} ${r.name}`)).toEqual(['GRPCRoute ingress-grpc']);
+    expect(named(objects, 'GRPCRoute', 'ingress-grpc').spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress' }],
+      rules: [{ name: 'both', backendRefs: [{ group: '', kind: 'Service', name: 'both', namespace: 'default', port: 9000 }] }],
+    });
+  });
+
   test('a DestinationRule still carries the traffic policy, for the service and each version\'s Service', () => {
     // GIVEN
     const mesh = gatewayApiMesh({ autoMtls: false });
