@@ -151,7 +151,10 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     const rules = gateway._httpRules(key);
     const grpc = rules.filter(r => r.backends.length > 0 && r.backends.every(b => isGrpcPort(b.service, b.port)));
     const http = rules.filter(r => !grpc.includes(r));
-    const namespace = (gateway.node.tryFindChild(n === 0 ? 'Routes' : `Routes${n}`) as ApiObject | undefined)?.metadata.namespace ?? gateway.namespace;
+    // The namespace the gateway bound the hosts' VirtualService in (kept by the objects that replace it).
+    const suffix = n === 0 ? '' : `${n}`;
+    const bound = (gateway.node.tryFindChild(`Routes${suffix}`) ?? gateway.node.tryFindChild(`GrpcRoutes${suffix}`)) as ApiObject | undefined;
+    const namespace = bound?.metadata.namespace ?? gateway.namespace;
     return { key, n, http, grpc, namespace, hosts: key.split(',') };
   });
   const problems: Inexpressible[] = [];

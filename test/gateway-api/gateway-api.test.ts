@@ -431,6 +431,24 @@ describe('routing with the Gateway API', () => {
     });
   });
 
+  test('a GRPCRoute bound from the backend\'s namespace needs no ReferenceGrant, however often the mesh is analysed', () => {
+    // GIVEN
+    const mesh = gatewayApiMesh();
+    const grpc = new MeshService(mesh, 'grpc-api', { ports: [{ port: 9000, protocol: Protocol.GRPC }] });
+    grpc.addVersion('v1', { image: 'example/grpc:v1' });
+    const gateway = new IngressGateway(mesh, 'ingress', { listeners: [{ port: 80, hosts: ['default/grpc.example.com'] }] });
+    gateway.addRoute({ service: grpc, hosts: ['grpc.example.com'] });
+
+    // WHEN
+    mesh.analyze();
+    mesh.analyze();
+    const objects = synthChecked(mesh.charts);
+
+    // THEN
+    expect(named(objects, 'GRPCRoute', 'ingress-grpc').metadata.namespace).toEqual('default');
+    expect(ofKind(objects, 'ReferenceGrant')).toEqual([]);
+  });
+
   test('a DestinationRule still carries the traffic policy, for the service and each version\'s Service', () => {
     // GIVEN
     const mesh = gatewayApiMesh({ autoMtls: false });
