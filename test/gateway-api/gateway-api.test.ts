@@ -697,3 +697,25 @@ describe('the Bookinfo example in the Gateway API (examples/bookinfo-gateway-api
     ]);
   });
 });
+
+describe('the mesh\'s routing props', () => {
+  test.each([
+    ['routingApi', { routingApi: 'gateway' }, 'routingApi'],
+    ['allowIstioApiFallback', { allowIstioApiFallback: 'true' }, 'allowIstioApiFallback'],
+    ['installGatewayApiCrds', { installGatewayApiCrds: 'false' }, 'installGatewayApiCrds'],
+  ])('fails on a %s that is not one (from JavaScript)', (_what, props: any, prop) => {
+    const mesh = newMesh({ denyByDefault: false, ...props });
+
+    const errors = synthErrors(mesh);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^\\[mesh\\] \\[MESH\\d{4}\\] ${prop} `));
+  });
+
+  test('allowIstioApiFallback without the Gateway API changes nothing', () => {
+    const mesh = newMesh({ denyByDefault: false, allowIstioApiFallback: true });
+    newService(mesh, 'api', ['v1'], { timeout: Timeout.of(Duration.seconds(1)) });
+
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(mesh.analyze()).toEqual([]);
+  });
+});
