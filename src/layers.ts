@@ -2,6 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { MeshCode } from './analysis/codes';
 import { IstioCrds } from './control-plane/istio-crds';
+import { GatewayApiCrds } from './gateway-api/gateway-api-crds';
+import { routingOf } from './gateway-api/routing-settings';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
 import { markLayer } from './private/tree';
@@ -10,7 +12,7 @@ import { markLayer } from './private/tree';
  * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
  */
 export enum MeshLayer {
-  /** Istio's CustomResourceDefinitions. */
+  /** Istio's CustomResourceDefinitions, and the Gateway API's when the mesh renders routing with it. */
   CRDS = 'crds',
   /**
    * Namespaces: the root namespace and every namespace a service lives in (a mesh that adopts an existing
@@ -51,6 +53,9 @@ export function createLayers(mesh: IMesh & Chart, argoCdSyncWaves = false): void
   }
   if (mesh.installCrds) {
     new IstioCrds(layerOf(mesh, MeshLayer.CRDS), 'istio');
+  }
+  if (routingOf(mesh).installGatewayApiCrds) {
+    new GatewayApiCrds(layerOf(mesh, MeshLayer.CRDS), 'gateway-api');
   }
   if (argoCdSyncWaves) {
     // At synth, not now: objects are added to the layers until then (services, the telemetry layer, policies).
@@ -176,7 +181,8 @@ export function layerScope(mesh: IMesh, layer: MeshLayer): Construct {
 /** Whether the mesh renders a layer that comes before its own chart. */
 function rendersLayer(mesh: IMesh, layer: MeshLayer): boolean {
   switch (layer) {
-    case MeshLayer.CRDS: return mesh.installCrds;
+    // The Gateway API's CRDs have a layer even when Istio's are left to someone else (an existing Istio).
+    case MeshLayer.CRDS: return mesh.installCrds || routingOf(mesh).installGatewayApiCrds;
     case MeshLayer.NAMESPACES: return mesh.writesNamespaces;
     case MeshLayer.CONTROL_PLANE: return !mesh.existingIstio;
     default: return true;

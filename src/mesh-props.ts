@@ -1,5 +1,6 @@
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
 import type { ExistingIstioOptions } from './control-plane/existing-istio';
+import type { RoutingApi } from './gateway-api/routing-api';
 import type { OutboundTrafficPolicy } from './mesh-identity';
 import type { MtlsMode } from './security/mtls-mode';
 
@@ -170,4 +171,32 @@ export interface MeshProps {
    * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/
    */
   readonly argoCdSyncWaves?: boolean;
+
+  /**
+   * The API the mesh renders routing with: Istio's (Gateway, VirtualService, DestinationRule subsets), or the
+   * Kubernetes Gateway API (a `Gateway` of class `istio` with `HTTPRoute`s for ingress, GAMMA `HTTPRoute`s for
+   * routing inside the mesh, a Service per version routed to). What the Gateway API cannot express is an error,
+   * unless `allowIstioApiFallback` is on.
+   *
+   * @default RoutingApi.ISTIO
+   * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+   */
+  readonly routingApi?: RoutingApi;
+
+  /**
+   * With the Gateway API (`routingApi`), whether the routing of a service or gateway that it cannot express (a
+   * fault, a match on the calling service, an egress gateway...) stays in Istio's API, with a warning, instead of
+   * failing synthesis. Only that object stays: the rest of the mesh is rendered with the Gateway API.
+   *
+   * @default false
+   */
+  readonly allowIstioApiFallback?: boolean;
+
+  /**
+   * Whether the CRD layer installs the Gateway API's CRDs (v1.5.1, experimental channel). Turn it on to install them
+   * even when Istio's CRDs are left to an existing installation (`installCrds: false`); off when the cluster has them.
+   *
+   * @default - installed with Istio's CRDs (`installCrds`), when `routingApi` is `RoutingApi.GATEWAY_API`
+   */
+  readonly installGatewayApiCrds?: boolean;
 }

@@ -1,8 +1,12 @@
 import { IConstruct } from 'constructs';
 import type { CniOptions, ControlPlaneOptions } from './control-plane/control-plane-options';
 import { ExistingIstio, existingIstioOf } from './control-plane/existing-istio';
-import { OutboundTrafficPolicy } from './mesh-identity';
+import { renderGatewayApi } from './gateway-api/render';
+import { RoutingApi } from './gateway-api/routing-api';
+import { RoutingSettings, routingSettings } from './gateway-api/routing-settings';
+import { IMesh, OutboundTrafficPolicy } from './mesh-identity';
 import { MeshProps } from './mesh-props';
+import { beforeAnalysis } from './private/before-analysis';
 import { checkEnum, checkType } from './private/enums';
 import { reportError } from './private/errors';
 import { validateHub, validateRootNamespace, validateVersionLabel } from './private/kubernetes-rules';
@@ -43,6 +47,8 @@ export interface MeshSettings {
   readonly existingIstio: ExistingIstio | undefined;
   /** Whether every object of every layer is annotated for Argo CD's sync waves. */
   readonly argoCdSyncWaves: boolean;
+  /** How routing is rendered (also recorded on the mesh, where the renderers read it). */
+  readonly routing: RoutingSettings;
 }
 
 /** @internal */
@@ -74,7 +80,17 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     cni: props.cni ?? undefined,
     existingIstio,
     argoCdSyncWaves: flag('argoCdSyncWaves', false),
+    routing: routingFor(mesh, props),
   };
+}
+
+/** The mesh's routing settings; with the Gateway API, its renderer runs before every analysis (so at synthesis). */
+function routingFor(mesh: IConstruct, props: MeshProps): RoutingSettings {
+  const routing = routingSettings(mesh, props);
+  if (routing.api === RoutingApi.GATEWAY_API) {
+    beforeAnalysis(mesh as IMesh, renderGatewayApi);
+  }
+  return routing;
 }
 
 function checkVersion(mesh: IConstruct, version: string | undefined): string {

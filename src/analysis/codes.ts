@@ -1234,6 +1234,62 @@ export const CODES = {
     example: "[mesh/edge] [MESH0708] existing.selector is empty, so the Gateway would select no installed pods: give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
     fix: "give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
   },
+  // 074x-076x: routing rendered with the Kubernetes Gateway API (the mesh's routingApi)
+  MESH0740: {
+    meaning: 'a route injects faults (a delay or an abort), which the Gateway API cannot express',
+    example: "[mesh/ratings-routes] [MESH0740] route 'jason-delay' injects a fault (a 7s delay), which the Gateway API cannot express, so service 'ratings' cannot be routed with it: drop the fault, or set the mesh's allowIstioApiFallback to keep this service's routing in Istio's API",
+    fix: "drop the fault, or set the mesh's allowIstioApiFallback so that this one object stays in Istio's API",
+  },
+  MESH0741: {
+    meaning: 'a route matches on the calling service (sourceService), which the Gateway API cannot express',
+    example: "[mesh/api-routes] [MESH0741] route 'from-web' matches the calling service 'web', which the Gateway API cannot express, so service 'api' cannot be routed with it: match on a header the caller sets, or set the mesh's allowIstioApiFallback",
+    fix: "match on a header the caller sets instead, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0742: {
+    meaning: 'a retry policy retries on a condition the Gateway API has no form for (it retries on status codes only)',
+    example: "[mesh/api] [MESH0742] the default route retries on 'reset', which the Gateway API cannot express (it retries on status codes, and Istio adds connect-failure, refused-stream, unavailable and cancelled), so service 'api' cannot be routed with it: use RetryOn.GATEWAY_ERROR or status codes, or set the mesh's allowIstioApiFallback",
+    fix: "retry on RetryOn.GATEWAY_ERROR, RetryOn.RETRIABLE_4XX, connect failures or refused streams only, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0743: {
+    meaning: 'a match, rewrite or redirect has a form the Gateway API cannot express',
+    example: "[mesh/api-routes] [MESH0743] route 'v2' replaces the path prefix, which the Gateway API allows only in a rule with exactly one path prefix match (it has 2 matches), so service 'api' cannot be routed with it: give the route one prefix path, or set the mesh's allowIstioApiFallback",
+    fix: "use a form the Gateway API has (the message names it), or set the mesh's allowIstioApiFallback",
+  },
+  MESH0744: {
+    meaning: 'an egress gateway, which the Gateway API cannot express, is in a mesh whose routing is rendered with it',
+    example: "[mesh/egress] [MESH0744] an egress gateway (routing external services 'payments') cannot be expressed in the Gateway API: set the mesh's allowIstioApiFallback to keep it in Istio's API, or call the external services directly",
+    fix: "set the mesh's allowIstioApiFallback to keep the egress gateway in Istio's API, or call the external services directly",
+  },
+  MESH0745: {
+    meaning: "warning: an object's routing stays in Istio's API, because the Gateway API cannot express it and the mesh allows the fallback",
+    example: "[mesh/ratings] [MESH0745] routing stays in Istio's API (VirtualService and DestinationRule with subsets), because the Gateway API cannot express it: route 'jason-delay' injects a fault (a 7s delay)",
+    fix: "nothing, if intended; else remove what the Gateway API cannot express (the message names it)",
+  },
+  MESH0746: {
+    meaning: 'the Gateway API would send some requests to another rule than the order the routes were written in does (it orders rules by how specific their matches are)',
+    example: "[mesh/api-routes] [MESH0746] route 2 (path prefix '/api/v2') is more specific than route 1 (path prefix '/api'), so the Gateway API would try it first and send requests such as '/api/v2' elsewhere than Istio's written order does: write route 2 before route 1",
+    fix: 'write the more specific route first, so that both APIs try the routes in the same order',
+  },
+  MESH0747: {
+    meaning: "the Service a version is routed through in the Gateway API (<service>-<version>) has the name of another service",
+    example: "[mesh/reviews] [MESH0747] version 'v1' is routed through a Service 'reviews-v1' (the Gateway API has no subsets), but service 'reviews-v1' in namespace 'default' has that name: rename one of them",
+    fix: 'rename the service or the version, so that <service>-<version> names no other service',
+  },
+  MESH0748: {
+    meaning: "the Service a version is routed through in the Gateway API (<service>-<version>) would have a name longer than 63 characters",
+    example: "[mesh/reviews] [MESH0748] version 'a-very-long-version-name' is routed through a Service named 'reviews-a-very-long-version-name-...' (64 characters), longer than a Service name may be (63): shorten the service or version name",
+    fix: 'shorten the service or version name',
+  },
+  MESH0749: {
+    meaning: 'a route object would have more rules or matches than the Gateway API allows (16 rules, 64 matches per rule, 128 matches in all)',
+    example: "[mesh/api-routes] [MESH0749] service 'api' has 17 routes, more than one HTTPRoute may hold (16): merge routes, or set the mesh's allowIstioApiFallback",
+    fix: "merge routes (one route may have several matches), or set the mesh's allowIstioApiFallback",
+  },
+  MESH0750: {
+    meaning: 'a route to a gRPC port uses something a GRPCRoute cannot express (a path that is not a gRPC method, a timeout, retries, a rewrite or a redirect)',
+    example: "[mesh/grpc-api] [MESH0750] the default route sets a timeout, which a GRPCRoute (port 9000 of service 'grpc-api' is gRPC) cannot express: drop it, or set the mesh's allowIstioApiFallback",
+    fix: "drop what the message names, or set the mesh's allowIstioApiFallback",
+  },
   // Applying the output: the kubectl apply script and Argo CD sync waves (0770-0779).
   MESH0770: {
     meaning: 'an ApplyScript is asked for an App that writes its charts into one file, or one file per object, so no order can apply CRDs first',

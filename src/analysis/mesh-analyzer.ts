@@ -9,6 +9,7 @@ import { checkInstalledMeshConfig } from '../control-plane/existing-istio';
 import { meshCharts } from '../layers';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
+import { runBeforeAnalysis } from '../private/before-analysis';
 import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
@@ -50,6 +51,7 @@ export class MeshAnalyzer {
 
   /** @internal */
   public static _analyzeMesh(mesh: IMesh): ScopedFinding[] {
+    runBeforeAnalysis(mesh);
     const findings: ScopedFinding[] = [];
     for (const chart of meshCharts(mesh)) {
       for (const scope of chart.node.findAll()) {

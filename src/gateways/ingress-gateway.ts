@@ -205,9 +205,13 @@ export class IngressGateway extends MeshGateway {
     return this.hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
   }
 
-  /** The VirtualServices with the gateway's routes, one per set of hosts. */
+  /**
+   * The objects with the gateway's routes: a VirtualService per set of hosts, or with the Gateway API (the mesh's
+   * `routingApi`, decided at synthesis) an HTTPRoute (and a GRPCRoute for gRPC backends) per set of hosts, and the
+   * TLSRoutes and TCPRoutes.
+   */
   public get routeObjects(): ApiObject[] {
-    return [...this.virtualServices.values()];
+    return this.node.children.filter(c => /^((Grpc)?Routes\d*|TlsRoute\d+|TcpRoute\d+)$/.test(c.node.id)) as ApiObject[];
   }
 
   /**

@@ -14,6 +14,7 @@ import { proxyRequestsAboveLimits, validateInt32, validateLabels, validateNotIst
 import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private/names';
 import { restrictedPodSecurityContext } from '../private/pod-security';
 import { checkProtocol, istioProtocol } from '../private/protocols';
+import type { ResolvedListener } from '../private/resolved-listener';
 import { announce, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
@@ -168,15 +169,6 @@ export interface GatewayOptions {
   readonly proxy?: ProxyOptions;
 }
 
-/** A listener with every default resolved. @internal */
-interface ResolvedListener {
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly hosts: string[];
-  readonly credentialName?: string;
-  readonly name: string;
-  readonly targetPort: number;
-}
 
 /**
  * An Istio gateway: a standalone Envoy (Deployment, Service, ServiceAccount) at the edge of the mesh, and
@@ -204,8 +196,6 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   public readonly namespace: string;
   /** The revision the gateway chose, if it chose one. */
   public readonly revision?: string;
-  /** The Gateway object. */
-  public readonly resource: ApiObject;
 
   /** Which edge it guards. */
   public readonly kind: GatewayKind;
@@ -275,7 +265,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     });
     if (this.existing) {
       this._serviceType = defaults.serviceType;
-      this.resource = gateway();
+      gateway();
       // An installed workload gets a policy only where the mesh's own deny-by-default would refuse its callers.
       if (MeshModel.of(this.mesh).deniesByDefault(this.namespace)) {
         this.allowCallers();
@@ -334,7 +324,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         ],
       },
     });
-    this.resource = gateway();
+    gateway();
     this.allowCallers();
     announce(this.mesh, this);
   }
@@ -357,6 +347,23 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   public get controlPlane(): ControlPlane {
     // An unknown revision is the analysis' MESH0036; until then the gateway stays with the default.
     return chosenControlPlane(this.mesh, this.revision, () => this.mesh.controlPlane as ControlPlane);
+  }
+
+  /**
+   * The Gateway object: Istio's, or the Gateway API's when the mesh renders routing with it (decided at synthesis,
+   * when every route is known: read it after `analyze()` or synthesis).
+   */
+  public get resource(): ApiObject {
+    return this.node.findChild('Resource') as ApiObject;
+  }
+
+  /**
+   * The listeners, every default resolved.
+   *
+   * @internal
+   */
+  public get _resolvedListeners(): ResolvedListener[] {
+    return [...this._listeners];
   }
 
   /** The host name of the gateway's Service. */

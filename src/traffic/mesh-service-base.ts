@@ -6,6 +6,9 @@ import { MeshServicePort } from './protocol';
 import { checkedTrafficPolicy, trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
 import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
 import type { TrafficSplit } from './traffic-split';
+import { isGatewayApiObject } from '../gateway-api/objects';
+import { RoutingApi } from '../gateway-api/routing-api';
+import { routingOf } from '../gateway-api/routing-settings';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
@@ -26,8 +29,18 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract readonly ports: MeshServicePort[];
   public abstract readonly versionNames?: string[];
 
-  private _virtualService?: istio.VirtualService;
-  private _destinationRule?: istio.DestinationRule;
+  /**
+   * The API the service's routing is rendered with (decided at synthesis, see `gateway-api/`).
+   *
+   * @internal
+   */
+  public _routingApi: RoutingApi = RoutingApi.ISTIO;
+  /**
+   * Whether the service has routing of its own to render (a split, a timeout or retries).
+   *
+   * @internal
+   */
+  public _routed = false;
   private _split?: TrafficSplit;
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
 
@@ -64,14 +77,22 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     return this._split;
   }
 
-  /** The VirtualService of the service, if it has one. */
+  /** The VirtualService of the service, if it has one (with the Istio API; see the mesh's `routingApi`). */
   public get virtualService(): ApiObject | undefined {
-    return this._virtualService;
+    return this.node.tryFindChild('VirtualService') as ApiObject | undefined;
   }
 
   /** The DestinationRule of the service, if it has one. */
   public get destinationRule(): ApiObject | undefined {
-    return this._destinationRule;
+    return this.node.tryFindChild('DestinationRule') as ApiObject | undefined;
+  }
+
+  /**
+   * The service's routing inside the mesh in the Gateway API (the mesh's `routingApi`): GAMMA `HTTPRoute`s (a
+   * `GRPCRoute` for a gRPC port) whose parent is the service, one per port. Made at synthesis (or `analyze()`).
+   */
+  public get gatewayApiRoutes(): ApiObject[] {
+    return this.node.children.filter(c => isGatewayApiObject(c, 'HTTPRoute', 'GRPCRoute')) as ApiObject[];
   }
 
   /**
@@ -90,7 +111,10 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     }
     this._split = split;
     this._ensureVirtualService();
-    this._ensureDestinationRule();
+    // The Gateway API has no subsets: a DestinationRule is then only for traffic policy.
+    if (routingOf(this.mesh).api === RoutingApi.ISTIO || routingOf(this.mesh).allowIstioApiFallback) {
+      this._ensureDestinationRule();
+    }
   }
 
   /**
@@ -125,21 +149,36 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     }
   }
 
-  private _ensureVirtualService(): void {
+  /**
+   * Makes the service's VirtualService, if it has none (the Gateway API's renderer replaces it at synthesis).
+   *
+   * @internal
+   */
+  public _ensureVirtualService(): void {
+    this._routed = true;
     // An imported service's namespace may hold nothing else of the mesh: it is rendered all the same.
     ensureNamespace(this.mesh, this.namespace);
-    this._virtualService ??= new istio.VirtualService(this, 'VirtualService', {
-      metadata: { name: this.serviceName, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
-    });
+    if (!this.virtualService) {
+      new istio.VirtualService(this, 'VirtualService', {
+        metadata: { name: this.serviceName, namespace: this.namespace },
+        spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
+      });
+    }
   }
 
-  private _ensureDestinationRule(): void {
+  /**
+   * Makes the service's DestinationRule, if it has none.
+   *
+   * @internal
+   */
+  public _ensureDestinationRule(): void {
     ensureNamespace(this.mesh, this.namespace);
-    this._destinationRule ??= new istio.DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.serviceName, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
-    });
+    if (!this.destinationRule) {
+      new istio.DestinationRule(this, 'DestinationRule', {
+        metadata: { name: this.serviceName, namespace: this.namespace },
+        spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
+      });
+    }
   }
 
   /**
@@ -172,7 +211,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       outlierDetection: p.circuitBreaker?._outlierDetection(),
       tls,
     };
-    const versions = this._split?.versionsUsed ?? [];
+    const versions = this._routingApi === RoutingApi.ISTIO ? this._split?.versionsUsed ?? [] : [];
     return {
       host: this.host,
       trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,

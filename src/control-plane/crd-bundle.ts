@@ -1,0 +1,40 @@
+import * as path from 'path';
+import { ApiObject, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+
+const CACHE = new Map<string, any[]>();
+
+/** The CRD documents of one file of `crds/`, parsed once per process: every mesh renders the same ones. */
+function crdDocuments(file: string): any[] {
+  let docs = CACHE.get(file);
+  if (!docs) {
+    docs = Yaml.load(path.join(__dirname, '..', '..', 'crds', file))
+      .filter((d: any) => d && d.kind === 'CustomResourceDefinition')
+      .map((d: any) => Object.freeze(d));
+    CACHE.set(file, docs!);
+  }
+  return docs!;
+}
+
+/**
+ * CustomResourceDefinitions shipped with this library (a file of its `crds/` folder), applied before anything
+ * that uses them.
+ */
+export abstract class CrdBundle extends Construct {
+  /** The names of the CRDs, e.g. `virtualservices.networking.istio.io`. */
+  public readonly names: string[];
+
+  /**
+   * @param file the file in `crds/` that holds the CRDs
+   */
+  protected constructor(scope: Construct, id: string, file: string) {
+    super(scope, id);
+    const docs = crdDocuments(file);
+    this.names = docs.map(d => d.metadata.name);
+    for (const doc of docs) {
+      const { apiVersion, kind, metadata, ...rest } = doc;
+      // Not k8s.KubeCustomResourceDefinition: its props are camelCase, so the schemas' `x-kubernetes-*` keys would be dropped.
+      new ApiObject(this, metadata.name, { apiVersion, kind, metadata: { ...metadata }, ...rest });
+    }
+  }
+}
