@@ -5,7 +5,7 @@ import type { IMeshService } from '../mesh-identity';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
 import type { RetryPolicy, Timeout } from './resilience';
-import type { RouteActions } from './route-actions';
+import { checkRouteActions, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
@@ -71,8 +71,12 @@ export interface HttpRouteOptions extends RouteActions {
    */
   readonly matches?: RouteMatch[];
 
-  /** The versions that receive the traffic, with weights adding up to 100 when more than one. */
-  readonly targets: TrafficTarget[];
+  /**
+   * The versions that receive the traffic, with weights adding up to 100 when more than one.
+   *
+   * @default - none: only a route that redirects has none
+   */
+  readonly targets?: TrafficTarget[];
 
   /**
    * Copy traffic to another version.
@@ -164,7 +168,7 @@ export class TrafficSplit extends Construct {
   public get versionsUsed(): string[] {
     const versions = new Set<string>();
     for (const route of this._routes) {
-      route.targets.forEach(t => versions.add(t.versionName));
+      (route.targets ?? []).forEach(t => versions.add(t.versionName));
       if (route.mirror) {
         versions.add(route.mirror.version);
       }
@@ -181,8 +185,9 @@ export class TrafficSplit extends Construct {
    */
   public addRoute(route: HttpRouteOptions): void {
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
-    // Missing targets are reported as missing (MESH0006), not also as empty.
-    const given = required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')]', []);
+    // Missing targets are reported as missing (MESH0006), not also as empty; a route that redirects needs none.
+    const given = route.redirect !== undefined ? route.targets ?? []
+      : required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')], or redirect', []);
     const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
     if (catchAll) {
       reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
@@ -210,7 +215,7 @@ export class TrafficSplit extends Construct {
       }
       return checked;
     });
-    const targets = route.targets ? validateTargets(this, label, given) : [];
+    const targets = route.targets && (route.redirect === undefined || given.length > 0) ? validateTargets(this, label, given) : [];
     let mirror = route.mirror;
     if (mirror) {
       validateDnsLabel(this, 'mirror version', mirror.version);
@@ -226,7 +231,10 @@ export class TrafficSplit extends Construct {
     const fault = madeByFactory(this, `${label} fault`, route.fault, 'FaultInjection', 'FaultInjection.of({ ... })');
     const timeout = madeByFactory(this, `${label} timeout`, route.timeout, 'Timeout', 'Timeout.of(...)');
     const retries = madeByFactory(this, `${label} retries`, route.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
-    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, timeout, retries });
+    const actions = checkRouteActions(this, label, { ...route, timeout, retries }, checkedMatches, {
+      destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined, fault: fault !== undefined,
+    });
+    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, ...actions });
   }
 
   /**
@@ -237,20 +245,25 @@ export class TrafficSplit extends Construct {
    */
   public _rules(defaults: { timeout?: Timeout; retries?: RetryPolicy }): HttpRule[] {
     const service = this.service;
-    return this._routes.map((route, i) => ({
-      source: this,
-      label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
-      name: route.name,
-      matches: route.matches ?? [],
-      backends: route.targets.map(t => ({ service, version: t.versionName, weight: route.targets.length > 1 ? t.weight : undefined })),
-      mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
-      fault: route.fault,
-      timeout: route.timeout ?? defaults.timeout,
-      retries: route.retries ?? defaults.retries,
-      headers: route.headers,
-      rewrite: route.rewrite,
-      redirect: route.redirect,
-    }));
+    return this._routes.map((route, i) => {
+      const targets = route.targets ?? [];
+      // A redirect answers at once: the service's timeout and retries have no call to apply to.
+      const redirects = route.redirect !== undefined;
+      return {
+        source: this,
+        label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
+        name: route.name,
+        matches: route.matches ?? [],
+        backends: targets.map(t => ({ service, version: t.versionName, weight: targets.length > 1 ? t.weight : undefined })),
+        mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
+        fault: route.fault,
+        timeout: route.timeout ?? (redirects ? undefined : defaults.timeout),
+        retries: route.retries ?? (redirects ? undefined : defaults.retries),
+        headers: route.headers,
+        rewrite: route.rewrite,
+        redirect: route.redirect,
+      };
+    });
   }
 
   /** @internal */
