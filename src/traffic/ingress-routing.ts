@@ -76,7 +76,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     if (callerMatches.length > 0) {
       const what = matches.length === 0 ? of : `the matches on sourceService of ${of}`;
       findings.push({
-        code: 'MESH0729', warning: true,
+        code: 'MESH0729',
+        warning: true,
         message: `${route.label} leaves out ${what}: requests through the gateway come from the gateway, never from service `
           + `'${callerMatches[0].sourceService!.serviceName}', so ingress traffic bypasses ${matches.length === 0 ? 'that route' : 'those matches'}: `
           + 'match ingress traffic on headers or paths, or accept that the gateway skips it',
@@ -99,7 +100,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     }
     if (undecided) {
       findings.push({
-        code: 'MESH0728', warning: false,
+        code: 'MESH0728',
+        warning: false,
         message: `${route.label} and ${of} both match the path, one by a regex, so which requests both take cannot be told: `
           + 'match paths by prefix or exact in one of them, or route the gateway to those paths separately',
       });
@@ -107,7 +109,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     if (combined.length === 0) {
       if (!undecided) {
         findings.push({
-          code: 'MESH0730', warning: true,
+          code: 'MESH0730',
+          warning: true,
           message: `${of} matches no path ${route.label} takes (${route.paths.map(p => `${p.kind} '${p.value}'`).join(', ')}${own.rewrite ? ', after its rewrite' : ''}), `
             + 'so ingress traffic bypasses it: give the gateway route the paths the split route matches, or change the split route\'s matches',
         });
@@ -115,12 +118,15 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       return;
     }
     const headers = composeHeaders(own.headers, rule.headers, name => findings.push({
-      code: 'MESH0732', warning: false,
+      code: 'MESH0732',
+      warning: false,
       message: `${route.label} and ${of} both change header '${name}', and the later adds to it, which one route's header changes cannot say: change the header in one of them`,
     }));
     const name = split ? `${route.name}-${rule.name ?? i + 1}` : route.name;
     const common = {
-      source, label: split ? `${route.label} through ${of}` : route.label, name,
+      source,
+      label: split ? `${route.label} through ${of}` : route.label,
+      name,
       backends: rule.backends.map(b => ({ ...b, port })),
       mirror: rule.mirror ? { ...rule.mirror, backend: { ...rule.mirror.backend, port } } : undefined,
       fault: rule.fault,
@@ -131,7 +137,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     if (rule.redirect !== undefined) {
       if (own.rewrite !== undefined) {
         findings.push({
-          code: 'MESH0732', warning: false,
+          code: 'MESH0732',
+          warning: false,
           message: `${route.label} rewrites requests that ${of} redirects, and a route cannot both rewrite and redirect (istiod refuses it): drop the gateway route's rewrite, or route those paths separately`,
         });
       }
@@ -149,7 +156,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       const rewrite = composeRewrite(c.match.uri, c.outer, own.rewrite, c.inner, rule.rewrite);
       if (rewrite === 'unknown') {
         findings.push({
-          code: 'MESH0728', warning: false,
+          code: 'MESH0728',
+          warning: false,
           message: `${route.label} and ${of} both rewrite the path, and the combined rewrite of the requests they both take cannot be told from a regex: match paths by prefix or exact where they rewrite`,
         });
         return;
@@ -159,7 +167,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
   });
   if (split && inner.length > 0 && rules.length === 0) {
     findings.push({
-      code: 'MESH0731', warning: true,
+      code: 'MESH0731',
+      warning: true,
       message: `${route.label} goes through no route of TrafficSplit '${split}', so requests to it through the gateway get 404: give the split a route ingress traffic matches, or route the gateway elsewhere`,
     });
   }
@@ -252,7 +261,9 @@ function intersect(a: StringMatch | undefined, b: StringMatch | undefined): Path
  * combined match `taken` takes (`outer` and `inner` are the matches the two rewrites replace the prefix of).
  */
 function composeRewrite(
-  taken: StringMatch | undefined, outer: StringMatch | undefined, first: UrlRewrite | undefined, inner: StringMatch | undefined, then: UrlRewrite | undefined,
+  taken: StringMatch | undefined,
+  outer: StringMatch | undefined, first: UrlRewrite | undefined,
+  inner: StringMatch | undefined, then: UrlRewrite | undefined,
 ): UrlRewrite | 'unknown' {
   let path: { kind: string; value: string } | undefined = taken && taken.kind !== 'regex' ? { kind: taken.kind, value: taken.value } : undefined;
   const apply = (rewrite: UrlRewrite | undefined, matched: StringMatch | undefined): boolean => {
@@ -283,7 +294,9 @@ function composeRewrite(
  * gateway route's come first, on the response the split route's. Where both change a header, the later decides;
  * a later `add` to a header the earlier changed cannot be said in one set of changes (`conflict`).
  */
-function composeHeaders(outer: HeaderOperations | undefined, inner: HeaderOperations | undefined, conflict: (name: string) => void): HeaderOperations | undefined {
+function composeHeaders(
+  outer: HeaderOperations | undefined, inner: HeaderOperations | undefined, conflict: (name: string) => void,
+): HeaderOperations | undefined {
   if (outer === undefined || inner === undefined) {
     return outer ?? inner;
   }
@@ -293,7 +306,9 @@ function composeHeaders(outer: HeaderOperations | undefined, inner: HeaderOperat
   };
 }
 
-function composeChanges(first: HeaderChanges | undefined, later: HeaderChanges | undefined, conflict: (name: string) => void): HeaderChanges | undefined {
+function composeChanges(
+  first: HeaderChanges | undefined, later: HeaderChanges | undefined, conflict: (name: string) => void,
+): HeaderChanges | undefined {
   if (first === undefined || later === undefined) {
     return first ?? later;
   }
@@ -301,7 +316,8 @@ function composeChanges(first: HeaderChanges | undefined, later: HeaderChanges |
   const laterNames = new Set(names(later));
   const firstNames = new Set(names(first));
   Object.keys(later.add ?? {}).filter(n => firstNames.has(n.toLowerCase())).forEach(conflict);
-  const kept = (record: { [name: string]: string } | undefined) => Object.fromEntries(Object.entries(record ?? {}).filter(([n]) => !laterNames.has(n.toLowerCase())));
+  const kept = (record: { [name: string]: string } | undefined) =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([n]) => !laterNames.has(n.toLowerCase())));
   return {
     set: { ...kept(first.set), ...later.set },
     add: { ...kept(first.add), ...later.add },
