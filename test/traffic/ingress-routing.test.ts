@@ -267,3 +267,37 @@ describe('gateway routes through the service\'s routing', () => {
     expect(http).toEqual([{ name: 'ext', route: [{ destination: { host: 'ext.other.svc.cluster.local', port: { number: 80 } } }] }]);
   });
 });
+
+describe('MeshTesting.routeFor through a gateway', () => {
+  test('a canary at the ingress: the header route, the 90/10 split, a path the gateway does not route', () => {
+    // GIVEN
+    const { mesh, reviews, gw } = throughGateway(canary, [StringMatch.prefix('/reviews')]);
+    const manifests = MeshTesting.synth(mesh);
+    const at = (path: string, headers: { [name: string]: string } = {}) =>
+      MeshTesting.routeFor(mesh, reviews, { via: gw, path, headers }, manifests).map(t => [t.version, t.weight]);
+    // THEN
+    expect(at('/reviews/1', { 'x-canary': 'yes' })).toEqual([['v1', 90], ['v2', 10]]);
+    expect(at('/reviews/1')).toEqual([['v1', 100]]);
+    expect(at('/other')).toEqual([]);
+    expect(MeshTesting.explainRoute(mesh, reviews, { via: gw, path: '/reviews/1', headers: { 'x-canary': 'yes' } }, manifests)).toMatchObject({
+      virtualService: 'istio-ingress/gw',
+      route: 'reviews-canary',
+      timeout: '2s',
+    });
+    expect(MeshTesting.explainRoute(mesh, reviews, { via: gw, host: 'shop.example.com', path: '/other' }, manifests).reason).toEqual(
+      "no route of VirtualService istio-ingress/gw bound to Gateway istio-ingress/gw matches GET /other for host 'shop.example.com': the gateway answers 404");
+  });
+
+  test('fails on via with from, and on host without via', () => {
+    // GIVEN
+    const { mesh, reviews, gw } = throughGateway(canary);
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    expect(() => MeshTesting.routeFor(mesh, reviews, { via: gw, from: reviews }, manifests)).toThrow(
+      '[MESH0603] MeshTesting.routeFor: from is given with via, but a request through a gateway comes from the gateway: leave from out');
+    expect(() => MeshTesting.routeFor(mesh, reviews, { host: 'shop.example.com' }, manifests)).toThrow(
+      "[MESH0603] MeshTesting.routeFor: host 'shop.example.com' is given without via: name the gateway the request enters through too");
+    expect(() => MeshTesting.routeFor(mesh, reviews, { via: reviews as any }, manifests)).toThrow(
+      '[MESH0603] MeshTesting.routeFor: via is not an ingress gateway of this mesh: name the IngressGateway the request enters through');
+  });
+});
