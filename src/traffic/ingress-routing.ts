@@ -318,9 +318,12 @@ function composeChanges(
   Object.keys(later.add ?? {}).filter(n => firstNames.has(n.toLowerCase())).forEach(conflict);
   const kept = (record: { [name: string]: string } | undefined) =>
     Object.fromEntries(Object.entries(record ?? {}).filter(([n]) => !laterNames.has(n.toLowerCase())));
+  const set = { ...kept(first.set), ...later.set };
+  const add = { ...kept(first.add), ...later.add };
+  const remove = [...(first.remove ?? []).filter(n => !laterNames.has(n.toLowerCase())), ...later.remove ?? []];
   return {
-    set: { ...kept(first.set), ...later.set },
-    add: { ...kept(first.add), ...later.add },
-    remove: [...(first.remove ?? []).filter(n => !laterNames.has(n.toLowerCase())), ...later.remove ?? []],
+    set: Object.keys(set).length > 0 ? set : undefined,
+    add: Object.keys(add).length > 0 ? add : undefined,
+    remove: remove.length > 0 ? remove : undefined,
   };
 }

@@ -1,8 +1,9 @@
 import type { IConstruct } from 'constructs';
 import type { RetryPolicy, Timeout } from './resilience';
 import type { RouteMatch, StringMatch } from './route-match';
+import { checkStringList, checkStringMap, checkType, quoted } from '../private/enums';
 import { reportError } from '../private/errors';
-import { controlCharacter } from '../private/istio-rules';
+import { controlCharacter, isDuration } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 
 /**
@@ -213,9 +214,10 @@ const AUTHORITY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 export function checkRouteActions(
   scope: IConstruct, label: string, actions: RouteActions, matches: RouteMatch[], around: RouteSurroundings,
 ): CheckedActions {
-  const headers = actions.headers === undefined ? undefined : checkHeaderOperations(scope, label, actions.headers);
-  let rewrite = actions.rewrite === undefined ? undefined : checkRewrite(scope, label, actions.rewrite, matches);
-  let redirect = actions.redirect === undefined ? undefined : checkRedirect(scope, label, actions.redirect);
+  // From JavaScript an action may be a string or a list: reported (MESH0096), and left out.
+  const headers = isRecord(scope, `${label} headers`, actions.headers, '{ request: { set: { ... } } }') ? checkHeaderOperations(scope, label, actions.headers!) : undefined;
+  let rewrite = isRecord(scope, `${label} rewrite`, actions.rewrite, "{ pathPrefix: '/' }") ? checkRewrite(scope, label, actions.rewrite!, matches) : undefined;
+  const redirect = isRecord(scope, `${label} redirect`, actions.redirect, "{ fullPath: '/' }") ? checkRedirect(scope, label, actions.redirect!) : undefined;
   if (actions.redirect !== undefined) {
     // istiod refuses a redirect beside a destination, a fault or a rewrite; a mirror, timeout or retries beside one do nothing.
     const beside = [
@@ -231,29 +233,51 @@ export function checkRouteActions(
       rewrite = undefined;
     }
   }
-  return { timeout: actions.timeout, retries: actions.retries, headers, rewrite, redirect };
+  // A timeout or retries not made by its factory would crash at synthesis: reported, and left out.
+  const timeout = madeByFactory(scope, `${label} timeout`, actions.timeout, 'Timeout', 'Timeout.of(...)');
+  const retries = madeByFactory(scope, `${label} retries`, actions.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
+  return { timeout, retries, headers, rewrite, redirect };
+}
+
+/** Whether an action is given as an object; anything else (from JavaScript) is reported. */
+function isRecord(scope: IConstruct, prop: string, value: unknown, example: string): boolean {
+  if (value === undefined) {
+    return false;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    reportError(scope, 'MESH0096', `${prop} ${quoted(value)} is not an object: give one, e.g. ${example}`);
+    return false;
+  }
+  return true;
 }
 
 function checkHeaderOperations(scope: IConstruct, label: string, ops: HeaderOperations): HeaderOperations | undefined {
   let valid = true;
   for (const side of ['request', 'response'] as const) {
     const changes = ops[side];
-    if (changes === undefined) {
+    const where = `${label} headers.${side}`;
+    if (!isRecord(scope, where, changes, "{ set: { 'x-env': 'prod' } }")) {
+      valid = valid && changes === undefined;
       continue;
     }
-    const where = `${label} headers.${side}`;
+    const typed = checkStringMap(scope, `${where}.set`, changes!.set) && checkStringMap(scope, `${where}.add`, changes!.add)
+      && checkStringList(scope, `${where}.remove`, changes!.remove);
+    if (!typed) {
+      valid = false;
+      continue;
+    }
     for (const kind of ['set', 'add'] as const) {
-      for (const [name, value] of Object.entries(changes[kind] ?? {})) {
+      for (const [name, value] of Object.entries(changes![kind] ?? {})) {
         valid = checkHeaderName(scope, `${where}.${kind}`, name) && valid;
         valid = checkHeaderValue(scope, `${where}.${kind}`, name, value) && valid;
       }
     }
-    for (const name of changes.remove ?? []) {
+    for (const name of changes!.remove ?? []) {
       valid = checkHeaderName(scope, `${where}.remove`, name) && valid;
     }
-    const set = Object.keys(changes.set ?? {}).map(n => n.toLowerCase());
-    const add = Object.keys(changes.add ?? {}).map(n => n.toLowerCase());
-    for (const name of (changes.remove ?? []).filter(n => set.includes(String(n).toLowerCase()) || add.includes(String(n).toLowerCase()))) {
+    const set = Object.keys(changes!.set ?? {}).map(n => n.toLowerCase());
+    const add = Object.keys(changes!.add ?? {}).map(n => n.toLowerCase());
+    for (const name of (changes!.remove ?? []).filter(n => set.includes(String(n).toLowerCase()) || add.includes(String(n).toLowerCase()))) {
       reportError(scope, 'MESH0722', `${where} both changes and removes header '${name}': Envoy would apply one of them, drop the other`);
       valid = false;
     }
@@ -352,7 +376,10 @@ function checkRedirect(scope: IConstruct, label: string, redirect: HttpRedirect)
     reportError(scope, 'MESH0725', `${where} changes nothing, so it would send clients back to the same location (istiod refuses it): give scheme, host, port, fullPath or pathPrefix`);
     return undefined;
   }
-  let valid = true;
+  let valid = checkType(scope, `${where}.port`, redirect.port, 'number') && checkType(scope, `${where}.statusCode`, redirect.statusCode, 'number');
+  if (!valid) {
+    return undefined;
+  }
   if (redirect.scheme !== undefined && redirect.scheme !== 'http' && redirect.scheme !== 'https') {
     reportError(scope, 'MESH0725', `${where}.scheme '${redirect.scheme}' is not a scheme Envoy redirects to: use 'http' or 'https'`);
     valid = false;
@@ -382,4 +409,19 @@ function checkRedirect(scope: IConstruct, label: string, redirect: HttpRedirect)
     valid = false;
   }
   return valid ? redirect : undefined;
+}
+
+/**
+ * `value` when it is undefined or was made by its factory (it has the factory's `_toIstio`); anything else is
+ * reported (MESH0096) and left out.
+ *
+ * @internal
+ */
+export function madeByFactory<T>(scope: IConstruct, prop: string, value: T | undefined, type: string, factory: string): T | undefined {
+  if (value === undefined || typeof (value as { _toIstio?: unknown } | null)?._toIstio === 'function') {
+    return value;
+  }
+  const hint = isDuration(value) ? `wrap the Duration in ${factory.replace('...', 'duration')}` : `make it with ${factory}`;
+  reportError(scope, 'MESH0096', `${prop} is not a ${type}: ${hint}`);
+  return undefined;
 }

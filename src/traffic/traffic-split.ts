@@ -1,16 +1,15 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
 import type { RetryPolicy, Timeout } from './resilience';
-import { checkRouteActions, RouteActions } from './route-actions';
+import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
-import { isDuration } from '../private/istio-rules';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
@@ -229,9 +228,8 @@ export class TrafficSplit extends Construct {
     // A fault, timeout or retries not made by its factory (a plain object from JavaScript, a Duration for a
     // Timeout) would crash at synthesis: reported, and left out.
     const fault = madeByFactory(this, `${label} fault`, route.fault, 'FaultInjection', 'FaultInjection.of({ ... })');
-    const timeout = madeByFactory(this, `${label} timeout`, route.timeout, 'Timeout', 'Timeout.of(...)');
-    const retries = madeByFactory(this, `${label} retries`, route.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
-    const actions = checkRouteActions(this, label, { ...route, timeout, retries }, checkedMatches, {
+    // The timeout and retries are checked with the other actions.
+    const actions = checkRouteActions(this, label, route, checkedMatches, {
       destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined, fault: fault !== undefined,
     });
     this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, ...actions });
@@ -305,19 +303,6 @@ function validateTargets(split: TrafficSplit, label: string, targets: TrafficTar
     reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
   return [...targets];
-}
-
-/**
- * `value` when it is undefined or was made by its factory (it has the factory's `_toIstio`); anything else is
- * reported (MESH0096) and left out.
- */
-function madeByFactory<T>(scope: IConstruct, prop: string, value: T | undefined, type: string, factory: string): T | undefined {
-  if (value === undefined || typeof (value as { _toIstio?: unknown } | null)?._toIstio === 'function') {
-    return value;
-  }
-  const hint = isDuration(value) ? `wrap the Duration in ${factory.replace('...', 'duration')}` : `make it with ${factory}`;
-  reportError(scope, 'MESH0096', `${prop} is not a ${type}: ${hint}`);
-  return undefined;
 }
 
 /** A match's key, or none when the match is too broken to compare (a plain object from JavaScript). */
