@@ -1230,17 +1230,17 @@ export const CODES = {
     fix: 'match paths by prefix or exact in the gateway route or the split route',
   },
   MESH0729: {
-    meaning: "a split route matches on the calling service, so ingress traffic through a gateway route bypasses it (analysis, warning)",
+    meaning: "warning: a split route matches on the calling service, so ingress traffic through a gateway route bypasses it",
     example: "[mesh/gw] [MESH0729] the route to service 'reviews' leaves out route 'from-web' of TrafficSplit 'mesh/split': requests through the gateway come from the gateway, never from service 'web', so ingress traffic bypasses that route: match ingress traffic on headers or paths, or accept that the gateway skips it",
     fix: 'match ingress traffic on headers or paths, or accept that the gateway skips the route',
   },
   MESH0730: {
-    meaning: 'a split route matches no path of a gateway route to its service, so ingress traffic through that gateway route bypasses it (analysis, warning)',
+    meaning: 'warning: a split route matches no path of a gateway route to its service, so ingress traffic through that gateway route bypasses it',
     example: "[mesh/gw] [MESH0730] route 'api' of TrafficSplit 'mesh/split' matches no path the route to service 'reviews' takes (prefix '/shop'), so ingress traffic bypasses it: give the gateway route the paths the split route matches, or change the split route's matches",
     fix: "give the gateway route the paths the split route matches, or change the split route's matches",
   },
   MESH0731: {
-    meaning: "no route of a service's split takes the requests of a gateway route to it, so they get 404 (analysis, warning)",
+    meaning: "warning: no route of a service's split takes the requests of a gateway route to it, so they get 404",
     example: "[mesh/gw] [MESH0731] the route to service 'reviews' goes through no route of TrafficSplit 'mesh/split', so requests to it through the gateway get 404: give the split a route ingress traffic matches, or route the gateway elsewhere",
     fix: 'give the split a route ingress traffic matches, or route the gateway elsewhere',
   },
