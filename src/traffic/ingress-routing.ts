@@ -151,19 +151,22 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), rewrite: host === undefined ? undefined : { host } });
       return;
     }
-    // Where a path is rewritten, the rewrite depends on the prefix each match takes: a rule per match.
-    combined.forEach((c, j) => {
-      const rewrite = composeRewrite(c.match.uri, c.outer, own.rewrite, c.inner, rule.rewrite);
-      if (rewrite === 'unknown') {
-        findings.push({
-          code: 'MESH0728',
-          warning: false,
-          message: `${route.label} and ${of} both rewrite the path, and the combined rewrite of the requests they both take cannot be told from a regex: match paths by prefix or exact where they rewrite`,
-        });
-        return;
-      }
-      rules.push({ ...common, name: combined.length > 1 ? `${name}-${j + 1}` : name, matches: nonEmpty(c.match), rewrite });
-    });
+    // Where a path is rewritten, the rewrite depends on the prefix each match takes: a rule per match, unless
+    // every match gets the same rewrite.
+    const rewrites = combined.map(c => composeRewrite(c.match.uri, c.outer, own.rewrite, c.inner, rule.rewrite));
+    if (rewrites.includes('unknown')) {
+      findings.push({
+        code: 'MESH0728',
+        warning: false,
+        message: `${route.label} and ${of} both rewrite the path, and the combined rewrite of the requests they both take cannot be told from a regex: match paths by prefix or exact where they rewrite`,
+      });
+      return;
+    }
+    if (rewrites.every(r => JSON.stringify(r) === JSON.stringify(rewrites[0]))) {
+      rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), rewrite: rewrites[0] as UrlRewrite });
+      return;
+    }
+    combined.forEach((c, j) => rules.push({ ...common, name: `${name}-${j + 1}`, matches: nonEmpty(c.match), rewrite: rewrites[j] as UrlRewrite }));
   });
   if (split && inner.length > 0 && rules.length === 0) {
     findings.push({

@@ -201,6 +201,34 @@ describe('gateway routes through the service\'s routing', () => {
     expect(validateManifests(MeshTesting.synth(mesh))).toEqual([]);
   });
 
+  test('one rule for the paths that get the same rewrite, a rule per path where the rewrites differ', () => {
+    // GIVEN two gateway paths both stripped to '/', and a split route that rewrites '/api' after them
+    const { mesh } = throughGateway([
+      { name: 'api', matches: [{ uri: StringMatch.prefix('/api') }], targets: [TrafficTarget.version('v2')], rewrite: { pathPrefix: '/v2/api' } },
+      { targets: [TrafficTarget.version('v1')] },
+    ], [StringMatch.prefix('/a/'), StringMatch.prefix('/b/')], { rewrite: { pathPrefix: '/' } });
+    // WHEN
+    const http = gatewayHttp(mesh);
+    // THEN
+    expect(http.map(r => [r.name, r.match, r.rewrite])).toEqual([
+      ['reviews-api', [{ uri: { prefix: '/a/api' } }, { uri: { prefix: '/b/api' } }], { uri: '/v2/api' }],
+      ['reviews-2', [{ uri: { prefix: '/a/' } }, { uri: { prefix: '/b/' } }], { uri: '/' }],
+    ]);
+  });
+
+  test('a rule per path where the combined rewrites differ', () => {
+    // GIVEN a split route that rewrites the prefix '/' to '/v1/', reached through a prefix and an exact path
+    const { mesh } = throughGateway([{ matches: [{ uri: StringMatch.prefix('/') }], targets: [TrafficTarget.version('v1')], rewrite: { pathPrefix: '/v1/' } }],
+      [StringMatch.prefix('/x/'), StringMatch.exact('/y')]);
+    // WHEN
+    const http = gatewayHttp(mesh);
+    // THEN
+    expect(http.map(r => [r.name, r.match, r.rewrite])).toEqual([
+      ['reviews-1-1', [{ uri: { prefix: '/x/' } }], { uri: '/v1/x/' }],
+      ['reviews-1-2', [{ uri: { exact: '/y' } }], { uriRegexRewrite: { match: '/.*', rewrite: '/v1/y' } }],
+    ]);
+  });
+
   test('the gateway route\'s timeout and retries win; request headers: the split\'s last; response headers: the gateway route\'s last', () => {
     // GIVEN both set a timeout, retries and the same headers
     const { mesh } = throughGateway([{
