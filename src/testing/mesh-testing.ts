@@ -90,7 +90,7 @@ export interface CallDecision {
 export interface RouteOptions extends MeshRequest {
   /**
    * The calling service, for routes that match on the caller (`sourceService`, `sourceLabels`). Not a gateway:
-   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603).
+   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603); for a request through one, use `via`.
    *
    * @default - no caller: routes that match on one do not take the request
    */
@@ -177,7 +177,7 @@ export interface RouteFault {
  * Where a request goes, and what the route that takes it does.
  */
 export interface RouteDecision {
-  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404). */
+  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404) or the route redirects. */
   readonly targets: RouteTarget[];
   /** Why: the VirtualService and route that took the request, or that none did. */
   readonly reason: string;
