@@ -13,6 +13,7 @@ export * from './traffic/service-traffic-policy';
 export * from './traffic/resilience';
 export * from './traffic/load-balancer';
 export * from './traffic/route-match';
+export * from './traffic/route-actions';
 export * from './traffic/fault-injection';
 export * from './traffic/traffic-split';
 export * from './traffic/route-actions';

@@ -80,7 +80,8 @@ export function meshSettings(mesh: IConstruct, props: MeshProps | undefined): Me
     cni: props.cni ?? undefined,
     existingIstio,
     argoCdSyncWaves: flag('argoCdSyncWaves', false),
-    routing: routingFor(mesh, props),
+    // With Istio's CRDs as they are installed: not on an existing Istio, whose cluster may hold the Gateway API's already.
+    routing: routingFor(mesh, { ...props, installCrds: existingIstio ? false : props.installCrds }),
   };
 }
 

@@ -514,7 +514,7 @@ export const CODES = {
   },
   MESH0120: {
     meaning: 'a port is given a protocol its kind of port does not take (a gateway listener GRPC, a value from JavaScript that is no Protocol)',
-    example: "[mesh/gw] [MESH0120] listener 9090 protocol 'grpc' is not a protocol of gateway listeners: use Protocol.HTTP, Protocol.HTTPS or Protocol.TLS",
+    example: "[mesh/gw] [MESH0120] listener 9090 protocol 'grpc' is not a protocol of gateway listeners: use Protocol.HTTP, Protocol.HTTPS, Protocol.TLS or Protocol.TCP",
     fix: 'service ports and external services take any Protocol; gateway listeners HTTP, HTTPS and TLS',
   },
   MESH0121: {
@@ -693,9 +693,9 @@ export const CODES = {
     fix: 'drop the settings, or give the service an HTTP port',
   },
   MESH0172: {
-    meaning: 'an ingress gateway route names a host only TLS (passthrough) listeners serve, where HTTP routes do nothing',
-    example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS listeners (443), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener",
-    fix: 'serve the host on an HTTP or HTTPS listener',
+    meaning: 'an ingress gateway HTTP route names a host only TLS (passthrough) or TCP listeners serve, where HTTP routes do nothing',
+    example: "[mesh/edge] [MESH0172] route host 'db.example.com' is served only by TLS or TCP listeners (443), which pass the stream through without reading HTTP, so an HTTP route would do nothing: serve the host on an HTTP or HTTPS listener, or route it with addTlsRoute() or addTcpRoute()",
+    fix: 'serve the host on an HTTP or HTTPS listener, or route it with addTlsRoute() or addTcpRoute()',
   },
   MESH0173: {
     meaning: "a duration prop was given something that is not a cdk8s Duration (a string such as '5s', a plain object)",
@@ -1233,6 +1233,82 @@ export const CODES = {
     meaning: "a gateway that exists already has no selector for the installed gateway's pods",
     example: "[mesh/edge] [MESH0708] existing.selector is empty, so the Gateway would select no installed pods: give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
     fix: "give the labels of the installed gateway's pods, e.g. { istio: 'ingressgateway' }",
+  },
+  // 072x-073x: route actions, gateway routes through a service's routing, TLS and TCP routes at the ingress
+  MESH0720: {
+    meaning: "a route's header changes name a header that is no HTTP header name, a pseudo-header or Host, which istiod refuses to change",
+    example: "[mesh/split] [MESH0720] route 'canary' headers.request.set names pseudo-header ':path', which Envoy cannot change (istiod refuses it): rewrite the path with rewrite, or leave it out",
+    fix: 'name a header by its HTTP name (letters, digits and -); change the host with rewrite.host and the path with rewrite',
+  },
+  MESH0721: {
+    meaning: "a route's header change has a value with a control character or a single '%', which istiod refuses",
+    example: "[mesh/split] [MESH0721] route 'canary' headers.response.set header 'x-load' value \"100%\" has a single '%', which Envoy reads as the start of a variable (istiod refuses it): write '%%' for a percent sign",
+    fix: "remove the control character; write '%%' for a percent sign",
+  },
+  MESH0722: {
+    meaning: 'a route both changes and removes one header',
+    example: "[mesh/split] [MESH0722] route 'canary' headers.request both changes and removes header 'x-debug': Envoy would apply one of them, drop the other",
+    fix: 'keep either the change or the removal',
+  },
+  MESH0723: {
+    meaning: "a route's rewrite is empty, has both paths, is not a path or host, or replaces a prefix the route does not match by prefix",
+    example: "[mesh/split] [MESH0723] route 'api' rewrite.pathPrefix replaces the path prefix the route matched, but a match matches the path by exact '/login': match every path with StringMatch.prefix(...), or use rewrite.fullPath",
+    fix: 'match every path of the route by prefix, or use rewrite.fullPath; give one of pathPrefix and fullPath, as a path starting with /',
+  },
+  MESH0724: {
+    meaning: 'a route redirects and also has a destination, a mirror, a fault, a rewrite, a timeout or retries',
+    example: "[mesh/split] [MESH0724] route 'old' has a redirect and targets: a redirect answers the request itself, so it goes nowhere and nothing else of the route applies, drop it or the redirect",
+    fix: 'drop the redirect, or what the route has beside it',
+  },
+  MESH0725: {
+    meaning: "a route's redirect changes nothing, or has a scheme, host, port, path or status Envoy cannot redirect with",
+    example: "[mesh/split] [MESH0725] route 'old' redirect.statusCode 304 is not a redirect status Envoy answers with: use 301, 302, 303, 307, 308",
+    fix: "use scheme 'http' or 'https', a port from 1 to 65535, a status of 301, 302, 303, 307 or 308 and a path starting with /",
+  },
+  MESH0726: {
+    meaning: "a route redirects by path prefix, which Istio's VirtualService cannot render",
+    example: "[mesh/split] [MESH0726] route 'old' redirect.pathPrefix cannot be rendered in Istio's VirtualService, which redirects only to a whole path: use redirect.fullPath, or render routing with the Gateway API (the mesh's routingApi)",
+    fix: "use redirect.fullPath, or render routing with the Gateway API (the mesh's routingApi), whose ReplacePrefixMatch takes it",
+  },
+  MESH0728: {
+    meaning: "a gateway route and its service's split route both match (or rewrite) the path, one by a regex, so the paths they both take cannot be told (analysis, error)",
+    example: "[mesh/gw] [MESH0728] the route to service 'reviews' and route 'api' of TrafficSplit 'mesh/split' both match the path, one by a regex, so which requests both take cannot be told: match paths by prefix or exact in one of them, or route the gateway to those paths separately",
+    fix: 'match paths by prefix or exact in the gateway route or the split route',
+  },
+  MESH0729: {
+    meaning: "warning: a split route matches on the calling service, so ingress traffic through a gateway route bypasses it",
+    example: "[mesh/gw] [MESH0729] the route to service 'reviews' leaves out route 'from-web' of TrafficSplit 'mesh/split': requests through the gateway come from the gateway, never from service 'web', so ingress traffic bypasses that route: match ingress traffic on headers or paths, or accept that the gateway skips it",
+    fix: 'match ingress traffic on headers or paths, or accept that the gateway skips the route',
+  },
+  MESH0730: {
+    meaning: 'warning: a split route matches no path of a gateway route to its service, so ingress traffic through that gateway route bypasses it',
+    example: "[mesh/gw] [MESH0730] route 'api' of TrafficSplit 'mesh/split' matches no path the route to service 'reviews' takes (prefix '/shop'), so ingress traffic bypasses it: give the gateway route the paths the split route matches, or change the split route's matches",
+    fix: "give the gateway route the paths the split route matches, or change the split route's matches",
+  },
+  MESH0731: {
+    meaning: "warning: no route of a service's split takes the requests of a gateway route to it, so they get 404",
+    example: "[mesh/gw] [MESH0731] the route to service 'reviews' goes through no route of TrafficSplit 'mesh/split', so requests to it through the gateway get 404: give the split a route ingress traffic matches, or route the gateway elsewhere",
+    fix: 'give the split a route ingress traffic matches, or route the gateway elsewhere',
+  },
+  MESH0732: {
+    meaning: "a gateway route's actions and its service's split route's cannot be combined into one route (analysis, error)",
+    example: "[mesh/gw] [MESH0732] the route to service 'reviews' rewrites requests that route 'old' of TrafficSplit 'mesh/split' redirects, and a route cannot both rewrite and redirect (istiod refuses it): drop the gateway route's rewrite, or route those paths separately",
+    fix: 'change the thing in one of the two routes only',
+  },
+  MESH0733: {
+    meaning: "an ingress TLS route's host is empty, not a host name, not served by a TLS listener, or already routed",
+    example: "[mesh/gw] [MESH0733] TLS route host 'db.example.com' is not served by a TLS listener of the gateway (it has none): add the host to a listener with protocol Protocol.TLS",
+    fix: 'add the host to a TLS listener, and route each SNI host once',
+  },
+  MESH0734: {
+    meaning: "an ingress TCP route's port is not a TCP listener of the gateway, or the listener already has a TCP route",
+    example: "[mesh/gw] [MESH0734] TCP route port 5432 is not a TCP listener of the gateway (listeners: 80 HTTP): add { port: 5432, protocol: Protocol.TCP } to its listeners, or route a TCP listener's port",
+    fix: 'route a TCP listener, once',
+  },
+  MESH0735: {
+    meaning: "an ingress TLS or TCP route's service port does not carry what the route passes on, or the service has not exactly one such port",
+    example: "[mesh/gw] [MESH0735] servicePort 8080 of service 'db' is http, but this route passes the stream on unread: choose a TCP or TLS port",
+    fix: 'choose a TLS or HTTPS port for a TLS route, a TCP or TLS port for a TCP route',
   },
   // 074x-076x: routing rendered with the Kubernetes Gateway API (the mesh's routingApi)
   MESH0740: {

@@ -244,7 +244,7 @@ function checkRouting(model: MeshModel, report: Report): void {
     if (versions) {
       routes.forEach((route, i) => {
         const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
-        const used = [...route.targets.map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
+        const used = [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
         for (const v of used.filter(u => !versions.includes(u))) {
           report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
         }
@@ -272,6 +272,10 @@ function checkRouting(model: MeshModel, report: Report): void {
   }
 
   for (const gateway of model.ingressGateways) {
+    // A gateway route goes through its service's routing, known only now: what bypasses a split, or cannot be combined.
+    for (const finding of gateway._routingFindings()) {
+      report(finding.code, finding.warning ? Severity.WARNING : Severity.ERROR, gateway, finding.message);
+    }
     for (const host of gateway.unroutedHosts) {
       report('MESH0127', Severity.ERROR, gateway, `gateway host '${host}' has no route: add one with addRoute(), or drop the host from the listeners`);
     }

@@ -160,10 +160,11 @@ export function meshGraph(mesh: IMesh): MeshGraph {
       const name = route.name ?? `route ${i + 1}`;
       const conditions = describeMatches(route.matches);
       const fault = describeFault(route);
-      for (const target of route.targets) {
+      const targets = route.targets ?? [];
+      for (const target of targets) {
         addNode(s.namespace, { id: versionId(s, target.versionName), kind: 'version', label: [`${s.serviceName} ${target.versionName}`] });
         // A weight follows the route's name ('canary: 90%'), or has a line of its own after the conditions.
-        const weight = route.targets.length > 1 && target.weight !== undefined ? `${target.weight}%` : undefined;
+        const weight = targets.length > 1 && target.weight !== undefined ? `${target.weight}%` : undefined;
         const head = conditions ? [`${name}: ${conditions}`, ...weight ? [weight] : []] : [weight ? `${name}: ${weight}` : name];
         edges.push({ from: serviceId(s), to: versionId(s, target.versionName), kind: 'route', label: [...head, ...fault] });
       }

@@ -107,6 +107,7 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
   const api = chooseRoutingApi(mesh, service, unique(problems), reportOnce);
   service._routingApi = api;
   if (api === RoutingApi.ISTIO) {
+    reportPrefixRedirects(rules);
     service._ensureVirtualService();
     if (service.trafficSplit) {
       service._ensureDestinationRule();
@@ -170,6 +171,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
   const api = chooseRoutingApi(mesh, gateway, unique(problems), reportOnce);
   const resource = gateway.node.tryFindChild('Resource');
   if (api === RoutingApi.ISTIO) {
+    reportPrefixRedirects(sets.flatMap(set => [...set.http, ...set.grpc]));
     return [];
   }
   if (ApiObject.isApiObject(resource) && !isGatewayApiObject(resource, 'Gateway')) {
@@ -218,8 +220,20 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
   return used;
 }
 
+/**
+ * A redirect by path prefix, which the Gateway API takes (ReplacePrefixMatch) and the model accepted for it, in a
+ * route that falls back to Istio's API: a VirtualService redirects only to a whole path.
+ */
+function reportPrefixRedirects(rules: HttpRule[]): void {
+  for (const rule of rules.filter(r => r.redirect?.pathPrefix !== undefined)) {
+    reportOnce(rule.source, 'MESH0726', `${rule.label} redirects by path prefix, which Istio's VirtualService cannot (it redirects only to a whole path), and its routing stays in Istio's API: use redirect.fullPath, or make the rest of its routing expressible in the Gateway API`);
+  }
+}
+
 /** The gateway's TLS (by SNI) and TCP routes: a TLSRoute and a TCPRoute per rule, bound to the listener of its port. */
 function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (sectionName?: string) => object): void {
+  // The TLS and TCP routes' VirtualService gives way to the TLSRoutes and TCPRoutes.
+  gateway.node.tryRemoveChild('StreamRoutes');
   gateway._tlsRules().forEach((rule, i) => {
     const id = `TlsRoute${i}`;
     if (!gateway.node.tryFindChild(id)) {

@@ -6,13 +6,15 @@ import type { IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { listOr } from '../private/enums';
 import { reportError } from '../private/errors';
-import { isHttpProtocol } from '../private/protocols';
+import { isHttpProtocol, istioProtocol } from '../private/protocols';
 import { findServicePort, checkService } from '../private/services';
 import { isKind, markKind } from '../private/tree';
 import { NetworkPeer } from '../security/network-peer';
 import type { HttpRule, TcpRule, TlsRule } from '../traffic/http-rule';
-import { httpRuleToIstio } from '../traffic/istio-routes';
+import { IngressRoute, ingressRules, RoutingFinding } from '../traffic/ingress-routing';
+import { httpRuleToIstio, tcpRuleToIstio, tlsRuleToIstio } from '../traffic/istio-routes';
 import { Protocol } from '../traffic/protocol';
+import { checkRouteActions, CheckedActions, RouteActions } from '../traffic/route-actions';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
 /**
@@ -31,11 +33,22 @@ export interface IngressGatewayProps extends GatewayOptions {
 }
 
 /**
- * A route from the gateway to a service.
+ * A route from the gateway to a service, through the service's routing: when the service has a `TrafficSplit`,
+ * its routes (matches, weighted versions, mirror, fault, actions) apply to the requests the gateway route
+ * takes, as if the gateway called the service; its service-level timeout and retries apply too.
+ *
+ * The gateway route's own actions act first: its rewrite changes the path the split's matches see, and its
+ * request header changes come before the split's. Where both set one thing, the split route's wins on the
+ * request (a header, the host, a further rewrite of the path) and the gateway route's wins on the response
+ * headers, the timeout and the retries.
  */
-export interface GatewayRouteOptions {
-  /** The service requests go to. */
-  readonly service: IMeshService;
+export interface GatewayRouteOptions extends RouteActions {
+  /**
+   * The service requests go to.
+   *
+   * @default - none: only a route that redirects has none
+   */
+  readonly service?: IMeshService;
 
   /**
    * The request paths routed (exact, prefix or regex).
@@ -59,11 +72,50 @@ export interface GatewayRouteOptions {
   readonly port?: number;
 }
 
-interface Route {
+/**
+ * A TLS route from the gateway to a service: connections to a TLS (passthrough) listener whose SNI is one of
+ * `hosts` go, still encrypted, to the service.
+ */
+export interface GatewayTlsRouteOptions {
+  /** The SNI host names routed; each must be served by a TLS listener of the gateway. */
+  readonly hosts: string[];
+
+  /** The service connections go to. */
   readonly service: IMeshService;
+
+  /**
+   * The service port connections go to (a TLS or HTTPS port).
+   *
+   * @default - the service's only TLS or HTTPS port
+   */
+  readonly port?: number;
+}
+
+/**
+ * A TCP route from the gateway to a service: every connection to a TCP listener goes to the service.
+ */
+export interface GatewayTcpRouteOptions {
+  /** The port of the gateway's TCP listener. */
+  readonly port: number;
+
+  /** The service connections go to. */
+  readonly service: IMeshService;
+
+  /**
+   * The service port connections go to (a TCP or TLS port).
+   *
+   * @default - the service's only TCP port
+   */
+  readonly servicePort?: number;
+}
+
+interface Route {
+  readonly label: string;
+  readonly service?: IMeshService;
   readonly paths: StringMatch[];
   readonly hosts: string[];
-  readonly port: number;
+  readonly port?: number;
+  readonly actions: CheckedActions;
 }
 
 /**
@@ -81,10 +133,13 @@ export class IngressGateway extends MeshGateway {
   }
 
   private readonly routes: Route[] = [];
+  private readonly tlsRoutes: TlsRule[] = [];
+  private readonly tcpRoutes: TcpRule[] = [];
   /** The hosts of routes that were reported and left out: they count as routed, so the mistake is reported once. */
   private readonly rejectedRouteHosts: string[] = [];
   /** One VirtualService per set of hosts that routes serve. */
   private readonly virtualServices = new Map<string, istio.VirtualService>();
+  private streamVirtualService?: istio.VirtualService;
 
   /**
    * Who may connect to the listeners (undefined: anyone).
@@ -106,7 +161,8 @@ export class IngressGateway extends MeshGateway {
   }
 
   /**
-   * Routes requests for some paths (and hosts) to a service. Routes are matched in the order they were added.
+   * Routes requests for some paths (and hosts) to a service, through its routing (see `GatewayRouteOptions`),
+   * or redirects them. Routes are matched in the order they were added.
    */
   public addRoute(options: GatewayRouteOptions): void {
     const hosts = listOr(this, 'hosts', options.hosts) ?? this.hosts;
@@ -115,17 +171,19 @@ export class IngressGateway extends MeshGateway {
       this.rejectedRouteHosts.push(...hosts.filter(host => this.hosts.some(h => hostCovers(h, host))));
     };
     const service = options.service;
-    if (service === undefined || service === null) {
-      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to');
+    const redirects = options.redirect !== undefined && options.redirect !== null;
+    if ((service === undefined || service === null) && !redirects) {
+      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to, or redirect');
       reject();
       return;
     }
-    if (!checkService(this, 'service', service)) {
+    if (service !== undefined && service !== null && !checkService(this, 'service', service)) {
       reject();
       return;
     }
+    const label = service ? `the route to service '${service.serviceName}'` : `redirect route ${this.routes.filter(r => !r.service).length + 1}`;
     let valid = true;
-    if (service.mesh !== this.mesh) {
+    if (service && service.mesh !== this.mesh) {
       reportError(this, 'MESH0124', `service '${service.serviceName}' belongs to another mesh (${service.mesh.node.path}): route to a service of this mesh`);
       valid = false;
     }
@@ -144,8 +202,8 @@ export class IngressGateway extends MeshGateway {
       }
       // A TLS listener passes the encrypted stream through by SNI: it never reads the HTTP an HTTP route matches.
       const serving = this._listeners.filter(l => l.hosts.some(h => hostCovers(gatewayHostName(h), host)));
-      if (serving.length > 0 && serving.every(l => l.protocol === Protocol.TLS)) {
-        reportError(this, 'MESH0172', `route host '${host}' is served only by TLS listeners (${serving.map(l => l.port).join(', ')}), which pass the encrypted stream through without reading HTTP, so the route would do nothing: serve the host on an HTTP or HTTPS listener`);
+      if (serving.length > 0 && serving.every(l => l.protocol === Protocol.TLS || l.protocol === Protocol.TCP)) {
+        reportError(this, 'MESH0172', `route host '${host}' is served only by TLS or TCP listeners (${serving.map(l => l.port).join(', ')}), which pass the stream through without reading HTTP, so an HTTP route would do nothing: serve the host on an HTTP or HTTPS listener, or route it with addTlsRoute() or addTcpRoute()`);
         valid = false;
       }
     }
@@ -153,6 +211,7 @@ export class IngressGateway extends MeshGateway {
     for (const path of paths) {
       validateUriMatch(this, 'path', path);
     }
+    const actions = checkRouteActions(this, label, options, paths.map(uri => ({ uri })), { destination: service ? 'a service' : undefined });
     const key = hostsKey(hosts);
     // Routes of one set of hosts are tried in order: one whose paths an earlier one already takes gets no request.
     const earlier = this.routes.filter(r => hostsKey(r.hosts) === key);
@@ -160,8 +219,8 @@ export class IngressGateway extends MeshGateway {
     if (valid && (earlier.some(r => r.paths.length === 0) || paths.length > 0 && paths.every(path => taken.has(pathKey(path))))) {
       const to = earlier.find(r => r.paths.length === 0 || r.paths.some(path => paths.some(mine => pathKey(mine) === pathKey(path))))!;
       reportError(this, 'MESH0168', to.paths.length === 0
-        ? `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes every path of hosts ${hosts.join(', ')}: add this one first, or give that one paths`
-        : `route to service '${service.serviceName}' is never used: the route to service '${to.service.serviceName}' before it takes the same paths of hosts ${hosts.join(', ')}: give it other paths, or remove it`);
+        ? `${label.replace(/^the /, '')} is never used: ${to.label} before it takes every path of hosts ${hosts.join(', ')}: add this one first, or give that one paths`
+        : `${label.replace(/^the /, '')} is never used: ${to.label} before it takes the same paths of hosts ${hosts.join(', ')}: give it other paths, or remove it`);
       valid = false;
     }
     // The VirtualService lives where the listener hosts let it bind ('ns/host'), by default in the gateway's namespace.
@@ -170,12 +229,12 @@ export class IngressGateway extends MeshGateway {
       reportError(this, 'MESH0191', `route hosts ${hosts.join(', ')} are bound from different namespaces (${namespaces.join(', ')}) by the listeners' '<namespace>/<host>' hosts, but one route is one VirtualService in one namespace: add a route for each namespace's hosts`);
       valid = false;
     }
-    const port = this.routePort(service, options.port);
-    if (!valid || port === undefined) {
+    const port = service && !redirects ? this.routePort(service, options.port) : undefined;
+    if (!valid || service && !redirects && port === undefined) {
       reject();
       return;
     }
-    this.routes.push({ service, paths, hosts: [...hosts], port });
+    this.routes.push({ label, service: redirects ? undefined : service, paths, hosts: [...hosts], port, actions });
     if (!this.virtualServices.has(key)) {
       if (namespaces[0] !== this.namespace) {
         ensureNamespace(this.mesh, namespaces[0]);
@@ -188,9 +247,82 @@ export class IngressGateway extends MeshGateway {
     }
   }
 
-  /** The services the gateway routes to, in order. */
+  /**
+   * Routes connections to a TLS (passthrough) listener by their SNI host to a service, still encrypted.
+   */
+  public addTlsRoute(options: GatewayTlsRouteOptions): void {
+    const hosts = listOr(this, 'hosts', options.hosts) ?? [];
+    const label = `the TLS route of ${hosts.map(h => `'${h}'`).join(', ') || 'no host'}`;
+    const service = this.streamService(options.service);
+    let valid = service !== undefined;
+    if (hosts.length === 0) {
+      reportError(this, 'MESH0733', 'TLS route hosts is empty: list the SNI host names it routes, each served by a TLS listener');
+      valid = false;
+    }
+    const tlsListeners = this._listeners.filter(l => l.protocol === Protocol.TLS);
+    const ports = new Set<number>();
+    for (const host of hosts) {
+      if (host !== '*' && !validHost(host)) {
+        reportError(this, 'MESH0733', `TLS route host ${JSON.stringify(host)} is not a host name: use a lowercase name such as 'db.example.com' or '*.example.com'`);
+        valid = false;
+        continue;
+      }
+      const serving = tlsListeners.filter(l => l.hosts.some(h => hostCovers(gatewayHostName(h), host)));
+      if (serving.length === 0) {
+        const listed = tlsListeners.map(l => `${l.port}: ${l.hosts.join(', ')}`).join('; ');
+        reportError(this, 'MESH0733', `TLS route host '${host}' is not served by a TLS listener of the gateway (${listed ? `TLS listeners ${listed}` : 'it has none'}): add the host to a listener with protocol Protocol.TLS`);
+        valid = false;
+        continue;
+      }
+      serving.forEach(l => ports.add(l.port));
+      const taken = this.tlsRoutes.find(r => r.sniHosts.includes(host) && serving.some(l => l.port === r.listenerPort));
+      if (taken) {
+        reportError(this, 'MESH0733', `TLS route host '${host}' is already routed by ${taken.label}, which takes its connections first: route each SNI host once`);
+        valid = false;
+      }
+    }
+    const port = service && this.streamPort(service, options.port, 'port', [Protocol.TLS, Protocol.HTTPS], 'TLS or HTTPS');
+    if (!valid || !service || port === undefined) {
+      return;
+    }
+    for (const listenerPort of [...ports].sort((a, b) => a - b)) {
+      this.tlsRoutes.push({ source: this, label, listenerPort, sniHosts: [...hosts], backend: { service, port } });
+    }
+    this.ensureStreamRoutes();
+  }
+
+  /**
+   * Routes every connection to a TCP listener to a service. A listener has one TCP route.
+   */
+  public addTcpRoute(options: GatewayTcpRouteOptions): void {
+    const listenerPort = options.port;
+    const label = `the TCP route of listener ${listenerPort}`;
+    const service = this.streamService(options.service);
+    let valid = service !== undefined;
+    const listener = this._listeners.find(l => l.port === listenerPort);
+    if (!listener || listener.protocol !== Protocol.TCP) {
+      const listed = this._listeners.map(l => `${l.port} ${istioProtocol(l.protocol)}`).join(', ');
+      reportError(this, 'MESH0734', `TCP route port ${listenerPort} is not a TCP listener of the gateway (listeners: ${listed}): add { port: ${listenerPort}, protocol: Protocol.TCP } to its listeners, or route a TCP listener's port`);
+      valid = false;
+    } else if (this.tcpRoutes.some(r => r.listenerPort === listenerPort)) {
+      reportError(this, 'MESH0734', `TCP route port ${listenerPort} already has a TCP route, which takes every connection: route each TCP listener once`);
+      valid = false;
+    }
+    const port = service && this.streamPort(service, options.servicePort, 'servicePort', [Protocol.TCP, Protocol.TLS], 'TCP or TLS');
+    if (!valid || !service || port === undefined) {
+      return;
+    }
+    this.tcpRoutes.push({ source: this, label, listenerPort, backend: { service, port } });
+    this.ensureStreamRoutes();
+  }
+
+  /** The services the gateway routes to, in order (HTTP routes first, then TLS and TCP routes). */
   public get routedServices(): IMeshService[] {
-    return [...new Set(this.routes.map(r => r.service))];
+    return [...new Set([
+      ...this.routes.flatMap(r => r.service ? [r.service] : []),
+      ...this.tlsRoutes.map(r => r.backend.service),
+      ...this.tcpRoutes.map(r => r.backend.service),
+    ])];
   }
 
   /**
@@ -201,17 +333,20 @@ export class IngressGateway extends MeshGateway {
     if (this._listenersRejected) {
       return [];
     }
-    const routed = [...this.routes.flatMap(r => r.hosts), ...this.rejectedRouteHosts];
-    return this.hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
+    const routed = [...this.routes.flatMap(r => r.hosts), ...this.rejectedRouteHosts, ...this.tlsRoutes.flatMap(r => r.sniHosts)];
+    // A TCP listener with its route serves its hosts; the hosts of its other listeners still need routes of their own.
+    const tcpRouted = new Set(this.tcpRoutes.map(r => r.listenerPort));
+    const hosts = [...new Set(this._listeners.filter(l => !tcpRouted.has(l.port)).flatMap(l => l.hosts.map(gatewayHostName)))];
+    return hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
   }
 
   /**
-   * The objects with the gateway's routes: a VirtualService per set of hosts, or with the Gateway API (the mesh's
-   * `routingApi`, decided at synthesis) an HTTPRoute (and a GRPCRoute for gRPC backends) per set of hosts, and the
-   * TLSRoutes and TCPRoutes.
+   * The objects with the gateway's routes: a VirtualService per set of hosts of HTTP routes and one for TLS and
+   * TCP routes, or with the Gateway API (the mesh's `routingApi`, decided at synthesis) an HTTPRoute (and a
+   * GRPCRoute for gRPC backends) per set of hosts, and the TLSRoutes and TCPRoutes.
    */
   public get routeObjects(): ApiObject[] {
-    return this.node.children.filter(c => /^((Grpc)?Routes\d*|TlsRoute\d+|TcpRoute\d+)$/.test(c.node.id)) as ApiObject[];
+    return this.node.children.filter(c => /^((Grpc)?Routes\d*|StreamRoutes|TlsRoute\d+|TcpRoute\d+)$/.test(c.node.id)) as ApiObject[];
   }
 
   /**
@@ -220,13 +355,18 @@ export class IngressGateway extends MeshGateway {
    * @internal
    */
   public _httpRules(key: string): HttpRule[] {
-    return this.routes.filter(r => hostsKey(r.hosts) === key).map(r => ({
-      source: this,
-      label: `the route to service '${r.service.serviceName}'`,
-      name: r.service.serviceName,
-      matches: r.paths.map(path => ({ uri: path })),
-      backends: [{ service: r.service, port: r.port }],
-    }));
+    return this.routes.filter(r => hostsKey(r.hosts) === key).flatMap(r => ingressRules(this, this.ingressRoute(r)).rules);
+  }
+
+  /**
+   * What combining the gateway's routes with their services' routing found (ingress traffic that bypasses a
+   * split, matches or rewrites that cannot be combined), for the mesh's analysis.
+   *
+   * @internal
+   */
+  public _routingFindings(): RoutingFinding[] {
+    const findings = this.routes.flatMap(r => ingressRules(this, this.ingressRoute(r)).findings);
+    return findings.filter((f, i) => findings.findIndex(g => g.message === f.message) === i);
   }
 
   /**
@@ -235,7 +375,7 @@ export class IngressGateway extends MeshGateway {
    * @internal
    */
   public _tlsRules(): TlsRule[] {
-    return [];
+    return [...this.tlsRoutes];
   }
 
   /**
@@ -244,7 +384,7 @@ export class IngressGateway extends MeshGateway {
    * @internal
    */
   public _tcpRules(): TcpRule[] {
-    return [];
+    return [...this.tcpRoutes];
   }
 
   /** The host sets the gateway's routes serve, one per VirtualService (or HTTPRoute), in order. @internal */
@@ -260,6 +400,69 @@ export class IngressGateway extends MeshGateway {
       gateways: [this.gatewayRef],
       http: this._httpRules(key).map(httpRuleToIstio),
     };
+  }
+
+  /** @internal */
+  public _streamVirtualServiceSpec(): istio.VirtualServiceSpec {
+    const hosts = [
+      ...this.tlsRoutes.flatMap(r => r.sniHosts),
+      ...this.tcpRoutes.flatMap(r => this._listeners.find(l => l.port === r.listenerPort)!.hosts.map(gatewayHostName)),
+    ];
+    return {
+      hosts: [...new Set(hosts)],
+      gateways: [this.gatewayRef],
+      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRuleToIstio) : undefined,
+      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRuleToIstio) : undefined,
+    };
+  }
+
+  private ingressRoute(r: Route): IngressRoute {
+    return { label: r.label, name: r.service?.serviceName ?? 'redirect', service: r.service, paths: r.paths, port: r.port, actions: r.actions };
+  }
+
+  /** The one VirtualService of the TLS and TCP routes, made with the first of them. */
+  private ensureStreamRoutes(): void {
+    this.streamVirtualService ??= new istio.VirtualService(this, 'StreamRoutes', {
+      metadata: { name: `${this.gatewayName}-streams`, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this._streamVirtualServiceSpec() }),
+    });
+  }
+
+  /** The service of a TLS or TCP route, when it is one of this mesh (each problem reported). */
+  private streamService(service: IMeshService | undefined): IMeshService | undefined {
+    if (service === undefined || service === null) {
+      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to');
+      return undefined;
+    }
+    if (!checkService(this, 'service', service)) {
+      return undefined;
+    }
+    if (service.mesh !== this.mesh) {
+      reportError(this, 'MESH0124', `service '${service.serviceName}' belongs to another mesh (${service.mesh.node.path}): route to a service of this mesh`);
+      return undefined;
+    }
+    return service;
+  }
+
+  /** The service port a TLS or TCP route goes to: the one chosen, else the only one of `protocols`; undefined (reported) when none fits. */
+  private streamPort(service: IMeshService, chosen: number | undefined, prop: string, protocols: Protocol[], names: string): number | undefined {
+    if (chosen === undefined) {
+      const fitting = service.ports.filter(p => protocols.includes(p.protocol!));
+      if (fitting.length !== 1) {
+        reportError(this, 'MESH0735', `service '${service.serviceName}' has ${fitting.length} ${names} ports (ports: ${service.ports.map(p => `${p.port} ${p.protocol}`).join(', ')}): choose one with ${prop}`);
+        return undefined;
+      }
+      return fitting[0].port;
+    }
+    const p = findServicePort(this, service, chosen);
+    if (!p) {
+      return undefined;
+    }
+    if (!protocols.includes(p.protocol!)) {
+      reportError(this, 'MESH0735', `${prop} ${p.port} of service '${service.serviceName}' is ${p.protocol}, but this route passes the stream on unread: choose a ${names} port`);
+      return undefined;
+    }
+    return p.port;
   }
 
   /**

@@ -33,8 +33,8 @@ const SUPPORTED: { readonly [kind in PortKind]: Supported } = {
     prop: 'port',
     protocols: [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.TCP, Protocol.TLS, Protocol.HTTPS],
   },
-  // What the gateway renders a server for: HTTP, HTTPS terminated with a credential, TLS passed through.
-  'gateway listener': { prop: 'listener', protocols: [Protocol.HTTP, Protocol.HTTPS, Protocol.TLS] },
+  // What the gateway renders a server for: HTTP, HTTPS terminated with a credential, TLS passed through, plain TCP.
+  'gateway listener': { prop: 'listener', protocols: [Protocol.HTTP, Protocol.HTTPS, Protocol.TLS, Protocol.TCP] },
   'external service port': { prop: 'port', protocols: Object.values(Protocol) },
 };
 

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
-import { RoutedRequest, hostMatches, route } from './routing';
+import { RoutedRequest, hostMatches, route, routeAtGateway } from './routing';
 import { Workload, ofVersion, serviceWorkloads } from './workloads';
+import type { IngressGateway } from '../gateways/ingress-gateway';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
 import type { IMeshIdentity, IMeshService } from '../mesh-identity';
@@ -89,7 +90,7 @@ export interface CallDecision {
 export interface RouteOptions extends MeshRequest {
   /**
    * The calling service, for routes that match on the caller (`sourceService`, `sourceLabels`). Not a gateway:
-   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603).
+   * its proxy applies only the VirtualServices bound to its Gateway (MESH0603); for a request through one, use `via`.
    *
    * @default - no caller: routes that match on one do not take the request
    */
@@ -101,6 +102,22 @@ export interface RouteOptions extends MeshRequest {
    * @default - every version of the caller, which must all be routed alike
    */
   readonly fromVersion?: string;
+
+  /**
+   * The ingress gateway the request enters through: the routes bound to its Gateway take it (with the service's
+   * routing they carry), not the service's routes inside the mesh. `port` is then the listener's port, and the
+   * versions reached are those of whichever service the gateway's route sends the request to.
+   *
+   * @default - the request is made inside the mesh
+   */
+  readonly via?: IngressGateway;
+
+  /**
+   * The host the client asks the gateway for, with `via`.
+   *
+   * @default - the gateway's first host
+   */
+  readonly host?: string;
 }
 
 /**
@@ -160,7 +177,7 @@ export interface RouteFault {
  * Where a request goes, and what the route that takes it does.
  */
 export interface RouteDecision {
-  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404). */
+  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404) or the route redirects. */
   readonly targets: RouteTarget[];
   /** Why: the VirtualService and route that took the request, or that none did. */
   readonly reason: string;
@@ -399,7 +416,10 @@ export class MeshTesting {
     checkMesh(where, mesh);
     checkOwnService(where, mesh, to);
     const objects = checkedManifests(where, mesh, manifests);
-    const opts = checkOptions(where, options ?? {}, ['from', 'fromVersion']);
+    const opts = checkOptions(where, options ?? {}, ['from', 'fromVersion', 'via', 'host']);
+    if (opts.via !== undefined || opts.host !== undefined) {
+      return describeRoute(MeshTesting.routeAtGateway(where, mesh, objects, opts));
+    }
     if (opts.from !== undefined) {
       checkOwnIdentity(where, mesh, opts.from, 'from');
       if (isKind(opts.from, 'MeshGateway')) {
@@ -433,23 +453,27 @@ export class MeshTesting {
       const list = routed.map(r => `${r.source!.label}: ${r.routed.route ?? 'no route'}`).join('; ');
       throw meshError('MESH0602', where, `the versions of '${opts.from!.serviceName}' are routed differently (${list}): give fromVersion`);
     }
-    const decision = routed[0].routed;
-    const http = decision.http ?? {};
-    const fault = http.fault === undefined ? undefined : {
-      delay: http.fault.delay?.fixedDelay,
-      delayPercentage: http.fault.delay === undefined ? undefined : http.fault.delay.percentage?.value ?? 100,
-      abortStatus: http.fault.abort?.httpStatus,
-      abortPercentage: http.fault.abort === undefined ? undefined : http.fault.abort.percentage?.value ?? 100,
-    };
-    return {
-      targets: decision.targets.map(t => ({ service: t.service, namespace: t.namespace, version: t.version, weight: t.weight })),
-      reason: decision.reason,
-      virtualService: decision.virtualService,
-      route: decision.route,
-      timeout: http.timeout,
-      retryAttempts: http.retries?.attempts,
-      fault,
-    };
+    return describeRoute(routed[0].routed);
+  }
+
+  /** Where a request entering through the gateway `via` goes. */
+  private static routeAtGateway(where: string, mesh: Mesh, objects: any[], opts: RouteOptions): RoutedRequest {
+    const gateway = opts.via;
+    if (gateway === undefined) {
+      throw meshError('MESH0603', where, `host '${opts.host}' is given without via: name the gateway the request enters through too`);
+    }
+    if (!isKind(gateway, 'IngressGateway') || (gateway as IngressGateway).mesh !== mesh) {
+      throw meshError('MESH0603', where, 'via is not an ingress gateway of this mesh: name the IngressGateway the request enters through');
+    }
+    if (opts.from !== undefined || opts.fromVersion !== undefined) {
+      throw meshError('MESH0603', where, 'from is given with via, but a request through a gateway comes from the gateway: leave from out');
+    }
+    const headers: { [name: string]: string } = {};
+    Object.entries(opts.headers ?? {}).forEach(([k, v]) => headers[k.toLowerCase()] = v);
+    const request: AuthzRequest = { method: opts.method ?? HttpMethod.GET, path: opts.path ?? '/', port: opts.port ?? 0, headers, http: true };
+    const host = opts.host ?? gateway.hosts[0] ?? '*';
+    const ref = { name: gateway.serviceName, namespace: gateway.namespace };
+    return routeAtGateway(objects, where, mesh.clusterDomain, ref, host, request, request.port);
   }
 
   private constructor() {}
@@ -511,6 +535,26 @@ function checkOptions<T extends MeshRequest>(where: string, options: T, extra: s
 }
 
 /** The request as the called workload's proxy sees it: the service port turned into the workload's port. */
+/** A routing decision as `explainRoute()` answers it. */
+function describeRoute(decision: RoutedRequest): RouteDecision {
+  const http = decision.http ?? {};
+  const fault = http.fault === undefined ? undefined : {
+    delay: http.fault.delay?.fixedDelay,
+    delayPercentage: http.fault.delay === undefined ? undefined : http.fault.delay.percentage?.value ?? 100,
+    abortStatus: http.fault.abort?.httpStatus,
+    abortPercentage: http.fault.abort === undefined ? undefined : http.fault.abort.percentage?.value ?? 100,
+  };
+  return {
+    targets: decision.targets.map(t => ({ service: t.service, namespace: t.namespace, version: t.version, weight: t.weight })),
+    reason: decision.reason,
+    virtualService: decision.virtualService,
+    route: decision.route,
+    timeout: http.timeout,
+    retryAttempts: http.retries?.attempts,
+    fault,
+  };
+}
+
 function requestFor(where: string, service: any, target: Workload | undefined, options: MeshRequest): AuthzRequest {
   const ports: any[] = service.spec?.ports ?? [];
   const port = options.port === undefined ? ports[0] : ports.find(p => p.port === options.port);

@@ -30,7 +30,7 @@ export interface RoutedRequest {
 }
 
 const MATCH_KEYS = ['name', 'uri', 'method', 'headers', 'withoutHeaders', 'sourceLabels', 'sourceNamespace', 'port', 'gateways', 'ignoreUriCase'];
-const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy', 'rewrite'];
+const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy', 'rewrite', 'redirect'];
 
 /**
  * Where a request to `service` goes, evaluated the way a client's sidecar does: the VirtualService of the
@@ -71,16 +71,66 @@ export function route(
     // Istio applies a VirtualService's HTTP routes only to a port that carries HTTP.
     throw unsupported(where, vs, `routes for port ${servicePort}, which carries TCP`, 'only HTTP routes are modelled');
   }
-  for (const [index, r] of http.entries()) {
+  return firstRoute(manifests, where, cluster, http.map((r, index) => ({ vs, r, index })), source, request, servicePort, 'mesh')
+    ?? {
+      virtualService: nameOf(vs),
+      targets: [],
+      reason: `no route of VirtualService ${nameOf(vs)} matches ${request.method} ${request.path}${source ? ` from ${source.label}` : ''}: the client's proxy answers 404`,
+    };
+}
+
+/**
+ * Where a request that enters through a gateway goes: the HTTP routes of the VirtualServices bound to its Gateway
+ * (`<namespace>/<name>`) for the host the client asks for, in order (the gateway merges them), whose first match
+ * takes the request.
+ *
+ * @internal
+ */
+export function routeAtGateway(
+  manifests: any[], where: string, cluster: string, gateway: { name: string; namespace: string },
+  host: string, request: AuthzRequest, listenerPort: number,
+): RoutedRequest {
+  const ref = `${gateway.namespace}/${gateway.name}`;
+  const bound = manifests.filter(m => m?.kind === 'VirtualService' && (m.spec?.http ?? []).length > 0
+    && (m.spec?.gateways ?? []).some((g: string) => g === ref || g === gateway.name && (m.metadata?.namespace ?? 'default') === gateway.namespace)
+    && (m.spec?.hosts ?? []).some((h: string) => coversHost(h, host) || coversHost(host, h)));
+  const entries = bound.flatMap(vs => (vs.spec.http as any[]).map((r, index) => ({ vs, r, index })));
+  const taken = firstRoute(manifests, where, cluster, entries, undefined, request, listenerPort, ref);
+  if (taken) {
+    return taken;
+  }
+  return {
+    targets: [],
+    reason: bound.length === 0
+      ? `no VirtualService bound to Gateway ${ref} routes host '${host}': the gateway answers 404`
+      : `no route of VirtualService ${bound.map(nameOf).join(', ')} bound to Gateway ${ref} matches ${request.method} ${request.path} for host '${host}': the gateway answers 404`,
+  };
+}
+
+/** Whether a host pattern (`*`, `*.example.com`, a name) covers a host. */
+function coversHost(pattern: string, host: string): boolean {
+  return pattern === '*' || pattern === host || pattern.startsWith('*.') && host.endsWith(pattern.slice(1));
+}
+
+/** The first of the HTTP routes that takes the request, or none; `gateway` is the name a match's gateways must hold. */
+function firstRoute(
+  manifests: any[], where: string, cluster: string, entries: { vs: any; r: any; index: number }[],
+  source: Peer | undefined, request: AuthzRequest, port: number, gateway: string,
+): RoutedRequest | undefined {
+  for (const { vs, r, index } of entries) {
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
     const unknown = Object.keys(r ?? {}).filter(k => !ROUTE_KEYS.includes(k) && r[k] !== undefined);
     if (unknown.length > 0) {
       throw unsupported(where, vs, `route ${name} ${unknown.join(', ')}`, `only ${ROUTE_KEYS.join(', ')} are modelled in a route`);
     }
     const matches: any[] = r.match ?? [];
-    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(where, vs, `route ${name} match[${i}]`, m, source, request, servicePort));
+    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(where, vs, `route ${name} match[${i}]`, m, source, request, port, gateway));
     if (matched < 0) {
       continue;
+    }
+    const by = matches.length === 0 ? 'it has no match, so it takes every request' : `its match[${matched}] matches the request`;
+    if (r.redirect !== undefined) {
+      return { virtualService: nameOf(vs), route: r.name ?? `http[${index}]`, targets: [], http: r, reason: `route ${name} of VirtualService ${nameOf(vs)} takes the request (${by}) and redirects it` };
     }
     const destinations: any[] = r.route ?? [];
     // Weights are relative (a destination gets weight / sum of weights); a single destination gets every request.
@@ -97,7 +147,6 @@ export function route(
       const versions = destinationVersions(manifests, where, cluster, d.destination ?? {}, vs.metadata?.namespace ?? 'default', weight);
       targets.push(...versions);
     }
-    const by = matches.length === 0 ? 'it has no match, so it takes every request' : `its match[${matched}] matches the request`;
     return {
       virtualService: nameOf(vs),
       route: r.name ?? `http[${index}]`,
@@ -106,11 +155,7 @@ export function route(
       reason: `route ${name} of VirtualService ${nameOf(vs)} takes the request (${by}): ${versionList(targets)}`,
     };
   }
-  return {
-    virtualService: nameOf(vs),
-    targets: [],
-    reason: `no route of VirtualService ${nameOf(vs)} matches ${request.method} ${request.path}${source ? ` from ${source.label}` : ''}: the client's proxy answers 404`,
-  };
+  return undefined;
 }
 
 /** `<name>.<namespace>.svc.<cluster domain>`. */
@@ -186,7 +231,7 @@ function destinationVersions(
 }
 
 function matchRequest(
-  method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number,
+  method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number, gateway: string,
 ): boolean {
   const unknown = Object.keys(match ?? {}).filter(k => !MATCH_KEYS.includes(k) && match[k] !== undefined);
   if (unknown.length > 0) {
@@ -214,7 +259,7 @@ function matchRequest(
     return false;
   }
   // A match's gateways replace the VirtualService's (none given: the VirtualService's, which take the request).
-  if (match.gateways?.length && !match.gateways.includes('mesh')) {
+  if (match.gateways?.length && !match.gateways.includes(gateway)) {
     return false;
   }
   if (match.sourceLabels !== undefined && !(source && selects(match.sourceLabels, source.labels))) {

@@ -1,4 +1,4 @@
-import type { HttpRule, RuleBackend } from './http-rule';
+import type { HttpRule, RuleBackend, TcpRule, TlsRule } from './http-rule';
 import type { HeaderChanges } from './route-actions';
 import { routeMatchToIstio } from './route-match';
 import * as istio from '../imports/istio-networking';
@@ -27,7 +27,8 @@ export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
     } : undefined,
     rewrite: rule.rewrite ? {
       uri: rule.rewrite.pathPrefix,
-      uriRegexRewrite: rule.rewrite.fullPath !== undefined ? { match: '^.*$', rewrite: rule.rewrite.fullPath } : undefined,
+      // As Istio translates the Gateway API's ReplaceFullPath: the whole path (Envoy leaves the query string alone).
+      uriRegexRewrite: rule.rewrite.fullPath !== undefined ? { match: '/.*', rewrite: rule.rewrite.fullPath } : undefined,
       authority: rule.rewrite.host,
     } : undefined,
     redirect: rule.redirect ? {
@@ -37,6 +38,30 @@ export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
       uri: rule.redirect.fullPath,
       redirectCode: rule.redirect.statusCode,
     } : undefined,
+  };
+}
+
+/**
+ * A resolved TLS passthrough rule as a VirtualService `tls` route: the listener port and SNI hosts it takes.
+ *
+ * @internal
+ */
+export function tlsRuleToIstio(rule: TlsRule): istio.VirtualServiceSpecTls {
+  return {
+    match: [{ port: rule.listenerPort, sniHosts: [...rule.sniHosts] }],
+    route: [{ destination: istioDestination(rule.backend) }],
+  };
+}
+
+/**
+ * A resolved TCP rule as a VirtualService `tcp` route: every connection to the listener port.
+ *
+ * @internal
+ */
+export function tcpRuleToIstio(rule: TcpRule): istio.VirtualServiceSpecTcp {
+  return {
+    match: [{ port: rule.listenerPort }],
+    route: [{ destination: istioDestination(rule.backend) }],
   };
 }
 

@@ -1,16 +1,15 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
 import type { RetryPolicy, Timeout } from './resilience';
-import type { RouteActions } from './route-actions';
+import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
-import { isDuration } from '../private/istio-rules';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
@@ -71,8 +70,12 @@ export interface HttpRouteOptions extends RouteActions {
    */
   readonly matches?: RouteMatch[];
 
-  /** The versions that receive the traffic, with weights adding up to 100 when more than one. */
-  readonly targets: TrafficTarget[];
+  /**
+   * The versions that receive the traffic, with weights adding up to 100 when more than one.
+   *
+   * @default - none: only a route that redirects has none
+   */
+  readonly targets?: TrafficTarget[];
 
   /**
    * Copy traffic to another version.
@@ -164,7 +167,7 @@ export class TrafficSplit extends Construct {
   public get versionsUsed(): string[] {
     const versions = new Set<string>();
     for (const route of this._routes) {
-      route.targets.forEach(t => versions.add(t.versionName));
+      (route.targets ?? []).forEach(t => versions.add(t.versionName));
       if (route.mirror) {
         versions.add(route.mirror.version);
       }
@@ -181,8 +184,9 @@ export class TrafficSplit extends Construct {
    */
   public addRoute(route: HttpRouteOptions): void {
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
-    // Missing targets are reported as missing (MESH0006), not also as empty.
-    const given = required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')]', []);
+    // Missing targets are reported as missing (MESH0006), not also as empty; a route that redirects needs none.
+    const given = route.redirect !== undefined ? route.targets ?? []
+      : required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')], or redirect', []);
     const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
     if (catchAll) {
       reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
@@ -210,7 +214,7 @@ export class TrafficSplit extends Construct {
       }
       return checked;
     });
-    const targets = route.targets ? validateTargets(this, label, given) : [];
+    const targets = route.targets && (route.redirect === undefined || given.length > 0) ? validateTargets(this, label, given) : [];
     let mirror = route.mirror;
     if (mirror) {
       validateDnsLabel(this, 'mirror version', mirror.version);
@@ -224,9 +228,11 @@ export class TrafficSplit extends Construct {
     // A fault, timeout or retries not made by its factory (a plain object from JavaScript, a Duration for a
     // Timeout) would crash at synthesis: reported, and left out.
     const fault = madeByFactory(this, `${label} fault`, route.fault, 'FaultInjection', 'FaultInjection.of({ ... })');
-    const timeout = madeByFactory(this, `${label} timeout`, route.timeout, 'Timeout', 'Timeout.of(...)');
-    const retries = madeByFactory(this, `${label} retries`, route.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
-    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, timeout, retries });
+    // The timeout and retries are checked with the other actions.
+    const actions = checkRouteActions(this, label, route, checkedMatches, {
+      destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined, fault: fault !== undefined,
+    });
+    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, ...actions });
   }
 
   /**
@@ -237,20 +243,25 @@ export class TrafficSplit extends Construct {
    */
   public _rules(defaults: { timeout?: Timeout; retries?: RetryPolicy }): HttpRule[] {
     const service = this.service;
-    return this._routes.map((route, i) => ({
-      source: this,
-      label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
-      name: route.name,
-      matches: route.matches ?? [],
-      backends: route.targets.map(t => ({ service, version: t.versionName, weight: route.targets.length > 1 ? t.weight : undefined })),
-      mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
-      fault: route.fault,
-      timeout: route.timeout ?? defaults.timeout,
-      retries: route.retries ?? defaults.retries,
-      headers: route.headers,
-      rewrite: route.rewrite,
-      redirect: route.redirect,
-    }));
+    return this._routes.map((route, i) => {
+      const targets = route.targets ?? [];
+      // A redirect answers at once: the service's timeout and retries have no call to apply to.
+      const redirects = route.redirect !== undefined;
+      return {
+        source: this,
+        label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
+        name: route.name,
+        matches: route.matches ?? [],
+        backends: targets.map(t => ({ service, version: t.versionName, weight: targets.length > 1 ? t.weight : undefined })),
+        mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
+        fault: route.fault,
+        timeout: route.timeout ?? (redirects ? undefined : defaults.timeout),
+        retries: route.retries ?? (redirects ? undefined : defaults.retries),
+        headers: route.headers,
+        rewrite: route.rewrite,
+        redirect: route.redirect,
+      };
+    });
   }
 
   /** @internal */
@@ -292,19 +303,6 @@ function validateTargets(split: TrafficSplit, label: string, targets: TrafficTar
     reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
   return [...targets];
-}
-
-/**
- * `value` when it is undefined or was made by its factory (it has the factory's `_toIstio`); anything else is
- * reported (MESH0096) and left out.
- */
-function madeByFactory<T>(scope: IConstruct, prop: string, value: T | undefined, type: string, factory: string): T | undefined {
-  if (value === undefined || typeof (value as { _toIstio?: unknown } | null)?._toIstio === 'function') {
-    return value;
-  }
-  const hint = isDuration(value) ? `wrap the Duration in ${factory.replace('...', 'duration')}` : `make it with ${factory}`;
-  reportError(scope, 'MESH0096', `${prop} is not a ${type}: ${hint}`);
-  return undefined;
 }
 
 /** A match's key, or none when the match is too broken to compare (a plain object from JavaScript). */

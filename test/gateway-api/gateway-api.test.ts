@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import { synthChecked } from './gateway-api-schemas';
 import { validateManifests } from '../support/schemas';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
@@ -282,7 +282,7 @@ describe('routing with the Gateway API', () => {
     expect(named(objects, 'Service', 'api-v2')).toBeDefined();
   });
 
-  test('a redirect becomes a RequestRedirect filter, without backends (a rule built by hand: splits cannot make one yet)', () => {
+  test('a redirect becomes a RequestRedirect filter, without backends', () => {
     // GIVEN
     const mesh = gatewayApiMesh();
     const api = newService(mesh, 'api', ['v1']);
@@ -330,31 +330,82 @@ describe('routing with the Gateway API', () => {
     expect(rendered.problems.map(p => [p.code, p.what])).toEqual([['MESH0743', what]]);
   });
 
-  test('TLS routes become TLSRoutes bound to their listener, with a ReferenceGrant for TLSRoutes (rules built by hand: gateways cannot make them yet)', () => {
+  test('TLS and TCP routes become TLSRoutes and TCPRoutes bound to their listeners, with ReferenceGrants, in place of the VirtualService', () => {
     // GIVEN
     const mesh = gatewayApiMesh();
-    const db = new MeshService(mesh, 'db', { namespace: 'data', ports: [{ port: 5432, protocol: Protocol.TLS }] });
-    const gateway = new IngressGateway(mesh, 'ingress', { listeners: [{ port: 9443, protocol: Protocol.TLS, hosts: ['db.example.com'] }] });
-    (gateway as any)._tlsRules = () => [{ source: gateway, label: 'the TLS route to db', listenerPort: 9443, sniHosts: ['db.example.com'], backend: { service: db, port: 5432 } }];
+    const db = new MeshService(mesh, 'db', { namespace: 'data', ports: [{ port: 5432, protocol: Protocol.TLS }, { port: 6379, protocol: Protocol.TCP }] });
+    const gateway = new IngressGateway(mesh, 'ingress', {
+      listeners: [{ port: 9443, protocol: Protocol.TLS, hosts: ['db.example.com'] }, { port: 6379, protocol: Protocol.TCP }],
+    });
+    gateway.addTlsRoute({ hosts: ['db.example.com'], service: db, port: 5432 });
+    gateway.addTcpRoute({ port: 6379, service: db, servicePort: 6379 });
 
     // WHEN
-    mesh.analyze();
-    const objects = gateway.routeObjects.map(o => o.toJson());
+    const objects = synthChecked(mesh.charts).filter(o => o.metadata.namespace === 'istio-ingress' && /Route$|VirtualService/.test(o.kind));
 
     // THEN
-    expect(objects).toEqual([{
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'TLSRoute',
-      metadata: { name: 'ingress-tls-0', namespace: 'istio-ingress' },
-      spec: {
-        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', sectionName: 'tls-9443' }],
-        hostnames: ['db.example.com'],
-        rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'db', namespace: 'data', port: 5432 }] }],
+    expect(objects).toEqual([
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'TLSRoute',
+        metadata: { name: 'ingress-tls-0', namespace: 'istio-ingress' },
+        spec: {
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', sectionName: 'tls-9443' }],
+          hostnames: ['db.example.com'],
+          rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'db', namespace: 'data', port: 5432 }] }],
+        },
       },
-    }]);
-    expect(validateManifests(objects)).toEqual([]);
-    const grant = (mesh.node.findChild('ReferenceGrant-TLSRoute-istio-ingress-data') as ApiObject).toJson();
-    expect(grant.spec.from).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute', namespace: 'istio-ingress' }]);
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+        kind: 'TCPRoute',
+        metadata: { name: 'ingress-tcp-0', namespace: 'istio-ingress' },
+        spec: {
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', sectionName: expect.any(String) }],
+          rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'db', namespace: 'data', port: 6379 }] }],
+        },
+      },
+    ]);
+    expect(gateway.routeObjects.map(o => o.kind)).toEqual(['TLSRoute', 'TCPRoute']);
+    const grants = Testing.synth(mesh).filter(o => o.kind === 'ReferenceGrant').map(o => o.spec.from[0].kind).sort();
+    expect(grants).toEqual(['TCPRoute', 'TLSRoute']);
+  });
+
+  test('a split route that redirects by path prefix becomes ReplacePrefixMatch; falling back to Istio\'s API it is MESH0726', () => {
+    // GIVEN a split route redirecting by prefix (which only the Gateway API can say), beside a fault (which only Istio's can)
+    const build = (props: MeshProps) => {
+      const mesh = gatewayApiMesh(props);
+      const api = newService(mesh, 'api', ['v1']);
+      const routes = [
+        { name: 'old', matches: [{ uri: StringMatch.prefix('/old') }], redirect: { pathPrefix: '/new' } },
+        { name: 'rest', targets: [TrafficTarget.version('v1')] },
+      ];
+      new TrafficSplit(mesh, 'split', { service: api, routes });
+      return { mesh, api };
+    };
+
+    // WHEN rendered with the Gateway API
+    const { mesh, api } = build({});
+    const route = synthChecked(mesh.charts).find(o => o.kind === 'HTTPRoute' && o.metadata.name === api.serviceName);
+
+    // THEN
+    expect(route.spec.rules[0]).toEqual(expect.objectContaining({
+      name: 'old',
+      filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' }, statusCode: 301 } }],
+    }));
+
+    // WHEN the same split also injects a fault, and the fallback keeps it in Istio's API
+    const fallback = gatewayApiMesh({ allowIstioApiFallback: true });
+    const svc = newService(fallback, 'api', ['v1']);
+    new TrafficSplit(fallback, 'split', {
+      service: svc,
+      routes: [
+        { name: 'old', matches: [{ uri: StringMatch.prefix('/old') }], redirect: { pathPrefix: '/new' } },
+        { name: 'rest', fault: FaultInjection.abort(503, 10), targets: [TrafficTarget.version('v1')] },
+      ],
+    });
+
+    // THEN
+    expect(synthErrors(fallback)).toEqual(expect.arrayContaining([expect.stringContaining("[MESH0726] route 'old' redirects by path prefix, which Istio's VirtualService cannot")]));
   });
 
   test('a listener of each protocol: HTTP, HTTPS terminated with its Secret, TLS passed through', () => {

@@ -142,7 +142,7 @@ describe('IngressGateway', () => {
     ['a service with two HTTP ports and no port chosen', (gw, _svc) => gw.addRoute({ service: newService(gw.mesh, 'two', ['v1'], { ports: [{ port: 80 }, { port: 81 }] }) }),
       "[mesh/gw] [MESH0126] service 'two' has 2 HTTP ports (80, 81): choose one with port"],
     ['a route without a service (plain JavaScript)', (gw, _svc) => gw.addRoute({ service: undefined as any }),
-      '[mesh/gw] [MESH0006] service is missing: name the service the route goes to'],
+      '[mesh/gw] [MESH0006] service is missing: name the service the route goes to, or redirect'],
   ])('fails on %s', (_name, act, message) => {
     // GIVEN
     const mesh = openMesh();
@@ -223,4 +223,85 @@ test('the gateway chart output is stable', () => {
   const gw = new IngressGateway(mesh, 'ingress');
   gw.addRoute({ service: newService(mesh, 'web') });
   expect(Testing.synth(mesh).filter(o => o.metadata.namespace === 'istio-ingress')).toMatchSnapshot();
+});
+
+describe('IngressGateway TLS and TCP routes', () => {
+  /** A gateway with an HTTP, a TLS (passthrough) and a TCP listener; services 'db' (TLS and TCP ports) and 'web'. */
+  function streams() {
+    const mesh = openMesh();
+    const db = newService(mesh, 'db', ['v1'], { ports: [{ port: 5432, protocol: Protocol.TCP }, { port: 8443, protocol: Protocol.TLS }] });
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'gw', {
+      listeners: [
+        { port: 80, hosts: ['shop.example.com'] },
+        { port: 443, protocol: Protocol.TLS, hosts: ['db.example.com', '*.tls.example.com'] },
+        { port: 5432, protocol: Protocol.TCP },
+      ],
+    });
+    gw.addRoute({ service: web, hosts: ['shop.example.com'] });
+    return { mesh, db, web, gw };
+  }
+
+  test('a TLS route by SNI and a TCP route by listener port, in one VirtualService of the gateway', () => {
+    // GIVEN
+    const { mesh, db, web, gw } = streams();
+    // WHEN
+    gw.addTlsRoute({ hosts: ['db.example.com'], service: db });
+    gw.addTcpRoute({ port: 5432, service: db, servicePort: 5432 });
+    gw.addTlsRoute({ hosts: ['a.tls.example.com', 'b.tls.example.com'], service: db, port: 8443 });
+    const manifests = MeshTesting.synth(mesh);
+    // THEN
+    const destination = (port: number) => ({ host: 'db.default.svc.cluster.local', port: { number: port } });
+    expect(MeshTesting.find(manifests, 'VirtualService', 'gw-streams', 'istio-ingress').spec).toEqual({
+      hosts: ['db.example.com', 'a.tls.example.com', 'b.tls.example.com', '*'],
+      gateways: ['istio-ingress/gw'],
+      tls: [
+        { match: [{ port: 443, sniHosts: ['db.example.com'] }], route: [{ destination: destination(8443) }] },
+        { match: [{ port: 443, sniHosts: ['a.tls.example.com', 'b.tls.example.com'] }], route: [{ destination: destination(8443) }] },
+      ],
+      tcp: [{ match: [{ port: 5432 }], route: [{ destination: destination(5432) }] }],
+    });
+    expect(MeshTesting.find(manifests, 'Gateway', 'gw', 'istio-ingress').spec.servers[2]).toEqual({ port: { number: 5432, name: 'tcp-5432', protocol: 'TCP' }, hosts: ['*'] });
+    expect(gw._tlsRules().map(r => [r.listenerPort, r.sniHosts, r.backend.port])).toEqual([[443, ['db.example.com'], 8443], [443, ['a.tls.example.com', 'b.tls.example.com'], 8443]]);
+    expect(gw._tcpRules().map(r => [r.listenerPort, r.backend.service, r.backend.port])).toEqual([[5432, db, 5432]]);
+    expect(gw.routedServices).toEqual([web, db]);
+    expect(gw.routeObjects.map(o => o.name)).toEqual(['gw', 'gw-streams']);
+    expect(mesh.analyze()).toEqual([]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  test.each<[string, (s: ReturnType<typeof streams>) => void, string[]]>([
+    ['a TLS route host no TLS listener serves', ({ gw, db }) => gw.addTlsRoute({ hosts: ['shop.example.com'], service: db }),
+      ["[mesh/gw] [MESH0733] TLS route host 'shop.example.com' is not served by a TLS listener of the gateway (TLS listeners 443: db.example.com, *.tls.example.com): add the host to a listener with protocol Protocol.TLS"]],
+    ['a TLS route without hosts', ({ gw, db }) => gw.addTlsRoute({ hosts: [], service: db }),
+      ['[mesh/gw] [MESH0733] TLS route hosts is empty: list the SNI host names it routes, each served by a TLS listener']],
+    ['a TLS route host that is no host name', ({ gw, db }) => gw.addTlsRoute({ hosts: ['DB'], service: db }),
+      ["[mesh/gw] [MESH0733] TLS route host \"DB\" is not a host name: use a lowercase name such as 'db.example.com' or '*.example.com'"]],
+    ['a TLS host routed twice', ({ gw, db }) => { gw.addTlsRoute({ hosts: ['db.example.com'], service: db }); gw.addTlsRoute({ hosts: ['db.example.com'], service: db }); },
+      ["[mesh/gw] [MESH0733] TLS route host 'db.example.com' is already routed by the TLS route of 'db.example.com', which takes its connections first: route each SNI host once"]],
+    ['a TLS route to an HTTP port', ({ gw, web }) => gw.addTlsRoute({ hosts: ['db.example.com'], service: web, port: 8080 }),
+      ["[mesh/gw] [MESH0735] port 8080 of service 'web' is http, but this route passes the stream on unread: choose a TLS or HTTPS port"]],
+    ['a TLS route to a service without a TLS port', ({ gw, web }) => gw.addTlsRoute({ hosts: ['db.example.com'], service: web }),
+      ["[mesh/gw] [MESH0735] service 'web' has 0 TLS or HTTPS ports (ports: 8080 http): choose one with port"]],
+    ['a TCP route to a port that is no TCP listener', ({ gw, db }) => gw.addTcpRoute({ port: 443, service: db, servicePort: 5432 }),
+      ["[mesh/gw] [MESH0734] TCP route port 443 is not a TCP listener of the gateway (listeners: 80 HTTP, 443 TLS, 5432 TCP): add { port: 443, protocol: Protocol.TCP } to its listeners, or route a TCP listener's port"]],
+    ['a second TCP route of a listener', ({ gw, db }) => { gw.addTcpRoute({ port: 5432, service: db, servicePort: 5432 }); gw.addTcpRoute({ port: 5432, service: db, servicePort: 8443 }); },
+      ['[mesh/gw] [MESH0734] TCP route port 5432 already has a TCP route, which takes every connection: route each TCP listener once']],
+    ['a TCP route to an HTTP port', ({ gw, web }) => gw.addTcpRoute({ port: 5432, service: web, servicePort: 8080 }),
+      ["[mesh/gw] [MESH0735] servicePort 8080 of service 'web' is http, but this route passes the stream on unread: choose a TCP or TLS port"]],
+    ['a TCP route to a service with two TCP or TLS ports', ({ gw, db }) => gw.addTcpRoute({ port: 5432, service: db }),
+      ["[mesh/gw] [MESH0735] service 'db' has 2 TCP or TLS ports (ports: 5432 tcp, 8443 tls): choose one with servicePort"]],
+    ['an HTTP route to a host only the TLS listener serves', ({ gw, web }) => gw.addRoute({ service: web, hosts: ['db.example.com'] }),
+      ["[mesh/gw] [MESH0172] route host 'db.example.com' is served only by TLS or TCP listeners (443, 5432), which pass the stream through without reading HTTP, so an HTTP route would do nothing: serve the host on an HTTP or HTTPS listener, or route it with addTlsRoute() or addTcpRoute()"]],
+    ['a TLS listener host without a route', ({ gw, db }) => gw.addTlsRoute({ hosts: ['db.example.com'], service: db }),
+      ["[mesh/gw] [MESH0127] gateway host '*.tls.example.com' has no route: add one with addRoute(), or drop the host from the listeners"]],
+  ])('fails on %s', (_, make, errors) => {
+    // GIVEN
+    const s = streams();
+    // WHEN
+    make(s);
+    // THEN (the TLS hosts left without a route are MESH0127, tested on their own)
+    const codes = errors.some(e => e.includes('[MESH0127]')) ? synthErrors(s.mesh) : synthErrors(s.mesh).filter(e => !e.includes('[MESH0127]'));
+    expect(codes).toEqual(errors);
+  });
 });

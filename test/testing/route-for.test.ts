@@ -158,10 +158,19 @@ describe('hand-written routes', () => {
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
     ['weights that add up to 0', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }, { destination: { host: 'web' }, weight: 0 }] }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] with weights that add up to 0, which this evaluation cannot decide'],
-    ['a redirect', [vs({ hosts: ['api'], http: [{ redirect: { uri: '/x' } }] })],
-      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] redirect, which this evaluation cannot decide'],
   ])('fails on %s', (_, extra, message) => {
     expect(() => MeshTesting.routeFor(mesh, api, {}, [...base, ...extra])).toThrow(message);
+  });
+
+  test('a redirect reaches no version, and explainRoute says the route redirects', () => {
+    const manifests = [...base, vs({ hosts: ['api'], http: [{ name: 'old', redirect: { uri: '/x' } }] })];
+    expect(MeshTesting.routeFor(mesh, api, {}, manifests)).toEqual([]);
+    expect(MeshTesting.explainRoute(mesh, api, {}, manifests)).toEqual({
+      targets: [],
+      virtualService: 'default/api',
+      route: 'old',
+      reason: "route 'old' of VirtualService default/api takes the request (it has no match, so it takes every request) and redirects it",
+    });
   });
 
   test('callers whose versions are routed differently need fromVersion', () => {

@@ -141,7 +141,7 @@ describe('TrafficSplit', () => {
       "[mesh/split] [MESH0110] route 1 lists version 'v9' twice: give each version one target with its total weight",
       "[mesh/split] [MESH0101] route 1: subset 'v9' is not a version of service 'web' (versions: v1): add it with addVersion('v9', ...) or route to an existing version",
     ]);
-    expect(split.routes[0].targets.map(t => t.versionName)).toEqual(['v9']);
+    expect(split.routes[0].targets!.map(t => t.versionName)).toEqual(['v9']);
   });
 
   test.each([
@@ -294,7 +294,7 @@ describe('plain JavaScript callers', () => {
 
   test.each([
     ['a route without targets', (m: any) => new TrafficSplit(m, 'split', { service: newService(m, 'web'), routes: [{} as any] }),
-      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')]"],
+      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')], or redirect"],
     ['a service without ports', (m: any) => new MeshService(m, 'web', {} as any),
       '[mesh/web] [MESH0006] ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
   ])('fails on %s with a coded error, not a crash', (_, make, message) => {

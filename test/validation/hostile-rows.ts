@@ -1261,4 +1261,102 @@ row('A mesh with every service in its own namespace and explicit injection', 'va
   ms.denyByDefault({ namespace: 'ns-a' });
 });
 
+// Route actions, on a split route and on a gateway route; gateway routes through a split; TLS and TCP routes.
+function gatewayRoute(app: App, r: any, props: any = {}): void {
+  const ms = mesh(app);
+  new IngressGateway(ms, 'gw', props).addRoute({ service: svc(ms), ...r });
+}
+for (const [what, actions] of [
+  ['headers a string', { headers: 'x-a: 1' }],
+  ['headers.request a list', { headers: { request: [] } }],
+  ['headers.request.set a string', { headers: { request: { set: 'x-a' } } }],
+  ['headers.request.set a number value', { headers: { request: { set: { 'x-a': 1 } } } }],
+  ['headers.response.remove a string', { headers: { response: { remove: 'x-a' } } }],
+  ['headers.request.set with CR/LF in the name', { headers: { request: { set: { 'x-a\r\nx-b': '1' } } } }],
+  ['headers.request.set :authority', { headers: { request: { set: { ':authority': 'a.example.com' } } } }],
+  ['rewrite a string', { rewrite: '/v2' }],
+  ['rewrite.fullPath a number', { rewrite: { fullPath: 2 } }],
+  ['redirect a string', { redirect: 'https://a.example.com' }],
+  ['redirect.port a string', { redirect: { port: '443' } }],
+  ['redirect.statusCode a string', { redirect: { fullPath: '/a', statusCode: '301' } }],
+  ['redirect.scheme HTTPS', { redirect: { scheme: 'HTTPS' } }],
+  ['timeout a Duration', { timeout: Duration.seconds(1) }],
+  ['retries a plain object', { retries: { attempts: 2 } }],
+] as Array<[string, any]>) {
+  row(`TrafficSplit route ${what}`, 'error', app => route(app, actions));
+  row(`IngressGateway.addRoute ${what}`, 'error', app => gatewayRoute(app, actions));
+}
+row('TrafficSplit route: a redirect without targets', 'valid', app => {
+  const ms = mesh(app);
+  new TrafficSplit(ms, 'split', { service: svc(ms), routes: [{ matches: [{ uri: StringMatch.exact('/old') }], redirect: { fullPath: '/new' } }, { targets: [TrafficTarget.version('v1')] }] });
+});
+row('TrafficSplit route: every action', 'valid', app => route(app, {
+  matches: [{ uri: StringMatch.prefix('/api') }],
+  headers: { request: { set: { 'x-a': '%%' }, add: { 'x-b': '%REQ(x-request-id)%' }, remove: ['x-c'] }, response: { remove: ['server'] } },
+  rewrite: { pathPrefix: '/v2/api', host: 'web.internal:8080' },
+  timeout: Timeout.of(Duration.seconds(1)),
+}));
+row('IngressGateway.addRoute: a redirect without a service', 'valid', app => {
+  const ms = mesh(app);
+  const gw = new IngressGateway(ms, 'gw');
+  gw.addRoute({ service: svc(ms), paths: [StringMatch.prefix('/shop/')], rewrite: { pathPrefix: '/' } });
+  gw.addRoute({ paths: [StringMatch.exact('/')], redirect: { fullPath: '/shop/', statusCode: 302 } });
+});
+row('IngressGateway.addRoute: through a canary with a mirror, a fault, rewrites and header changes', 'valid', app => {
+  const ms = mesh(app);
+  const s = svc(ms, 'web', {}, ['v1', 'v2', 'v3']);
+  new TrafficSplit(ms, 'split', {
+    service: s,
+    routes: [
+      {
+        matches: [{ uri: StringMatch.prefix('/api'), headers: [HeaderMatch.exact('x-canary', 'yes')] }],
+        targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)],
+        mirror: { version: 'v3' },
+        fault: FaultInjection.delay(Duration.seconds(1), 5),
+        rewrite: { pathPrefix: '/v2/api' },
+        headers: { request: { set: { 'x-a': 'split' } } },
+      },
+      { targets: [TrafficTarget.version('v1')] },
+    ],
+  });
+  new IngressGateway(ms, 'gw').addRoute({ service: s, paths: [StringMatch.prefix('/shop/')], rewrite: { pathPrefix: '/' }, headers: { request: { set: { 'x-a': 'gw' } } } });
+});
+row('IngressGateway.addRoute: through a split route on the caller (bypassed)', 'warning', app => {
+  const ms = mesh(app);
+  const s = svc(ms, 'web', {}, ['v1', 'v2']);
+  new TrafficSplit(ms, 'split', { service: s, routes: [{ matches: [{ sourceService: svc(ms, 'client') }], targets: [TrafficTarget.version('v2')] }, { targets: [TrafficTarget.version('v1')] }] });
+  new IngressGateway(ms, 'gw').addRoute({ service: s });
+});
+row('IngressGateway.addRoute: a regex path through a split prefix', 'error', app => {
+  const ms = mesh(app);
+  const s = svc(ms, 'web', {}, ['v1', 'v2']);
+  new TrafficSplit(ms, 'split', { service: s, routes: [{ matches: [{ uri: StringMatch.prefix('/a') }], targets: [TrafficTarget.version('v2')] }, { targets: [TrafficTarget.version('v1')] }] });
+  new IngressGateway(ms, 'gw').addRoute({ service: s, paths: [StringMatch.regex('/[a-z]+')] });
+});
+/** A gateway with a TLS and a TCP listener, an HTTP route for its other host, and service 'db' (TLS and TCP ports). */
+function streamGateway(app: App): { gw: IngressGateway; db: MeshService } {
+  const ms = mesh(app);
+  const db = svc(ms, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }, { port: 8443, protocol: Protocol.TLS }] });
+  const gw = new IngressGateway(ms, 'gw', { listeners: [{ port: 80, hosts: ['shop.example.com'] }, { port: 443, protocol: Protocol.TLS, hosts: ['db.example.com'] }, { port: 5432, protocol: Protocol.TCP }] });
+  gw.addRoute({ service: svc(ms), hosts: ['shop.example.com'] });
+  return { gw, db };
+}
+row('IngressGateway.addTlsRoute and addTcpRoute', 'valid', app => {
+  const { gw, db } = streamGateway(app);
+  gw.addTlsRoute({ hosts: ['db.example.com'], service: db });
+  gw.addTcpRoute({ port: 5432, service: db, servicePort: 5432 });
+});
+for (const [what, make] of [
+  ['addTlsRoute hosts a string', (gw: any, db: any) => gw.addTlsRoute({ hosts: 'db.example.com', service: db })],
+  ['addTlsRoute hosts undefined', (gw: any, db: any) => gw.addTlsRoute({ service: db })],
+  ['addTlsRoute service undefined', (gw: any) => gw.addTlsRoute({ hosts: ['db.example.com'] })],
+  ['addTlsRoute service a plain object', (gw: any) => gw.addTlsRoute({ hosts: ['db.example.com'], service: { serviceName: 'db' } })],
+  ['addTlsRoute port a string', (gw: any, db: any) => gw.addTlsRoute({ hosts: ['db.example.com'], service: db, port: '8443' })],
+  ['addTcpRoute port a string', (gw: any, db: any) => gw.addTcpRoute({ port: '5432', service: db, servicePort: 5432 })],
+  ['addTcpRoute port undefined', (gw: any, db: any) => gw.addTcpRoute({ service: db, servicePort: 5432 })],
+  ['addTcpRoute servicePort 70000', (gw: any, db: any) => gw.addTcpRoute({ port: 5432, service: db, servicePort: 70000 })],
+] as Array<[string, (gw: any, db: any) => void]>) {
+  row(`IngressGateway.${what}`, 'error', app => { const { gw, db } = streamGateway(app); make(gw, db); });
+}
+
 export { rows };
