@@ -1276,7 +1276,7 @@ export const CODES = {
     fix: 'match paths by prefix or exact in the gateway route or the split route',
   },
   MESH0729: {
-    meaning: "warning: a split route matches on the calling service, so ingress traffic through a gateway route bypasses it",
+    meaning: 'warning: a split route matches on the calling service, so ingress traffic through a gateway route bypasses it',
     example: "[mesh/gw] [MESH0729] the route to service 'reviews' leaves out route 'from-web' of TrafficSplit 'mesh/split': requests through the gateway come from the gateway, never from service 'web', so ingress traffic bypasses that route: match ingress traffic on headers or paths, or accept that the gateway skips it",
     fix: 'match ingress traffic on headers or paths, or accept that the gateway skips the route',
   },
@@ -1339,7 +1339,7 @@ export const CODES = {
   MESH0745: {
     meaning: "warning: an object's routing stays in Istio's API, because the Gateway API cannot express it and the mesh allows the fallback",
     example: "[mesh/ratings] [MESH0745] routing stays in Istio's API (VirtualService and DestinationRule with subsets), because the Gateway API cannot express it: route 'jason-delay' injects a fault (a 7s delay)",
-    fix: "nothing, if intended; else remove what the Gateway API cannot express (the message names it)",
+    fix: 'nothing, if intended; else remove what the Gateway API cannot express (the message names it)',
   },
   MESH0746: {
     meaning: 'the Gateway API would send some requests to another rule than the order the routes were written in does (it orders rules by how specific their matches are)',
@@ -1347,12 +1347,12 @@ export const CODES = {
     fix: 'write the more specific route first, so that both APIs try the routes in the same order',
   },
   MESH0747: {
-    meaning: "the Service a version is routed through in the Gateway API (<service>-<version>) has the name of another service",
+    meaning: 'the Service a version is routed through in the Gateway API (<service>-<version>) has the name of another service',
     example: "[mesh/reviews] [MESH0747] version 'v1' is routed through a Service 'reviews-v1' (the Gateway API has no subsets), but service 'reviews-v1' in namespace 'default' has that name: rename one of them",
     fix: 'rename the service or the version, so that <service>-<version> names no other service',
   },
   MESH0748: {
-    meaning: "the Service a version is routed through in the Gateway API (<service>-<version>) would have a name longer than 63 characters",
+    meaning: 'the Service a version is routed through in the Gateway API (<service>-<version>) would have a name longer than 63 characters',
     example: "[mesh/reviews] [MESH0748] version 'a-very-long-version-name' is routed through a Service named 'reviews-a-very-long-version-name-...' (64 characters), longer than a Service name may be (63): shorten the service or version name",
     fix: 'shorten the service or version name',
   },
@@ -1369,7 +1369,7 @@ export const CODES = {
   // Applying the output: the kubectl apply script and Argo CD sync waves (0770-0779).
   MESH0770: {
     meaning: 'an ApplyScript is asked for an App that writes its charts into one file, or one file per object, so no order can apply CRDs first',
-    example: "[apply] [MESH0770] the App writes every chart into one file (yamlOutputType FILE_PER_APP), so no order of commands can apply the CRDs before the objects that use them: use YamlOutputType.FILE_PER_CHART (the default) or FOLDER_PER_CHART_FILE_PER_RESOURCE",
+    example: '[apply] [MESH0770] the App writes every chart into one file (yamlOutputType FILE_PER_APP), so no order of commands can apply the CRDs before the objects that use them: use YamlOutputType.FILE_PER_CHART (the default) or FOLDER_PER_CHART_FILE_PER_RESOURCE',
     fix: 'leave the App\'s yamlOutputType at FILE_PER_CHART (the default), or use FOLDER_PER_CHART_FILE_PER_RESOURCE',
   },
   MESH0771: {

@@ -1,6 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
 import { synthChecked } from './gateway-api-schemas';
-import { validateManifests } from '../support/schemas';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
   EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService, Protocol, RetryOn,
@@ -10,6 +9,7 @@ import {
 import { gatewayApiGatewaySpec } from '../../src/gateway-api/gateway-listeners';
 import { httpRouteRules } from '../../src/gateway-api/route-rules';
 import type { HttpRule } from '../../src/traffic/http-rule';
+import { validateManifests } from '../support/schemas';
 import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 /** A mesh rendering routing with the Gateway API, open to every call (these tests are not about access). */
