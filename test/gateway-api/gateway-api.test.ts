@@ -460,7 +460,7 @@ describe('routing with the Gateway API', () => {
     expect(ofKind(objects, 'HTTPRoute')).toEqual([]);
   });
 
-  test('a service with an HTTP and a gRPC port gets a route per port; an ingress route to a gRPC port is a GRPCRoute', () => {
+  test('a service with an HTTP and a gRPC port gets a route per port; an ingress route to a gRPC port is a GRPCRoute with the split\'s weights', () => {
     // GIVEN
     const mesh = gatewayApiMesh();
     const both = new MeshService(mesh, 'both', { ports: [{ port: 8080, protocol: Protocol.HTTP }, { port: 9000, protocol: Protocol.GRPC }] });
@@ -479,7 +479,14 @@ describe('routing with the Gateway API', () => {
     expect(gateway.routeObjects.map(r => `${r.kind} ${r.name}`)).toEqual(['GRPCRoute ingress-grpc']);
     expect(named(objects, 'GRPCRoute', 'ingress-grpc').spec).toEqual({
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress' }],
-      rules: [{ name: 'both', backendRefs: [{ group: '', kind: 'Service', name: 'both', namespace: 'default', port: 9000 }] }],
+      // The ingress route carries the service's split: the canary's weights apply to traffic entering there too.
+      rules: [{
+        name: 'both-1',
+        backendRefs: [
+          { group: '', kind: 'Service', name: 'both-v1', namespace: 'default', port: 9000, weight: 70 },
+          { group: '', kind: 'Service', name: 'both-v2', namespace: 'default', port: 9000, weight: 30 },
+        ],
+      }],
     });
   });
 
