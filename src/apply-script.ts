@@ -169,7 +169,9 @@ function renderScript(app: SynthesizingApp, timeout: Duration): string {
     }
     if (objects.some(o => WEBHOOKS.includes(kind(o)))) {
       for (const o of objects.filter(x => ROLLED_OUT.includes(kind(x)))) {
-        lines.push(`kubectl "$@" rollout status ${wait} -n ${o.metadata.namespace} ${o.kind.toLowerCase()}/${o.metadata.name}`);
+        // Without a namespace the object went to the context's namespace (or the one the arguments give): so does the wait.
+        const namespace = o.metadata.namespace === undefined ? '' : `-n ${o.metadata.namespace} `;
+        lines.push(`kubectl "$@" rollout status ${wait} ${namespace}${o.kind.toLowerCase()}/${o.metadata.name}`);
       }
     }
   }

@@ -127,6 +127,31 @@ describe('ApplyScript', () => {
     ]);
   });
 
+  test('a chart with a webhook waits for the rollout of its Deployments, in the namespace they were applied to', () => {
+    // GIVEN a chart of the user's own with a webhook and its server, one Deployment without a namespace
+    const app = Testing.app();
+    const own = new Chart(app, 'own');
+    new ApiObject(own, 'webhook', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'checks' }, webhooks: [] });
+    const deployment = (name: string, namespace?: string) => new ApiObject(own, name, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `example/${name}:1` }] } } },
+    });
+    deployment('checker');
+    deployment('other', 'tools');
+
+    // WHEN
+    const lines = commands(ApplyScript.render(app));
+
+    // THEN the Deployment without a namespace is waited for where kubectl applied it (not in a namespace 'undefined')
+    expect(lines).toEqual([
+      'kubectl "$@" apply -f own.k8s.yaml',
+      'kubectl "$@" rollout status --timeout=300s deployment/checker',
+      'kubectl "$@" rollout status --timeout=300s -n tools deployment/other',
+    ]);
+  });
+
   test('app.synth() writes the script beside the manifests, executable, as render() gives it; Testing.synth() writes nothing', () => {
     // GIVEN
     const app = Testing.app();

@@ -227,26 +227,55 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   };
 }
 
-/** The routes of an ingress gateway, read from its VirtualServices: the service and the hosts and paths it takes. */
+/**
+ * The routes of an ingress gateway, read from its route objects (VirtualServices, or the Gateway API's HTTPRoutes
+ * and GRPCRoutes): per object, each service it sends to, with the hosts and the paths that reach it (a route that
+ * goes through the service's split has a rule per split route, drawn as one edge).
+ */
 function ingressRoutes(gateway: IngressGateway): { service: IMeshService; label: string[] }[] {
   const routes: { service: IMeshService; label: string[] }[] = [];
+  const PATH_KINDS: { [type: string]: string } = { Exact: 'exact', PathPrefix: 'prefix', RegularExpression: 'regex' };
   for (const object of gateway.routeObjects) {
-    const spec = object.toJson().spec;
-    const hosts: string[] = spec.hosts ?? [];
-    for (const http of spec.http ?? []) {
-      const service = gateway.routedServices.find(s => s.host === http.route?.[0]?.destination?.host);
-      if (!service) {
-        continue;
+    const json = object.toJson();
+    const spec = json.spec ?? {};
+    const gatewayApi = typeof json.apiVersion === 'string' && json.apiVersion.startsWith('gateway.networking.k8s.io/');
+    const hosts: string[] = (gatewayApi ? spec.hostnames : spec.hosts) ?? [];
+    // Each rule as the services it sends to and the paths it takes (undefined: every path).
+    const rules: { services: IMeshService[]; paths: (string | undefined)[] }[] = gatewayApi
+      ? (spec.rules ?? []).map((rule: any) => ({
+        services: (rule.backendRefs ?? []).map((b: any) => backendService(gateway, b, json.metadata?.namespace)),
+        paths: (rule.matches ?? []).length === 0 ? [undefined]
+          : rule.matches.map((m: any) => (m.path ? describeString(PATH_KINDS[m.path.type] ?? 'regex', m.path.value) : m.method?.service
+            ? `/${m.method.service}/${m.method.method ?? ''}` : undefined)),
+      }))
+      : (spec.http ?? []).map((http: any) => ({
+        services: (http.route ?? []).map((r: any) => gateway.routedServices.find(s => s.host === r.destination?.host)),
+        paths: (http.match ?? []).length === 0 ? [undefined]
+          : http.match.map((m: any) => (m.uri ? describeString(...Object.entries(m.uri as { [kind: string]: string })[0]) : undefined)),
+      }));
+    const byService = new Map<IMeshService, (string | undefined)[]>();
+    for (const rule of rules) {
+      for (const service of new Set(rule.services.filter((x): x is IMeshService => x !== undefined))) {
+        byService.set(service, [...byService.get(service) ?? [], ...rule.paths]);
       }
-      const paths = (http.match ?? []).map((m: { uri: { [kind: string]: string } }) => {
-        const [kind, value] = Object.entries(m.uri)[0];
-        return describeString(kind, value);
-      });
-      const hostLine = hosts.length === 1 && hosts[0] === '*' ? [] : [`hosts ${hosts.join(' ')}`];
-      routes.push({ service, label: [...hostLine, ...paths.length > 0 ? paths : ['every path']] });
+    }
+    for (const [service, paths] of byService) {
+      const hostLine = hosts.length === 0 || hosts.length === 1 && hosts[0] === '*' ? [] : [`hosts ${hosts.join(' ')}`];
+      const every = paths.includes(undefined);
+      const listed = [...new Set(paths.filter((x): x is string => x !== undefined))];
+      routes.push({ service, label: [...hostLine, ...every || listed.length === 0 ? ['every path'] : listed] });
     }
   }
   return routes;
+}
+
+/** The routed service a Gateway API backendRef names: the service itself, or one of its per-version Services. */
+function backendService(
+  gateway: IngressGateway, ref: { name?: string; namespace?: string }, routeNamespace: string | undefined,
+): IMeshService | undefined {
+  const namespace = ref.namespace ?? routeNamespace;
+  return gateway.routedServices.find(s => s.namespace === namespace
+    && (ref.name === s.serviceName || (s.versionNames ?? []).some(v => ref.name === `${s.serviceName}-${v}`)));
 }
 
 /** A string match in words: the value (exact), `prefix <value>` or `~ <regex>`. */

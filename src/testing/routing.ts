@@ -51,6 +51,11 @@ export function route(
     const targets = destinationVersions(manifests, where, cluster, { host }, service.namespace, undefined);
     return { targets, reason: `${unrouted}, so no VirtualService applies: the Kubernetes Service balances requests over its workloads (${versionList(targets)}), by pod count` };
   }
+  const gamma = manifests.find(m => isGatewayApiRoute(m) && (m.spec?.parentRefs ?? []).some((ref: any) => ref?.kind === 'Service' && (ref.group ?? '') === ''
+    && ref.name === service.name && (ref.namespace ?? m.metadata?.namespace ?? 'default') === service.namespace));
+  if (gamma !== undefined) {
+    throw gatewayApiUnsupported(where, gamma, `routes service '${service.name}' in namespace '${service.namespace}'`);
+  }
   const bound = manifests.filter(m => m?.kind === 'VirtualService'
     && (m.spec?.gateways === undefined || m.spec.gateways.length === 0 || m.spec.gateways.includes('mesh'))
     && (m.spec?.hosts ?? []).some((h: string) => hostMatches(h, m.metadata?.namespace ?? 'default', host, cluster)));
@@ -94,6 +99,15 @@ export function routeAtGateway(
   const bound = manifests.filter(m => m?.kind === 'VirtualService' && (m.spec?.http ?? []).length > 0
     && (m.spec?.gateways ?? []).some((g: string) => g === ref || g === gateway.name && (m.metadata?.namespace ?? 'default') === gateway.namespace)
     && (m.spec?.hosts ?? []).some((h: string) => coversHost(h, host) || coversHost(host, h)));
+  if (bound.length === 0) {
+    // A Gateway API Gateway addressed to the gateway's Service configures it instead: its routes are not modelled.
+    const address = fqdn(gateway.name, gateway.namespace, cluster);
+    const gatewayApi = manifests.find(m => m?.kind === 'Gateway' && isGatewayApi(m) && (m.metadata?.namespace ?? 'default') === gateway.namespace
+      && (m.spec?.addresses ?? []).some((a: any) => a?.value === address || a?.value === gateway.name));
+    if (gatewayApi !== undefined) {
+      throw gatewayApiUnsupported(where, gatewayApi, `configures the gateway '${gateway.namespace}/${gateway.name}'`);
+    }
+  }
   const entries = bound.flatMap(vs => (vs.spec.http as any[]).map((r, index) => ({ vs, r, index })));
   const taken = firstRoute(manifests, where, cluster, entries, undefined, request, listenerPort, ref);
   if (taken) {
@@ -293,6 +307,20 @@ function versionList(targets: RoutedVersion[]): string {
 
 function nameOf(o: any): string {
   return `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
+}
+
+function isGatewayApi(m: any): boolean {
+  return typeof m?.apiVersion === 'string' && m.apiVersion.startsWith('gateway.networking.k8s.io/');
+}
+
+function isGatewayApiRoute(m: any): boolean {
+  return isGatewayApi(m) && ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'].includes(m.kind);
+}
+
+/** A Gateway API object routes the request: the evaluation models Istio's API only, so it cannot answer (never a wrong answer). */
+function gatewayApiUnsupported(method: string, object: any, what: string): Error {
+  return meshError('MESH0600', method, `${object.kind} ${nameOf(object)} (Gateway API) ${what}, which this evaluation cannot decide (only Istio's VirtualServices and DestinationRules are modelled): `
+    + 'test that route against a cluster, or evaluate the mesh rendered with RoutingApi.ISTIO');
 }
 
 function unsupported(method: string, vs: any, what: string, why: string): Error {

@@ -79,6 +79,8 @@ export class EgressScope extends Construct {
   public readonly namespace: string;
 
   private readonly hosts: string[] = [];
+  /** The mesh's services allowed: the Services their versions are reached through join the hosts at synthesis. */
+  private readonly services: IMeshService[] = [];
 
   public constructor(scope: Construct, id: string, props: EgressScopeProps = {}) {
     super(scope, id);
@@ -113,7 +115,7 @@ export class EgressScope extends Construct {
       spec: Lazy.any({
         produce: () => ({
           workloadSelector: props.service ? { labels: { app: props.service.serviceName } } : undefined,
-          egress: [{ hosts: this.hosts.length > 0 ? [...this.hosts] : [`${mesh.rootNamespace}/*`] }],
+          egress: [{ hosts: this.hosts.length > 0 ? this.allHosts() : [`${mesh.rootNamespace}/*`] }],
           outboundTrafficPolicy: {
             mode: mode === OutboundTrafficPolicy.REGISTRY_ONLY
               ? istio.SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY
@@ -138,6 +140,28 @@ export class EgressScope extends Construct {
       return;
     }
     this.add(`${service.namespace}/${service.host}`);
+    if (!this.services.includes(service)) {
+      this.services.push(service);
+    }
+  }
+
+  /**
+   * The hosts listed, and after each service the per-version Services the Gateway API routes its versions through
+   * (`<service>-<version>`): a route to a version goes to that host, which a proxy not told of it cannot reach.
+   */
+  private allHosts(): string[] {
+    const hosts = [...this.hosts];
+    for (const service of this.services) {
+      const versionServices = service.node.children
+        .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Service' && c.node.id.startsWith('VersionService-'));
+      for (const s of versionServices) {
+        const host = `${service.namespace}/${service.mesh.hostOf(s.name, service.namespace)}`;
+        if (!hosts.includes(host)) {
+          hosts.push(host);
+        }
+      }
+    }
+    return hosts;
   }
 
   /** Lets the workloads reach an external service (through its egress gateway, if it has one). */

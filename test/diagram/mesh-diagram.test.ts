@@ -7,8 +7,8 @@ import { readDot, svgTexts, xmlProblems } from './picture';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
   AccessPolicy, DiagramFormat, EgressGateway, EgressScope, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IMesh, Mesh, MeshDiagram,
-  MeshService,
-  MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol, StringMatch, TrafficSplit, TrafficTarget,
+  IngressGateway, MeshService,
+  MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol, RoutingApi, StringMatch, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { nodeId } from '../../src/diagram/mesh-graph';
 import { dotText, mermaidText } from '../../src/diagram/notation';
@@ -549,5 +549,37 @@ describe('MeshDiagram: errors', () => {
   test('fails when Graphviz cannot render the DOT text', () => {
     expect(() => renderSvg('digraph { a -> }')).toThrow(
       "[MESH0611] MeshDiagram.svg: Graphviz could not render the picture (syntax error in line 1 near '}'): write the DOT text (DiagramFormat.DOT) and render it with the dot command");
+  });
+});
+
+describe('an ingress route through a split', () => {
+  test.each([RoutingApi.ISTIO, RoutingApi.GATEWAY_API])('is drawn as one edge with its paths (routing rendered with %s)', api => {
+    // GIVEN a gateway route to a service whose split matches a header, so the route's rules have matches without a path
+    const mesh = openMesh({ routingApi: api });
+    const web = new MeshService(mesh, 'web', { namespace: 'shop', ports: [{ port: 8080, protocol: Protocol.HTTP }] });
+    web.addVersion('v1', { image: 'example/web:v1' });
+    web.addVersion('v2', { image: 'example/web:v2' });
+    new TrafficSplit(mesh, 'web-routes', {
+      service: web,
+      routes: [
+        { name: 'beta', matches: [{ headers: [HeaderMatch.exact('x-beta', '1')] }], targets: [TrafficTarget.version('v2')] },
+        { name: 'rest', targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] },
+      ],
+    });
+    const gateway = new IngressGateway(mesh, 'ingress');
+    gateway.addRoute({ service: web, paths: [StringMatch.prefix('/web')] });
+    const other = new IngressGateway(mesh, 'other', { namespace: 'other-ingress' });
+    other.addRoute({ service: web });
+    // WHEN drawn after synthesis (which decides the API each route object is rendered in)
+    MeshTesting.synth(mesh);
+    expect(gateway.routeObjects.map(o => o.kind)).toEqual([api === RoutingApi.ISTIO ? 'VirtualService' : 'HTTPRoute']);
+    const mermaid = MeshDiagram.mermaid(mesh);
+    // THEN each gateway has one edge to web, with the paths its route takes (the second: every path)
+    const edges = mermaid.split('\n').filter(l => l.includes('==>'));
+    expect(edges).toEqual([
+      expect.stringMatching(/gw__istio_2d_ingress__ingress ==>\|"prefix \/web"\| svc__shop__web/),
+      expect.stringMatching(/gw__other_2d_ingress__other ==>\|"every path"\| svc__shop__web/),
+    ]);
+    expect(synthErrors(mesh)).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@
  */
 import { Duration, Testing } from 'cdk8s';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
-import { FaultInjection, HeaderMatch, HttpMethod, Mesh, MeshService, MeshTesting, Protocol, StringMatch, Timeout, TrafficSplit, TrafficTarget } from '../../src';
+import {
+  FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshService, MeshTesting, Protocol, RoutingApi, StringMatch, Timeout,
+  TrafficSplit, TrafficTarget,
+} from '../../src';
 import { openMesh, newService } from '../support/util';
 
 describe('Bookinfo', () => {
@@ -245,5 +248,31 @@ describe('a TCP port', () => {
   test('without a VirtualService, the Kubernetes Service balances it by pod count', () => {
     const plain = manifests.filter(m => m.kind !== 'VirtualService');
     expect(MeshTesting.routeFor(mesh, db, { port: 5432 }, plain).map(t => [t.version, t.weight])).toEqual([['v1', undefined], ['v2', undefined]]);
+  });
+});
+
+describe('a mesh that routes with the Gateway API', () => {
+  test('routeFor says it cannot evaluate the HTTPRoutes rather than answer as if nothing routed the service', () => {
+    // GIVEN a split rendered as a GAMMA HTTPRoute (beta testers to v2, the rest 90/10) and an ingress route to it
+    const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const web = new MeshService(mesh, 'web', { namespace: 'shop', ports: [{ port: 8080, protocol: Protocol.HTTP }] });
+    web.addVersion('v1', { image: 'example/web:v1' });
+    web.addVersion('v2', { image: 'example/web:v2' });
+    new TrafficSplit(mesh, 'web-routes', {
+      service: web,
+      routes: [
+        { name: 'beta', matches: [{ headers: [HeaderMatch.exact('x-beta', '1')] }], targets: [TrafficTarget.version('v2')] },
+        { name: 'rest', targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] },
+      ],
+    });
+    const gateway = new IngressGateway(mesh, 'ingress');
+    gateway.addRoute({ service: web, paths: [StringMatch.prefix('/')] });
+    const manifests = MeshTesting.synth(mesh);
+    expect(manifests.filter(m => m.kind === 'VirtualService')).toEqual([]);
+
+    // THEN neither a sidecar's routing nor the gateway's is answered by pod count (the HTTPRoutes send 90/10)
+    expect(() => MeshTesting.routeFor(mesh, web, { headers: { 'x-beta': '1' } }, manifests)).toThrow(
+      "[MESH0600] MeshTesting.routeFor: HTTPRoute shop/web (Gateway API) routes service 'web' in namespace 'shop', which this evaluation cannot decide");
+    expect(() => MeshTesting.explainRoute(mesh, web, { via: gateway }, manifests)).toThrow(/\[MESH0600\] MeshTesting.explainRoute: Gateway istio-ingress\/ingress \(Gateway API\) configures the gateway/);
   });
 });

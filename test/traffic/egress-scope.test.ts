@@ -1,4 +1,4 @@
-import { EgressGateway, EgressScope, ExternalService, MeshTesting, OutboundTrafficPolicy } from '../../src';
+import { EgressGateway, EgressScope, ExternalService, MeshTesting, OutboundTrafficPolicy, RoutingApi, TrafficSplit, TrafficTarget } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -76,5 +76,27 @@ describe('EgressScope', () => {
     new EgressScope(mesh, 'x');
     new ExternalService(mesh, 'ext', { hosts: ['a.example'] });
     expect(synthErrors(mesh)).toEqual(["[mesh] [MESH0001] defaultNamespace '-apps' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"]);
+  });
+});
+
+describe('EgressScope with the Gateway API', () => {
+  test('a service allowed lets the caller reach the Services its versions are routed through', () => {
+    // GIVEN web, scoped to the API, whose split the Gateway API routes through per-version Services
+    const mesh = newMesh({ denyByDefault: false, routingApi: RoutingApi.GATEWAY_API });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const api = newService(mesh, 'api', ['v1', 'v2'], { namespace: 'backend' });
+    new TrafficSplit(mesh, 'api-routes', { service: api, routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+    new EgressScope(mesh, 'web-egress', { service: web, allowServices: [api] });
+    // WHEN
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the HTTPRoute sends to api-v1 and api-v2, and web's proxy is told of both (else it has no cluster for them)
+    const route = manifests.find(m => m.kind === 'HTTPRoute' && m.metadata.name === 'api');
+    expect(route.spec.rules[0].backendRefs.map((b: any) => b.name)).toEqual(['api-v1', 'api-v2']);
+    const sidecar = manifests.find(m => m.kind === 'Sidecar' && m.metadata.name === 'web-egress');
+    expect(sidecar.spec.egress[0].hosts).toEqual([
+      'backend/api.backend.svc.cluster.local', 'backend/api-v1.backend.svc.cluster.local', 'backend/api-v2.backend.svc.cluster.local',
+    ]);
+    expect(synthErrors(mesh)).toEqual([]);
+    expect(validateManifests(manifests)).toEqual([]);
   });
 });
