@@ -47,7 +47,8 @@ interface SynthesizingApp extends IConstruct {
  * next file needs it:
  *
  * - a file that defines CustomResourceDefinitions (a mesh's CRD layer, Istio's and the Gateway API's) is
- *   applied server-side (some CRDs are larger than the annotation client-side apply keeps), then waited for
+ *   applied server-side (some CRDs are larger than the annotation client-side apply keeps), taking over fields
+ *   another manager set (`--force-conflicts`: CRDs Helm or istioctl applied before are the mesh's now), then waited for
  *   with `kubectl wait --for condition=established`: kubectl finds every kind of a file through the API
  *   server's discovery before it applies any, and a CRD's kind appears there only once it is established;
  * - a file that defines admission webhooks (a mesh's control plane layer) is followed by
@@ -162,7 +163,7 @@ function renderScript(app: SynthesizingApp, timeout: Duration): string {
     }
     const kind = (o: any) => `${o.apiVersion}/${o.kind}`;
     const crds = objects.filter(o => kind(o) === CRD);
-    lines.push(`kubectl "$@" apply ${crds.length > 0 ? '--server-side ' : ''}-f ${file}`);
+    lines.push(`kubectl "$@" apply ${crds.length > 0 ? '--server-side --force-conflicts ' : ''}-f ${file}`);
     if (crds.length > 0) {
       const targets = crds.length === objects.length ? `-f ${file}` : crds.map(o => `crd/${o.metadata.name}`).join(' ');
       lines.push(`kubectl "$@" wait --for condition=established ${wait} ${targets}`);

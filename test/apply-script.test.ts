@@ -46,7 +46,7 @@ describe('ApplyScript', () => {
     // THEN
     expect(script.split('\n').slice(0, PREAMBLE.length)).toEqual(PREAMBLE);
     expect(commands(script)).toEqual([
-      'kubectl "$@" apply --server-side -f 0000-shop-crds.k8s.yaml',
+      'kubectl "$@" apply --server-side --force-conflicts -f 0000-shop-crds.k8s.yaml',
       'kubectl "$@" wait --for condition=established --timeout=300s -f 0000-shop-crds.k8s.yaml',
       'kubectl "$@" apply -f 0001-shop-namespaces.k8s.yaml',
       'kubectl "$@" apply -f 0002-shop-control-plane.k8s.yaml',
@@ -122,7 +122,7 @@ describe('ApplyScript', () => {
 
     // THEN (no mesh: nothing depends on anything, so cdk8s does not number the files)
     expect(lines).toEqual([
-      'kubectl "$@" apply --server-side -f own.k8s.yaml',
+      'kubectl "$@" apply --server-side --force-conflicts -f own.k8s.yaml',
       'kubectl "$@" wait --for condition=established --timeout=300s crd/widgets.example.com',
     ]);
   });
@@ -191,7 +191,7 @@ describe('ApplyScript', () => {
     const lines = commands(ApplyScript.render(app));
 
     expect(lines.slice(0, 3)).toEqual([
-      'kubectl "$@" apply --server-side -f 0000-shop-crds/',
+      'kubectl "$@" apply --server-side --force-conflicts -f 0000-shop-crds/',
       'kubectl "$@" wait --for condition=established --timeout=300s -f 0000-shop-crds/',
       'kubectl "$@" apply -f 0001-shop-namespaces/',
     ]);
