@@ -189,7 +189,7 @@ describe('Overrides', () => {
     // THEN
     expect(errorsOf(mesh)).toEqual([
       '[mesh/details/HttpRoute] [MESH0900] field spec.rules.0.timeout is not in the schema of HTTPRoute gateway.networking.k8s.io/v1: '
-      + 'did you mean timeouts? Fields are written in Istio\'s YAML spelling',
+      + 'did you mean timeouts? Fields are written in the Gateway API\'s YAML spelling',
     ]);
   });
 

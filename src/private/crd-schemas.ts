@@ -17,6 +17,8 @@ export interface SchemaProblem {
 interface KindSchema {
   readonly schema: any;
   readonly name: string;
+  /** Whose YAML spelling fields are written in: `Istio's`, `the Gateway API's`. */
+  readonly api: string;
 }
 
 let INDEX: Map<string, KindSchema> | undefined;
@@ -34,21 +36,13 @@ function schemaIndex(): Map<string, KindSchema> {
         const schema = version.served ? version.schema?.openAPIV3Schema : undefined;
         if (schema) {
           const apiVersion = `${crd.spec.group}/${version.name}`;
-          INDEX.set(`${apiVersion} ${crd.spec.names.kind}`, { schema, name: `${crd.spec.names.kind} ${apiVersion}` });
+          const api = crd.spec.group.endsWith('istio.io') ? 'Istio\'s' : crd.spec.group.endsWith('.k8s.io') ? 'the Gateway API\'s' : 'the API\'s';
+          INDEX.set(`${apiVersion} ${crd.spec.names.kind}`, { schema, name: `${crd.spec.names.kind} ${apiVersion}`, api });
         }
       }
     }
   }
   return INDEX;
-}
-
-/**
- * Whether the package ships the schema of an object's kind and API version (an Istio or Gateway API object).
- *
- * @internal
- */
-export function hasCrdSchema(apiVersion: string, kind: string): boolean {
-  return schemaIndex().has(`${apiVersion} ${kind}`);
 }
 
 /**
@@ -67,11 +61,11 @@ export function crdSchemaProblems(obj: any): SchemaProblem[] {
   }
   const problems: SchemaProblem[] = [];
   const { apiVersion, kind: k, metadata, ...rest } = obj;
-  walk(kind.schema, rest, [], kind.name, problems);
+  walk(kind.schema, rest, [], kind, problems);
   return problems;
 }
 
-function walk(schema: any, value: any, at: string[], kind: string, problems: SchemaProblem[]): void {
+function walk(schema: any, value: any, at: string[], kind: KindSchema, problems: SchemaProblem[]): void {
   if (!schema || typeof schema !== 'object') {
     return;
   }
@@ -84,18 +78,18 @@ function walk(schema: any, value: any, at: string[], kind: string, problems: Sch
   if (wanted && !accepts(wanted, actual)) {
     problems.push({
       code: 'MESH0901',
-      message: `field ${field} is ${article(actual)} (${shown(value)}) in ${kind}, whose schema wants ${article(wanted)}: give it ${article(wanted)}`,
+      message: `field ${field} is ${article(actual)} (${shown(value)}) in ${kind.name}, whose schema wants ${article(wanted)}: give it ${article(wanted)}`,
     });
     return;
   }
   if (Array.isArray(schema.enum) && !schema.enum.includes(value)) {
-    problems.push({ code: 'MESH0902', message: `field ${field} is ${shown(value)}, which ${kind} does not allow: use one of ${schema.enum.join(', ')}` });
+    problems.push({ code: 'MESH0902', message: `field ${field} is ${shown(value)}, which ${kind.name} does not allow: use one of ${schema.enum.join(', ')}` });
   }
   if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) {
-    problems.push({ code: 'MESH0902', message: `field ${field} is ${value}, below the minimum ${schema.minimum} of ${kind}: give at least ${schema.minimum}` });
+    problems.push({ code: 'MESH0902', message: `field ${field} is ${value}, below the minimum ${schema.minimum} of ${kind.name}: give at least ${schema.minimum}` });
   }
   if (typeof value === 'number' && typeof schema.maximum === 'number' && value > schema.maximum) {
-    problems.push({ code: 'MESH0902', message: `field ${field} is ${value}, above the maximum ${schema.maximum} of ${kind}: give at most ${schema.maximum}` });
+    problems.push({ code: 'MESH0902', message: `field ${field} is ${value}, above the maximum ${schema.maximum} of ${kind.name}: give at most ${schema.maximum}` });
   }
   if (actual === 'array') {
     value.forEach((item: any, i: number) => walk(schema.items, item, [...at, String(i)], kind, problems));
@@ -104,7 +98,7 @@ function walk(schema: any, value: any, at: string[], kind: string, problems: Sch
   }
 }
 
-function walkObject(schema: any, value: Record<string, any>, at: string[], kind: string, problems: SchemaProblem[]): void {
+function walkObject(schema: any, value: Record<string, any>, at: string[], kind: KindSchema, problems: SchemaProblem[]): void {
   const properties: Record<string, any> = schema.properties ?? {};
   const open = schema['x-kubernetes-preserve-unknown-fields'] === true || schema.additionalProperties === true;
   for (const [key, item] of Object.entries(value)) {
@@ -115,9 +109,9 @@ function walkObject(schema: any, value: Record<string, any>, at: string[], kind:
     } else if (!open) {
       const known = Object.keys(properties);
       const close = closest(key, known);
-      const hint = close ? `did you mean ${close}? Fields are written in Istio's YAML spelling`
+      const hint = close ? `did you mean ${close}? Fields are written in ${kind.api} YAML spelling`
         : known.length > 0 ? `the fields there are ${known.join(', ')}` : 'nothing can be set there';
-      problems.push({ code: 'MESH0900', message: `field ${[...at, key].join('.')} is not in the schema of ${kind}: ${hint}` });
+      problems.push({ code: 'MESH0900', message: `field ${[...at, key].join('.')} is not in the schema of ${kind.name}: ${hint}` });
     }
   }
 }
