@@ -1,8 +1,13 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
   AccessPolicy, CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Overrides, Protocol, RateLimit, RetryPolicy, RoutingApi,
   ServiceTrafficPolicy, Timeout, TrafficSplit, TrafficTarget,
 } from '../src';
+import * as gatewayApi from '../src/imports/gateway-api';
+import * as istioExtensions from '../src/imports/istio-extensions';
+import * as istioNetworking from '../src/imports/istio-networking';
+import * as istioSecurity from '../src/imports/istio-security';
+import * as istioTelemetry from '../src/imports/istio-telemetry';
 import { newService, openMesh, synthErrors } from './support/util';
 
 /** A service with a DestinationRule (its circuit breaker) and a VirtualService (its timeout). */
@@ -304,5 +309,35 @@ describe('Overrides', () => {
     // THEN
     expect(errorsOf(mesh)).toEqual([]);
     expect(MeshTesting.find(MeshTesting.synth(mesh), 'GRPCRoute', 'rpc').spec.rules[0].sessionPersistence).toEqual({ sessionName: 'rpc', type: 'Cookie' });
+  });
+});
+
+describe('every object of the generated bindings takes overrides', () => {
+  const bindings = [istioNetworking, istioSecurity, istioTelemetry, istioExtensions, gatewayApi]
+    .flatMap(module => Object.values(module))
+    .filter((c: any) => typeof c === 'function' && Object.getPrototypeOf(c) === ApiObject)
+    .map(c => [(c as any).GVK.kind, (c as any).GVK.apiVersion, c] as const);
+
+  test('all of them are here', () => {
+    expect(bindings.map(([kind]) => kind).sort()).toEqual([
+      'AuthorizationPolicy', 'DestinationRule', 'EnvoyFilter', 'GRPCRoute', 'Gateway', 'Gateway', 'HTTPRoute', 'PeerAuthentication', 'ProxyConfig',
+      'ReferenceGrant', 'RequestAuthentication', 'ServiceEntry', 'Sidecar', 'TCPRoute', 'TLSRoute', 'Telemetry', 'TrafficExtension', 'VirtualService',
+      'WasmPlugin', 'WorkloadEntry', 'WorkloadGroup',
+    ]);
+  });
+
+  test.each(bindings)('%s %s: a field lands in its own spelling, an unknown one fails', (kind, apiVersion, Binding) => {
+    // GIVEN
+    const chart = Testing.chart();
+    const obj = new (Binding as any)(chart, 'Resource', { metadata: { name: 'x' }, spec: {} }) as ApiObject;
+
+    // WHEN
+    Overrides.of(obj).set('metadata.labels.team', 'a').set('spec.bogusField', 1);
+
+    // THEN
+    const json = obj.toJson();
+    expect(json.metadata.labels).toEqual({ team: 'a' });
+    expect(json.spec.bogusField).toEqual(1);
+    expect(obj.node.validate()).toEqual([expect.stringMatching(new RegExp(`^\\[MESH0900\\] field spec.bogusField is not in the schema of ${kind} ${apiVersion}: `))]);
   });
 });
