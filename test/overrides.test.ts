@@ -3,12 +3,12 @@ import {
   AccessPolicy, CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Overrides, Protocol, RateLimit, RetryPolicy, RoutingApi,
   ServiceTrafficPolicy, Timeout, TrafficSplit, TrafficTarget,
 } from '../src';
+import { newService, openMesh, synthErrors } from './support/util';
 import * as gatewayApi from '../src/imports/gateway-api';
 import * as istioExtensions from '../src/imports/istio-extensions';
 import * as istioNetworking from '../src/imports/istio-networking';
 import * as istioSecurity from '../src/imports/istio-security';
 import * as istioTelemetry from '../src/imports/istio-telemetry';
-import { newService, openMesh, synthErrors } from './support/util';
 
 /** A service with a DestinationRule (its circuit breaker) and a VirtualService (its timeout). */
 function reviewsWithPolicy() {
