@@ -20,9 +20,10 @@ import { addOverride, isOverridable } from './private/overridden-json';
  * camelCase of the generated bindings) is an error that names the close field, as are a wrong type and a value
  * outside the schema's enum or range; a path that is not there to remove is an error too.
  *
- * The mesh's analysis (routes, access, the call graph, the diagram) reads the typed model, not the overridden
- * YAML: an override of a route's destinations or of a policy's rules is written as given, and nothing checks what
- * it means.
+ * The mesh's analysis (routes, access, the call graph and its NetworkPolicies) reads the typed model, not the
+ * overridden YAML: an override of a route's destinations or of a policy's rules is written as given, and nothing
+ * checks what it means. The diagram draws the ingress gateways' routes and the egress scopes from the written
+ * objects, overrides included.
  *
  * @example
  * Overrides.of(reviews.destinationRule!).set('spec.trafficPolicy.outlierDetection.consecutive5xxErrors', 5);
