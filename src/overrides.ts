@@ -35,7 +35,11 @@ export class Overrides {
    * @param obj the object (an `ApiObject`), or a construct whose `Resource` child is one
    */
   public static of(obj: IConstruct): Overrides {
-    const api = ApiObject.of(obj);
+    const api = ApiObject.isApiObject(obj) ? obj : obj.node.tryFindChild('Resource');
+    if (!api || !ApiObject.isApiObject(api)) {
+      throw meshError('MESH0904', 'Overrides.of', `${obj.node.path} is not an object the library writes, and has no 'Resource' child that is: `
+        + 'give the object itself, e.g. service.destinationRule');
+    }
     if (!isOverridable(api)) {
       throw meshError('MESH0904', 'Overrides.of', `${api.node.path} is a ${api.kind} (${api.apiVersion}), not an Istio or Gateway API object: `
         + 'use ApiObject.addJsonPatch for other objects');

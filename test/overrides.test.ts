@@ -294,6 +294,9 @@ describe('Overrides', () => {
       '[MESH0904] Overrides.of: mesh/web/Resource/Resource is a Service (v1), not an Istio or Gateway API object: use ApiObject.addJsonPatch for other objects',
     );
     expect(ApiObject.of(web.resource).kind).toEqual('Service');
+    expect(() => Overrides.of(web)).toThrow(
+      "[MESH0904] Overrides.of: mesh/web is not an object the library writes, and has no 'Resource' child that is: give the object itself, e.g. service.destinationRule",
+    );
   });
 
   test('a service with a gRPC port: overrides its GRPCRoute too', () => {

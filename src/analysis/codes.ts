@@ -1419,7 +1419,7 @@ export const CODES = {
     fix: 'point at a field the object has (the message lists them), or set it (an override\'s set makes the objects on the way)',
   },
   MESH0904: {
-    meaning: 'Overrides.of() was given an object that is not an Istio or Gateway API object the library writes',
+    meaning: 'Overrides.of() was given an object that is not an Istio or Gateway API object the library writes (nor a construct whose Resource is one)',
     example: '[MESH0904] Overrides.of: mesh/web/Resource/Resource is a Service (v1), not an Istio or Gateway API object: use ApiObject.addJsonPatch for other objects',
     fix: 'use ApiObject.addJsonPatch for other objects',
   },
