@@ -344,3 +344,34 @@ describe('every object of the generated bindings takes overrides', () => {
     expect(obj.node.validate()).toEqual([expect.stringMatching(new RegExp(`^\\[MESH0900\\] field spec.bogusField is not in the schema of ${kind} ${apiVersion}: `))]);
   });
 });
+
+describe('overrides of objects the routing API does not write', () => {
+  test('fails when the Gateway API replaces an overridden VirtualService', () => {
+    // GIVEN
+    const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    new TrafficSplit(mesh, 'web-routes', { service: web, routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+
+    // WHEN
+    Overrides.of(web.virtualService!).set('spec.http.0.retries.attempts', 3);
+
+    // THEN
+    expect(errorsOf(mesh)).toEqual([
+      '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, '
+      + 'so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
+    ]);
+    expect(web.virtualService).toBeUndefined();
+  });
+
+  test('an unpatched VirtualService goes without a word', () => {
+    // GIVEN
+    const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    new TrafficSplit(mesh, 'web-routes', { service: web, routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+
+    // THEN
+    expect(web.virtualService).toBeDefined();
+    expect(errorsOf(mesh)).toEqual([]);
+    expect(web.virtualService).toBeUndefined();
+  });
+});

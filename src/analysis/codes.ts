@@ -1428,6 +1428,11 @@ export const CODES = {
     example: "[mesh/reviews/DestinationRule] [MESH0905] override set path 'spec..host' has an empty field name: write the fields from the top of the object, separated by dots, e.g. spec.trafficPolicy.outlierDetection.consecutive5xxErrors",
     fix: 'write the fields from the top of the object separated by dots, give a value, and leave the object\'s identity to the library',
   },
+  MESH0906: {
+    meaning: 'an object the user patched or overrode is not written: the routing API chosen at synthesis does not use it',
+    example: '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
+    fix: 'override the objects the service is routed with (its gatewayApiRoutes under the Gateway API, its virtualService under Istio\'s)',
+  },
 } as const;
 
 /**

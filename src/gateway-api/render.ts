@@ -14,6 +14,7 @@ import * as gw from '../imports/gateway-api';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { reportError, reportWarning } from '../private/errors';
+import { reportLostOverrides } from '../private/overridden-json';
 import { constructsOfKind } from '../private/tree';
 import type { HttpRule } from '../traffic/http-rule';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
@@ -113,14 +114,19 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
       service._ensureDestinationRule();
     }
     for (const c of service.gatewayApiRoutes) {
+      reportLostOverrides(service, c, "the service is routed with Istio's API, so its Gateway API routes are not written: override its virtualService");
       service.node.tryRemoveChild(c.node.id);
     }
     return [];
   }
+  reportLostOverrides(service, service.virtualService, 'the service is routed with the Gateway API, so its VirtualService is not written: '
+    + 'override its gatewayApiRoutes (made by mesh.analyze())');
   service.node.tryRemoveChild('VirtualService');
   // Without subsets, a DestinationRule without traffic policy says nothing.
   const dr = service.destinationRule;
   if (dr && service._destinationRuleSpec().trafficPolicy === undefined) {
+    reportLostOverrides(service, dr, 'the service is routed with the Gateway API, which does not use its subsets, and it has no traffic policy, '
+      + 'so its DestinationRule is not written: give the service a traffic policy (a circuit breaker or a load balancer) to keep it');
     service.node.tryRemoveChild('DestinationRule');
   }
   for (const { port, grpc } of ports) {

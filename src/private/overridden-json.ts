@@ -9,8 +9,9 @@
  * `patchedLast`, so the patches apply after the conversion, where the spelling is the API's.
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { crdSchemaProblems, SchemaProblem } from './crd-schemas';
-import { meshError } from './errors';
+import { meshError, reportError } from './errors';
 import type { MeshCode } from '../analysis/codes';
 
 /**
@@ -72,6 +73,21 @@ export function checkOverrides(obj: ApiObject): void {
  */
 export function isOverridable(obj: ApiObject): boolean {
   return stateOf(obj) !== undefined;
+}
+
+/**
+ * Reports, on `owner`, that the library drops `obj` although the user patched or overrode it (a renderer decided,
+ * once every construct was known, not to write it): the user's change would otherwise vanish without a word.
+ *
+ * @internal
+ */
+export function reportLostOverrides(owner: IConstruct, obj: IConstruct | undefined, why: string): void {
+  if (!obj || !ApiObject.isApiObject(obj) || !stateOf(obj)) {
+    return;
+  }
+  if (stateOf(obj)!.ops.length > 0 || patchesOf(obj).length > 0) {
+    reportError(owner, 'MESH0906', `the overrides of ${obj.node.path} (${obj.kind}) are lost: ${why}`);
+  }
 }
 
 /**
