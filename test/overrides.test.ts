@@ -1,6 +1,6 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
-  AccessPolicy, CircuitBreaker, LoadBalancer, MeshService, MeshTesting, Overrides, Protocol, RateLimit, RetryPolicy, RoutingApi,
+  AccessPolicy, CircuitBreaker, IngressGateway, LoadBalancer, MeshService, MeshTesting, Overrides, Protocol, RateLimit, RetryPolicy, RoutingApi,
   ServiceTrafficPolicy, Timeout, TrafficSplit, TrafficTarget,
 } from '../src';
 import { newService, openMesh, synthErrors } from './support/util';
@@ -361,6 +361,24 @@ describe('overrides of objects the routing API does not write', () => {
       + 'so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
     ]);
     expect(web.virtualService).toBeUndefined();
+  });
+
+  test('fails when the Gateway API replaces an ingress gateway\'s overridden Gateway', () => {
+    // GIVEN
+    const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const web = newService(mesh, 'web');
+    const gateway = new IngressGateway(mesh, 'ingress');
+    gateway.addRoute({ service: web });
+
+    // WHEN
+    Overrides.of(gateway.resource).set('spec.selector.istio', 'edge');
+
+    // THEN
+    expect(errorsOf(mesh)).toEqual([
+      '[mesh/ingress] [MESH0906] the overrides of mesh/ingress/Resource (Gateway) are lost: the gateway is routed with the Gateway API, so its Istio objects '
+      + 'are not written: override its Gateway API objects (its Gateway and routes, made by mesh.analyze())',
+    ]);
+    expect(gateway.resource.apiVersion).toEqual('gateway.networking.k8s.io/v1');
   });
 
   test('an unpatched VirtualService goes without a word', () => {

@@ -181,6 +181,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     return [];
   }
   if (ApiObject.isApiObject(resource) && !isGatewayApiObject(resource, 'Gateway')) {
+    reportLostOverrides(gateway, resource, GATEWAY_REPLACED);
     gateway.node.tryRemoveChild('Resource');
     new gw.Gateway(gateway, 'Resource', {
       metadata: { name: gateway.gatewayName, namespace: gateway.namespace },
@@ -202,12 +203,14 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     };
     const existing = gateway.node.tryFindChild(`Routes${suffix}`);
     if (set.http.length > 0 && !isGatewayApiObject(existing, 'HTTPRoute')) {
+      reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
       new gw.HttpRoute(gateway, `Routes${suffix}`, {
         metadata: { name, namespace: set.namespace },
         spec: Lazy.any({ produce: () => ({ parentRefs, hostnames, rules: httpRouteRules(rulesOf(false), ctx).rules }) }),
       });
     } else if (set.http.length === 0 && ApiObject.isApiObject(existing) && existing.kind === 'VirtualService') {
+      reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
     }
     if (set.grpc.length > 0 && !gateway.node.tryFindChild(`GrpcRoutes${suffix}`)) {
@@ -226,6 +229,10 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
   return used;
 }
 
+/** Why an overridden Istio object of an ingress gateway is not written (see `reportLostOverrides`). */
+const GATEWAY_REPLACED = 'the gateway is routed with the Gateway API, so its Istio objects are not written: override its Gateway API objects '
+  + '(its Gateway and routes, made by mesh.analyze())';
+
 /**
  * A redirect by path prefix, which the Gateway API takes (ReplacePrefixMatch) and the model accepted for it, in a
  * route that falls back to Istio's API: a VirtualService redirects only to a whole path.
@@ -239,6 +246,7 @@ function reportPrefixRedirects(rules: HttpRule[]): void {
 /** The gateway's TLS (by SNI) and TCP routes: a TLSRoute and a TCPRoute per rule, bound to the listener of its port. */
 function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (sectionName?: string) => object): void {
   // The TLS and TCP routes' VirtualService gives way to the TLSRoutes and TCPRoutes.
+  reportLostOverrides(gateway, gateway.node.tryFindChild('StreamRoutes'), GATEWAY_REPLACED);
   gateway.node.tryRemoveChild('StreamRoutes');
   gateway._tlsRules().forEach((rule, i) => {
     const id = `TlsRoute${i}`;
