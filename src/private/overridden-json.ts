@@ -117,6 +117,11 @@ export function patchedLast(obj: ApiObject, convert: () => any): any {
 
 /** Renders with the patches held back and applied last; `problems` are those of the patches and the schema. */
 function render(obj: ApiObject, convert: () => any): { json: any; problems: SchemaProblem[] } {
+  const state = stateOf(obj);
+  if (state) {
+    // a rendering that throws (an input already reported elsewhere) leaves no stale problems behind
+    state.problems = [];
+  }
   const patches = patchesOf(obj);
   const held = patches.splice(0);
   let json: any;
@@ -141,16 +146,15 @@ function render(obj: ApiObject, convert: () => any): { json: any; problems: Sche
       problems.push(problem('MESH0903', `json patch ${operation.op} ${operation.path} does not apply to ${json.kind} '${json.metadata?.name}': ${reason}`));
     }
   }
-  for (const op of stateOf(obj)?.ops ?? []) {
+  for (const op of state?.ops ?? []) {
     const reason = applyOverride(json, op);
     if (reason) {
       problems.push(problem('MESH0903', `override ${op.op} ${op.path.join('.')} does not apply to ${json.kind} '${json.metadata?.name}': ${reason}`));
     }
   }
-  if (held.length > 0 || (stateOf(obj)?.ops.length ?? 0) > 0) {
+  if (held.length > 0 || (state?.ops.length ?? 0) > 0) {
     problems.push(...crdSchemaProblems(json));
   }
-  const state = stateOf(obj);
   if (state) {
     state.problems = problems;
   }
