@@ -42,6 +42,35 @@ if (!bundle) {
 const CRDS = path.join(ROOT, 'crds', bundle.crds);
 const GROUPS = bundle.groups;
 
+/**
+ * Makes every bound object apply its JSON patches (`addJsonPatch`) and overrides to its final JSON, in the API's own
+ * spelling, and check them against the CRD's schema at synthesis (src/private/overridden-json.ts).
+ *
+ * cdk8s import's `toJson()` converts the binding's camelCase to the API's spelling after `ApiObject.toJson()` has
+ * applied the patches, and keeps only the fields it knows: a patch in the API's spelling (`consecutive5xxErrors`)
+ * was dropped, one in the binding's (`consecutive5XxErrors`) survived, a misspelled field vanished.
+ */
+function patchedLast(source: string, kinds: number): string {
+  const constructors = /(\n {4}super\(scope, id, \{\n {6}\.\.\.\w+\.GVK,\n {6}\.\.\.props,\n {4}\}\);\n)( {2}\})/g;
+  const toJsons = /public override toJson\(\): any \{\n {4}const resolved = super\.toJson\(\);\n\n {4}return \{\n {6}\.\.\.(\w+)\.GVK,\n {6}\.\.\.(toJson_\w+)\(resolved\),\n {4}\};\n {2}\}/g;
+  const hooked = source
+    .replace("import { Construct } from 'constructs';\n", "import { Construct } from 'constructs';\nimport { checkOverrides, patchedLast as patched } from '../private/overridden-json';\n")
+    .replace(constructors, '$1    checkOverrides(this);\n$2')
+    .replace(toJsons, [
+      'public override toJson(): any {',
+      '    return patched(this, () => {',
+      '      const resolved = super.toJson();',
+      '      return { ...$1.GVK, ...$2(resolved) };',
+      '    });',
+      '  }',
+    ].join('\n'));
+  const count = (re: RegExp) => (hooked.match(re) ?? []).length;
+  if (count(/checkOverrides\(this\)/g) !== kinds || count(/return patched\(this/g) !== kinds) {
+    throw new Error(`cdk8s import's output changed shape: update patchedLast() in scripts/import-istio.ts (${kinds} kinds)`);
+  }
+  return hooked;
+}
+
 function boundVersion(crd: any): any {
   const versions: any[] = crd.spec.versions;
   return versions.find(v => v.name === 'v1' && v.served) ?? versions.find(v => v.storage);
@@ -66,7 +95,9 @@ for (const [group, moduleName] of Object.entries(GROUPS)) {
     stdio: 'inherit',
   });
   // cdk8s names the file after the module and the group; keep the short module name.
-  fs.renameSync(path.join(OUT, `${moduleName}-${group}.ts`), path.join(OUT, `${moduleName}.ts`));
+  const generated = path.join(OUT, `${moduleName}-${group}.ts`);
+  fs.writeFileSync(path.join(OUT, `${moduleName}.ts`), patchedLast(fs.readFileSync(generated, 'utf-8'), crds.length));
+  fs.rmSync(generated);
 }
 
 fs.rmSync(work, { recursive: true, force: true });

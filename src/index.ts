@@ -49,3 +49,4 @@ export * from './security/container-security';
 export * from './diagram/mesh-diagram';
 export * from './gateway-api/routing-api';
 export * from './gateway-api/gateway-api-crds';
+export * from './overrides';

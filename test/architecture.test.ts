@@ -3,7 +3,7 @@ import * as path from 'path';
 import { cycles, importGraph } from './support/import-graph';
 
 const SRC = path.join(__dirname, '..', 'src');
-// The generated Istio bindings (src/imports) import nothing of ours.
+// The generated Istio bindings (src/imports) import only the hook that applies patches and overrides last (private/overridden-json.ts).
 const graph = importGraph(SRC, ['imports']);
 
 describe('architecture', () => {

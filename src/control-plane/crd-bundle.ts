@@ -1,20 +1,6 @@
-import * as path from 'path';
-import { ApiObject, Yaml } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-
-const CACHE = new Map<string, any[]>();
-
-/** The CRD documents of one file of `crds/`, parsed once per process: every mesh renders the same ones. */
-function crdDocuments(file: string): any[] {
-  let docs = CACHE.get(file);
-  if (!docs) {
-    docs = Yaml.load(path.join(__dirname, '..', '..', 'crds', file))
-      .filter((d: any) => d && d.kind === 'CustomResourceDefinition')
-      .map((d: any) => Object.freeze(d));
-    CACHE.set(file, docs!);
-  }
-  return docs!;
-}
+import { crdDocuments } from '../private/crd-documents';
 
 /**
  * CustomResourceDefinitions shipped with this library (a file of its `crds/` folder), applied before anything

@@ -14,6 +14,7 @@ import * as gw from '../imports/gateway-api';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { reportError, reportWarning } from '../private/errors';
+import { reportLostOverrides } from '../private/overridden-json';
 import { constructsOfKind } from '../private/tree';
 import type { HttpRule } from '../traffic/http-rule';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
@@ -113,14 +114,19 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
       service._ensureDestinationRule();
     }
     for (const c of service.gatewayApiRoutes) {
+      reportLostOverrides(service, c, "the service is routed with Istio's API, so its Gateway API routes are not written: override its virtualService");
       service.node.tryRemoveChild(c.node.id);
     }
     return [];
   }
+  reportLostOverrides(service, service.virtualService, 'the service is routed with the Gateway API, so its VirtualService is not written: '
+    + 'override its gatewayApiRoutes (made by mesh.analyze())');
   service.node.tryRemoveChild('VirtualService');
   // Without subsets, a DestinationRule without traffic policy says nothing.
   const dr = service.destinationRule;
   if (dr && service._destinationRuleSpec().trafficPolicy === undefined) {
+    reportLostOverrides(service, dr, 'the service is routed with the Gateway API, which does not use its subsets, and it has no traffic policy, '
+      + 'so its DestinationRule is not written: give the service a traffic policy (a circuit breaker or a load balancer) to keep it');
     service.node.tryRemoveChild('DestinationRule');
   }
   for (const { port, grpc } of ports) {
@@ -175,6 +181,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     return [];
   }
   if (ApiObject.isApiObject(resource) && !isGatewayApiObject(resource, 'Gateway')) {
+    reportLostOverrides(gateway, resource, GATEWAY_REPLACED);
     gateway.node.tryRemoveChild('Resource');
     new gw.Gateway(gateway, 'Resource', {
       metadata: { name: gateway.gatewayName, namespace: gateway.namespace },
@@ -196,12 +203,14 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     };
     const existing = gateway.node.tryFindChild(`Routes${suffix}`);
     if (set.http.length > 0 && !isGatewayApiObject(existing, 'HTTPRoute')) {
+      reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
       new gw.HttpRoute(gateway, `Routes${suffix}`, {
         metadata: { name, namespace: set.namespace },
         spec: Lazy.any({ produce: () => ({ parentRefs, hostnames, rules: httpRouteRules(rulesOf(false), ctx).rules }) }),
       });
     } else if (set.http.length === 0 && ApiObject.isApiObject(existing) && existing.kind === 'VirtualService') {
+      reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
     }
     if (set.grpc.length > 0 && !gateway.node.tryFindChild(`GrpcRoutes${suffix}`)) {
@@ -220,6 +229,10 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
   return used;
 }
 
+/** Why an overridden Istio object of an ingress gateway is not written (see `reportLostOverrides`). */
+const GATEWAY_REPLACED = 'the gateway is routed with the Gateway API, so its Istio objects are not written: override its Gateway API objects '
+  + '(its Gateway and routes, made by mesh.analyze())';
+
 /**
  * A redirect by path prefix, which the Gateway API takes (ReplacePrefixMatch) and the model accepted for it, in a
  * route that falls back to Istio's API: a VirtualService redirects only to a whole path.
@@ -233,6 +246,7 @@ function reportPrefixRedirects(rules: HttpRule[]): void {
 /** The gateway's TLS (by SNI) and TCP routes: a TLSRoute and a TCPRoute per rule, bound to the listener of its port. */
 function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (sectionName?: string) => object): void {
   // The TLS and TCP routes' VirtualService gives way to the TLSRoutes and TCPRoutes.
+  reportLostOverrides(gateway, gateway.node.tryFindChild('StreamRoutes'), GATEWAY_REPLACED);
   gateway.node.tryRemoveChild('StreamRoutes');
   gateway._tlsRules().forEach((rule, i) => {
     const id = `TlsRoute${i}`;
