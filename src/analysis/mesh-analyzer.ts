@@ -237,21 +237,27 @@ function checkRouting(model: MeshModel, report: Report): void {
     const service = split.service;
     const versions = service.versionNames;
     const routes = split.routes;
-    if (routes.length === 0) {
+    const streams = [...split._tcpRules(), ...split._tlsRules()];
+    if (routes.length === 0 && streams.length === 0) {
       report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
       continue;
     }
     if (versions) {
-      routes.forEach((route, i) => {
-        const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
-        const used = [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
+      const labelled = [
+        ...routes.map((route, i) => ({
+          label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
+          used: [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])],
+        })),
+        ...streams.map(rule => ({ label: rule.label, used: rule.backends.map(b => b.version).filter((v): v is string => v !== undefined) })),
+      ];
+      for (const { label, used } of labelled) {
         for (const v of used.filter(u => !versions.includes(u))) {
           report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
         }
-      });
+      }
     }
     const last = routes[routes.length - 1];
-    if (last.matches && last.matches.length > 0) {
+    if (last?.matches && last.matches.length > 0) {
       report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);
     }
   }
