@@ -1438,6 +1438,31 @@ export const CODES = {
     example: "[mesh/split] [MESH0887] TCP route 1 matches the calling service, which a Gateway API TCPRoute cannot express (it matches only the port), so service 'db' cannot be routed with it: drop the condition, or set the mesh's allowIstioApiFallback",
     fix: 'drop the condition, give each port one TCP route, or set the mesh\'s allowIstioApiFallback',
   },
+  MESH0888: {
+    meaning: 'an exportTo entry is not \'.\', \'*\' (\'~\' for an ExternalService) or a namespace name, or exportTo is empty',
+    example: "[mesh/db] [MESH0888] exportTo entry 'Shop' is not '.', '*' or a namespace name: give a namespace (a DNS label), '.' for the service's own namespace or '*' for every namespace",
+    fix: 'list namespaces, \'.\' or \'*\', or omit exportTo',
+  },
+  MESH0889: {
+    meaning: 'exportTo lists a namespace twice (\'.\' and the own namespace count as one), which istiod refuses',
+    example: "[mesh/db] [MESH0889] exportTo lists '.' and 'default' (the service's own namespace) twice: list each namespace once",
+    fix: 'list each namespace once',
+  },
+  MESH0890: {
+    meaning: 'exportTo has \'*\' or \'~\' with other entries, which istiod refuses',
+    example: "[mesh/db] [MESH0890] exportTo has '*' (every namespace) with other entries (*, shop), which istiod refuses: give '*' alone, or only namespaces",
+    fix: 'give \'*\' (or \'~\') alone, or only namespaces',
+  },
+  MESH0891: {
+    meaning: 'a caller the program names (AccessPolicy, a route\'s source service, an ingress or egress gateway) is in a namespace the service\'s routing is not exported to, so its calls bypass that routing (analysis, error)',
+    example: "[mesh/db] [MESH0891] caller 'web' in namespace 'shop' calls service 'db' (its AccessPolicy (mesh/db-access) allows it), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'shop' to exportTo, or stop naming that caller",
+    fix: 'add the caller\'s namespace to exportTo, or remove the caller',
+  },
+  MESH0892: {
+    meaning: 'with the Gateway API, a routed service sets exportTo, which Gateway API routes cannot express',
+    example: "[mesh/db] [MESH0892] exportTo (.) limits which namespaces see the service's routing, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so service 'db' cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback",
+    fix: 'drop exportTo, or set the mesh\'s allowIstioApiFallback',
+  },
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
+import { checkVisibility } from './visibility';
 import { checkCniAgent } from '../control-plane/cni-agent';
 import { checkInstalledMeshConfig } from '../control-plane/existing-istio';
 import { meshCharts } from '../layers';
@@ -69,6 +70,7 @@ export class MeshAnalyzer {
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
     checkTrafficSettings(model, report);
+    checkVisibility(model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);

@@ -106,6 +106,15 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
   }
   const streams = serviceStreamRoutes(service);
   problems.push(...streams.problems);
+  if (service.exportTo !== undefined) {
+    const what = `exportTo (${service.exportTo.join(', ')}) limits which namespaces see the service's routing`;
+    problems.push({
+      scope: service,
+      code: 'MESH0892',
+      what,
+      message: `${what}, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so ${subject} cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback`,
+    });
+  }
   used.push(...streams.routes.flatMap(r => r.rule.backends));
   const api = chooseRoutingApi(mesh, service, unique(problems), reportOnce);
   service._routingApi = api;

@@ -41,6 +41,12 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   public _routed = false;
+  /**
+   * The namespaces the service's routing objects are exported to, checked; undefined: Istio's default.
+   *
+   * @internal
+   */
+  protected _exportTo?: string[];
   private _split?: TrafficSplit;
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
 
@@ -70,6 +76,14 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     // A second policy is reported (MESH0116): the first in the tree stands, whatever order they were made in.
     const policy = (constructsOfKind(this.mesh, 'ServiceTrafficPolicy') as ServiceTrafficPolicy[]).find(p => p.service === this);
     return trafficPolicyOf(policy ?? this._ownTrafficPolicy);
+  }
+
+  /**
+   * The namespaces whose proxies see the service's VirtualService and DestinationRule (`.`: its own, `*`: all);
+   * undefined: Istio's default, every namespace.
+   */
+  public get exportTo(): string[] | undefined {
+    return this._exportTo ? [...this._exportTo] : undefined;
   }
 
   /** The routing rules of the service, if a `TrafficSplit` was made for it. */
@@ -203,6 +217,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const tcp = this._split?._tcpRules() ?? [];
     return {
       hosts: [this.host],
+      exportTo: this.exportTo,
       http: http.length > 0 ? http.map(httpRuleToIstio) : undefined,
       tls: tls.length > 0 ? tls.map(tlsRuleToIstio) : undefined,
       tcp: tcp.length > 0 ? tcp.map(tcpRuleToIstio) : undefined,
@@ -224,6 +239,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const versions = this._routingApi === RoutingApi.ISTIO ? this._split?.versionsUsed ?? [] : [];
     return {
       host: this.host,
+      exportTo: this.exportTo,
       trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,
       subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v } })),
     };

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { checkExportTo } from './export-to';
 import { MeshServiceBase } from './mesh-service-base';
 import { MeshServiceVersion, VersionOptions } from './mesh-service-version';
 import { MeshServicePort } from './protocol';
@@ -121,6 +122,17 @@ export interface MeshServiceProps extends TrafficPolicyOptions {
    * @default - the control plane's
    */
   readonly proxy?: ProxyOptions;
+
+  /**
+   * The namespaces whose proxies see the service's VirtualService and DestinationRule: `.` for the service's own,
+   * `*` for every namespace, or namespace names. Istio pushes every object to every proxy that sees it, so a large
+   * mesh keeps the routing of a service out of the namespaces that never call it. A caller in a namespace left
+   * out bypasses the routing (weights, timeouts, retries, subsets), which synthesis reports.
+   *
+   * @default - every namespace (Istio's default)
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-export_to
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -202,6 +214,7 @@ export class MeshService extends MeshServiceBase {
     // cdk8s-plus-27's ServicePort has no appProtocol; Istio prefers it over the name prefix.
     this.ports.forEach((p, i) => ApiObject.of(this.resource).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
 
+    this._exportTo = checkExportTo(this, this.namespace, props.exportTo, false);
     this._applyTrafficPolicy(props);
     announce(this.mesh, this);
   }
