@@ -90,6 +90,31 @@ describe('TCP and TLS routes of a TrafficSplit', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('an imported service (defined elsewhere) gets its TCP canary too', () => {
+    // GIVEN a broker another program deploys
+    const mesh = openMesh();
+    const broker = MeshService.fromName(mesh, 'broker', 'broker', { namespace: 'queues', ports: [{ port: 5672, protocol: Protocol.TCP }], versions: ['v1', 'v2'] });
+
+    // WHEN
+    new TrafficSplit(mesh, 'split', { service: broker, tcpRoutes: [{ port: 5672, targets: [TrafficTarget.version('v1', 80), TrafficTarget.version('v2', 20)] }] });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    const host = 'broker.queues.svc.cluster.local';
+    expect(MeshTesting.find(manifests, 'VirtualService', 'broker', 'queues').spec).toEqual({
+      hosts: [host],
+      tcp: [{
+        match: [{ port: 5672 }],
+        route: [
+          { destination: { host, subset: 'v1', port: { number: 5672 } }, weight: 80 },
+          { destination: { host, subset: 'v2', port: { number: 5672 } }, weight: 20 },
+        ],
+      }],
+    });
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'broker', 'queues').spec.subsets.map((x: any) => x.name)).toEqual(['v1', 'v2']);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
   test('the diagram draws each TCP and TLS route to its versions', () => {
     // GIVEN
     const { mesh, db } = database();
