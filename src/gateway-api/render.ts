@@ -176,7 +176,8 @@ function serviceStreamRoutes(service: MeshServiceBase): { routes: StreamRouteObj
   const subject = `service '${service.serviceName}'`;
   const problems: Inexpressible[] = [];
   const routes: StreamRouteObject[] = [];
-  const kinds: [TcpRule[] | TlsRule[], boolean][] = [[split._tcpRules(), false], [split._tlsRules(), true]];
+  // TLS routes first: a TCP route on a port a TLS route takes is a problem (Istio's API tries TLS routes first there).
+  const kinds: [TcpRule[] | TlsRule[], boolean][] = [[split._tlsRules(), true], [split._tcpRules(), false]];
   for (const [rules, tls] of kinds) {
     const accepted = tls ? [Protocol.TLS, Protocol.HTTPS] : [Protocol.TCP, Protocol.TLS, Protocol.HTTPS];
     rules.forEach((rule: TcpRule | TlsRule, i: number) => {
@@ -196,14 +197,17 @@ function serviceStreamRoutes(service: MeshServiceBase): { routes: StreamRouteObj
       }
       const ports = rule.port !== undefined ? [rule.port] : service.ports.filter(p => accepted.includes(p.protocol!)).map(p => p.port);
       for (const port of ports) {
-        const taken = tls ? undefined : routes.find(r => !r.tls && r.port === port);
+        const taken = tls ? undefined : routes.find(r => r.port === port);
         if (taken) {
           const what = `${rule.label} and ${taken.rule.label} both take port ${port}`;
+          const why = taken.tls
+            ? 'and the Gateway API has no order between a TCPRoute and a TLSRoute of one port (Istio\'s API tries the TLS route first)'
+            : 'and a Gateway API TCPRoute has no matches (a port has one)';
           problems.push({
             scope: rule.source,
             code: 'MESH0887',
             what,
-            message: `${what}, and a Gateway API TCPRoute has no matches (a port has one), so ${subject} cannot be routed with it: give each port one TCP route, or set the mesh's allowIstioApiFallback`,
+            message: `${what}, ${why}, so ${subject} cannot be routed with it: give each port one TCP route, or set the mesh's allowIstioApiFallback`,
           });
           continue;
         }

@@ -225,12 +225,16 @@ describe('TCP and TLS routes with the Gateway API', () => {
     new TrafficSplit(mesh, 'split', {
       service: db,
       tcpRoutes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }],
+    });
+    const other = database({ routingApi: RoutingApi.GATEWAY_API });
+    new TrafficSplit(other.mesh, 'split', {
+      service: other.db,
       tlsRoutes: [{ port: 5433, targets: [TrafficTarget.version('v2')] }],
     });
-    const objects = synthChecked(mesh.charts);
+    const objects = [...synthChecked(mesh.charts), ...synthChecked(other.mesh.charts)];
     const named = (kind: string, name: string) => objects.find(o => o.kind === kind && o.metadata.name === name);
 
-    // THEN the TCP route covers the TCP and the TLS port (a TLS route takes the TLS port first)
+    // THEN a TCP route without a port takes the TCP and the TLS port
     expect(objects.filter(o => o.kind === 'VirtualService')).toEqual([]);
     expect(named('TCPRoute', 'db-tcp-5432')).toEqual({
       apiVersion: 'gateway.networking.k8s.io/v1alpha2',
@@ -254,8 +258,10 @@ describe('TCP and TLS routes with the Gateway API', () => {
     });
     expect(named('Service', 'db-v1')).toBeDefined();
     expect(named('Service', 'db-v2')).toBeDefined();
-    expect((mesh.node.findChild('db') as MeshService).gatewayApiRoutes.map(r => r.kind).sort()).toEqual(['HTTPRoute', 'TCPRoute', 'TCPRoute', 'TLSRoute']);
+    expect((mesh.node.findChild('db') as MeshService).gatewayApiRoutes.map(r => r.kind).sort()).toEqual(['HTTPRoute', 'TCPRoute', 'TCPRoute']);
+    expect(other.db.gatewayApiRoutes.map(r => r.kind).sort()).toEqual(['HTTPRoute', 'TLSRoute']);
     expect(synthErrors(mesh)).toEqual([]);
+    expect(synthErrors(other.mesh)).toEqual([]);
   });
 
   test('fails on what a TCPRoute cannot express, or falls back to Istio\'s API when allowed', () => {
@@ -273,6 +279,19 @@ describe('TCP and TLS routes with the Gateway API', () => {
     expect(synthErrors(strict.mesh)).toEqual([
       "[mesh/split] [MESH0887] TCP route 1 matches the calling service, which a Gateway API TCPRoute cannot express (it matches only the port), so service 'db' cannot be routed with it: drop the condition, or set the mesh's allowIstioApiFallback",
       "[mesh/split] [MESH0887] TCP route 2 and TCP route 1 both take port 5432, and a Gateway API TCPRoute has no matches (a port has one), so service 'db' cannot be routed with it: give each port one TCP route, or set the mesh's allowIstioApiFallback",
+    ]);
+
+    // GIVEN a TCP route on the port of a TLS route
+    const shared = database({ routingApi: RoutingApi.GATEWAY_API });
+    new TrafficSplit(shared.mesh, 'split', {
+      service: shared.db,
+      tcpRoutes: [{ port: 5433, targets: [TrafficTarget.version('v1')] }],
+      tlsRoutes: [{ port: 5433, targets: [TrafficTarget.version('v2')] }],
+    });
+
+    // THEN
+    expect(synthErrors(shared.mesh)).toEqual([
+      "[mesh/split] [MESH0887] TCP route 1 and TLS route 1 both take port 5433, and the Gateway API has no order between a TCPRoute and a TLSRoute of one port (Istio's API tries the TLS route first), so service 'db' cannot be routed with it: give each port one TCP route, or set the mesh's allowIstioApiFallback",
     ]);
 
     // GIVEN the fallback
