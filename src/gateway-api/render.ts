@@ -15,7 +15,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { reportError, reportWarning } from '../private/errors';
 import { constructsOfKind } from '../private/tree';
-import type { HttpRule, TcpRule, TlsRule } from '../traffic/http-rule';
+import type { HttpRule, RuleBackend, TcpRule, TlsRule } from '../traffic/http-rule';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
 import { Protocol } from '../traffic/protocol';
 
@@ -228,7 +228,7 @@ function renderServiceStreamRoutes(service: MeshServiceBase, routes: StreamRoute
     const ctx = { subject: `service '${service.serviceName}'`, namespace: service.namespace, port };
     const metadata = { name, namespace: service.namespace };
     const parentRefs = [{ group: '', kind: 'Service', name: service.serviceName, port }];
-    const backendRefs = rule.backends.map(b => ({ ...backendRef({ ...b, port }, ctx), weight: rule.backends.length > 1 ? b.weight : undefined }));
+    const backendRefs = weightedRefs(rule.backends.map(b => ({ ...b, port })), ctx);
     if (tls) {
       const hostnames = [...(rule as TlsRule).sniHosts];
       new gw.TlsRoute(service, id, { metadata, spec: { parentRefs, hostnames, rules: [{ backendRefs }] } as gw.TlsRouteSpec });
@@ -340,7 +340,7 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
         spec: {
           parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
           hostnames: [...rule.sniHosts],
-          rules: [{ backendRefs: rule.backends.map(b => backendRef(b, ctx)) }],
+          rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TlsRouteSpec,
       });
     }
@@ -354,12 +354,17 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
         metadata: { name: `${gateway.gatewayName}-tcp-${i}`, namespace: gateway.namespace },
         spec: {
           parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
-          rules: [{ backendRefs: rule.backends.map(b => backendRef(b, ctx)) }],
+          rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TcpRouteSpec,
       });
     }
     rule.backends.forEach(b => referenceGrant(mesh, gateway.namespace, b.service.namespace, 'TCPRoute'));
   });
+}
+
+/** A stream rule's backends as backendRefs, each with its weight when there are several. */
+function weightedRefs(backends: RuleBackend[], ctx: RouteContext) {
+  return backends.map(b => ({ ...backendRef(b, ctx), weight: backends.length > 1 ? b.weight : undefined }));
 }
 
 /**

@@ -379,12 +379,21 @@ export class IngressGateway extends MeshGateway {
   }
 
   /**
-   * The gateway's TCP routes (by listener port) as resolved rules, for either API.
+   * The gateway's TCP routes (by listener port) as resolved rules, for either API. A TCP route goes through its
+   * service's routing, as an HTTP route does: when the service's `TrafficSplit` has a TCP route that takes the
+   * gateway's connections (on the port, without conditions on the caller or the destination address), its
+   * weighted versions apply to them too.
    *
    * @internal
    */
   public _tcpRules(): TcpRule[] {
-    return [...this.tcpRoutes];
+    return this.tcpRoutes.map(rule => {
+      const { service, port } = rule.backends[0];
+      const split = (service as { trafficSplit?: { _tcpRules(): TcpRule[] } }).trafficSplit;
+      const taking = split?._tcpRules().find(r => (r.port === undefined || r.port === port)
+        && r.sourceLabels === undefined && r.sourceNamespace === undefined && r.destinationSubnets === undefined);
+      return taking ? { ...rule, backends: taking.backends.map(b => ({ ...b, port })) } : rule;
+    });
   }
 
   /** The host sets the gateway's routes serve, one per VirtualService (or HTTPRoute), in order. @internal */
@@ -412,7 +421,7 @@ export class IngressGateway extends MeshGateway {
       hosts: [...new Set(hosts)],
       gateways: [this.gatewayRef],
       tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRuleToIstio) : undefined,
-      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRuleToIstio) : undefined,
+      tcp: this.tcpRoutes.length > 0 ? this._tcpRules().map(tcpRuleToIstio) : undefined,
     };
   }
 

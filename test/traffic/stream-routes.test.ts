@@ -1,5 +1,5 @@
 import {
-  MeshDiagram, MeshProps, MeshService, MeshTesting, Protocol, RoutingApi, Severity, TrafficSplit, TrafficTarget,
+  IngressGateway, MeshDiagram, MeshProps, MeshService, MeshTesting, Protocol, RoutingApi, Severity, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { synthChecked } from '../gateway-api/gateway-api-schemas';
 import { validateManifests } from '../support/schemas';
@@ -112,6 +112,53 @@ describe('TCP and TLS routes of a TrafficSplit', () => {
       }],
     });
     expect(MeshTesting.find(manifests, 'DestinationRule', 'broker', 'queues').spec.subsets.map((x: any) => x.name)).toEqual(['v1', 'v2']);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('a gateway\'s TCP route goes through the service\'s TCP canary; a route with caller conditions is skipped', () => {
+    // GIVEN
+    const { mesh, db, api } = database();
+    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 5432, protocol: Protocol.TCP }] });
+    new TrafficSplit(mesh, 'split', {
+      service: db,
+      tcpRoutes: [
+        { port: 5432, sourceService: api, targets: [TrafficTarget.version('v2')] },
+        { port: 5432, targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] },
+      ],
+    });
+
+    // WHEN
+    gw.addTcpRoute({ port: 5432, service: db, servicePort: 5432 });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    expect(manifests.find(m => m.kind === 'VirtualService' && m.metadata.name === 'gw-streams').spec.tcp).toEqual([{
+      match: [{ port: 5432 }],
+      route: [
+        { destination: { host: DB_HOST, subset: 'v1', port: { number: 5432 } }, weight: 90 },
+        { destination: { host: DB_HOST, subset: 'v2', port: { number: 5432 } }, weight: 10 },
+      ],
+    }]);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('with the Gateway API, a gateway\'s TCPRoute carries the service\'s TCP canary', () => {
+    // GIVEN
+    const { mesh, db } = database({ routingApi: RoutingApi.GATEWAY_API });
+    const gw = new IngressGateway(mesh, 'gw', { listeners: [{ port: 5432, protocol: Protocol.TCP }] });
+    new TrafficSplit(mesh, 'split', { service: db, tcpRoutes: [{ port: 5432, targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+
+    // WHEN
+    gw.addTcpRoute({ port: 5432, service: db, servicePort: 5432 });
+    const objects = synthChecked(mesh.charts);
+
+    // THEN
+    expect(objects.find(o => o.kind === 'TCPRoute' && o.metadata.name === 'gw-tcp-0').spec.rules).toEqual([{
+      backendRefs: [
+        { group: '', kind: 'Service', name: 'db-v1', namespace: 'default', port: 5432, weight: 90 },
+        { group: '', kind: 'Service', name: 'db-v2', namespace: 'default', port: 5432, weight: 10 },
+      ],
+    }]);
     expect(synthErrors(mesh)).toEqual([]);
   });
 
