@@ -3,7 +3,6 @@ import type { IConstruct } from 'constructs';
 import type { StreamMatch, TcpRule, TlsRule } from './http-rule';
 import { Protocol } from './protocol';
 import type { TrafficTarget } from './traffic-split';
-import { hostCovers } from '../gateways/mesh-gateway';
 import type { IMeshService } from '../mesh-identity';
 import { listOr } from '../private/enums';
 import { reportError } from '../private/errors';
@@ -179,6 +178,18 @@ function covers(first: CheckedStreamRoute, later: CheckedStreamRoute): boolean {
     return later.sniHosts.every(h => first.sniHosts!.some(f => hostCovers(f, h)));
   }
   return true;
+}
+
+/**
+ * Whether host pattern `pattern` covers `host`, as istiod's `SubsetOf` reads it (`*.example.com` covers
+ * `api.example.com` and `*.api.example.com`). The gateways' own `hostCovers` is not imported: the gateways import
+ * the traffic model, and the import cycle would grow past what the architecture allows.
+ */
+function hostCovers(pattern: string, host: string): boolean {
+  if (pattern === '*' || pattern === host) {
+    return true;
+  }
+  return pattern.startsWith('*.') && host.endsWith(pattern.slice(1));
 }
 
 function isSubnet(value: unknown): boolean {
