@@ -60,6 +60,14 @@ export interface ImportedMeshServiceOptions {
    * @default - unknown: NetworkPolicies name its pods by `app: <serviceName>`, and synthesis warns (MESH0305)
    */
   readonly podLabels?: { [key: string]: string };
+
+  /**
+   * The namespaces whose proxies see the VirtualService and DestinationRule this program writes for the service:
+   * `.` for its own, `*` for every namespace, or namespace names (see `MeshServiceProps.exportTo`).
+   *
+   * @default - every namespace (Istio's default)
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -358,6 +366,7 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
+    this._exportTo = checkExportTo(this, this.namespace, options.exportTo, false);
     if (options.podLabels !== undefined && checkStringMap(this, 'podLabels', options.podLabels)) {
       validateLabels(this, 'podLabels', options.podLabels);
       if (Object.keys(options.podLabels).length === 0) {

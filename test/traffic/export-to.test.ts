@@ -30,6 +30,16 @@ describe('exportTo', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('is written on the routing objects of an imported service', () => {
+    const mesh = openMesh();
+    const ledger = MeshService.fromName(mesh, 'ledger', 'ledger', { namespace: 'finance', versions: ['v1'], exportTo: ['.', 'shop'] });
+    new TrafficSplit(mesh, 'split', { service: ledger, routes: [{ targets: [TrafficTarget.version('v1')] }] });
+    const manifests = MeshTesting.synth(mesh);
+    expect(MeshTesting.find(manifests, 'VirtualService', 'ledger', 'finance').spec.exportTo).toEqual(['.', 'shop']);
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'ledger', 'finance').spec.exportTo).toEqual(['.', 'shop']);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
   test('is left out when not given', () => {
     const mesh = openMesh();
     const db = newService(mesh, 'db', ['v1'], { timeout: Timeout.of(Duration.seconds(2)) });
