@@ -16,6 +16,7 @@ export * from './traffic/route-match';
 export * from './traffic/route-actions';
 export * from './traffic/fault-injection';
 export * from './traffic/traffic-split';
+export * from './traffic/stream-route';
 export * from './security/mtls-mode';
 export * from './security/mtls-policy';
 export * from './security/access-policy';

@@ -1433,6 +1433,72 @@ export const CODES = {
     example: '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
     fix: 'override the objects the service is routed with (its gatewayApiRoutes under the Gateway API, its virtualService under Istio\'s)',
   },
+  // 088x: TCP and TLS routes in a TrafficSplit, splits for services the mesh does not define, exportTo
+  MESH0880: {
+    meaning: 'a TCP or TLS route of a TrafficSplit names a port the service does not have',
+    example: "[mesh/split] [MESH0880] TCP route 1 port 5433 is not a port of service 'db' (ports: 5432 tcp): route one of its ports, or omit port to take every TCP port",
+    fix: 'give one of the service\'s ports, or omit port',
+  },
+  MESH0881: {
+    meaning: 'a TCP route of a TrafficSplit is on an HTTP port (Istio routes HTTP ports with HTTP routes only), or its service has no TCP, TLS or HTTPS port',
+    example: "[mesh/split] [MESH0881] TCP route 1 port 8080 is http: Istio routes connections to an HTTP port with HTTP routes only, so the route would never be used: route a TCP, TLS or HTTPS port, or use addRoute() for HTTP",
+    fix: 'route a TCP, TLS or HTTPS port, or route HTTP with addRoute()',
+  },
+  MESH0882: {
+    meaning: 'a TLS route of a TrafficSplit is on a port that is not TLS or HTTPS, or its service has none',
+    example: "[mesh/split] [MESH0882] TLS route 1 port 5432 is tcp: a TLS route takes a TLS or HTTPS port: route a TLS or HTTPS port",
+    fix: 'route a TLS or HTTPS port, or use addTcpRoute() for plain TCP',
+  },
+  MESH0883: {
+    meaning: 'a TLS route\'s sniHosts is empty, or names a host that is not one of the routed service\'s hosts (istiod refuses it)',
+    example: "[mesh/split] [MESH0883] TLS route 1 SNI host 'other.example.com' is not one of the service's hosts (db.default.svc.cluster.local), which istiod requires of a VirtualService's TLS route: give one of them, or a name a wildcard host covers",
+    fix: 'give SNI hosts among the service\'s hosts, or omit sniHosts',
+  },
+  MESH0884: {
+    meaning: 'a TCP or TLS route\'s destinationSubnets entry is not an IP address or CIDR block',
+    example: "[mesh/split] [MESH0884] TCP route 1 destination subnet '10.0.0.0/33' is not an IP address or CIDR block: give one such as '10.1.0.0/16' or '10.1.2.3'",
+    fix: 'give an IPv4 or IPv6 address, optionally with a prefix length',
+  },
+  MESH0885: {
+    meaning: 'a TCP or TLS route gives both sourceService and sourceNamespace',
+    example: "[mesh/split] [MESH0885] TCP route 1 gives both sourceService and sourceNamespace 'shop': the source service's namespace is the one matched, give one of them",
+    fix: 'give sourceService or sourceNamespace, not both',
+  },
+  MESH0886: {
+    meaning: 'a TCP or TLS route takes only connections an earlier route of the split takes first, so it is never used',
+    example: '[mesh/split] [MESH0886] TCP route 2 takes only connections TCP route 1 takes first, so it is never used: give it other conditions, or add it before TCP route 1',
+    fix: 'narrow the earlier route, or add this one before it',
+  },
+  MESH0887: {
+    meaning: 'with the Gateway API, a TCP or TLS route of a TrafficSplit matches what a TCPRoute or TLSRoute cannot (the caller, destination subnets), or two TCP routes take one port',
+    example: "[mesh/split] [MESH0887] TCP route 1 matches the calling service, which a Gateway API TCPRoute cannot express (it matches only the port), so service 'db' cannot be routed with it: drop the condition, or set the mesh's allowIstioApiFallback",
+    fix: 'drop the condition, give each port one TCP route, or set the mesh\'s allowIstioApiFallback',
+  },
+  MESH0888: {
+    meaning: 'an exportTo entry is not \'.\', \'*\' (\'~\' for an ExternalService) or a namespace name, or exportTo is empty',
+    example: "[mesh/db] [MESH0888] exportTo entry 'Shop' is not '.', '*' or a namespace name: give a namespace (a DNS label), '.' for the service's own namespace or '*' for every namespace",
+    fix: 'list namespaces, \'.\' or \'*\', or omit exportTo',
+  },
+  MESH0889: {
+    meaning: 'exportTo lists a namespace twice (\'.\' and the own namespace count as one), which istiod refuses',
+    example: "[mesh/db] [MESH0889] exportTo lists '.' and 'default' (the service's own namespace) twice: list each namespace once",
+    fix: 'list each namespace once',
+  },
+  MESH0890: {
+    meaning: 'exportTo has \'*\' or \'~\' with other entries, which istiod refuses',
+    example: "[mesh/db] [MESH0890] exportTo has '*' (every namespace) with other entries (*, shop), which istiod refuses: give '*' alone, or only namespaces",
+    fix: 'give \'*\' (or \'~\') alone, or only namespaces',
+  },
+  MESH0891: {
+    meaning: 'a caller the program names (AccessPolicy, a route\'s source service, an ingress or egress gateway) is in a namespace the service\'s routing is not exported to, so its calls bypass that routing (analysis, error)',
+    example: "[mesh/db] [MESH0891] caller 'web' in namespace 'shop' calls service 'db' (its AccessPolicy (mesh/db-access) allows it), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'shop' to exportTo, or stop naming that caller",
+    fix: 'add the caller\'s namespace to exportTo, or remove the caller',
+  },
+  MESH0892: {
+    meaning: 'with the Gateway API, a routed service sets exportTo, which Gateway API routes cannot express',
+    example: "[mesh/db] [MESH0892] exportTo (.) limits which namespaces see the service's routing, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so service 'db' cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback",
+    fix: 'drop exportTo, or set the mesh\'s allowIstioApiFallback',
+  },
 } as const;
 
 /**

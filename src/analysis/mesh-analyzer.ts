@@ -4,6 +4,7 @@ import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
+import { checkVisibility } from './visibility';
 import { checkCniAgent } from '../control-plane/cni-agent';
 import { checkInstalledMeshConfig } from '../control-plane/existing-istio';
 import { meshCharts } from '../layers';
@@ -69,6 +70,7 @@ export class MeshAnalyzer {
     checkUniqueness(mesh, model, report);
     checkRouting(model, report);
     checkTrafficSettings(model, report);
+    checkVisibility(model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);
@@ -237,21 +239,27 @@ function checkRouting(model: MeshModel, report: Report): void {
     const service = split.service;
     const versions = service.versionNames;
     const routes = split.routes;
-    if (routes.length === 0) {
+    const streams = [...split._tcpRules(), ...split._tlsRules()];
+    if (routes.length === 0 && streams.length === 0) {
       report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
       continue;
     }
     if (versions) {
-      routes.forEach((route, i) => {
-        const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
-        const used = [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
+      const labelled = [
+        ...routes.map((route, i) => ({
+          label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
+          used: [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])],
+        })),
+        ...streams.map(rule => ({ label: rule.label, used: rule.backends.map(b => b.version).filter((v): v is string => v !== undefined) })),
+      ];
+      for (const { label, used } of labelled) {
         for (const v of used.filter(u => !versions.includes(u))) {
           report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
         }
-      });
+      }
     }
     const last = routes[routes.length - 1];
-    if (last.matches && last.matches.length > 0) {
+    if (last?.matches && last.matches.length > 0) {
       report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);
     }
   }

@@ -9,6 +9,7 @@ import { constructsOfKind, isKind, isMeshServiceKind } from '../private/tree';
 import type { AccessRule } from '../security/access-policy';
 import type { RevokedIdentities } from '../security/revoked-identities';
 import type { ExternalService } from '../traffic/external-service';
+import type { TcpRule } from '../traffic/http-rule';
 import type { RouteMatch } from '../traffic/route-match';
 import type { HttpRouteOptions } from '../traffic/traffic-split';
 
@@ -173,6 +174,16 @@ export function meshGraph(mesh: IMesh): MeshGraph {
         edges.push({ from: serviceId(s), to: versionId(s, route.mirror.version), kind: 'mirror', label: [`${name}: mirror ${route.mirror.percentage ?? 100}%`] });
       }
     });
+    // TCP and TLS routes: an edge per target, named by the route and its port (and SNI hosts).
+    const streams: (TcpRule & { sniHosts?: string[] })[] = [...split._tcpRules(), ...split._tlsRules()];
+    for (const rule of streams) {
+      const on = [rule.port === undefined ? undefined : `port ${rule.port}`, rule.sniHosts ? `SNI ${rule.sniHosts.join(' ')}` : undefined].filter(x => x);
+      const name = on.length > 0 ? `${rule.label}: ${on.join(', ')}` : rule.label;
+      for (const b of rule.backends.filter(x => x.version !== undefined)) {
+        addNode(s.namespace, { id: versionId(s, b.version!), kind: 'version', label: [`${s.serviceName} ${b.version}`] });
+        edges.push({ from: serviceId(s), to: versionId(s, b.version!), kind: 'route', label: b.weight !== undefined ? [name, `${b.weight}%`] : [name] });
+      }
+    }
   }
 
   // Ingress: who may reach each ingress gateway, and what it routes to.

@@ -16,7 +16,7 @@ import type { IMesh, IMeshService } from '../mesh-identity';
 import { reportError, reportWarning } from '../private/errors';
 import { reportLostOverrides } from '../private/overridden-json';
 import { constructsOfKind } from '../private/tree';
-import type { HttpRule } from '../traffic/http-rule';
+import type { HttpRule, RuleBackend, TcpRule, TlsRule } from '../traffic/http-rule';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
 import { Protocol } from '../traffic/protocol';
 
@@ -105,6 +105,18 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     problems.push(...rendered.problems, ...orderProblems(rules, rendered, subject));
     used.push(...rendered.backends);
   }
+  const streams = serviceStreamRoutes(service);
+  problems.push(...streams.problems);
+  if (service.exportTo !== undefined) {
+    const what = `exportTo (${service.exportTo.join(', ')}) limits which namespaces see the service's routing`;
+    problems.push({
+      scope: service,
+      code: 'MESH0892',
+      what,
+      message: `${what}, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so ${subject} cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback`,
+    });
+  }
+  used.push(...streams.routes.flatMap(r => r.rule.backends));
   const api = chooseRoutingApi(mesh, service, unique(problems), reportOnce);
   service._routingApi = api;
   if (api === RoutingApi.ISTIO) {
@@ -121,6 +133,7 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
   }
   reportLostOverrides(service, service.virtualService, 'the service is routed with the Gateway API, so its VirtualService is not written: '
     + 'override its gatewayApiRoutes (made by mesh.analyze())');
+  renderServiceStreamRoutes(service, streams.routes);
   service.node.tryRemoveChild('VirtualService');
   // Without subsets, a DestinationRule without traffic policy says nothing.
   const dr = service.destinationRule;
@@ -145,6 +158,90 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     }
   }
   return used;
+}
+
+/** One GAMMA TCPRoute or TLSRoute of a service: a split's rule on one of the service's ports. */
+interface StreamRouteObject {
+  readonly id: string;
+  readonly name: string;
+  readonly port: number;
+  readonly rule: TcpRule | TlsRule;
+  readonly tls: boolean;
+}
+
+/**
+ * A service's TCP and TLS routes as GAMMA TCPRoutes and TLSRoutes (parent: the service and one of its ports; a
+ * rule without a port gets one per port it applies to), with what the Gateway API cannot express: the L4
+ * conditions other than the port and SNI, and several TCP routes on one port (a TCPRoute has no matches).
+ */
+function serviceStreamRoutes(service: MeshServiceBase): { routes: StreamRouteObject[]; problems: Inexpressible[] } {
+  const split = service.trafficSplit;
+  if (!split) {
+    return { routes: [], problems: [] };
+  }
+  const subject = `service '${service.serviceName}'`;
+  const problems: Inexpressible[] = [];
+  const routes: StreamRouteObject[] = [];
+  // TLS routes first: a TCP route on a port a TLS route takes is a problem (Istio's API tries TLS routes first there).
+  const kinds: [TcpRule[] | TlsRule[], boolean][] = [[split._tlsRules(), true], [split._tcpRules(), false]];
+  for (const [rules, tls] of kinds) {
+    const accepted = tls ? [Protocol.TLS, Protocol.HTTPS] : [Protocol.TCP, Protocol.TLS, Protocol.HTTPS];
+    rules.forEach((rule: TcpRule | TlsRule, i: number) => {
+      const conditions = [
+        rule.sourceLabels ? 'the calling service' : undefined,
+        rule.sourceNamespace !== undefined && !rule.sourceLabels ? 'the calling namespace' : undefined,
+        rule.destinationSubnets ? 'destination subnets' : undefined,
+      ].filter(c => c !== undefined);
+      if (conditions.length > 0) {
+        const what = `${rule.label} matches ${conditions.join(' and ')}`;
+        problems.push({
+          scope: rule.source,
+          code: 'MESH0887',
+          what,
+          message: `${what}, which a Gateway API ${tls ? 'TLSRoute' : 'TCPRoute'} cannot express (it matches only the port${tls ? ' and SNI host' : ''}), so ${subject} cannot be routed with it: drop the condition, or set the mesh's allowIstioApiFallback`,
+        });
+      }
+      const ports = rule.port !== undefined ? [rule.port] : service.ports.filter(p => accepted.includes(p.protocol!)).map(p => p.port);
+      for (const port of ports) {
+        const taken = tls ? undefined : routes.find(r => r.port === port);
+        if (taken) {
+          const what = `${rule.label} and ${taken.rule.label} both take port ${port}`;
+          const why = taken.tls
+            ? 'and the Gateway API has no order between a TCPRoute and a TLSRoute of one port (Istio\'s API tries the TLS route first)'
+            : 'and a Gateway API TCPRoute has no matches (a port has one)';
+          problems.push({
+            scope: rule.source,
+            code: 'MESH0887',
+            what,
+            message: `${what}, ${why}, so ${subject} cannot be routed with it: give each port one TCP route, or set the mesh's allowIstioApiFallback`,
+          });
+          continue;
+        }
+        const n = tls ? `tls-${port}-${i + 1}` : `tcp-${port}`;
+        routes.push({ id: tls ? `TlsRoute-${port}-${i + 1}` : `TcpRoute-${port}`, name: `${service.serviceName}-${n}`, port, rule, tls });
+      }
+    });
+  }
+  return { routes, problems };
+}
+
+/** The service's GAMMA TCPRoutes and TLSRoutes, each bound to the service's port, its backends weighted. */
+function renderServiceStreamRoutes(service: MeshServiceBase, routes: StreamRouteObject[]): void {
+  for (const { id, name, port, rule, tls } of routes) {
+    if (service.node.tryFindChild(id)) {
+      continue;
+    }
+    const ctx = { subject: `service '${service.serviceName}'`, namespace: service.namespace, port };
+    const metadata = { name, namespace: service.namespace };
+    const parentRefs = [{ group: '', kind: 'Service', name: service.serviceName, port }];
+    const backendRefs = weightedRefs(rule.backends.map(b => ({ ...b, port })), ctx);
+    if (tls) {
+      const hostnames = [...(rule as TlsRule).sniHosts];
+      new gw.TlsRoute(service, id, { metadata, spec: { parentRefs, hostnames, rules: [{ backendRefs }] } as gw.TlsRouteSpec });
+    } else {
+      new gw.TcpRoute(service, id, { metadata, spec: { parentRefs, rules: [{ backendRefs }] } as gw.TcpRouteSpec });
+    }
+  }
 }
 
 /**
@@ -173,7 +270,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     problems.push(...http.problems, ...grpc.problems, ...orderProblems(set.http, http, subject));
     used.push(...http.backends, ...grpc.backends);
   }
-  used.push(...gateway._tlsRules().map(r => r.backend), ...gateway._tcpRules().map(r => r.backend));
+  used.push(...gateway._tlsRules().flatMap(r => r.backends), ...gateway._tcpRules().flatMap(r => r.backends));
   const api = chooseRoutingApi(mesh, gateway, unique(problems), reportOnce);
   const resource = gateway.node.tryFindChild('Resource');
   if (api === RoutingApi.ISTIO) {
@@ -251,32 +348,37 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
   gateway._tlsRules().forEach((rule, i) => {
     const id = `TlsRoute${i}`;
     if (!gateway.node.tryFindChild(id)) {
-      const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.listenerPort };
+      const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.port! };
       new gw.TlsRoute(gateway, id, {
         metadata: { name: `${gateway.gatewayName}-tls-${i}`, namespace: gateway.namespace },
         spec: {
-          parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))],
+          parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
           hostnames: [...rule.sniHosts],
-          rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }],
+          rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TlsRouteSpec,
       });
     }
-    referenceGrant(mesh, gateway.namespace, rule.backend.service.namespace, 'TLSRoute');
+    rule.backends.forEach(b => referenceGrant(mesh, gateway.namespace, b.service.namespace, 'TLSRoute'));
   });
   gateway._tcpRules().forEach((rule, i) => {
     const id = `TcpRoute${i}`;
     if (!gateway.node.tryFindChild(id)) {
-      const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.listenerPort };
+      const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.port! };
       new gw.TcpRoute(gateway, id, {
         metadata: { name: `${gateway.gatewayName}-tcp-${i}`, namespace: gateway.namespace },
         spec: {
-          parentRefs: [parentRef(listenerNameOf(gateway, rule.listenerPort))],
-          rules: [{ backendRefs: [backendRef(rule.backend, ctx)] }],
+          parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
+          rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TcpRouteSpec,
       });
     }
-    referenceGrant(mesh, gateway.namespace, rule.backend.service.namespace, 'TCPRoute');
+    rule.backends.forEach(b => referenceGrant(mesh, gateway.namespace, b.service.namespace, 'TCPRoute'));
   });
+}
+
+/** A stream rule's backends as backendRefs, each with its weight when there are several. */
+function weightedRefs(backends: RuleBackend[], ctx: RouteContext) {
+  return backends.map(b => ({ ...backendRef(b, ctx), weight: backends.length > 1 ? b.weight : undefined }));
 }
 
 /**

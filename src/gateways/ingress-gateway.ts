@@ -275,7 +275,7 @@ export class IngressGateway extends MeshGateway {
         continue;
       }
       serving.forEach(l => ports.add(l.port));
-      const taken = this.tlsRoutes.find(r => r.sniHosts.includes(host) && serving.some(l => l.port === r.listenerPort));
+      const taken = this.tlsRoutes.find(r => r.sniHosts.includes(host) && serving.some(l => l.port === r.port));
       if (taken) {
         reportError(this, 'MESH0733', `TLS route host '${host}' is already routed by ${taken.label}, which takes its connections first: route each SNI host once`);
         valid = false;
@@ -286,7 +286,7 @@ export class IngressGateway extends MeshGateway {
       return;
     }
     for (const listenerPort of [...ports].sort((a, b) => a - b)) {
-      this.tlsRoutes.push({ source: this, label, listenerPort, sniHosts: [...hosts], backend: { service, port } });
+      this.tlsRoutes.push({ source: this, label, port: listenerPort, sniHosts: [...hosts], backends: [{ service, port }] });
     }
     this.ensureStreamRoutes();
   }
@@ -304,7 +304,7 @@ export class IngressGateway extends MeshGateway {
       const listed = this._listeners.map(l => `${l.port} ${istioProtocol(l.protocol)}`).join(', ');
       reportError(this, 'MESH0734', `TCP route port ${listenerPort} is not a TCP listener of the gateway (listeners: ${listed}): add { port: ${listenerPort}, protocol: Protocol.TCP } to its listeners, or route a TCP listener's port`);
       valid = false;
-    } else if (this.tcpRoutes.some(r => r.listenerPort === listenerPort)) {
+    } else if (this.tcpRoutes.some(r => r.port === listenerPort)) {
       reportError(this, 'MESH0734', `TCP route port ${listenerPort} already has a TCP route, which takes every connection: route each TCP listener once`);
       valid = false;
     }
@@ -312,7 +312,7 @@ export class IngressGateway extends MeshGateway {
     if (!valid || !service || port === undefined) {
       return;
     }
-    this.tcpRoutes.push({ source: this, label, listenerPort, backend: { service, port } });
+    this.tcpRoutes.push({ source: this, label, port: listenerPort, backends: [{ service, port }] });
     this.ensureStreamRoutes();
   }
 
@@ -320,8 +320,8 @@ export class IngressGateway extends MeshGateway {
   public get routedServices(): IMeshService[] {
     return [...new Set([
       ...this.routes.flatMap(r => r.service ? [r.service] : []),
-      ...this.tlsRoutes.map(r => r.backend.service),
-      ...this.tcpRoutes.map(r => r.backend.service),
+      ...this.tlsRoutes.flatMap(r => r.backends.map(b => b.service)),
+      ...this.tcpRoutes.flatMap(r => r.backends.map(b => b.service)),
     ])];
   }
 
@@ -335,7 +335,7 @@ export class IngressGateway extends MeshGateway {
     }
     const routed = [...this.routes.flatMap(r => r.hosts), ...this.rejectedRouteHosts, ...this.tlsRoutes.flatMap(r => r.sniHosts)];
     // A TCP listener with its route serves its hosts; the hosts of its other listeners still need routes of their own.
-    const tcpRouted = new Set(this.tcpRoutes.map(r => r.listenerPort));
+    const tcpRouted = new Set(this.tcpRoutes.map(r => r.port));
     const hosts = [...new Set(this._listeners.filter(l => !tcpRouted.has(l.port)).flatMap(l => l.hosts.map(gatewayHostName)))];
     return hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
   }
@@ -379,12 +379,21 @@ export class IngressGateway extends MeshGateway {
   }
 
   /**
-   * The gateway's TCP routes (by listener port) as resolved rules, for either API.
+   * The gateway's TCP routes (by listener port) as resolved rules, for either API. A TCP route goes through its
+   * service's routing, as an HTTP route does: when the service's `TrafficSplit` has a TCP route that takes the
+   * gateway's connections (on the port, without conditions on the caller or the destination address), its
+   * weighted versions apply to them too.
    *
    * @internal
    */
   public _tcpRules(): TcpRule[] {
-    return [...this.tcpRoutes];
+    return this.tcpRoutes.map(rule => {
+      const { service, port } = rule.backends[0];
+      const split = (service as { trafficSplit?: { _tcpRules(): TcpRule[] } }).trafficSplit;
+      const taking = split?._tcpRules().find(r => (r.port === undefined || r.port === port)
+        && r.sourceLabels === undefined && r.sourceNamespace === undefined && r.destinationSubnets === undefined);
+      return taking ? { ...rule, backends: taking.backends.map(b => ({ ...b, port })) } : rule;
+    });
   }
 
   /** The host sets the gateway's routes serve, one per VirtualService (or HTTPRoute), in order. @internal */
@@ -406,13 +415,13 @@ export class IngressGateway extends MeshGateway {
   public _streamVirtualServiceSpec(): istio.VirtualServiceSpec {
     const hosts = [
       ...this.tlsRoutes.flatMap(r => r.sniHosts),
-      ...this.tcpRoutes.flatMap(r => this._listeners.find(l => l.port === r.listenerPort)!.hosts.map(gatewayHostName)),
+      ...this.tcpRoutes.flatMap(r => this._listeners.find(l => l.port === r.port)!.hosts.map(gatewayHostName)),
     ];
     return {
       hosts: [...new Set(hosts)],
       gateways: [this.gatewayRef],
       tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRuleToIstio) : undefined,
-      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRuleToIstio) : undefined,
+      tcp: this.tcpRoutes.length > 0 ? this._tcpRules().map(tcpRuleToIstio) : undefined,
     };
   }
 

@@ -6,6 +6,7 @@ import { validHost } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { checkExportTo } from './export-to';
 import { Protocol } from './protocol';
 import { checkEnum, listOr } from '../private/enums';
 import { reportError, reportWarning, required } from '../private/errors';
@@ -82,6 +83,17 @@ export interface ExternalServiceProps {
    * @default - straight from each calling pod
    */
   readonly egressGateway?: EgressGateway;
+
+  /**
+   * The namespaces whose proxies see the ServiceEntry (and, through an egress gateway, its VirtualService): `.`
+   * for its own namespace, `*` for every namespace, `~` for none but its own proxies, or namespace names. A caller
+   * in a namespace left out does not know the service (with REGISTRY_ONLY outbound traffic, its calls are refused),
+   * which synthesis reports.
+   *
+   * @default - every namespace (Istio's default)
+   * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-export_to
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -108,6 +120,8 @@ export class ExternalService extends Construct {
   public readonly namespace: string;
   /** The egress gateway calls pass through, if any. */
   public readonly egressGateway?: EgressGateway;
+  /** The namespaces whose proxies see the service; undefined: Istio's default, every namespace. */
+  public readonly exportTo?: string[];
   /** The ports whose protocol was reported as unknown. */
   private readonly unknownProtocolPorts: ReadonlySet<ExternalPort>;
   /** The ServiceEntry. */
@@ -180,6 +194,7 @@ export class ExternalService extends Construct {
     this.egressGateway = props.egressGateway && checkEgressGateway(this, 'egressGateway', props.egressGateway) && this.acceptsGateway(props.egressGateway)
       ? props.egressGateway : undefined;
 
+    this.exportTo = checkExportTo(this, this.namespace, props.exportTo, true);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     // Checked at synth, so that a service defined after this one is seen too.
     this.node.addValidation({ validate: () => this.serviceNamedAlike(name) });
@@ -187,6 +202,7 @@ export class ExternalService extends Construct {
       metadata: { name, namespace: this.namespace },
       spec: {
         hosts: this.hosts,
+        exportTo: this.exportTo,
         location: istio.ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
         resolution: resolution === ExternalResolution.DNS ? istio.ServiceEntrySpecResolution.DNS : istio.ServiceEntrySpecResolution.NONE,
         ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol}-${p.port}`, protocol: istioProtocol(p.protocol!) })),
@@ -261,6 +277,7 @@ export class ExternalService extends Construct {
     }
     return {
       hosts: this.hosts,
+      exportTo: this.exportTo,
       gateways: ['mesh', gateway.gatewayRef],
       tls: tls.length > 0 ? tls : undefined,
       http: http.length > 0 ? http : undefined,

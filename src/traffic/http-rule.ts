@@ -48,26 +48,43 @@ export interface HttpRule {
 }
 
 /**
- * A TLS route at a gateway: connections whose SNI is one of `sniHosts`, on a passthrough listener, go to `backend`.
+ * The L4 conditions of a TCP or TLS rule (Istio's `L4MatchAttributes`): all must hold; none given, every connection.
  *
  * @internal
  */
-export interface TlsRule {
-  readonly source: IConstruct;
-  readonly label: string;
-  readonly listenerPort: number;
-  readonly sniHosts: string[];
-  readonly backend: RuleBackend;
+export interface StreamMatch {
+  /** The port connections come to: a gateway listener's, or a port of the routed service; undefined: every port. */
+  readonly port?: number;
+  /** The labels of the calling workloads (a caller service's pods). */
+  readonly sourceLabels?: { [key: string]: string };
+  /** The namespace of the calling workloads. */
+  readonly sourceNamespace?: string;
+  /** The destination addresses (IPs or CIDR blocks) connections go to. */
+  readonly destinationSubnets?: string[];
 }
 
 /**
- * A TCP route at a gateway: every connection to the listener port goes to `backend`.
+ * A TLS route, at a gateway or inside the mesh: connections whose SNI is one of `sniHosts` (and that meet the L4
+ * conditions) go, still encrypted, to the backends.
  *
  * @internal
  */
-export interface TcpRule {
+export interface TlsRule extends StreamMatch {
   readonly source: IConstruct;
   readonly label: string;
-  readonly listenerPort: number;
-  readonly backend: RuleBackend;
+  readonly sniHosts: string[];
+  /** Where connections go; each with a weight when there are several. */
+  readonly backends: RuleBackend[];
+}
+
+/**
+ * A TCP route, at a gateway or inside the mesh: connections that meet the L4 conditions go to the backends.
+ *
+ * @internal
+ */
+export interface TcpRule extends StreamMatch {
+  readonly source: IConstruct;
+  readonly label: string;
+  /** Where connections go; each with a weight when there are several. */
+  readonly backends: RuleBackend[];
 }

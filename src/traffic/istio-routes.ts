@@ -1,4 +1,4 @@
-import type { HttpRule, RuleBackend, TcpRule, TlsRule } from './http-rule';
+import type { HttpRule, RuleBackend, StreamMatch, TcpRule, TlsRule } from './http-rule';
 import type { HeaderChanges } from './route-actions';
 import { routeMatchToIstio } from './route-match';
 import * as istio from '../imports/istio-networking';
@@ -42,27 +42,42 @@ export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
 }
 
 /**
- * A resolved TLS passthrough rule as a VirtualService `tls` route: the listener port and SNI hosts it takes.
+ * A resolved TLS rule as a VirtualService `tls` route: its SNI hosts and L4 conditions, its weighted destinations.
  *
  * @internal
  */
 export function tlsRuleToIstio(rule: TlsRule): istio.VirtualServiceSpecTls {
   return {
-    match: [{ port: rule.listenerPort, sniHosts: [...rule.sniHosts] }],
-    route: [{ destination: istioDestination(rule.backend) }],
+    match: [{ ...streamMatchToIstio(rule), sniHosts: [...rule.sniHosts] }],
+    route: streamRoute(rule.backends),
   };
 }
 
 /**
- * A resolved TCP rule as a VirtualService `tcp` route: every connection to the listener port.
+ * A resolved TCP rule as a VirtualService `tcp` route: its L4 conditions (none: every connection), its weighted
+ * destinations.
  *
  * @internal
  */
 export function tcpRuleToIstio(rule: TcpRule): istio.VirtualServiceSpecTcp {
+  const match = streamMatchToIstio(rule);
   return {
-    match: [{ port: rule.listenerPort }],
-    route: [{ destination: istioDestination(rule.backend) }],
+    match: Object.values(match).some(v => v !== undefined) ? [match] : undefined,
+    route: streamRoute(rule.backends),
   };
+}
+
+function streamMatchToIstio(match: StreamMatch): istio.VirtualServiceSpecTcpMatch {
+  return {
+    port: match.port,
+    sourceLabels: match.sourceLabels ? { ...match.sourceLabels } : undefined,
+    sourceNamespace: match.sourceNamespace,
+    destinationSubnets: match.destinationSubnets && match.destinationSubnets.length > 0 ? [...match.destinationSubnets] : undefined,
+  };
+}
+
+function streamRoute(backends: RuleBackend[]): istio.VirtualServiceSpecTcpRoute[] {
+  return backends.map(b => ({ destination: istioDestination(b), weight: backends.length > 1 ? b.weight : undefined }));
 }
 
 /**

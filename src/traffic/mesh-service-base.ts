@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HttpRule } from './http-rule';
-import { httpRuleToIstio } from './istio-routes';
+import { httpRuleToIstio, tcpRuleToIstio, tlsRuleToIstio } from './istio-routes';
 import { MeshServicePort } from './protocol';
 import { checkedTrafficPolicy, trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
 import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
@@ -41,6 +41,12 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   public _routed = false;
+  /**
+   * The namespaces the service's routing objects are exported to, checked; undefined: Istio's default.
+   *
+   * @internal
+   */
+  protected _exportTo?: string[];
   private _split?: TrafficSplit;
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
 
@@ -72,6 +78,14 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     return trafficPolicyOf(policy ?? this._ownTrafficPolicy);
   }
 
+  /**
+   * The namespaces whose proxies see the service's VirtualService and DestinationRule (`.`: its own, `*`: all);
+   * undefined: Istio's default, every namespace.
+   */
+  public get exportTo(): string[] | undefined {
+    return this._exportTo ? [...this._exportTo] : undefined;
+  }
+
   /** The routing rules of the service, if a `TrafficSplit` was made for it. */
   public get trafficSplit(): TrafficSplit | undefined {
     return this._split;
@@ -89,10 +103,11 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
 
   /**
    * The service's routing inside the mesh in the Gateway API (the mesh's `routingApi`): GAMMA `HTTPRoute`s (a
-   * `GRPCRoute` for a gRPC port) whose parent is the service, one per port. Made at synthesis (or `analyze()`).
+   * `GRPCRoute` for a gRPC port) whose parent is the service, one per port, and a `TCPRoute` or `TLSRoute` per TCP
+   * or TLS route of its split and port. Made at synthesis (or `analyze()`).
    */
   public get gatewayApiRoutes(): ApiObject[] {
-    return this.node.children.filter(c => isGatewayApiObject(c, 'HTTPRoute', 'GRPCRoute')) as ApiObject[];
+    return this.node.children.filter(c => isGatewayApiObject(c, 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute')) as ApiObject[];
   }
 
   /**
@@ -101,10 +116,6 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   public _attachSplit(split: TrafficSplit): void {
-    // A service without ports has already reported that; the split does not report it again.
-    if (this.ports.length > 0 && !this.ports.some(p => isHttpProtocol(p.protocol!))) {
-      reportError(split, 'MESH0107', `service '${this.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${this.ports.map(p => p.name).join(', ')}): HTTP routes need one`);
-    }
     if (this._split) {
       // A second split is the analysis' MESH0106; the first one routes.
       return;
@@ -189,14 +200,28 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   public _httpRules(): HttpRule[] {
     const defaults = { timeout: this.trafficPolicy.timeout, retries: this.trafficPolicy.retries };
-    return this._split
-      ? this._split._rules(defaults)
-      : [{ source: this, label: 'the default route', name: 'default', matches: [], backends: [{ service: this }], ...defaults }];
+    if (this._split && this._split.routes.length > 0) {
+      return this._split._rules(defaults);
+    }
+    // A split of TCP and TLS routes only leaves the HTTP ports (if any) to the default route.
+    if (this._split && !this.ports.some(p => isHttpProtocol(p.protocol!))) {
+      return [];
+    }
+    return [{ source: this, label: 'the default route', name: 'default', matches: [], backends: [{ service: this }], ...defaults }];
   }
 
   /** @internal */
   public _virtualServiceSpec(): istio.VirtualServiceSpec {
-    return { hosts: [this.host], http: this._httpRules().map(httpRuleToIstio) };
+    const http = this._httpRules();
+    const tls = this._split?._tlsRules() ?? [];
+    const tcp = this._split?._tcpRules() ?? [];
+    return {
+      hosts: [this.host],
+      exportTo: this.exportTo,
+      http: http.length > 0 ? http.map(httpRuleToIstio) : undefined,
+      tls: tls.length > 0 ? tls.map(tlsRuleToIstio) : undefined,
+      tcp: tcp.length > 0 ? tcp.map(tcpRuleToIstio) : undefined,
+    };
   }
 
   /** @internal */
@@ -214,6 +239,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const versions = this._routingApi === RoutingApi.ISTIO ? this._split?.versionsUsed ?? [] : [];
     return {
       host: this.host,
+      exportTo: this.exportTo,
       trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,
       subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v } })),
     };

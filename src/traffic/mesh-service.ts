@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { checkExportTo } from './export-to';
 import { MeshServiceBase } from './mesh-service-base';
 import { MeshServiceVersion, VersionOptions } from './mesh-service-version';
 import { MeshServicePort } from './protocol';
@@ -59,6 +60,14 @@ export interface ImportedMeshServiceOptions {
    * @default - unknown: NetworkPolicies name its pods by `app: <serviceName>`, and synthesis warns (MESH0305)
    */
   readonly podLabels?: { [key: string]: string };
+
+  /**
+   * The namespaces whose proxies see the VirtualService and DestinationRule this program writes for the service:
+   * `.` for its own, `*` for every namespace, or namespace names (see `MeshServiceProps.exportTo`).
+   *
+   * @default - every namespace (Istio's default)
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -121,6 +130,17 @@ export interface MeshServiceProps extends TrafficPolicyOptions {
    * @default - the control plane's
    */
   readonly proxy?: ProxyOptions;
+
+  /**
+   * The namespaces whose proxies see the service's VirtualService and DestinationRule: `.` for the service's own,
+   * `*` for every namespace, or namespace names. Istio pushes every object to every proxy that sees it, so a large
+   * mesh keeps the routing of a service out of the namespaces that never call it. A caller in a namespace left
+   * out bypasses the routing (weights, timeouts, retries, subsets), which synthesis reports.
+   *
+   * @default - every namespace (Istio's default)
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-export_to
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -202,6 +222,7 @@ export class MeshService extends MeshServiceBase {
     // cdk8s-plus-27's ServicePort has no appProtocol; Istio prefers it over the name prefix.
     this.ports.forEach((p, i) => ApiObject.of(this.resource).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol!)));
 
+    this._exportTo = checkExportTo(this, this.namespace, props.exportTo, false);
     this._applyTrafficPolicy(props);
     announce(this.mesh, this);
   }
@@ -345,6 +366,7 @@ class ImportedMeshService extends MeshServiceBase {
     this.serviceAccountName = options.serviceAccountName === undefined ? this.serviceName : validateDnsSubdomain(this, 'serviceAccountName', options.serviceAccountName);
     this.ports = resolvePorts(this, listOr(this, 'ports', options.ports) ?? [{ port: 80 }]);
     this.versionNames = options.versions ? [...options.versions] : undefined;
+    this._exportTo = checkExportTo(this, this.namespace, options.exportTo, false);
     if (options.podLabels !== undefined && checkStringMap(this, 'podLabels', options.podLabels)) {
       validateLabels(this, 'podLabels', options.podLabels);
       if (Object.keys(options.podLabels).length === 0) {

@@ -2,15 +2,17 @@ import { Construct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
-import type { HttpRule } from './http-rule';
+import type { HttpRule, TcpRule, TlsRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
 import type { RetryPolicy, Timeout } from './resilience';
 import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
+import { checkStreamRoute, CheckedStreamRoute, streamRules, TcpRouteOptions, TlsRouteOptions } from './stream-route';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
+import { isHttpProtocol } from '../private/protocols';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -105,11 +107,32 @@ export interface TrafficSplitProps {
    * @default - none yet
    */
   readonly routes?: HttpRouteOptions[];
+
+  /**
+   * The TCP routes, in the order they are tried; more can be added with `addTcpRoute()`.
+   *
+   * @default - none
+   */
+  readonly tcpRoutes?: TcpRouteOptions[];
+
+  /**
+   * The TLS routes (by SNI), in the order they are tried; more can be added with `addTlsRoute()`.
+   *
+   * @default - none
+   */
+  readonly tlsRoutes?: TlsRouteOptions[];
+}
+
+interface StreamRoute {
+  readonly options: TlsRouteOptions;
+  readonly checked: CheckedStreamRoute;
+  readonly targets: TrafficTarget[];
 }
 
 /**
  * The ordered routing rules of one service: match requests (headers, URI, method, caller), route them to
- * versions by weight, mirror them, inject faults. The first route that matches takes the request.
+ * versions by weight, mirror them, inject faults. The first route that matches takes the request. TCP and TLS
+ * routes do the same with connections to the service's TCP, TLS and HTTPS ports (a database or broker canary).
  *
  * Renders the service's VirtualService and the DestinationRule subsets of the versions it uses.
  *
@@ -127,6 +150,11 @@ export class TrafficSplit extends Construct {
   public readonly service: IMeshService;
 
   private readonly _routes: HttpRouteOptions[] = [];
+  private readonly _tcpRoutes: StreamRoute[] = [];
+  private readonly _tlsRoutes: StreamRoute[] = [];
+  private _reportedNoHttpPort = false;
+  /** Whether the service is one the split can route (a service of this mesh): only then are routes checked against its ports. */
+  private readonly _routable: boolean = false;
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
@@ -148,10 +176,31 @@ export class TrafficSplit extends Construct {
     } else {
       // Only a service of this mesh gets the split's VirtualService and DestinationRule.
       (props.service as MeshServiceBase)._attachSplit(this);
+      this._routable = true;
     }
     for (const route of listOr(this, 'routes', props.routes) ?? []) {
       this.addRoute(route);
     }
+    for (const route of listOr(this, 'tcpRoutes', props.tcpRoutes) ?? []) {
+      this.addTcpRoute(route);
+    }
+    for (const route of listOr(this, 'tlsRoutes', props.tlsRoutes) ?? []) {
+      this.addTlsRoute(route);
+    }
+  }
+
+  /**
+   * The TCP routes, in the order they are tried.
+   */
+  public get tcpRoutes(): TcpRouteOptions[] {
+    return this._tcpRoutes.map(r => ({ ...r.options, targets: [...r.targets] }));
+  }
+
+  /**
+   * The TLS routes, in the order they are tried.
+   */
+  public get tlsRoutes(): TlsRouteOptions[] {
+    return this._tlsRoutes.map(r => ({ ...r.options, targets: [...r.targets] }));
   }
 
   /**
@@ -172,6 +221,9 @@ export class TrafficSplit extends Construct {
         versions.add(route.mirror.version);
       }
     }
+    for (const route of [...this._tcpRoutes, ...this._tlsRoutes]) {
+      route.targets.forEach(t => versions.add(t.versionName));
+    }
     return [...versions].sort();
   }
 
@@ -184,6 +236,12 @@ export class TrafficSplit extends Construct {
    */
   public addRoute(route: HttpRouteOptions): void {
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
+    const ports = this.service.ports ?? [];
+    // Reported once per split, whatever the number of routes: the service, not each route, lacks the port.
+    if (this._routable && !this._reportedNoHttpPort && ports.length > 0 && !ports.some(p => isHttpProtocol(p.protocol!))) {
+      this._reportedNoHttpPort = true;
+      reportError(this, 'MESH0107', `service '${this.service.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${ports.map(p => p.name).join(', ')}): HTTP routes need one`);
+    }
     // Missing targets are reported as missing (MESH0006), not also as empty; a route that redirects needs none.
     const given = route.redirect !== undefined ? route.targets ?? []
       : required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')], or redirect', []);
@@ -233,6 +291,52 @@ export class TrafficSplit extends Construct {
       destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined, fault: fault !== undefined,
     });
     this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, ...actions });
+  }
+
+  /**
+   * Adds a TCP route after the existing ones: connections to the service's TCP (or TLS, HTTPS) ports that meet
+   * its conditions go to its targets, by weight. Every problem of the route is reported at synth.
+   */
+  public addTcpRoute(route: TcpRouteOptions): void {
+    this.addStreamRoute(route, false);
+  }
+
+  /**
+   * Adds a TLS route after the existing ones: TLS connections whose SNI is one of its hosts, and that meet its
+   * other conditions, go to its targets, by weight, still encrypted. Every problem of the route is reported at synth.
+   */
+  public addTlsRoute(route: TlsRouteOptions): void {
+    this.addStreamRoute(route, true);
+  }
+
+  private addStreamRoute(route: TlsRouteOptions, tls: boolean): void {
+    const routes = tls ? this._tlsRoutes : this._tcpRoutes;
+    const label = `${tls ? 'TLS' : 'TCP'} route ${routes.length + 1}`;
+    route = route ?? {} as TlsRouteOptions;
+    const given = required(this, `${label} targets`, route.targets, 'give the versions that receive its connections, e.g. [TrafficTarget.version(\'v1\')]', []);
+    const targets = route.targets ? validateTargets(this, label, given) : [];
+    const hosts = [this.service.host];
+    // A service the split cannot route (reported: MESH0108) has no ports to check the route against.
+    const checked = this._routable ? checkStreamRoute(this, this.service, hosts, label, route, tls, routes.map(r => r.checked)) : { label };
+    routes.push({ options: route, checked, targets });
+  }
+
+  /**
+   * The TCP routes as resolved rules, for either API.
+   *
+   * @internal
+   */
+  public _tcpRules(): TcpRule[] {
+    return streamRules<TcpRule>(this, this.service, this._tcpRoutes);
+  }
+
+  /**
+   * The TLS routes as resolved rules, for either API.
+   *
+   * @internal
+   */
+  public _tlsRules(): TlsRule[] {
+    return streamRules<TlsRule>(this, this.service, this._tlsRoutes);
   }
 
   /**

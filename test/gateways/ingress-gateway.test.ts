@@ -262,8 +262,8 @@ describe('IngressGateway TLS and TCP routes', () => {
       tcp: [{ match: [{ port: 5432 }], route: [{ destination: destination(5432) }] }],
     });
     expect(MeshTesting.find(manifests, 'Gateway', 'gw', 'istio-ingress').spec.servers[2]).toEqual({ port: { number: 5432, name: 'tcp-5432', protocol: 'TCP' }, hosts: ['*'] });
-    expect(gw._tlsRules().map(r => [r.listenerPort, r.sniHosts, r.backend.port])).toEqual([[443, ['db.example.com'], 8443], [443, ['a.tls.example.com', 'b.tls.example.com'], 8443]]);
-    expect(gw._tcpRules().map(r => [r.listenerPort, r.backend.service, r.backend.port])).toEqual([[5432, db, 5432]]);
+    expect(gw._tlsRules().map(r => [r.port, r.sniHosts, r.backends[0].port])).toEqual([[443, ['db.example.com'], 8443], [443, ['a.tls.example.com', 'b.tls.example.com'], 8443]]);
+    expect(gw._tcpRules().map(r => [r.port, r.backends[0].service, r.backends[0].port])).toEqual([[5432, db, 5432]]);
     expect(gw.routedServices).toEqual([web, db]);
     expect(gw.routeObjects.map(o => o.name)).toEqual(['gw', 'gw-streams']);
     expect(mesh.analyze()).toEqual([]);
