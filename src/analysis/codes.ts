@@ -1397,42 +1397,6 @@ export const CODES = {
     example: "[bookinfo] [MESH0775] bookinfo/reviews/Service: annotation argocd.argoproj.io/sync-wave 'early' is not an integer, so Argo CD ignores it and syncs the object in wave 0: give a whole number such as '-1', or remove the annotation to keep the layer's wave (0)",
     fix: 'give the annotation a whole number, or remove it so the object takes its layer\'s wave',
   },
-  // 09xx: overrides, the escape hatch (any field of Istio's and the Gateway API's objects, in their own spelling)
-  MESH0900: {
-    meaning: 'an override or JSON patch sets a field the CRD\'s schema does not have (a misspelling, or the camelCase of the generated bindings)',
-    example: "[mesh/reviews/DestinationRule] [MESH0900] field spec.trafficPolicy.outlierDetection.consecutive5XxErrors is not in the schema of DestinationRule networking.istio.io/v1: did you mean consecutive5xxErrors? Fields are written in Istio's YAML spelling",
-    fix: 'write the field as the API\'s YAML spells it (the message names the close field, else the fields there)',
-  },
-  MESH0901: {
-    meaning: 'an override or JSON patch gives a field a value of the wrong type for the CRD\'s schema',
-    example: "[mesh/reviews/DestinationRule] [MESH0901] field spec.trafficPolicy.outlierDetection.consecutive5xxErrors is a string ('5') in DestinationRule networking.istio.io/v1, whose schema wants an integer: give it an integer",
-    fix: 'give a value of the type the schema wants (a number, not a string of digits)',
-  },
-  MESH0902: {
-    meaning: 'an override or JSON patch gives a field a value outside the CRD\'s enum or range',
-    example: "[mesh/reviews/DestinationRule] [MESH0902] field spec.trafficPolicy.loadBalancer.simple is 'FASTEST', which DestinationRule networking.istio.io/v1 does not allow: use one of UNSPECIFIED, LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST",
-    fix: 'give one of the values the message lists, or one within the range',
-  },
-  MESH0903: {
-    meaning: 'a JSON patch or an override removes or replaces a field that is not there, or goes through a value that is not an object',
-    example: "[mesh/reviews/DestinationRule] [MESH0903] override remove spec.trafficPolicy.outlierDetection does not apply to DestinationRule 'reviews': there is no spec.trafficPolicy.outlierDetection (spec.trafficPolicy has connectionPool, loadBalancer)",
-    fix: 'point at a field the object has (the message lists them), or set it (an override\'s set makes the objects on the way)',
-  },
-  MESH0904: {
-    meaning: 'Overrides.of() was given an object that is not an Istio or Gateway API object the library writes (nor a construct whose Resource is one)',
-    example: '[MESH0904] Overrides.of: mesh/web/Resource/Resource is a Service (v1), not an Istio or Gateway API object: use ApiObject.addJsonPatch for other objects',
-    fix: 'use ApiObject.addJsonPatch for other objects',
-  },
-  MESH0905: {
-    meaning: 'an override\'s path is malformed, has no value, or would change what the object is (apiVersion, kind, name, namespace)',
-    example: "[mesh/reviews/DestinationRule] [MESH0905] override set path 'spec..host' has an empty field name: write the fields from the top of the object, separated by dots, e.g. spec.trafficPolicy.outlierDetection.consecutive5xxErrors",
-    fix: 'write the fields from the top of the object separated by dots, give a value, and leave the object\'s identity to the library',
-  },
-  MESH0906: {
-    meaning: 'an object the user patched or overrode is not written: the routing API chosen at synthesis does not use it',
-    example: '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
-    fix: 'override the objects the service is routed with (its gatewayApiRoutes under the Gateway API, its virtualService under Istio\'s)',
-  },
   // 088x: TCP and TLS routes in a TrafficSplit, splits for services the mesh does not define, exportTo
   MESH0880: {
     meaning: 'a TCP or TLS route of a TrafficSplit names a port the service does not have',
@@ -1498,6 +1462,43 @@ export const CODES = {
     meaning: 'with the Gateway API, a routed service sets exportTo, which Gateway API routes cannot express',
     example: "[mesh/db] [MESH0892] exportTo (.) limits which namespaces see the service's routing, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so service 'db' cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback",
     fix: 'drop exportTo, or set the mesh\'s allowIstioApiFallback',
+  },
+
+  // 09xx: overrides, the escape hatch (any field of Istio's and the Gateway API's objects, in their own spelling)
+  MESH0900: {
+    meaning: 'an override or JSON patch sets a field the CRD\'s schema does not have (a misspelling, or the camelCase of the generated bindings)',
+    example: "[mesh/reviews/DestinationRule] [MESH0900] field spec.trafficPolicy.outlierDetection.consecutive5XxErrors is not in the schema of DestinationRule networking.istio.io/v1: did you mean consecutive5xxErrors? Fields are written in Istio's YAML spelling",
+    fix: 'write the field as the API\'s YAML spells it (the message names the close field, else the fields there)',
+  },
+  MESH0901: {
+    meaning: 'an override or JSON patch gives a field a value of the wrong type for the CRD\'s schema',
+    example: "[mesh/reviews/DestinationRule] [MESH0901] field spec.trafficPolicy.outlierDetection.consecutive5xxErrors is a string ('5') in DestinationRule networking.istio.io/v1, whose schema wants an integer: give it an integer",
+    fix: 'give a value of the type the schema wants (a number, not a string of digits)',
+  },
+  MESH0902: {
+    meaning: 'an override or JSON patch gives a field a value outside the CRD\'s enum or range',
+    example: "[mesh/reviews/DestinationRule] [MESH0902] field spec.trafficPolicy.loadBalancer.simple is 'FASTEST', which DestinationRule networking.istio.io/v1 does not allow: use one of UNSPECIFIED, LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST",
+    fix: 'give one of the values the message lists, or one within the range',
+  },
+  MESH0903: {
+    meaning: 'a JSON patch or an override removes or replaces a field that is not there, or goes through a value that is not an object',
+    example: "[mesh/reviews/DestinationRule] [MESH0903] override remove spec.trafficPolicy.outlierDetection does not apply to DestinationRule 'reviews': there is no spec.trafficPolicy.outlierDetection (spec.trafficPolicy has connectionPool, loadBalancer)",
+    fix: 'point at a field the object has (the message lists them), or set it (an override\'s set makes the objects on the way)',
+  },
+  MESH0904: {
+    meaning: 'Overrides.of() was given an object that is not an Istio or Gateway API object the library writes (nor a construct whose Resource is one)',
+    example: '[MESH0904] Overrides.of: mesh/web/Resource/Resource is a Service (v1), not an Istio or Gateway API object: use ApiObject.addJsonPatch for other objects',
+    fix: 'use ApiObject.addJsonPatch for other objects',
+  },
+  MESH0905: {
+    meaning: 'an override\'s path is malformed, has no value, or would change what the object is (apiVersion, kind, name, namespace)',
+    example: "[mesh/reviews/DestinationRule] [MESH0905] override set path 'spec..host' has an empty field name: write the fields from the top of the object, separated by dots, e.g. spec.trafficPolicy.outlierDetection.consecutive5xxErrors",
+    fix: 'write the fields from the top of the object separated by dots, give a value, and leave the object\'s identity to the library',
+  },
+  MESH0906: {
+    meaning: 'an object the user patched or overrode is not written: the routing API chosen at synthesis does not use it',
+    example: '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
+    fix: 'override the objects the service is routed with (its gatewayApiRoutes under the Gateway API, its virtualService under Istio\'s)',
   },
 } as const;
 
