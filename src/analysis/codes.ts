@@ -1397,6 +1397,66 @@ export const CODES = {
     example: "[bookinfo] [MESH0775] bookinfo/reviews/Service: annotation argocd.argoproj.io/sync-wave 'early' is not an integer, so Argo CD ignores it and syncs the object in wave 0: give a whole number such as '-1', or remove the annotation to keep the layer's wave (0)",
     fix: 'give the annotation a whole number, or remove it so the object takes its layer\'s wave',
   },
+  MESH0800: {
+    meaning: "a QueryParamMatch names a parameter or value no request can carry (empty, or with '&', '=', '#', spaces or control characters)",
+    example: 'TODO',
+    fix: 'give a parameter name and value as the request carries them; match a parameter without value with QueryParamMatch.present(name)',
+  },
+  MESH0801: {
+    meaning: 'a match lists a query parameter or an excluded header twice, or both requires and excludes one header, so it takes no request',
+    example: 'TODO',
+    fix: 'list each name once, and require or exclude a header, not both',
+  },
+  MESH0802: {
+    meaning: 'a match on the scheme or authority can match no request (a scheme other than http or https, an authority with upper-case letters)',
+    example: 'TODO',
+    fix: "match the scheme 'http' or 'https', and the authority in lower case",
+  },
+  MESH0803: {
+    meaning: "a match's port is not a port, or not a port of the routed service",
+    example: 'TODO',
+    fix: 'match on a port the service declares',
+  },
+  MESH0804: {
+    meaning: "a match's sourceVersion is given without sourceService, is not a version name, or is not a version the calling service declares",
+    example: 'TODO',
+    fix: 'name the calling service with sourceService, and one of its versions',
+  },
+  MESH0805: {
+    meaning: "a match's sourceLabels or sourceNamespace is not valid, or contradicts sourceService or sourceVersion, so no caller matches",
+    example: 'TODO',
+    fix: 'drop the label or namespace that sourceService or sourceVersion already sets',
+  },
+  MESH0806: {
+    meaning: "a match's ignoreUriCase does nothing (no uri, or a regex uri), or its name or statPrefix is not a name Envoy can report",
+    example: 'TODO',
+    fix: 'match the uri by exact or prefix, and give names without spaces',
+  },
+  MESH0807: {
+    meaning: "a rewrite's uriRegexRewrite is given beside pathPrefix or fullPath, lacks its match or rewrite, or rewrites to a path with spaces or control characters",
+    example: 'TODO',
+    fix: 'give one way of rewriting the path: uriRegexRewrite with an RE2 match and its rewrite',
+  },
+  MESH0808: {
+    meaning: 'a directResponse has a status outside 200-599, both body and bodyBytes, or bodyBytes that are not base64',
+    example: 'TODO',
+    fix: 'give a status from 200 to 599 and one body, bodyBytes in base64',
+  },
+  MESH0809: {
+    meaning: 'a route has a directResponse beside targets, a redirect, a mirror, a fault, a rewrite, a timeout or retries',
+    example: 'TODO',
+    fix: 'give a route one of targets, redirect and directResponse, and drop what a direct response leaves unused',
+  },
+  MESH0810: {
+    meaning: 'a corsPolicy has an exact origin that is no origin a browser sends, a header that is no header name, or a maxAge that is not whole seconds',
+    example: 'TODO',
+    fix: 'write origins as scheme://host[:port], header names as tokens, and maxAge in whole seconds',
+  },
+  MESH0811: {
+    meaning: 'a redirect has both port and derivePort',
+    example: 'TODO',
+    fix: 'keep one of port and derivePort',
+  },
 } as const;
 
 /**
