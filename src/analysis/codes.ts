@@ -1457,6 +1457,16 @@ export const CODES = {
     example: 'TODO',
     fix: 'keep one of port and derivePort',
   },
+  MESH0812: {
+    meaning: "a route matches on something the Gateway API cannot express (withoutHeaders, authority, scheme, another port, the caller's version, labels or namespace, ignoreUriCase, statPrefix, a match name)",
+    example: 'TODO',
+    fix: "drop the condition, match on a header instead, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0813: {
+    meaning: 'a route does something the Gateway API cannot express (a direct response, a regex rewrite, a derived redirect port, CORS origins by prefix or regex, unmatchedPreflights)',
+    example: 'TODO',
+    fix: "drop the action, or set the mesh's allowIstioApiFallback",
+  },
 } as const;
 
 /**
