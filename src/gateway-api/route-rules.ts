@@ -152,7 +152,7 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
         requestRedirect: {
           scheme: scheme as gw.HttpRouteSpecRulesFiltersRequestRedirectScheme | undefined,
           hostname: host,
-          // A port derived from the scheme is the Gateway API's own default when the scheme is given (else reported).
+          // A derived port is the Gateway API's own default: the scheme's when it is given, else the request's (else reported).
           port,
           path: pathModifier(fullPath, pathPrefix) as gw.HttpRouteSpecRulesFiltersRequestRedirectPath | undefined,
           // Istio's redirect answers 301 unless told otherwise; the Gateway API's default is 302.
@@ -318,12 +318,12 @@ function inexpressibleActions(rule: HttpRule): string[] {
   return [
     ...rule.directResponse ? [`answers with a direct response (status ${rule.directResponse.status})`] : [],
     ...rule.rewrite?.uriRegexRewrite ? [`rewrites the path by regex '${rule.rewrite.uriRegexRewrite.match}'`] : [],
-    ...redirect?.derivePort !== undefined && !(redirect.derivePort === 'FROM_PROTOCOL_DEFAULT' && redirect.scheme !== undefined)
-      ? [`redirects with derivePort ${redirect.derivePort}${redirect.scheme === undefined ? ' without a scheme' : ''} (the Gateway API derives the port from a scheme it redirects to)`] : [],
+    // The Gateway API's redirect takes the scheme's port when it changes the scheme, else the request's.
+    ...redirect?.derivePort !== undefined && (redirect.derivePort === 'FROM_PROTOCOL_DEFAULT') !== (redirect.scheme !== undefined)
+      ? [`redirects with derivePort ${redirect.derivePort} ${redirect.scheme === undefined ? 'without' : 'with'} a scheme (the Gateway API takes the port of the scheme it redirects to, else the request's)`] : [],
     ...(cors?.allowOrigins ?? []).filter(o => o.kind !== 'exact' || !GATEWAY_ORIGIN.test(o.value))
       .map(o => `allows the CORS origin ${o.kind} '${o.value}' (the Gateway API takes exact origins, http(s)://host[:port], '*.' hosts)`),
     ...cors?.unmatchedPreflights !== undefined ? [`sets the CORS unmatchedPreflights ${cors.unmatchedPreflights}`] : [],
-    ...cors?.allowCredentials === false ? ['sets the CORS allowCredentials to false (the Gateway API only leaves it out)'] : [],
   ];
 }
 
