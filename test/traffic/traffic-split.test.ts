@@ -294,7 +294,7 @@ describe('plain JavaScript callers', () => {
 
   test.each([
     ['a route without targets', (m: any) => new TrafficSplit(m, 'split', { service: newService(m, 'web'), routes: [{} as any] }),
-      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')], or redirect"],
+      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')], or redirect, or give a directResponse"],
     ['a service without ports', (m: any) => new MeshService(m, 'web', {} as any),
       '[mesh/web] [MESH0006] ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
   ])('fails on %s with a coded error, not a crash', (_, make, message) => {
