@@ -128,8 +128,8 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     }
     const refs = rule.backends.map(b => {
       backends.push({ service: b.service, version: b.version });
-      const own = headerFilters(b.headers);
-      return { ...backendRef(b, ctx), weight: rule.backends.length > 1 ? b.weight : undefined, filters: own.length > 0 ? own as unknown as gw.HttpRouteSpecRulesBackendRefsFilters[] : undefined };
+      const own = headerFilters(b.headers) as unknown as gw.HttpRouteSpecRulesBackendRefsFilters[];
+      return { ...backendRef(b, ctx), weight: rule.backends.length > 1 ? b.weight : undefined, filters: own.length > 0 ? own : undefined };
     });
     const filters: gw.HttpRouteSpecRulesFilters[] = headerFilters(rule.headers);
     if (rule.corsPolicy) {

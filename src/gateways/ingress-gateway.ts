@@ -172,7 +172,8 @@ export class IngressGateway extends MeshGateway {
     };
     const service = options.service;
     // A route that redirects or answers with a direct response goes to no service.
-    const redirects = options.redirect !== undefined && options.redirect !== null || options.directResponse !== undefined && options.directResponse !== null;
+    const redirects = (options.redirect !== undefined && options.redirect !== null)
+      || (options.directResponse !== undefined && options.directResponse !== null);
     if ((service === undefined || service === null) && !redirects) {
       reportError(this, 'MESH0006', 'service is missing: name the service the route goes to, or redirect, or give a directResponse');
       reject();

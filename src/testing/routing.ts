@@ -154,7 +154,10 @@ function firstRoute(
     }
     if (r.directResponse !== undefined) {
       return {
-        virtualService: nameOf(vs), route: r.name ?? `http[${index}]`, targets: [], http: r,
+        virtualService: nameOf(vs),
+        route: r.name ?? `http[${index}]`,
+        targets: [],
+        http: r,
         reason: `route ${name} of VirtualService ${nameOf(vs)} takes the request (${by}) and answers it with status ${r.directResponse.status}`,
       };
     }
@@ -257,7 +260,8 @@ function destinationVersions(
 }
 
 function matchRequest(
-  method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number, gateway: string, host?: string,
+  method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number, gateway: string,
+  host?: string,
 ): boolean {
   const unknown = Object.keys(match ?? {}).filter(k => !MATCH_KEYS.includes(k) && match[k] !== undefined);
   if (unknown.length > 0) {

@@ -61,7 +61,15 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
   const base = { source, label: route.label, name: route.name };
   if (route.service === undefined || own.redirect !== undefined || own.directResponse !== undefined) {
     return {
-      rules: [{ ...base, matches: paths, backends: [], headers: own.headers, redirect: own.redirect, directResponse: own.directResponse, corsPolicy: own.corsPolicy }],
+      rules: [{
+        ...base,
+        matches: paths,
+        backends: [],
+        headers: own.headers,
+        redirect: own.redirect,
+        directResponse: own.directResponse,
+        corsPolicy: own.corsPolicy,
+      }],
       findings,
     };
   }
@@ -77,7 +85,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     // A match on the caller's service or labels never takes ingress traffic; one on another port than the gateway
     // route's neither, and on its port the condition holds for every request it sends (the listener port differs).
     const callerMatches = rule.matches.filter(m => m.sourceService !== undefined || m.sourceLabels !== undefined);
-    const matches = rule.matches.filter(m => m.sourceService === undefined && m.sourceLabels === undefined && (m.port === undefined || m.port === port))
+    const matches = rule.matches
+      .filter(m => m.sourceService === undefined && m.sourceLabels === undefined && (m.port === undefined || m.port === port))
       .map(m => m.port === undefined ? m : withoutPort(m));
     if (callerMatches.length > 0) {
       const what = matches.length === 0 ? of : `the matches on sourceService of ${of}`;

@@ -297,7 +297,9 @@ export function validateRouteMatch(where: IConstruct | string, match: RouteMatch
     reportError(where, 'MESH0041', `header '${dup}' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)`);
   }
   // A condition reported above as not made by its factory is still one: the match is not also called empty.
-  const conditions = [match.uri, match.method, match.sourceService, match.sourceVersion, match.sourceNamespace, match.authority, match.scheme, match.port]
+  const conditions = [
+    match.uri, match.method, match.sourceService, match.sourceVersion, match.sourceNamespace, match.authority, match.scheme, match.port,
+  ]
     .filter(c => c !== undefined).length + given.length + (match.withoutHeaders?.length ?? 0) + (match.queryParams?.length ?? 0)
     + Object.keys(match.sourceLabels ?? {}).length;
   if (conditions === 0) {
@@ -510,7 +512,9 @@ function checkSource(where: IConstruct | string, match: RouteMatch): void {
 }
 
 /** A list of matches made by their factory (told by `name` and a `value` with `_toIstio`); others are reported (MESH0096). */
-function madeMatches(where: IConstruct | string, prop: string, list: unknown, type: string, factory: string): { name: string; value: StringMatch }[] | undefined {
+function madeMatches(
+  where: IConstruct | string, prop: string, list: unknown, type: string, factory: string,
+): { name: string; value: StringMatch }[] | undefined {
   if (list === undefined || !checkArray(where, prop, list)) {
     return undefined;
   }

@@ -850,8 +850,18 @@ describe('matches and route actions in the Gateway API', () => {
   test.each<[string, (caller: MeshService) => any, string[]]>([
     ['matches it has no field for', c => ({
       matches: [{
-        withoutHeaders: [HeaderMatch.present('x')], authority: StringMatch.exact('a.b'), scheme: StringMatch.exact('https'), port: 9090, sourceService: c,
-        sourceVersion: 'v2', sourceLabels: { t: 'b' }, sourceNamespace: 'default', uri: StringMatch.prefix('/a'), ignoreUriCase: true, statPrefix: 's', name: 'n',
+        withoutHeaders: [HeaderMatch.present('x')],
+        authority: StringMatch.exact('a.b'),
+        scheme: StringMatch.exact('https'),
+        port: 9090,
+        sourceService: c,
+        sourceVersion: 'v2',
+        sourceLabels: { t: 'b' },
+        sourceNamespace: 'default',
+        uri: StringMatch.prefix('/a'),
+        ignoreUriCase: true,
+        statPrefix: 's',
+        name: 'n',
       }],
     }), [
       "[MESH0741] route 1 matches the calling service 'caller', which the Gateway API cannot express, so service 'web' cannot be routed with it: match on a header the caller sets, or set the mesh's allowIstioApiFallback",

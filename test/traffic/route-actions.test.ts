@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
-  FaultInjection, HttpMethod, HttpRouteOptions, IngressGateway, MeshTesting, RedirectPortDerivation, RetryPolicy, RouteMatch, StringMatch, Timeout, TrafficSplit,
-  TrafficTarget, UnmatchedPreflights,
+  FaultInjection, HttpMethod, HttpRouteOptions, IngressGateway, MeshTesting, RedirectPortDerivation, RetryPolicy, RouteMatch, StringMatch, Timeout,
+  TrafficSplit, TrafficTarget, UnmatchedPreflights,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newService, openMesh, synthErrors } from '../support/util';

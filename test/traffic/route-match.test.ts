@@ -95,8 +95,12 @@ describe('matches on query parameters, absent headers, authority, scheme, port a
   test('routeFor honours query parameters, absent headers, the authority, the port and the calling version', () => {
     // GIVEN a route for version v2 of the caller with ?tier=gold, without x-skip, on host web.example.com
     const { mesh, caller, web } = routed(((c: MeshService) => ({
-      sourceService: c, sourceVersion: 'v2', queryParams: [QueryParamMatch.exact('tier', 'gold'), QueryParamMatch.present('debug')],
-      withoutHeaders: [HeaderMatch.present('x-skip')], authority: StringMatch.prefix('web.example'), port: 8080,
+      sourceService: c,
+      sourceVersion: 'v2',
+      queryParams: [QueryParamMatch.exact('tier', 'gold'), QueryParamMatch.present('debug')],
+      withoutHeaders: [HeaderMatch.present('x-skip')],
+      authority: StringMatch.prefix('web.example'),
+      port: 8080,
     })) as any);
     const to = (opts: any) => MeshTesting.routeFor(mesh, web, { from: caller, fromVersion: 'v2', path: '/?tier=gold&debug', headers: { host: 'web.example.com' }, ...opts })
       .map(t => t.version);
