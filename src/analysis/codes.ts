@@ -203,8 +203,8 @@ export const CODES = {
   },
   MESH0042: {
     meaning: 'a route match has no condition',
-    example: '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)',
-    fix: 'give headers, uri, method or sourceService, or drop the match',
+    example: '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method, queryParams, authority, port or a source (a route without matches takes all traffic)',
+    fix: 'give a condition (headers, uri, method, queryParams, authority, port, a source), or drop the match',
   },
   MESH0043: {
     meaning: 'a string match, or a header prefix or regex match, has an empty value (an exact header match may be empty: the header is present and empty)',
