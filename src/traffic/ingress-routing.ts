@@ -105,6 +105,20 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       // Every match is on another service port than the gateway route's.
       return;
     }
+    // A rewrite by regex composes with no other path rewrite, and the split's matches cannot be told on a path the
+    // gateway rewrote by one.
+    const pathRewrite = (r: UrlRewrite | undefined) => r?.pathPrefix !== undefined || r?.fullPath !== undefined || r?.uriRegexRewrite !== undefined;
+    const regexOwn = own.rewrite?.uriRegexRewrite !== undefined;
+    if ((regexOwn && (matches.some(m => m.uri !== undefined) || pathRewrite(rule.rewrite)))
+      || (rule.rewrite?.uriRegexRewrite !== undefined && pathRewrite(own.rewrite))) {
+      findings.push({
+        code: 'MESH0728',
+        warning: false,
+        message: `${regexOwn ? route.label : of} rewrites the path by a regex, and ${regexOwn ? of : route.label} ${regexOwn && !pathRewrite(rule.rewrite) ? 'matches' : 'rewrites'} `
+          + 'the path too, so the path either sees cannot be told: rewrite by prefix or whole path where both apply, or route the gateway to those paths separately',
+      });
+      return;
+    }
     const combined: { match: RouteMatch; outer?: StringMatch; inner?: StringMatch }[] = [];
     let undecided = false;
     for (const outer of paths.length > 0 ? paths : [{}] as RouteMatch[]) {
@@ -181,6 +195,13 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
         });
       }
       rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), redirect: rule.redirect });
+      return;
+    }
+    const regex = own.rewrite?.uriRegexRewrite ?? rule.rewrite?.uriRegexRewrite;
+    if (regex !== undefined) {
+      // Only one of them rewrites the path (else reported above): its regex rewrite, and the host of either.
+      const host = rule.rewrite?.host ?? own.rewrite?.host;
+      rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), rewrite: { uriRegexRewrite: regex, host } });
       return;
     }
     const rewritesPath = [own.rewrite, rule.rewrite].some(r => r?.pathPrefix !== undefined || r?.fullPath !== undefined);

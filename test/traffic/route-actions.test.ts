@@ -331,3 +331,28 @@ describe('direct responses, CORS, regex rewrites, derived redirect ports and per
     expect(synthErrors(mesh)).toEqual([`[mesh/split] ${message}`]);
   });
 });
+
+describe('regex rewrites through a gateway', () => {
+  test('a split route\'s regex rewrite carries through a gateway route that does not rewrite the path', () => {
+    const mesh = openMesh();
+    const web = newService(mesh, 'web', ['v1']);
+    new TrafficSplit(mesh, 'split', { service: web, routes: [{ targets: [TrafficTarget.version('v1')], rewrite: { uriRegexRewrite: { match: '^/a/(.*)$', rewrite: '/\\1' } } }] });
+    new IngressGateway(mesh, 'gw').addRoute({ service: web, paths: [StringMatch.prefix('/a/')], rewrite: { host: 'web.internal' } });
+    const http = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'gw', 'istio-ingress').spec.http;
+    expect(http[0].rewrite).toEqual({ uriRegexRewrite: { match: '^/a/(.*)$', rewrite: '/\\1' }, authority: 'web.internal' });
+  });
+
+  test('fails on a gateway route\'s regex rewrite before a split route that matches the path', () => {
+    const mesh = openMesh();
+    const web = newService(mesh, 'web', ['v1']);
+    new TrafficSplit(mesh, 'split', {
+      service: web,
+      routes: [{ name: 'api', matches: [{ uri: StringMatch.prefix('/api') }], targets: [TrafficTarget.version('v1')] }, { targets: [TrafficTarget.version('v1')] }],
+    });
+    new IngressGateway(mesh, 'gw').addRoute({ service: web, rewrite: { uriRegexRewrite: { match: '^/x(.*)$', rewrite: '\\1' } } });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/gw] [MESH0728] the route to service 'web' rewrites the path by a regex, and route 'api' of TrafficSplit 'mesh/split' matches the path too, so the path either sees "
+      + 'cannot be told: rewrite by prefix or whole path where both apply, or route the gateway to those paths separately',
+    ]);
+  });
+});
