@@ -904,3 +904,31 @@ describe('matches and route actions in the Gateway API', () => {
     expect(ofKind(objects, 'HTTPRoute').filter(r => r.metadata.name.startsWith('web'))).toEqual([]);
   });
 });
+
+describe('matches and route actions in a GRPCRoute', () => {
+  test('per-target headers render as backendRef filters; CORS and query parameters cannot be expressed', () => {
+    // GIVEN a gRPC service whose routes change one target's headers
+    const build = (route: object) => {
+      const mesh = gatewayApiMesh();
+      const api = newService(mesh, 'grpc-api', ['v1', 'v2'], { ports: [{ port: 9000, protocol: Protocol.GRPC }] });
+      new TrafficSplit(mesh, 'split', {
+        service: api,
+        routes: [{
+          targets: [TrafficTarget.version('v1', 50, { headers: { request: { set: { 'x-version': 'v1' } } } }), TrafficTarget.version('v2', 50)],
+          ...route,
+        }],
+      });
+      return mesh;
+    };
+    // WHEN
+    const mesh = build({});
+    const objects = synthChecked(mesh.charts);
+    // THEN
+    expect(named(objects, 'GRPCRoute', 'grpc-api').spec.rules[0].backendRefs[0].filters).toEqual([
+      { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-version', value: 'v1' }] } },
+    ]);
+    expect(synthErrors(build({ corsPolicy: { allowOrigins: [StringMatch.exact('https://a.example.com')] } }))).toEqual([
+      "[mesh/split] [MESH0750] route 1 sets a corsPolicy, which a GRPCRoute (port 9000 of service 'grpc-api' is gRPC) cannot express: drop it, or set the mesh's allowIstioApiFallback",
+    ]);
+  });
+});
