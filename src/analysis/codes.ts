@@ -203,8 +203,8 @@ export const CODES = {
   },
   MESH0042: {
     meaning: 'a route match has no condition',
-    example: '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)',
-    fix: 'give headers, uri, method or sourceService, or drop the match',
+    example: '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method, queryParams, authority, port or a source (a route without matches takes all traffic)',
+    fix: 'give a condition (headers, uri, method, queryParams, authority, port, a source), or drop the match',
   },
   MESH0043: {
     meaning: 'a string match, or a header prefix or regex match, has an empty value (an exact header match may be empty: the header is present and empty)',
@@ -1397,6 +1397,76 @@ export const CODES = {
     example: "[bookinfo] [MESH0775] bookinfo/reviews/Service: annotation argocd.argoproj.io/sync-wave 'early' is not an integer, so Argo CD ignores it and syncs the object in wave 0: give a whole number such as '-1', or remove the annotation to keep the layer's wave (0)",
     fix: 'give the annotation a whole number, or remove it so the object takes its layer\'s wave',
   },
+  MESH0800: {
+    meaning: "a QueryParamMatch names a parameter or value no request can carry (empty, or with '&', '=', '#', spaces or control characters)",
+    example: '[MESH0800] QueryParamMatch.exact: query parameter \'a\' has no value to match: give one, or match its presence with QueryParamMatch.present(\'a\')',
+    fix: 'give a parameter name and value as the request carries them; match a parameter without value with QueryParamMatch.present(name)',
+  },
+  MESH0801: {
+    meaning: 'a match lists a query parameter or an excluded header twice, or both requires and excludes one header, so it takes no request',
+    example: '[mesh/split] [MESH0801] queryParams names \'a\' twice in one match: list it once (use several matches for OR)',
+    fix: 'list each name once, and require or exclude a header, not both',
+  },
+  MESH0802: {
+    meaning: 'a match on the scheme or authority can match no request (a scheme other than http or https, an authority with upper-case letters)',
+    example: '[mesh/split] [MESH0802] scheme exact \'HTTPS\' is not a scheme a request carries (Envoy compares \':scheme\', case-sensitive, \'http\' or \'https\'), so it matches nothing: use \'http\' or \'https\'',
+    fix: "match the scheme 'http' or 'https', and the authority in lower case",
+  },
+  MESH0803: {
+    meaning: "a match's port is not a port, or not a port of the routed service",
+    example: '[mesh/split] [MESH0803] route 1 matches port 9090, which is not a port of service \'web\' (ports: 8080), so it takes no request: match one of them',
+    fix: 'match on a port the service declares',
+  },
+  MESH0804: {
+    meaning: "a match's sourceVersion is given without sourceService, is not a version name, or is not a version the calling service declares",
+    example: '[mesh/split] [MESH0804] sourceVersion \'v3\' is not a version of service \'caller\' (versions: v1, v2), so no caller matches: name one of them',
+    fix: 'name the calling service with sourceService, and one of its versions',
+  },
+  MESH0805: {
+    meaning: "a match's sourceLabels or sourceNamespace is not valid, or contradicts sourceService or sourceVersion, so no caller matches",
+    example: '[mesh/split] [MESH0805] sourceNamespace \'other\' is not the namespace of sourceService \'caller\' (\'default\'), so no caller matches: drop sourceNamespace',
+    fix: 'drop the label or namespace that sourceService or sourceVersion already sets',
+  },
+  MESH0806: {
+    meaning: "a match's ignoreUriCase does nothing (no uri, or a regex uri), or its name or statPrefix is not a name Envoy can report",
+    example: '[mesh/split] [MESH0806] ignoreUriCase is set but the match has no uri, and Istio ignores case only in exact and prefix uri matches, so it does nothing: match the uri by exact or prefix (or use \'(?i)\' in the regex), or drop ignoreUriCase',
+    fix: 'match the uri by exact or prefix, and give names without spaces',
+  },
+  MESH0807: {
+    meaning: "a rewrite's uriRegexRewrite is given beside pathPrefix or fullPath, lacks its match or rewrite, or rewrites to a path with spaces or control characters",
+    example: '[mesh/split] [MESH0807] route 1 rewrite.uriRegexRewrite is given beside pathPrefix, and a route rewrites the path one way (istiod refuses both): keep one',
+    fix: 'give one way of rewriting the path: uriRegexRewrite with an RE2 match and its rewrite',
+  },
+  MESH0808: {
+    meaning: 'a directResponse has a status outside 200-599, both body and bodyBytes, or bodyBytes that are not base64',
+    example: '[mesh/split] [MESH0808] route 1 directResponse.status 700 is not a status istiod takes: use a whole number from 200 to 599',
+    fix: 'give a status from 200 to 599 and one body, bodyBytes in base64',
+  },
+  MESH0809: {
+    meaning: 'a route has a directResponse beside targets, a redirect, a mirror, a fault, a rewrite, a timeout or retries',
+    example: '[mesh/split] [MESH0809] route 1 has a directResponse and targets: a route sends requests to its targets, redirects or answers them itself, only one of these, and an answered request goes nowhere else, drop it or the directResponse',
+    fix: 'give a route one of targets, redirect and directResponse, and drop what a direct response leaves unused',
+  },
+  MESH0810: {
+    meaning: 'a corsPolicy has an exact origin that is no origin a browser sends, a header that is no header name, or a maxAge that is not whole seconds',
+    example: '[mesh/split] [MESH0810] route 1 corsPolicy.allowOrigins exact \'example.com/path\' is not an origin a browser sends (scheme://host[:port], without path), so it allows nothing: write e.g. \'https://shop.example.com\'',
+    fix: 'write origins as scheme://host[:port], header names as tokens, and maxAge in whole seconds',
+  },
+  MESH0811: {
+    meaning: 'a redirect has both port and derivePort',
+    example: '[mesh/split] [MESH0811] route 1 redirect has both port and derivePort (istiod refuses it): keep one',
+    fix: 'keep one of port and derivePort',
+  },
+  MESH0812: {
+    meaning: "a route matches on something the Gateway API cannot express (withoutHeaders, authority, scheme, another port, the caller's version, labels or namespace, ignoreUriCase, statPrefix, a match name)",
+    example: '[mesh/split] [MESH0812] route 1 matches the absence of header \'x\' (withoutHeaders), which the Gateway API cannot express, so service \'web\' cannot be routed with it: drop that condition, or set the mesh\'s allowIstioApiFallback',
+    fix: "drop the condition, match on a header instead, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0813: {
+    meaning: 'a route does something the Gateway API cannot express (a direct response, a regex rewrite, a derived redirect port, CORS origins by prefix or regex, unmatchedPreflights)',
+    example: '[mesh/split] [MESH0813] route 1 answers with a direct response (status 503), which the Gateway API cannot express, so service \'web\' cannot be routed with it: drop it, or set the mesh\'s allowIstioApiFallback',
+    fix: "drop the action, or set the mesh's allowIstioApiFallback",
+  },
   // 088x: TCP and TLS routes in a TrafficSplit, splits for services the mesh does not define, exportTo
   MESH0880: {
     meaning: 'a TCP or TLS route of a TrafficSplit names a port the service does not have',
@@ -1463,7 +1533,6 @@ export const CODES = {
     example: "[mesh/db] [MESH0892] exportTo (.) limits which namespaces see the service's routing, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so service 'db' cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback",
     fix: 'drop exportTo, or set the mesh\'s allowIstioApiFallback',
   },
-
   // 09xx: overrides, the escape hatch (any field of Istio's and the Gateway API's objects, in their own spelling)
   MESH0900: {
     meaning: 'an override or JSON patch sets a field the CRD\'s schema does not have (a misspelling, or the camelCase of the generated bindings)',

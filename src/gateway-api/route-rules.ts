@@ -5,8 +5,8 @@ import * as gw from '../imports/gateway-api';
 import type { IMeshService } from '../mesh-identity';
 import type { HttpRule, RuleBackend } from '../traffic/http-rule';
 import type { RetryPolicy } from '../traffic/resilience';
-import type { HeaderChanges } from '../traffic/route-actions';
-import type { HeaderMatch, RouteMatch } from '../traffic/route-match';
+import type { CorsPolicy, HeaderChanges, HeaderOperations } from '../traffic/route-actions';
+import type { HeaderMatch, QueryParamMatch, RouteMatch } from '../traffic/route-match';
 
 /**
  * Where one object's rules are rendered: what the messages call it and where its backends are referenced from.
@@ -92,6 +92,12 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
           problem(rule.source, 'MESH0743', `${rule.label} matches the pseudo-header '${h.name}'`, 'match on another header');
         }
       }
+      for (const what of inexpressibleConditions(match, ctx.port)) {
+        problem(rule.source, 'MESH0812', `${rule.label} matches ${what}`, 'drop that condition');
+      }
+    }
+    for (const what of inexpressibleActions(rule)) {
+      problem(rule.source, 'MESH0813', `${rule.label} ${what}`, 'drop it');
     }
     const prefixRewrite = rule.rewrite?.pathPrefix !== undefined || rule.redirect?.pathPrefix !== undefined;
     if (prefixRewrite && !(rule.matches.length === 1 && rule.matches[0].uri?.kind === 'prefix')) {
@@ -122,18 +128,14 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     }
     const refs = rule.backends.map(b => {
       backends.push({ service: b.service, version: b.version });
-      return { ...backendRef(b, ctx), weight: rule.backends.length > 1 ? b.weight : undefined };
+      const own = headerFilters(b.headers) as unknown as gw.HttpRouteSpecRulesBackendRefsFilters[];
+      return { ...backendRef(b, ctx), weight: rule.backends.length > 1 ? b.weight : undefined, filters: own.length > 0 ? own : undefined };
     });
-    const filters: gw.HttpRouteSpecRulesFilters[] = [];
-    const request = headerModifier(rule.headers?.request);
-    if (request) {
-      filters.push({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: request });
+    const filters: gw.HttpRouteSpecRulesFilters[] = headerFilters(rule.headers);
+    if (rule.corsPolicy) {
+      filters.push({ type: gw.HttpRouteSpecRulesFiltersType.CORS, cors: corsFilter(rule.corsPolicy) });
     }
-    const response = headerModifier(rule.headers?.response);
-    if (response) {
-      filters.push({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: response });
-    }
-    if (rule.rewrite) {
+    if (rule.rewrite && (rule.rewrite.host !== undefined || rule.rewrite.pathPrefix !== undefined || rule.rewrite.fullPath !== undefined)) {
       const { pathPrefix, fullPath, host } = rule.rewrite;
       filters.push({
         type: gw.HttpRouteSpecRulesFiltersType.URL_REWRITE,
@@ -150,6 +152,7 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
         requestRedirect: {
           scheme: scheme as gw.HttpRouteSpecRulesFiltersRequestRedirectScheme | undefined,
           hostname: host,
+          // A derived port is the Gateway API's own default: the scheme's when it is given, else the request's (else reported).
           port,
           path: pathModifier(fullPath, pathPrefix) as gw.HttpRouteSpecRulesFiltersRequestRedirectPath | undefined,
           // Istio's redirect answers 301 unless told otherwise; the Gateway API's default is 302.
@@ -209,6 +212,12 @@ export function grpcRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
     if (rule.redirect) {
       problem(rule, 'redirects the request');
     }
+    if (rule.corsPolicy) {
+      problem(rule, 'sets a corsPolicy');
+    }
+    if (rule.matches.some(m => (m.queryParams ?? []).length > 0)) {
+      problem(rule, 'matches query parameters');
+    }
     const matches = rule.matches.map(m => {
       const method = m.uri ? grpcMethod(m.uri.kind, m.uri.value) : undefined;
       if (m.uri && !method) {
@@ -227,7 +236,7 @@ export function grpcRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
       matches: matches.length > 0 ? matches : undefined,
       backendRefs: r.backendRefs,
       // Reported above: a GRPCRoute has neither.
-      filters: r.filters?.filter(f => f.urlRewrite === undefined && f.requestRedirect === undefined),
+      filters: r.filters?.filter(f => f.urlRewrite === undefined && f.requestRedirect === undefined && f.cors === undefined),
     } as gw.GrpcRouteSpecRules;
   });
   return { rules: rendered, problems, backends: http.backends };
@@ -251,6 +260,8 @@ export function backendRef(b: RuleBackend, ctx: RouteContext): { group: string; 
 function httpRouteMatch(match: RouteMatch): gw.HttpRouteSpecRulesMatches {
   const uri = match.uri;
   return {
+    queryParams: match.queryParams && match.queryParams.length > 0
+      ? match.queryParams.map(q => queryParamMatch(q) as gw.HttpRouteSpecRulesMatchesQueryParams) : undefined,
     path: uri ? {
       type: uri.kind === 'exact' ? gw.HttpRouteSpecRulesMatchesPathType.EXACT
         : uri.kind === 'prefix' ? gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX : gw.HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION,
@@ -267,6 +278,80 @@ function headerMatch(h: HeaderMatch): { type: string; name: string; value: strin
   return kind === 'exact' ? { type: 'Exact', name: h.name, value }
     : kind === 'regex' ? { type: 'RegularExpression', name: h.name, value }
       : { type: 'RegularExpression', name: h.name, value: `${escapeRe2(value)}.*` };
+}
+
+/**
+ * A query parameter match: exact, or a regular expression (a prefix, and presence, become one: the Gateway API
+ * has neither).
+ */
+function queryParamMatch(q: QueryParamMatch): { type: string; name: string; value: string } {
+  const { kind, value } = q.value;
+  return kind === 'exact' && value === '' ? { type: 'RegularExpression', name: q.name, value: '.*' }
+    : kind === 'exact' ? { type: 'Exact', name: q.name, value }
+      : kind === 'regex' ? { type: 'RegularExpression', name: q.name, value }
+        : { type: 'RegularExpression', name: q.name, value: `${escapeRe2(value)}.*` };
+}
+
+/** The conditions of a match the Gateway API has no field for (`port`: the route object's port, which holds). */
+function inexpressibleConditions(match: RouteMatch, port: number): string[] {
+  return [
+    ...(match.withoutHeaders ?? []).map(h => `the absence of header '${h.name}' (withoutHeaders)`),
+    ...match.authority ? [`the authority ${match.authority.kind} '${match.authority.value}'`] : [],
+    ...match.scheme ? [`the scheme ${match.scheme.kind} '${match.scheme.value}'`] : [],
+    ...match.port !== undefined && match.port !== port ? [`port ${match.port} (its routes of port ${port} take no such request)`] : [],
+    ...match.sourceVersion !== undefined ? [`the calling version '${match.sourceVersion}'`] : [],
+    ...match.sourceLabels !== undefined ? [`the caller's labels ${Object.entries(match.sourceLabels).map(([k, v]) => `${k}=${v}`).join(', ')}`] : [],
+    ...match.sourceNamespace !== undefined ? [`the calling namespace '${match.sourceNamespace}'`] : [],
+    ...match.ignoreUriCase ? ['the path without regard to case (ignoreUriCase)'] : [],
+    ...match.statPrefix !== undefined ? [`with statPrefix '${match.statPrefix}'`] : [],
+    ...match.name !== undefined ? [`with the name '${match.name}'`] : [],
+  ];
+}
+
+/** The origins the Gateway API's CORS filter takes: `*`, or `http(s)://host[:port]` with an optional `*.` host. */
+const GATEWAY_ORIGIN = /^(\*|https?:\/\/((\*\.)?([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+|\*)(:[0-9]{1,5})?)$/;
+
+/** The actions of a rule the Gateway API has no filter for. */
+function inexpressibleActions(rule: HttpRule): string[] {
+  const cors = rule.corsPolicy;
+  const redirect = rule.redirect;
+  return [
+    ...rule.directResponse ? [`answers with a direct response (status ${rule.directResponse.status})`] : [],
+    ...rule.rewrite?.uriRegexRewrite ? [`rewrites the path by regex '${rule.rewrite.uriRegexRewrite.match}'`] : [],
+    // The Gateway API's redirect takes the scheme's port when it changes the scheme, else the request's.
+    ...redirect?.derivePort !== undefined && (redirect.derivePort === 'FROM_PROTOCOL_DEFAULT') !== (redirect.scheme !== undefined)
+      ? [`redirects with derivePort ${redirect.derivePort} ${redirect.scheme === undefined ? 'without' : 'with'} a scheme (the Gateway API takes the port of the scheme it redirects to, else the request's)`] : [],
+    ...(cors?.allowOrigins ?? []).filter(o => o.kind !== 'exact' || !GATEWAY_ORIGIN.test(o.value))
+      .map(o => `allows the CORS origin ${o.kind} '${o.value}' (the Gateway API takes exact origins, http(s)://host[:port], '*.' hosts)`),
+    ...cors?.unmatchedPreflights !== undefined ? [`sets the CORS unmatchedPreflights ${cors.unmatchedPreflights}`] : [],
+  ];
+}
+
+/** A CORS policy as the Gateway API's CORS filter (what it cannot say is reported by `inexpressibleActions`). */
+function corsFilter(cors: CorsPolicy): gw.HttpRouteSpecRulesFiltersCors {
+  const list = <T>(l: T[] | undefined) => l && l.length > 0 ? [...l] : undefined;
+  return {
+    allowOrigins: list((cors.allowOrigins ?? []).filter(o => o.kind === 'exact' && GATEWAY_ORIGIN.test(o.value)).map(o => o.value)),
+    allowMethods: list(cors.allowMethods) as gw.HttpRouteSpecRulesFiltersCorsAllowMethods[] | undefined,
+    allowHeaders: list(cors.allowHeaders),
+    exposeHeaders: list(cors.exposeHeaders),
+    maxAge: cors.maxAge ? cors.maxAge.toSeconds() : undefined,
+    allowCredentials: cors.allowCredentials === true ? true : undefined,
+  };
+}
+
+/** Header changes as request and response header filters. */
+function headerFilters(ops: HeaderOperations | undefined): gw.HttpRouteSpecRulesFilters[] {
+  const filters: gw.HttpRouteSpecRulesFilters[] = [];
+  const request = headerModifier(ops?.request);
+  if (request) {
+    filters.push({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: request });
+  }
+  const response = headerModifier(ops?.response);
+  if (response) {
+    filters.push({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: response });
+  }
+  return filters;
 }
 
 /** `value` as an RE2 pattern that matches it literally. */

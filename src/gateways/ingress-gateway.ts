@@ -46,7 +46,7 @@ export interface GatewayRouteOptions extends RouteActions {
   /**
    * The service requests go to.
    *
-   * @default - none: only a route that redirects has none
+   * @default - none: only a route that redirects or answers with a directResponse has none
    */
   readonly service?: IMeshService;
 
@@ -171,9 +171,11 @@ export class IngressGateway extends MeshGateway {
       this.rejectedRouteHosts.push(...hosts.filter(host => this.hosts.some(h => hostCovers(h, host))));
     };
     const service = options.service;
-    const redirects = options.redirect !== undefined && options.redirect !== null;
+    // A route that redirects or answers with a direct response goes to no service.
+    const redirects = (options.redirect !== undefined && options.redirect !== null)
+      || (options.directResponse !== undefined && options.directResponse !== null);
     if ((service === undefined || service === null) && !redirects) {
-      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to, or redirect');
+      reportError(this, 'MESH0006', 'service is missing: name the service the route goes to, or redirect, or give a directResponse');
       reject();
       return;
     }
@@ -181,7 +183,8 @@ export class IngressGateway extends MeshGateway {
       reject();
       return;
     }
-    const label = service ? `the route to service '${service.serviceName}'` : `redirect route ${this.routes.filter(r => !r.service).length + 1}`;
+    const label = service ? `the route to service '${service.serviceName}'`
+      : `${options.directResponse ? 'direct response' : 'redirect'} route ${this.routes.filter(r => !r.service).length + 1}`;
     let valid = true;
     if (service && service.mesh !== this.mesh) {
       reportError(this, 'MESH0124', `service '${service.serviceName}' belongs to another mesh (${service.mesh.node.path}): route to a service of this mesh`);
@@ -426,7 +429,7 @@ export class IngressGateway extends MeshGateway {
   }
 
   private ingressRoute(r: Route): IngressRoute {
-    return { label: r.label, name: r.service?.serviceName ?? 'redirect', service: r.service, paths: r.paths, port: r.port, actions: r.actions };
+    return { label: r.label, name: r.service?.serviceName ?? (r.actions.directResponse ? 'direct-response' : 'redirect'), service: r.service, paths: r.paths, port: r.port, actions: r.actions };
   }
 
   /** The one VirtualService of the TLS and TCP routes, made with the first of them. */

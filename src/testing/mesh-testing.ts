@@ -177,7 +177,7 @@ export interface RouteFault {
  * Where a request goes, and what the route that takes it does.
  */
 export interface RouteDecision {
-  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404) or the route redirects. */
+  /** The versions reached, in the route's order; empty when no route takes the request (the proxy answers 404), or the route redirects or answers itself (directResponse). */
   readonly targets: RouteTarget[];
   /** Why: the VirtualService and route that took the request, or that none did. */
   readonly reason: string;

@@ -29,8 +29,14 @@ export interface RoutedRequest {
   readonly reason: string;
 }
 
-const MATCH_KEYS = ['name', 'uri', 'method', 'headers', 'withoutHeaders', 'sourceLabels', 'sourceNamespace', 'port', 'gateways', 'ignoreUriCase'];
-const ROUTE_KEYS = ['name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy', 'rewrite', 'redirect'];
+const MATCH_KEYS = [
+  'name', 'uri', 'method', 'headers', 'withoutHeaders', 'queryParams', 'authority', 'scheme', 'sourceLabels', 'sourceNamespace', 'port', 'gateways',
+  'ignoreUriCase', 'statPrefix',
+];
+const ROUTE_KEYS = [
+  'name', 'match', 'route', 'timeout', 'retries', 'fault', 'mirror', 'mirrors', 'mirrorPercentage', 'mirrorPercent', 'headers', 'corsPolicy', 'rewrite',
+  'redirect', 'directResponse',
+];
 
 /**
  * Where a request to `service` goes, evaluated the way a client's sidecar does: the VirtualService of the
@@ -109,7 +115,7 @@ export function routeAtGateway(
     }
   }
   const entries = bound.flatMap(vs => (vs.spec.http as any[]).map((r, index) => ({ vs, r, index })));
-  const taken = firstRoute(manifests, where, cluster, entries, undefined, request, listenerPort, ref);
+  const taken = firstRoute(manifests, where, cluster, entries, undefined, request, listenerPort, ref, host);
   if (taken) {
     return taken;
   }
@@ -129,7 +135,7 @@ function coversHost(pattern: string, host: string): boolean {
 /** The first of the HTTP routes that takes the request, or none; `gateway` is the name a match's gateways must hold. */
 function firstRoute(
   manifests: any[], where: string, cluster: string, entries: { vs: any; r: any; index: number }[],
-  source: Peer | undefined, request: AuthzRequest, port: number, gateway: string,
+  source: Peer | undefined, request: AuthzRequest, port: number, gateway: string, host?: string,
 ): RoutedRequest | undefined {
   for (const { vs, r, index } of entries) {
     const name = r?.name ? `'${r.name}'` : `http[${index}]`;
@@ -138,13 +144,22 @@ function firstRoute(
       throw unsupported(where, vs, `route ${name} ${unknown.join(', ')}`, `only ${ROUTE_KEYS.join(', ')} are modelled in a route`);
     }
     const matches: any[] = r.match ?? [];
-    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(where, vs, `route ${name} match[${i}]`, m, source, request, port, gateway));
+    const matched = matches.length === 0 ? 0 : matches.findIndex((m, i) => matchRequest(where, vs, `route ${name} match[${i}]`, m, source, request, port, gateway, host));
     if (matched < 0) {
       continue;
     }
     const by = matches.length === 0 ? 'it has no match, so it takes every request' : `its match[${matched}] matches the request`;
     if (r.redirect !== undefined) {
       return { virtualService: nameOf(vs), route: r.name ?? `http[${index}]`, targets: [], http: r, reason: `route ${name} of VirtualService ${nameOf(vs)} takes the request (${by}) and redirects it` };
+    }
+    if (r.directResponse !== undefined) {
+      return {
+        virtualService: nameOf(vs),
+        route: r.name ?? `http[${index}]`,
+        targets: [],
+        http: r,
+        reason: `route ${name} of VirtualService ${nameOf(vs)} takes the request (${by}) and answers it with status ${r.directResponse.status}`,
+      };
     }
     const destinations: any[] = r.route ?? [];
     // Weights are relative (a destination gets weight / sum of weights); a single destination gets every request.
@@ -246,6 +261,7 @@ function destinationVersions(
 
 function matchRequest(
   method: string, vs: any, where: string, match: any, source: Peer | undefined, request: AuthzRequest, servicePort: number, gateway: string,
+  host?: string,
 ): boolean {
   const unknown = Object.keys(match ?? {}).filter(k => !MATCH_KEYS.includes(k) && match[k] !== undefined);
   if (unknown.length > 0) {
@@ -261,6 +277,32 @@ function matchRequest(
   }
   for (const [name, m] of Object.entries<any>(match.headers ?? {})) {
     if (!stringMatch(method, vs, `${where} header '${name}'`, m, request.headers[name.toLowerCase()])) {
+      return false;
+    }
+  }
+  const query = queryOf(request.path);
+  for (const [name, m] of Object.entries<any>(match.queryParams ?? {})) {
+    // Istio's `exact: ""` matches the parameter's presence, with or without a value.
+    const present = m?.exact === '' ? query[name] !== undefined : stringMatch(method, vs, `${where} queryParams '${name}'`, m, query[name]);
+    if (!present) {
+      return false;
+    }
+  }
+  if (match.scheme !== undefined) {
+    if (gateway !== 'mesh') {
+      throw unsupported(method, vs, `${where} scheme`, 'the scheme a client uses to reach a gateway is not modelled');
+    }
+    // Inside the mesh the application sends plain HTTP (its proxy adds mutual TLS), so the scheme is 'http'.
+    if (!stringMatch(method, vs, `${where} scheme`, match.scheme, 'http')) {
+      return false;
+    }
+  }
+  if (match.authority !== undefined) {
+    const authority = request.headers[':authority'] ?? request.headers.host ?? host;
+    if (authority === undefined) {
+      throw unsupported(method, vs, `${where} authority`, "the request gives no host: give it a 'host' header");
+    }
+    if (!stringMatch(method, vs, `${where} authority`, match.authority, authority)) {
       return false;
     }
   }
@@ -280,6 +322,20 @@ function matchRequest(
     return false;
   }
   return match.sourceNamespace === undefined || source?.namespace === match.sourceNamespace;
+}
+
+/** The query parameters of a path, as sent (not decoded: Envoy compares them so); the first value of each name. */
+function queryOf(path: string): { [name: string]: string } {
+  const at = path.indexOf('?');
+  const params: { [name: string]: string } = {};
+  for (const pair of at < 0 ? [] : path.slice(at + 1).split('#')[0].split('&').filter(p => p !== '')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (!(name in params)) {
+      params[name] = eq < 0 ? '' : pair.slice(eq + 1);
+    }
+  }
+  return params;
 }
 
 /** Istio's StringMatch: exact, prefix or RE2 regex over the whole value; `{}` only asks that the header be present. */

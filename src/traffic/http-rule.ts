@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { FaultInjection } from './fault-injection';
 import type { RetryPolicy, Timeout } from './resilience';
-import type { HeaderOperations, HttpRedirect, UrlRewrite } from './route-actions';
+import type { CorsPolicy, DirectResponse, HeaderOperations, HttpRedirect, UrlRewrite } from './route-actions';
 import type { RouteMatch } from './route-match';
 import type { IMeshService } from '../mesh-identity';
 
@@ -18,6 +18,8 @@ export interface RuleBackend {
   readonly port?: number;
   /** Percent of the rule's requests; set only when the rule has several backends. */
   readonly weight?: number;
+  /** Header changes of the requests sent to this backend alone, and of its responses. */
+  readonly headers?: HeaderOperations;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface HttpRule {
   readonly name?: string;
   /** Any one of these; empty: every request. */
   readonly matches: RouteMatch[];
-  /** Where requests go; empty for a redirect. */
+  /** Where requests go; empty for a redirect or a direct response. */
   readonly backends: RuleBackend[];
   readonly mirror?: { readonly backend: RuleBackend; readonly percentage: number };
   readonly fault?: FaultInjection;
@@ -45,6 +47,8 @@ export interface HttpRule {
   readonly headers?: HeaderOperations;
   readonly rewrite?: UrlRewrite;
   readonly redirect?: HttpRedirect;
+  readonly directResponse?: DirectResponse;
+  readonly corsPolicy?: CorsPolicy;
 }
 
 /**

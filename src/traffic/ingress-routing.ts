@@ -59,8 +59,19 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
   const own = route.actions;
   const paths: RouteMatch[] = route.paths.map(uri => ({ uri }));
   const base = { source, label: route.label, name: route.name };
-  if (route.service === undefined || own.redirect !== undefined) {
-    return { rules: [{ ...base, matches: paths, backends: [], headers: own.headers, redirect: own.redirect }], findings };
+  if (route.service === undefined || own.redirect !== undefined || own.directResponse !== undefined) {
+    return {
+      rules: [{
+        ...base,
+        matches: paths,
+        backends: [],
+        headers: own.headers,
+        redirect: own.redirect,
+        directResponse: own.directResponse,
+        corsPolicy: own.corsPolicy,
+      }],
+      findings,
+    };
   }
   const service = route.service;
   const port = route.port;
@@ -71,20 +82,42 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
   const rules: HttpRule[] = [];
   inner.forEach((rule, i) => {
     const of = split ? `${rule.label} of TrafficSplit '${split}'` : rule.label;
-    const callerMatches = rule.matches.filter(m => m.sourceService !== undefined);
-    const matches = rule.matches.filter(m => m.sourceService === undefined);
+    // A match on the caller's service or labels never takes ingress traffic; one on another port than the gateway
+    // route's neither, and on its port the condition holds for every request it sends (the listener port differs).
+    const callerMatches = rule.matches.filter(m => m.sourceService !== undefined || m.sourceLabels !== undefined);
+    const matches = rule.matches
+      .filter(m => m.sourceService === undefined && m.sourceLabels === undefined && (m.port === undefined || m.port === port))
+      .map(m => m.port === undefined ? m : withoutPort(m));
     if (callerMatches.length > 0) {
       const what = matches.length === 0 ? of : `the matches on sourceService of ${of}`;
       findings.push({
         code: 'MESH0729',
         warning: true,
-        message: `${route.label} leaves out ${what}: requests through the gateway come from the gateway, never from service `
-          + `'${callerMatches[0].sourceService!.serviceName}', so ingress traffic bypasses ${matches.length === 0 ? 'that route' : 'those matches'}: `
+        message: `${route.label} leaves out ${what}: requests through the gateway come from the gateway, never from ${callerOf(callerMatches[0])}, `
+          + `so ingress traffic bypasses ${matches.length === 0 ? 'that route' : 'those matches'}: `
           + 'match ingress traffic on headers or paths, or accept that the gateway skips it',
       });
       if (matches.length === 0) {
         return;
       }
+    }
+    if (rule.matches.length > 0 && matches.length === 0) {
+      // Every match is on another service port than the gateway route's.
+      return;
+    }
+    // A rewrite by regex composes with no other path rewrite, and the split's matches cannot be told on a path the
+    // gateway rewrote by one.
+    const pathRewrite = (r: UrlRewrite | undefined) => r?.pathPrefix !== undefined || r?.fullPath !== undefined || r?.uriRegexRewrite !== undefined;
+    const regexOwn = own.rewrite?.uriRegexRewrite !== undefined;
+    if ((regexOwn && (matches.some(m => m.uri !== undefined) || pathRewrite(rule.rewrite)))
+      || (rule.rewrite?.uriRegexRewrite !== undefined && pathRewrite(own.rewrite))) {
+      findings.push({
+        code: 'MESH0728',
+        warning: false,
+        message: `${regexOwn ? route.label : of} rewrites the path by a regex, and ${regexOwn ? of : route.label} ${regexOwn && !pathRewrite(rule.rewrite) ? 'matches' : 'rewrites'} `
+          + 'the path too, so the path either sees cannot be told: rewrite by prefix or whole path where both apply, or route the gateway to those paths separately',
+      });
+      return;
     }
     const combined: { match: RouteMatch; outer?: StringMatch; inner?: StringMatch }[] = [];
     let undecided = false;
@@ -122,6 +155,13 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       warning: false,
       message: `${route.label} and ${of} both change header '${name}', and the later adds to it, which one route's header changes cannot say: change the header in one of them`,
     }));
+    if (own.corsPolicy !== undefined && rule.corsPolicy !== undefined && JSON.stringify(own.corsPolicy) !== JSON.stringify(rule.corsPolicy)) {
+      findings.push({
+        code: 'MESH0732',
+        warning: false,
+        message: `${route.label} and ${of} both set a corsPolicy, and the gateway answers a browser's preflight with one policy: set it on one of them`,
+      });
+    }
     const name = split ? `${route.name}-${rule.name ?? i + 1}` : route.name;
     const common = {
       source,
@@ -130,10 +170,22 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       backends: rule.backends.map(b => ({ ...b, port })),
       mirror: rule.mirror ? { ...rule.mirror, backend: { ...rule.mirror.backend, port } } : undefined,
       fault: rule.fault,
-      timeout: rule.redirect ? undefined : own.timeout ?? rule.timeout,
-      retries: rule.redirect ? undefined : own.retries ?? rule.retries,
+      timeout: rule.redirect || rule.directResponse ? undefined : own.timeout ?? rule.timeout,
+      retries: rule.redirect || rule.directResponse ? undefined : own.retries ?? rule.retries,
       headers,
+      corsPolicy: own.corsPolicy ?? rule.corsPolicy,
     };
+    if (rule.directResponse !== undefined) {
+      if (own.rewrite !== undefined) {
+        findings.push({
+          code: 'MESH0732',
+          warning: false,
+          message: `${route.label} rewrites requests that ${of} answers with a direct response, and a route cannot both rewrite and answer (istiod refuses it): drop the gateway route's rewrite, or route those paths separately`,
+        });
+      }
+      rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), directResponse: rule.directResponse });
+      return;
+    }
     if (rule.redirect !== undefined) {
       if (own.rewrite !== undefined) {
         findings.push({
@@ -143,6 +195,13 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
         });
       }
       rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), redirect: rule.redirect });
+      return;
+    }
+    const regex = own.rewrite?.uriRegexRewrite ?? rule.rewrite?.uriRegexRewrite;
+    if (regex !== undefined) {
+      // Only one of them rewrites the path (else reported above): its regex rewrite, and the host of either.
+      const host = rule.rewrite?.host ?? own.rewrite?.host;
+      rules.push({ ...common, matches: combined.flatMap(c => nonEmpty(c.match)), rewrite: { uriRegexRewrite: regex, host } });
       return;
     }
     const rewritesPath = [own.rewrite, rule.rewrite].some(r => r?.pathPrefix !== undefined || r?.fullPath !== undefined);
@@ -180,6 +239,18 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
     return { rules: rules.map(r => ({ ...r, label: route.label, name: route.name })), findings };
   }
   return { rules, findings };
+}
+
+/** How a message names the caller a match takes: a service, or workloads by their labels. */
+function callerOf(match: RouteMatch): string {
+  return match.sourceService ? `service '${match.sourceService.serviceName}'`
+    : `workloads labelled ${Object.entries(match.sourceLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+}
+
+/** The match without its port condition. */
+function withoutPort(match: RouteMatch): RouteMatch {
+  const { port: _port, ...rest } = match;
+  return rest;
 }
 
 /** The match with `uri` (which may be none). */

@@ -1,7 +1,8 @@
 import type { HttpRule, RuleBackend, StreamMatch, TcpRule, TlsRule } from './http-rule';
-import type { HeaderChanges } from './route-actions';
+import type { CorsPolicy, HeaderChanges, HeaderOperations } from './route-actions';
 import { routeMatchToIstio } from './route-match';
 import * as istio from '../imports/istio-networking';
+import { istioDuration } from '../private/duration';
 
 /**
  * A resolved HTTP rule as a VirtualService route (Istio's API).
@@ -15,30 +16,58 @@ export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
     route: rule.backends.length > 0 ? rule.backends.map(b => ({
       destination: istioDestination(b),
       weight: rule.backends.length > 1 ? b.weight : undefined,
+      headers: istioHeaders(b.headers),
     })) : undefined,
     mirror: rule.mirror ? istioDestination(rule.mirror.backend) : undefined,
     mirrorPercentage: rule.mirror ? { value: rule.mirror.percentage } : undefined,
     fault: rule.fault?._toIstio(),
     timeout: rule.timeout?._toIstio(),
     retries: rule.retries?._toIstio(),
-    headers: rule.headers ? {
-      request: istioHeaderChanges(rule.headers.request),
-      response: istioHeaderChanges(rule.headers.response),
-    } : undefined,
+    headers: istioHeaders(rule.headers),
     rewrite: rule.rewrite ? {
       uri: rule.rewrite.pathPrefix,
       // As Istio translates the Gateway API's ReplaceFullPath: the whole path (Envoy leaves the query string alone).
-      uriRegexRewrite: rule.rewrite.fullPath !== undefined ? { match: '/.*', rewrite: rule.rewrite.fullPath } : undefined,
+      uriRegexRewrite: rule.rewrite.fullPath !== undefined ? { match: '/.*', rewrite: rule.rewrite.fullPath }
+        : rule.rewrite.uriRegexRewrite ? { match: rule.rewrite.uriRegexRewrite.match, rewrite: rule.rewrite.uriRegexRewrite.rewrite } : undefined,
       authority: rule.rewrite.host,
     } : undefined,
     redirect: rule.redirect ? {
       scheme: rule.redirect.scheme,
       authority: rule.redirect.host,
       port: rule.redirect.port,
+      derivePort: rule.redirect.derivePort as istio.VirtualServiceSpecHttpRedirectDerivePort | undefined,
       uri: rule.redirect.fullPath,
       redirectCode: rule.redirect.statusCode,
     } : undefined,
+    directResponse: rule.directResponse ? {
+      status: rule.directResponse.status,
+      body: rule.directResponse.body !== undefined ? { string: rule.directResponse.body }
+        : rule.directResponse.bodyBytes !== undefined ? { bytes: rule.directResponse.bodyBytes } : undefined,
+    } : undefined,
+    corsPolicy: rule.corsPolicy ? istioCorsPolicy(rule.corsPolicy) : undefined,
   };
+}
+
+/**
+ * A CORS policy in Istio's terms.
+ *
+ * @internal
+ */
+export function istioCorsPolicy(cors: CorsPolicy): istio.VirtualServiceSpecHttpCorsPolicy {
+  const list = (l: string[] | undefined) => l && l.length > 0 ? [...l] : undefined;
+  return {
+    allowOrigins: cors.allowOrigins && cors.allowOrigins.length > 0 ? cors.allowOrigins.map(o => o._toIstio()) : undefined,
+    allowMethods: list(cors.allowMethods),
+    allowHeaders: list(cors.allowHeaders),
+    exposeHeaders: list(cors.exposeHeaders),
+    maxAge: cors.maxAge ? istioDuration(cors.maxAge) : undefined,
+    allowCredentials: cors.allowCredentials,
+    unmatchedPreflights: cors.unmatchedPreflights as istio.VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights | undefined,
+  };
+}
+
+function istioHeaders(ops: HeaderOperations | undefined): istio.VirtualServiceSpecHttpHeaders | undefined {
+  return ops ? { request: istioHeaderChanges(ops.request), response: istioHeaderChanges(ops.response) } : undefined;
 }
 
 /**

@@ -1,11 +1,12 @@
+import type { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { RetryPolicy, Timeout } from './resilience';
-import type { RouteMatch, StringMatch } from './route-match';
+import { HttpMethod, RouteMatch, StringMatch } from './route-match';
 import { RoutingApi } from '../gateway-api/routing-api';
 import { routingOf } from '../gateway-api/routing-settings';
-import { checkStringList, checkStringMap, checkType, quoted } from '../private/enums';
+import { checkArray, checkEnum, checkEnumList, checkStringList, checkStringMap, checkType, quoted } from '../private/enums';
 import { reportError } from '../private/errors';
-import { controlCharacter, isDuration } from '../private/istio-rules';
+import { checkIsDuration, checkRegex, controlCharacter, isDuration, wholeMilliseconds } from '../private/istio-rules';
 import { HTTP_TOKEN } from '../private/names';
 import { tryMeshOf } from '../private/tree';
 
@@ -78,11 +79,131 @@ export interface UrlRewrite {
   readonly fullPath?: string;
 
   /**
-   * Replaces the Host (`:authority`) header.
+   * Replaces the Host (`:authority`) header (Istio's `authority`).
    *
    * @default - the host is kept
    */
   readonly host?: string;
+
+  /**
+   * Rewrites the path with an RE2 regular expression (Istio's `uriRegexRewrite`): every part of the path that
+   * `match` matches is replaced by `rewrite`, which may refer to groups as `\1`.
+   *
+   * @default - the path is kept (or `pathPrefix` or `fullPath` replaces it)
+   */
+  readonly uriRegexRewrite?: RegexRewrite;
+}
+
+/**
+ * A rewrite of the path by regular expression.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#RegexRewrite
+ */
+export interface RegexRewrite {
+  /** The RE2 regular expression matched against the path, e.g. `^/service/([^/]+)(/.*)$`. */
+  readonly match: string;
+  /** What replaces each match, with groups as `\1`, e.g. `\2/instance/\1`. */
+  readonly rewrite: string;
+}
+
+/**
+ * How a redirect picks the port of the new location, instead of a fixed `port` (Istio's `derivePort`).
+ */
+export enum RedirectPortDerivation {
+  /** The scheme's well-known port: 80 for http, 443 for https. */
+  FROM_PROTOCOL_DEFAULT = 'FROM_PROTOCOL_DEFAULT',
+  /** The port the request came to. */
+  FROM_REQUEST_PORT = 'FROM_REQUEST_PORT',
+}
+
+/**
+ * A fixed response the route answers with, instead of passing the request on.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPDirectResponse
+ */
+export interface DirectResponse {
+  /** The response status, 200 to 599. */
+  readonly status: number;
+
+  /**
+   * The response body, as text (Istio's `body.string`).
+   *
+   * @default - no body (or `bodyBytes`)
+   */
+  readonly body?: string;
+
+  /**
+   * The response body, as bytes written in base64 (Istio's `body.bytes`).
+   *
+   * @default - no body (or `body`)
+   */
+  readonly bodyBytes?: string;
+}
+
+/**
+ * What a route does with a cross-origin preflight request whose origin is not allowed (Istio's `unmatchedPreflights`).
+ */
+export enum UnmatchedPreflights {
+  /** Pass it on to the service. */
+  FORWARD = 'FORWARD',
+  /** Answer it without the CORS headers (the browser then refuses the request). */
+  IGNORE = 'IGNORE',
+}
+
+/**
+ * Cross-origin resource sharing: the browsers' cross-origin requests the route allows.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#CorsPolicy
+ */
+export interface CorsPolicy {
+  /**
+   * The origins allowed, e.g. `StringMatch.exact('https://shop.example.com')`.
+   *
+   * @default - none: no cross-origin request is allowed
+   */
+  readonly allowOrigins?: StringMatch[];
+
+  /**
+   * The methods allowed (`Access-Control-Allow-Methods`).
+   *
+   * @default - the browser's simple methods
+   */
+  readonly allowMethods?: HttpMethod[];
+
+  /**
+   * The request headers allowed (`Access-Control-Allow-Headers`).
+   *
+   * @default - the browser's simple headers
+   */
+  readonly allowHeaders?: string[];
+
+  /**
+   * The response headers the browser may read (`Access-Control-Expose-Headers`).
+   *
+   * @default - the browser's simple response headers
+   */
+  readonly exposeHeaders?: string[];
+
+  /**
+   * How long the browser may cache the answer to a preflight request (`Access-Control-Max-Age`), in whole seconds.
+   *
+   * @default - the browser's default
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * Whether requests with credentials (cookies, authorization) are allowed (`Access-Control-Allow-Credentials`).
+   *
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+
+  /**
+   * What to do with a preflight request whose origin is not allowed.
+   *
+   * @default UnmatchedPreflights.FORWARD
+   */
+  readonly unmatchedPreflights?: UnmatchedPreflights;
 }
 
 /**
@@ -128,11 +249,18 @@ export interface HttpRedirect {
   readonly pathPrefix?: string;
 
   /**
-   * The response status: 301, 302, 303, 307 or 308.
+   * The response status: 301, 302, 303, 307 or 308 (Istio's `redirectCode`).
    *
    * @default 301
    */
   readonly statusCode?: number;
+
+  /**
+   * Derive the port of the new location instead of giving `port`.
+   *
+   * @default - the request's port (or `port`)
+   */
+  readonly derivePort?: RedirectPortDerivation;
 }
 
 /**
@@ -174,6 +302,20 @@ export interface RouteActions {
    * @default - none
    */
   readonly redirect?: HttpRedirect;
+
+  /**
+   * Answers with a fixed response instead of passing the request on (a route that answers has no destination).
+   *
+   * @default - none
+   */
+  readonly directResponse?: DirectResponse;
+
+  /**
+   * Answers browsers' cross-origin preflight requests, and adds the CORS headers to responses.
+   *
+   * @default - none: CORS requests are passed on to the service
+   */
+  readonly corsPolicy?: CorsPolicy;
 }
 
 /**
@@ -187,6 +329,8 @@ export interface CheckedActions {
   readonly headers?: HeaderOperations;
   readonly rewrite?: UrlRewrite;
   readonly redirect?: HttpRedirect;
+  readonly directResponse?: DirectResponse;
+  readonly corsPolicy?: CorsPolicy;
 }
 
 /**
@@ -221,7 +365,26 @@ export function checkRouteActions(
   const headers = isRecord(scope, `${label} headers`, actions.headers, '{ request: { set: { ... } } }') ? checkHeaderOperations(scope, label, actions.headers!) : undefined;
   let rewrite = isRecord(scope, `${label} rewrite`, actions.rewrite, "{ pathPrefix: '/' }") ? checkRewrite(scope, label, actions.rewrite!, matches) : undefined;
   const redirect = isRecord(scope, `${label} redirect`, actions.redirect, "{ fullPath: '/' }") ? checkRedirect(scope, label, actions.redirect!) : undefined;
-  if (actions.redirect !== undefined) {
+  const directResponse = isRecord(scope, `${label} directResponse`, actions.directResponse, '{ status: 503 }')
+    ? checkDirectResponse(scope, label, actions.directResponse!) : undefined;
+  const corsPolicy = isRecord(scope, `${label} corsPolicy`, actions.corsPolicy, "{ allowOrigins: [StringMatch.exact('https://shop.example.com')] }")
+    ? checkCorsPolicy(scope, label, actions.corsPolicy!) : undefined;
+  if (actions.directResponse !== undefined) {
+    // istiod refuses a direct response beside a destination, a redirect, a fault or a rewrite; a mirror, timeout or retries beside one do nothing.
+    const beside = [
+      ...around.destination ? [around.destination] : [],
+      ...actions.redirect !== undefined ? ['redirect'] : [],
+      ...around.mirror ? ['mirror'] : [],
+      ...around.fault ? ['fault'] : [],
+      ...actions.rewrite ? ['rewrite'] : [],
+      ...actions.timeout ? ['timeout'] : [],
+      ...actions.retries ? ['retries'] : [],
+    ];
+    if (beside.length > 0) {
+      reportError(scope, 'MESH0809', `${label} has a directResponse and ${beside.join(', ')}: a route sends requests to its targets, redirects or answers them itself, only one of these, and an answered request goes nowhere else, drop ${beside.length > 1 ? 'them' : 'it'} or the directResponse`);
+      rewrite = undefined;
+    }
+  } else if (actions.redirect !== undefined) {
     // istiod refuses a redirect beside a destination, a fault or a rewrite; a mirror, timeout or retries beside one do nothing.
     const beside = [
       ...around.destination ? [around.destination] : [],
@@ -239,7 +402,7 @@ export function checkRouteActions(
   // A timeout or retries not made by its factory would crash at synthesis: reported, and left out.
   const timeout = madeByFactory(scope, `${label} timeout`, actions.timeout, 'Timeout', 'Timeout.of(...)');
   const retries = madeByFactory(scope, `${label} retries`, actions.retries, 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })');
-  return { timeout, retries, headers, rewrite, redirect };
+  return { timeout, retries, headers, rewrite, redirect, directResponse, corsPolicy };
 }
 
 /** Whether an action is given as an object; anything else (from JavaScript) is reported. */
@@ -252,6 +415,16 @@ function isRecord(scope: IConstruct, prop: string, value: unknown, example: stri
     return false;
   }
   return true;
+}
+
+/**
+ * Checks header changes given as an object (a route's, or one destination's: `label` names it); what is not
+ * valid is reported, and the changes are then left out.
+ *
+ * @internal
+ */
+export function checkHeaderChanges(scope: IConstruct, label: string, ops: unknown): HeaderOperations | undefined {
+  return isRecord(scope, `${label} headers`, ops, '{ request: { set: { ... } } }') ? checkHeaderOperations(scope, label, ops as HeaderOperations) : undefined;
 }
 
 function checkHeaderOperations(scope: IConstruct, label: string, ops: HeaderOperations): HeaderOperations | undefined {
@@ -341,11 +514,14 @@ function checkAuthority(scope: IConstruct, where: string, host: string, code: 'M
 
 function checkRewrite(scope: IConstruct, label: string, rewrite: UrlRewrite, matches: RouteMatch[]): UrlRewrite | undefined {
   const where = `${label} rewrite`;
-  if (rewrite.pathPrefix === undefined && rewrite.fullPath === undefined && rewrite.host === undefined) {
-    reportError(scope, 'MESH0723', `${where} is empty (istiod refuses it): give pathPrefix, fullPath or host, or leave rewrite out`);
+  if (rewrite.pathPrefix === undefined && rewrite.fullPath === undefined && rewrite.host === undefined && rewrite.uriRegexRewrite === undefined) {
+    reportError(scope, 'MESH0723', `${where} is empty (istiod refuses it): give pathPrefix, fullPath, uriRegexRewrite or host, or leave rewrite out`);
     return undefined;
   }
   let valid = true;
+  if (rewrite.uriRegexRewrite !== undefined) {
+    valid = checkRegexRewrite(scope, `${where}.uriRegexRewrite`, rewrite);
+  }
   if (rewrite.pathPrefix !== undefined && rewrite.fullPath !== undefined) {
     reportError(scope, 'MESH0723', `${where} has both pathPrefix and fullPath (istiod refuses it): keep one`);
     valid = false;
@@ -368,15 +544,107 @@ function checkRewrite(scope: IConstruct, label: string, rewrite: UrlRewrite, mat
   return valid ? rewrite : undefined;
 }
 
+function checkRegexRewrite(scope: IConstruct, where: string, rewrite: UrlRewrite): boolean {
+  const other = rewrite.pathPrefix !== undefined ? 'pathPrefix' : rewrite.fullPath !== undefined ? 'fullPath' : undefined;
+  if (other) {
+    reportError(scope, 'MESH0807', `${where} is given beside ${other}, and a route rewrites the path one way (istiod refuses both): keep one`);
+    return false;
+  }
+  const regex = rewrite.uriRegexRewrite as Partial<RegexRewrite> | null;
+  if (regex === null || typeof regex !== 'object' || typeof regex.match !== 'string' || typeof regex.rewrite !== 'string' || regex.match === '') {
+    reportError(scope, 'MESH0807', `${where} ${quoted(regex)} needs a match (an RE2 regular expression) and a rewrite (a string), e.g. { match: '^/v1/(.*)$', rewrite: '/api/\\1' }`);
+    return false;
+  }
+  if (!checkRegex(scope, `${where}.match`, regex.match)) {
+    return false;
+  }
+  if (controlCharacter(regex.rewrite) !== undefined || /\s/.test(regex.rewrite)) {
+    reportError(scope, 'MESH0807', `${where}.rewrite ${JSON.stringify(regex.rewrite)} has a space or control character, which no request path carries: write it as %20, or remove it`);
+    return false;
+  }
+  return true;
+}
+
+function checkDirectResponse(scope: IConstruct, label: string, response: DirectResponse): DirectResponse | undefined {
+  const where = `${label} directResponse`;
+  if (!checkType(scope, `${where}.status`, response.status, 'number') || !checkType(scope, `${where}.body`, response.body, 'string')
+    || !checkType(scope, `${where}.bodyBytes`, response.bodyBytes, 'string')) {
+    return undefined;
+  }
+  let valid = true;
+  if (!Number.isInteger(response.status) || response.status < 200 || response.status > 599) {
+    reportError(scope, 'MESH0808', `${where}.status ${response.status} is not a status istiod takes: use a whole number from 200 to 599`);
+    valid = false;
+  }
+  if (response.body !== undefined && response.bodyBytes !== undefined) {
+    reportError(scope, 'MESH0808', `${where} has both body and bodyBytes, and a response has one body: keep one`);
+    valid = false;
+  }
+  if (response.bodyBytes !== undefined && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(response.bodyBytes)) {
+    reportError(scope, 'MESH0808', `${where}.bodyBytes is not base64, which Istio reads it as: encode the bytes, e.g. Buffer.from(bytes).toString('base64'), or give text as body`);
+    valid = false;
+  }
+  return valid ? response : undefined;
+}
+
+function checkCorsPolicy(scope: IConstruct, label: string, cors: CorsPolicy): CorsPolicy | undefined {
+  const where = `${label} corsPolicy`;
+  let valid = checkArray(scope, `${where}.allowOrigins`, cors.allowOrigins)
+    && checkEnumList(scope, `${where}.allowMethods`, cors.allowMethods, HttpMethod, 'HttpMethod')
+    && checkStringList(scope, `${where}.allowHeaders`, cors.allowHeaders)
+    && checkStringList(scope, `${where}.exposeHeaders`, cors.exposeHeaders)
+    && checkType(scope, `${where}.allowCredentials`, cors.allowCredentials, 'boolean')
+    && checkEnum(scope, `${where}.unmatchedPreflights`, cors.unmatchedPreflights, UnmatchedPreflights, 'UnmatchedPreflights');
+  if (!valid) {
+    return undefined;
+  }
+  (cors.allowOrigins ?? []).forEach((origin, i) => {
+    if (typeof (origin as { _toIstio?: unknown } | null)?._toIstio !== 'function') {
+      reportError(scope, 'MESH0096', `${where}.allowOrigins[${i}] ${quoted(origin)} is not a StringMatch: make it with StringMatch.exact('https://shop.example.com'), StringMatch.prefix(...) or StringMatch.regex(...)`);
+      valid = false;
+    } else if (origin.kind === 'exact' && origin.value !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/.test(origin.value)) {
+      // A browser sends the origin as scheme://host[:port], never with a path: an exact origin of another form allows nothing.
+      reportError(scope, 'MESH0810', `${where}.allowOrigins exact '${origin.value}' is not an origin a browser sends (scheme://host[:port], without path), so it allows nothing: write e.g. 'https://shop.example.com'`);
+      valid = false;
+    }
+  });
+  for (const prop of ['allowHeaders', 'exposeHeaders'] as const) {
+    for (const name of cors[prop] ?? []) {
+      if (name !== '*' && !HTTP_TOKEN.test(name)) {
+        reportError(scope, 'MESH0810', `${where}.${prop} ${JSON.stringify(name)} is not an HTTP header name: use letters, digits and '-', or '*'`);
+        valid = false;
+      }
+    }
+  }
+  if (cors.maxAge !== undefined) {
+    if (!checkIsDuration(scope, `${where}.maxAge`, cors.maxAge)) {
+      return undefined;
+    }
+    const ms = wholeMilliseconds(cors.maxAge);
+    if (ms === undefined || ms <= 0 || ms % 1000 !== 0) {
+      reportError(scope, 'MESH0810', `${where}.maxAge ${cors.maxAge.toHumanString()} is not a whole number of seconds, and browsers cache preflight answers by the second (istiod refuses it): give e.g. Duration.hours(24)`);
+      valid = false;
+    }
+  }
+  return valid ? cors : undefined;
+}
+
 function describeUri(uri: StringMatch | undefined): string {
   return uri === undefined ? 'matches every path' : `matches the path by ${uri.kind} '${uri.value}'`;
 }
 
 function checkRedirect(scope: IConstruct, label: string, redirect: HttpRedirect): HttpRedirect | undefined {
   const where = `${label} redirect`;
-  const given = (['scheme', 'host', 'port', 'fullPath', 'pathPrefix'] as const).filter(k => redirect[k] !== undefined);
+  const given = (['scheme', 'host', 'port', 'derivePort', 'fullPath', 'pathPrefix'] as const).filter(k => redirect[k] !== undefined);
   if (given.length === 0) {
     reportError(scope, 'MESH0725', `${where} changes nothing, so it would send clients back to the same location (istiod refuses it): give scheme, host, port, fullPath or pathPrefix`);
+    return undefined;
+  }
+  if (!checkEnum(scope, `${where}.derivePort`, redirect.derivePort, RedirectPortDerivation, 'RedirectPortDerivation')) {
+    return undefined;
+  }
+  if (redirect.derivePort !== undefined && redirect.port !== undefined) {
+    reportError(scope, 'MESH0811', `${where} has both port and derivePort (istiod refuses it): keep one`);
     return undefined;
   }
   let valid = checkType(scope, `${where}.port`, redirect.port, 'number') && checkType(scope, `${where}.statusCode`, redirect.statusCode, 'number');

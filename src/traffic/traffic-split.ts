@@ -5,7 +5,7 @@ import type { IMeshService } from '../mesh-identity';
 import type { HttpRule, TcpRule, TlsRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
 import type { RetryPolicy, Timeout } from './resilience';
-import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
+import { checkHeaderChanges, checkRouteActions, HeaderOperations, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
 import { checkStreamRoute, CheckedStreamRoute, streamRules, TcpRouteOptions, TlsRouteOptions } from './stream-route';
 import * as istio from '../imports/istio-networking';
@@ -16,18 +16,34 @@ import { isHttpProtocol } from '../private/protocols';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
+ * What a route does to the requests it sends to one target alone.
+ */
+export interface TrafficTargetOptions {
+  /**
+   * Changes to the headers of the requests sent to this target, and of its responses (Istio's `route[].headers`).
+   *
+   * @default - none
+   */
+  readonly headers?: HeaderOperations;
+}
+
+/**
  * A version of a service that receives a share of a route's traffic.
  */
 export class TrafficTarget {
   /**
    * Send `weight` percent of the route's traffic to `name` (all of it when it is the route's only target).
+   *
+   * @param name the version
+   * @param weight percent of the route's traffic (none for a route's only target)
+   * @param options what the route does to this target's requests alone
    */
-  public static version(name: string, weight?: number): TrafficTarget {
+  public static version(name: string, weight?: number, options?: TrafficTargetOptions): TrafficTarget {
     validateDnsLabel('TrafficTarget.version', 'version', name);
     if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > 100)) {
       throw meshError('MESH0102', 'TrafficTarget.version', `weight ${weight} of version '${name}' is invalid: use a whole percentage from 0 to 100`);
     }
-    return new TrafficTarget(name, weight);
+    return new TrafficTarget(name, weight, options?.headers);
   }
 
   private constructor(
@@ -35,6 +51,8 @@ export class TrafficTarget {
     public readonly versionName: string,
     /** Percentage of the route's traffic; undefined for a route's only target. */
     public readonly weight?: number,
+    /** Changes to the headers of this target's requests and responses. */
+    public readonly headers?: HeaderOperations,
   ) {}
 }
 
@@ -75,7 +93,7 @@ export interface HttpRouteOptions extends RouteActions {
   /**
    * The versions that receive the traffic, with weights adding up to 100 when more than one.
    *
-   * @default - none: only a route that redirects has none
+   * @default - none: only a route that redirects or answers with a directResponse has none
    */
   readonly targets?: TrafficTarget[];
 
@@ -242,9 +260,10 @@ export class TrafficSplit extends Construct {
       this._reportedNoHttpPort = true;
       reportError(this, 'MESH0107', `service '${this.service.serviceName}' has no HTTP, HTTP2 or GRPC port (ports: ${ports.map(p => p.name).join(', ')}): HTTP routes need one`);
     }
-    // Missing targets are reported as missing (MESH0006), not also as empty; a route that redirects needs none.
-    const given = route.redirect !== undefined ? route.targets ?? []
-      : required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')], or redirect', []);
+    // Missing targets are reported as missing (MESH0006), not also as empty; a route that redirects or answers needs none.
+    const answers = route.redirect !== undefined || route.directResponse !== undefined;
+    const given = answers ? route.targets ?? []
+      : required(this, `${label} targets`, route.targets, 'give the versions that receive its traffic, e.g. [TrafficTarget.version(\'v1\')], or redirect, or give a directResponse', []);
     const catchAll = this._routes.find(r => !r.matches || r.matches.length === 0);
     if (catchAll) {
       reportError(this, 'MESH0104', `${label} comes after ${catchAll.name ? `route '${catchAll.name}'` : 'a route'} without matches, which takes all traffic, so it is never used: give that route matches, or add this one before it`);
@@ -270,9 +289,14 @@ export class TrafficSplit extends Construct {
       if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
         reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
+      const ports = (this.service.ports ?? []).map(p => p.port);
+      if (Number.isInteger(match.port) && match.port! >= 1 && match.port! <= 65535 && ports.length > 0 && !ports.includes(match.port!)) {
+        reportError(this, 'MESH0803', `${label} matches port ${match.port}, which is not a port of service '${this.service.serviceName}' (ports: ${ports.join(', ')}), so it takes no request: match one of them`);
+      }
       return checked;
     });
-    const targets = route.targets && (route.redirect === undefined || given.length > 0) ? validateTargets(this, label, given) : [];
+    const targets = (route.targets && (!answers || given.length > 0) ? validateTargets(this, label, given) : [])
+      .map(t => t.headers === undefined ? t : withHeaders(t, checkHeaderChanges(this, `${label} target '${t.versionName}'`, t.headers)));
     let mirror = route.mirror;
     if (mirror) {
       validateDnsLabel(this, 'mirror version', mirror.version);
@@ -349,14 +373,14 @@ export class TrafficSplit extends Construct {
     const service = this.service;
     return this._routes.map((route, i) => {
       const targets = route.targets ?? [];
-      // A redirect answers at once: the service's timeout and retries have no call to apply to.
-      const redirects = route.redirect !== undefined;
+      // A redirect or a direct response answers at once: the service's timeout and retries have no call to apply to.
+      const redirects = route.redirect !== undefined || route.directResponse !== undefined;
       return {
         source: this,
         label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
         name: route.name,
         matches: route.matches ?? [],
-        backends: targets.map(t => ({ service, version: t.versionName, weight: targets.length > 1 ? t.weight : undefined })),
+        backends: targets.map(t => ({ service, version: t.versionName, weight: targets.length > 1 ? t.weight : undefined, headers: t.headers })),
         mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
         fault: route.fault,
         timeout: route.timeout ?? (redirects ? undefined : defaults.timeout),
@@ -364,6 +388,8 @@ export class TrafficSplit extends Construct {
         headers: route.headers,
         rewrite: route.rewrite,
         redirect: route.redirect,
+        directResponse: route.directResponse,
+        corsPolicy: route.corsPolicy,
       };
     });
   }
@@ -407,6 +433,11 @@ function validateTargets(split: TrafficSplit, label: string, targets: TrafficTar
     reportError(split, 'MESH0102', `${label} weights add up to ${total} (${weights}): make them add up to 100`);
   }
   return [...targets];
+}
+
+/** The target with its checked header changes (none: they were reported, and are left out). */
+function withHeaders(target: TrafficTarget, headers: HeaderOperations | undefined): TrafficTarget {
+  return TrafficTarget.version(target.versionName, target.weight, { headers });
 }
 
 /** A match's key, or none when the match is too broken to compare (a plain object from JavaScript). */

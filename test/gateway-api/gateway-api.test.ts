@@ -2,9 +2,8 @@ import { Duration, Testing } from 'cdk8s';
 import { synthChecked } from './gateway-api-schemas';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService, Protocol, RetryOn,
-  RetryPolicy,
-  RoutingApi, Severity, StringMatch, Timeout, TrafficSplit, TrafficTarget,
+  EgressGateway, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService, Protocol, QueryParamMatch,
+  RedirectPortDerivation, RetryOn, RetryPolicy, RoutingApi, Severity, StringMatch, Timeout, TrafficSplit, TrafficTarget, UnmatchedPreflights,
 } from '../../src';
 import { gatewayApiGatewaySpec } from '../../src/gateway-api/gateway-listeners';
 import { httpRouteRules } from '../../src/gateway-api/route-rules';
@@ -776,5 +775,160 @@ describe('the mesh\'s routing props', () => {
 
     expect(synthErrors(mesh)).toEqual([]);
     expect(mesh.analyze()).toEqual([]);
+  });
+});
+
+describe('matches and route actions in the Gateway API', () => {
+  test('query parameters, CORS and per-target headers render as HTTPRoute matches and filters, field by field', () => {
+    // GIVEN
+    const mesh = gatewayApiMesh();
+    const web = newService(mesh, 'web', ['v1', 'v2']);
+    new TrafficSplit(mesh, 'split', {
+      service: web,
+      routes: [{
+        name: 'beta',
+        matches: [{ queryParams: [QueryParamMatch.exact('tier', 'gold'), QueryParamMatch.regex('id', '\\d+'), QueryParamMatch.prefix('q', 'a.b'), QueryParamMatch.present('debug')] }],
+        corsPolicy: {
+          allowOrigins: [StringMatch.exact('https://shop.example.com'), StringMatch.exact('https://*.example.com')],
+          allowMethods: [HttpMethod.GET, HttpMethod.POST],
+          allowHeaders: ['x-user'],
+          exposeHeaders: ['x-trace'],
+          maxAge: Duration.minutes(10),
+          allowCredentials: true,
+        },
+        targets: [
+          TrafficTarget.version('v1', 90, { headers: { request: { set: { 'x-version': 'v1' } } } }),
+          TrafficTarget.version('v2', 10, { headers: { response: { add: { 'x-canary': 'true' } } } }),
+        ],
+      }, { name: 'rest', targets: [TrafficTarget.version('v1')] }],
+    });
+    // WHEN
+    const objects = synthChecked(mesh.charts);
+    // THEN
+    expect(synthErrors(mesh)).toEqual([]);
+    const rule = named(objects, 'HTTPRoute', 'web').spec.rules[0];
+    expect(rule.matches).toEqual([{
+      queryParams: [
+        { type: 'Exact', name: 'tier', value: 'gold' },
+        { type: 'RegularExpression', name: 'id', value: '\\d+' },
+        { type: 'RegularExpression', name: 'q', value: 'a\\.b.*' },
+        { type: 'RegularExpression', name: 'debug', value: '.*' },
+      ],
+    }]);
+    expect(rule.filters).toEqual([{
+      type: 'CORS',
+      cors: {
+        allowOrigins: ['https://shop.example.com', 'https://*.example.com'],
+        allowMethods: ['GET', 'POST'],
+        allowHeaders: ['x-user'],
+        exposeHeaders: ['x-trace'],
+        maxAge: 600,
+        allowCredentials: true,
+      },
+    }]);
+    expect(rule.backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'web-v1', port: 8080, weight: 90, filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-version', value: 'v1' }] } }] },
+      { group: '', kind: 'Service', name: 'web-v2', port: 8080, weight: 10, filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-canary', value: 'true' }] } }] },
+    ]);
+    expect(ofKind(objects, 'VirtualService')).toEqual([]);
+  });
+
+  test('a redirect whose derived port the Gateway API takes renders without a port', () => {
+    const mesh = gatewayApiMesh();
+    const web = newService(mesh, 'web', ['v1']);
+    new TrafficSplit(mesh, 'split', {
+      service: web,
+      routes: [
+        { name: 'secure', matches: [{ uri: StringMatch.prefix('/login') }], redirect: { scheme: 'https', derivePort: RedirectPortDerivation.FROM_PROTOCOL_DEFAULT } },
+        { name: 'rest', targets: [TrafficTarget.version('v1')] },
+      ],
+    });
+    const objects = synthChecked(mesh.charts);
+    expect(named(objects, 'HTTPRoute', 'web').spec.rules[0].filters).toEqual([{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
+  });
+
+  test.each<[string, (caller: MeshService) => any, string[]]>([
+    ['matches it has no field for', c => ({
+      matches: [{
+        withoutHeaders: [HeaderMatch.present('x')],
+        authority: StringMatch.exact('a.b'),
+        scheme: StringMatch.exact('https'),
+        port: 9090,
+        sourceService: c,
+        sourceVersion: 'v2',
+        sourceLabels: { t: 'b' },
+        sourceNamespace: 'default',
+        uri: StringMatch.prefix('/a'),
+        ignoreUriCase: true,
+        statPrefix: 's',
+        name: 'n',
+      }],
+    }), [
+      "[MESH0741] route 1 matches the calling service 'caller', which the Gateway API cannot express, so service 'web' cannot be routed with it: match on a header the caller sets, or set the mesh's allowIstioApiFallback",
+      ...[
+        "the absence of header 'x' (withoutHeaders)", "the authority exact 'a.b'", "the scheme exact 'https'", 'port 9090 (its routes of port 8080 take no such request)',
+        "the calling version 'v2'", "the caller's labels t=b", "the calling namespace 'default'", 'the path without regard to case (ignoreUriCase)', "with statPrefix 's'",
+        "with the name 'n'",
+      ].map(what => `[MESH0812] route 1 matches ${what}, which the Gateway API cannot express, so service 'web' cannot be routed with it: drop that condition, or set the mesh's allowIstioApiFallback`),
+    ]],
+    ['a direct response', () => ({ targets: undefined, directResponse: { status: 503 } }), [
+      "[MESH0813] route 1 answers with a direct response (status 503), which the Gateway API cannot express, so service 'web' cannot be routed with it: drop it, or set the mesh's allowIstioApiFallback",
+    ]],
+    ['a regex rewrite and CORS it cannot say', () => ({
+      rewrite: { uriRegexRewrite: { match: '^/a', rewrite: '/b' } },
+      corsPolicy: { allowOrigins: [StringMatch.prefix('https://a'), StringMatch.exact('https://ok.example.com')], unmatchedPreflights: UnmatchedPreflights.IGNORE },
+    }), [
+      "[MESH0813] route 1 rewrites the path by regex '^/a', which the Gateway API cannot express, so service 'web' cannot be routed with it: drop it, or set the mesh's allowIstioApiFallback",
+      "[MESH0813] route 1 allows the CORS origin prefix 'https://a' (the Gateway API takes exact origins, http(s)://host[:port], '*.' hosts), which the Gateway API cannot express, so service 'web' cannot be routed with it: drop it, or set the mesh's allowIstioApiFallback",
+      "[MESH0813] route 1 sets the CORS unmatchedPreflights IGNORE, which the Gateway API cannot express, so service 'web' cannot be routed with it: drop it, or set the mesh's allowIstioApiFallback",
+    ]],
+    ['a redirect port derived from the request to another scheme', () => ({ targets: undefined, redirect: { scheme: 'https', derivePort: RedirectPortDerivation.FROM_REQUEST_PORT } }), [
+      "[MESH0813] route 1 redirects with derivePort FROM_REQUEST_PORT with a scheme (the Gateway API takes the port of the scheme it redirects to, else the request's), which the Gateway API cannot express, so service 'web' cannot be routed with it: drop it, or set the mesh's allowIstioApiFallback",
+    ]],
+  ])('fails on %s, and falls back to Istio\'s API when allowed', (_what, route, messages) => {
+    // GIVEN
+    const build = (props: MeshProps) => {
+      const mesh = gatewayApiMesh(props);
+      const caller = newService(mesh, 'caller', ['v1', 'v2']);
+      const web = newService(mesh, 'web', ['v1', 'v2'], { ports: [{ port: 8080 }, { port: 9090 }] } as any);
+      const first = { matches: [{ uri: StringMatch.prefix('/x') }], targets: [TrafficTarget.version('v1')], ...route(caller) };
+      new TrafficSplit(mesh, 'split', { service: web, routes: [first, { targets: [TrafficTarget.version('v2')] }] });
+      return mesh;
+    };
+    // THEN
+    expect(synthErrors(build({}))).toEqual(messages.map(m => `[mesh/split] ${m}`));
+    // AND with the fallback, the service's routing is a VirtualService
+    const fallback = build({ allowIstioApiFallback: true });
+    const objects = synthChecked(fallback.charts);
+    expect(ofKind(objects, 'VirtualService').map(v => v.metadata.name)).toEqual(['web']);
+    expect(ofKind(objects, 'HTTPRoute').filter(r => r.metadata.name.startsWith('web'))).toEqual([]);
+  });
+});
+
+describe('matches and route actions in a GRPCRoute', () => {
+  test('per-target headers render as backendRef filters; CORS and query parameters cannot be expressed', () => {
+    // GIVEN a gRPC service whose routes change one target's headers
+    const build = (route: object) => {
+      const mesh = gatewayApiMesh();
+      const api = newService(mesh, 'grpc-api', ['v1', 'v2'], { ports: [{ port: 9000, protocol: Protocol.GRPC }] });
+      new TrafficSplit(mesh, 'split', {
+        service: api,
+        routes: [{
+          targets: [TrafficTarget.version('v1', 50, { headers: { request: { set: { 'x-version': 'v1' } } } }), TrafficTarget.version('v2', 50)],
+          ...route,
+        }],
+      });
+      return mesh;
+    };
+    // WHEN
+    const mesh = build({});
+    const objects = synthChecked(mesh.charts);
+    // THEN
+    expect(named(objects, 'GRPCRoute', 'grpc-api').spec.rules[0].backendRefs[0].filters).toEqual([
+      { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-version', value: 'v1' }] } },
+    ]);
+    expect(synthErrors(build({ corsPolicy: { allowOrigins: [StringMatch.exact('https://a.example.com')] } }))).toEqual([
+      "[mesh/split] [MESH0750] route 1 sets a corsPolicy, which a GRPCRoute (port 9000 of service 'grpc-api' is gRPC) cannot express: drop it, or set the mesh's allowIstioApiFallback",
+    ]);
   });
 });

@@ -142,7 +142,7 @@ describe('IngressGateway', () => {
     ['a service with two HTTP ports and no port chosen', (gw, _svc) => gw.addRoute({ service: newService(gw.mesh, 'two', ['v1'], { ports: [{ port: 80 }, { port: 81 }] }) }),
       "[mesh/gw] [MESH0126] service 'two' has 2 HTTP ports (80, 81): choose one with port"],
     ['a route without a service (plain JavaScript)', (gw, _svc) => gw.addRoute({ service: undefined as any }),
-      '[mesh/gw] [MESH0006] service is missing: name the service the route goes to, or redirect'],
+      '[mesh/gw] [MESH0006] service is missing: name the service the route goes to, or redirect, or give a directResponse'],
   ])('fails on %s', (_name, act, message) => {
     // GIVEN
     const mesh = openMesh();

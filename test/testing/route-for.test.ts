@@ -155,8 +155,8 @@ describe('hand-written routes', () => {
       "[MESH0605] MeshTesting.routeFor: a route sends requests to host 'example.com', which is no Service of the manifests"],
     ['two VirtualServices for one host', [vs({ hosts: ['api'], http: [] }), vs({ hosts: ['api.default.svc.cluster.local'], http: [] }, 'api-2')],
       "[MESH0606] MeshTesting.routeFor: VirtualServices default/api, default/api-2 all route host 'api.default.svc.cluster.local' inside the mesh, and Istio uses only one of them"],
-    ['a match on query parameters', [vs({ hosts: ['api'], http: [{ match: [{ queryParams: { a: { exact: 'b' } } }], route: [{ destination: { host: 'api' } }] }] })],
-      '[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] queryParams, which this evaluation cannot decide'],
+    ['a match on the authority of a request without a host', [vs({ hosts: ['api'], http: [{ match: [{ authority: { exact: 'api' } }], route: [{ destination: { host: 'api' } }] }] })],
+      "[MESH0600] MeshTesting.routeFor: VirtualService default/api has route http[0] match[0] authority, which this evaluation cannot decide (the request gives no host: give it a 'host' header)"],
     ['tcp routes', [vs({ hosts: ['api'], tcp: [{ route: [{ destination: { host: 'api' } }] }] })],
       '[MESH0600] MeshTesting.routeFor: VirtualService default/api has tcp or tls routes, which this evaluation cannot decide (only HTTP routes are modelled)'],
     ['weights that add up to 0', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }, { destination: { host: 'web' }, weight: 0 }] }] })],
@@ -174,6 +174,28 @@ describe('hand-written routes', () => {
       route: 'old',
       reason: "route 'old' of VirtualService default/api takes the request (it has no match, so it takes every request) and redirects it",
     });
+  });
+
+  test('a direct response reaches no version; query parameters, the scheme and the authority are matched as sent', () => {
+    const manifests = [...base, subsets, vs({
+      hosts: ['api'],
+      http: [
+        { name: 'gone', match: [{ uri: { prefix: '/old' } }], directResponse: { status: 410 } },
+        { name: 'debug', match: [{ queryParams: { debug: { exact: '' }, id: { regex: '[0-9]+' } }, scheme: { exact: 'http' } }], route: [{ destination: { host: 'api', subset: 'one' } }] },
+        { name: 'host', match: [{ authority: { prefix: 'api.example' } }], route: [{ destination: { host: 'api', subset: 'one' } }] },
+        { route: [{ destination: { host: 'api', subset: 'all' } }] },
+      ],
+    })];
+    expect(MeshTesting.explainRoute(mesh, api, { path: '/old/x' }, manifests)).toEqual({
+      targets: [],
+      virtualService: 'default/api',
+      route: 'gone',
+      reason: "route 'gone' of VirtualService default/api takes the request (its match[0] matches the request) and answers it with status 410",
+    });
+    expect(MeshTesting.explainRoute(mesh, api, { path: '/?id=12&debug' }, manifests).route).toEqual('debug');
+    expect(MeshTesting.explainRoute(mesh, api, { path: '/?id=x1&debug', headers: { host: 'api' } }, manifests).route).toEqual('http[3]');
+    expect(MeshTesting.explainRoute(mesh, api, { path: '/?id=12', headers: { host: 'api' } }, manifests).route).toEqual('http[3]');
+    expect(MeshTesting.explainRoute(mesh, api, { headers: { host: 'api.example.com' } }, manifests).route).toEqual('host');
   });
 
   test('callers whose versions are routed differently need fromVersion', () => {

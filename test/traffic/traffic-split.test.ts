@@ -168,7 +168,7 @@ describe('TrafficSplit', () => {
   });
 
   test.each([
-    [{ name: 'a', matches: [{}], targets: [TrafficTarget.version('v1')] }, '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method or sourceService (a route without matches takes all traffic)'],
+    [{ name: 'a', matches: [{}], targets: [TrafficTarget.version('v1')] }, '[mesh/split] [MESH0042] a match has no condition: give headers, uri, method, queryParams, authority, port or a source (a route without matches takes all traffic)'],
     [{ matches: [{ headers: [HeaderMatch.exact('a', '1'), HeaderMatch.exact('A', '2')] }], targets: [TrafficTarget.version('v1')] },
       "[mesh/split] [MESH0041] header 'a' is matched twice in one match: a request has one value per header, so list it once (use several matches for OR)"],
     [{ name: 'Bad', targets: [TrafficTarget.version('v1')] }, "[mesh/split] [MESH0001] route name 'Bad' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
@@ -294,7 +294,7 @@ describe('plain JavaScript callers', () => {
 
   test.each([
     ['a route without targets', (m: any) => new TrafficSplit(m, 'split', { service: newService(m, 'web'), routes: [{} as any] }),
-      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')], or redirect"],
+      "[mesh/split] [MESH0006] route 1 targets is missing: give the versions that receive its traffic, e.g. [TrafficTarget.version('v1')], or redirect, or give a directResponse"],
     ['a service without ports', (m: any) => new MeshService(m, 'web', {} as any),
       '[mesh/web] [MESH0006] ports is missing: give the service its ports, e.g. [{ port: 8080, protocol: Protocol.HTTP }]'],
   ])('fails on %s with a coded error, not a crash', (_, make, message) => {

@@ -15,7 +15,7 @@ import {
   AccessLogEncoding, AccessPolicy, CertificateAuthority, CircuitBreaker, DenyByDefault, EgressGateway, EgressScope, ExternalResolution,
   ExternalService, FaultInjection, GatewayServiceType, GrafanaRole, HeaderMatch, HttpMethod, ImageVariant, IngressGateway, Injection,
   IssuerKind, LoadBalancer, Mesh, MeshAnalyzer, MeshService, MeshServiceVersion, MeshTesting, MtlsMode, MtlsPolicy, OutboundTrafficPolicy,
-  PolicyScope, PrometheusStorage, Protocol, ProxyLogLevel, RateLimit, RetryOn, RetryPolicy, RevokedIdentities, ServiceTrafficPolicy,
+  PolicyScope, PrometheusStorage, Protocol, ProxyLogLevel, QueryParamMatch, RateLimit, RetryOn, RetryPolicy, RevokedIdentities, ServiceTrafficPolicy,
   StringMatch, TelemetryPolicy, TelemetryStack, Timeout, TolerationEffect, TolerationOperator, TracingBackend, TrafficSplit, TrafficTarget,
 } from '../../src';
 
@@ -694,6 +694,53 @@ row('RouteMatch sourceService: a service of this mesh', 'valid', app => {
   const s = svc(ms, 'web', {}, ['v1']);
   new TrafficSplit(ms, 'split', { service: s, routes: [{ matches: [{ sourceService: svc(ms, 'client') }], targets: [TrafficTarget.version('v1')] }, { targets: [TrafficTarget.version('v1')] }] });
 });
+// Matches on query parameters, absent headers, authority, scheme, port and the caller
+row('RouteMatch queryParams: a plain object', 'error', app => route(app, { matches: [{ queryParams: [{ name: 'a', exact: 'b' }] }] }));
+row("QueryParamMatch.exact value: ''", 'error', app => route(app, { matches: [{ queryParams: [QueryParamMatch.exact('a', '')] }] }));
+row("QueryParamMatch.present name: 'a=b'", 'error', app => route(app, { matches: [{ queryParams: [QueryParamMatch.present('a=b')] }] }));
+row('QueryParamMatch.prefix value: CR/LF', 'error', app => route(app, { matches: [{ queryParams: [QueryParamMatch.prefix('a', 'b\r\nc')] }] }));
+row('QueryParamMatch.regex: lookbehind', 'error', app => route(app, { matches: [{ queryParams: [QueryParamMatch.regex('a', '(?<=x)y')] }] }));
+row('QueryParamMatch.present', 'valid', app => route(app, { matches: [{ queryParams: [QueryParamMatch.present('debug')] }] }));
+row('RouteMatch port: NaN', 'error', app => route(app, { matches: [{ port: NaN }] }));
+row('RouteMatch port: 0', 'error', app => route(app, { matches: [{ port: 0 }] }));
+row("RouteMatch port: the string '80'", 'error', app => route(app, { matches: [{ port: '80' }] }));
+row('RouteMatch port: a port the service lacks', 'error', app => route(app, { matches: [{ port: 81 }] }));
+row("RouteMatch sourceNamespace: 'Bad_NS'", 'error', app => route(app, { matches: [{ sourceNamespace: 'Bad_NS' }] }));
+row('RouteMatch sourceLabels: a number value', 'error', app => route(app, { matches: [{ sourceLabels: { team: 1 } }] }));
+row('RouteMatch sourceVersion: without sourceService', 'error', app => route(app, { matches: [{ sourceVersion: 'v1' }] }));
+row('RouteMatch withoutHeaders: a string', 'error', app => route(app, { matches: [{ withoutHeaders: 'x-user' }] }));
+row("RouteMatch authority: the string 'a.com'", 'error', app => route(app, { matches: [{ authority: 'a.com' }] }));
+row("RouteMatch scheme: 'HTTPS'", 'error', app => route(app, { matches: [{ scheme: StringMatch.exact('HTTPS') }] }));
+row("RouteMatch ignoreUriCase: 'yes'", 'error', app => route(app, { matches: [{ uri: StringMatch.prefix('/a'), ignoreUriCase: 'yes' }] }));
+row('RouteMatch withoutHeaders and authority', 'valid', app => route(app, { matches: [{ withoutHeaders: [HeaderMatch.present('x-skip')], authority: StringMatch.exact('web.example.com') }] }));
+
+// Direct responses, CORS, regex rewrites, derived redirect ports, per-target headers
+row("RouteActions directResponse: the string '404'", 'error', app => route(app, { targets: undefined, directResponse: '404' }));
+row("DirectResponse status: the string '200'", 'error', app => route(app, { targets: undefined, directResponse: { status: '200' } }));
+row('DirectResponse status: NaN', 'error', app => route(app, { targets: undefined, directResponse: { status: NaN } }));
+row('DirectResponse status: 99', 'error', app => route(app, { targets: undefined, directResponse: { status: 99 } }));
+row('DirectResponse bodyBytes: not base64', 'error', app => route(app, { targets: undefined, directResponse: { status: 200, bodyBytes: '%%%' } }));
+row('DirectResponse: with targets', 'error', app => route(app, { directResponse: { status: 200 } }));
+row('DirectResponse: status 204 without body', 'valid', app => route(app, { targets: undefined, directResponse: { status: 204 } }));
+row('RouteActions corsPolicy: a string', 'error', app => route(app, { corsPolicy: '*' }));
+row('CorsPolicy allowOrigins: strings', 'error', app => route(app, { corsPolicy: { allowOrigins: ['https://a.com'] } }));
+row('CorsPolicy maxAge: a number', 'error', app => route(app, { corsPolicy: { maxAge: 60 } }));
+row("CorsPolicy allowMethods: 'get'", 'error', app => route(app, { corsPolicy: { allowMethods: ['get'] } }));
+row('CorsPolicy: every field', 'valid', app => route(app, {
+  corsPolicy: {
+    allowOrigins: [StringMatch.exact('https://a.example.com'), StringMatch.regex('https://.*[.]example[.]com')],
+    allowMethods: [HttpMethod.GET],
+    allowHeaders: ['x-user'],
+    exposeHeaders: ['x-trace'],
+    maxAge: Duration.hours(1),
+    allowCredentials: true,
+  },
+}));
+row('UrlRewrite uriRegexRewrite: a string', 'error', app => route(app, { rewrite: { uriRegexRewrite: '^/a' } }));
+row('UrlRewrite uriRegexRewrite: lookbehind', 'error', app => route(app, { rewrite: { uriRegexRewrite: { match: '(?<=/a)b', rewrite: '/' } } }));
+row("HttpRedirect derivePort: 'request'", 'error', app => route(app, { targets: undefined, redirect: { derivePort: 'request' } }));
+row('TrafficTarget headers: a string', 'error', app => route(app, { targets: [TrafficTarget.version('v1', undefined, { headers: js('x-a: 1') })] }));
+
 row('TrafficSplit: the same route added twice', 'error', app => {
   const ms = mesh(app);
   const s = svc(ms, 'web', {}, ['v1', 'v2']);
