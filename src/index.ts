@@ -37,6 +37,7 @@ export * from './gateways/mesh-gateway';
 export * from './gateways/ingress-gateway';
 export * from './gateways/egress-gateway';
 export * from './traffic/external-service';
+export * from './traffic/external-split';
 export * from './traffic/egress-scope';
 export * from './traffic/rate-limit';
 export * from './telemetry/component';

@@ -1533,6 +1533,41 @@ export const CODES = {
     example: "[mesh/db] [MESH0892] exportTo (.) limits which namespaces see the service's routing, which the Gateway API cannot express (its routes have no exportTo: they apply to callers in every namespace), so service 'db' cannot be routed with it: drop exportTo, or set the mesh's allowIstioApiFallback",
     fix: 'drop exportTo, or set the mesh\'s allowIstioApiFallback',
   },
+  MESH0893: {
+    meaning: 'an ExternalTrafficSplit\'s externalService is not an ExternalService, or is one of another mesh',
+    example: '[mesh/routes] [MESH0893] external service mesh/payments belongs to another mesh: route an external service of this mesh',
+    fix: 'name an ExternalService of this mesh; route a MeshService with a TrafficSplit',
+  },
+  MESH0894: {
+    meaning: 'a route of an ExternalTrafficSplit names a port (its port, or a match\'s) that the external service does not list',
+    example: "[mesh/routes] [MESH0894] route 1 port 8080 is not a port of external service 'payments' (ports: 80 http, 443 https): give one of its HTTP ports",
+    fix: 'give one of the external service\'s HTTP ports, or add the port to it',
+  },
+  MESH0895: {
+    meaning: 'an ExternalTrafficSplit routes HTTP on an HTTPS or TLS port (the application\'s TLS hides the requests from its sidecar), or its external service has no plain HTTP port',
+    example: "[mesh/routes] [MESH0895] route 1 port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port",
+    fix: 'add a plain HTTP port to the external service and call it with http://, or route that port\'s calls elsewhere',
+  },
+  MESH0896: {
+    meaning: 'a route of an ExternalTrafficSplit gives targets or a mirror (from JavaScript): an external service has no versions',
+    example: '[mesh/routes] [MESH0896] route 1 gives targets, but an external service has no versions: leave it out (requests go to the host they were for), or give port to route to another port',
+    fix: 'leave targets and mirror out; give port to route to another port',
+  },
+  MESH0897: {
+    meaning: 'with the Gateway API, an ExternalTrafficSplit cannot be rendered: GAMMA routes have no ServiceEntry host for parent',
+    example: "[mesh/routes] [MESH0897] external service 'payments' cannot be routed with the Gateway API, which has no parent for a ServiceEntry's hosts: set the mesh's allowIstioApiFallback to route it with a VirtualService, or route it with RoutingApi.ISTIO",
+    fix: 'set the mesh\'s allowIstioApiFallback, or use RoutingApi.ISTIO',
+  },
+  MESH0898: {
+    meaning: 'an external service has a second ExternalTrafficSplit (two VirtualServices for one host conflict)',
+    example: "[mesh/more] [MESH0898] external service 'payments' already has a split (mesh/routes): two VirtualServices for one host conflict, put every route in one split",
+    fix: 'put every route of the external service in one split',
+  },
+  MESH0899: {
+    meaning: 'a route of an ExternalTrafficSplit routes to another port of an external service called through an egress gateway, whose hops keep the port',
+    example: "[mesh/routes] [MESH0899] route 1 routes to port 8080, but external service 'payments' is called through egress gateway 'egress', whose routes keep the port: leave port out, or call the service directly",
+    fix: 'leave port out, or call the external service without an egress gateway',
+  },
   // 09xx: overrides, the escape hatch (any field of Istio's and the Gateway API's objects, in their own spelling)
   MESH0900: {
     meaning: 'an override or JSON patch sets a field the CRD\'s schema does not have (a misspelling, or the camelCase of the generated bindings)',

@@ -18,6 +18,7 @@ export type ConstructKind =
   | 'IngressGateway'
   | 'EgressGateway'
   | 'ExternalService'
+  | 'ExternalTrafficSplit'
   | 'EgressScope'
   | 'RateLimit'
   | 'MtlsPolicy'

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { ExternalTrafficSplit } from './external-split';
 import type { MeshCode } from '../analysis/codes';
 import type { EgressGateway } from '../gateways/egress-gateway';
 import { validHost } from '../gateways/mesh-gateway';
@@ -126,6 +127,12 @@ export class ExternalService extends Construct {
   private readonly unknownProtocolPorts: ReadonlySet<ExternalPort>;
   /** The ServiceEntry. */
   public readonly resource: ApiObject;
+  /**
+   * The split routing the service's calls, if any.
+   *
+   * @internal
+   */
+  public _split?: ExternalTrafficSplit;
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
@@ -256,6 +263,19 @@ export class ExternalService extends Construct {
   }
 
   /**
+   * Attaches the split routing the service's calls; false when it has one already (one host, one VirtualService).
+   *
+   * @internal
+   */
+  public _attachSplit(split: ExternalTrafficSplit): boolean {
+    if (this._split) {
+      return false;
+    }
+    this._split = split;
+    return true;
+  }
+
+  /**
    * Two hops: from every sidecar to the egress gateway, and from the gateway to the service.
    *
    * @internal
@@ -272,6 +292,10 @@ export class ExternalService extends Construct {
           route: [{ destination: { host: to, port: { number: port } } }],
         });
         const routes: Array<istio.VirtualServiceSpecTls | istio.VirtualServiceSpecHttp> = protocol === Protocol.HTTP ? http : tls;
+        if (protocol === Protocol.HTTP && this._split) {
+          // The split's routes act on the first hop, where the sidecar sees the requests, before its plain route.
+          http.push(...this._split._egressHop(host, port, gateway.host));
+        }
         routes.push(hop('mesh', gateway.host), hop(gateway.gatewayRef, host));
       }
     }
