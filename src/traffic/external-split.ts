@@ -124,7 +124,8 @@ export class ExternalTrafficSplit extends Construct {
       this._renders = true;
     }
     if (this._renders && !external.egressGateway) {
-      // One VirtualService per host: each route's destination is its host, the one the request was for.
+      // One VirtualService per host: each route's destination is its host, the one the request was for (a
+      // wildcard host too: istiod refuses only '*' as a destination, and resolution NONE sends to the address called).
       external.hosts.forEach((host, i) => new istio.VirtualService(this, `VirtualService${i === 0 ? '' : i + 1}`, {
         metadata: { name: external.hosts.length > 1 ? `${name}-${i + 1}` : name, namespace: external.namespace },
         spec: Lazy.any({ produce: () => ({ hosts: [host], exportTo: external.exportTo, http: this._toIstio(host) }) }),
