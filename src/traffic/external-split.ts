@@ -76,6 +76,9 @@ export interface ExternalTrafficSplitProps {
  * the routes join the first hop (from the sidecar to the gateway) of the service's `<name>-egress` VirtualService, as
  * two VirtualServices for one host would conflict.
  *
+ * There are no TCP or TLS routes: an L4 route only picks a destination, and an external service has no versions to
+ * pick from (the connection already goes to the host it was for).
+ *
  * A construct of its own rather than a `TrafficSplit` with an optional service: `TrafficSplit.service` stays a
  * service of the mesh for everything that reads it (the analysis, the diagram, users' code), and routes here can
  * take no version, by their type.

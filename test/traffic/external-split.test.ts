@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  EgressGateway, ExternalService, ExternalTrafficSplit, FaultInjection, HeaderMatch, MeshDiagram, MeshService, MeshTesting, Protocol,
+  EgressGateway, EgressScope, ExternalService, ExternalTrafficSplit, FaultInjection, HeaderMatch, MeshDiagram, MeshService, MeshTesting, Protocol,
   RetryPolicy, RoutingApi, StringMatch, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
@@ -134,9 +134,12 @@ describe('ExternalTrafficSplit', () => {
     const mesh = newMesh();
     const egressGateway = new EgressGateway(mesh, 'egress');
     const ext = new ExternalService(mesh, 'ext', { hosts: ['a.example'], ports: [{ port: 80, protocol: Protocol.HTTP }], egressGateway });
-    new ExternalTrafficSplit(mesh, 'routes', { externalService: ext, routes: [{}] });
+    const web = new MeshService(mesh, 'web', { ports: [{ port: 80 }] });
+    new EgressScope(mesh, 'web-egress', { service: web, allowExternal: [ext] });
+    new ExternalTrafficSplit(mesh, 'routes', { externalService: ext, routes: [{ timeout: Timeout.of(Duration.seconds(1)) }] });
     expect(mesh.analyze().filter(f => f.code >= 'MESH0893' && f.code <= 'MESH0899')).toEqual([]);
     expect(MeshDiagram.dot(mesh)).toContain('a.example');
+    expect(MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'ext-egress').spec.http[0].timeout).toEqual('1s');
   });
 
   test.each([
