@@ -13,7 +13,7 @@ import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
-import { isKind, markKind, meshOf } from '../private/tree';
+import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * One routing rule for calls to an external service: which requests it takes, what it does to them, and the port
@@ -183,6 +183,10 @@ export class ExternalTrafficSplit extends Construct {
     const matches = listOr(this, `${label} matches`, route.matches);
     const checkedMatches = (matches ?? []).map(match => {
       const checked = validateRouteMatch(this, match);
+      // A sourceService that is no service is reported by validateRouteMatch (MESH0009).
+      if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== external.mesh) {
+        reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
+      }
       if (Number.isInteger(match.port)) {
         this.checkPort(label, 'matches port', match.port!, describe);
       }

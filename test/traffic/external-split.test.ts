@@ -114,6 +114,34 @@ describe('ExternalTrafficSplit', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
+  test('through an egress gateway, a match on another port is left out of each port\'s hop; the caller\'s labels stay', () => {
+    const mesh = newMesh();
+    const egressGateway = new EgressGateway(mesh, 'egress', { listeners: [{ port: 80, protocol: Protocol.HTTP }, { port: 8081, protocol: Protocol.HTTP }] });
+    const ext = new ExternalService(mesh, 'ext', { hosts: ['a.example'], ports: [{ port: 80, protocol: Protocol.HTTP }, { port: 8081, protocol: Protocol.HTTP }], egressGateway });
+    const caller = new MeshService(mesh, 'caller', { ports: [{ port: 80 }] });
+    new ExternalTrafficSplit(mesh, 'ext-routes', {
+      externalService: ext,
+      routes: [{ matches: [{ port: 8081 }, { sourceService: caller }], fault: FaultInjection.abort(500, 50) }],
+    });
+    const http = MeshTesting.find(MeshTesting.synth(mesh), 'VirtualService', 'ext-egress').spec.http;
+    const fault = { abort: { httpStatus: 500, percentage: { value: 50 } } };
+    const hop = (port: number) => ({ gateways: ['mesh'], port, authority: { exact: 'a.example' } });
+    const to = (port: number) => [{ destination: { host: egressGateway.host, port: { number: port } } }];
+    expect(http.filter((r: any) => r.fault)).toEqual([
+      { match: [{ sourceLabels: { app: 'caller' }, sourceNamespace: 'default', ...hop(80) }], fault, route: to(80) },
+      { match: [hop(8081), { sourceLabels: { app: 'caller' }, sourceNamespace: 'default', ...hop(8081) }], fault, route: to(8081) },
+    ]);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('fails on a source service of another mesh', () => {
+    const mesh = newMesh();
+    const ext = new ExternalService(mesh, 'payments', { hosts: ['a.example'], ports: [{ port: 80, protocol: Protocol.HTTP }] });
+    const caller = new MeshService(newMesh(), 'caller', { ports: [{ port: 80 }] });
+    new ExternalTrafficSplit(mesh, 'routes', { externalService: ext, routes: [{ matches: [{ sourceService: caller }] }] });
+    expect(synthErrors(mesh)).toEqual(["[mesh/routes] [MESH0108] route 1 matches source service 'caller' of another mesh: name a service of this mesh"]);
+  });
+
   test('with the Gateway API: a coded error, or a VirtualService with allowIstioApiFallback', () => {
     const split = (allowIstioApiFallback: boolean) => {
       const mesh = newMesh({ routingApi: RoutingApi.GATEWAY_API, allowIstioApiFallback });
