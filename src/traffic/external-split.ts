@@ -1,5 +1,5 @@
 import { Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { ExternalService } from './external-service';
 import type { FaultInjection } from './fault-injection';
 import type { HttpRule } from './http-rule';
@@ -7,11 +7,12 @@ import { httpRuleToIstio } from './istio-routes';
 import { Protocol } from './protocol';
 import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, validateRouteMatch } from './route-match';
+import type { MeshCode } from '../analysis/codes';
 import { RoutingApi } from '../gateway-api/routing-api';
-import { routingOf } from '../gateway-api/routing-settings';
+import { chooseRoutingApi } from '../gateway-api/routing-settings';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
-import { meshError, reportError, required } from '../private/errors';
+import { meshError, reportError, reportWarning, required } from '../private/errors';
 import { validateDnsLabel } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
@@ -115,16 +116,22 @@ export class ExternalTrafficSplit extends Construct {
       throw meshError('MESH0893', this, 'externalService is not an ExternalService: name one made with new ExternalService(), or route a MeshService with a TrafficSplit');
     }
     const external = this.externalService;
-    const routing = routingOf(mesh);
     if (external.mesh !== mesh) {
       reportError(this, 'MESH0893', `external service ${external.node.path} belongs to another mesh: route an external service of this mesh`);
     } else if (!external._attachSplit(this)) {
       reportError(this, 'MESH0898', `external service '${external.resource.name}' already has a split (${external._split!.node.path}): two VirtualServices for one host conflict, put every route in one split`);
-    } else if (routing.api === RoutingApi.GATEWAY_API && !routing.allowIstioApiFallback) {
-      // GAMMA routes attach to a Service; a ServiceEntry's hosts cannot be the parent of an HTTPRoute.
-      reportError(this, 'MESH0897', `external service '${external.resource.name}' cannot be routed with the Gateway API, which has no parent for a ServiceEntry's hosts: set the mesh's allowIstioApiFallback to route it with a VirtualService, or route it with RoutingApi.ISTIO`);
     } else {
-      this._renders = true;
+      // GAMMA routes attach to a Service; a ServiceEntry's hosts cannot be the parent of an HTTPRoute. Through an
+      // egress gateway, the gateway reports it (MESH0744), and the routes follow its choice.
+      const what = `the routes of external service '${external.resource.name}'`;
+      const problems = external.egressGateway ? [] : [{
+        scope: this,
+        code: 'MESH0897' as const,
+        what,
+        message: `external service '${external.resource.name}' cannot be routed with the Gateway API, which has no parent for a ServiceEntry's hosts: set the mesh's allowIstioApiFallback to route it with a VirtualService, or route it with RoutingApi.ISTIO`,
+      }];
+      const report = (on: IConstruct, code: MeshCode, message: string) => code === 'MESH0745' ? reportWarning(on, code, message) : reportError(on, code, message);
+      this._renders = chooseRoutingApi(mesh, this, problems, report) === RoutingApi.ISTIO || external.egressGateway !== undefined;
     }
     if (this._renders && !external.egressGateway) {
       // One VirtualService per host: each route's destination is its host, the one the request was for (a

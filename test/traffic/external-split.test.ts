@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
   EgressGateway, EgressScope, ExternalService, ExternalTrafficSplit, FaultInjection, HeaderMatch, MeshDiagram, MeshService, MeshTesting, Protocol,
-  RetryPolicy, RoutingApi, StringMatch, Timeout, TrafficSplit, TrafficTarget,
+  RetryPolicy, RoutingApi, Severity, StringMatch, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, synthErrors } from '../support/util';
@@ -154,8 +154,19 @@ describe('ExternalTrafficSplit', () => {
     ]);
     const fallback = split(true);
     expect(synthErrors(fallback)).toEqual([]);
+    expect(fallback.analyze().filter(f => f.code === 'MESH0745').map(f => `${f.severity} ${f.path} ${f.message}`)).toEqual([
+      `${Severity.WARNING} mesh/routes routing stays in Istio's API (VirtualService and DestinationRule with subsets), because the Gateway API cannot express it: the routes of external service 'payments'`,
+    ]);
     expect(MeshTesting.find(MeshTesting.synth(fallback), 'VirtualService', 'routes').spec.http)
       .toEqual([{ timeout: '1s', route: [{ destination: { host: 'a.example' } }] }]);
+  });
+
+  test('with the Gateway API, through an egress gateway: the gateway alone reports it, the routes follow its choice', () => {
+    const mesh = newMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const egressGateway = new EgressGateway(mesh, 'egress');
+    const ext = new ExternalService(mesh, 'ext', { hosts: ['a.example'], ports: [{ port: 80, protocol: Protocol.HTTP }], egressGateway });
+    new ExternalTrafficSplit(mesh, 'routes', { externalService: ext, routes: [{ timeout: Timeout.of(Duration.seconds(1)) }] });
+    expect(synthErrors(mesh).map(e => e.slice(0, 30))).toEqual(['[mesh/egress] [MESH0744] an eg']);
   });
 
   test('the analysis, the diagram and the egress scope read a mesh with one', () => {
