@@ -1,9 +1,9 @@
 import { Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, ControlPlane, DenyByDefault, EgressGateway, EgressScope, ExternalService, IngressGateway, Mesh, MeshGateway, MeshService,
-  MtlsMode, MtlsPolicy, PolicyScope, Protocol, RateLimit, RevokedIdentities, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack, Timeout,
-  TrafficSplit, TrafficTarget,
+  AccessPolicy, ControlPlane, DenyByDefault, EgressGateway, EgressScope, ExternalService, ExternalTrafficSplit, IngressGateway, Mesh, MeshGateway,
+  MeshService, MtlsMode, MtlsPolicy, PolicyScope, Protocol, RateLimit, RevokedIdentities, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack,
+  Timeout, TrafficSplit, TrafficTarget,
 } from '../src';
 import { newService } from './support/util';
 
@@ -13,6 +13,7 @@ describe('construct kinds', () => {
   const web = newService(mesh, 'web', ['v1']);
   const api = newService(mesh, 'api', ['v1']);
   mesh.revokeIdentity(api);
+  const external = new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.TLS }] });
   const constructs: { [kind: string]: Construct } = {
     Mesh: mesh,
     MeshService: web,
@@ -20,7 +21,8 @@ describe('construct kinds', () => {
     ControlPlane: mesh.controlPlane,
     IngressGateway: new IngressGateway(mesh, 'in'),
     EgressGateway: new EgressGateway(mesh, 'out'),
-    ExternalService: new ExternalService(mesh, 'ext', { hosts: ['api.example.com'], ports: [{ port: 443, protocol: Protocol.TLS }] }),
+    ExternalService: external,
+    ExternalTrafficSplit: new ExternalTrafficSplit(mesh, 'ext-routes', { externalService: external }),
     EgressScope: new EgressScope(mesh, 'scope', { service: web }),
     RateLimit: new RateLimit(mesh, 'limit', { service: web, requests: 10 }),
     MtlsPolicy: new MtlsPolicy(mesh, 'mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.workload(web) }),
@@ -39,6 +41,7 @@ describe('construct kinds', () => {
     IngressGateway: IngressGateway.isIngressGateway,
     EgressGateway: EgressGateway.isEgressGateway,
     ExternalService: ExternalService.isExternalService,
+    ExternalTrafficSplit: ExternalTrafficSplit.isExternalTrafficSplit,
     EgressScope: EgressScope.isEgressScope,
     RateLimit: RateLimit.isRateLimit,
     MtlsPolicy: MtlsPolicy.isMtlsPolicy,
