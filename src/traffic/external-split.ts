@@ -13,7 +13,7 @@ import { chooseRoutingApi } from '../gateway-api/routing-settings';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, reportWarning, required } from '../private/errors';
-import { validateDnsLabel } from '../private/names';
+import { validateDnsLabel, validatePort } from '../private/names';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -171,8 +171,14 @@ export class ExternalTrafficSplit extends Construct {
       // From JavaScript: an external service has no versions to send or copy requests to.
       reportError(this, 'MESH0896', `${label} gives ${loose.targets !== undefined ? 'targets' : 'a mirror'}, but an external service has no versions: leave it out (requests go to the host they were for), or give port to route to another port`);
     }
+    // A port that is no port (from JavaScript, a string; out of range) is reported as such, not as one the service lacks.
+    // Such a port is left out of the route.
     if (route.port !== undefined) {
-      this.checkPort(label, 'port', route.port, describe);
+      validatePort(this, `${label} port`, route.port);
+    }
+    const validPort = Number.isInteger(route.port) && route.port! >= 1 && route.port! <= 65535;
+    if (validPort) {
+      this.checkPort(label, 'port', route.port!, describe);
       if (external.egressGateway) {
         reportError(this, 'MESH0899', `${label} routes to port ${route.port}, but external service '${external.resource.name}' is called through egress gateway '${external.egressGateway.serviceName}', whose routes keep the port: leave port out, or call the service directly`);
       }
@@ -204,7 +210,7 @@ export class ExternalTrafficSplit extends Construct {
     const actions = checkRouteActions(this, label, route, checkedMatches, {
       destination: answers ? undefined : 'the external service', mirror: false, fault: fault !== undefined,
     });
-    this._routes.push({ name: route.name, port: route.port, matches: matches ? checkedMatches : undefined, fault, ...actions });
+    this._routes.push({ name: route.name, port: validPort ? route.port : undefined, matches: matches ? checkedMatches : undefined, fault, ...actions });
   }
 
   /** A port a route names must be one of the service's, and plain HTTP, where the sidecar sees the requests. */

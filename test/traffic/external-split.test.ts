@@ -186,6 +186,8 @@ describe('ExternalTrafficSplit', () => {
     ['a match on a port the service does not list', { matches: [{ port: 9090 }] }, "[mesh/routes] [MESH0894] route 1 matches port 9090 is not a port of external service 'payments' (ports: 80 http, 8080 http, 443 https): give one of its HTTP ports"],
     ['an HTTPS port', { port: 443 }, "[mesh/routes] [MESH0895] route 1 port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port"],
     ['a match on an HTTPS port', { name: 'tls', matches: [{ port: 443 }] }, "[mesh/routes] [MESH0895] route 'tls' matches port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port"],
+    ['a port out of range', { port: 70000 }, '[mesh/routes] [MESH0003] route 1 port 70000 is out of range: use a whole number from 1 to 65535'],
+    ['a port as a string (from JavaScript)', { port: '80' }, "[mesh/routes] [MESH0091] route 1 port '80' is a string, not a number: give a whole number from 1 to 65535, without quotes"],
     ['targets (from JavaScript)', { targets: [TrafficTarget.version('v1')] }, '[mesh/routes] [MESH0896] route 1 gives targets, but an external service has no versions: leave it out (requests go to the host they were for), or give port to route to another port'],
     ['a mirror (from JavaScript)', { mirror: { version: 'v2' } }, '[mesh/routes] [MESH0896] route 1 gives a mirror, but an external service has no versions: leave it out (requests go to the host they were for), or give port to route to another port'],
   ])('fails on %s', (_what, route: any, message) => {
