@@ -210,7 +210,8 @@ export class ExternalTrafficSplit extends Construct {
     const actions = checkRouteActions(this, label, route, checkedMatches, {
       destination: answers ? undefined : 'the external service', mirror: false, fault: fault !== undefined,
     });
-    this._routes.push({ name: route.name, port: validPort ? route.port : undefined, matches: matches ? checkedMatches : undefined, fault, ...actions });
+    const port = validPort ? route.port : undefined;
+    this._routes.push({ name: route.name, port, matches: matches ? checkedMatches : undefined, fault, ...actions });
   }
 
   /** A port a route names must be one of the service's, and plain HTTP, where the sidecar sees the requests. */
