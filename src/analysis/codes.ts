@@ -1544,8 +1544,8 @@ export const CODES = {
     fix: 'give one of the external service\'s HTTP ports, or add the port to it',
   },
   MESH0895: {
-    meaning: 'an ExternalTrafficSplit routes HTTP on an HTTPS or TLS port (the application\'s TLS hides the requests from its sidecar), or its external service has no plain HTTP port',
-    example: "[mesh/routes] [MESH0895] route 1 port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port",
+    meaning: 'an ExternalTrafficSplit routes HTTP on a port where the sidecar sees no HTTP requests (TCP; HTTPS or TLS, where the application\'s TLS hides them), or its external service has no HTTP port',
+    example: "[mesh/routes] [MESH0895] route 1 port 443 is https, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port",
     fix: 'add a plain HTTP port to the external service and call it with http://, or route that port\'s calls elsewhere',
   },
   MESH0896: {

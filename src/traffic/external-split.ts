@@ -4,7 +4,6 @@ import type { ExternalService } from './external-service';
 import type { FaultInjection } from './fault-injection';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
-import { Protocol } from './protocol';
 import { checkRouteActions, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, validateRouteMatch } from './route-match';
 import type { MeshCode } from '../analysis/codes';
@@ -14,6 +13,7 @@ import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { meshError, reportError, reportWarning, required } from '../private/errors';
 import { validateDnsLabel, validatePort } from '../private/names';
+import { isHttpProtocol } from '../private/protocols';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
@@ -160,7 +160,7 @@ export class ExternalTrafficSplit extends Construct {
     route = route ?? {} as ExternalHttpRouteOptions;
     const label = route.name ? `route '${route.name}'` : `route ${this._routes.length + 1}`;
     const external = this.externalService;
-    const http = external.ports.filter(p => p.protocol === Protocol.HTTP).map(p => p.port);
+    const http = external.ports.filter(p => isHttpProtocol(p.protocol!)).map(p => p.port);
     const describe = external.ports.map(p => `${p.port} ${p.protocol}`).join(', ');
     if (http.length === 0 && this._routes.length === 0) {
       // Reported once, at the first route: the service, not each route, lacks the port.
@@ -220,8 +220,8 @@ export class ExternalTrafficSplit extends Construct {
     const found = external.ports.find(p => p.port === port);
     if (!found) {
       reportError(this, 'MESH0894', `${label} ${what} ${port} is not a port of external service '${external.resource.name}' (ports: ${describe}): give one of its HTTP ports`);
-    } else if (found.protocol !== Protocol.HTTP) {
-      reportError(this, 'MESH0895', `${label} ${what} ${port} is ${found.protocol}: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port`);
+    } else if (!isHttpProtocol(found.protocol!)) {
+      reportError(this, 'MESH0895', `${label} ${what} ${port} is ${found.protocol}, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port`);
     }
   }
 

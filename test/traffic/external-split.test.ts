@@ -184,8 +184,8 @@ describe('ExternalTrafficSplit', () => {
   test.each([
     ['a port the service does not list', { port: 9090 }, "[mesh/routes] [MESH0894] route 1 port 9090 is not a port of external service 'payments' (ports: 80 http, 8080 http, 443 https): give one of its HTTP ports"],
     ['a match on a port the service does not list', { matches: [{ port: 9090 }] }, "[mesh/routes] [MESH0894] route 1 matches port 9090 is not a port of external service 'payments' (ports: 80 http, 8080 http, 443 https): give one of its HTTP ports"],
-    ['an HTTPS port', { port: 443 }, "[mesh/routes] [MESH0895] route 1 port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port"],
-    ['a match on an HTTPS port', { name: 'tls', matches: [{ port: 443 }] }, "[mesh/routes] [MESH0895] route 'tls' matches port 443 is https: the application's TLS hides the requests on it from its sidecar, so an HTTP route cannot take them: give a plain HTTP port"],
+    ['an HTTPS port', { port: 443 }, "[mesh/routes] [MESH0895] route 1 port 443 is https, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port"],
+    ['a match on an HTTPS port', { name: 'tls', matches: [{ port: 443 }] }, "[mesh/routes] [MESH0895] route 'tls' matches port 443 is https, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port"],
     ['a port out of range', { port: 70000 }, '[mesh/routes] [MESH0003] route 1 port 70000 is out of range: use a whole number from 1 to 65535'],
     ['a port as a string (from JavaScript)', { port: '80' }, "[mesh/routes] [MESH0091] route 1 port '80' is a string, not a number: give a whole number from 1 to 65535, without quotes"],
     ['targets (from JavaScript)', { targets: [TrafficTarget.version('v1')] }, '[mesh/routes] [MESH0896] route 1 gives targets, but an external service has no versions: leave it out (requests go to the host they were for), or give port to route to another port'],
@@ -200,6 +200,17 @@ describe('ExternalTrafficSplit', () => {
 
     // THEN
     expect(synthErrors(mesh)).toEqual([message]);
+  });
+
+  test('an HTTP2 or gRPC port takes routes as an HTTP one; a TCP port does not', () => {
+    const mesh = newMesh();
+    const ext = new ExternalService(mesh, 'payments', {
+      hosts: ['a.example'], ports: [{ port: 50051, protocol: Protocol.GRPC }, { port: 8081, protocol: Protocol.HTTP2 }, { port: 5432, protocol: Protocol.TCP }],
+    });
+    new ExternalTrafficSplit(mesh, 'routes', { externalService: ext, routes: [{ matches: [{ port: 8081 }], port: 50051 }, { port: 5432 }] });
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/routes] [MESH0895] route 2 port 5432 is tcp, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port",
+    ]);
   });
 
   test('fails on a service without a plain HTTP port once, whatever the number of routes', () => {
