@@ -18,6 +18,7 @@ import { checkNetworkPolicies } from '../security/network-policies';
 import { meshWorkloads } from '../sidecar/workload';
 import type { EgressScope } from '../traffic/egress-scope';
 import type { RateLimit } from '../traffic/rate-limit';
+import { routeMirrors } from '../traffic/traffic-split';
 
 /**
  * A finding with the construct it is about.
@@ -235,21 +236,35 @@ function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): v
 function checkRouting(model: MeshModel, report: Report): void {
   for (const split of model.trafficSplits) {
     const service = split.service;
-    const versions = service.versionNames;
     const routes = split.routes;
     if (routes.length === 0) {
       report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
       continue;
     }
-    if (versions) {
-      routes.forEach((route, i) => {
-        const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
-        const used = [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])];
-        for (const v of used.filter(u => !versions.includes(u))) {
-          report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+    routes.forEach((route, i) => {
+      const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
+      // Each destination (a target, or a mirror to a version of this or another service) against its service's versions.
+      const used: [IMeshService, string][] = [
+        ...(route.targets ?? []).map((t): [IMeshService, string] => [service, t.versionName]),
+        ...routeMirrors(split, route).filter(m => m.version !== undefined).map((m): [IMeshService, string] => [m.service, m.version!]),
+      ];
+      // Copies are sent with the callers' identities: a target that names its callers cannot name "everyone".
+      const open = !model.accessPolicyOf(service) && !model.deniesByDefault(service.namespace);
+      for (const m of open ? routeMirrors(split, route).filter(x => serviceKey(x.service) !== serviceKey(service)) : []) {
+        const target = m.service;
+        if (model.accessPolicyOf(target) || model.deniesByDefault(target.namespace)) {
+          report('MESH0840', Severity.WARNING, split, `${label} mirrors to service '${target.serviceName}', which admits only the callers ${model.accessPolicyOf(target) ? 'its AccessPolicy names' : 'an AccessPolicy names (deny-by-default)'}, `
+            + `but service '${service.serviceName}' has no AccessPolicy and admits every caller, so copies from callers '${target.serviceName}' does not name are refused: `
+            + `give '${service.serviceName}' an AccessPolicy naming its callers, or allow them on '${target.serviceName}'`);
         }
-      });
-    }
+      }
+      for (const [s, v] of used) {
+        const known = s.versionNames;
+        if (known && !known.includes(v)) {
+          report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${s.serviceName}' (versions: ${known.length ? known.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+        }
+      }
+    });
     const last = routes[routes.length - 1];
     if (last.matches && last.matches.length > 0) {
       report('MESH0112', Severity.WARNING, split, `every route of service '${service.serviceName}' has matches, so requests matching none get 404: end with a route without matches`);

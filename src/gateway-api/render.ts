@@ -211,7 +211,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
       });
     }
     for (const rule of [...set.http, ...set.grpc]) {
-      for (const b of [...rule.backends, ...rule.mirror ? [rule.mirror.backend] : []]) {
+      for (const b of [...rule.backends, ...(rule.mirrors ?? []).map(m => m.backend)]) {
         referenceGrant(mesh, set.namespace, b.service.namespace, set.grpc.includes(rule) ? 'GRPCRoute' : 'HTTPRoute');
       }
     }
