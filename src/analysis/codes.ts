@@ -1413,9 +1413,9 @@ export const CODES = {
     fix: "give one of the service's HTTP ports",
   },
   MESH0834: {
-    meaning: 'a mirror to another service cannot choose a port: the service has no HTTP port, or (imported without ports) none is known',
-    example: "[mesh/split] [MESH0834] route 1 mirror 1 mirrors to service 'db', which has no HTTP, HTTP2 or GRPC port (ports: tcp-db): mirror to a service that serves HTTP",
-    fix: 'mirror to a service that serves HTTP, or give the port: Mirror.to(service, { port: 8080 })',
+    meaning: 'a route mirrors to a service that has no HTTP, HTTP2 or GRPC port',
+    example: "[mesh/split] [MESH0834] route 1 mirror 1 mirrors to service 'db', which has no HTTP, HTTP2 or GRPC port (ports: tcp): mirror to a service that serves HTTP",
+    fix: 'mirror to a service that serves HTTP',
   },
   MESH0835: {
     meaning: 'a mirror to another service does not say which of its several HTTP ports receives the copies',

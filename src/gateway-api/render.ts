@@ -137,6 +137,10 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     } else {
       new gw.HttpRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
     }
+    // A mirror to a service of another namespace is a reference across namespaces.
+    for (const mirror of rules.flatMap(r => r.mirrors ?? [])) {
+      referenceGrant(mesh, service.namespace, mirror.backend.service.namespace, grpc ? 'GRPCRoute' : 'HTTPRoute');
+    }
   }
   return used;
 }

@@ -159,9 +159,10 @@ function mirrorPort(scope: IConstruct, which: string, m: Mirror): number | undef
     return http[0].port;
   }
   if (http.length === 0) {
-    reportError(scope, 'MESH0834', ports.length === 0
-      ? `${which} mirrors to service '${m.service.serviceName}', whose ports are not known: give the port, e.g. Mirror.to(${m.service.serviceName}, { port: 8080 })`
-      : `${which} mirrors to service '${m.service.serviceName}', which has no HTTP, HTTP2 or GRPC port (ports: ${ports.map(p => p.name).join(', ')}): mirror to a service that serves HTTP`);
+    // A service without ports has reported that already.
+    if (ports.length > 0) {
+      reportError(scope, 'MESH0834', `${which} mirrors to service '${m.service.serviceName}', which has no HTTP, HTTP2 or GRPC port (ports: ${ports.map(p => p.name).join(', ')}): mirror to a service that serves HTTP`);
+    }
     return null;
   }
   reportError(scope, 'MESH0835', `${which} mirrors to service '${m.service.serviceName}', which has several HTTP ports (${http.map(p => p.port).join(', ')}): give the port, e.g. Mirror.to(${m.service.serviceName}, { port: ${http[0].port} })`);
