@@ -210,9 +210,10 @@ describe('Mirror', () => {
 
   describe('validation', () => {
     test.each([
-      ['percentage', () => Mirror.to(new MeshService(openMesh(), 's'), { percentage: 101 }), '[MESH0002] Mirror.to: percentage 101 is not a percentage: use a number from 0 to 100'],
+      ['percentage', () => Mirror.to(newService(openMesh(), 's'), { percentage: 101 }), '[MESH0002] Mirror.to: percentage 101 is not a percentage: use a number from 0 to 100'],
       ['service', () => Mirror.to({} as any), '[MESH0009] Mirror.to: service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()'],
-      ['version', () => Mirror.to(new MeshService(openMesh(), 's'), { version: 'V2' }), 'Mirror.to'],
+      ['version', () => Mirror.to(newService(openMesh(), 's'), { version: 'V2' }),
+        "[MESH0001] Mirror.to: version 'V2' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"],
     ])('Mirror.to fails on its %s', (_what, make, message) => {
       expect(make).toThrow(message);
     });
