@@ -81,8 +81,11 @@ describe('RetryPolicy', () => {
     test('attempts, backoff and codes: the status codes, and those a condition stands for', () => {
       // GIVEN
       const mesh = gatewayApiRetries(RetryPolicy.of({
-        attempts: 4, backoff: Duration.millis(1500), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE],
-        retriableStatusCodes: [500, 503], retryIgnorePreviousHosts: true,
+        attempts: 4,
+        backoff: Duration.millis(1500),
+        retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE],
+        retriableStatusCodes: [500, 503],
+        retryIgnorePreviousHosts: true,
       }));
 
       // WHEN
