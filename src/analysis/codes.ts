@@ -1443,7 +1443,7 @@ export const CODES = {
     fix: "drop the setting, or set the mesh's allowIstioApiFallback",
   },
   MESH0840: {
-    meaning: "warning: a service mirrors its traffic to a service that refuses callers (an AccessPolicy, or deny-by-default), while it admits every caller itself, so the mirror cannot admit them by name",
+    meaning: 'warning: a service mirrors its traffic to a service that refuses callers (an AccessPolicy, or deny-by-default), while it admits every caller itself, so the mirror cannot admit them by name',
     example: "[mesh/split] [MESH0840] route 1 mirrors to service 'audit', which admits only the callers its AccessPolicy names, but service 'reviews' has no AccessPolicy and admits every caller, so copies from callers 'audit' does not name are refused: give 'reviews' an AccessPolicy naming its callers, or allow them on 'audit'",
     fix: "give the mirrored service an AccessPolicy naming its callers (they are then admitted on the mirror's target too), or allow them on the target",
   },
