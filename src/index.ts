@@ -10,6 +10,7 @@ export * from './traffic/mesh-service';
 export * from './traffic/mesh-service-base';
 export * from './traffic/mesh-service-version';
 export * from './traffic/service-traffic-policy';
+export * from './traffic/mirror';
 export * from './traffic/resilience';
 export * from './traffic/load-balancer';
 export * from './traffic/route-match';

@@ -639,7 +639,7 @@ export const CODES = {
   },
   MESH0161: {
     meaning: 'a retryOn condition is not one Istio takes, or one element holds several (from JavaScript, any string gets through the types)',
-    example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
+    example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, reset-before-request, connect-failure, refused-stream, retriable-4xx, envoy-ratelimited, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
     fix: 'use a RetryOn value or an HTTP status code',
   },
   MESH0162: {
@@ -1466,6 +1466,56 @@ export const CODES = {
     meaning: 'a route does something the Gateway API cannot express (a direct response, a regex rewrite, a derived redirect port, CORS origins by prefix or regex, unmatchedPreflights)',
     example: '[mesh/split] [MESH0813] route 1 answers with a direct response (status 503), which the Gateway API cannot express, so service \'web\' cannot be routed with it: drop it, or set the mesh\'s allowIstioApiFallback',
     fix: "drop the action, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0831: {
+    meaning: 'a route mirrors to the service it routes without naming a version, so the versions that serve its requests would get copies too',
+    example: "[mesh/split] [MESH0831] route 1 mirror 1 mirrors to service 'reviews' itself, whose versions already receive the route's traffic: name the version that receives the copies, e.g. Mirror.to(reviews, { version: 'v2' })",
+    fix: "name the version that receives the copies: Mirror.to(service, { version: 'v2' })",
+  },
+  MESH0832: {
+    meaning: 'a route mirrors to the same service (or version) twice',
+    example: "[mesh/split] [MESH0832] route 1 mirror 2 mirrors to service 'audit' again: mirror to each destination once, with the share of requests it takes",
+    fix: 'mirror to each destination once, with the share of requests it takes',
+  },
+  MESH0833: {
+    meaning: 'a mirror names a port its service does not have, or one that does not serve HTTP',
+    example: "[mesh/split] [MESH0833] route 1 mirror 1 sends its copies to port 9000, which service 'audit' does not have (ports: 8080): give one of its HTTP ports",
+    fix: "give one of the service's HTTP ports",
+  },
+  MESH0834: {
+    meaning: 'a route mirrors to a service that has no HTTP, HTTP2 or GRPC port',
+    example: "[mesh/split] [MESH0834] route 1 mirror 1 mirrors to service 'db', which has no HTTP, HTTP2 or GRPC port (ports: tcp): mirror to a service that serves HTTP",
+    fix: 'mirror to a service that serves HTTP',
+  },
+  MESH0835: {
+    meaning: 'a mirror to another service does not say which of its several HTTP ports receives the copies',
+    example: "[mesh/split] [MESH0835] route 1 mirror 1 mirrors to service 'audit', which has several HTTP ports (8080, 9090): give the port, e.g. Mirror.to(audit, { port: 8080 })",
+    fix: 'give the port: Mirror.to(service, { port: 8080 })',
+  },
+  MESH0836: {
+    meaning: "a RetryPolicy's retriableStatusCodes holds something that is not an HTTP status code istiod takes",
+    example: '[MESH0836] RetryPolicy.of: retriableStatusCodes 600 is not an HTTP status code istiod takes: give a status code from 100 to 599 that HTTP defines, e.g. 503',
+    fix: 'give status codes from 100 to 599 that HTTP defines, e.g. 503',
+  },
+  MESH0837: {
+    meaning: "a RetryPolicy's retriableStatusCodes lists a code twice, or one its retryOn already lists",
+    example: '[MESH0837] RetryPolicy.of: retriableStatusCodes lists 503 twice: list each status code once',
+    fix: 'list each status code once',
+  },
+  MESH0838: {
+    meaning: 'a RetryPolicy with attempts 0 (no retries) also gives retriableStatusCodes, backoff, retryRemoteLocalities or retryIgnorePreviousHosts, which would do nothing',
+    example: '[MESH0838] RetryPolicy.of: attempts 0 disables retries, so backoff would do nothing: drop it, or give at least 1 attempt',
+    fix: 'drop those settings, or give at least 1 attempt',
+  },
+  MESH0839: {
+    meaning: "a route's retries set what the Gateway API's HTTPRoute retry cannot say (retryRemoteLocalities, retryIgnorePreviousHosts false, a status code outside 400-599), with the Gateway API as the routing API",
+    example: "[mesh/api] [MESH0839] the default route retries to other localities (retryRemoteLocalities), which the Gateway API cannot express, so service 'api' cannot be routed with it: drop retryRemoteLocalities, or set the mesh's allowIstioApiFallback",
+    fix: "drop the setting, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0840: {
+    meaning: 'warning: a service mirrors its traffic to a service that refuses callers (an AccessPolicy, or deny-by-default), while it admits every caller itself, so the mirror cannot admit them by name',
+    example: "[mesh/split] [MESH0840] route 1 mirrors to service 'audit', which admits only the callers its AccessPolicy names, but service 'reviews' has no AccessPolicy and admits every caller, so copies from callers 'audit' does not name are refused: give 'reviews' an AccessPolicy naming its callers, or allow them on 'audit'",
+    fix: "give the mirrored service an AccessPolicy naming its callers (they are then admitted on the mirror's target too), or allow them on the target",
   },
   // 088x: TCP and TLS routes in a TrafficSplit, splits for services the mesh does not define, exportTo
   MESH0880: {

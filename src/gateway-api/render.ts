@@ -156,6 +156,10 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     } else {
       new gw.HttpRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
     }
+    // A mirror to a service of another namespace is a reference across namespaces.
+    for (const mirror of rules.flatMap(r => r.mirrors ?? [])) {
+      referenceGrant(mesh, service.namespace, mirror.backend.service.namespace, grpc ? 'GRPCRoute' : 'HTTPRoute');
+    }
   }
   return used;
 }
@@ -317,7 +321,7 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
       });
     }
     for (const rule of [...set.http, ...set.grpc]) {
-      for (const b of [...rule.backends, ...rule.mirror ? [rule.mirror.backend] : []]) {
+      for (const b of [...rule.backends, ...(rule.mirrors ?? []).map(m => m.backend)]) {
         referenceGrant(mesh, set.namespace, b.service.namespace, set.grpc.includes(rule) ? 'GRPCRoute' : 'HTTPRoute');
       }
     }

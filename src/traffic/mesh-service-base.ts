@@ -48,6 +48,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   protected _exportTo?: string[];
   private _split?: TrafficSplit;
+  /** Versions other services' routes mirror to: each needs its subset, as a version routed to does. */
+  private readonly _mirroredVersions = new Set<string>();
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
 
   /** The host name clients use. */
@@ -123,6 +125,18 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     this._split = split;
     this._ensureVirtualService();
     // The Gateway API has no subsets: a DestinationRule is then only for traffic policy.
+    if (routingOf(this.mesh).api === RoutingApi.ISTIO || routingOf(this.mesh).allowIstioApiFallback) {
+      this._ensureDestinationRule();
+    }
+  }
+
+  /**
+   * Records that another service's route mirrors to `version` of this one, which then gets its subset.
+   *
+   * @internal
+   */
+  public _mirroredTo(version: string): void {
+    this._mirroredVersions.add(version);
     if (routingOf(this.mesh).api === RoutingApi.ISTIO || routingOf(this.mesh).allowIstioApiFallback) {
       this._ensureDestinationRule();
     }
@@ -236,7 +250,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       outlierDetection: p.circuitBreaker?._outlierDetection(),
       tls,
     };
-    const versions = this._routingApi === RoutingApi.ISTIO ? this._split?.versionsUsed ?? [] : [];
+    const used = [...this._split?.versionsUsed ?? [], ...this._mirroredVersions];
+    const versions = this._routingApi === RoutingApi.ISTIO ? [...new Set(used)].sort() : [];
     return {
       host: this.host,
       exportTo: this.exportTo,

@@ -98,7 +98,7 @@ describe('control plane and certificate durations are whole milliseconds a Go du
 describe('retryOn takes what Istio takes', () => {
   test.each(['timeout', '5XX', '600'])('fails on %s (from JavaScript)', value => {
     expect(() => RetryPolicy.of({ attempts: 2, retryOn: [value as RetryOn] })).toThrow(
-      `[MESH0161] RetryPolicy.of: retryOn '${value}' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code`);
+      `[MESH0161] RetryPolicy.of: retryOn '${value}' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, reset-before-request, connect-failure, refused-stream, retriable-4xx, envoy-ratelimited, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code`);
   });
 
   test('several conditions in one string fail: each is its own element (and checked for repeats)', () => {
