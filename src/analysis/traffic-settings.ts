@@ -41,7 +41,7 @@ export function checkTrafficSettings(model: MeshModel, report: Report): void {
       ...policy.retries ? ['retries'] : [],
       ...(['maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries'] as const)
         .filter(limit => policy.circuitBreaker?.options[limit] !== undefined).map(limit => `circuitBreaker ${limit}`),
-      ...hashesOnHttp(policy.loadBalancer) ? ['a loadBalancer hashing on an HTTP header or cookie'] : [],
+      ...hashesOnHttp(policy.loadBalancer) ? ['a loadBalancer hashing on an HTTP header, cookie or query parameter'] : [],
     ];
     if (httpOnly.length > 0) {
       const ports = service.ports.map(p => `${p.port}/${p.protocol}`).join(', ');
@@ -63,5 +63,5 @@ function checkPerTryTimeout(scope: IConstruct, label: string, timeout: Timeout |
 
 function hashesOnHttp(loadBalancer: LoadBalancer | undefined): boolean {
   const hash = loadBalancer?._toIstio().consistentHash;
-  return hash?.httpHeaderName !== undefined || hash?.httpCookie !== undefined;
+  return hash?.httpHeaderName !== undefined || hash?.httpCookie !== undefined || hash?.httpQueryParameterName !== undefined;
 }
