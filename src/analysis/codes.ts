@@ -1429,12 +1429,12 @@ export const CODES = {
   },
   MESH0856: {
     meaning: 'circuitBreaker and connectionPool or outlierDetection set the same DestinationRule field',
-    example: '[mesh/web] [MESH0856] circuitBreaker and connectionPool both set connectionPool.tcp.maxConnections: set each field in one place (circuitBreaker is a shorthand for some of them)',
+    example: '[mesh/web] [MESH0856] circuitBreaker sets connectionPool.tcp.maxConnections, which connectionPool sets too: set each field in one place (circuitBreaker is a shorthand for some of them)',
     fix: 'set the field in circuitBreaker or in connectionPool/outlierDetection, not both',
   },
   MESH0857: {
     meaning: 'a load balancer warmup is invalid: on a load balancer other than round robin or least request, or an aggression not above 0',
-    example: "[MESH0857] LoadBalancer.random: warmup applies only to LoadBalancer.roundRobin() and LoadBalancer.leastRequest() (istiod refuses it with RANDOM): drop it, or use one of them",
+    example: '[MESH0857] LoadBalancer.random: warmup applies only to LoadBalancer.roundRobin() and LoadBalancer.leastRequest() (istiod refuses it with RANDOM): drop it, or use one of them',
     fix: 'give warmup only to roundRobin() or leastRequest(), with an aggression above 0',
   },
   MESH0858: {
@@ -1453,7 +1453,7 @@ export const CODES = {
     fix: "name each attribute once, with letters, digits and '-', and give values without ';' or control characters",
   },
   MESH0861: {
-    meaning: "a port policy names a port the service does not have",
+    meaning: 'a port policy names a port the service does not have',
     example: "[mesh/web] [MESH0861] portPolicies[0] names port 9090, which is not a port of service 'web' (ports: 8080): name one of its ports",
     fix: 'name one of the service\'s ports (its port, not its targetPort)',
   },

@@ -93,7 +93,8 @@ export function checkedDestinationPolicy(scope: IConstruct, label: string, p: De
   const policy = checked as DestinationPolicyOptions;
   const twice = fieldsSetTwice(policy);
   if (twice.length > 0) {
-    reportError(scope, 'MESH0856', `${label}circuitBreaker and ${twice.map(t => t.split('.')[0]).filter((v, i, a) => a.indexOf(v) === i).join(' and ')} both set ${twice.join(', ')}: set each field in one place (circuitBreaker is a shorthand for some of them)`);
+    const others = twice.map(t => t.split('.')[0]).filter((v, i, all) => all.indexOf(v) === i);
+    reportError(scope, 'MESH0856', `${label}circuitBreaker sets ${twice.join(', ')}, which ${others.join(' and ')} ${others.length > 1 ? 'set' : 'sets'} too: set each field in one place (circuitBreaker is a shorthand for some of them)`);
   }
   return policy;
 }
@@ -108,7 +109,8 @@ function fieldsSetTwice(p: DestinationPolicyOptions): string[] {
     .flatMap(([k, v]) => typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 ? leaves(`${prefix}.${k}`, v) : [`${prefix}.${k}`]);
   const shorthand = [...leaves('connectionPool', p.circuitBreaker._connectionPool()), ...leaves('outlierDetection', p.circuitBreaker._outlierDetection())];
   const full = [...leaves('connectionPool', p.connectionPool?._toIstio()), ...leaves('outlierDetection', p.outlierDetection?._toIstio())];
-  return shorthand.filter(f => full.includes(f));
+  // In Istio's spelling, not the generated binding's (consecutive5XxErrors).
+  return shorthand.filter(f => full.includes(f)).map(f => f.replace('5Xx', '5xx'));
 }
 
 /**
@@ -129,7 +131,9 @@ export function destinationPolicyToIstio(p: DestinationPolicyOptions | undefined
   };
 }
 
-function merge(a: istio.DestinationRuleSpecTrafficPolicyConnectionPool | undefined, b: istio.DestinationRuleSpecTrafficPolicyConnectionPool | undefined) {
+type Pool = istio.DestinationRuleSpecTrafficPolicyConnectionPool;
+
+function merge(a: Pool | undefined, b: Pool | undefined): Pool | undefined {
   if (!a || !b) {
     return a ?? b;
   }
@@ -157,7 +161,7 @@ export function hasPolicy(p: object | undefined): boolean {
  *
  * @internal
  */
-export function checkedPortPolicies(scope: IConstruct, serviceName: string, ports: number[], policies: PortPolicy[] | undefined): PortPolicy[] | undefined {
+export function checkedPortPolicies(scope: IConstruct, serviceName: string, ports: number[], policies?: PortPolicy[]): PortPolicy[] | undefined {
   if (policies === undefined || !checkArray(scope, 'portPolicies', policies)) {
     return undefined;
   }

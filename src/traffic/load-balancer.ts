@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../imports/istio-networking';
-import { istioDuration } from '../private/duration';
 import { checkCount, checkPolicyDuration } from '../private/destination-values';
+import { istioDuration } from '../private/duration';
 import { checkArray, checkType } from '../private/enums';
 import { meshError, required } from '../private/errors';
 import { checkDuration } from '../private/istio-rules';
@@ -340,7 +340,9 @@ function noWarmup(where: string, what: string, options: unknown): void {
 }
 
 /** A cookie attribute name is a token; its value has no ';' or control characters (RFC 6265). */
-function checkedCookieAttributes(attributes: CookieAttribute[] | undefined): istio.DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[] | undefined {
+type RenderedCookieAttribute = istio.DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes;
+
+function checkedCookieAttributes(attributes?: CookieAttribute[]): RenderedCookieAttribute[] | undefined {
   const where = 'LoadBalancer.consistentHashByCookie';
   if (attributes === undefined || !checkArray(where, 'attributes', attributes)) {
     return undefined;

@@ -139,7 +139,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   protected _applyTrafficPolicy(settings: TrafficPolicyOptions): void {
     const checked = checkedTrafficPolicy(this, settings);
-    this._ownTrafficPolicy = { ...checked, portPolicies: checkedPortPolicies(this, this.serviceName, this.ports.map(p => p.port), checked.portPolicies) };
+    const portPolicies = checkedPortPolicies(this, this.serviceName, this.ports.map(p => p.port), checked.portPolicies);
+    this._ownTrafficPolicy = { ...checked, portPolicies };
     this._ensureRoutingObjects(this._ownTrafficPolicy);
   }
 
@@ -233,7 +234,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const tls = this.mesh.autoMtls ? undefined : {
       mode: (this.mesh.mtlsModeOf(this) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
     };
-    const ports = (p.portPolicies ?? []).map(pp => ({ port: { number: pp.port }, ...destinationPolicyToIstio(pp) }) as istio.DestinationRuleSpecTrafficPolicyPortLevelSettings);
+    const ports = (p.portPolicies ?? [])
+      .map(pp => ({ port: { number: pp.port }, ...destinationPolicyToIstio(pp) }) as istio.DestinationRuleSpecTrafficPolicyPortLevelSettings);
     const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
       ...destinationPolicyToIstio(p),
       portLevelSettings: ports.length > 0 ? ports : undefined,
