@@ -111,7 +111,7 @@ export interface TrafficSplitProps {
  * The ordered routing rules of one service: match requests (headers, URI, method, caller), route them to
  * versions by weight, mirror them, inject faults. The first route that matches takes the request.
  *
- * Renders the service's VirtualService and the DestinationRule subsets of the versions it uses.
+ * Renders the service's VirtualService, and its DestinationRule with a subset for every version the service declares.
  *
  * @see https://istio.io/latest/docs/concepts/traffic-management/
  */
