@@ -85,7 +85,7 @@ export function checkedDestinationPolicy(scope: IConstruct, label: string, p: De
   for (const [setting, [method, type, factory]] of Object.entries(FACTORIES)) {
     const value = (p as { [k: string]: any })[setting];
     if (value !== undefined && typeof value?.[method] !== 'function') {
-      reportError(scope, 'MESH0096', `${label}${setting} is not a ${type}: make it with ${factory}`);
+      reportError(scope, 'MESH0096', `${label}${setting} is not ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}: make it with ${factory}`);
     } else {
       checked[setting] = value;
     }

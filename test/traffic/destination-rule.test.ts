@@ -452,6 +452,20 @@ describe('policies per version and per port', () => {
     ]);
   });
 
+  test('fails with coded errors on what JavaScript may pass: port policies that are no list or have no port, settings not made by their factories', () => {
+    const mesh = openMesh();
+    newService(mesh, 'a', ['v1'], { portPolicies: 'x' as any });
+    newService(mesh, 'b', ['v1'], { portPolicies: [{} as any] });
+    newService(mesh, 'c', ['v1'], { connectionPool: { maxConnections: 1 } as any, portPolicies: [{ port: 8080, outlierDetection: {} as any }] });
+
+    expect(synthErrors(mesh)).toEqual([
+      "[mesh/a] [MESH0092] portPolicies 'x' is not a list: give an array, e.g. ['x']",
+      '[mesh/b] [MESH0006] portPolicies[0].port is missing: name the port the settings are for, e.g. { port: 8080, ... }',
+      '[mesh/c] [MESH0096] connectionPool is not a ConnectionPool: make it with ConnectionPool.of({ ... })',
+      '[mesh/c] [MESH0096] portPolicies[0] outlierDetection is not an OutlierDetection: make it with OutlierDetection.of({ ... })',
+    ]);
+  });
+
   test('with the Gateway API a version\'s policy goes to the DestinationRule of its own Service, over the service\'s', () => {
     const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
     const web = newService(mesh, 'web', ['v1'], { loadBalancer: LoadBalancer.roundRobin(), circuitBreaker: CircuitBreaker.of({ maxConnections: 100 }) });
