@@ -688,7 +688,7 @@ export const CODES = {
     fix: 'limit a service with an HTTP port',
   },
   MESH0171: {
-    meaning: 'a service with no HTTP port has traffic settings only HTTP requests get (timeout, retries, HTTP limits, hashing on a header, cookie or query parameter) (analysis, error)',
+    meaning: 'a service with no HTTP port has traffic settings only HTTP requests get (timeout, retries, HTTP limits and connection pool settings, hashing on a header, cookie or query parameter) (analysis, error)',
     example: "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
     fix: 'drop the settings, or give the service an HTTP port',
   },

@@ -41,6 +41,7 @@ export function checkTrafficSettings(model: MeshModel, report: Report): void {
       ...policy.retries ? ['retries'] : [],
       ...(['maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries'] as const)
         .filter(limit => policy.circuitBreaker?.options[limit] !== undefined).map(limit => `circuitBreaker ${limit}`),
+      ...HTTP_POOL_SETTINGS.filter(setting => policy.connectionPool?.options[setting] !== undefined).map(setting => `connectionPool ${setting}`),
       ...hashesOnHttp(policy.loadBalancer) ? ['a loadBalancer hashing on an HTTP header, cookie or query parameter'] : [],
     ];
     if (httpOnly.length > 0) {
@@ -49,6 +50,10 @@ export function checkTrafficSettings(model: MeshModel, report: Report): void {
     }
   }
 }
+
+/** The settings of a `ConnectionPool` that Envoy applies to HTTP requests only. */
+const HTTP_POOL_SETTINGS = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'httpIdleTimeout',
+  'h2UpgradePolicy', 'useClientProtocol', 'maxConcurrentStreams'] as const;
 
 function checkPerTryTimeout(scope: IConstruct, label: string, timeout: Timeout | undefined, retries: RetryPolicy | undefined, report: Report): void {
   const perTry = retries?.perTryTimeout;

@@ -238,6 +238,22 @@ describe('connection tuning', () => {
     ]);
   });
 
+  test('fails on HTTP connection pool settings for a service without an HTTP port; its TCP settings are fine', () => {
+    const mesh = openMesh();
+    new MeshService(mesh, 'db', {
+      ports: [{ port: 5432, protocol: Protocol.TCP }],
+      connectionPool: ConnectionPool.of({ maxConnections: 10, httpIdleTimeout: Duration.minutes(1), maxConcurrentStreams: 5 }),
+    }).addVersion('v1', { image: 'example/db:v1' });
+    new MeshService(mesh, 'cache', {
+      ports: [{ port: 6379, protocol: Protocol.TCP }],
+      connectionPool: ConnectionPool.of({ maxConnections: 10, tcpIdleTimeout: Duration.minutes(1) }),
+    }).addVersion('v1', { image: 'example/cache:v1' });
+
+    expect(mesh.analyze().filter(f => f.code === 'MESH0171').map(f => f.message)).toEqual([
+      "service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so connectionPool httpIdleTimeout, connectionPool maxConcurrentStreams would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
+    ]);
+  });
+
   test.each<[string, () => unknown, string]>([
     ['a duration under 1ms', () => ConnectionPool.of({ connectTimeout: Duration.millis(0) }),
       '[MESH0850] ConnectionPool.of: connectTimeout 0ms is too short: istiod takes durations of at least 1ms'],
