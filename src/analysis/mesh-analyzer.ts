@@ -282,7 +282,7 @@ function checkRouting(model: MeshModel, report: Report): void {
   }
 
   for (const policy of model.serviceTrafficPolicies.filter(p => isKind(p.service, 'ImportedMeshService'))) {
-    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers && !policy.outlierDetection) {
       report('MESH0113', Severity.WARNING, policy, `locality load balancing of service '${policy.service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
     }
   }
@@ -291,7 +291,7 @@ function checkRouting(model: MeshModel, report: Report): void {
       report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
     }
     const policy = service.trafficPolicy;
-    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers && !policy.outlierDetection) {
       report('MESH0113', Severity.WARNING, service, `locality load balancing of service '${service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
     }
   }

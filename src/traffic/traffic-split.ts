@@ -162,7 +162,7 @@ interface StreamRoute {
  * versions by weight, mirror them, inject faults. The first route that matches takes the request. TCP and TLS
  * routes do the same with connections to the service's TCP, TLS and HTTPS ports (a database or broker canary).
  *
- * Renders the service's VirtualService and the DestinationRule subsets of the versions it uses.
+ * Renders the service's VirtualService, and its DestinationRule with a subset for every version the service declares.
  *
  * @see https://istio.io/latest/docs/concepts/traffic-management/
  */

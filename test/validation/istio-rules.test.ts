@@ -307,7 +307,7 @@ describe('external services, rate limits and HTTP settings on services without H
     cache.addVersion('v1', { image: 'example/cache:v1' });
     new ServiceTrafficPolicy(mesh, 'cache-traffic', { service: cache, circuitBreaker: CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 }), loadBalancer: LoadBalancer.consistentHashBySourceIp() });
     expect(synthErrors(mesh)).toEqual([
-      "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout, circuitBreaker maxRequests, a loadBalancer hashing on an HTTP header or cookie would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
+      "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout, circuitBreaker maxRequests, a loadBalancer hashing on an HTTP header, cookie or query parameter would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
     ]);
   });
 });
