@@ -81,7 +81,12 @@ export class Shop extends Mesh {
           targets: [TrafficTarget.version('v1')],
           mirrors: [Mirror.to(this.orders, { version: 'v2', percentage: 20 }), Mirror.to(this.audit)],
           timeout: Timeout.of(Duration.seconds(3)),
-          retries: RetryPolicy.of({ attempts: 2, perTryTimeout: Duration.seconds(1), retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], retriableStatusCodes: [503] }),
+          retries: RetryPolicy.of({
+            attempts: 2,
+            perTryTimeout: Duration.seconds(1),
+            retryOn: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM],
+            retriableStatusCodes: [503],
+          }),
         },
       ],
     });
