@@ -77,6 +77,15 @@ const SYNC_WAVES: { readonly [layer: string]: number } = {
   [MeshLayer.CONTROL_PLANE]: -1,
   [MeshLayer.TELEMETRY]: 0,
 };
+/**
+ * The routes of the mesh's own chart come one wave after its workloads and DestinationRules (make-before-break):
+ * within a wave Argo CD orders custom resources by kind and name only, so a VirtualService could be applied before
+ * the DestinationRule that declares its subsets, or before the Deployment of the version it sends traffic to is
+ * ready. When routes are removed, Argo CD prunes the higher wave first: routes before the subsets they used.
+ */
+const ROUTES_WAVE = 1;
+const ROUTE_KINDS = ['networking.istio.io/VirtualService', 'gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute',
+  'gateway.networking.k8s.io/TCPRoute', 'gateway.networking.k8s.io/TLSRoute'];
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 /** API groups under k8s.io whose kinds are defined by CRDs, not served by Kubernetes itself. */
@@ -96,7 +105,7 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
   const charts = meshCharts(mesh);
   const objects = charts.flatMap(chart => chart.node.findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    .map(o => ({ o, wave: chart === mesh ? 0 : SYNC_WAVES[layerOfChart(mesh, chart)] })));
+    .map(o => ({ o, wave: chart === mesh ? (isRoute(o) ? ROUTES_WAVE : 0) : SYNC_WAVES[layerOfChart(mesh, chart)] })));
   // Rendered only when a kind of a k8s.io group needs it: the CRDs are large, and this runs on every validation.
   let crdKinds: Set<string> | undefined;
   const definedByCrd = () => crdKinds ??= new Set(mesh.node.root.node.findAll()
@@ -127,6 +136,12 @@ function annotateSyncWaves(mesh: IMesh & Chart): string[] {
     }
   }
   return errors;
+}
+
+/** Whether an object routes traffic (a VirtualService or a Gateway API route), whatever its API version. */
+function isRoute(o: ApiObject): boolean {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
+  return ROUTE_KINDS.includes(`${group}/${o.kind}`);
 }
 
 /** Whether a kind is defined by a CRD rather than served by Kubernetes itself. */

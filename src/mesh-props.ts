@@ -159,8 +159,9 @@ export interface MeshProps {
   /**
    * Whether every object of every layer is annotated for Argo CD, so that one Application can sync the whole
    * synthesized output in a working order: `argocd.argoproj.io/sync-wave` -3 on the CRDs, -2 on the
-   * namespaces, -1 on the control plane, 0 on the workloads and policy and on the telemetry stack (Argo CD
-   * syncs a wave once every object of the waves before it is healthy: CRDs established, istiod rolled out).
+   * namespaces, -1 on the control plane, 0 on the workloads and policy and on the telemetry stack, 1 on the routes
+   * (VirtualServices and Gateway API routes: after the DestinationRules and the Deployments they send traffic to).
+   * Argo CD syncs a wave once every object of the waves before it is healthy: CRDs established, istiod rolled out.
    * Custom resources also get `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (for when
    * their CRD comes from another Application, or an Istio installed otherwise), and CRDs `ServerSideApply=true`
    * (some are too large for client-side apply). An annotation an object already has is kept; sync options are

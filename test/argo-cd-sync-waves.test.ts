@@ -29,7 +29,7 @@ const optionsOf = (o: any) => o.metadata?.annotations?.[OPTIONS];
 const isCustom = (o: any) => o.apiVersion.includes('.') && !o.apiVersion.split('/')[0].endsWith('.k8s.io');
 
 describe('argoCdSyncWaves', () => {
-  test('every object of every layer carries its layer\'s wave: CRDs -3, namespaces -2, control plane -1, workloads and policy 0, telemetry 0', () => {
+  test('every object of every layer carries its layer\'s wave: CRDs -3, namespaces -2, control plane -1, workloads and policy 0, routes 1, telemetry 0', () => {
     // GIVEN
     const mesh = fullMesh();
 
@@ -40,8 +40,11 @@ describe('argoCdSyncWaves', () => {
     const expected: Record<string, string> = { 'crds': '-3', 'namespaces': '-2', 'control-plane': '-1', 'mesh': '0', 'telemetry': '0' };
     expect([...new Set(objects.map(o => o.layer))]).toEqual(Object.keys(expected));
     for (const { layer, object } of objects) {
-      expect([layer, object.kind, object.metadata.name, waveOf(object)]).toEqual([layer, object.kind, object.metadata.name, expected[layer]]);
+      // Routes come after the DestinationRules and Deployments they send traffic to (make-before-break).
+      const wave = layer === 'mesh' && object.kind === 'VirtualService' ? '1' : expected[layer];
+      expect([layer, object.kind, object.metadata.name, waveOf(object)]).toEqual([layer, object.kind, object.metadata.name, wave]);
     }
+    expect(objects.filter(o => o.object.kind === 'VirtualService').length).toBeGreaterThan(0);
   });
 
   test('custom resources skip the dry run while their CRD is missing, CRDs are applied server-side, built-in kinds get no sync option', () => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Bookinfo } from '../examples/bookinfo/mesh';
+import { Shop } from '../examples/shop/mesh';
 import { MeshTesting } from '../src';
 import { withoutPodSecurity } from './support/pod-security';
 import { validateManifests } from './support/schemas';
@@ -216,6 +217,84 @@ describe('Bookinfo on an existing Istio', () => {
   test('tells what the installed mesh config needs for its tracing', () => {
     const [warning] = bookinfo.analyze().filter(f => f.code === 'MESH0706');
     expect(warning.message).toContain('{"meshConfig":{"extensionProviders":[{"name":"jaeger","opentelemetry":{"service":"jaeger-collector.mesh-telemetry.svc.cluster.local","port":4317}}]}}');
+  });
+});
+
+describe('the shop: traffic management beyond Bookinfo', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shop-')) });
+  const shop = new Shop(app, 'shop');
+  const manifests = MeshTesting.synth(shop);
+  const find = (kind: string, name: string, namespace = 'shop') => MeshTesting.find(manifests, kind, name, namespace);
+  const host = (name: string) => `${name}.shop.svc.cluster.local`;
+
+  test('is what the example writes, with no error and no warning', () => {
+    const example = synthExample('shop').manifests;
+    expect(example.map(m => `${m.kind}/${m.metadata.name}`)).toEqual(manifests.map(m => `${m.kind}/${m.metadata.name}`));
+    expect(shop.analyze()).toEqual([]);
+  });
+
+  test('every DestinationRule comes before every VirtualService of the shop (make-before-break)', () => {
+    const kinds = manifests.filter(m => m.metadata.namespace === 'shop').map(m => m.kind);
+    const lastRule = kinds.lastIndexOf('DestinationRule');
+    expect(lastRule).toBeGreaterThan(-1);
+    expect(kinds.indexOf('VirtualService')).toBeGreaterThan(lastRule);
+  });
+
+  test('the edge: a direct health answer, a redirect, the API under /api/ rewritten with CORS, then the storefront', () => {
+    const http = find('VirtualService', 'shop-gateway', 'istio-ingress').spec.http;
+    expect(http.map((r: any) => r.match[0].uri)).toEqual([{ exact: '/healthz' }, { prefix: '/catalog' }, { prefix: '/api/' }, { prefix: '/' }]);
+    expect(http[0].directResponse).toEqual({ status: 200, body: { string: 'ok' } });
+    expect(http[0].route).toBeUndefined();
+    expect(http[1].redirect).toEqual({ uri: '/products', redirectCode: 301 });
+    expect(http[2].rewrite).toEqual({ uri: '/' });
+    expect(http[2].corsPolicy).toEqual({
+      allowOrigins: [{ exact: 'https://partner.example.com' }], allowMethods: ['GET', 'POST'], allowHeaders: ['content-type', 'authorization'], maxAge: '3600s',
+    });
+    expect(http[2].route).toEqual([{ destination: { host: host('api'), port: { number: 8080 } } }]);
+  });
+
+  test('orders: testers on v2; live traffic on v1, mirrored 20% to v2 and wholly to audit, with typed retries', () => {
+    const [testers, live] = find('VirtualService', 'orders').spec.http;
+    expect(testers.route).toEqual([{ destination: { host: host('orders'), subset: 'v2' } }]);
+    expect(live.mirrors).toEqual([
+      { destination: { host: host('orders'), subset: 'v2' }, percentage: { value: 20 } },
+      { destination: { host: host('audit'), port: { number: 8080 } }, percentage: { value: 100 } },
+    ]);
+    expect(live.mirror).toBeUndefined();
+    expect(live.retries).toEqual({ attempts: 2, perTryTimeout: '1s', retryOn: 'connect-failure,refused-stream,503' });
+    expect(find('DestinationRule', 'orders').spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+  });
+
+  test('audit admits the copies: api, the caller of orders, may call it (and nothing else may)', () => {
+    expect(MeshTesting.allowedCallers(shop, shop.audit, manifests)).toEqual(['cluster.local/ns/shop/sa/api']);
+  });
+
+  test('payments v2 alone has the tighter pool and outlier detection, over the service-wide circuit breaker', () => {
+    const spec = find('DestinationRule', 'payments').spec;
+    expect(spec.trafficPolicy).toEqual({
+      connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 50 } },
+      outlierDetection: { consecutive5xxErrors: 5 },
+    });
+    expect(spec.subsets).toEqual([
+      { name: 'v1', labels: { version: 'v1' } },
+      {
+        name: 'v2',
+        labels: { version: 'v2' },
+        trafficPolicy: {
+          connectionPool: { tcp: { maxConnections: 20, connectTimeout: '1s' }, http: { http1MaxPendingRequests: 10 } },
+          outlierDetection: { consecutive5xxErrors: 3, interval: '10s', baseEjectionTime: '60s' },
+        },
+      },
+    ]);
+  });
+
+  test('the broker: a TCP canary, 90% RabbitMQ 3.13 and 10% RabbitMQ 4', () => {
+    const spec = find('VirtualService', 'broker').spec;
+    expect(spec.http).toBeUndefined();
+    expect(spec.tcp).toEqual([{
+      route: [{ destination: { host: host('broker'), subset: 'v3' }, weight: 90 }, { destination: { host: host('broker'), subset: 'v4' }, weight: 10 }],
+    }]);
+    expect(MeshTesting.allowedCallers(shop, shop.broker, manifests).sort()).toEqual(['cluster.local/ns/shop/sa/orders', 'cluster.local/ns/shop/sa/payments']);
   });
 });
 

@@ -76,9 +76,11 @@ describe('Mesh', () => {
     expect(svc.identity).toEqual('spiffe://example.org/ns/apps/sa/web');
     expect(MeshTesting.find(manifests, 'PeerAuthentication', 'default', 'mesh-root').spec).toEqual({ mtls: { mode: 'PERMISSIVE' } });
     // without auto mTLS every service states its TLS mode
+    // (and, as every DestinationRule, declares a subset for each of the service's versions)
     expect(MeshTesting.find(manifests, 'DestinationRule', 'web', 'apps').spec).toEqual({
       host: 'web.apps.svc.corp.local',
       trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }],
     });
     expect(YAML.parse(mesh.meshConfig())).toMatchObject({
       trustDomain: 'example.org',

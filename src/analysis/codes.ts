@@ -639,7 +639,7 @@ export const CODES = {
   },
   MESH0161: {
     meaning: 'a retryOn condition is not one Istio takes, or one element holds several (from JavaScript, any string gets through the types)',
-    example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
+    example: "[MESH0161] RetryPolicy.of: retryOn 'timeout' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, reset-before-request, connect-failure, refused-stream, retriable-4xx, envoy-ratelimited, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code",
     fix: 'use a RetryOn value or an HTTP status code',
   },
   MESH0162: {
@@ -688,7 +688,7 @@ export const CODES = {
     fix: 'limit a service with an HTTP port',
   },
   MESH0171: {
-    meaning: 'a service with no HTTP port has traffic settings only HTTP requests get (timeout, retries, HTTP limits, hashing on a header or cookie) (analysis, error)',
+    meaning: 'a service with no HTTP port has traffic settings only HTTP requests get (timeout, retries, HTTP limits and connection pool settings, hashing on a header, cookie or query parameter) (analysis, error)',
     example: "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
     fix: 'drop the settings, or give the service an HTTP port',
   },
@@ -754,8 +754,8 @@ export const CODES = {
   },
   MESH0188: {
     meaning: 'a ServiceTrafficPolicy gives no setting, so it changes nothing',
-    example: '[mesh/policy] [MESH0188] no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker or loadBalancer, or remove it',
-    fix: 'give timeout, retries, circuitBreaker or loadBalancer, or remove the policy',
+    example: '[mesh/policy] [MESH0188] no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker, loadBalancer, connectionPool, outlierDetection or portPolicies, or remove it',
+    fix: 'give timeout, retries, circuitBreaker, loadBalancer, connectionPool, outlierDetection or portPolicies, or remove the policy',
   },
   MESH0189: {
     meaning: 'an ingress gateway route host is not a host name',
@@ -1466,6 +1466,136 @@ export const CODES = {
     meaning: 'a route does something the Gateway API cannot express (a direct response, a regex rewrite, a derived redirect port, CORS origins by prefix or regex, unmatchedPreflights)',
     example: '[mesh/split] [MESH0813] route 1 answers with a direct response (status 503), which the Gateway API cannot express, so service \'web\' cannot be routed with it: drop it, or set the mesh\'s allowIstioApiFallback',
     fix: "drop the action, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0831: {
+    meaning: 'a route mirrors to the service it routes without naming a version, so the versions that serve its requests would get copies too',
+    example: "[mesh/split] [MESH0831] route 1 mirror 1 mirrors to service 'reviews' itself, whose versions already receive the route's traffic: name the version that receives the copies, e.g. Mirror.to(reviews, { version: 'v2' })",
+    fix: "name the version that receives the copies: Mirror.to(service, { version: 'v2' })",
+  },
+  MESH0832: {
+    meaning: 'a route mirrors to the same service (or version) twice',
+    example: "[mesh/split] [MESH0832] route 1 mirror 2 mirrors to service 'audit' again: mirror to each destination once, with the share of requests it takes",
+    fix: 'mirror to each destination once, with the share of requests it takes',
+  },
+  MESH0833: {
+    meaning: 'a mirror names a port its service does not have, or one that does not serve HTTP',
+    example: "[mesh/split] [MESH0833] route 1 mirror 1 sends its copies to port 9000, which service 'audit' does not have (ports: 8080): give one of its HTTP ports",
+    fix: "give one of the service's HTTP ports",
+  },
+  MESH0834: {
+    meaning: 'a route mirrors to a service that has no HTTP, HTTP2 or GRPC port',
+    example: "[mesh/split] [MESH0834] route 1 mirror 1 mirrors to service 'db', which has no HTTP, HTTP2 or GRPC port (ports: tcp): mirror to a service that serves HTTP",
+    fix: 'mirror to a service that serves HTTP',
+  },
+  MESH0835: {
+    meaning: 'a mirror to another service does not say which of its several HTTP ports receives the copies',
+    example: "[mesh/split] [MESH0835] route 1 mirror 1 mirrors to service 'audit', which has several HTTP ports (8080, 9090): give the port, e.g. Mirror.to(audit, { port: 8080 })",
+    fix: 'give the port: Mirror.to(service, { port: 8080 })',
+  },
+  MESH0836: {
+    meaning: "a RetryPolicy's retriableStatusCodes holds something that is not an HTTP status code istiod takes",
+    example: '[MESH0836] RetryPolicy.of: retriableStatusCodes 600 is not an HTTP status code istiod takes: give a status code from 100 to 599 that HTTP defines, e.g. 503',
+    fix: 'give status codes from 100 to 599 that HTTP defines, e.g. 503',
+  },
+  MESH0837: {
+    meaning: "a RetryPolicy's retriableStatusCodes lists a code twice, or one its retryOn already lists",
+    example: '[MESH0837] RetryPolicy.of: retriableStatusCodes lists 503 twice: list each status code once',
+    fix: 'list each status code once',
+  },
+  MESH0838: {
+    meaning: 'a RetryPolicy with attempts 0 (no retries) also gives retriableStatusCodes, backoff, retryRemoteLocalities or retryIgnorePreviousHosts, which would do nothing',
+    example: '[MESH0838] RetryPolicy.of: attempts 0 disables retries, so backoff would do nothing: drop it, or give at least 1 attempt',
+    fix: 'drop those settings, or give at least 1 attempt',
+  },
+  MESH0839: {
+    meaning: "a route's retries set what the Gateway API's HTTPRoute retry cannot say (retryRemoteLocalities, retryIgnorePreviousHosts false, a status code outside 400-599), with the Gateway API as the routing API",
+    example: "[mesh/api] [MESH0839] the default route retries to other localities (retryRemoteLocalities), which the Gateway API cannot express, so service 'api' cannot be routed with it: drop retryRemoteLocalities, or set the mesh's allowIstioApiFallback",
+    fix: "drop the setting, or set the mesh's allowIstioApiFallback",
+  },
+  MESH0840: {
+    meaning: 'warning: a service mirrors its traffic to a service that refuses callers (an AccessPolicy, or deny-by-default), while it admits every caller itself, so the mirror cannot admit them by name',
+    example: "[mesh/split] [MESH0840] route 1 mirrors to service 'audit', which admits only the callers its AccessPolicy names, but service 'reviews' has no AccessPolicy and admits every caller, so copies from callers 'audit' does not name are refused: give 'reviews' an AccessPolicy naming its callers, or allow them on 'audit'",
+    fix: "give the mirrored service an AccessPolicy naming its callers (they are then admitted on the mirror's target too), or allow them on the target",
+  },
+  MESH0850: {
+    meaning: 'a duration of a ConnectionPool, OutlierDetection or load balancer warmup is under 1ms',
+    example: '[MESH0850] ConnectionPool.of: connectTimeout 0ms is too short: istiod takes durations of at least 1ms',
+    fix: 'use at least 1ms',
+  },
+  MESH0851: {
+    meaning: 'a count of a ConnectionPool, OutlierDetection or load balancer is not a whole number in its range',
+    example: '[MESH0851] ConnectionPool.of: maxConnections 0 is invalid: use a whole number from 1 to 2147483647',
+    fix: 'use a whole number in the range the message gives',
+  },
+  MESH0852: {
+    meaning: "an OutlierDetection's maxEjectionPercent or minHealthPercent, or a warmup's minimumPercent, is outside 0 to 100",
+    example: '[MESH0852] OutlierDetection.of: minHealthPercent 101 is not a percentage: use a whole number from 0 to 100',
+    fix: 'use a whole number from 0 to 100',
+  },
+  MESH0853: {
+    meaning: 'a ConnectionPool sets nothing',
+    example: '[MESH0853] ConnectionPool.of: sets nothing: give at least one of maxConnections, http1MaxPendingRequests, http2MaxRequests, maxRequestsPerConnection, maxRetries, maxConcurrentStreams, connectTimeout, maxConnectionDuration, tcpIdleTimeout, httpIdleTimeout, tcpKeepalive, h2UpgradePolicy, useClientProtocol',
+    fix: 'give at least one setting, or leave the connection pool out',
+  },
+  MESH0854: {
+    meaning: 'a ConnectionPool sets useClientProtocol with h2UpgradePolicy UPGRADE, which istiod refuses',
+    example: "[MESH0854] ConnectionPool.of: useClientProtocol keeps the client's protocol, h2UpgradePolicy UPGRADE forces HTTP/2 (istiod refuses both): choose one",
+    fix: 'drop useClientProtocol or h2UpgradePolicy UPGRADE',
+  },
+  MESH0855: {
+    meaning: 'an OutlierDetection sets consecutiveLocalOriginFailures without splitExternalLocalOriginErrors, which istiod refuses',
+    example: '[MESH0855] OutlierDetection.of: consecutiveLocalOriginFailures 3 counts local-origin failures, which are counted apart only with splitExternalLocalOriginErrors (istiod refuses it without): set splitExternalLocalOriginErrors: true',
+    fix: 'set splitExternalLocalOriginErrors: true, or drop consecutiveLocalOriginFailures',
+  },
+  MESH0856: {
+    meaning: 'circuitBreaker and connectionPool or outlierDetection set the same DestinationRule field',
+    example: '[mesh/web] [MESH0856] circuitBreaker sets connectionPool.tcp.maxConnections, which connectionPool sets too: set each field in one place (circuitBreaker is a shorthand for some of them)',
+    fix: 'set the field in circuitBreaker or in connectionPool/outlierDetection, not both',
+  },
+  MESH0857: {
+    meaning: 'a load balancer warmup is invalid: on a load balancer other than round robin or least request, or an aggression not above 0',
+    example: '[MESH0857] LoadBalancer.random: warmup applies only to LoadBalancer.roundRobin() and LoadBalancer.leastRequest() (istiod refuses it with RANDOM): drop it, or use one of them',
+    fix: 'give warmup only to roundRobin() or leastRequest(), with an aggression above 0',
+  },
+  MESH0858: {
+    meaning: "a consistent hash's ring size or Maglev table size is out of range, or the Maglev table size is not prime",
+    example: '[MESH0858] HashAlgorithm.maglev: tableSize 1000 is not a prime number: Envoy needs a prime table size, e.g. 65537 (the default)',
+    fix: 'use a minimumRingSize from 1 to 8388608, or a prime Maglev tableSize up to 5000011',
+  },
+  MESH0859: {
+    meaning: 'a consistent hash on a query parameter names no valid parameter',
+    example: "[MESH0859] LoadBalancer.consistentHashByQueryParameter: name '' is not a query parameter name: give a non-empty name without '&', '=', '#' or spaces, e.g. 'user'",
+    fix: "give a non-empty parameter name without '&', '=', '#' or spaces",
+  },
+  MESH0860: {
+    meaning: 'a hash cookie attribute has an invalid name or value, or repeats one',
+    example: "[MESH0860] LoadBalancer.consistentHashByCookie: attributes[0] name 'Same Site' is not a cookie attribute name: use letters, digits and '-', e.g. 'SameSite'",
+    fix: "name each attribute once, with letters, digits and '-', and give values without ';' or control characters",
+  },
+  MESH0861: {
+    meaning: 'a port policy names a port the service does not have',
+    example: "[mesh/web] [MESH0861] portPolicies[0] names port 9090, which is not a port of service 'web' (ports: 8080): name one of its ports",
+    fix: 'name one of the service\'s ports (its port, not its targetPort)',
+  },
+  MESH0862: {
+    meaning: 'two port policies name the same port',
+    example: '[mesh/web] [MESH0862] portPolicies[1] names port 8080 again: give each port one policy',
+    fix: 'give each port one policy',
+  },
+  MESH0863: {
+    meaning: "a version's trafficPolicy sets a route setting (timeout, retries), which a DestinationRule subset cannot carry",
+    example: "[mesh/web] [MESH0863] version 'v2' trafficPolicy sets timeout, which is a route setting (a VirtualService's), not a subset's: give it to a TrafficSplit route to the version (TrafficTarget.version('v2')), or to the service",
+    fix: 'set timeouts and retries on the TrafficSplit route to the version, or on the service',
+  },
+  MESH0864: {
+    meaning: "a port policy or a version's trafficPolicy sets nothing",
+    example: '[mesh/web] [MESH0864] portPolicies[0] for port 8080 sets nothing: give circuitBreaker, loadBalancer, connectionPool or outlierDetection, or remove it',
+    fix: 'give at least one of circuitBreaker, loadBalancer, connectionPool or outlierDetection, or remove it',
+  },
+  MESH0865: {
+    meaning: "warning: with the Gateway API, a version's trafficPolicy applies only to traffic routed to the version, and no route sends it any",
+    example: "[mesh/web] [MESH0865] version 'v2' has a trafficPolicy, but with the Gateway API it applies only to traffic routed to the version (through Service 'web-v2') and no route of the mesh sends it any: route to the version with a TrafficSplit, or give the policy to the service",
+    fix: 'route to the version with a TrafficSplit, or give the policy to the service',
   },
   // 088x: TCP and TLS routes in a TrafficSplit, splits for services the mesh does not define, exportTo
   MESH0880: {

@@ -19,6 +19,7 @@ import { checkNetworkPolicies } from '../security/network-policies';
 import { meshWorkloads } from '../sidecar/workload';
 import type { EgressScope } from '../traffic/egress-scope';
 import type { RateLimit } from '../traffic/rate-limit';
+import { routeMirrors } from '../traffic/traffic-split';
 
 /**
  * A finding with the construct it is about.
@@ -237,25 +238,41 @@ function checkObjects(mesh: IMesh, reported: Set<IConstruct>, report: Report): v
 function checkRouting(model: MeshModel, report: Report): void {
   for (const split of model.trafficSplits) {
     const service = split.service;
-    const versions = service.versionNames;
     const routes = split.routes;
     const streams = [...split._tcpRules(), ...split._tlsRules()];
     if (routes.length === 0 && streams.length === 0) {
       report('MESH0103', Severity.ERROR, split, `has no routes for service '${service.serviceName}': add one with addRoute(), or remove the split`);
       continue;
     }
-    if (versions) {
-      const labelled = [
-        ...routes.map((route, i) => ({
-          label: route.name ? `route '${route.name}'` : `route ${i + 1}`,
-          used: [...(route.targets ?? []).map(t => t.versionName), ...(route.mirror ? [route.mirror.version] : [])],
-        })),
-        ...streams.map(rule => ({ label: rule.label, used: rule.backends.map(b => b.version).filter((v): v is string => v !== undefined) })),
+    routes.forEach((route, i) => {
+      const label = route.name ? `route '${route.name}'` : `route ${i + 1}`;
+      // Each destination (a target, or a mirror to a version of this or another service) against its service's versions.
+      const used: [IMeshService, string][] = [
+        ...(route.targets ?? []).map((t): [IMeshService, string] => [service, t.versionName]),
+        ...routeMirrors(split, route).filter(m => m.version !== undefined).map((m): [IMeshService, string] => [m.service, m.version!]),
       ];
-      for (const { label, used } of labelled) {
-        for (const v of used.filter(u => !versions.includes(u))) {
-          report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${versions.length ? versions.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+      // Copies are sent with the callers' identities: a target that names its callers cannot name "everyone".
+      const open = !model.accessPolicyOf(service) && !model.deniesByDefault(service.namespace);
+      for (const m of open ? routeMirrors(split, route).filter(x => serviceKey(x.service) !== serviceKey(service)) : []) {
+        const target = m.service;
+        if (model.accessPolicyOf(target) || model.deniesByDefault(target.namespace)) {
+          report('MESH0840', Severity.WARNING, split, `${label} mirrors to service '${target.serviceName}', which admits only the callers ${model.accessPolicyOf(target) ? 'its AccessPolicy names' : 'an AccessPolicy names (deny-by-default)'}, `
+            + `but service '${service.serviceName}' has no AccessPolicy and admits every caller, so copies from callers '${target.serviceName}' does not name are refused: `
+            + `give '${service.serviceName}' an AccessPolicy naming its callers, or allow them on '${target.serviceName}'`);
         }
+      }
+      for (const [s, v] of used) {
+        const known = s.versionNames;
+        if (known && !known.includes(v)) {
+          report('MESH0101', Severity.ERROR, split, `${label}: subset '${v}' is not a version of service '${s.serviceName}' (versions: ${known.length ? known.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
+        }
+      }
+    });
+    // The L4 routes' versions, against the service's.
+    const known = service.versionNames;
+    for (const rule of known ? streams : []) {
+      for (const v of rule.backends.map(b => b.version).filter((x): x is string => x !== undefined && !known!.includes(x))) {
+        report('MESH0101', Severity.ERROR, split, `${rule.label}: subset '${v}' is not a version of service '${service.serviceName}' (versions: ${known!.length ? known!.join(', ') : 'none'}): add it with addVersion('${v}', ...) or route to an existing version`);
       }
     }
     const last = routes[routes.length - 1];
@@ -265,7 +282,7 @@ function checkRouting(model: MeshModel, report: Report): void {
   }
 
   for (const policy of model.serviceTrafficPolicies.filter(p => isKind(p.service, 'ImportedMeshService'))) {
-    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers && !policy.outlierDetection) {
       report('MESH0113', Severity.WARNING, policy, `locality load balancing of service '${policy.service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
     }
   }
@@ -274,7 +291,7 @@ function checkRouting(model: MeshModel, report: Report): void {
       report('MESH0111', Severity.WARNING, service, `service '${service.serviceName}' has no versions, so its Service selects no pods: add one with addVersion()`);
     }
     const policy = service.trafficPolicy;
-    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers) {
+    if (policy.loadBalancer?.locality && !policy.circuitBreaker?.detectsOutliers && !policy.outlierDetection) {
       report('MESH0113', Severity.WARNING, service, `locality load balancing of service '${service.serviceName}' has no effect without outlier detection: add circuitBreaker: CircuitBreaker.of({ consecutiveErrors: ... })`);
     }
   }

@@ -41,7 +41,8 @@ export function checkTrafficSettings(model: MeshModel, report: Report): void {
       ...policy.retries ? ['retries'] : [],
       ...(['maxPendingRequests', 'maxRequests', 'maxRequestsPerConnection', 'maxRetries'] as const)
         .filter(limit => policy.circuitBreaker?.options[limit] !== undefined).map(limit => `circuitBreaker ${limit}`),
-      ...hashesOnHttp(policy.loadBalancer) ? ['a loadBalancer hashing on an HTTP header or cookie'] : [],
+      ...HTTP_POOL_SETTINGS.filter(setting => policy.connectionPool?.options[setting] !== undefined).map(setting => `connectionPool ${setting}`),
+      ...hashesOnHttp(policy.loadBalancer) ? ['a loadBalancer hashing on an HTTP header, cookie or query parameter'] : [],
     ];
     if (httpOnly.length > 0) {
       const ports = service.ports.map(p => `${p.port}/${p.protocol}`).join(', ');
@@ -49,6 +50,10 @@ export function checkTrafficSettings(model: MeshModel, report: Report): void {
     }
   }
 }
+
+/** The settings of a `ConnectionPool` that Envoy applies to HTTP requests only. */
+const HTTP_POOL_SETTINGS = ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'httpIdleTimeout',
+  'h2UpgradePolicy', 'useClientProtocol', 'maxConcurrentStreams'] as const;
 
 function checkPerTryTimeout(scope: IConstruct, label: string, timeout: Timeout | undefined, retries: RetryPolicy | undefined, report: Report): void {
   const perTry = retries?.perTryTimeout;
@@ -63,5 +68,5 @@ function checkPerTryTimeout(scope: IConstruct, label: string, timeout: Timeout |
 
 function hashesOnHttp(loadBalancer: LoadBalancer | undefined): boolean {
   const hash = loadBalancer?._toIstio().consistentHash;
-  return hash?.httpHeaderName !== undefined || hash?.httpCookie !== undefined;
+  return hash?.httpHeaderName !== undefined || hash?.httpCookie !== undefined || hash?.httpQueryParameterName !== undefined;
 }

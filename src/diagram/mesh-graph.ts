@@ -11,7 +11,7 @@ import type { RevokedIdentities } from '../security/revoked-identities';
 import type { ExternalService } from '../traffic/external-service';
 import type { TcpRule } from '../traffic/http-rule';
 import type { RouteMatch } from '../traffic/route-match';
-import type { HttpRouteOptions } from '../traffic/traffic-split';
+import { routeMirrors, type HttpRouteOptions } from '../traffic/traffic-split';
 
 /**
  * What a node of the picture stands for (each is drawn in a shape of its own).
@@ -169,9 +169,14 @@ export function meshGraph(mesh: IMesh): MeshGraph {
         const head = conditions ? [`${name}: ${conditions}`, ...weight ? [weight] : []] : [weight ? `${name}: ${weight}` : name];
         edges.push({ from: serviceId(s), to: versionId(s, target.versionName), kind: 'route', label: [...head, ...fault] });
       }
-      if (route.mirror) {
-        addNode(s.namespace, { id: versionId(s, route.mirror.version), kind: 'version', label: [`${s.serviceName} ${route.mirror.version}`] });
-        edges.push({ from: serviceId(s), to: versionId(s, route.mirror.version), kind: 'mirror', label: [`${name}: mirror ${route.mirror.percentage ?? 100}%`] });
+      // A mirror goes to a version (of this service or another), or to another service as a whole.
+      for (const m of routeMirrors(split, route)) {
+        const t = m.service;
+        if (m.version !== undefined) {
+          addNode(t.namespace, { id: versionId(t, m.version), kind: 'version', label: [`${t.serviceName} ${m.version}`] });
+        }
+        const to = m.version !== undefined ? versionId(t, m.version) : serviceId(t);
+        edges.push({ from: serviceId(s), to, kind: 'mirror', label: [`${name}: mirror ${m.percentage}%`] });
       }
     });
     // TCP and TLS routes: an edge per target, named by the route and its port (and SNI hosts).

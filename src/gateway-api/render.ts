@@ -19,11 +19,21 @@ import { constructsOfKind } from '../private/tree';
 import type { HttpRule, RuleBackend, TcpRule, TlsRule } from '../traffic/http-rule';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
 import { Protocol } from '../traffic/protocol';
+import { policiesBeforeRoutes, routesAfterPolicies } from '../traffic/rollout-order';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** What was reported already: the rendering is decided again on every analysis, each problem is reported once. */
 const REPORTED = new WeakMap<IConstruct, Set<string>>();
+
+function reportWarningOnce(scope: IConstruct, code: MeshCode, message: string): void {
+  const seen = REPORTED.get(scope) ?? new Set<string>();
+  REPORTED.set(scope, seen);
+  if (!seen.has(`${code} ${message}`)) {
+    seen.add(`${code} ${message}`);
+    reportWarning(scope, code, message);
+  }
+}
 
 function reportOnce(scope: IConstruct, code: MeshCode, message: string): void {
   const seen = REPORTED.get(scope) ?? new Set<string>();
@@ -70,6 +80,14 @@ export function renderGatewayApi(mesh: IMesh): void {
     }], reportOnce);
   }
   renderVersionServices(mesh, services, versions);
+  for (const service of services) {
+    for (const version of service.versionNames ?? []) {
+      if (service._versionPolicy(version) && !versions.some(u => u.service === service && u.version === version)) {
+        const name = backendServiceName({ service, version });
+        reportWarningOnce(service, 'MESH0865', `version '${version}' has a trafficPolicy, but with the Gateway API it applies only to traffic routed to the version (through Service '${name}') and no route of the mesh sends it any: route to the version with a TrafficSplit, or give the policy to the service`);
+      }
+    }
+  }
 }
 
 /** The service's ports that HTTP routes apply to, each with the kind of route object it gets. */
@@ -151,10 +169,11 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
     const metadata = { name: ports.length > 1 ? `${service.serviceName}-${port}` : service.serviceName, namespace: service.namespace };
     const parentRefs = [{ group: '', kind: 'Service', name: service.serviceName, port }];
     const rendered = () => (grpc ? grpcRouteRules : httpRouteRules)(service._httpRules(), ctx).rules;
-    if (grpc) {
-      new gw.GrpcRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
-    } else {
-      new gw.HttpRoute(service, id, { metadata, spec: Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) }) });
+    const spec = Lazy.any({ produce: () => ({ parentRefs, rules: rendered() }) });
+    routesAfterPolicies(mesh, grpc ? new gw.GrpcRoute(service, id, { metadata, spec }) : new gw.HttpRoute(service, id, { metadata, spec }));
+    // A mirror to a service of another namespace is a reference across namespaces.
+    for (const mirror of rules.flatMap(r => r.mirrors ?? [])) {
+      referenceGrant(mesh, service.namespace, mirror.backend.service.namespace, grpc ? 'GRPCRoute' : 'HTTPRoute');
     }
   }
   return used;
@@ -302,22 +321,22 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     if (set.http.length > 0 && !isGatewayApiObject(existing, 'HTTPRoute')) {
       reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
-      new gw.HttpRoute(gateway, `Routes${suffix}`, {
+      routesAfterPolicies(mesh, new gw.HttpRoute(gateway, `Routes${suffix}`, {
         metadata: { name, namespace: set.namespace },
         spec: Lazy.any({ produce: () => ({ parentRefs, hostnames, rules: httpRouteRules(rulesOf(false), ctx).rules }) }),
-      });
+      }));
     } else if (set.http.length === 0 && ApiObject.isApiObject(existing) && existing.kind === 'VirtualService') {
       reportLostOverrides(gateway, existing, GATEWAY_REPLACED);
       gateway.node.tryRemoveChild(`Routes${suffix}`);
     }
     if (set.grpc.length > 0 && !gateway.node.tryFindChild(`GrpcRoutes${suffix}`)) {
-      new gw.GrpcRoute(gateway, `GrpcRoutes${suffix}`, {
+      routesAfterPolicies(mesh, new gw.GrpcRoute(gateway, `GrpcRoutes${suffix}`, {
         metadata: { name: `${name}-grpc`, namespace: set.namespace },
         spec: Lazy.any({ produce: () => ({ parentRefs, hostnames, rules: grpcRouteRules(rulesOf(true), ctx).rules }) }),
-      });
+      }));
     }
     for (const rule of [...set.http, ...set.grpc]) {
-      for (const b of [...rule.backends, ...rule.mirror ? [rule.mirror.backend] : []]) {
+      for (const b of [...rule.backends, ...(rule.mirrors ?? []).map(m => m.backend)]) {
         referenceGrant(mesh, set.namespace, b.service.namespace, set.grpc.includes(rule) ? 'GRPCRoute' : 'HTTPRoute');
       }
     }
@@ -349,14 +368,14 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
     const id = `TlsRoute${i}`;
     if (!gateway.node.tryFindChild(id)) {
       const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.port! };
-      new gw.TlsRoute(gateway, id, {
+      routesAfterPolicies(mesh, new gw.TlsRoute(gateway, id, {
         metadata: { name: `${gateway.gatewayName}-tls-${i}`, namespace: gateway.namespace },
         spec: {
           parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
           hostnames: [...rule.sniHosts],
           rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TlsRouteSpec,
-      });
+      }));
     }
     rule.backends.forEach(b => referenceGrant(mesh, gateway.namespace, b.service.namespace, 'TLSRoute'));
   });
@@ -364,13 +383,13 @@ function renderStreamRoutes(mesh: IMesh, gateway: IngressGateway, parentRef: (se
     const id = `TcpRoute${i}`;
     if (!gateway.node.tryFindChild(id)) {
       const ctx = { subject: `gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, port: rule.port! };
-      new gw.TcpRoute(gateway, id, {
+      routesAfterPolicies(mesh, new gw.TcpRoute(gateway, id, {
         metadata: { name: `${gateway.gatewayName}-tcp-${i}`, namespace: gateway.namespace },
         spec: {
           parentRefs: [parentRef(listenerNameOf(gateway, rule.port!))],
           rules: [{ backendRefs: weightedRefs(rule.backends, ctx) }],
         } as gw.TcpRouteSpec,
-      });
+      }));
     }
     rule.backends.forEach(b => referenceGrant(mesh, gateway.namespace, b.service.namespace, 'TCPRoute'));
   });
@@ -438,7 +457,8 @@ function renderVersionServices(mesh: IMesh, services: MeshServiceBase[], used: B
       continue;
     }
     const labels = { ...podLabelsOf(owner), version };
-    new k8s.KubeService(owner, id, {
+    // The Service a route sends to is written before the routes, as a DestinationRule is.
+    policiesBeforeRoutes(mesh, new k8s.KubeService(owner, id, {
       metadata: { name, namespace: service.namespace, labels: { app: service.serviceName, version } },
       spec: {
         selector: labels,
@@ -450,12 +470,13 @@ function renderVersionServices(mesh: IMesh, services: MeshServiceBase[], used: B
           protocol: 'TCP',
         })),
       },
-    });
-    if (owner.destinationRule) {
-      new istio.DestinationRule(owner, `VersionDestinationRule-${version}`, {
+    }));
+    // The service's traffic policy, with the version's own over it (as Istio merges a subset's over its rule's).
+    if (owner._versionTrafficPolicy(version)) {
+      policiesBeforeRoutes(mesh, new istio.DestinationRule(owner, `VersionDestinationRule-${version}`, {
         metadata: { name, namespace: service.namespace },
-        spec: Lazy.any({ produce: () => ({ ...owner._destinationRuleSpec(), host: mesh.hostOf(name, service.namespace), subsets: undefined }) }),
-      });
+        spec: Lazy.any({ produce: () => ({ host: mesh.hostOf(name, service.namespace), trafficPolicy: owner._versionTrafficPolicy(version) }) }),
+      }));
     }
   }
 }

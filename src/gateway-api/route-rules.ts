@@ -122,6 +122,9 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
       problem(rule.source, 'MESH0742', `${rule.label} retries on '${condition}' (the Gateway API retries on status codes, and Istio adds connect-failure, refused-stream, unavailable and cancelled)`,
         'retry on RetryOn.GATEWAY_ERROR, RetryOn.RETRIABLE_4XX, connect failures or refused streams only');
     }
+    for (const [what, fix] of retry?.inexpressible ?? []) {
+      problem(rule.source, 'MESH0839', `${rule.label} ${what}`, fix);
+    }
     const name = rule.name !== undefined && SECTION_NAME.test(rule.name) && rule.name.length <= 253 && !names.has(rule.name) ? rule.name : undefined;
     if (name) {
       names.add(name);
@@ -160,9 +163,10 @@ export function httpRouteRules(rules: HttpRule[], ctx: RouteContext): RenderedRu
         },
       });
     }
-    if (rule.mirror) {
-      backends.push({ service: rule.mirror.backend.service, version: rule.mirror.backend.version });
-      const requestMirror = { backendRef: backendRef(rule.mirror.backend, ctx), ...mirrorShare(rule.mirror.percentage) };
+    // One RequestMirror filter per mirror (the filter may be repeated).
+    for (const mirror of rule.mirrors ?? []) {
+      backends.push({ service: mirror.backend.service, version: mirror.backend.version });
+      const requestMirror = { backendRef: backendRef(mirror.backend, ctx), ...mirrorShare(mirror.percentage) };
       filters.push({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR, requestMirror });
     }
     const timeout = rule.timeout?.duration.toMilliseconds();
@@ -408,9 +412,23 @@ function mirrorShare(percentage: number): { percent?: number; fraction?: { numer
  * Istio's retry conditions in the Gateway API's terms: status codes, and the conditions Istio's translation always
  * adds (connect-failure, refused-stream, unavailable, cancelled). A condition with neither form is `unsupported`.
  */
-function retryOf(policy: RetryPolicy): { retry: gw.HttpRouteSpecRulesRetry; unsupported: string[] } {
+function retryOf(policy: RetryPolicy): { retry: gw.HttpRouteSpecRulesRetry; unsupported: string[]; inexpressible: [string, string][] } {
   if (policy.attempts === 0) {
-    return { retry: { attempts: 0 }, unsupported: [] };
+    return { retry: { attempts: 0 }, unsupported: [], inexpressible: [] };
+  }
+  const inexpressible: [string, string][] = [];
+  if (policy.retryRemoteLocalities) {
+    inexpressible.push(['retries to other localities (retryRemoteLocalities)', 'drop retryRemoteLocalities']);
+  }
+  if (policy.retryIgnorePreviousHosts === false) {
+    // Istio's translation of an HTTPRoute keeps its default: retries avoid the hosts already tried.
+    inexpressible.push(['retries on the hosts already tried (retryIgnorePreviousHosts false)', 'drop retryIgnorePreviousHosts']);
+  }
+  const inRetryOn = (policy.retryOn ?? []).map(String).filter(c => /^\d{3}$/.test(c)).map(Number);
+  const statuses = [...inRetryOn, ...policy.retriableStatusCodes ?? []];
+  const outside = statuses.filter(c => c < 400);
+  if (outside.length > 0) {
+    inexpressible.push([`retries on status ${outside.join(', ')} (the Gateway API retries on 400 to 599)`, 'retry on status codes from 400 to 599']);
   }
   const codes = new Set<number>();
   const unsupported: string[] = [];
@@ -421,12 +439,18 @@ function retryOf(policy: RetryPolicy): { retry: gw.HttpRouteSpecRulesRetry; unsu
     } else if (c === 'retriable-4xx') {
       codes.add(409);
     } else if (/^\d{3}$/.test(c)) {
-      codes.add(Number(c));
+      // One below 400 is reported above.
+      if (Number(c) >= 400) {
+        codes.add(Number(c));
+      }
     } else if (!['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'].includes(c)) {
       unsupported.push(c);
     }
   }
-  return { retry: { attempts: policy.attempts, codes: codes.size > 0 ? [...codes].sort((a, b) => a - b) : undefined }, unsupported };
+  (policy.retriableStatusCodes ?? []).filter(c => c >= 400).forEach(c => codes.add(c));
+  const backoff = policy.backoff ? gatewayApiDuration(policy.backoff.toMilliseconds()) : undefined;
+  const sorted = codes.size > 0 ? [...codes].sort((a, b) => a - b) : undefined;
+  return { retry: { attempts: policy.attempts, backoff, codes: sorted }, unsupported, inexpressible };
 }
 
 function checkLimits(rules: HttpRule[], ctx: RouteContext, problems: Inexpressible[]): void {

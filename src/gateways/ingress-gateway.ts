@@ -14,6 +14,7 @@ import type { HttpRule, TcpRule, TlsRule } from '../traffic/http-rule';
 import { IngressRoute, ingressRules, RoutingFinding } from '../traffic/ingress-routing';
 import { httpRuleToIstio, tcpRuleToIstio, tlsRuleToIstio } from '../traffic/istio-routes';
 import { Protocol } from '../traffic/protocol';
+import { routesAfterPolicies } from '../traffic/rollout-order';
 import { checkRouteActions, CheckedActions, RouteActions } from '../traffic/route-actions';
 import { StringMatch, validateUriMatch } from '../traffic/route-match';
 
@@ -243,10 +244,10 @@ export class IngressGateway extends MeshGateway {
         ensureNamespace(this.mesh, namespaces[0]);
       }
       const n = this.virtualServices.size;
-      this.virtualServices.set(key, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
+      this.virtualServices.set(key, routesAfterPolicies(this.mesh, new istio.VirtualService(this, n === 0 ? 'Routes' : `Routes${n}`, {
         metadata: { name: n === 0 ? this.gatewayName : `${this.gatewayName}-${n}`, namespace: namespaces[0] },
         spec: Lazy.any({ produce: () => this._virtualServiceSpec(key) }),
-      }));
+      })));
     }
   }
 
@@ -434,10 +435,10 @@ export class IngressGateway extends MeshGateway {
 
   /** The one VirtualService of the TLS and TCP routes, made with the first of them. */
   private ensureStreamRoutes(): void {
-    this.streamVirtualService ??= new istio.VirtualService(this, 'StreamRoutes', {
+    this.streamVirtualService ??= routesAfterPolicies(this.mesh, new istio.VirtualService(this, 'StreamRoutes', {
       metadata: { name: `${this.gatewayName}-streams`, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._streamVirtualServiceSpec() }),
-    });
+    }));
   }
 
   /** The service of a TLS or TCP route, when it is one of this mesh (each problem reported). */

@@ -4,6 +4,7 @@ import type { MeshCode } from '../analysis/codes';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { mirroredCallerRules } from './mirror-access';
 import { checkEnumList, listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { isHttpProtocol } from '../private/protocols';
@@ -114,9 +115,19 @@ export class AccessPolicy extends Construct {
   }
 
   /**
-   * The allowed callers, in the order they were added.
+   * The allowed callers, in the order they were added, then the callers admitted because a service they may call
+   * mirrors its traffic to this one (the mirroring sidecar sends the copies with its caller's identity).
    */
   public get rules(): AccessRule[] {
+    return [...this._rules, ...mirroredCallerRules(this, this._rules)].map(r => ({ ...r }));
+  }
+
+  /**
+   * The callers given to this policy (without those admitted for mirroring).
+   *
+   * @internal
+   */
+  public get _ownRules(): AccessRule[] {
     return this._rules.map(r => ({ ...r }));
   }
 
@@ -183,7 +194,7 @@ export class AccessPolicy extends Construct {
     return {
       selector: { matchLabels: { app: target.serviceName } },
       action: istio.AuthorizationPolicySpecAction.ALLOW,
-      rules: this._rules.map(rule => {
+      rules: this.rules.map(rule => {
         const ports = rule.ports?.map(port => String(servicePort(this, target, port).targetPort));
         const operation = rule.methods?.length || rule.paths?.length || ports?.length
           ? { methods: rule.methods?.length ? [...rule.methods] : undefined, paths: rule.paths?.length ? [...rule.paths] : undefined, ports }

@@ -23,6 +23,17 @@ export interface RuleBackend {
 }
 
 /**
+ * A copy of a rule's requests sent to `backend` (any service of the mesh, or a version of it), whose responses are discarded.
+ *
+ * @internal
+ */
+export interface RuleMirror {
+  readonly backend: RuleBackend;
+  /** Share of the rule's requests copied, 0 to 100. */
+  readonly percentage: number;
+}
+
+/**
  * One HTTP routing rule, resolved from the model: what a `TrafficSplit` route or a gateway route means, with
  * every default filled in, independent of the API it is rendered to. Both renderers (Istio's API:
  * `istio-routes.ts`; the Gateway API: `gateway-api/`) read only this.
@@ -40,7 +51,8 @@ export interface HttpRule {
   readonly matches: RouteMatch[];
   /** Where requests go; empty for a redirect or a direct response. */
   readonly backends: RuleBackend[];
-  readonly mirror?: { readonly backend: RuleBackend; readonly percentage: number };
+  /** Where copies of the requests go, each with its share of requests (0 to 100); empty: no mirroring. */
+  readonly mirrors?: RuleMirror[];
   readonly fault?: FaultInjection;
   readonly timeout?: Timeout;
   readonly retries?: RetryPolicy;

@@ -168,7 +168,8 @@ export function ingressRules(source: IConstruct, route: IngressRoute): { rules: 
       label: split ? `${route.label} through ${of}` : route.label,
       name,
       backends: rule.backends.map(b => ({ ...b, port })),
-      mirror: rule.mirror ? { ...rule.mirror, backend: { ...rule.mirror.backend, port } } : undefined,
+      // A mirror to the routed service goes to the gateway route's port too; one to another service keeps its own.
+      mirrors: rule.mirrors?.map(m => m.backend.service === service ? { ...m, backend: { ...m.backend, port } } : m),
       fault: rule.fault,
       timeout: rule.redirect || rule.directResponse ? undefined : own.timeout ?? rule.timeout,
       retries: rule.redirect || rule.directResponse ? undefined : own.retries ?? rule.retries,

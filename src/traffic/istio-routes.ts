@@ -10,6 +10,7 @@ import { istioDuration } from '../private/duration';
  * @internal
  */
 export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
+  const mirrors = rule.mirrors ?? [];
   return {
     name: rule.name,
     match: rule.matches.length > 0 ? rule.matches.map(routeMatchToIstio) : undefined,
@@ -18,8 +19,10 @@ export function httpRuleToIstio(rule: HttpRule): istio.VirtualServiceSpecHttp {
       weight: rule.backends.length > 1 ? b.weight : undefined,
       headers: istioHeaders(b.headers),
     })) : undefined,
-    mirror: rule.mirror ? istioDestination(rule.mirror.backend) : undefined,
-    mirrorPercentage: rule.mirror ? { value: rule.mirror.percentage } : undefined,
+    // One mirror in the fields every Istio reads; several in \`mirrors\` (istiod refuses both at once).
+    mirror: mirrors.length === 1 ? istioDestination(mirrors[0].backend) : undefined,
+    mirrorPercentage: mirrors.length === 1 ? { value: mirrors[0].percentage } : undefined,
+    mirrors: mirrors.length > 1 ? mirrors.map(m => ({ destination: istioDestination(m.backend), percentage: { value: m.percentage } })) : undefined,
     fault: rule.fault?._toIstio(),
     timeout: rule.timeout?._toIstio(),
     retries: rule.retries?._toIstio(),

@@ -1,8 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DestinationPolicyOptions, checkedPortPolicies, destinationPolicyToIstio, destinationSettingsOf, hasPolicy } from './destination-policy';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio, tcpRuleToIstio, tlsRuleToIstio } from './istio-routes';
 import { MeshServicePort } from './protocol';
+import { policiesBeforeRoutes, routesAfterPolicies } from './rollout-order';
 import { checkedTrafficPolicy, trafficPolicyOf, trafficSettingsOf } from './service-traffic-policy';
 import type { ServiceTrafficPolicy, TrafficPolicyOptions } from './service-traffic-policy';
 import type { TrafficSplit } from './traffic-split';
@@ -48,6 +50,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   protected _exportTo?: string[];
   private _split?: TrafficSplit;
+  /** Versions other services' routes mirror to: each needs its subset, as a version routed to does. */
+  private readonly _mirroredVersions = new Set<string>();
   private _ownTrafficPolicy: TrafficPolicyOptions = {};
 
   /** The host name clients use. */
@@ -129,6 +133,18 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   }
 
   /**
+   * Records that another service's route mirrors to `version` of this one, which then gets its subset.
+   *
+   * @internal
+   */
+  public _mirroredTo(version: string): void {
+    this._mirroredVersions.add(version);
+    if (routingOf(this.mesh).api === RoutingApi.ISTIO || routingOf(this.mesh).allowIstioApiFallback) {
+      this._ensureDestinationRule();
+    }
+  }
+
+  /**
    * Attaches a `ServiceTrafficPolicy`: its settings are the service's, and the routing objects they need are made.
    *
    * @internal
@@ -147,7 +163,9 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   protected _applyTrafficPolicy(settings: TrafficPolicyOptions): void {
-    this._ownTrafficPolicy = checkedTrafficPolicy(this, settings);
+    const checked = checkedTrafficPolicy(this, settings);
+    const portPolicies = checkedPortPolicies(this, this.serviceName, this.ports.map(p => p.port), checked.portPolicies);
+    this._ownTrafficPolicy = { ...checked, portPolicies };
     this._ensureRoutingObjects(this._ownTrafficPolicy);
   }
 
@@ -155,7 +173,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (p.timeout || p.retries) {
       this._ensureVirtualService();
     }
-    if (p.circuitBreaker || p.loadBalancer || !this.mesh.autoMtls) {
+    if (destinationSettingsOf(p).length > 0 || p.portPolicies?.length || !this.mesh.autoMtls) {
       this._ensureDestinationRule();
     }
   }
@@ -170,10 +188,22 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     // An imported service's namespace may hold nothing else of the mesh: it is rendered all the same.
     ensureNamespace(this.mesh, this.namespace);
     if (!this.virtualService) {
-      new istio.VirtualService(this, 'VirtualService', {
+      routesAfterPolicies(this.mesh, new istio.VirtualService(this, 'VirtualService', {
         metadata: { name: this.serviceName, namespace: this.namespace },
         spec: Lazy.any({ produce: () => this._virtualServiceSpec() }),
-      });
+      }));
+    }
+  }
+
+  /**
+   * Makes the DestinationRule that declares the service's subsets, with Istio's API (the Gateway API has no
+   * subsets: a version is a Service of its own there, made for the routes that use it).
+   *
+   * @internal
+   */
+  protected _ensureSubsets(): void {
+    if (routingOf(this.mesh).api === RoutingApi.ISTIO) {
+      this._ensureDestinationRule();
     }
   }
 
@@ -185,10 +215,10 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public _ensureDestinationRule(): void {
     ensureNamespace(this.mesh, this.namespace);
     if (!this.destinationRule) {
-      new istio.DestinationRule(this, 'DestinationRule', {
+      policiesBeforeRoutes(this.mesh, new istio.DestinationRule(this, 'DestinationRule', {
         metadata: { name: this.serviceName, namespace: this.namespace },
         spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
-      });
+      }));
     }
   }
 
@@ -224,24 +254,71 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     };
   }
 
-  /** @internal */
-  public _destinationRuleSpec(): istio.DestinationRuleSpec {
+  /**
+   * The connection settings of one version (its subset's `trafficPolicy`), if it has any.
+   *
+   * @internal
+   */
+  public _versionPolicy(_version: string): DestinationPolicyOptions | undefined {
+    return undefined;
+  }
+
+  /**
+   * The service's traffic policy as a DestinationRule writes it: its settings, its ports' and, without auto mTLS, the TLS mode.
+   *
+   * @internal
+   */
+  public _trafficPolicy(): istio.DestinationRuleSpecTrafficPolicy | undefined {
     const p = this.trafficPolicy;
     const tls = this.mesh.autoMtls ? undefined : {
       mode: (this.mesh.mtlsModeOf(this) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
     };
+    const ports = (p.portPolicies ?? [])
+      .map(pp => ({ port: { number: pp.port }, ...destinationPolicyToIstio(pp) }) as istio.DestinationRuleSpecTrafficPolicyPortLevelSettings);
     const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
-      loadBalancer: p.loadBalancer?._toIstio(),
-      connectionPool: p.circuitBreaker?._connectionPool(),
-      outlierDetection: p.circuitBreaker?._outlierDetection(),
+      ...destinationPolicyToIstio(p),
+      portLevelSettings: ports.length > 0 ? ports : undefined,
       tls,
     };
-    const versions = this._routingApi === RoutingApi.ISTIO ? this._split?.versionsUsed ?? [] : [];
+    return hasPolicy(trafficPolicy) ? trafficPolicy : undefined;
+  }
+
+  /**
+   * The traffic policy of one version's own destination (the Gateway API's per-version Service): the service's,
+   * with the version's settings over it field by field, as Istio merges a subset's policy over its DestinationRule's.
+   *
+   * @internal
+   */
+  public _versionTrafficPolicy(version: string): istio.DestinationRuleSpecTrafficPolicy | undefined {
+    const own = this._subsetPolicy(version);
+    const merged = { ...this._trafficPolicy(), ...Object.fromEntries(Object.entries(own ?? {}).filter(([, v]) => v !== undefined)) };
+    return hasPolicy(merged) ? merged : undefined;
+  }
+
+  private _subsetPolicy(version: string): istio.DestinationRuleSpecSubsetsTrafficPolicy | undefined {
+    const policy = destinationPolicyToIstio(this._versionPolicy(version));
+    return hasPolicy(policy) ? policy as istio.DestinationRuleSpecSubsetsTrafficPolicy : undefined;
+  }
+
+  /**
+   * The versions the DestinationRule has subsets for: every declared version (Istio's practice is to declare a
+   * subset before any route uses it), and any other a route uses (an imported service may not list its versions).
+   *
+   * @internal
+   */
+  public get _subsetVersions(): string[] {
+    return [...new Set([...this.versionNames ?? [], ...this._split?.versionsUsed ?? [], ...this._mirroredVersions])].sort();
+  }
+
+  /** @internal */
+  public _destinationRuleSpec(): istio.DestinationRuleSpec {
+    // The Gateway API has no subsets: its versions are Services of their own (see gateway-api/render.ts).
+    const versions = this._routingApi === RoutingApi.ISTIO ? this._subsetVersions : [];
     return {
       host: this.host,
       exportTo: this.exportTo,
-      trafficPolicy: Object.values(trafficPolicy).some(v => v !== undefined) ? trafficPolicy : undefined,
-      subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v } })),
+      trafficPolicy: this._trafficPolicy(),
+      subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v }, trafficPolicy: this._subsetPolicy(v) })),
     };
   }
 }

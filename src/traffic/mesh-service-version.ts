@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import type { DestinationPolicyOptions } from './destination-policy';
 import type { MeshService } from './mesh-service';
 import { checkEnum, checkStringList, checkStringMap, checkType } from '../private/enums';
 import { reportError, reportWarning } from '../private/errors';
@@ -123,6 +124,16 @@ export interface VersionOptions {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Connection settings for this version only (its DestinationRule subset's `trafficPolicy`; with the Gateway API,
+   * the DestinationRule of its own Service): each given field replaces the service's. Timeouts and retries are
+   * route settings: give them to a `TrafficSplit` route to the version.
+   *
+   * @default - the service's settings
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+   */
+  readonly trafficPolicy?: DestinationPolicyOptions;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkExportTo } from './export-to';
+import { DestinationPolicyOptions, checkedDestinationPolicy, destinationSettingsOf } from './destination-policy';
 import { MeshServiceBase } from './mesh-service-base';
 import { MeshServiceVersion, VersionOptions } from './mesh-service-version';
 import { MeshServicePort } from './protocol';
@@ -180,6 +181,7 @@ export class MeshService extends MeshServiceBase {
 
   private readonly proxyOptions?: ProxyOptions;
   private readonly _versions = new Map<string, MeshServiceVersion>();
+  private readonly _versionPolicies = new Map<string, DestinationPolicyOptions>();
   private readonly egressPeers: { readonly peer: NetworkPeer; readonly ports?: number[] }[] = [];
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
@@ -330,7 +332,37 @@ export class MeshService extends MeshServiceBase {
     // An empty name (reported above) cannot be a construct id; any id that is not a valid version name will do.
     const version = new MeshServiceVersion(this, name === '' ? '<empty>' : name, { service: this, versionName: name, ...options });
     this._versions.set(name, version);
+    const policy = options?.trafficPolicy === undefined ? undefined : this._checkedVersionPolicy(name, options.trafficPolicy);
+    if (policy) {
+      this._versionPolicies.set(name, policy);
+    }
+    // A DestinationRule declares a subset for every version once there are two to choose between, so that a route
+    // added later finds its subset already pushed (make-before-break). With one version there is nothing to route
+    // between, and a DestinationRule would only cost istiod a push to every proxy that calls the service.
+    if (policy || this._versions.size >= 2) {
+      this._ensureSubsets();
+    }
     return version;
+  }
+
+  /** @internal */
+  public _versionPolicy(version: string): DestinationPolicyOptions | undefined {
+    return this._versionPolicies.get(version);
+  }
+
+  private _checkedVersionPolicy(name: string, policy: DestinationPolicyOptions): DestinationPolicyOptions | undefined {
+    const label = `version '${name}' trafficPolicy `;
+    const routeSettings = ['timeout', 'retries'].filter(k => (policy as { [k: string]: unknown })?.[k] !== undefined);
+    if (routeSettings.length > 0) {
+      reportError(this, 'MESH0863', `${label}sets ${routeSettings.join(' and ')}, which ${routeSettings.length > 1 ? 'are route settings' : 'is a route setting'} (a VirtualService's), not a subset's: give ${routeSettings.length > 1 ? 'them' : 'it'} to a TrafficSplit route to the version (TrafficTarget.version('${name}')), or to the service`);
+    }
+    if (destinationSettingsOf(policy).length === 0) {
+      if (routeSettings.length === 0) {
+        reportError(this, 'MESH0864', `${label}sets nothing: give circuitBreaker, loadBalancer, connectionPool or outlierDetection, or remove it`);
+      }
+      return undefined;
+    }
+    return checkedDestinationPolicy(this, label, policy);
   }
 }
 

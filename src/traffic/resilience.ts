@@ -61,12 +61,18 @@ export enum RetryOn {
   GATEWAY_ERROR = 'gateway-error',
   /** No response at all: disconnect, reset or read timeout. */
   RESET = 'reset',
+  /** A reset before the request was sent upstream (safe to retry even for requests that are not idempotent). */
+  RESET_BEFORE_REQUEST = 'reset-before-request',
   /** The connection could not be established. */
   CONNECT_FAILURE = 'connect-failure',
   /** The upstream refused the stream with REFUSED_STREAM. */
   REFUSED_STREAM = 'refused-stream',
   /** A 409 response. */
   RETRIABLE_4XX = 'retriable-4xx',
+  /** A response with the `x-envoy-ratelimited` header (Envoy's own rate limiting answered). */
+  ENVOY_RATELIMITED = 'envoy-ratelimited',
+  /** An HTTP/3 request that failed after its QUIC connection was established (retried over TCP). */
+  HTTP3_POST_CONNECT_FAILURE = 'http3-post-connect-failure',
   /** gRPC status CANCELLED. */
   GRPC_CANCELLED = 'cancelled',
   /** gRPC status DEADLINE_EXCEEDED. */
@@ -99,6 +105,35 @@ export interface RetryPolicyOptions {
    * @default - Istio's default: connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes
    */
   readonly retryOn?: RetryOn[];
+
+  /**
+   * Response status codes that are retried (Istio writes them into `retryOn`, and Envoy's
+   * `retriable-status-codes` condition then retries them), e.g. `[503, 504]`.
+   *
+   * @default - none beyond `retryOn`
+   */
+  readonly retriableStatusCodes?: number[];
+
+  /**
+   * The shortest wait between tries (Envoy backs off exponentially from it, with jitter, up to ten times it).
+   *
+   * @default - Envoy's default, 25ms
+   */
+  readonly backoff?: Duration;
+
+  /**
+   * Whether a retry may go to an endpoint in another locality (zone or region) when the local ones failed.
+   *
+   * @default false
+   */
+  readonly retryRemoteLocalities?: boolean;
+
+  /**
+   * Whether a retry avoids the endpoints already tried.
+   *
+   * @default true
+   */
+  readonly retryIgnorePreviousHosts?: boolean;
 }
 
 /**
@@ -139,7 +174,24 @@ export class RetryPolicy {
       // istiod refuses a retry policy configured with retries disabled.
       throw meshError('MESH0175', where, 'attempts 0 disables retries, so perTryTimeout and retryOn would do nothing (istiod refuses them): drop them, or give at least 1 attempt');
     }
-    return new RetryPolicy(options.attempts, options.perTryTimeout, options.retryOn ? [...options.retryOn] : undefined);
+    const codes = retriableStatusCodes(where, options.retriableStatusCodes, retryOn);
+    if (options.backoff !== undefined) {
+      positiveDuration(where, 'backoff', options.backoff);
+    }
+    for (const flag of ['retryRemoteLocalities', 'retryIgnorePreviousHosts'] as const) {
+      checkType(where, flag, options[flag], 'boolean');
+    }
+    const idle = (['retriableStatusCodes', 'backoff', 'retryRemoteLocalities', 'retryIgnorePreviousHosts'] as const)
+      .filter(p => p === 'retriableStatusCodes' ? codes.length > 0 : options[p] !== undefined);
+    if (options.attempts === 0 && idle.length > 0) {
+      throw meshError('MESH0838', where, `attempts 0 disables retries, so ${idle.join(', ')} would do nothing: drop ${idle.length > 1 ? 'them' : 'it'}, or give at least 1 attempt`);
+    }
+    return new RetryPolicy(options.attempts, options.perTryTimeout, options.retryOn ? [...options.retryOn] : undefined, {
+      retriableStatusCodes: codes.length > 0 ? codes : undefined,
+      backoff: options.backoff,
+      retryRemoteLocalities: options.retryRemoteLocalities,
+      retryIgnorePreviousHosts: options.retryIgnorePreviousHosts,
+    });
   }
 
   /**
@@ -156,16 +208,70 @@ export class RetryPolicy {
     public readonly perTryTimeout?: Duration,
     /** When to retry. */
     public readonly retryOn?: RetryOn[],
+    private readonly more: RetryDetails = {},
   ) {}
+
+  /** Response status codes that are retried. */
+  public get retriableStatusCodes(): number[] | undefined {
+    return this.more.retriableStatusCodes ? [...this.more.retriableStatusCodes] : undefined;
+  }
+
+  /** The shortest wait between tries. */
+  public get backoff(): Duration | undefined {
+    return this.more.backoff;
+  }
+
+  /** Whether a retry may go to an endpoint in another locality. */
+  public get retryRemoteLocalities(): boolean | undefined {
+    return this.more.retryRemoteLocalities;
+  }
+
+  /** Whether a retry avoids the endpoints already tried. */
+  public get retryIgnorePreviousHosts(): boolean | undefined {
+    return this.more.retryIgnorePreviousHosts;
+  }
 
   /** @internal */
   public _toIstio(): istio.VirtualServiceSpecHttpRetries {
+    const retryOn = [...this.retryOn ?? [], ...(this.more.retriableStatusCodes ?? []).map(String)];
     return {
       attempts: this.attempts,
       perTryTimeout: this.perTryTimeout ? istioDuration(this.perTryTimeout) : undefined,
-      retryOn: this.retryOn && this.retryOn.length > 0 ? this.retryOn.join(',') : undefined,
+      retryOn: retryOn.length > 0 ? retryOn.join(',') : undefined,
+      backoff: this.more.backoff ? istioDuration(this.more.backoff) : undefined,
+      retryRemoteLocalities: this.more.retryRemoteLocalities,
+      retryIgnorePreviousHosts: this.more.retryIgnorePreviousHosts,
     };
   }
+}
+
+/** A retry policy's settings beyond attempts, perTryTimeout and retryOn. */
+interface RetryDetails {
+  readonly retriableStatusCodes?: number[];
+  readonly backoff?: Duration;
+  readonly retryRemoteLocalities?: boolean;
+  readonly retryIgnorePreviousHosts?: boolean;
+}
+
+/**
+ * Checks `retriableStatusCodes` as istiod checks a status code in retryOn (one HTTP defines, as Go's net/http
+ * knows them), each once and not also in `retryOn`; returns them sorted.
+ */
+function retriableStatusCodes(where: string, codes: number[] | undefined, retryOn: readonly string[]): number[] {
+  if (!checkArray(where, 'retriableStatusCodes', codes) || codes === undefined) {
+    return [];
+  }
+  for (const code of codes) {
+    checkType(where, 'retriableStatusCodes', code, 'number', 'a status code such as 503');
+    if (!Number.isInteger(code) || code < 100 || code > 599 || invalidRetryOn([String(code)]) !== undefined) {
+      throw meshError('MESH0836', where, `retriableStatusCodes ${code} is not an HTTP status code istiod takes: give a status code from 100 to 599 that HTTP defines, e.g. 503`);
+    }
+  }
+  const dup = codes.find((c, i) => codes.indexOf(c) !== i || retryOn.includes(String(c)));
+  if (dup !== undefined) {
+    throw meshError('MESH0837', where, `retriableStatusCodes lists ${dup} ${codes.indexOf(dup) !== codes.lastIndexOf(dup) ? 'twice' : 'again after retryOn'}: list each status code once`);
+  }
+  return [...codes].sort((a, b) => a - b);
 }
 
 /**

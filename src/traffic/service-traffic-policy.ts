@@ -1,6 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
+import { ConnectionPool } from './connection-pool';
+import { DestinationPolicyOptions, PortPolicy, checkedDestinationPolicy, checkedPortPolicies } from './destination-policy';
 import { LoadBalancer } from './load-balancer';
 import type { MeshServiceBase } from './mesh-service-base';
+import { OutlierDetection } from './outlier-detection';
 import { CircuitBreaker, RetryPolicy, Timeout } from './resilience';
 import type { IMeshService } from '../mesh-identity';
 import { meshError, reportError, required } from '../private/errors';
@@ -9,7 +12,7 @@ import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 /**
  * Service-level route and connection settings, shared by `MeshService` (its props) and `ServiceTrafficPolicy`.
  */
-export interface TrafficPolicyOptions {
+export interface TrafficPolicyOptions extends DestinationPolicyOptions {
   /**
    * Request timeout on every route to the service (a `TrafficSplit` route may override it).
    *
@@ -25,18 +28,12 @@ export interface TrafficPolicyOptions {
   readonly retries?: RetryPolicy;
 
   /**
-   * Connection limits and outlier detection.
+   * Connection settings for single ports of the service (a DestinationRule's `portLevelSettings`), which replace
+   * the service's own for traffic to that port.
    *
-   * @default - no limits
+   * @default - every port has the service's settings
    */
-  readonly circuitBreaker?: CircuitBreaker;
-
-  /**
-   * How clients pick an endpoint.
-   *
-   * @default - Istio's default: LEAST_REQUEST
-   */
-  readonly loadBalancer?: LoadBalancer;
+  readonly portPolicies?: PortPolicy[];
 }
 
 /**
@@ -76,6 +73,12 @@ export class ServiceTrafficPolicy extends Construct {
   public readonly circuitBreaker?: CircuitBreaker;
   /** How clients pick an endpoint, if set. */
   public readonly loadBalancer?: LoadBalancer;
+  /** Connection pool settings, if set. */
+  public readonly connectionPool?: ConnectionPool;
+  /** Outlier detection, if set. */
+  public readonly outlierDetection?: OutlierDetection;
+  /** Connection settings of single ports, if set. */
+  public readonly portPolicies?: PortPolicy[];
 
   public constructor(scope: Construct, id: string, props: ServiceTrafficPolicyProps) {
     super(scope, id);
@@ -91,8 +94,13 @@ export class ServiceTrafficPolicy extends Construct {
     this.retries = settings.retries;
     this.circuitBreaker = settings.circuitBreaker;
     this.loadBalancer = settings.loadBalancer;
-    if (!props.timeout && !props.retries && !props.circuitBreaker && !props.loadBalancer) {
-      reportError(this, 'MESH0188', 'no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker or loadBalancer, or remove it');
+    this.connectionPool = settings.connectionPool;
+    this.outlierDetection = settings.outlierDetection;
+    // Checked against the service's ports; a service that is none (reported below) has no ports to check them against.
+    const ports = Array.isArray(props.service?.ports) ? props.service.ports.map(p => p.port) : undefined;
+    this.portPolicies = ports ? checkedPortPolicies(this, props.service.serviceName, ports, settings.portPolicies) : undefined;
+    if (trafficSettingsOf(props).length === 0) {
+      reportError(this, 'MESH0188', 'no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker, loadBalancer, connectionPool, outlierDetection or portPolicies, or remove it');
     }
     if (!isMeshServiceKind(props.service) && !Construct.isConstruct(props.service)) {
       // A plain object (from JavaScript) has nothing to report a path for, nor to route.
@@ -115,15 +123,21 @@ export class ServiceTrafficPolicy extends Construct {
  * @internal
  */
 export function trafficPolicyOf(p: TrafficPolicyOptions): TrafficPolicyOptions {
-  return { timeout: p.timeout, retries: p.retries, circuitBreaker: p.circuitBreaker, loadBalancer: p.loadBalancer };
+  return {
+    timeout: p.timeout,
+    retries: p.retries,
+    circuitBreaker: p.circuitBreaker,
+    loadBalancer: p.loadBalancer,
+    connectionPool: p.connectionPool,
+    outlierDetection: p.outlierDetection,
+    portPolicies: p.portPolicies,
+  };
 }
 
 /** What each setting's value has (it is made by a factory), and the factory to name. */
 const SETTING_FACTORIES: { readonly [setting: string]: [method: string, type: string, factory: string] } = {
   timeout: ['_toIstio', 'Timeout', 'Timeout.of(...)'],
   retries: ['_toIstio', 'RetryPolicy', 'RetryPolicy.of({ attempts: ... })'],
-  circuitBreaker: ['_connectionPool', 'CircuitBreaker', 'CircuitBreaker.of({ ... })'],
-  loadBalancer: ['_toIstio', 'LoadBalancer', 'LoadBalancer.roundRobin() or another LoadBalancer factory'],
 };
 
 /**
@@ -141,7 +155,8 @@ export function checkedTrafficPolicy(scope: IConstruct, p: TrafficPolicyOptions)
       checked[setting] = undefined;
     }
   }
-  return checked as TrafficPolicyOptions;
+  // Port policies are checked against the service's ports where the service is known (checkedPortPolicies).
+  return { ...checked, ...checkedDestinationPolicy(scope, '', p) } as TrafficPolicyOptions;
 }
 
 /**

@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { FaultInjection } from './fault-injection';
 import type { MeshServiceBase } from './mesh-service-base';
 import type { IMeshService } from '../mesh-identity';
-import type { HttpRule, TcpRule, TlsRule } from './http-rule';
+import type { HttpRule, RuleMirror, TcpRule, TlsRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
+import { checkRouteMirrors, Mirror } from './mirror';
 import type { RetryPolicy, Timeout } from './resilience';
 import { checkHeaderChanges, checkRouteActions, HeaderOperations, madeByFactory, RouteActions } from './route-actions';
 import { RouteMatch, routeMatchKey, validateRouteMatch } from './route-match';
@@ -14,6 +15,7 @@ import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
+import { admitMirrorCallers } from '../security/mirror-access';
 
 /**
  * What a route does to the requests it sends to one target alone.
@@ -98,11 +100,19 @@ export interface HttpRouteOptions extends RouteActions {
   readonly targets?: TrafficTarget[];
 
   /**
-   * Copy traffic to another version.
+   * Copy traffic to another version of the service (a shorthand for one of `mirrors`).
    *
    * @default - no mirroring
    */
   readonly mirror?: MirrorOptions;
+
+  /**
+   * Copy traffic to other services of the mesh, or versions of them (of this service too), each its share of
+   * the requests: `[Mirror.to(audit), Mirror.to(reviews, { version: 'v3', percentage: 10 })]`.
+   *
+   * @default - no mirroring
+   */
+  readonly mirrors?: Mirror[];
 
   /**
    * Delays or aborts to inject.
@@ -152,7 +162,7 @@ interface StreamRoute {
  * versions by weight, mirror them, inject faults. The first route that matches takes the request. TCP and TLS
  * routes do the same with connections to the service's TCP, TLS and HTTPS ports (a database or broker canary).
  *
- * Renders the service's VirtualService and the DestinationRule subsets of the versions it uses.
+ * Renders the service's VirtualService, and its DestinationRule with a subset for every version the service declares.
  *
  * @see https://istio.io/latest/docs/concepts/traffic-management/
  */
@@ -235,8 +245,10 @@ export class TrafficSplit extends Construct {
     const versions = new Set<string>();
     for (const route of this._routes) {
       (route.targets ?? []).forEach(t => versions.add(t.versionName));
-      if (route.mirror) {
-        versions.add(route.mirror.version);
+      for (const m of routeMirrors(this, route)) {
+        if (m.version !== undefined && m.service === this.service) {
+          versions.add(m.version);
+        }
       }
     }
     for (const route of [...this._tcpRoutes, ...this._tlsRoutes]) {
@@ -307,14 +319,22 @@ export class TrafficSplit extends Construct {
         mirror = undefined;
       }
     }
+    const mirrors = checkRouteMirrors(this, label, route.mirrors, mirror, targets);
+    if (mirrors.some(x => x.service !== this.service)) {
+      admitMirrorCallers(this.service.mesh);
+    }
+    for (const m of mirrors.filter(x => x.version !== undefined && x.service !== this.service)) {
+      // The version mirrored to needs its subset in its service's DestinationRule.
+      (m.service as Partial<MeshServiceBase>)._mirroredTo?.(m.version!);
+    }
     // A fault, timeout or retries not made by its factory (a plain object from JavaScript, a Duration for a
     // Timeout) would crash at synthesis: reported, and left out.
     const fault = madeByFactory(this, `${label} fault`, route.fault, 'FaultInjection', 'FaultInjection.of({ ... })');
     // The timeout and retries are checked with the other actions.
     const actions = checkRouteActions(this, label, route, checkedMatches, {
-      destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined, fault: fault !== undefined,
+      destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined || mirrors.length > 0, fault: fault !== undefined,
     });
-    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, fault, ...actions });
+    this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, mirrors, fault, ...actions });
   }
 
   /**
@@ -381,7 +401,9 @@ export class TrafficSplit extends Construct {
         name: route.name,
         matches: route.matches ?? [],
         backends: targets.map(t => ({ service, version: t.versionName, weight: targets.length > 1 ? t.weight : undefined, headers: t.headers })),
-        mirror: route.mirror ? { backend: { service, version: route.mirror.version }, percentage: route.mirror.percentage ?? 100 } : undefined,
+        mirrors: routeMirrors(this, route).map((m): RuleMirror => ({
+          backend: { service: m.service, version: m.version, port: m.port }, percentage: m.percentage,
+        })),
         fault: route.fault,
         timeout: route.timeout ?? (redirects ? undefined : defaults.timeout),
         retries: route.retries ?? (redirects ? undefined : defaults.retries),
@@ -447,4 +469,14 @@ function safeKey(match: RouteMatch): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Every mirror of a route of `split`: its `mirror` (a version of the split's service) first, then its `mirrors`.
+ *
+ * @internal
+ */
+export function routeMirrors(split: TrafficSplit, route: HttpRouteOptions): Mirror[] {
+  const shorthand = route.mirror ? [Mirror._unchecked(split.service, route.mirror.percentage ?? 100, route.mirror.version)] : [];
+  return [...shorthand, ...route.mirrors ?? []];
 }

@@ -147,7 +147,7 @@ describe('hand-written routes', () => {
 
   test.each<[string, any[], string]>([
     ['a subset no DestinationRule defines', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v9' } }] }] }), subsets],
-      "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no DestinationRule defines (subsets: one, all), "
+      "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no DestinationRule defines (subsets: v1, v2, one, all), "
       + 'so those requests would fail with 503: define the subset'],
     ['a subset no workload has', [vs({ hosts: ['api'], http: [{ route: [{ destination: { host: 'api', subset: 'v9' } }] }] }), dr([{ name: 'v9', labels: { version: 'v9' } }])],
       "[MESH0605] MeshTesting.routeFor: a route sends requests to subset 'v9' of 'api.default.svc.cluster.local', which no workload of the manifests serves"],

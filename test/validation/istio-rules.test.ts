@@ -98,7 +98,7 @@ describe('control plane and certificate durations are whole milliseconds a Go du
 describe('retryOn takes what Istio takes', () => {
   test.each(['timeout', '5XX', '600'])('fails on %s (from JavaScript)', value => {
     expect(() => RetryPolicy.of({ attempts: 2, retryOn: [value as RetryOn] })).toThrow(
-      `[MESH0161] RetryPolicy.of: retryOn '${value}' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code`);
+      `[MESH0161] RetryPolicy.of: retryOn '${value}' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, reset-before-request, connect-failure, refused-stream, retriable-4xx, envoy-ratelimited, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code`);
   });
 
   test('several conditions in one string fail: each is its own element (and checked for repeats)', () => {
@@ -307,7 +307,7 @@ describe('external services, rate limits and HTTP settings on services without H
     cache.addVersion('v1', { image: 'example/cache:v1' });
     new ServiceTrafficPolicy(mesh, 'cache-traffic', { service: cache, circuitBreaker: CircuitBreaker.of({ maxConnections: 10, consecutiveErrors: 3 }), loadBalancer: LoadBalancer.consistentHashBySourceIp() });
     expect(synthErrors(mesh)).toEqual([
-      "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout, circuitBreaker maxRequests, a loadBalancer hashing on an HTTP header or cookie would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
+      "[mesh/db] [MESH0171] service 'db' has no HTTP, HTTP2 or GRPC port (ports: 5432/tcp), so timeout, circuitBreaker maxRequests, a loadBalancer hashing on an HTTP header, cookie or query parameter would do nothing: Envoy applies them to HTTP requests only, drop them or give the service an HTTP port",
     ]);
   });
 });

@@ -158,7 +158,7 @@ describe('traffic settings', () => {
     new ServiceTrafficPolicy(mesh, 'policy', { service: newService(mesh, 'web') });
     // THEN
     expect(synthErrors(mesh)).toEqual([
-      '[mesh/policy] [MESH0188] no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker or loadBalancer, or remove it',
+      '[mesh/policy] [MESH0188] no setting is given, so the policy would change nothing: give timeout, retries, circuitBreaker, loadBalancer, connectionPool, outlierDetection or portPolicies, or remove it',
     ]);
   });
 

@@ -84,8 +84,9 @@ describe('enum values (MESH0090)', () => {
   test('fails on a retryOn condition that is not a RetryOn, at once', () => {
     // RetryOn's values and the HTTP status codes Istio takes pass; anything else is one error (MESH0161, tested with the istiod rules).
     expect(() => RetryPolicy.of({ attempts: 2, retryOn: [RetryOn.RESET, js('5XX')] })).toThrow(
-      "[MESH0161] RetryPolicy.of: retryOn '5XX' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, connect-failure, "
-      + 'refused-stream, retriable-4xx, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code');
+      "[MESH0161] RetryPolicy.of: retryOn '5XX' is not a retry condition Istio takes: use RetryOn values (5xx, gateway-error, reset, reset-before-request, connect-failure, "
+      + 'refused-stream, retriable-4xx, envoy-ratelimited, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) '
+      + 'or an HTTP status code');
     expect(() => RetryPolicy.of({ attempts: 2, retryOn: js('5xx') })).toThrow(new Error("[MESH0092] RetryPolicy.of: retryOn '5xx' is not a list: give an array, e.g. ['5xx']"));
     expect(RetryPolicy.of({ attempts: 2, retryOn: [RetryOn.RESET, RetryOn.FIVE_XX] }).retryOn).toEqual(['reset', '5xx']);
   });

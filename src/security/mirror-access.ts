@@ -1,0 +1,88 @@
+import { AccessPolicy, AccessRule } from './access-policy';
+import { MeshModel } from '../analysis/mesh-model';
+import type { IMesh, IMeshService } from '../mesh-identity';
+import { beforeAnalysis } from '../private/before-analysis';
+import { serviceKey } from '../private/services';
+import type { TrafficSplit } from '../traffic/traffic-split';
+import { routeMirrors } from '../traffic/traffic-split';
+
+/*
+ * A sidecar that mirrors a request sends the copy itself, with its own identity: whoever may call a service whose
+ * routes mirror to another service calls that service too. So the mirror's target admits the callers of every
+ * service that mirrors to it (in its AuthorizationPolicy and NetworkPolicy, which both read `AccessPolicy.rules`),
+ * and, when it has no AccessPolicy but refuses calls by default, gets one that admits them.
+ */
+
+const WATCHED = new WeakSet<IMesh>();
+
+/**
+ * The services whose routes (in `splits`) mirror to `target`, other than `target` itself.
+ *
+ * @internal
+ */
+export function servicesMirroringTo(splits: TrafficSplit[], target: IMeshService): IMeshService[] {
+  const key = serviceKey(target);
+  return splits
+    .filter(split => serviceKey(split.service) !== key)
+    .filter(split => split.routes.some(route => routeMirrors(split, route).some(m => serviceKey(m.service) === key)))
+    .map(split => split.service);
+}
+
+/**
+ * The rules `policy` gets from mirroring: each caller that the AccessPolicy of a service mirroring to its service
+ * allows, on every port, unless the policy already allows it without restriction.
+ *
+ * @internal
+ */
+export function mirroredCallerRules(policy: AccessPolicy, own: AccessRule[]): AccessRule[] {
+  const model = MeshModel.of(policy.service.mesh);
+  const rules: AccessRule[] = [];
+  const unrestricted = (r: AccessRule) => !r.methods?.length && !r.paths?.length && !r.ports?.length;
+  for (const source of servicesMirroringTo(model.trafficSplits, policy.service)) {
+    const sourcePolicy = model.accessPolicyOf(source);
+    for (const rule of sourcePolicy ? sourcePolicy._ownRules : []) {
+      if (own.some(r => r.from === rule.from && unrestricted(r)) || rules.some(r => r.from === rule.from)) {
+        continue;
+      }
+      rules.push({ from: rule.from });
+    }
+  }
+  return rules;
+}
+
+/**
+ * Makes sure that, before every analysis (and so before synthesis), a mirror's target that refuses calls by
+ * default and has no AccessPolicy gets one, admitting the callers of the services that mirror to it.
+ *
+ * @internal
+ */
+export function admitMirrorCallers(mesh: IMesh): void {
+  if (WATCHED.has(mesh)) {
+    return;
+  }
+  WATCHED.add(mesh);
+  beforeAnalysis(mesh, m => {
+    const model = MeshModel.of(m);
+    const targets = new Map<string, { target: IMeshService; split: TrafficSplit }>();
+    for (const split of model.trafficSplits) {
+      for (const route of split.routes) {
+        for (const mirror of routeMirrors(split, route)) {
+          const key = serviceKey(mirror.service);
+          if (key !== serviceKey(split.service) && !targets.has(key)) {
+            targets.set(key, { target: mirror.service, split });
+          }
+        }
+      }
+    }
+    for (const { target, split } of targets.values()) {
+      if (MeshModel.of(m).accessPolicyOf(target) || !model.deniesByDefault(target.namespace)) {
+        continue;
+      }
+      const callers = servicesMirroringTo(model.trafficSplits, target).flatMap(s => model.accessPolicyOf(s)?._ownRules ?? []);
+      const id = `MirrorAccess-${target.namespace}-${target.serviceName}`;
+      if (callers.length > 0 && !split.node.tryFindChild(id)) {
+        new AccessPolicy(split, id, { service: target });
+      }
+    }
+  });
+}
