@@ -197,7 +197,10 @@ export class TrafficSplit extends Construct {
       // A plain object (from JavaScript) has nothing to report a path for, nor to route.
       throw meshError('MESH0009', this, 'service is not a service of a mesh: name a MeshService, or one imported with MeshService.fromName()');
     }
-    if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
+    if (isKind(props.service, 'ExternalService')) {
+      // An external service has hosts, not versions: its routes are an ExternalTrafficSplit's.
+      reportError(this, 'MESH0108', `service '${props.service.node.path}' is an ExternalService, which has no versions to split between: route it with new ExternalTrafficSplit(mesh, id, { externalService, routes })`);
+    } else if (!isKind(props.service, 'MeshService') && !isKind(props.service, 'ImportedMeshService')) {
       reportError(this, 'MESH0108', `service '${props.service.node.path}' is not a MeshService: define it with new MeshService() or MeshService.fromName()`);
     } else if (props.service.mesh !== mesh) {
       reportError(this, 'MESH0108', `service '${props.service.serviceName}' belongs to another mesh (${props.service.mesh.node.path}): route a service of this mesh, or import it with MeshService.fromName()`);

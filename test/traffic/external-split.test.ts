@@ -275,3 +275,19 @@ describe('ExternalTrafficSplit', () => {
     ]);
   });
 });
+
+describe('TrafficSplit given an ExternalService', () => {
+  test('is refused with the construct to use instead, and synthesis does not crash', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const payments = new ExternalService(mesh, 'payments', { hosts: ['api.payments.example'], ports: [{ port: 80, protocol: Protocol.HTTP }] });
+
+    // WHEN (from JavaScript, or with a cast: an ExternalService is not an IMeshService)
+    new TrafficSplit(mesh, 'split', { service: payments as any, routes: [{ timeout: Timeout.of(Duration.seconds(3)), targets: [TrafficTarget.version('v1')] }] });
+
+    // THEN
+    expect(synthErrors(mesh)).toContain(
+      "[mesh/split] [MESH0108] service 'mesh/payments' is an ExternalService, which has no versions to split between: route it with new ExternalTrafficSplit(mesh, id, { externalService, routes })",
+    );
+  });
+});
