@@ -1,8 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { checkExportTo } from './export-to';
 import { DestinationPolicyOptions, checkedDestinationPolicy, destinationSettingsOf } from './destination-policy';
+import { checkExportTo } from './export-to';
 import { MeshServiceBase } from './mesh-service-base';
 import { MeshServiceVersion, VersionOptions } from './mesh-service-version';
 import { MeshServicePort } from './protocol';

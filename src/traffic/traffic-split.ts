@@ -304,9 +304,9 @@ export class TrafficSplit extends Construct {
       if (match.sourceService && isMeshServiceKind(match.sourceService) && match.sourceService.mesh !== this.service.mesh) {
         reportError(this, 'MESH0108', `${label} matches source service '${match.sourceService.serviceName}' of another mesh: name a service of this mesh`);
       }
-      const ports = (this.service.ports ?? []).map(p => p.port);
-      if (Number.isInteger(match.port) && match.port! >= 1 && match.port! <= 65535 && ports.length > 0 && !ports.includes(match.port!)) {
-        reportError(this, 'MESH0803', `${label} matches port ${match.port}, which is not a port of service '${this.service.serviceName}' (ports: ${ports.join(', ')}), so it takes no request: match one of them`);
+      const numbers = ports.map(p => p.port);
+      if (Number.isInteger(match.port) && match.port! >= 1 && match.port! <= 65535 && numbers.length > 0 && !numbers.includes(match.port!)) {
+        reportError(this, 'MESH0803', `${label} matches port ${match.port}, which is not a port of service '${this.service.serviceName}' (ports: ${numbers.join(', ')}), so it takes no request: match one of them`);
       }
       return checked;
     });
