@@ -66,14 +66,15 @@ describe('JSON patches on the objects the library writes', () => {
 
     // THEN
     expect(errorsOf(mesh)).toEqual([
+      // The DestinationRule comes before the VirtualService that uses it (make-before-break), so its problems are reported first.
+      "[mesh/reviews/DestinationRule] [MESH0903] json patch replace /spec/trafficPolicy/outlierDetection/interval does not apply to DestinationRule 'reviews': "
+      + 'there is no spec.trafficPolicy.outlierDetection (spec.trafficPolicy has connectionPool, loadBalancer)',
+      "[mesh/reviews/DestinationRule] [MESH0903] json patch remove /spec/subsets/5 does not apply to DestinationRule 'reviews': "
+      + 'there is no spec.subsets.5 (spec.subsets is a list of 2)',
       "[mesh/reviews/VirtualService] [MESH0903] json patch remove /spec/http/1 does not apply to VirtualService 'reviews': "
       + 'there is no spec.http.1 (spec.http is a list of 1)',
       "[mesh/reviews/VirtualService] [MESH0903] json patch add /spec/http/3 does not apply to VirtualService 'reviews': "
       + 'spec.http is a list of 1, so 3 is not an index to add at',
-      "[mesh/reviews/DestinationRule] [MESH0903] json patch replace /spec/trafficPolicy/outlierDetection/interval does not apply to DestinationRule 'reviews': "
-      + 'there is no spec.trafficPolicy.outlierDetection (spec.trafficPolicy has connectionPool, loadBalancer)',
-      "[mesh/reviews/DestinationRule] [MESH0903] json patch remove /spec/subsets/5 does not apply to DestinationRule 'reviews': "
-      + 'there is no spec.subsets (spec has host, trafficPolicy)',
     ]);
     // the object alone (no validation first) throws the same coded error rather than cdk8s's serialization failure
     expect(() => reviews.destinationRule!.toJson()).toThrow(
@@ -233,9 +234,9 @@ describe('Overrides', () => {
       + 'use one of UNSPECIFIED, LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST'],
     ['a field under a value that is not an object', 'spec.host.name', 'x',
       "[MESH0903] override set spec.host.name does not apply to DestinationRule 'reviews': spec.host is a string (\"reviews.default.svc.cluster.local\"), so it has no name"],
-    ['an index into a list that is not there', 'spec.subsets.0.trafficPolicy', {},
-      "[MESH0903] override set spec.subsets.0.trafficPolicy does not apply to DestinationRule 'reviews': there is no list spec.subsets to index: "
-      + "set the whole list (set('spec.subsets', [...]))"],
+    ['an index into a list that is not there', 'spec.trafficPolicy.portLevelSettings.0.port', {},
+      "[MESH0903] override set spec.trafficPolicy.portLevelSettings.0.port does not apply to DestinationRule 'reviews': there is no list spec.trafficPolicy.portLevelSettings to index: "
+      + "set the whole list (set('spec.trafficPolicy.portLevelSettings', [...]))"],
   ])('fails on %s', (_, path, value, message) => {
     // GIVEN
     const { mesh, reviews } = reviewsWithPolicy();
@@ -257,10 +258,10 @@ describe('Overrides', () => {
 
     // THEN
     expect(errorsOf(mesh)).toEqual([
-      "[mesh/reviews/VirtualService] [MESH0903] override remove spec.http.2 does not apply to VirtualService 'reviews': "
-      + 'spec.http is a list of 1, so 2 is not an index to remove',
       "[mesh/reviews/DestinationRule] [MESH0903] override remove spec.trafficPolicy.outlierDetection does not apply to DestinationRule 'reviews': "
       + 'there is no spec.trafficPolicy.outlierDetection (spec.trafficPolicy has connectionPool, loadBalancer)',
+      "[mesh/reviews/VirtualService] [MESH0903] override remove spec.http.2 does not apply to VirtualService 'reviews': "
+      + 'spec.http is a list of 1, so 2 is not an index to remove',
     ]);
   });
 

@@ -59,10 +59,11 @@ describe('Mirror', () => {
         { destination: { host: 'recorder.default.svc.cluster.local', port: { number: 9090 } }, percentage: { value: 100 } },
         { destination: { host: 'reviews.default.svc.cluster.local', subset: 'v2' }, percentage: { value: 0.5 } },
       ]);
-      // the split's service gets subsets for the versions it mirrors to, the other service for its own
+      // the split's service gets subsets for the versions it mirrors to, the other service for every version it declares
+      // (the mirrored v2 among them)
       expect(split.versionsUsed).toEqual(['v1', 'v2', 'v3']);
       expect(MeshTesting.find(manifests, 'DestinationRule', 'reviews').spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2', 'v3']);
-      expect(MeshTesting.find(manifests, 'DestinationRule', 'audit').spec.subsets).toEqual([{ name: 'v2', labels: { version: 'v2' } }]);
+      expect(MeshTesting.find(manifests, 'DestinationRule', 'audit').spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }]);
       expect(validateManifests(manifests)).toEqual([]);
     });
 
