@@ -1605,12 +1605,12 @@ export const CODES = {
   },
   MESH0881: {
     meaning: 'a TCP route of a TrafficSplit is on an HTTP port (Istio routes HTTP ports with HTTP routes only), or its service has no TCP, TLS or HTTPS port',
-    example: "[mesh/split] [MESH0881] TCP route 1 port 8080 is http: Istio routes connections to an HTTP port with HTTP routes only, so the route would never be used: route a TCP, TLS or HTTPS port, or use addRoute() for HTTP",
+    example: '[mesh/split] [MESH0881] TCP route 1 port 8080 is http: Istio routes connections to an HTTP port with HTTP routes only, so the route would never be used: route a TCP, TLS or HTTPS port, or use addRoute() for HTTP',
     fix: 'route a TCP, TLS or HTTPS port, or route HTTP with addRoute()',
   },
   MESH0882: {
     meaning: 'a TLS route of a TrafficSplit is on a port that is not TLS or HTTPS, or its service has none',
-    example: "[mesh/split] [MESH0882] TLS route 1 port 5432 is tcp: a TLS route takes a TLS or HTTPS port: route a TLS or HTTPS port",
+    example: '[mesh/split] [MESH0882] TLS route 1 port 5432 is tcp: a TLS route takes a TLS or HTTPS port: route a TLS or HTTPS port',
     fix: 'route a TLS or HTTPS port, or use addTcpRoute() for plain TCP',
   },
   MESH0883: {
