@@ -1734,6 +1734,12 @@ export const CODES = {
     example: '[mesh/web] [MESH0906] the overrides of mesh/web/VirtualService (VirtualService) are lost: the service is routed with the Gateway API, so its VirtualService is not written: override its gatewayApiRoutes (made by mesh.analyze())',
     fix: 'override the objects the service is routed with (its gatewayApiRoutes under the Gateway API, its virtualService under Istio\'s)',
   },
+  // 092x: found in review, where the features of the traffic management meet
+  MESH0920: {
+    meaning: "warning: a version's trafficPolicy (its subset's) applies only to traffic a route sends to the subset, and no route sends it any",
+    example: "[mesh/web] [MESH0920] version 'v2' has a trafficPolicy, but Istio applies a subset's policy only to traffic a route sends to the subset, and no route of the mesh sends any to subset 'v2' (requests to the service go to every version under the service's policy): route to the version with a TrafficSplit, or give the policy to the service",
+    fix: 'route to the version with a TrafficSplit, or give the policy to the service',
+  },
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
+import { checkVersionPolicies } from './version-policies';
 import { checkVisibility } from './visibility';
 import { checkCniAgent } from '../control-plane/cni-agent';
 import { checkInstalledMeshConfig } from '../control-plane/existing-istio';
@@ -72,6 +73,7 @@ export class MeshAnalyzer {
     checkRouting(model, report);
     checkTrafficSettings(model, report);
     checkVisibility(model, report);
+    checkVersionPolicies(model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);

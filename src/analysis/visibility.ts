@@ -5,6 +5,7 @@ import type { MeshModel } from './mesh-model';
 import type { IMeshIdentity, IMeshService } from '../mesh-identity';
 import { exportedTo } from '../traffic/export-to';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
+import { routeMirrors } from '../traffic/traffic-split';
 
 /** How a whole-mesh check reports a finding (the mesh's analysis passes its own). */
 type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: string) => void;
@@ -22,8 +23,9 @@ interface Caller {
  * the routing silently (no weights, subsets, timeouts, retries or circuit breaker; without auto mTLS, no mTLS
  * either). The program names both the caller and the visibility, so one of them is a mistake: an error, whose
  * fix is to add the namespace to `exportTo` or to drop the caller. The callers are those of the service's
- * AccessPolicy, the calling services its routes match, and the ingress gateways that route to it; an external
- * service's are the egress gateway it is routed through.
+ * AccessPolicy, the calling services its routes match, the ingress gateways that route to it, and those of a
+ * service whose routes mirror to it (their proxies send the copies); an external service's are the egress gateway
+ * it is routed through.
  *
  * @internal
  */
@@ -33,26 +35,14 @@ export function checkVisibility(model: MeshModel, report: Report): void {
     if (!service.virtualService && !service.destinationRule && service.gatewayApiRoutes.length === 0) {
       continue;
     }
-    const callers: Caller[] = [];
-    const policy = model.accessPolicyOf(service);
-    for (const rule of policy?.rules ?? []) {
-      const ns = namespaceOf(rule.from);
-      if (ns !== undefined) {
-        callers.push({ label: `caller '${rule.from.serviceName}'`, namespace: ns, where: `its AccessPolicy (${policy!.node.path}) allows it` });
+    const callers = callersOf(model, service);
+    // A mirror's copies are sent by the proxies of the mirroring service's callers, which need the subset.
+    for (const split of model.trafficSplits.filter(s => s.service !== service)) {
+      if (split.routes.some(r => routeMirrors(split, r).some(m => m.service === service))) {
+        callers.push(...callersOf(model, split.service as MeshServiceBase).map(c => ({
+          ...c, where: `its requests to service '${split.service.serviceName}' are mirrored to it by ${split.node.path}`,
+        })));
       }
-    }
-    const split = service.trafficSplit;
-    if (split) {
-      const matched = [
-        ...split.routes.flatMap(r => (r.matches ?? []).map(m => m.sourceService)),
-        ...[...split.tcpRoutes, ...split.tlsRoutes].map(r => r.sourceService),
-      ].filter((s): s is IMeshService => s !== undefined);
-      for (const source of matched) {
-        callers.push({ label: `calling service '${source.serviceName}'`, namespace: source.namespace, where: `a route of ${split.node.path} matches it` });
-      }
-    }
-    for (const gateway of model.ingressGateways.filter(g => g.routedServices.includes(service))) {
-      callers.push({ label: `ingress gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, where: 'it routes to the service' });
     }
     reportHidden(report, service, `service '${service.serviceName}'`, service.namespace, service.exportTo!, callers,
       "its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply");
@@ -63,6 +53,35 @@ export function checkVisibility(model: MeshModel, report: Report): void {
       [{ label: `egress gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, where: 'calls to it are routed through it' }],
       'its ServiceEntry and VirtualService, so the gateway does not know the host and cannot forward the calls');
   }
+}
+
+/**
+ * The callers the program names for a service: those its AccessPolicy allows, the calling services its routes
+ * match, and the ingress gateways that route to it.
+ */
+function callersOf(model: MeshModel, service: MeshServiceBase): Caller[] {
+  const callers: Caller[] = [];
+  const policy = model.accessPolicyOf(service);
+  for (const rule of policy?.rules ?? []) {
+    const ns = namespaceOf(rule.from);
+    if (ns !== undefined) {
+      callers.push({ label: `caller '${rule.from.serviceName}'`, namespace: ns, where: `its AccessPolicy (${policy!.node.path}) allows it` });
+    }
+  }
+  const split = service.trafficSplit;
+  if (split) {
+    const matched = [
+      ...split.routes.flatMap(r => (r.matches ?? []).map(m => m.sourceService)),
+      ...[...split.tcpRoutes, ...split.tlsRoutes].map(r => r.sourceService),
+    ].filter((s): s is IMeshService => s !== undefined);
+    for (const source of matched) {
+      callers.push({ label: `calling service '${source.serviceName}'`, namespace: source.namespace, where: `a route of ${split.node.path} matches it` });
+    }
+  }
+  for (const gateway of model.ingressGateways.filter(g => g.routedServices.includes(service))) {
+    callers.push({ label: `ingress gateway '${gateway.gatewayName}'`, namespace: gateway.namespace, where: 'it routes to the service' });
+  }
+  return callers;
 }
 
 function reportHidden(

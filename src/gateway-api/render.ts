@@ -151,7 +151,7 @@ function renderServiceRoutes(mesh: IMesh, service: MeshServiceBase): BackendUse[
   }
   reportLostOverrides(service, service.virtualService, 'the service is routed with the Gateway API, so its VirtualService is not written: '
     + 'override its gatewayApiRoutes (made by mesh.analyze())');
-  renderServiceStreamRoutes(service, streams.routes);
+  renderServiceStreamRoutes(mesh, service, streams.routes);
   service.node.tryRemoveChild('VirtualService');
   // Without subsets, a DestinationRule without traffic policy says nothing.
   const dr = service.destinationRule;
@@ -244,8 +244,11 @@ function serviceStreamRoutes(service: MeshServiceBase): { routes: StreamRouteObj
   return { routes, problems };
 }
 
-/** The service's GAMMA TCPRoutes and TLSRoutes, each bound to the service's port, its backends weighted. */
-function renderServiceStreamRoutes(service: MeshServiceBase, routes: StreamRouteObject[]): void {
+/**
+ * The service's GAMMA TCPRoutes and TLSRoutes, each bound to the service's port, its backends weighted, written
+ * after the per-version Services they send connections to.
+ */
+function renderServiceStreamRoutes(mesh: IMesh, service: MeshServiceBase, routes: StreamRouteObject[]): void {
   for (const { id, name, port, rule, tls } of routes) {
     if (service.node.tryFindChild(id)) {
       continue;
@@ -256,9 +259,10 @@ function renderServiceStreamRoutes(service: MeshServiceBase, routes: StreamRoute
     const backendRefs = weightedRefs(rule.backends.map(b => ({ ...b, port })), ctx);
     if (tls) {
       const hostnames = [...(rule as TlsRule).sniHosts];
-      new gw.TlsRoute(service, id, { metadata, spec: { parentRefs, hostnames, rules: [{ backendRefs }] } as gw.TlsRouteSpec });
+      const spec = { parentRefs, hostnames, rules: [{ backendRefs }] } as gw.TlsRouteSpec;
+      routesAfterPolicies(mesh, new gw.TlsRoute(service, id, { metadata, spec }));
     } else {
-      new gw.TcpRoute(service, id, { metadata, spec: { parentRefs, rules: [{ backendRefs }] } as gw.TcpRouteSpec });
+      routesAfterPolicies(mesh, new gw.TcpRoute(service, id, { metadata, spec: { parentRefs, rules: [{ backendRefs }] } as gw.TcpRouteSpec }));
     }
   }
 }

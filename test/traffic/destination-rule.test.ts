@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Testing, Yaml } from 'cdk8s';
 import {
-  ApplyScript, CircuitBreaker, ConnectionPool, H2UpgradePolicy, HashAlgorithm, IngressGateway, LoadBalancer, MeshService, MeshTesting,
-  OutlierDetection, Protocol, RetryPolicy, RoutingApi, ServiceTrafficPolicy, Timeout, TrafficSplit, TrafficTarget,
+  ApplyScript, CircuitBreaker, ConnectionPool, H2UpgradePolicy, HashAlgorithm, IngressGateway, LoadBalancer, MeshService, MeshTesting, Mirror,
+  OutlierDetection, Protocol, RetryPolicy, RoutingApi, ServiceTrafficPolicy, Severity, Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 import { newService, ofKind, openMesh, synthErrors } from '../support/util';
 
@@ -513,5 +513,36 @@ describe('policies per version and per port', () => {
       "version 'v2' has a trafficPolicy, but with the Gateway API it applies only to traffic routed to the version (through Service 'web-v2') and no route of the mesh sends it any: route to the version with a TrafficSplit, or give the policy to the service",
     ]);
     expect(named(MeshTesting.synth(mesh), 'DestinationRule', 'web-v2')).toBeUndefined();
+  });
+
+  test('with Istio\'s API a version policy that no route, mirror or TCP route sends traffic to is a warning', () => {
+    // GIVEN versions with policies: api's and db's reached by no route, web's by a route, audit's by a mirror, broker's by a TCP route
+    const mesh = openMesh();
+    const policy = { trafficPolicy: { circuitBreaker: CircuitBreaker.of({ maxConnections: 10 }) } };
+    const api = newService(mesh, 'api', ['v1']);
+    api.addVersion('v2', { image: 'example/api:v2', ...policy });
+    const db = newService(mesh, 'db', []);
+    db.addVersion('v1', { image: 'example/db:v1', ...policy });
+    const web = newService(mesh, 'web', ['v1']);
+    web.addVersion('v2', { image: 'example/web:v2', ...policy });
+    const audit = newService(mesh, 'audit', ['v1']);
+    audit.addVersion('v2', { image: 'example/audit:v2', ...policy });
+    const broker = newService(mesh, 'broker', ['v1'], { ports: [{ port: 5672, protocol: Protocol.TCP }] });
+    broker.addVersion('v2', { image: 'example/broker:v2', ...policy });
+
+    // WHEN
+    new TrafficSplit(mesh, 'web-split', {
+      service: web,
+      routes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)], mirrors: [Mirror.to(audit, { version: 'v2' })] }],
+    });
+    new TrafficSplit(mesh, 'broker-split', { service: broker, tcpRoutes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }] });
+    const findings = mesh.analyze().filter(f => f.code === 'MESH0920');
+
+    // THEN
+    expect(findings.map(f => [f.severity, f.path, f.message])).toEqual([
+      [Severity.WARNING, 'mesh/api', "version 'v2' has a trafficPolicy, but Istio applies a subset's policy only to traffic a route sends to the subset, and no route of the mesh sends any to subset 'v2' (requests to the service go to every version under the service's policy): route to the version with a TrafficSplit, or give the policy to the service"],
+      [Severity.WARNING, 'mesh/db', "version 'v1' has a trafficPolicy, but Istio applies a subset's policy only to traffic a route sends to the subset, and no route of the mesh sends any to subset 'v1' (requests to the service go to every version under the service's policy): route to the version with a TrafficSplit, or give the policy to the service"],
+    ]);
+    expect(synthErrors(mesh)).toEqual([]);
   });
 });

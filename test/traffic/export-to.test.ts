@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  AccessPolicy, EgressGateway, ExternalService, IngressGateway, MeshService, MeshTesting, Protocol, RoutingApi, Severity, Timeout,
+  AccessPolicy, EgressGateway, ExternalService, IngressGateway, MeshService, MeshTesting, Mirror, Protocol, RoutingApi, Severity, Timeout,
   TrafficSplit, TrafficTarget,
 } from '../../src';
 import { synthChecked } from '../gateway-api/gateway-api-schemas';
@@ -108,6 +108,31 @@ describe('exportTo', () => {
       [Severity.ERROR, 'mesh/db', "caller 'gw' in namespace 'istio-ingress' calls service 'db' (its AccessPolicy (mesh/db-access) allows it), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'istio-ingress' to exportTo, or stop naming that caller"],
       [Severity.ERROR, 'mesh/db', "calling service 'web' in namespace 'shop' calls service 'db' (a route of mesh/split matches it), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'shop' to exportTo, or stop naming that caller"],
       [Severity.ERROR, 'mesh/db', "ingress gateway 'gw' in namespace 'istio-ingress' calls service 'db' (it routes to the service), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'istio-ingress' to exportTo, or stop naming that caller"],
+    ]);
+  });
+
+  test('fails when a service mirrors to a version of one whose routing is hidden from the mirroring service\'s callers', () => {
+    // GIVEN an open mesh (no AccessPolicy admits the mirroring service's callers to audit) and an audit service
+    // exported to its own namespace only
+    const mesh = openMesh();
+    const audit = newService(mesh, 'audit', ['v1', 'v2'], { namespace: 'audit', exportTo: ['.'] });
+    const orders = newService(mesh, 'orders', ['v1']);
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    const gateway = new IngressGateway(mesh, 'gw');
+
+    // WHEN the orders routes mirror to audit v2: the copies are sent by the proxies of orders' callers
+    new AccessPolicy(mesh, 'orders-access', { service: orders, allow: [{ from: web }] });
+    new TrafficSplit(mesh, 'split', {
+      service: orders,
+      routes: [{ targets: [TrafficTarget.version('v1')], mirrors: [Mirror.to(audit, { version: 'v2' })] }],
+    });
+    gateway.addRoute({ service: orders });
+
+    // THEN each caller that cannot see audit's subsets is reported, on audit
+    const hidden = mesh.analyze().filter(f => f.code === 'MESH0891');
+    expect(hidden.map(f => [f.severity, f.path, f.message])).toEqual([
+      [Severity.ERROR, 'mesh/audit', "caller 'web' in namespace 'shop' calls service 'audit' (its requests to service 'orders' are mirrored to it by mesh/split), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'shop' to exportTo, or stop naming that caller"],
+      [Severity.ERROR, 'mesh/audit', "ingress gateway 'gw' in namespace 'istio-ingress' calls service 'audit' (its requests to service 'orders' are mirrored to it by mesh/split), but exportTo (.) hides its routing (VirtualService, DestinationRule), so that caller's requests bypass it: no weights, subsets, timeouts, retries or circuit breaker apply: add 'istio-ingress' to exportTo, or stop naming that caller"],
     ]);
   });
 

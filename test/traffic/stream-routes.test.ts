@@ -311,6 +311,26 @@ describe('TCP and TLS routes with the Gateway API', () => {
     expect(synthErrors(other.mesh)).toEqual([]);
   });
 
+  test('a TCPRoute is written after the version Services it sends connections to (make-before-break)', () => {
+    // GIVEN a TCP-only service: no HTTPRoute orders the version Services first
+    const mesh = openMesh({ routingApi: RoutingApi.GATEWAY_API });
+    const broker = newService(mesh, 'broker', ['v1', 'v2'], { ports: [{ port: 5672, protocol: Protocol.TCP }] });
+
+    // WHEN
+    new TrafficSplit(mesh, 'split', {
+      service: broker,
+      tcpRoutes: [{ targets: [TrafficTarget.version('v1', 90), TrafficTarget.version('v2', 10)] }],
+    });
+    const objects = MeshTesting.synth(mesh);
+    const at = (kind: string, name: string) => objects.findIndex(o => o.kind === kind && o.metadata.name === name);
+
+    // THEN
+    expect(at('TCPRoute', 'broker-tcp-5672')).toBeGreaterThan(-1);
+    expect(at('Service', 'broker-v1')).toBeGreaterThan(-1);
+    expect(at('TCPRoute', 'broker-tcp-5672')).toBeGreaterThan(at('Service', 'broker-v1'));
+    expect(at('TCPRoute', 'broker-tcp-5672')).toBeGreaterThan(at('Service', 'broker-v2'));
+  });
+
   test('fails on what a TCPRoute cannot express, or falls back to Istio\'s API when allowed', () => {
     // GIVEN
     const strict = database({ routingApi: RoutingApi.GATEWAY_API });
