@@ -290,7 +290,7 @@ function headerMatch(h: HeaderMatch): { type: string; name: string; value: strin
  */
 function queryParamMatch(q: QueryParamMatch): { type: string; name: string; value: string } {
   const { kind, value } = q.value;
-  return kind === 'exact' && value === '' ? { type: 'RegularExpression', name: q.name, value: '.*' }
+  return kind === 'present' ? { type: 'RegularExpression', name: q.name, value: '.*' }
     : kind === 'exact' ? { type: 'Exact', name: q.name, value }
       : kind === 'regex' ? { type: 'RegularExpression', name: q.name, value }
         : { type: 'RegularExpression', name: q.name, value: `${escapeRe2(value)}.*` };

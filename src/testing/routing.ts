@@ -282,8 +282,11 @@ function matchRequest(
   }
   const query = queryOf(request.path);
   for (const [name, m] of Object.entries<any>(match.queryParams ?? {})) {
-    // Istio's `exact: ""` matches the parameter's presence, with or without a value.
-    const present = m?.exact === '' ? query[name] !== undefined : stringMatch(method, vs, `${where} queryParams '${name}'`, m, query[name]);
+    // Istio's `{}` (no match type) matches the parameter's presence, with or without a value; `exact: ""` an empty value.
+    const isObject = m !== null && typeof m === 'object';
+    const present = isObject && Object.keys(m).length === 0 ? query[name] !== undefined
+      : isObject && m.exact === '' ? query[name] === ''
+        : stringMatch(method, vs, `${where} queryParams '${name}'`, m, query[name]);
     if (!present) {
       return false;
     }

@@ -145,15 +145,18 @@ export class QueryParamMatch {
     return new QueryParamMatch(paramName('QueryParamMatch.regex', name), StringMatch.regex(pattern));
   }
 
-  /** The parameter is present, with or without a value (`?debug`, `?debug=1`): Istio's `exact: ""`. */
+  /**
+   * The parameter is present, with or without a value (`?debug`, `?debug=1`): Istio's `{}` (no match type, which
+   * istiod leaves to Envoy as a presence match; `exact: ""` would match only an empty value, `?debug` or `?debug=`).
+   */
   public static present(name: string): QueryParamMatch {
-    return new QueryParamMatch(paramName('QueryParamMatch.present', name), StringMatch._emptyExact());
+    return new QueryParamMatch(paramName('QueryParamMatch.present', name), StringMatch._present());
   }
 
   private constructor(
     /** The parameter name, as the request spells it (query parameter names are case-sensitive). */
     public readonly name: string,
-    /** How its value is matched (an empty exact match: the parameter is present). */
+    /** How its value is matched (a match of kind `present`: any value, or none). */
     public readonly value: StringMatch,
   ) {}
 }

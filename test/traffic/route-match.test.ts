@@ -72,7 +72,8 @@ describe('matches on query parameters, absent headers, authority, scheme, port a
     // THEN
     expect(match).toEqual({
       name: 'beta',
-      queryParams: { tier: { exact: 'gold' }, debug: { exact: '' }, id: { regex: '\\d+' }, q: { prefix: 'ab' } },
+      // presence is `{}`: Envoy takes a matcher without a value as "present"; `exact: ''` would take only an empty value
+      queryParams: { tier: { exact: 'gold' }, debug: {}, id: { regex: '\\d+' }, q: { prefix: 'ab' } },
       withoutHeaders: { 'x-skip': {}, 'x-env': { exact: 'dev' } },
       authority: { exact: 'web.example.com' },
       scheme: { exact: 'http' },
@@ -108,6 +109,8 @@ describe('matches on query parameters, absent headers, authority, scheme, port a
     expect(to({})).toEqual(['v2']);
     expect(to({ path: '/?tier=silver&debug' })).toEqual(['v1']);
     expect(to({ path: '/?tier=gold' })).toEqual(['v1']);
+    // presence: with a value too
+    expect(to({ path: '/?tier=gold&debug=1' })).toEqual(['v2']);
     expect(to({ headers: { 'host': 'web.example.com', 'x-skip': '1' } })).toEqual(['v1']);
     expect(to({ headers: { host: 'other.example.com' } })).toEqual(['v1']);
     expect(to({ fromVersion: 'v1' })).toEqual(['v1']);
