@@ -15,6 +15,7 @@ import { runBeforeAnalysis } from '../private/before-analysis';
 import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../private/errors';
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
+import { admitMirrorCallers } from '../security/mirror-access';
 import { MtlsMode } from '../security/mtls-mode';
 import { checkNetworkPolicies } from '../security/network-policies';
 import { meshWorkloads } from '../sidecar/workload';
@@ -54,6 +55,8 @@ export class MeshAnalyzer {
 
   /** @internal */
   public static _analyzeMesh(mesh: IMesh): ScopedFinding[] {
+    // Registered here rather than where a mirror is added, which would tie the routes to the access policies in an import cycle.
+    admitMirrorCallers(mesh);
     runBeforeAnalysis(mesh);
     const findings: ScopedFinding[] = [];
     for (const chart of meshCharts(mesh)) {

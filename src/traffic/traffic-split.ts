@@ -15,7 +15,6 @@ import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
-import { admitMirrorCallers } from '../security/mirror-access';
 
 /**
  * What a route does to the requests it sends to one target alone.
@@ -323,9 +322,6 @@ export class TrafficSplit extends Construct {
       }
     }
     const mirrors = checkRouteMirrors(this, label, route.mirrors, mirror, targets);
-    if (mirrors.some(x => x.service !== this.service)) {
-      admitMirrorCallers(this.service.mesh);
-    }
     for (const m of mirrors.filter(x => x.version !== undefined && x.service !== this.service)) {
       // The version mirrored to needs its subset in its service's DestinationRule.
       (m.service as Partial<MeshServiceBase>)._mirroredTo?.(m.version!);
