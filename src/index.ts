@@ -25,6 +25,8 @@ export * from './security/mtls-mode';
 export * from './security/mtls-policy';
 export * from './security/access-policy';
 export * from './security/deny-by-default';
+export * from './security/jwt-authentication';
+export * from './security/external-authorizer';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
 export * from './security/revoked-identities';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AccessPolicy, ControlPlane, DenyByDefault, EgressGateway, EgressScope, ExternalService, ExternalTrafficSplit, IngressGateway, Mesh, MeshGateway,
   MeshService, MtlsMode, MtlsPolicy, PolicyScope, Protocol, RateLimit, RevokedIdentities, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack,
-  Timeout, TrafficSplit, TrafficTarget,
+  Timeout, TrafficSplit, TrafficTarget, JwtAuthentication, ExternalAuthorizer,
 } from '../src';
 import { newService } from './support/util';
 
@@ -32,6 +32,8 @@ describe('construct kinds', () => {
     TelemetryStack: new TelemetryStack(mesh, 'telemetry'),
     TelemetryPolicy: new TelemetryPolicy(mesh, 'tp', { scope: PolicyScope.workload(web), accessLogging: {} }),
     ServiceTrafficPolicy: new ServiceTrafficPolicy(mesh, 'stp', { service: api, timeout: Timeout.of(Duration.seconds(1)) }),
+    JwtAuthentication: new JwtAuthentication(mesh, 'jwt', { service: web, rules: [{ issuer: 'https://issuer.example' }] }),
+    ExternalAuthorizer: new ExternalAuthorizer(mesh, 'authz', { host: 'authz.example.com', port: 9000 }),
   };
   const checks: { [kind: string]: (x: any) => boolean } = {
     Mesh: Mesh.isMesh,
@@ -51,6 +53,8 @@ describe('construct kinds', () => {
     TelemetryStack: TelemetryStack.isTelemetryStack,
     TelemetryPolicy: TelemetryPolicy.isTelemetryPolicy,
     ServiceTrafficPolicy: ServiceTrafficPolicy.isServiceTrafficPolicy,
+    JwtAuthentication: JwtAuthentication.isJwtAuthentication,
+    ExternalAuthorizer: ExternalAuthorizer.isExternalAuthorizer,
   };
 
   test.each(Object.keys(checks))('is%s tells its kind from every other kind, and from plain values', kind => {

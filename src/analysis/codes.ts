@@ -1740,6 +1740,102 @@ export const CODES = {
     example: "[mesh/web] [MESH0920] version 'v2' has a trafficPolicy, but Istio applies a subset's policy only to traffic a route sends to the subset, and no route of the mesh sends any to subset 'v2' (requests to the service go to every version under the service's policy): route to the version with a TrafficSplit, or give the policy to the service",
     fix: 'route to the version with a TrafficSplit, or give the policy to the service',
   },
+  // 1030–1049: end users by JWT (RequestAuthentication) and external authorizers (ext_authz extension providers)
+  MESH1030: {
+    meaning: 'a JwtAuthentication has no target, or more than one (service, gateway, scope)',
+    example: '[mesh/jwt] [MESH1030] service and gateway are both given: give exactly one of service (its workloads), gateway (its proxies) or scope (PolicyScope.namespace(...) or PolicyScope.mesh())',
+    fix: 'give exactly one of service, gateway or scope',
+  },
+  MESH1031: {
+    meaning: 'a JwtAuthentication has no JWT rule, so it validates no token (analysis, error)',
+    example: '[mesh/jwt] [MESH1031] has no JWT rule, so it validates no token: add the issuers whose tokens are accepted with rules or addRule()',
+    fix: 'add a rule per issuer with rules or addRule()',
+  },
+  MESH1032: {
+    meaning: 'a JWT rule has no issuer, or is not a JwtRule',
+    example: "[mesh/jwt] [MESH1032] rule: issuer is missing: give the token's 'iss' claim, e.g. 'https://accounts.example.com'",
+    fix: "give the issuer: the tokens' 'iss' claim",
+  },
+  MESH1033: {
+    meaning: 'a JwtAuthentication has two rules for one issuer',
+    example: "[mesh/jwt] [MESH1033] rule of issuer 'https://accounts.example.com': the issuer already has a rule, and Istio does not define which of two rules of one issuer checks its tokens: give each issuer one rule, with every audience and location it needs",
+    fix: 'merge the two rules into one, with every audience and location',
+  },
+  MESH1034: {
+    meaning: 'a JWT rule\'s jwksUri is not an http or https URL with a host (of at most 2048 characters)',
+    example: "[mesh/jwt] [MESH1034] rule of issuer 'https://accounts.example.com': jwksUri 'ftp://keys.example.com/jwks.json' has scheme 'ftp', not http or https: give the http or https URL of the issuer's keys, e.g. 'https://accounts.example.com/.well-known/jwks.json'",
+    fix: 'give the http or https URL the issuer publishes its keys at',
+  },
+  MESH1035: {
+    meaning: 'a JWT rule gives both jwksUri and jwks',
+    example: "[mesh/jwt] [MESH1035] rule of issuer 'https://accounts.example.com': jwksUri and jwks are both given, and Istio takes one source of keys: keep jwksUri (fetched) or jwks (inline)",
+    fix: 'keep one of them',
+  },
+  MESH1036: {
+    meaning: 'a JWT rule\'s inline jwks is not a JSON Web Key Set',
+    example: "[mesh/jwt] [MESH1036] rule of issuer 'https://accounts.example.com': jwks has no \"keys\" list: give a JSON Web Key Set, '{\"keys\": [{\"kty\": \"RSA\", ...}]}', or the URL of one as jwksUri",
+    fix: 'give a JSON Web Key Set ({"keys": [...]}, each key with its kty), or its URL as jwksUri',
+  },
+  MESH1037: {
+    meaning: 'a JWT rule names a header, query parameter, cookie, audience or claim no request can carry, or one twice',
+    example: "[mesh/jwt] [MESH1037] rule of issuer 'https://accounts.example.com': fromHeaders[0] name 'x jwt' is not a header name: use letters, digits and !#$%&'*+.^_`|~-, e.g. 'x-jwt-assertion'",
+    fix: 'use header, parameter and cookie names without spaces or control characters, each once',
+  },
+  MESH1038: {
+    meaning: 'a JWT rule copies a claim that is no claim name into a header, or two claims into one header',
+    example: "[mesh/jwt] [MESH1038] rule of issuer 'https://accounts.example.com': outputClaimToHeaders[0] claim '' is not a claim name: give the claim to copy, e.g. 'email' (nested: 'user.email')",
+    fix: 'name the claim to copy, and give each claim its own header',
+  },
+  MESH1039: {
+    meaning: 'a JWT rule\'s timeout (for fetching the keys) is not a duration istiod takes (at least 1ms, to the millisecond)',
+    example: "[mesh/jwt] [MESH1039] rule of issuer 'https://accounts.example.com': timeout 0s is below 1ms, which istiod refuses: give a timeout of at least 1ms, or leave it out for the default",
+    fix: 'give a whole number of milliseconds, at least 1ms',
+  },
+  MESH1040: {
+    meaning: 'an ExternalAuthorizer has no service or host (or both), a host that is not a fully qualified name, or no port the service has',
+    example: "[mesh/opa] [MESH1040] port 9191 is not a port of service 'opa' (ports: 8181, 9000): give one of its ports",
+    fix: 'name the authorizer\'s service (or its fully qualified host) and one of its ports',
+  },
+  MESH1041: {
+    meaning: 'an ExternalAuthorizer\'s provider name is already a provider of the mesh config (analysis, error)',
+    example: "[mesh/auth] [MESH1041] provider name 'envoy' is already a provider of the telemetry stack, and the mesh config's extension providers need unique names: give the authorizer another name",
+    fix: 'give the authorizer a name no other extension provider has',
+  },
+  MESH1042: {
+    meaning: 'an ExternalAuthorizer\'s statusOnError is not an HTTP status Envoy returns',
+    example: '[mesh/opa] [MESH1042] statusOnError 299 is not an HTTP status Envoy returns: give a status such as 403, 401 or 503',
+    fix: 'give a standard HTTP status, e.g. 403',
+  },
+  MESH1043: {
+    meaning: 'an ExternalAuthorizer sets a field of the other protocol (HTTP-only fields on gRPC, packAsBytes on HTTP), or a pathPrefix that is not a path',
+    example: '[mesh/opa] [MESH1043] pathPrefix applies to HTTP authorizers only, and this one is asked over gRPC: drop it, or use ExternalAuthorizerProtocol.HTTP',
+    fix: 'drop the field, or choose the protocol it belongs to; a pathPrefix begins with /',
+  },
+  MESH1044: {
+    meaning: 'an ExternalAuthorizer lists a header (or header pattern) that is not a header name, or one twice',
+    example: "[mesh/opa] [MESH1044] includeRequestHeadersInCheck lists 'x auth', which is not a header name, prefix ('x-auth-*') or suffix ('*-token'): use letters, digits and !#$%&'+.^_`|~- with at most one '*' at either end",
+    fix: "use header names, prefixes ('x-auth-*') or suffixes ('*-token'), each once",
+  },
+  MESH1045: {
+    meaning: 'an ExternalAuthorizer\'s includeRequestBodyInCheck is not a request body setting, or its maxRequestBytes is not a whole number of bytes',
+    example: '[mesh/opa] [MESH1045] includeRequestBodyInCheck.maxRequestBytes 0 is not a number of bytes: give a whole number of at least 1, e.g. 8192',
+    fix: 'give a whole number of bytes, at least 1',
+  },
+  MESH1046: {
+    meaning: 'an ExternalAuthorizer\'s timeout is not a duration istiod takes (at least 1ms, to the millisecond)',
+    example: '[mesh/opa] [MESH1046] timeout 0s would fail every check at once: give a timeout of at least 1ms, or leave it out for the default (600s)',
+    fix: 'give a whole number of milliseconds, at least 1ms',
+  },
+  MESH1047: {
+    meaning: 'warning: tokens are validated, but no ALLOW or DENY AuthorizationPolicy of the same workloads requires one, so requests without a token pass (analysis)',
+    example: "[mesh/jwt] [MESH1047] tokens of issuer 'https://accounts.example.com' are validated on istio-ingress/ingress, but no ALLOW or DENY AuthorizationPolicy there requires one, so requests without a token are let through (only invalid tokens are refused): require a token with an access rule from Caller.jwt({ issuer: 'https://accounts.example.com' }) or Caller.authenticatedUser(), or deny requests without one (notRequestPrincipals: ['*'])",
+    fix: 'require a token with an access rule (Caller.jwt(), Caller.authenticatedUser()), or deny requests without one',
+  },
+  MESH1048: {
+    meaning: 'warning: an ExternalAuthorizer is a service that nothing may call (deny-by-default, no AccessPolicy), so every check fails (analysis)',
+    example: "[mesh/opa] [MESH1048] the authorizer is service 'opa', which has no AccessPolicy under deny-by-default, so the proxies that ask it are refused and every request a CUSTOM rule sends to provider 'opa' is denied: give 'opa' an AccessPolicy that allows the services whose CUSTOM rules name it",
+    fix: 'give the authorizer\'s service an AccessPolicy that allows the services whose CUSTOM rules name it',
+  },
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
+import { checkEndUserAuth } from './end-user-auth';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
@@ -78,6 +79,7 @@ export class MeshAnalyzer {
     checkVisibility(model, report);
     checkVersionPolicies(model, report);
     checkAccess(mesh, model, report);
+    checkEndUserAuth(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);

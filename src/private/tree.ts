@@ -23,6 +23,8 @@ export type ConstructKind =
   | 'RateLimit'
   | 'MtlsPolicy'
   | 'AccessPolicy'
+  | 'JwtAuthentication'
+  | 'ExternalAuthorizer'
   | 'DenyByDefault'
   | 'RevokedIdentities'
   | 'TelemetryStack'

@@ -2,11 +2,12 @@ import type { IMesh } from '../mesh-identity';
 import { constructsOfKind } from '../private/tree';
 
 /**
- * What an extension provider does: the Telemetry object's field that may name it.
+ * What an extension provider does: the Telemetry object's field that may name it, or (`authorization`) the
+ * external authorizer a CUSTOM AuthorizationPolicy names.
  *
  * @internal
  */
-export type ProviderKind = 'metrics' | 'tracing' | 'accessLogging';
+export type ProviderKind = 'metrics' | 'tracing' | 'accessLogging' | 'authorization';
 
 /**
  * One of the mesh config's `extensionProviders`: a name Telemetry objects refer to, and its settings.
@@ -34,7 +35,8 @@ export const BUILTIN_PROVIDERS: readonly ExtensionProvider[] = [
 
 /**
  * The extension providers of a mesh's config: the built-in ones, replaced or joined (by name) by those of its
- * telemetry stack (its tracing backend, its access log format).
+ * telemetry stack (its tracing backend, its access log format), then its external authorizers (one whose name
+ * is taken is left out: the analysis reports it, MESH1041).
  *
  * @internal
  */
@@ -42,6 +44,10 @@ export function extensionProvidersOf(mesh: IMesh): ExtensionProvider[] {
   const providers = new Map<string, ExtensionProvider>(BUILTIN_PROVIDERS.map(p => [p.name, p]));
   const [stack] = constructsOfKind(mesh, 'TelemetryStack') as unknown as { readonly _extensionProviders: ExtensionProvider[] }[];
   for (const provider of stack?._extensionProviders ?? []) {
+    providers.set(provider.name, provider);
+  }
+  const authorizers = constructsOfKind(mesh, 'ExternalAuthorizer') as unknown as { readonly _extensionProvider: ExtensionProvider }[];
+  for (const provider of authorizers.map(a => a._extensionProvider).filter(p => !providers.has(p.name))) {
     providers.set(provider.name, provider);
   }
   return [...providers.values()];

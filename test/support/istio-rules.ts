@@ -129,6 +129,9 @@ export function istioRules(m: any): string[] {
     case 'Gateway':
       validateGateway(spec, err);
       break;
+    case 'RequestAuthentication':
+      validateRequestAuthentication(spec, err);
+      break;
     case 'Telemetry':
       (spec.accessLogging ?? []).forEach((a: any, i: number) => {
         // validateTelemetryAccessLogging: the filter expression must parse as CEL.
@@ -340,4 +343,123 @@ function validateGateway(spec: any, err: (p: string, m: string) => void): void {
       names.add(name);
     }
   });
+}
+
+/** validateWorkloadSelector: no empty keys, no wildcards. */
+function validateWorkloadSelector(selector: any, path: string, err: (p: string, m: string) => void): void {
+  for (const [k, v] of Object.entries<any>(selector?.matchLabels ?? {})) {
+    if (k === '') {
+      err(`${path}/matchLabels`, 'empty key is not supported in selector');
+    }
+    if (k.includes('*') || String(v).includes('*')) {
+      err(`${path}/matchLabels/${k}`, 'wildcard is not supported in selector');
+    }
+  }
+}
+
+/** security.ParseJwksURI: Go's url.Parse, an http or https scheme, a numeric port. */
+function jwksUriError(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `parse ${JSON.stringify(uri)}: invalid URI`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `URI scheme "${url.protocol.slice(0, -1)}" is not supported`;
+  }
+  return undefined;
+}
+
+/** ValidateRequestAuthentication and validateJwtRule. */
+function validateRequestAuthentication(spec: any, err: (p: string, m: string) => void): void {
+  validateWorkloadSelector(spec.selector, '/spec/selector', err);
+  (spec.jwtRules ?? []).forEach((rule: any, i: number) => {
+    const path = `/spec/jwtRules/${i}`;
+    if (!rule?.issuer) {
+      err(`${path}/issuer`, 'issuer must be set');
+    }
+    if ((rule.audiences ?? []).some((a: string) => a === '')) {
+      err(`${path}/audiences`, 'audience must be non-empty string');
+    }
+    if (rule.jwksUri) {
+      const e = jwksUriError(rule.jwksUri);
+      e && err(`${path}/jwksUri`, e);
+    }
+    if (rule.jwks !== undefined && rule.jwks !== '') {
+      // jwk.Parse: a JSON key set (or one key) whose keys each name their type.
+      try {
+        const parsed = JSON.parse(rule.jwks);
+        const keys = Array.isArray(parsed?.keys) ? parsed.keys : [parsed];
+        if (keys.some((k: any) => typeof k?.kty !== 'string')) {
+          err(`${path}/jwks`, 'jwks parse error: a key has no kty');
+        }
+      } catch (e) {
+        err(`${path}/jwks`, `jwks parse error: ${(e as Error).message}`);
+      }
+    }
+    (rule.fromHeaders ?? []).forEach((h: any, j: number) => !h?.name && err(`${path}/fromHeaders/${j}`, 'location header name must be non-empty string'));
+    (rule.fromParams ?? []).forEach((q: string, j: number) => !q && err(`${path}/fromParams/${j}`, 'location query must be non-empty string'));
+    (rule.fromCookies ?? []).forEach((c: string, j: number) => !c && err(`${path}/fromCookies/${j}`, 'cookie name must be non-empty string'));
+    (rule.outputClaimToHeaders ?? []).forEach((c: any, j: number) => {
+      if (!c?.claim || !c?.header) {
+        err(`${path}/outputClaimToHeaders/${j}`, 'outputClaimToHeaders header and claim value must be non-empty string');
+      } else if (!/^[-_A-Za-z0-9]+$/.test(c.header)) {
+        err(`${path}/outputClaimToHeaders/${j}/header`, `header name ${c.header} is not a valid header name`);
+      }
+    });
+    if (rule.timeout !== undefined) {
+      const e = validateDuration(rule.timeout);
+      e && err(`${path}/timeout`, e);
+    }
+  });
+}
+
+/** The statuses of Envoy's envoy.type.v3.StatusCode (validateExtensionProviderEnvoyExtAuthzStatusOnError). */
+const ENVOY_STATUS = new Set([
+  0, 100, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424,
+  426, 428, 429, 431, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
+/**
+ * istiod's validation of a mesh config's extension providers (agent.validateExtensionProvider) for the kinds this
+ * library writes: unique non-empty names, and for ext_authz providers a port, a service (`[<namespace>/]<FQDN>`),
+ * a statusOnError Envoy knows and a pathPrefix that begins with '/'.
+ */
+export function extensionProviderRules(providers: any[]): string[] {
+  const errors: string[] = [];
+  const names = new Set<string>();
+  providers.forEach((p, i) => {
+    const err = (m: string) => errors.push(`/extensionProviders/${i} invalid extension provider ${p?.name}: ${m}`);
+    if (!p?.name) {
+      err('empty extension provider name');
+    } else if (names.has(p.name)) {
+      err(`duplicate extension provider name ${p.name}`);
+    }
+    names.add(p?.name);
+    const authz = p?.envoyExtAuthzHttp ?? p?.envoyExtAuthzGrpc;
+    if (!authz) {
+      return;
+    }
+    if (!Number.isInteger(authz.port) || authz.port < 1 || authz.port > 65535) {
+      err(`port number ${authz.port} must be in the range 1..65535`);
+    }
+    const service = String(authz.service ?? '');
+    const host = service.split('/').pop()!;
+    if (service === '' || service.split('/').length > 2 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(host)) {
+      err(`invalid service fmt ${service}`);
+    }
+    if (authz.statusOnError !== undefined && !(/^-?[0-9]+$/.test(authz.statusOnError) && ENVOY_STATUS.has(Number(authz.statusOnError)))) {
+      err(`unsupported statusOnError value ${authz.statusOnError}`);
+    }
+    if (authz.pathPrefix !== undefined && authz.pathPrefix !== '' && !String(authz.pathPrefix).startsWith('/')) {
+      err(`pathPrefix should begin with \`/\` but found ${JSON.stringify(authz.pathPrefix)}`);
+    }
+    if (authz.timeout !== undefined) {
+      const e = validateDuration(authz.timeout);
+      e && err(e);
+    }
+  });
+  return errors;
 }
