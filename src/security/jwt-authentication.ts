@@ -234,7 +234,8 @@ export class JwtAuthentication extends Construct {
     }
     const target = this.gateway?.gatewayName ?? this.service?.serviceName;
     const name = props.name !== undefined ? validateDnsLabel(this, 'name', props.name) : target ? `${target}-jwt` : 'jwt';
-    ensureNamespace(this.mesh, this.namespace);
+    // A gateway's namespace holds pods that carry their own proxy: it is not enrolled in injection.
+    ensureNamespace(this.mesh, this.namespace, !this.gateway);
     this.resource = new istio.RequestAuthentication(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._toIstio() }),

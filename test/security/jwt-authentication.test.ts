@@ -73,6 +73,9 @@ describe('JwtAuthentication', () => {
     });
     expect([jwt.namespace, jwt.gateway, jwt.service, jwt.selectorLabels]).toEqual(['istio-ingress', ingress, undefined, { app: 'ingress', istio: 'ingressgateway' }]);
     expect(jwt.rules.map(r => r.issuer)).toEqual([ISSUER]);
+    // The gateway's namespace stays out of injection: its pods carry their own proxy.
+    const namespace = MeshTesting.find(manifests, 'Namespace', 'istio-ingress');
+    expect([namespace.metadata.labels['istio-injection'], namespace.metadata.labels['istio.io/rev']]).toEqual([undefined, undefined]);
     expect(validateManifests(manifests)).toEqual([]);
   });
 
