@@ -195,7 +195,9 @@ export class ExternalAuthorizer extends Construct implements IExternalAuthorizer
     return isKind(x, 'ExternalAuthorizer');
   }
 
+  /** The mesh the authorizer is declared on. */
   public readonly mesh: IMesh;
+  /** The extension provider's name in the mesh config, which CUSTOM access rules name. */
   public readonly providerName: string;
   /** The authorizer's service, when it is a service of the mesh. */
   public readonly service?: IMeshService;
