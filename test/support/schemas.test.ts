@@ -91,6 +91,7 @@ describe('what the cluster checks beyond the schemas', () => {
     metadata: meta,
     spec: { jwtRules: [{ issuer: 'https://issuer.example.com', jwksUri }] },
   });
+  const jwtRule = (rule: any) => ({ ...ra('https://issuer.example.com/jwks'), spec: { jwtRules: [{ issuer: 'https://issuer.example.com', ...rule }] } });
   const deployment = (container: any, extra: any = {}) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -142,6 +143,11 @@ describe('what the cluster checks beyond the schemas', () => {
       "/spec/trafficPolicy/loadBalancer/localityLbSetting can not simultaneously set 'failover' and topology label 'topology.kubernetes.io/region' in 'failover_priority'"],
     ['a Gateway without servers', gateway([]), gateway([server('http')]), '/spec/servers gateway must have at least one server'],
     ['Gateway servers sharing a port name', gateway([server('http'), server('http', 8080)]), gateway([server('http'), server('http-2', 8080)]), '/spec/servers/1/port/name port names in servers must be unique: duplicate name http'],
+    ['a JWT rule without an issuer (validateJwtRule)', jwtRule({ issuer: undefined }), jwtRule({}), '/spec/jwtRules/0/issuer issuer must be set'],
+    ['inline JWKS that is not a key set', jwtRule({ jwks: '{"keys":[{"n":"x"}]}' }), jwtRule({ jwks: '{"keys":[{"kty":"RSA","n":"x","e":"AQAB"}]}' }), '/spec/jwtRules/0/jwks jwks parse error'],
+    ['a claim copied into a header istiod refuses', jwtRule({ outputClaimToHeaders: [{ header: 'x.email', claim: 'email' }] }), jwtRule({ outputClaimToHeaders: [{ header: 'x-email', claim: 'email' }] }),
+      '/spec/jwtRules/0/outputClaimToHeaders/0/header header name x.email is not a valid header name'],
+    ['a JWKS fetch timeout finer than 1ms', jwtRule({ timeout: '1500us' }), jwtRule({ timeout: '2ms' }), '/spec/jwtRules/0/timeout only durations to ms precision are supported'],
     ['an access-log filter that is not CEL', telemetry('response.code >= >= 400'), telemetry('response.code >= 400'), '/spec/accessLogging/0/filter/expression invalid filter expression: '],
     // The API server's own rules.
     ['a Service name that is not a DNS-1035 label', service([{ port: 80 }], '9lives'), service([{ port: 80 }], 'lives9'), "/metadata/name '9lives' must be a DNS-1035 label (starts with a letter)"],
