@@ -313,6 +313,25 @@ describe('tokens validated, but nothing requires one (MESH1047)', () => {
     expect(unrequired(mesh)).toEqual([warning('shop/reviews-v1')]);
   });
 
+  test.each([
+    ['the whole mesh', PolicyScope.mesh(), 'the whole mesh'],
+    ['a namespace', PolicyScope.namespace('empty'), "namespace 'empty'"],
+  ])('%s without workloads of the program is named as such', (_, scope, where) => {
+    const mesh = openMesh();
+    new JwtAuthentication(mesh, 'jwt', { scope, rules: [{ issuer: ISSUER }] });
+    expect(unrequired(mesh)).toEqual([warning(where)]);
+  });
+
+  test('a mesh-wide JwtAuthentication covers every workload: a mesh-wide DENY without a principal silences it', () => {
+    const mesh = openMesh();
+    newService(mesh, 'web', ['v1'], { namespace: 'shop' });
+    ingressOf(mesh);
+    new JwtAuthentication(mesh, 'jwt', { scope: PolicyScope.mesh(), rules: [{ issuer: ISSUER }] });
+    expect(unrequired(mesh)).toEqual([warning('shop/web-v1, default/frontend-v1, istio-ingress/ingress')]);
+    rawPolicy(mesh, 'require-jwt', 'istio-system', { action: 'DENY' as any, rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] });
+    expect(unrequired(mesh)).toEqual([]);
+  });
+
   test('an imported service is named by its selector', () => {
     const mesh = openMesh();
     const legacy = MeshService.fromName(mesh, 'legacy', 'legacy', { namespace: 'old' });
