@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
+import { checkMtlsMigration } from './mtls-migration';
 import { checkTrafficSettings } from './traffic-settings';
 import { checkVersionPolicies } from './version-policies';
 import { checkVisibility } from './visibility';
@@ -78,6 +79,7 @@ export class MeshAnalyzer {
     checkVisibility(model, report);
     checkVersionPolicies(model, report);
     checkAccess(mesh, model, report);
+    checkMtlsMigration(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);
