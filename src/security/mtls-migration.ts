@@ -141,7 +141,8 @@ export class MtlsMigration extends Construct {
   }
 
   /**
-   * Adds a stage: a PeerAuthentication for its scope. A scope has one stage.
+   * Adds a stage: a PeerAuthentication for its scope, through the MtlsPolicy returned. A scope has one stage: a
+   * second is reported (MESH0200) and left out, and undefined returned.
    */
   public addStage(stage: MtlsStage): MtlsPolicy | undefined {
     if (!(stage instanceof MtlsStage)) {

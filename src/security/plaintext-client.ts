@@ -79,6 +79,10 @@ export class PlaintextClient extends Construct {
     const mesh = meshOf(this);
     this.clientName = id;
     this.namespace = validateDnsLabel(this, 'namespace', required(this, 'namespace', props.namespace, "name the namespace its pods run in, e.g. namespace: 'legacy'", 'default'));
+    if (!props.podLabels) {
+      // The id becomes the app label its NetworkPolicy peers select.
+      validateDnsLabel(this, 'id', id);
+    }
     this.podLabels = { ...props.podLabels ?? { app: id } };
     this.description = props.description;
     markKind(this, 'PlaintextClient');

@@ -149,6 +149,17 @@ describe('PlaintextClient', () => {
     expect(errors.some(e => e.startsWith("[mesh/job] [MESH0001] namespace 'Batch' is not a valid DNS label"))).toBe(true);
     expect(client.calls).toEqual([{ service: orders, ports: [] }]);
   });
+
+  test('fails: an id that cannot be the app label of its pods, unless podLabels are given', () => {
+    const mesh = openMesh({ mtls: MtlsMode.PERMISSIVE });
+    const orders = newService(mesh, 'orders');
+    new PlaintextClient(mesh, 'Nightly_Report', { namespace: 'batch', calls: [{ service: orders }] });
+    new PlaintextClient(mesh, 'Labelled', { namespace: 'batch', podLabels: { app: 'report' }, calls: [{ service: orders }] });
+    const errors = synthErrors(mesh);
+    expect(errors.filter(e => e.includes('MESH0001'))).toEqual([
+      "[mesh/Nightly_Report] [MESH0001] id 'Nightly_Report' is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    ]);
+  });
 });
 
 describe('the clients that would break', () => {
