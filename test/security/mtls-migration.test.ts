@@ -2,6 +2,7 @@ import {
   AccessPolicy, Mesh, MeshProps, MeshService, MeshTesting, MtlsMigration, MtlsMode, MtlsPolicy, MtlsStage, PlaintextClient, PolicyScope, Protocol,
   Severity,
 } from '../../src';
+import { istioRules } from '../support/istio-rules';
 import { newMesh, newService, openMesh, synthErrors } from '../support/util';
 
 /** The findings of the mTLS migration's rules (MESH112x), as `[code, path, message]`. */
@@ -69,6 +70,15 @@ describe('MtlsMigration: the objects of each stage', () => {
     expect(mesh.mtlsModeOf(web)).toEqual(MtlsMode.STRICT);
     expect(mesh.mtlsModeOf(orders, 80)).toEqual(MtlsMode.STRICT);
     expect(mesh.mtlsModeOf(orders, 9000)).toEqual(MtlsMode.PERMISSIVE);
+  });
+
+  test("istiod's validation (as the test setup emulates it) refuses port-level modes without a workload selector", () => {
+    const peerAuthentication = (spec: object) => ({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec });
+    expect(istioRules(peerAuthentication({ mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'PERMISSIVE' } } })))
+      .toEqual(['/spec/portLevelMtls mesh/namespace peer authentication cannot have port level mTLS']);
+    expect(istioRules(peerAuthentication({ selector: { matchLabels: { app: 'orders' } }, portLevelMtls: {} })))
+      .toEqual(['/spec/portLevelMtls port level mTLS, if defined, must have at least one element']);
+    expect(istioRules(peerAuthentication({ selector: { matchLabels: { app: 'orders' } }, portLevelMtls: { 8080: { mode: 'PERMISSIVE' } } }))).toEqual([]);
   });
 
   test('a migration without stages writes nothing', () => {
