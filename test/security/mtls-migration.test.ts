@@ -336,6 +336,21 @@ describe("Istio's mutual TLS migration, step by step", () => {
     expect(migrationFindings(done)).toEqual([]);
   });
 
+  test('a workload stage inherits from its namespace stage: the same mode there is redundant too', () => {
+    const mesh = openMesh();
+    const ledger = newService(mesh, 'ledger', ['v1'], { namespace: 'legacy' });
+    new PlaintextClient(mesh, 'nightly-report', { namespace: 'batch', calls: [{ service: ledger }] });
+    new MtlsMigration(mesh, 'to-strict', {
+      stages: [MtlsStage.permissive(PolicyScope.namespace('legacy')), MtlsStage.permissive(PolicyScope.workload(ledger))],
+    });
+    // Both are true, and either fix ends both: ledger's own stage keeps the client working if legacy moves to STRICT.
+    expect(migrationFindings(mesh)).toEqual([
+      ['MESH1122', 'mesh/to-strict/ns-legacy', "namespace 'legacy' is still PERMISSIVE, but no PlaintextClient calls it in plaintext: "
+        + "move it to STRICT with MtlsStage.strict(PolicyScope.namespace('legacy')), or declare the clients it waits for with PlaintextClient"],
+      ['MESH1123', 'mesh/to-strict/svc-legacy-ledger', "service 'ledger' is PERMISSIVE, as namespace 'legacy' is, so the stage changes nothing: drop it from the migration"],
+    ]);
+  });
+
   test('a PERMISSIVE mesh with a migration and no plaintext client left can go STRICT', () => {
     const mesh = openMesh({ mtls: MtlsMode.PERMISSIVE });
     newService(mesh, 'orders', ['v1'], { namespace: 'shop' });
