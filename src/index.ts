@@ -23,6 +23,8 @@ export * from './traffic/traffic-split';
 export * from './traffic/stream-route';
 export * from './security/mtls-mode';
 export * from './security/mtls-policy';
+export * from './security/mtls-migration';
+export * from './security/plaintext-client';
 export * from './security/access-policy';
 export * from './security/deny-by-default';
 export * from './security/jwt-authentication';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AccessPolicy, ControlPlane, DenyByDefault, EgressGateway, EgressScope, ExternalService, ExternalTrafficSplit, IngressGateway, Mesh, MeshGateway,
   MeshService, MtlsMode, MtlsPolicy, PolicyScope, Protocol, RateLimit, RevokedIdentities, ServiceTrafficPolicy, TelemetryPolicy, TelemetryStack,
-  Timeout, TrafficSplit, TrafficTarget, JwtAuthentication, ExternalAuthorizer,
+  Timeout, TrafficSplit, TrafficTarget, JwtAuthentication, ExternalAuthorizer, MtlsMigration, PlaintextClient,
 } from '../src';
 import { newService } from './support/util';
 
@@ -26,6 +26,8 @@ describe('construct kinds', () => {
     EgressScope: new EgressScope(mesh, 'scope', { service: web }),
     RateLimit: new RateLimit(mesh, 'limit', { service: web, requests: 10 }),
     MtlsPolicy: new MtlsPolicy(mesh, 'mtls', { mode: MtlsMode.PERMISSIVE, scope: PolicyScope.workload(web) }),
+    MtlsMigration: new MtlsMigration(mesh, 'migration'),
+    PlaintextClient: new PlaintextClient(mesh, 'legacy-client', { namespace: 'legacy', calls: [{ service: web }] }),
     AccessPolicy: new AccessPolicy(mesh, 'access', { service: web, allow: [{ from: api }] }),
     DenyByDefault: mesh.denyByDefault(),
     RevokedIdentities: mesh.node.findChild('RevokedIdentities'),
@@ -47,6 +49,8 @@ describe('construct kinds', () => {
     EgressScope: EgressScope.isEgressScope,
     RateLimit: RateLimit.isRateLimit,
     MtlsPolicy: MtlsPolicy.isMtlsPolicy,
+    MtlsMigration: MtlsMigration.isMtlsMigration,
+    PlaintextClient: PlaintextClient.isPlaintextClient,
     AccessPolicy: AccessPolicy.isAccessPolicy,
     DenyByDefault: DenyByDefault.isDenyByDefault,
     RevokedIdentities: RevokedIdentities.isRevokedIdentities,

@@ -1836,6 +1836,37 @@ export const CODES = {
     example: "[mesh/opa] [MESH1048] the authorizer is service 'opa', which has no AccessPolicy under deny-by-default, so the proxies that ask it are refused and every request a CUSTOM rule sends to provider 'opa' is denied: give 'opa' an AccessPolicy that allows the services whose CUSTOM rules name it",
     fix: 'give the authorizer\'s service an AccessPolicy that allows the services whose CUSTOM rules name it',
   },
+  // 1120–1139: mTLS migration: stages, plaintext clients
+  MESH1120: {
+    meaning: 'a declared plaintext client calls a port that STRICT mTLS makes refuse plaintext',
+    example: "[mesh/to-strict/ns-shop] [MESH1120] plaintext client 'nightly-report' (namespace 'batch') calls service 'orders' on port 8080, which namespace 'shop' makes STRICT, so its calls are refused: keep namespace 'shop' PERMISSIVE for now (MtlsStage.permissive), move the client into the mesh, or leave the port PERMISSIVE with MtlsStage.strict(PolicyScope.workload(orders), { permissivePorts: [8080] })",
+    fix: 'keep the scope PERMISSIVE for now, move the client into the mesh, or leave its port PERMISSIVE on the workload (permissivePorts)',
+  },
+  MESH1121: {
+    meaning: 'a declared plaintext client calls a service whose AccessPolicy names callers by mTLS identity, or that denies by default: refused whatever the mTLS mode',
+    example: "[mesh/nightly-report] [MESH1121] calls service 'orders', whose AccessPolicy (mesh/orders-access) names its callers by mTLS identity, and a plaintext call carries none, so it is refused whatever the mTLS mode: admit the client by address (Caller.ipBlock(...)) or every caller (Caller.anyone()) in that AccessPolicy, or move the client into the mesh",
+    fix: 'admit the client by address (Caller.ipBlock) or every caller (Caller.anyone()), or move the client into the mesh',
+  },
+  MESH1122: {
+    meaning: 'warning: a PERMISSIVE stage of an mTLS migration (or a PERMISSIVE mesh with a migration) has no declared plaintext client left',
+    example: "[mesh/to-strict/ns-legacy] [MESH1122] namespace 'legacy' is still PERMISSIVE, but no PlaintextClient calls it in plaintext: move it to STRICT with MtlsStage.strict(PolicyScope.namespace('legacy')), or declare the clients it waits for with PlaintextClient",
+    fix: 'move the scope to STRICT (the mesh: mtls: MtlsMode.STRICT), or declare the plaintext clients it waits for',
+  },
+  MESH1123: {
+    meaning: 'warning: a stage of an mTLS migration sets the mode its scope inherits anyway',
+    example: "[mesh/to-strict/ns-shop] [MESH1123] namespace 'shop' is STRICT, as the whole mesh is, so the stage changes nothing: drop it from the migration",
+    fix: 'drop the stage',
+  },
+  MESH1124: {
+    meaning: 'a PlaintextClient calls no service',
+    example: '[mesh/batch] [MESH1124] calls no service: list the services of the mesh it calls in plaintext, e.g. calls: [{ service: orders }], or remove the client',
+    fix: 'list the services it calls, or remove the client',
+  },
+  MESH1125: {
+    meaning: "an MtlsStage was given the whole mesh, whose mode is the Mesh's mtls prop",
+    example: "[MESH1125] MtlsStage.strict: scope is the whole mesh, whose mode is the Mesh's 'mtls' prop: stage namespaces and workloads here, and set mtls: MtlsMode.STRICT on the Mesh as the last step",
+    fix: "stage namespaces and workloads; set the mesh-wide mode with the Mesh's mtls prop",
+  },
 } as const;
 
 /**

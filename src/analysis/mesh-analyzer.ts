@@ -4,6 +4,7 @@ import type { MeshCode } from './codes';
 import { checkEndUserAuth } from './end-user-auth';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
+import { checkMtlsMigration } from './mtls-migration';
 import { checkTrafficSettings } from './traffic-settings';
 import { checkVersionPolicies } from './version-policies';
 import { checkVisibility } from './visibility';
@@ -80,6 +81,7 @@ export class MeshAnalyzer {
     checkVersionPolicies(model, report);
     checkAccess(mesh, model, report);
     checkEndUserAuth(mesh, model, report);
+    checkMtlsMigration(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);

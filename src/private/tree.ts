@@ -22,6 +22,8 @@ export type ConstructKind =
   | 'EgressScope'
   | 'RateLimit'
   | 'MtlsPolicy'
+  | 'MtlsMigration'
+  | 'PlaintextClient'
   | 'AccessPolicy'
   | 'JwtAuthentication'
   | 'ExternalAuthorizer'

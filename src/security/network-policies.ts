@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { MtlsMode } from './mtls-mode';
 import { namespaceSelector } from './network-peer';
+import { plaintextCallersOf } from './plaintext-client';
 import type { RevokedIdentities } from './revoked-identities';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
@@ -145,7 +146,12 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
       return [];
     }
     const namespaces = proxyNamespaces(mesh);
-    return [{ peers: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: namespaces }] } }], ports: tcp(targetPorts(service)) }];
+    return [{ peers: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: namespaces }] } }], ports: tcp(targetPorts(service)) },
+      // The declared plaintext clients, wherever they run (PlaintextClient), on the ports they call.
+      ...plaintextCallersOf(mesh, service).map(c => ({
+        peers: [{ namespaceSelector: namespaceSelector(c.namespace), podSelector: { matchLabels: c.podLabels } }],
+        ports: tcp(targetPorts(service, c.ports)),
+      }))];
   }
   const identities = identitiesOf(mesh);
   // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).

@@ -132,6 +132,9 @@ export function istioRules(m: any): string[] {
     case 'RequestAuthentication':
       validateRequestAuthentication(spec, err);
       break;
+    case 'PeerAuthentication':
+      validatePeerAuthentication(spec, err);
+      break;
     case 'Telemetry':
       (spec.accessLogging ?? []).forEach((a: any, i: number) => {
         // validateTelemetryAccessLogging: the filter expression must parse as CEL.
@@ -147,6 +150,18 @@ export function istioRules(m: any): string[] {
       break;
   }
   return errors;
+}
+
+/** ValidatePeerAuthentication: port-level modes only on a workload (a selector with labels), and never an empty map. */
+function validatePeerAuthentication(spec: any, err: (p: string, m: string) => void): void {
+  const ports = spec.portLevelMtls;
+  const emptySelector = !spec.selector || Object.keys(spec.selector.matchLabels ?? {}).length === 0;
+  if (emptySelector && ports && Object.keys(ports).length > 0) {
+    err('/spec/portLevelMtls', 'mesh/namespace peer authentication cannot have port level mTLS');
+  }
+  if (ports && Object.keys(ports).length === 0) {
+    err('/spec/portLevelMtls', 'port level mTLS, if defined, must have at least one element');
+  }
 }
 
 /** ValidateDuration on every duration field (validateHTTPRoute's timeout, validateHTTPRetry, validateConnectionPool, validateOutlierDetection...). */
