@@ -27,6 +27,7 @@ export * from './security/access-policy';
 export * from './security/deny-by-default';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
+export * from './testing/access-request';
 export * from './security/revoked-identities';
 export * from './control-plane/control-plane';
 export * from './control-plane/control-plane-options';
