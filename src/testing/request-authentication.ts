@@ -37,9 +37,12 @@ export interface Authentication {
 }
 
 const JWT_RULE_KEYS = [
-  'issuer', 'audiences', 'jwksUri', 'jwks', 'fromHeaders', 'fromParams', 'fromCookies', 'outputPayloadToHeader', 'forwardOriginalToken',
-  'outputClaimToHeaders', 'timeout',
+  'issuer', 'audiences', 'jwksUri', 'jwks_uri', 'jwks', 'fromHeaders', 'fromParams', 'fromCookies', 'outputPayloadToHeader', 'forwardOriginalToken',
+  'outputClaimToHeaders', 'timeout', 'spaceDelimitedClaims',
 ];
+
+/** The claims Istio always splits on spaces (Envoy's normalize_payload_in_metadata), besides a rule's spaceDelimitedClaims. */
+const SPACE_DELIMITED = ['scope', 'permission'];
 
 /**
  * Authenticates the request's token the way the workload's proxy does with the RequestAuthentications that apply
@@ -113,6 +116,11 @@ export function authenticate(where: string, manifests: any[], rootNamespace: str
     ...jwt.audiences !== undefined ? { aud: [...jwt.audiences] } : {},
     ...jwt.presenter !== undefined ? { azp: jwt.presenter } : {},
   };
+  for (const name of [...SPACE_DELIMITED, ...accepting.rule.spaceDelimitedClaims ?? []]) {
+    if (typeof claims[name] === 'string') {
+      claims[name] = claims[name].split(' ').filter((v: string) => v !== '');
+    }
+  }
   const addedHeaders: { [name: string]: string } = {};
   for (const output of accepting.rule.outputClaimToHeaders ?? []) {
     const value = claims[output?.claim];

@@ -143,6 +143,7 @@ describe('JWT: RequestAuthentication before authorization', () => {
     ['a nested claim, another value', 'request.auth.claims[realm_access][roles]', ['editor'], undefined, { realm_access: { roles: ['viewer'] } }, false],
     ['a missing claim', 'request.auth.claims[group]', ['admin'], undefined, {}, false],
     ['a number claim matches nothing', 'request.auth.claims[level]', ['3'], undefined, { level: 3 }, false],
+    ['scope, split on spaces', 'request.auth.claims[scope]', ['books:write'], undefined, { scope: 'books:read books:write' }, true],
     ['a claim prefix', 'request.auth.claims[email]', ['*@example.com'], undefined, { email: 'alice@example.com' }, true],
     ['the principal', 'request.auth.principal', [`${ISSUER}/alice`], undefined, {}, true],
     ['the audiences', 'request.auth.audiences', ['shop'], undefined, {}, true],
@@ -181,7 +182,7 @@ describe('JWT: RequestAuthentication before authorization', () => {
     const odd = requestAuthentication('api-jwt', 'default', { selector: API, jwtRules: [{ issuer: ISSUER, jwksRefresh: '5m' }] });
     expect(() => MeshTesting.canCall(mesh, web, api, { jwt: { issuer: ISSUER } }, [...manifests, odd])).toThrow(
       '[MESH0600] MeshTesting.canCall: RequestAuthentication default/api-jwt has jwtRules[0] jwksRefresh, which this evaluation cannot decide '
-      + '(only issuer, audiences, jwksUri, jwks, fromHeaders, fromParams, fromCookies, outputPayloadToHeader, forwardOriginalToken, outputClaimToHeaders, timeout are modelled there): '
+      + '(only issuer, audiences, jwksUri, jwks_uri, jwks, fromHeaders, fromParams, fromCookies, outputPayloadToHeader, forwardOriginalToken, outputClaimToHeaders, timeout, spaceDelimitedClaims are modelled there): '
       + 'test that policy against a cluster, or leave it out of the manifests given');
   });
 
