@@ -421,14 +421,18 @@ export class MeshTesting {
     const callers = new Set<string>();
     for (const rule of applying.flatMap(p => p.spec?.rules ?? [])) {
       const sources = rule.from ?? [];
-      if (sources.length === 0 || sources.some((f: any) => f.source?.principals === undefined)) {
-        throw everyone();
-      }
-      const other = sources.flatMap((f: any) => Object.keys(f.source ?? {}).filter(k => k !== 'principals'));
+      // A caller named by principal may still need a token, an address or a namespace, and a source without
+      // principals may still need one of those: a list of principals (or "everyone") would mis-answer.
+      const other = [
+        ...sources.flatMap((f: any) => Object.keys(f.source ?? {}).filter(k => k !== 'principals')),
+        ...(rule.when ?? []).map((c: any) => String(c?.key)).filter((k: string) => /^(request\.auth\.|source\.ip|remote\.ip|source\.namespace)/.test(k)),
+      ];
       if (other.length > 0) {
-        // A caller named by principal may still need a token, an address or a namespace: listing it would mis-answer.
         throw meshError('MESH0600', where, `an ALLOW rule for '${service.serviceName}' has ${[...new Set(other)].join(', ')} besides principals, which a list of principals cannot say: `
           + `use MeshTesting.canCall(mesh, caller, ${service.serviceName}) instead`);
+      }
+      if (sources.length === 0 || sources.some((f: any) => f.source?.principals === undefined)) {
+        throw everyone();
       }
       sources.forEach((f: any) => f.source.principals.forEach((p: string) => callers.add(p)));
     }

@@ -357,6 +357,15 @@ describe('CUSTOM, DENY, ALLOW, AUDIT in order', () => {
     expect(() => MeshTesting.allowedCallers(mesh, api, [...manifests, rule])).toThrow(
       "[MESH0600] MeshTesting.allowedCallers: an ALLOW rule for 'api' has requestPrincipals besides principals, which a list of principals cannot say: use MeshTesting.canCall(mesh, caller, api) instead");
   });
+
+  test('allowedCallers does not answer "everyone" for a rule that needs a token, nor list principals whose rule needs a claim', () => {
+    const tokenOnly = policy('api-users', 'default', { selector: API, rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] });
+    expect(() => MeshTesting.allowedCallers(mesh, api, [...manifests, tokenOnly])).toThrow(/^\[MESH0600\] MeshTesting.allowedCallers: an ALLOW rule for 'api' has requestPrincipals besides principals/);
+    const claim = policy('api-users', 'default', {
+      selector: API, rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/web'] } }], when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }],
+    });
+    expect(() => MeshTesting.allowedCallers(mesh, api, [...manifests, claim])).toThrow(/^\[MESH0600\] MeshTesting.allowedCallers: an ALLOW rule for 'api' has request.auth.claims\[groups\] besides principals/);
+  });
 });
 
 describe('through the ingress gateway: canRequest / explainRequest', () => {
