@@ -421,11 +421,11 @@ export class MeshTesting {
     const callers = new Set<string>();
     for (const rule of applying.flatMap(p => p.spec?.rules ?? [])) {
       const sources = rule.from ?? [];
-      // A caller named by principal may still need a token, an address or a namespace, and a source without
-      // principals may still need one of those: a list of principals (or "everyone") would mis-answer.
+      // A caller named by principal may still need a token or an address, and a source without principals may
+      // still need one of those: a list of principals (or "everyone") would mis-answer.
       const other = [
-        ...sources.flatMap((f: any) => Object.keys(f.source ?? {}).filter(k => k !== 'principals')),
-        ...(rule.when ?? []).map((c: any) => String(c?.key)).filter((k: string) => /^(request\.auth\.|source\.ip|remote\.ip|source\.namespace)/.test(k)),
+        ...sources.flatMap((f: any) => Object.keys(f.source ?? {}).filter(k => /^(not)?(requestPrincipals|ipBlocks|remoteIpBlocks|RequestPrincipals|IpBlocks|RemoteIpBlocks)$/.test(k))),
+        ...(rule.when ?? []).map((c: any) => String(c?.key)).filter((k: string) => /^(request\.auth\.|source\.ip|remote\.ip)/.test(k)),
       ];
       if (other.length > 0) {
         throw meshError('MESH0600', where, `an ALLOW rule for '${service.serviceName}' has ${[...new Set(other)].join(', ')} besides principals, which a list of principals cannot say: `

@@ -352,7 +352,7 @@ describe('CUSTOM, DENY, ALLOW, AUDIT in order', () => {
     expect(MeshTesting.canCall(mesh, web, api, {}, [...manifests, dryRun])).toBe(true);
   });
 
-  test('allowedCallers refuses to list callers of a rule that also needs a token, an address or a namespace', () => {
+  test('allowedCallers refuses to list callers of a rule that also needs a token or an address', () => {
     const rule = policy('api-users', 'default', { selector: API, rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/web'], requestPrincipals: ['*'] } }] }] });
     expect(() => MeshTesting.allowedCallers(mesh, api, [...manifests, rule])).toThrow(
       "[MESH0600] MeshTesting.allowedCallers: an ALLOW rule for 'api' has requestPrincipals besides principals, which a list of principals cannot say: use MeshTesting.canCall(mesh, caller, api) instead");
