@@ -31,6 +31,7 @@ export * from './security/jwt-authentication';
 export * from './security/external-authorizer';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
+export * from './testing/access-request';
 export * from './security/revoked-identities';
 export * from './control-plane/control-plane';
 export * from './control-plane/control-plane-options';

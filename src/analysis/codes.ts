@@ -1134,7 +1134,7 @@ export const CODES = {
   // 060x: testing (MeshTesting's policy and routing assertions)
   MESH0600: {
     meaning: 'a policy or route the assertion must evaluate has a field it does not model, so it cannot answer',
-    example: "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/api has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide (only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given",
+    example: "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/api has rule 1 when[0] key 'experimental.envoy.filters.network.mysql_proxy[db.table]', which this evaluation cannot decide (only request.headers[...], source.ip, remote.ip, source.namespace, source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[...], destination.ip, destination.port, connection.sni are modelled): test that policy against a cluster, or leave it out of the manifests given",
     fix: 'test that policy or route against a cluster, or leave it out of the manifests given',
   },
   MESH0601: {
@@ -1835,6 +1835,17 @@ export const CODES = {
     meaning: 'warning: an ExternalAuthorizer is a service that nothing may call (deny-by-default, no AccessPolicy), so every check fails (analysis)',
     example: "[mesh/opa] [MESH1048] the authorizer is service 'opa', which has no AccessPolicy under deny-by-default, so the proxies that ask it are refused and every request a CUSTOM rule sends to provider 'opa' is denied: give 'opa' an AccessPolicy that allows the services whose CUSTOM rules name it",
     fix: 'give the authorizer\'s service an AccessPolicy that allows the services whose CUSTOM rules name it',
+  },
+  // 1050–1059: MeshTesting's access evaluation: external authorizers, the request's addresses, host and SNI
+  MESH1050: {
+    meaning: 'a CUSTOM AuthorizationPolicy matches the request, so its external authorizer decides, and the test does not say what it answers',
+    example: "[MESH1050] MeshTesting.canCall: rule 1 of CUSTOM policy default/ext-authz matches GET /admin on port 8080 of Deployment default/api-v1 from Deployment default/web-v1 (cluster.local/ns/default/sa/web), so the external authorizer 'opa' decides, and the request does not say what it answers: give externalAuthorizers: { 'opa': true } (or false)",
+    fix: "give externalAuthorizers with the provider's answer (true allows, false denies)",
+  },
+  MESH1051: {
+    meaning: "whether an access rule matches depends on something of the request the test does not give (the caller's or client's address, the destination address, the host, the SNI), which the manifests cannot tell",
+    example: "[MESH1051] MeshTesting.canCall: AuthorizationPolicy default/api-ips rule 1 from[0].source matches ipBlocks, and so needs the caller's address (sourceIp), which the request does not give, so whether the rule matches is unknown: give it in the options",
+    fix: 'give sourceIp, remoteIp, destinationIp, host or sni in the options, as the message names',
   },
   // 1120–1139: mTLS migration: stages, plaintext clients
   MESH1120: {

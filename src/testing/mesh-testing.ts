@@ -1,7 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
+import type { AccessRequest, IngressRequestOptions, JwtToken } from './access-request';
 import { AuthzRequest, Peer, Verdict, authorize, peerAuthentication } from './authorization';
+import { parseAddress } from './ip-address';
+import { authenticate } from './request-authentication';
 import { RoutedRequest, hostMatches, route, routeAtGateway } from './routing';
-import { Workload, ofVersion, serviceWorkloads } from './workloads';
+import { Workload, findObject, ofVersion, serviceWorkloads } from './workloads';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import { MeshLayer } from '../layers';
 import { Mesh } from '../mesh';
@@ -49,7 +52,7 @@ export interface MeshRequest {
 /**
  * A call from one service (or gateway) to another, for `MeshTesting.canCall()`.
  */
-export interface CallOptions extends MeshRequest {
+export interface CallOptions extends AccessRequest {
   /**
    * The calling version.
    *
@@ -230,9 +233,11 @@ export interface SnapshotOptions {
  * synthesized policy whether one service may call another, ask the synthesized routes where a request goes,
  * and snapshot what the program adds.
  *
- * `canCall` and `routeFor` evaluate the manifests the way Istio's proxies do (not the constructs' intent), so a
- * mistake in rendering is caught. What they cannot evaluate (a CUSTOM policy, a `when` key they do not model,
- * request principals) is a MESH0600 error naming the object and the field, never a guess.
+ * `canCall`, `canRequest` and `routeFor` evaluate the manifests the way Istio's proxies do (not the constructs'
+ * intent), so a mistake in rendering is caught. What they cannot evaluate (an `experimental.envoy.filters.*`
+ * condition, a policy attached by `targetRef`) is a MESH0600 error naming the object and the field; what the
+ * request must say for an answer (what an external authorizer answers, a caller's address, the host, the SNI) is
+ * an error naming the option (MESH1050, MESH1051), never a guess.
  */
 export class MeshTesting {
   /**
@@ -303,12 +308,21 @@ export class MeshTesting {
    * Istio's order: the caller's own proxy refuses a host its `Sidecar` (an `EgressScope`) does not list under
    * REGISTRY_ONLY, and passes it through in plaintext under ALLOW_ANY; a workload without a proxy enforces nothing; a STRICT PeerAuthentication refuses a caller
    * that sends plaintext (it has no sidecar, a DestinationRule sets tls DISABLE, or auto mTLS is off and none sets
-   * ISTIO_MUTUAL), and a port in mode DISABLE one that sends mTLS; then any matching DENY policy denies; then, when ALLOW policies apply to the workload
+   * ISTIO_MUTUAL), and a port in mode DISABLE one that sends mTLS; then the RequestAuthentications that apply to the
+   * workload (its namespace's that select it, and the root namespace's, their rules combined) read the request's
+   * `jwt`: a token a rule reads is rejected (401) when no rule reading that place names its issuer ("Jwt issuer is
+   * not configured"), when it is not valid, or when the rule lists audiences and the token has none of them; a
+   * request without a token, or with one no rule reads, has no request principal; then a matching CUSTOM policy
+   * asks its external authorizer (`externalAuthorizers`), whose denial ends it; then any matching DENY policy
+   * denies; then, when ALLOW policies apply to the workload
    * (by namespace, the root namespace being mesh-wide, and `selector.matchLabels` against its pods' labels),
    * one of their rules must match, and an ALLOW policy without rules matches nothing; with none, the call is
    * allowed. On a TCP port (by the Service port's `appProtocol` or name), an ALLOW rule with HTTP-only fields
-   * (methods, paths, request headers) matches nothing and a DENY rule applies without them. The caller's principal
-   * is that of the service account its synthesized pods run as.
+   * (methods, paths, hosts, request principals, request conditions) matches nothing and a DENY rule applies without
+   * them. AUDIT policies never decide; policies annotated `istio.io/dry-run: "true"` are not enforced. The caller's
+   * principal is that of the service account its synthesized pods run as. `hosts` match the request's `host`
+   * case-insensitively, port included (`example.com` does not match `example.com:8080`), with a leading or
+   * trailing `*`; `paths` take Istio's templates (`{*}` one segment, `{**}` the rest of the path).
    *
    * @param mesh the mesh
    * @param from the calling service or gateway
@@ -349,6 +363,39 @@ export class MeshTesting {
   }
 
   /**
+   * Whether a request from a client outside the mesh, entering through the ingress gateway `via`, reaches the
+   * service the gateway routes it to. `explainRequest()` says why.
+   *
+   * @param mesh the mesh
+   * @param via the ingress gateway the request enters through
+   * @param options the request (default: GET / for the gateway's first host), its token, the client's address
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static canRequest(mesh: Mesh, via: IngressGateway, options?: IngressRequestOptions, manifests?: any[]): boolean {
+    return MeshTesting.requestDecision('MeshTesting.canRequest', mesh, via, options, manifests).allowed;
+  }
+
+  /**
+   * Whether a request from outside the mesh through the ingress gateway `via` gets through, and why. The gateway's
+   * proxy decides first, as a workload whose pods its policies select: its RequestAuthentications (a token they
+   * reject is answered 401), then its AuthorizationPolicies (CUSTOM, DENY, ALLOW), with the client as a peer without
+   * identity, `sourceIp` as the connection's address and `remoteIp` as the original client's. Then its routes
+   * (bound to its Gateway, by host) pick the service and version, and the gateway calls the service with its own
+   * identity, as `canCall(mesh, gateway, service)` evaluates: the token goes on only when no rule at the gateway
+   * read it or the rule that did has `forwardOriginalToken`, with the headers its `outputClaimToHeaders` add;
+   * the service sees the client's connection address as `remote.ip` and the gateway's pod (unknown) as `source.ip`.
+   * The path is the one the client sends (a route's rewrite is not applied).
+   *
+   * @param mesh the mesh
+   * @param via the ingress gateway the request enters through
+   * @param options the request (default: GET / for the gateway's first host), its token, the client's address
+   * @param manifests the manifests to evaluate (default: `MeshTesting.synth(mesh)`)
+   */
+  public static explainRequest(mesh: Mesh, via: IngressGateway, options?: IngressRequestOptions, manifests?: any[]): CallDecision {
+    return MeshTesting.requestDecision('MeshTesting.explainRequest', mesh, via, options, manifests);
+  }
+
+  /**
    * The principals the ALLOW policies of `service` name. Never `'*'`: when every caller may call the service (no
    * ALLOW policy applies, or a rule allows any source) it throws MESH0604, since a list cannot say "everyone"
    * and `expect(allowedCallers(...)).not.toContain(p)` would pass.
@@ -374,6 +421,16 @@ export class MeshTesting {
     const callers = new Set<string>();
     for (const rule of applying.flatMap(p => p.spec?.rules ?? [])) {
       const sources = rule.from ?? [];
+      // A caller named by principal may still need a token or an address, and a source without principals may
+      // still need one of those: a list of principals (or "everyone") would mis-answer.
+      const other = [
+        ...sources.flatMap((f: any) => Object.keys(f.source ?? {}).filter(k => /^(not)?(requestPrincipals|ipBlocks|remoteIpBlocks|RequestPrincipals|IpBlocks|RemoteIpBlocks)$/.test(k))),
+        ...(rule.when ?? []).map((c: any) => String(c?.key)).filter((k: string) => /^(request\.auth\.|source\.ip|remote\.ip)/.test(k)),
+      ];
+      if (other.length > 0) {
+        throw meshError('MESH0600', where, `an ALLOW rule for '${service.serviceName}' has ${[...new Set(other)].join(', ')} besides principals, which a list of principals cannot say: `
+          + `use MeshTesting.canCall(mesh, caller, ${service.serviceName}) instead`);
+      }
       if (sources.length === 0 || sources.some((f: any) => f.source?.principals === undefined)) {
         throw everyone();
       }
@@ -389,7 +446,7 @@ export class MeshTesting {
     checkOwnIdentity(where, mesh, from);
     checkOwnService(where, mesh, to, 'to');
     const objects = checkedManifests(where, mesh, manifests);
-    const opts = checkOptions(where, options ?? {}, ['fromVersion', 'toVersion']);
+    const opts = checkOptions(where, options ?? {}, ['fromVersion', 'toVersion', ...ACCESS_OPTIONS]);
     const { service, workloads } = serviceWorkloads(objects, where, to.serviceName, to.namespace);
     const targets = ofVersion(where, `service '${to.serviceName}'`, workloads, opts.toVersion);
     const callers = callerPeers(where, mesh, objects, from, opts.fromVersion);
@@ -398,7 +455,7 @@ export class MeshTesting {
       const request = requestFor(where, service, target, opts);
       for (const caller of callers) {
         const called = { name: to.serviceName, namespace: to.namespace, port: opts.port ?? service.spec?.ports?.[0]?.port };
-        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request, called) });
+        verdicts.push({ caller, target, verdict: decideOne(where, mesh, objects, caller, target, request, called, opts.jwt) });
       }
     }
     const differ = verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed);
@@ -408,6 +465,73 @@ export class MeshTesting {
     }
     const { verdict } = verdicts[0];
     return { allowed: verdict.allowed, reason: verdict.reason, policy: verdict.policy };
+  }
+
+  private static requestDecision(
+    where: string, mesh: Mesh, via: IngressGateway, options: IngressRequestOptions | undefined, manifests: any[] | undefined,
+  ): CallDecision {
+    checkMesh(where, mesh);
+    if (!isKind(via, 'IngressGateway') || (via as IngressGateway).mesh !== mesh) {
+      throw meshError('MESH0603', where, 'via is not an ingress gateway of this mesh: name the IngressGateway the request enters through');
+    }
+    const objects = checkedManifests(where, mesh, manifests);
+    const opts = checkOptions(where, options ?? {}, ['toVersion', ...ACCESS_OPTIONS]);
+    const host = opts.host ?? via.hosts[0] ?? '*';
+    const gatewayService = findObject(objects, 'Service', via.serviceName, via.namespace);
+    const existing = (via as unknown as { existing?: { selector: { [key: string]: string } } }).existing;
+    const gatewayPods: Workload[] = existing
+      ? [{ ref: `gateway ${via.namespace}/${via.serviceName} (installed)`, namespace: via.namespace, labels: { ...existing.selector }, serviceAccount: '', proxy: true, namedPorts: {} }]
+      : ofVersion(where, `gateway '${via.serviceName}'`, serviceWorkloads(objects, where, via.serviceName, via.namespace).workloads, undefined);
+    const gatewayPod = gatewayPods[0];
+    // The listener's port: the one asked for, else the Service's first port that is not the status port.
+    const listenerPort: number = opts.port ?? (gatewayService?.spec?.ports ?? []).find((p: any) => p?.port !== 15021)?.port ?? 80;
+    const atGateway: AuthzRequest = {
+      ...requestFor(where, gatewayService ?? { spec: { ports: [{ port: listenerPort }] } }, gatewayPod, { ...opts, port: listenerPort }),
+      host,
+    };
+    const client: Peer = { label: `the client${opts.sourceIp ? ` at ${opts.sourceIp}` : ''}`, proxy: false, labels: {}, namespace: '' };
+    const auth = authenticate(where, objects, mesh.rootNamespace, gatewayPod, opts.jwt);
+    if (auth.rejected) {
+      return { allowed: false, policy: auth.policy, reason: `denied: ${auth.rejected}, at ${gatewayPod.ref}` };
+    }
+    const gatewayVerdict = authorize(where, objects, mesh.rootNamespace, gatewayPod, client,
+      { ...atGateway, identity: auth.identity, headers: { ...atGateway.headers, ...auth.addedHeaders } });
+    if (!gatewayVerdict.allowed) {
+      return { allowed: false, policy: gatewayVerdict.policy, reason: gatewayVerdict.reason };
+    }
+    const gatewayRef = { name: via.serviceName, namespace: via.namespace };
+    const routed = routeAtGateway(objects, where, mesh.clusterDomain, gatewayRef, host, { ...atGateway, port: listenerPort }, listenerPort);
+    const targets = routed.targets.filter(t => opts.toVersion === undefined || t.version === opts.toVersion);
+    if (targets.length === 0) {
+      return { allowed: false, reason: `not routed: ${routed.reason}${routed.targets.length > 0 ? `, and not to version ${opts.toVersion}` : ''}` };
+    }
+    const callers = callerPeers(where, mesh, objects, via, undefined);
+    const verdicts: { ref: string; verdict: Verdict }[] = [];
+    for (const routedTo of targets) {
+      const { service, workloads } = serviceWorkloads(objects, where, routedTo.service, routedTo.namespace);
+      const destinations: any[] = routed.http?.route ?? [];
+      const port = destinations.find(d => String(d?.destination?.host).split('.')[0] === routedTo.service)?.destination?.port?.number ?? service.spec?.ports?.[0]?.port;
+      const forwarded = { ...opts, port, headers: { ...opts.headers, ...auth.addedHeaders } };
+      for (const target of ofVersion(where, `service '${routedTo.service}'`, workloads, routedTo.version)) {
+        // The gateway's pod (its address unknown) is the source; the client's connection address is the remote IP.
+        const request: AuthzRequest = {
+          ...requestFor(where, service, target, forwarded), host, sourceIp: undefined, remoteIp: opts.sourceIp, sni: undefined,
+        };
+        for (const caller of callers) {
+          const called = { name: routedTo.service, namespace: routedTo.namespace, port };
+          const jwt = auth.forwarded ? opts.jwt : undefined;
+          verdicts.push({ ref: target.ref, verdict: decideOne(where, mesh, objects, caller, target, request, called, jwt) });
+        }
+      }
+    }
+    if (verdicts.some(v => v.verdict.allowed !== verdicts[0].verdict.allowed)) {
+      const list = verdicts.map(v => `${v.ref}: ${v.verdict.allowed ? 'allowed' : 'denied'}`).join('; ');
+      throw meshError('MESH0602', where, `the versions the gateway's route reaches get different answers (${list}): give toVersion`);
+    }
+    const { verdict } = verdicts[0];
+    return verdict.allowed
+      ? { allowed: true, policy: verdict.policy ?? gatewayVerdict.policy, reason: `${gatewayVerdict.reason}; then ${verdict.reason}` }
+      : { allowed: false, policy: verdict.policy, reason: verdict.reason };
   }
 
   private static routeDecision(
@@ -531,7 +655,55 @@ function checkOptions<T extends MeshRequest>(where: string, options: T, extra: s
   for (const prop of ['fromVersion', 'toVersion'] as const) {
     checkType(where, prop, (options as CallOptions)[prop], 'string');
   }
+  checkAccessOptions(where, options as AccessRequest);
   return options;
+}
+
+/** The options of a request's access beyond its method, path and headers (AccessRequest). */
+const ACCESS_OPTIONS = ['host', 'jwt', 'sourceIp', 'remoteIp', 'destinationIp', 'sni', 'externalAuthorizers'];
+
+function checkAccessOptions(where: string, options: AccessRequest): void {
+  checkType(where, 'host', options.host, 'string');
+  checkType(where, 'sni', options.sni, 'string');
+  for (const prop of ['sourceIp', 'remoteIp', 'destinationIp'] as const) {
+    const ip = options[prop];
+    if (ip !== undefined && (!checkType(where, prop, ip, 'string') || !parseAddress(ip))) {
+      throw meshError('MESH0603', where, `${prop} '${ip}' is not an IPv4 or IPv6 address: give one address, e.g. '203.0.113.7' or '2001:db8::7'`);
+    }
+  }
+  const answers = options.externalAuthorizers;
+  if (answers !== undefined && (answers === null || typeof answers !== 'object' || Object.values(answers).some(v => typeof v !== 'boolean'))) {
+    throw meshError('MESH0603', where, "externalAuthorizers is not a map of provider names to true or false: give e.g. { 'ext-authz': true }");
+  }
+  if (options.jwt !== undefined) {
+    checkJwt(where, options.jwt);
+  }
+}
+
+function checkJwt(where: string, jwt: JwtToken): void {
+  if (jwt === null || typeof jwt !== 'object' || typeof jwt.issuer !== 'string' || jwt.issuer === '') {
+    throw meshError('MESH0603', where, "jwt has no issuer: give the token's iss claim, e.g. { issuer: 'https://accounts.example.com', subject: 'alice' }");
+  }
+  const known = ['issuer', 'subject', 'audiences', 'presenter', 'claims', 'valid', 'header', 'queryParameter', 'cookie'];
+  const unknown = Object.keys(jwt).filter(k => !known.includes(k));
+  if (unknown.length > 0) {
+    throw meshError('MESH0603', where, `jwt has ${unknown.map(k => `'${k}'`).join(', ')}, which is not a field of a token: use ${known.join(', ')} (other claims go in claims)`);
+  }
+  const places = ['header', 'queryParameter', 'cookie'].filter(k => (jwt as any)[k] !== undefined);
+  if (places.length > 1) {
+    throw meshError('MESH0603', where, `jwt is sent in ${places.join(' and ')}: give one place the token is sent in`);
+  }
+  const reserved = Object.keys(jwt.claims ?? {}).filter(k => ['iss', 'sub', 'aud', 'azp'].includes(k));
+  if (reserved.length > 0) {
+    throw meshError('MESH0603', where, `jwt claims has ${reserved.join(', ')}: give them as issuer, subject, audiences and presenter`);
+  }
+  for (const prop of ['subject', 'presenter', 'header', 'queryParameter', 'cookie'] as const) {
+    checkType(where, `jwt.${prop}`, jwt[prop], 'string');
+  }
+  checkType(where, 'jwt.valid', jwt.valid, 'boolean');
+  if (jwt.audiences !== undefined && (!Array.isArray(jwt.audiences) || jwt.audiences.some(a => typeof a !== 'string'))) {
+    throw meshError('MESH0603', where, "jwt.audiences is not a list of strings: give e.g. ['bookinfo']");
+  }
 }
 
 /** The request as the called workload's proxy sees it: the service port turned into the workload's port. */
@@ -568,7 +740,20 @@ function requestFor(where: string, service: any, target: Workload | undefined, o
   }
   const headers: { [name: string]: string } = {};
   Object.entries(options.headers ?? {}).forEach(([k, v]) => headers[k.toLowerCase()] = v);
-  return { method: options.method ?? HttpMethod.GET, path: options.path ?? '/', port: targetPort, headers, http: carriesHttp(port) };
+  const access = options as AccessRequest;
+  return {
+    method: options.method ?? HttpMethod.GET,
+    path: options.path ?? '/',
+    port: targetPort,
+    headers,
+    http: carriesHttp(port),
+    host: access.host,
+    sourceIp: access.sourceIp,
+    remoteIp: access.remoteIp ?? access.sourceIp,
+    destinationIp: access.destinationIp,
+    sni: access.sni,
+    externalAuthorizers: access.externalAuthorizers,
+  };
 }
 
 /**
@@ -604,7 +789,7 @@ function callerPeers(where: string, mesh: Mesh, manifests: any[], from: IMeshIde
 
 function decideOne(
   where: string, mesh: Mesh, manifests: any[], caller: Peer, target: Workload, request: AuthzRequest,
-  service: { name: string; namespace: string; port: number },
+  service: { name: string; namespace: string; port: number }, jwt?: JwtToken,
 ): Verdict {
   const host = `${service.name}.${service.namespace}.svc.${mesh.clusterDomain}`;
   const scope = sidecarScope(manifests, where, mesh.rootNamespace, mesh.outboundTrafficPolicy, caller, { namespace: service.namespace, host });
@@ -628,7 +813,13 @@ function decideOne(
   }
   // Without mTLS the called proxy learns no identity: principals and namespaces then match nothing.
   const peer = client.mtls ? caller : { ...caller, principal: undefined };
-  return authorize(where, manifests, mesh.rootNamespace, target, peer, request);
+  // Then the proxy's filters, in Envoy's order: JWT authentication (401), then authorization.
+  const auth = authenticate(where, manifests, mesh.rootNamespace, target, jwt);
+  if (auth.rejected) {
+    return { allowed: false, policy: auth.policy, reason: `denied: ${auth.rejected}, at ${target.ref}` };
+  }
+  const headers = { ...request.headers, ...auth.addedHeaders };
+  return authorize(where, manifests, mesh.rootNamespace, target, peer, { ...request, identity: auth.identity, headers });
 }
 
 /**

@@ -513,11 +513,9 @@ describe('bad input', () => {
   });
 
   test.each<[string, any]>([
-    ['a CUSTOM policy', { action: 'CUSTOM', provider: { name: 'ext' }, rules: [{}] }],
-    ['request principals', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] }],
-    ['a when key it does not model', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] }],
-    ['hosts', { rules: [{ to: [{ operation: { hosts: ['api'] } }] }] }],
-    ['a path template', { rules: [{ to: [{ operation: { paths: ['/a/{*}/b'] } }] }] }],
+    ['an Envoy filter key', { rules: [{ when: [{ key: 'experimental.envoy.filters.network.mysql_proxy[db.table]', values: ['[update]'] }] }] }],
+    ['a source field it does not model', { rules: [{ from: [{ source: { trustDomains: ['example.com'] } }] }] }],
+    ['an action Istio does not know', { action: 'LOG', rules: [{}] }],
     ['a targetRef', { targetRef: { kind: 'Service', name: 'api' } }],
   ])('fails with MESH0600, naming the policy and the field, on %s', (_, spec) => {
     const call = () => MeshTesting.canCall(mesh, web, api, {}, [...manifests, policy('odd', 'default', spec)]);
@@ -525,10 +523,11 @@ describe('bad input', () => {
   });
 
   test('MESH0600 names the key it cannot evaluate', () => {
-    const odd = policy('odd', 'default', { rules: [{ when: [{ key: 'request.auth.claims[groups]', values: ['admin'] }] }] });
+    const odd = policy('odd', 'default', { rules: [{ when: [{ key: 'experimental.envoy.filters.network.mysql_proxy[db.table]', values: ['[update]'] }] }] });
     expect(() => MeshTesting.canCall(mesh, web, api, {}, [...manifests, odd])).toThrow(
-      "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'request.auth.claims[groups]', which this evaluation cannot decide "
-      + '(only request.headers[...], source.principal, source.namespace and destination.port are modelled): test that policy against a cluster, or leave it out of the manifests given');
+      "[MESH0600] MeshTesting.canCall: AuthorizationPolicy default/odd has rule 1 when[0] key 'experimental.envoy.filters.network.mysql_proxy[db.table]', which this evaluation cannot decide "
+      + '(only request.headers[...], source.ip, remote.ip, source.namespace, source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, '
+      + 'request.auth.claims[...], destination.ip, destination.port, connection.sni are modelled): test that policy against a cluster, or leave it out of the manifests given');
   });
 });
 
