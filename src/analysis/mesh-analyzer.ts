@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkClientTls } from './client-tls-conflicts';
 import type { MeshCode } from './codes';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
@@ -77,6 +78,7 @@ export class MeshAnalyzer {
     checkTrafficSettings(model, report);
     checkVisibility(model, report);
     checkVersionPolicies(model, report);
+    checkClientTls(model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);
