@@ -1,14 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClientTls } from './client-tls';
-import type { ExternalPort, ExternalService } from './external-service';
 import { Protocol } from './protocol';
 import { policiesBeforeRoutes } from './rollout-order';
-import type { EgressGateway } from '../gateways/egress-gateway';
 import * as istio from '../imports/istio-networking';
 import { listOr } from '../private/enums';
 import { reportError, required } from '../private/errors';
 import { validatePort } from '../private/names';
+import type { OriginatingGateway, OriginatingService } from '../private/originating';
 
 /**
  * TLS originated by the mesh for an external service: the application calls a plain HTTP port (`http://host`), and
@@ -51,11 +50,15 @@ export interface TlsOrigination {
  *
  * @internal
  */
-export function checkTlsOrigination(external: Construct, ports: ExternalPort[], originations?: TlsOrigination[]): Required<TlsOrigination>[] {
+export function checkTlsOrigination(external: Construct, ports: OriginatingService['ports'], originations?: TlsOrigination[]): Required<TlsOrigination>[] {
   const valid: Required<TlsOrigination>[] = [];
   for (const [i, o] of (listOr(external, 'tlsOrigination', originations) ?? []).entries()) {
     const label = `tlsOrigination[${i}]`;
-    const port = validatePort(external, `${label} port`, required(external, `${label} port`, o?.port, 'name the plain HTTP port the application calls, e.g. { port: 80 }', 80));
+    if (o?.port === undefined || o?.port === null) {
+      required(external, `${label} port`, o?.port, 'name the plain HTTP port the application calls, e.g. { port: 80 }', 0);
+      continue;
+    }
+    const port = validatePort(external, `${label} port`, o.port);
     const targetPort = validatePort(external, `${label} targetPort`, o?.targetPort ?? 443);
     if (!Number.isInteger(port) || !Number.isInteger(targetPort) || port < 1 || port > 65535 || targetPort < 1 || targetPort > 65535) {
       continue;
@@ -95,7 +98,7 @@ export function originationTargetPort(originations: readonly TlsOrigination[], p
  *
  * @internal
  */
-export function originatingPortTo(external: ExternalService, port: number): number | undefined {
+export function originatingPortTo(external: OriginatingService, port: number): number | undefined {
   return external.tlsOrigination.find(o => o.targetPort === port)?.port;
 }
 
@@ -105,7 +108,7 @@ export function originatingPortTo(external: ExternalService, port: number): numb
  *
  * @internal
  */
-export function renderTlsOrigination(external: ExternalService): void {
+export function renderTlsOrigination(external: OriginatingService): void {
   if (external.tlsOrigination.length === 0) {
     return;
   }
@@ -136,12 +139,12 @@ export function renderTlsOrigination(external: ExternalService): void {
 }
 
 /** The gateway's ports on which some external service routed through it originates TLS. */
-function originatingPorts(gateway: EgressGateway): number[] {
+function originatingPorts(gateway: OriginatingGateway): number[] {
   return [...new Set(gateway.externalServices.flatMap(e => e.tlsOrigination.map(o => o.port)))].sort((a, b) => a - b);
 }
 
 /** The hosts the gateway serves on `port` over plain HTTP, each with the subset the sidecars send its requests to. */
-function hopSubsets(gateway: EgressGateway): { host: string; port: number; subset: string }[] {
+function hopSubsets(gateway: OriginatingGateway): { host: string; port: number; subset: string }[] {
   const ports = originatingPorts(gateway);
   const subsets: { host: string; port: number; subset: string }[] = [];
   for (const external of gateway.externalServices) {
@@ -160,7 +163,7 @@ function hopSubsets(gateway: EgressGateway): { host: string; port: number; subse
 }
 
 /** The gateway's DestinationRule for the hop from the sidecars: mTLS, with each host as SNI (its listener's filter). */
-function mutualTlsHop(gateway: EgressGateway): istio.DestinationRuleSpec {
+function mutualTlsHop(gateway: OriginatingGateway): istio.DestinationRuleSpec {
   const bySubset = new Map<string, { host: string; ports: number[] }>();
   for (const s of hopSubsets(gateway)) {
     const entry = bySubset.get(s.subset) ?? { host: s.host, ports: [] };
@@ -186,11 +189,11 @@ function mutualTlsHop(gateway: EgressGateway): istio.DestinationRuleSpec {
  *
  * @internal
  */
-export function mutualTlsHopServers(gateway: EgressGateway, servers: istio.GatewaySpecServers[]): istio.GatewaySpecServers[] {
+export function mutualTlsHopServers(gateway: OriginatingGateway, servers: istio.GatewaySpecServers[]): istio.GatewaySpecServers[] {
   const ports = originatingPorts(gateway);
   return servers.map(server => !ports.includes(server.port?.number ?? 0) ? server : {
     ...server,
-    port: { ...server.port!, protocol: 'HTTPS' },
+    port: { ...server.port!, name: server.port!.name.replace(/^http-/, 'https-'), protocol: 'HTTPS' },
     tls: { mode: istio.GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL },
   });
 }
@@ -200,7 +203,7 @@ export function mutualTlsHopServers(gateway: EgressGateway, servers: istio.Gatew
  *
  * @internal
  */
-export function withMutualTlsHop(gateway: EgressGateway, routes: istio.VirtualServiceSpecHttp[]): istio.VirtualServiceSpecHttp[] {
+export function withMutualTlsHop(gateway: OriginatingGateway, routes: istio.VirtualServiceSpecHttp[]): istio.VirtualServiceSpecHttp[] {
   const subsets = hopSubsets(gateway);
   return routes.map(route => {
     const match = route.match?.[0];
@@ -216,6 +219,6 @@ export function withMutualTlsHop(gateway: EgressGateway, routes: istio.VirtualSe
  *
  * @internal
  */
-export function tlsOriginationRules(external: ExternalService): ApiObject[] {
+export function tlsOriginationRules(external: OriginatingService): ApiObject[] {
   return external.node.children.filter(c => c.node.id.startsWith('TlsOrigination')) as ApiObject[];
 }
