@@ -2,6 +2,8 @@ import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
 import { Severity } from './finding';
 import type { MeshModel } from './mesh-model';
+import type { IMesh } from '../mesh-identity';
+import { isKind } from '../private/tree';
 import { MtlsMode } from '../security/mtls-mode';
 import { ClientTls, ClientTlsMode } from '../traffic/client-tls';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
@@ -16,13 +18,15 @@ type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: s
  *
  * @internal
  */
-export function checkClientTls(model: MeshModel, report: Report): void {
-  const services = [...new Set([...model.services, ...model.serviceTrafficPolicies.map(p => p.service)])] as MeshServiceBase[];
+export function checkClientTls(mesh: IMesh, model: MeshModel, report: Report): void {
+  // A policy's service that is none, or another mesh's, is reported by the policy (MESH0009, MESH0108).
+  const imported = model.serviceTrafficPolicies.map(p => p.service).filter(s => isKind(s, 'ImportedMeshService') && s.mesh === mesh);
+  const services = [...new Set([...model.services, ...imported])] as MeshServiceBase[];
   for (const service of services) {
     const policy = service.trafficPolicy;
     const ports = service.ports.map(p => p.port);
     const check = (label: string, tlsOf: (port: number) => ClientTls | undefined) => {
-      const modes = ports.map(port => ({ port, tls: tlsOf(port), mode: service.mesh.mtlsModeOf(service, port) }));
+      const modes = ports.map(port => ({ port, tls: tlsOf(port), mode: mesh.mtlsModeOf(service, port) }));
       const plain = modes.filter(m => m.tls?.mode === ClientTlsMode.DISABLE && m.mode === MtlsMode.STRICT).map(m => m.port);
       const mutual = modes.filter(m => m.tls?.mode === ClientTlsMode.ISTIO_MUTUAL && m.mode === MtlsMode.DISABLE).map(m => m.port);
       if (plain.length > 0) {

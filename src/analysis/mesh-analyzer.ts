@@ -78,7 +78,7 @@ export class MeshAnalyzer {
     checkTrafficSettings(model, report);
     checkVisibility(model, report);
     checkVersionPolicies(model, report);
-    checkClientTls(model, report);
+    checkClientTls(mesh, model, report);
     checkAccess(mesh, model, report);
     checkNetworkPolicies(mesh, model, report);
     checkInstalledMeshConfig(mesh, model, report);

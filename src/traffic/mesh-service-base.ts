@@ -347,7 +347,8 @@ interface PortTls {
  * of its own, the TLS their mTLS mode needs (Istio takes a port's settings over the service's field by field).
  */
 function portLevelSettings(policies: PortPolicy[], meshTls: PortTls[]): istio.DestinationRuleSpecTrafficPolicyPortLevelSettings[] {
-  const ports = [...new Set([...policies.map(pp => pp.port), ...meshTls.map(m => m.port)])].sort((a, b) => a - b);
+  // The policies in the program's order, then the ports only their mTLS mode adds.
+  const ports = [...policies.map(pp => pp.port), ...meshTls.map(m => m.port).filter(port => !policies.some(pp => pp.port === port))];
   return ports.map(port => {
     const policy = destinationPolicyToIstio(policies.find(pp => pp.port === port));
     const tls = policy.tls ?? meshTls.find(m => m.port === port)?.tls;

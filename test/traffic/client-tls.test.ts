@@ -156,8 +156,8 @@ describe('autoMtls false with port overrides', () => {
     expect(dr.spec.trafficPolicy).toEqual({
       tls: { mode: 'ISTIO_MUTUAL' },
       portLevelSettings: [
-        { port: { number: 9090 }, tls: { mode: 'DISABLE' } },
         { port: { number: 9443 }, tls: { mode: 'SIMPLE' } },
+        { port: { number: 9090 }, tls: { mode: 'DISABLE' } },
       ],
     });
   });
