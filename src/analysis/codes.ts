@@ -1847,6 +1847,57 @@ export const CODES = {
     example: "[MESH1051] MeshTesting.canCall: AuthorizationPolicy default/api-ips rule 1 from[0].source matches ipBlocks, and so needs the caller's address (sourceIp), which the request does not give, so whether the rule matches is unknown: give it in the options",
     fix: 'give sourceIp, remoteIp, destinationIp, host or sni in the options, as the message names',
   },
+  // 1060–1079: client TLS (DestinationRule tls, TLS origination to external services)
+  MESH1060: {
+    meaning: "a ClientTls's sni is not a host name",
+    example: "[MESH1060] ClientTls.simple: sni 'api.example.com:443' is not a host name: give the name the server's certificate is for (e.g. 'api.example.com'), without wildcard, port or IP address",
+    fix: "give the host name the server's certificate is for, without wildcard, port or IP address",
+  },
+  MESH1061: {
+    meaning: "a ClientTls's subjectAltNames is empty or has an empty name",
+    example: "[MESH1061] ClientTls.simple: subjectAltNames[0] is empty: give a name the server certificate carries (e.g. 'api.example.com' or a spiffe:// identity)",
+    fix: 'list the names the server certificate may carry, or leave subjectAltNames out',
+  },
+  MESH1062: {
+    meaning: "a ClientTls's caCertificates is not an absolute path in the proxy's container",
+    example: "[MESH1062] ClientTls.simple: caCertificates 'ca.pem' is not a path: give the absolute path of a file in the proxy's container (e.g. '/etc/ssl/certs/ca-certificates.crt'), or a Secret with caCredentialName",
+    fix: 'give an absolute path of a file in the proxy, or the CA certificates in a Secret (caCredentialName)',
+  },
+  MESH1063: {
+    meaning: 'a ClientTls gives CA or certificate files beside a credential (Secret), which istiod refuses',
+    example: '[MESH1063] ClientTls.simple: caCertificates and caCredentialName are both given: istiod refuses CA files beside a credential, give one of them',
+    fix: 'give the certificates in one place: the Secret, or (SIMPLE only) a CA file',
+  },
+  MESH1064: {
+    meaning: 'a ClientTls skips verifying the server (insecureSkipVerify) and also says how to verify it, which istiod refuses',
+    example: '[MESH1064] ClientTls.simple: insecureSkipVerify checks no certificate, but caCertificates, caCredentialName or subjectAltNames are given: istiod refuses both, leave insecureSkipVerify out to check the server',
+    fix: 'leave insecureSkipVerify out (check the server), or leave out the CA and names',
+  },
+  MESH1065: {
+    meaning: "a TLS origination names a port that is not a plain HTTP port of the external service",
+    example: "[mesh/cnn] [MESH1065] tlsOrigination[0] port 443 is https: TLS is originated for calls the application makes in plain HTTP, list a port with Protocol.HTTP (e.g. { port: 80, protocol: Protocol.HTTP }) and originate TLS on it",
+    fix: 'list a plain HTTP port (e.g. 80) in ports, originate TLS on it, and let the application call http://',
+  },
+  MESH1066: {
+    meaning: 'a TLS origination uses a ClientTls that sends no TLS of its own (DISABLE, ISTIO_MUTUAL)',
+    example: "[mesh/cnn] [MESH1066] tlsOrigination[0] clientTls is ISTIO_MUTUAL, which an external host does not serve: originate with ClientTls.simple() or ClientTls.mutual({ credentialName })",
+    fix: 'originate with ClientTls.simple() or ClientTls.mutual({ credentialName })',
+  },
+  MESH1067: {
+    meaning: 'a TLS origination names a port twice, or a targetPort that is no port',
+    example: "[mesh/cnn] [MESH1067] tlsOrigination[1] names port 80 again: originate TLS once per port",
+    fix: 'originate once per port, towards a port number from 1 to 65535',
+  },
+  MESH1068: {
+    meaning: 'clients send plain text (ClientTls.disable()) to workloads whose mTLS mode is STRICT, which refuse it (analysis, error)',
+    example: "[mesh/web] [MESH1068] tls is DISABLE, but the workloads of service 'web' take only mTLS on port 8080 (STRICT): connections would be refused, use ClientTls.istioMutual() or leave tls out (auto mTLS)",
+    fix: 'use ClientTls.istioMutual(), leave tls out (auto mTLS), or make the port PERMISSIVE',
+  },
+  MESH1069: {
+    meaning: 'clients send the mesh\'s mTLS (ClientTls.istioMutual()) to a port whose mTLS mode is DISABLE, whose proxy passes the TLS to the application unread (analysis, error)',
+    example: "[mesh/web] [MESH1069] tls is ISTIO_MUTUAL, but port 8080 of service 'web' has mTLS DISABLE: its proxy would hand the TLS to the application, use ClientTls.disable() for the port or enable mTLS on it",
+    fix: 'use ClientTls.disable() for the port (portPolicies), or make the port PERMISSIVE or STRICT',
+  },
   // 1120–1139: mTLS migration: stages, plaintext clients
   MESH1120: {
     meaning: 'a declared plaintext client calls a port that STRICT mTLS makes refuse plaintext',

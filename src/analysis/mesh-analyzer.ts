@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkClientTls } from './client-tls-conflicts';
 import type { MeshCode } from './codes';
 import { checkEndUserAuth } from './end-user-auth';
 import { Finding, Severity } from './finding';
@@ -79,6 +80,7 @@ export class MeshAnalyzer {
     checkTrafficSettings(model, report);
     checkVisibility(model, report);
     checkVersionPolicies(model, report);
+    checkClientTls(mesh, model, report);
     checkAccess(mesh, model, report);
     checkEndUserAuth(mesh, model, report);
     checkMtlsMigration(mesh, model, report);

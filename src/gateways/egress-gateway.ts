@@ -3,6 +3,7 @@ import { GatewayKind, GatewayOptions, MeshGateway } from './mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import { isKind, markKind } from '../private/tree';
 import type { ExternalService } from '../traffic/external-service';
+import { mutualTlsHopServers } from '../traffic/external-tls';
 import type { Protocol } from '../traffic/protocol';
 
 /**
@@ -57,6 +58,6 @@ export class EgressGateway extends MeshGateway {
     })).filter(server => server.hosts.length > 0);
     // A gateway nothing is routed through yet serves its listeners as declared: a Gateway needs a server, and
     // without a VirtualService bound to it a request it takes goes nowhere.
-    return { ...spec, servers: servers.length > 0 ? servers : spec.servers };
+    return { ...spec, servers: servers.length > 0 ? mutualTlsHopServers(this, servers) : spec.servers };
   }
 }

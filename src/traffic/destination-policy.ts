@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ClientTls } from './client-tls';
 import { ConnectionPool } from './connection-pool';
 import { LoadBalancer } from './load-balancer';
 import { OutlierDetection } from './outlier-detection';
@@ -43,6 +44,16 @@ export interface DestinationPolicyOptions {
    * @default - no outlier detection
    */
   readonly outlierDetection?: OutlierDetection;
+
+  /**
+   * The TLS clients use towards the destination: `ClientTls.istioMutual()` or `ClientTls.disable()` for a mesh
+   * workload (without turning auto mTLS off for the whole mesh), `ClientTls.simple()` or `ClientTls.mutual()` for
+   * a service that serves TLS of its own.
+   *
+   * @default - Istio's auto mTLS (or, with the mesh's `autoMtls: false`, the TLS the destination's mTLS mode needs)
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
+   */
+  readonly tls?: ClientTls;
 }
 
 /**
@@ -62,6 +73,7 @@ const FACTORIES: { readonly [setting: string]: [method: string, type: string, fa
   loadBalancer: ['_toIstio', 'LoadBalancer', 'LoadBalancer.roundRobin() or another LoadBalancer factory'],
   connectionPool: ['_toIstio', 'ConnectionPool', 'ConnectionPool.of({ ... })'],
   outlierDetection: ['_toIstio', 'OutlierDetection', 'OutlierDetection.of({ ... })'],
+  tls: ['_toIstio', 'ClientTls', 'ClientTls.istioMutual() or another ClientTls factory'],
 };
 
 /**
@@ -128,6 +140,7 @@ export function destinationPolicyToIstio(p: DestinationPolicyOptions | undefined
     loadBalancer: p?.loadBalancer?._toIstio(),
     connectionPool: pool,
     outlierDetection: outliers,
+    tls: p?.tls?._toIstio(),
   };
 }
 

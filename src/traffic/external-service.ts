@@ -8,6 +8,7 @@ import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
 import { checkExportTo } from './export-to';
+import { TlsOrigination, checkTlsOrigination, originationTargetPort, renderTlsOrigination, withMutualTlsHop } from './external-tls';
 import { Protocol } from './protocol';
 import { checkEnum, listOr } from '../private/enums';
 import { reportError, reportWarning, required } from '../private/errors';
@@ -95,6 +96,15 @@ export interface ExternalServiceProps {
    * @see https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-export_to
    */
   readonly exportTo?: string[];
+
+  /**
+   * TLS the mesh originates: the application calls a plain HTTP port, its sidecar (or the egress gateway) opens TLS
+   * to the host.
+   *
+   * @default - none: the application's own TLS, if any, goes through unread
+   * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/
+   */
+  readonly tlsOrigination?: TlsOrigination[];
 }
 
 /**
@@ -123,6 +133,8 @@ export class ExternalService extends Construct {
   public readonly egressGateway?: EgressGateway;
   /** The namespaces whose proxies see the service; undefined: Istio's default, every namespace. */
   public readonly exportTo?: string[];
+  /** The TLS the mesh originates, per plain HTTP port, every default resolved. */
+  public readonly tlsOrigination: TlsOrigination[];
   /** The ports whose protocol was reported as unknown. */
   private readonly unknownProtocolPorts: ReadonlySet<ExternalPort>;
   /** The ServiceEntry. */
@@ -202,6 +214,7 @@ export class ExternalService extends Construct {
       ? props.egressGateway : undefined;
 
     this.exportTo = checkExportTo(this, this.namespace, props.exportTo, true);
+    this.tlsOrigination = checkTlsOrigination(this, this.ports, props.tlsOrigination);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     // Checked at synth, so that a service defined after this one is seen too.
     this.node.addValidation({ validate: () => this.serviceNamedAlike(name) });
@@ -212,13 +225,14 @@ export class ExternalService extends Construct {
         exportTo: this.exportTo,
         location: istio.ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
         resolution: resolution === ExternalResolution.DNS ? istio.ServiceEntrySpecResolution.DNS : istio.ServiceEntrySpecResolution.NONE,
-        ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol}-${p.port}`, protocol: istioProtocol(p.protocol!) })),
+        ports: this.ports.map(p => ({ number: p.port, name: `${p.protocol}-${p.port}`, protocol: istioProtocol(p.protocol!), ...originationTargetPort(this.tlsOrigination, p.port) })),
       },
     });
 
     if (this.egressGateway) {
       this.routeThrough(this.egressGateway);
     }
+    renderTlsOrigination(this);
   }
 
   /** A service of the mesh with this one's name in its namespace: one name would stand for two destinations. */
@@ -304,7 +318,7 @@ export class ExternalService extends Construct {
       exportTo: this.exportTo,
       gateways: ['mesh', gateway.gatewayRef],
       tls: tls.length > 0 ? tls : undefined,
-      http: http.length > 0 ? http : undefined,
+      http: http.length > 0 ? withMutualTlsHop(gateway, http) : undefined,
     };
   }
 

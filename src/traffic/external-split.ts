@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { ExternalService } from './external-service';
+import { originatingPortTo } from './external-tls';
 import type { FaultInjection } from './fault-injection';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio } from './istio-routes';
@@ -220,7 +221,8 @@ export class ExternalTrafficSplit extends Construct {
     const found = external.ports.find(p => p.port === port);
     if (!found) {
       reportError(this, 'MESH0894', `${label} ${what} ${port} is not a port of external service '${external.resource.name}' (ports: ${describe}): give one of its HTTP ports`);
-    } else if (!isHttpProtocol(found.protocol!)) {
+    } else if (!isHttpProtocol(found.protocol!) && !(what === 'port' && originatingPortTo(external, port) !== undefined)) {
+      // A route may send to a TLS port the mesh originates TLS to (through the HTTP port that originates it).
       reportError(this, 'MESH0895', `${label} ${what} ${port} is ${found.protocol}, where the sidecar sees no HTTP requests (the application's TLS hides them on HTTPS and TLS ports), so an HTTP route cannot take them: give an HTTP port`);
     }
   }
@@ -254,7 +256,13 @@ export class ExternalTrafficSplit extends Construct {
    * @internal
    */
   public _toIstio(host: string): istio.VirtualServiceSpecHttp[] {
-    return this._rules().map((rule, i) => withDestination(httpRuleToIstio(rule), host, this._routes[i].port));
+    return this._rules().map((rule, i) => withDestination(httpRuleToIstio(rule), host, this._destinationPort(this._routes[i].port)));
+  }
+
+  /** The service port a route's requests go to: for a TLS port the mesh originates TLS to, the HTTP port that does. */
+  private _destinationPort(port: number | undefined): number | undefined {
+    const found = this.externalService.ports.find(p => p.port === port);
+    return found && !isHttpProtocol(found.protocol!) ? originatingPortTo(this.externalService, found.port) ?? port : port;
   }
 
   /**

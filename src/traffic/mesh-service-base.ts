@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DestinationPolicyOptions, checkedPortPolicies, destinationPolicyToIstio, destinationSettingsOf, hasPolicy } from './destination-policy';
+import { DestinationPolicyOptions, PortPolicy, checkedPortPolicies, destinationPolicyToIstio, destinationSettingsOf, hasPolicy } from './destination-policy';
 import type { HttpRule } from './http-rule';
 import { httpRuleToIstio, tcpRuleToIstio, tlsRuleToIstio } from './istio-routes';
 import { MeshServicePort } from './protocol';
@@ -264,23 +264,36 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   }
 
   /**
-   * The service's traffic policy as a DestinationRule writes it: its settings, its ports' and, without auto mTLS, the TLS mode.
+   * The service's traffic policy as a DestinationRule writes it: its settings, its ports' and its TLS (its own, else,
+   * without auto mTLS, the one its mTLS mode needs, port by port where a port's mode differs).
    *
    * @internal
    */
   public _trafficPolicy(): istio.DestinationRuleSpecTrafficPolicy | undefined {
     const p = this.trafficPolicy;
-    const tls = this.mesh.autoMtls ? undefined : {
-      mode: (this.mesh.mtlsModeOf(this) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
-    };
-    const ports = (p.portPolicies ?? [])
-      .map(pp => ({ port: { number: pp.port }, ...destinationPolicyToIstio(pp) }) as istio.DestinationRuleSpecTrafficPolicyPortLevelSettings);
+    const tls = p.tls?._toIstio() ?? this._meshTls();
+    const ports = portLevelSettings(p.portPolicies ?? [], p.tls ? [] : this._portMeshTls(tls));
     const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
       ...destinationPolicyToIstio(p),
       portLevelSettings: ports.length > 0 ? ports : undefined,
       tls,
     };
     return hasPolicy(trafficPolicy) ? trafficPolicy : undefined;
+  }
+
+  /** Without auto mTLS, the TLS the workloads' mTLS mode needs (with it, Istio picks it). */
+  private _meshTls(port?: number): istio.DestinationRuleSpecTrafficPolicyTls | undefined {
+    return this.mesh.autoMtls ? undefined : {
+      mode: (this.mesh.mtlsModeOf(this, port) === MtlsMode.DISABLE ? 'DISABLE' : 'ISTIO_MUTUAL') as istio.DestinationRuleSpecTrafficPolicyTlsMode,
+    };
+  }
+
+  /** Without auto mTLS, the ports whose mTLS mode (a workload policy's port override) needs other TLS than the service's. */
+  private _portMeshTls(serviceTls: istio.DestinationRuleSpecTrafficPolicyTls | undefined): PortTls[] {
+    if (!serviceTls) {
+      return [];
+    }
+    return this.ports.map(p => ({ port: p.port, tls: this._meshTls(p.port)! })).filter(p => p.tls.mode !== serviceTls.mode);
   }
 
   /**
@@ -321,4 +334,24 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       subsets: versions.length === 0 ? undefined : versions.map(v => ({ name: v, labels: { version: v }, trafficPolicy: this._subsetPolicy(v) })),
     };
   }
+}
+
+/** The TLS one port needs. */
+interface PortTls {
+  readonly port: number;
+  readonly tls: istio.DestinationRuleSpecTrafficPolicyTls;
+}
+
+/**
+ * A DestinationRule's `portLevelSettings`: the port policies, and for the ports in `meshTls` whose policy sets no TLS
+ * of its own, the TLS their mTLS mode needs (Istio takes a port's settings over the service's field by field).
+ */
+function portLevelSettings(policies: PortPolicy[], meshTls: PortTls[]): istio.DestinationRuleSpecTrafficPolicyPortLevelSettings[] {
+  // The policies in the program's order, then the ports only their mTLS mode adds.
+  const ports = [...policies.map(pp => pp.port), ...meshTls.map(m => m.port).filter(port => !policies.some(pp => pp.port === port))];
+  return ports.map(port => {
+    const policy = destinationPolicyToIstio(policies.find(pp => pp.port === port));
+    const tls = policy.tls ?? meshTls.find(m => m.port === port)?.tls;
+    return { port: { number: port }, ...policy, tls } as istio.DestinationRuleSpecTrafficPolicyPortLevelSettings;
+  });
 }

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import type { ClientTls } from './client-tls';
 import { ConnectionPool } from './connection-pool';
 import { DestinationPolicyOptions, PortPolicy, checkedDestinationPolicy, checkedPortPolicies } from './destination-policy';
 import { LoadBalancer } from './load-balancer';
@@ -79,6 +80,8 @@ export class ServiceTrafficPolicy extends Construct {
   public readonly outlierDetection?: OutlierDetection;
   /** Connection settings of single ports, if set. */
   public readonly portPolicies?: PortPolicy[];
+  /** The TLS clients use towards the service, if set. */
+  public readonly tls?: ClientTls;
 
   public constructor(scope: Construct, id: string, props: ServiceTrafficPolicyProps) {
     super(scope, id);
@@ -96,6 +99,7 @@ export class ServiceTrafficPolicy extends Construct {
     this.loadBalancer = settings.loadBalancer;
     this.connectionPool = settings.connectionPool;
     this.outlierDetection = settings.outlierDetection;
+    this.tls = settings.tls;
     // Checked against the service's ports; a service that is none (reported below) has no ports to check them against.
     const ports = Array.isArray(props.service?.ports) ? props.service.ports.map(p => p.port) : undefined;
     this.portPolicies = ports ? checkedPortPolicies(this, props.service.serviceName, ports, settings.portPolicies) : undefined;
@@ -130,6 +134,7 @@ export function trafficPolicyOf(p: TrafficPolicyOptions): TrafficPolicyOptions {
     loadBalancer: p.loadBalancer,
     connectionPool: p.connectionPool,
     outlierDetection: p.outlierDetection,
+    tls: p.tls,
     portPolicies: p.portPolicies,
   };
 }

@@ -303,6 +303,8 @@ function validateFault(fault: any, path: string, err: (p: string, m: string) => 
 
 /** validateTrafficPolicy's load balancer: ValidateLocalityLbSetting. */
 function validateTrafficPolicy(policy: any, path: string, err: (p: string, m: string) => void): void {
+  validateClientTls(policy?.tls, `${path}/tls`, err);
+  (policy?.portLevelSettings ?? []).forEach((p: any, i: number) => validateClientTls(p?.tls, `${path}/portLevelSettings/${i}/tls`, err));
   const lb = policy?.loadBalancer?.localityLbSetting;
   if (!lb) {
     return;
@@ -336,6 +338,31 @@ function validateTrafficPolicy(policy: any, path: string, err: (p: string, m: st
     if (f.from === f.to) {
       err(at, `locality lb failover settings must specify different regions, from: ${f.from}, to: ${f.to}`);
     }
+  }
+}
+
+/** validateTLS (ClientTLSSettings of a DestinationRule's traffic policy and its ports). */
+function validateClientTls(tls: any, path: string, err: (p: string, m: string) => void): void {
+  if (!tls) {
+    return;
+  }
+  if (tls.insecureSkipVerify) {
+    if (tls.mode === 'SIMPLE' && (tls.caCertificates || tls.credentialName || tls.subjectAltNames)) {
+      err(path, 'cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true');
+    }
+    if (tls.mode === 'MUTUAL' && (tls.caCertificates || tls.subjectAltNames)) {
+      err(path, 'cannot specify CaCertificates or SubjectAltNames when InsecureSkipVerify is set true');
+    }
+  }
+  if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && tls.credentialName) {
+    if (tls.clientCertificate || tls.caCertificates || tls.privateKey || tls.caCrl) {
+      err(path, 'cannot specify client certificates or CA certificate or CA CRL If credentialName is set');
+    }
+    return;
+  }
+  if (tls.mode === 'MUTUAL') {
+    !tls.clientCertificate && err(path, 'client certificate required for mutual tls');
+    !tls.privateKey && err(path, 'private key required for mutual tls');
   }
 }
 
