@@ -144,7 +144,7 @@ export class ListenerTls {
   /**
    * Whether `x` is a `ListenerTls`.
    */
-  public static isListenerTls(x: unknown): x is ListenerTls {
+  public static isListenerTls(x: any): x is ListenerTls {
     return x instanceof ListenerTls;
   }
 
