@@ -46,6 +46,7 @@ export * from './sidecar/injection';
 export * from './gateways/mesh-gateway';
 export * from './gateways/ingress-gateway';
 export * from './gateways/egress-gateway';
+export * from './gateways/listener-tls';
 export * from './traffic/external-service';
 export * from './traffic/external-split';
 export * from './traffic/external-tls';

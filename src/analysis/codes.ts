@@ -1898,6 +1898,47 @@ export const CODES = {
     example: "[mesh/web] [MESH1069] tls is ISTIO_MUTUAL, but port 8080 of service 'web' has mTLS DISABLE: its proxy would hand the TLS to the application, use ClientTls.disable() for the port or enable mTLS on it",
     fix: 'use ClientTls.disable() for the port (portPolicies), or make the port PERMISSIVE or STRICT',
   },
+  // 1100–1119: TLS at the ingress: listener TLS, HTTPS redirects, passthrough routes
+  MESH1100: {
+    meaning: "a gateway listener's tls is not a ListenerTls, is set on a listener that is not HTTPS, is given beside credentialName, or names no Secret",
+    example: '[mesh/gw] [MESH1100] TLS listener 443 has tls, which only HTTPS listeners terminate (a TLS listener passes the stream through unread): make the listener HTTPS, or drop tls',
+    fix: 'make tls with ListenerTls.simple(), mutual() or optionalMutual(), on HTTPS listeners only, instead of credentialName',
+  },
+  MESH1101: {
+    meaning: "a listener's minimum TLS version is above its maximum",
+    example: '[mesh/gw] [MESH1101] listener 443 tls minVersion TLSV1_3 is above maxVersion TLSV1_2, so no TLS version is left and every handshake fails: lower minVersion or raise maxVersion',
+    fix: 'lower minVersion or raise maxVersion',
+  },
+  MESH1102: {
+    meaning: "a listener's cipherSuites is empty, names a suite Envoy does not accept, lists one twice, or is set where TLS 1.3 alone is accepted",
+    example: "[mesh/gw] [MESH1102] listener 443 tls cipherSuites 'TLS_AES_128_GCM_SHA256' is not a cipher suite Envoy accepts (istiod would drop it): use BoringSSL's names of TLS 1.2 suites, e.g. 'ECDHE-ECDSA-AES256-GCM-SHA384' (TLS 1.3's are not configurable)",
+    fix: "list BoringSSL's names of TLS 1.2 cipher suites, each once, or leave cipherSuites out",
+  },
+  MESH1103: {
+    meaning: 'a listener TLS setting that Istio 1.30 does not read from a Gateway API listener, with the Gateway API chosen for routing',
+    example: "[mesh/gw] [MESH1103] listener 443 sets minVersion (Istio 1.30 reads no TLS version, cipher or client certificate options from a Gateway API listener), which the Gateway API cannot express, so gateway 'gw' cannot be rendered with it: drop the setting, or set the mesh's allowIstioApiFallback",
+    fix: "drop the setting, or set the mesh's allowIstioApiFallback to keep the gateway in Istio's API",
+  },
+  MESH1104: {
+    meaning: 'warning: a listener accepts TLS 1.0 or 1.1 but lists no cipherSuites, and Envoy\'s defaults have none those clients offer',
+    example: "[mesh/gw] [MESH1104] listener 443 tls minVersion TLSV1_0 has no cipherSuites, and Envoy's default cipher suites no longer include any that TLSV1_0 clients offer, so they still cannot connect: list cipherSuites they offer (e.g. 'ECDHE-RSA-AES128-SHA'), or raise minVersion to TlsVersion.TLSV1_2",
+    fix: 'list cipher suites the old clients offer, or raise minVersion to TLS 1.2',
+  },
+  MESH1105: {
+    meaning: "a listener's client certificate settings are set on SIMPLE TLS, empty, or malformed (an SPKI or certificate hash that is not SHA-256)",
+    example: "[mesh/gw] [MESH1105] listener 443 tls verifyCertificateHash 'abc' is not a SHA-256 hash in hex (64 digits, optionally in pairs separated by ':')",
+    fix: 'use ListenerTls.mutual() for client certificate settings, and give SHA-256 hashes (hex for certificates, base64 for SPKIs)',
+  },
+  MESH1106: {
+    meaning: 'httpsRedirect is set on a listener that is not plain HTTP, or on an egress gateway',
+    example: '[mesh/gw] [MESH1106] HTTPS listener 443 has httpsRedirect, which only plain HTTP listeners take: drop it, or set it on the HTTP listener',
+    fix: "set httpsRedirect on an ingress gateway's HTTP listener only",
+  },
+  MESH1107: {
+    meaning: 'an HTTP listener redirects to HTTPS hosts that no HTTPS listener of the gateway serves',
+    example: "[mesh/gw] [MESH1107] listener 80 redirects to HTTPS, but no HTTPS listener of the gateway serves 'shop.example.com', so the redirected clients would find nothing there: add an HTTPS listener with that host, or drop httpsRedirect",
+    fix: 'add an HTTPS listener serving the hosts, or drop httpsRedirect',
+  },
   // 1120–1139: mTLS migration: stages, plaintext clients
   MESH1120: {
     meaning: 'a declared plaintext client calls a port that STRICT mTLS makes refuse plaintext',

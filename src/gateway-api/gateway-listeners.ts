@@ -27,6 +27,8 @@ export function gatewayApiGatewaySpec(gateway: MeshGateway): gw.GatewaySpec {
         tls: l.protocol === Protocol.HTTPS ? {
           mode: gw.GatewaySpecListenersTlsMode.TERMINATE,
           certificateRefs: [{ group: '', kind: 'Secret', name: l.credentialName ?? '' }],
+          // Mutual TLS against the certificate Secret's own CA (ca.crt, or the '<name>-cacert' Secret): Istio's option.
+          options: l.tls?.verifiesClients && l.tls.caCredentialName === undefined ? { [TLS_TERMINATE_MODE]: 'MUTUAL' } : undefined,
         } : l.protocol === Protocol.TLS ? { mode: gw.GatewaySpecListenersTlsMode.PASSTHROUGH } : undefined,
         allowedRoutes: namespace === gateway.namespace ? undefined : {
           namespaces: namespace === '*'
@@ -36,11 +38,29 @@ export function gatewayApiGatewaySpec(gateway: MeshGateway): gw.GatewaySpec {
       };
     });
   });
+  // A CA of its own for client certificates: the Gateway API's frontend validation, per port (Istio 1.28 and later).
+  const perPort = gateway._resolvedListeners
+    .filter(l => l.protocol === Protocol.HTTPS && l.tls?.verifiesClients && l.tls.caCredentialName !== undefined)
+    .map(l => ({ port: l.port, tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: l.tls!.caCredentialName! }] } } }));
   return {
     gatewayClassName: 'istio',
     addresses: [{ type: 'Hostname', value: gateway.host }],
     listeners,
+    tls: perPort.length > 0 ? { frontend: { default: {}, perPort } } : undefined,
   };
+}
+
+/** Istio's listener option that sets the TLS mode of a Terminate listener. */
+const TLS_TERMINATE_MODE = 'gateway.istio.io/tls-terminate-mode';
+
+/**
+ * The names of the listeners (one per host) of a gateway's listener.
+ *
+ * @internal
+ */
+export function listenerNamesOf(gateway: MeshGateway, port: number): string[] {
+  const l = gateway._resolvedListeners.find(x => x.port === port);
+  return l === undefined ? [] : l.hosts.length > 1 ? l.hosts.map((_, i) => `${l.name}-${i}`) : [l.name];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { gatewayApiGatewaySpec, listenerNameOf } from './gateway-listeners';
+import { gatewayApiGatewaySpec, listenerNameOf, listenerNamesOf } from './gateway-listeners';
 import { isGatewayApiObject } from './objects';
 import { precedenceProblems } from './precedence';
 import { backendRef, backendServiceName, BackendUse, grpcRouteRules, httpRouteRules, RouteContext } from './route-rules';
@@ -294,6 +294,12 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
     used.push(...http.backends, ...grpc.backends);
   }
   used.push(...gateway._tlsRules().flatMap(r => r.backends), ...gateway._tcpRules().flatMap(r => r.backends));
+  for (const l of gateway._resolvedListeners) {
+    for (const gap of l.tls?._gatewayApiGaps() ?? []) {
+      const what = `listener ${l.port} sets ${gap}`;
+      problems.push({ scope: gateway, code: 'MESH1103', what, message: `${what}, which the Gateway API cannot express, so ${subject} cannot be rendered with it: drop the setting, or set the mesh's allowIstioApiFallback` });
+    }
+  }
   const api = chooseRoutingApi(mesh, gateway, unique(problems), reportOnce);
   const resource = gateway.node.tryFindChild('Resource');
   if (api === RoutingApi.ISTIO) {
@@ -311,11 +317,34 @@ function renderIngressRoutes(mesh: IMesh, gateway: IngressGateway): BackendUse[]
   const parentRef = (sectionName?: string) => ({
     group: GATEWAY_GROUP, kind: 'Gateway', name: gateway.gatewayName, sectionName, namespace: undefined as string | undefined,
   });
+  const redirecting = gateway._resolvedListeners.filter(l => l.httpsRedirect);
+  for (const l of redirecting) {
+    // Istio's httpsRedirect as the Gateway API says it: an HTTPRoute on the listener that redirects every request.
+    const id = `HttpsRedirect${l.port}`;
+    if (!gateway.node.tryFindChild(id)) {
+      routesAfterPolicies(mesh, new gw.HttpRoute(gateway, id, {
+        metadata: { name: `${gateway.gatewayName}-https-redirect-${l.port}`, namespace: gateway.namespace },
+        spec: {
+          parentRefs: listenerNamesOf(gateway, l.port).map(name => parentRef(name)),
+          rules: [{
+            filters: [{
+              type: gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+              requestRedirect: { scheme: gw.HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: 301 },
+            }],
+          }],
+        } as gw.HttpRouteSpec,
+      }));
+    }
+  }
   for (const set of sets) {
     const suffix = set.n === 0 ? '' : `${set.n}`;
     const name = set.n === 0 ? gateway.gatewayName : `${gateway.gatewayName}-${set.n}`;
     const hostnames = set.hosts.includes('*') ? undefined : set.hosts;
-    const parentRefs = [{ ...parentRef(), namespace: set.namespace === gateway.namespace ? undefined : gateway.namespace }];
+    const parentNamespace = set.namespace === gateway.namespace ? undefined : gateway.namespace;
+    // A listener that redirects to HTTPS takes no routes: the others are named, so that routes bind only to them.
+    const parentRefs = redirecting.length === 0 ? [{ ...parentRef(), namespace: parentNamespace }]
+      : gateway._resolvedListeners.filter(l => !l.httpsRedirect && (l.protocol === Protocol.HTTP || l.protocol === Protocol.HTTPS))
+        .flatMap(l => listenerNamesOf(gateway, l.port)).map(section => ({ ...parentRef(section), namespace: parentNamespace }));
     const ctx = { subject, namespace: set.namespace, port: 80 };
     const rulesOf = (grpc: boolean) => {
       const rules = gateway._httpRules(set.key).filter(r => grpc === (r.backends.length > 0 && r.backends.every(b => isGrpcPort(b.service, b.port))));

@@ -340,17 +340,19 @@ export class IngressGateway extends MeshGateway {
     const routed = [...this.routes.flatMap(r => r.hosts), ...this.rejectedRouteHosts, ...this.tlsRoutes.flatMap(r => r.sniHosts)];
     // A TCP listener with its route serves its hosts; the hosts of its other listeners still need routes of their own.
     const tcpRouted = new Set(this.tcpRoutes.map(r => r.port));
-    const hosts = [...new Set(this._listeners.filter(l => !tcpRouted.has(l.port)).flatMap(l => l.hosts.map(gatewayHostName)))];
+    // A listener that redirects to HTTPS answers every request itself.
+    const hosts = [...new Set(this._listeners.filter(l => !tcpRouted.has(l.port) && !l.httpsRedirect).flatMap(l => l.hosts.map(gatewayHostName)))];
     return hosts.filter(host => !routed.some(h => hostCovers(h, host) || hostCovers(host, h)));
   }
 
   /**
    * The objects with the gateway's routes: a VirtualService per set of hosts of HTTP routes and one for TLS and
    * TCP routes, or with the Gateway API (the mesh's `routingApi`, decided at synthesis) an HTTPRoute (and a
-   * GRPCRoute for gRPC backends) per set of hosts, and the TLSRoutes and TCPRoutes.
+   * GRPCRoute for gRPC backends) per set of hosts, the TLSRoutes and TCPRoutes, and an HTTPRoute that redirects to
+   * HTTPS per listener with `httpsRedirect`.
    */
   public get routeObjects(): ApiObject[] {
-    return this.node.children.filter(c => /^((Grpc)?Routes\d*|StreamRoutes|TlsRoute\d+|TcpRoute\d+)$/.test(c.node.id)) as ApiObject[];
+    return this.node.children.filter(c => /^((Grpc)?Routes\d*|StreamRoutes|TlsRoute\d+|TcpRoute\d+|HttpsRedirect\d+)$/.test(c.node.id)) as ApiObject[];
   }
 
   /**
@@ -374,12 +376,25 @@ export class IngressGateway extends MeshGateway {
   }
 
   /**
-   * The gateway's TLS passthrough routes (by SNI) as resolved rules, for either API.
+   * The gateway's TLS passthrough routes (by SNI) as resolved rules, for either API. A TLS route goes through its
+   * service's routing, as a TCP route does: when the service's `TrafficSplit` has a TLS route that takes the
+   * service's own host (on the port, without conditions on the caller or the destination address), its weighted
+   * versions apply to the gateway's connections too.
    *
    * @internal
    */
   public _tlsRules(): TlsRule[] {
-    return [...this.tlsRoutes];
+    return this.tlsRoutes.map(rule => {
+      const { service, port } = rule.backends[0];
+      const split = (service as { trafficSplit?: { _tlsRules(): TlsRule[] } }).trafficSplit;
+      // The service's own TLS route that takes connections to the service's host (on the port, without conditions on
+      // the caller or the destination address) carries its weighted versions through, as for TCP routes: the
+      // gateway's connections come for the service, whatever external name their SNI carries.
+      const taking = split?._tlsRules().find(r => (r.port === undefined || r.port === port)
+        && r.sourceLabels === undefined && r.sourceNamespace === undefined && r.destinationSubnets === undefined
+        && r.sniHosts.some(sni => hostCovers(sni, service.host)));
+      return taking ? { ...rule, backends: taking.backends.map(b => ({ ...b, port })) } : rule;
+    });
   }
 
   /**
@@ -424,7 +439,7 @@ export class IngressGateway extends MeshGateway {
     return {
       hosts: [...new Set(hosts)],
       gateways: [this.gatewayRef],
-      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRuleToIstio) : undefined,
+      tls: this.tlsRoutes.length > 0 ? this._tlsRules().map(tlsRuleToIstio) : undefined,
       tcp: this.tcpRoutes.length > 0 ? this._tcpRules().map(tcpRuleToIstio) : undefined,
     };
   }

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ListenerTls } from './listener-tls';
 import { MeshModel } from '../analysis/mesh-model';
 import type { ControlPlane } from '../control-plane/control-plane';
 import { chosenControlPlane } from '../control-plane/revisions';
@@ -67,11 +68,28 @@ export interface GatewayListener {
 
   /**
    * The Secret (in the gateway's namespace) with the certificate and key of an HTTPS listener: `tls.crt`
-   * and `tls.key`, as cert-manager writes them. Required for HTTPS; the key never enters a manifest.
+   * and `tls.key`, as cert-manager writes them. Required for HTTPS unless `tls` names it; the key never enters a manifest.
    *
    * @default - none
    */
   readonly credentialName?: string;
+
+  /**
+   * How an HTTPS listener terminates TLS: its certificate's Secret, client certificate verification (mutual TLS),
+   * TLS versions and cipher suites, e.g. `ListenerTls.mutual('shop-cert', { minVersion: TlsVersion.TLSV1_3 })`.
+   * Give it instead of `credentialName`.
+   *
+   * @default - SIMPLE TLS with credentialName's certificate
+   */
+  readonly tls?: ListenerTls;
+
+  /**
+   * On an HTTP listener: answer every request with a 301 redirect to the same URL over HTTPS, which an HTTPS
+   * listener of the gateway serves. The listener's hosts then need no route.
+   *
+   * @default false
+   */
+  readonly httpsRedirect?: boolean;
 }
 
 /**
@@ -407,8 +425,9 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
       servers: this._listeners.map(l => ({
         port: { number: l.port, name: l.name, protocol: istioProtocol(l.protocol) },
         hosts: [...l.hosts],
-        tls: l.protocol === Protocol.HTTPS ? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
-          : l.protocol === Protocol.TLS ? { mode: istio.GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
+        tls: l.protocol === Protocol.HTTPS ? l.tls?._render() ?? { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: l.credentialName }
+          : l.protocol === Protocol.TLS ? { mode: istio.GatewaySpecServersTlsMode.PASSTHROUGH }
+            : l.httpsRedirect ? { httpsRedirect: true } : undefined,
       })),
     };
   }
@@ -525,20 +544,21 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         }
         return true;
       });
-      let credentialName = l.credentialName;
-      if (served && protocol === Protocol.HTTPS && !credentialName) {
+      const { tls, httpsRedirect } = this.listenerTls(l, port, protocol, served);
+      let credentialName = tls?.credentialName ?? l.credentialName;
+      if (served && protocol === Protocol.HTTPS && !credentialName && (l.tls === undefined || l.tls === null)) {
         reportError(this, 'MESH0123', `HTTPS listener ${port} has no credentialName: name the Secret with its certificate and key (tls.crt, tls.key)`);
       }
       if (served && protocol !== Protocol.HTTPS && credentialName) {
         reportError(this, 'MESH0123', `${istioProtocol(protocol)} listener ${port} has a credentialName, which only HTTPS listeners use: drop it or make the listener HTTPS`);
         credentialName = undefined;
       }
-      if (credentialName) {
+      if (credentialName && !tls) {
         validateDnsSubdomain(this, 'credentialName', credentialName);
       }
       // Envoy runs unprivileged: ports below 1024 are served on 8000 + port, as Istio's gateways do.
       const targetPort = port < 1024 ? port + 8000 : port;
-      return { port, protocol, hosts, credentialName, targetPort, name: `${protocol}-${port}` };
+      return { port, protocol, hosts, credentialName, tls, httpsRedirect, targetPort, name: `${protocol}-${port}` };
     });
     // A port already reported as out of range is not reported again as a duplicate.
     const ports = resolved.map(l => l.port).filter(p => Number.isInteger(p) && p >= 1 && p <= 65535);
@@ -558,7 +578,46 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
         reportError(this, 'MESH0135', `listeners ${listenerPorts.join(' and ')} are both served on container port ${target} (a port below 1024 is served on 8000 + port): change one of the listener ports`);
       }
     }
+    for (const l of resolved.filter(r => r.httpsRedirect)) {
+      const https = resolved.filter(r => r.protocol === Protocol.HTTPS);
+      const uncovered = l.hosts.map(gatewayHostName).filter(h => !https.some(r => r.hosts.some(x => hostCovers(gatewayHostName(x), h))));
+      if (uncovered.length > 0) {
+        reportError(this, 'MESH1107', `listener ${l.port} redirects to HTTPS, but no HTTPS listener of the gateway serves ${uncovered.map(h => `'${h}'`).join(', ')}, so the redirected clients would find nothing there: add an HTTPS listener with ${uncovered.length > 1 ? 'those hosts' : 'that host'}, or drop httpsRedirect`);
+      }
+    }
     return resolved;
+  }
+
+  /**
+   * A listener's TLS settings and HTTPS redirect, checked (each problem reported; what is wrong is left out).
+   */
+  private listenerTls(l: GatewayListener, port: number, protocol: Protocol, served: boolean): { tls?: ListenerTls; httpsRedirect?: boolean } {
+    let tls: ListenerTls | undefined;
+    if (l.tls !== undefined && l.tls !== null) {
+      if (!ListenerTls.isListenerTls(l.tls)) {
+        reportError(this, 'MESH1100', `listener ${port} tls is not a ListenerTls: make it with ListenerTls.simple(), ListenerTls.mutual() or ListenerTls.optionalMutual()`);
+      } else if (served && protocol !== Protocol.HTTPS) {
+        reportError(this, 'MESH1100', `${istioProtocol(protocol)} listener ${port} has tls, which only HTTPS listeners terminate${protocol === Protocol.TLS ? ' (a TLS listener passes the stream through unread)' : ''}: make the listener HTTPS, or drop tls`);
+      } else if (l.credentialName !== undefined) {
+        reportError(this, 'MESH1100', `listener ${port} has both credentialName and tls: give the Secret once, in tls (ListenerTls.simple('${l.credentialName}'))`);
+      } else if (served && l.tls._check(this, port)) {
+        tls = l.tls;
+      } else if (served) {
+        // Reported by the check: the listener keeps its certificate, so that its hosts are still served.
+        tls = typeof l.tls.credentialName === 'string' && l.tls.credentialName !== '' ? ListenerTls.simple(l.tls.credentialName) : undefined;
+      }
+    }
+    let httpsRedirect: boolean | undefined;
+    if (l.httpsRedirect !== undefined && l.httpsRedirect !== null && checkType(this, 'httpsRedirect', l.httpsRedirect, 'boolean') && l.httpsRedirect) {
+      if (served && protocol !== Protocol.HTTP) {
+        reportError(this, 'MESH1106', `${istioProtocol(protocol)} listener ${port} has httpsRedirect, which only plain HTTP listeners take: drop it, or set it on the HTTP listener`);
+      } else if (this.kind !== GatewayKind.INGRESS) {
+        reportError(this, 'MESH1106', `listener ${port} has httpsRedirect, but the gateway is an egress gateway, whose callers are the mesh's workloads: drop httpsRedirect`);
+      } else {
+        httpsRedirect = true;
+      }
+    }
+    return { tls, httpsRedirect };
   }
 }
 

@@ -377,6 +377,7 @@ function validateGateway(spec: any, err: (p: string, m: string) => void): void {
     if ((s.hosts ?? []).length === 0) {
       err(`/spec/servers/${i}/hosts`, 'server config must contain at least one host');
     }
+    validateServerTls(s, `/spec/servers/${i}`, err);
     const name = s.port?.name;
     if (name !== undefined) {
       if (names.has(name)) {
@@ -504,4 +505,60 @@ export function extensionProviderRules(providers: any[]): string[] {
     }
   });
   return errors;
+/** The cipher suites istiod accepts on a server (security.ValidCipherSuites); it drops any other with a warning. */
+const VALID_CIPHER_SUITES = new Set([
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA',
+
+ * validateServer's TLS part and validateTLSOptions: HTTPS/TLS servers need tls, plain HTTP servers take only
+ * httpsRedirect, SIMPLE/MUTUAL/OPTIONAL_MUTUAL need a credential (MUTUAL without one a CA bundle too), invalid or
+ * duplicate cipher suites (a warning in istiod that drops them: an error here, as the library never writes one).
+function validateServerTls(server: any, at: string, err: (p: string, m: string) => void): void {
+  const protocol = String(server.port?.protocol ?? '').toUpperCase();
+  const tls = server.tls;
+  const isTls = protocol === 'HTTPS' || protocol === 'TLS';
+  if (isTls && tls === undefined) {
+    err(`${at}/tls`, 'server must have TLS settings for HTTPS/TLS protocols');
+    return;
+  }
+  if (tls === undefined) {
+    return;
+  }
+  if (!isTls) {
+    const http = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(protocol);
+    const redirectOnly = Object.keys(tls).every(k => k === 'httpsRedirect' || k === 'mode' && tls.mode === 'PASSTHROUGH');
+    if (!http) {
+      err(`${at}/tls`, 'server cannot have TLS settings for non HTTPS/TLS ports');
+    } else if (!redirectOnly) {
+      err(`${at}/tls`, 'server cannot have TLS settings for plain text HTTP ports');
+    }
+    return;
+  }
+  const ciphers: string[] = tls.cipherSuites ?? [];
+  const invalid = ciphers.filter(c => c !== '' && c !== 'ALL' && /^[A-Za-z0-9]/.test(c) && !VALID_CIPHER_SUITES.has(c));
+  if (invalid.length > 0) {
+    err(`${at}/tls/cipherSuites`, `ignoring invalid cipher suites: [${[...new Set(invalid)].sort().join(' ')}]`);
+  }
+  const dup = ciphers.filter((c, i) => ciphers.indexOf(c) !== i && !invalid.includes(c));
+  if (dup.length > 0) {
+    err(`${at}/tls/cipherSuites`, `ignoring duplicate cipher suites: [${[...new Set(dup)].sort().join(' ')}]`);
+  }
+  const mode = tls.mode ?? 'PASSTHROUGH';
+  const credential = tls.credentialName || (tls.credentialNames ?? []).length > 0;
+  if (['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode) && !credential) {
+    const prefix = mode === 'SIMPLE' ? 'SIMPLE TLS' : 'MUTUAL TLS';
+    if (mode !== 'SIMPLE' && !tls.caCertificates) {
+      err(`${at}/tls`, `${prefix} requires a client CA bundle`);
+    }
+    if (!tls.serverCertificate) {
+      err(`${at}/tls`, `${prefix} requires a server certificate`);
+    }
+    if (!tls.privateKey) {
+      err(`${at}/tls`, `${prefix} requires a private key`);
+    }
+  }
+  if ((mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') && (credential || tls.caCertificates || tls.serverCertificate || tls.privateKey)) {
+    err(`${at}/tls`, `${mode} mode does not use certificates, they will be ignored`);
+  }
 }
