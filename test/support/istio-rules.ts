@@ -505,15 +505,20 @@ export function extensionProviderRules(providers: any[]): string[] {
     }
   });
   return errors;
+}
+
 /** The cipher suites istiod accepts on a server (security.ValidCipherSuites); it drops any other with a warning. */
 const VALID_CIPHER_SUITES = new Set([
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
   'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
   'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA',
+]);
 
+/**
  * validateServer's TLS part and validateTLSOptions: HTTPS/TLS servers need tls, plain HTTP servers take only
  * httpsRedirect, SIMPLE/MUTUAL/OPTIONAL_MUTUAL need a credential (MUTUAL without one a CA bundle too), invalid or
  * duplicate cipher suites (a warning in istiod that drops them: an error here, as the library never writes one).
+ */
 function validateServerTls(server: any, at: string, err: (p: string, m: string) => void): void {
   const protocol = String(server.port?.protocol ?? '').toUpperCase();
   const tls = server.tls;
