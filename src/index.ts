@@ -24,6 +24,8 @@ export * from './traffic/stream-route';
 export * from './security/mtls-mode';
 export * from './security/mtls-policy';
 export * from './security/access-policy';
+export * from './security/caller';
+export * from './security/condition';
 export * from './security/deny-by-default';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
