@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Caller, callerOf } from './caller';
+import { Caller } from './caller';
 import { Condition } from './condition';
 import type { IExternalAuthorizer } from './external-authorizer';
 import { mirroredCallerRules } from './mirror-access';
@@ -339,7 +339,7 @@ export class AccessPolicy extends Construct {
    */
   public _rulesOf(action: AccessAction): { rule: AccessRule; caller: Caller }[] {
     const rules = action === AccessAction.ALLOW ? this.rules : this.kept[action].map(r => r.given);
-    return rules.map(rule => ({ rule, caller: callerOf(rule.from) }));
+    return rules.map(rule => ({ rule, caller: Caller._of(rule.from) }));
   }
 
   /**
@@ -407,7 +407,7 @@ export class AccessPolicy extends Construct {
       reportError(this, 'MESH0009', 'caller is not a service or gateway of a mesh: name a MeshService, one imported with MeshService.fromName(), or a gateway');
       return false;
     }
-    const caller = callerOf(source);
+    const caller = Caller._of(source);
     options = options ?? {};
     let valid = true;
     const fail = (code: MeshCode, message: string) => {

@@ -1,25 +1,9 @@
-import { checkAddress, Condition } from './condition';
+import { Condition } from './condition';
 import type { IMeshIdentity } from '../mesh-identity';
+import { checkAddress } from '../private/addresses';
 import { meshError } from '../private/errors';
+import type { SourceFields } from '../private/source-fields';
 import { isMeshIdentityKind } from '../private/tree';
-
-/**
- * The fields of an AuthorizationPolicy rule's `source` a caller sets.
- *
- * @internal
- */
-export interface SourceFields {
-  principals?: string[];
-  notPrincipals?: string[];
-  namespaces?: string[];
-  notNamespaces?: string[];
-  ipBlocks?: string[];
-  notIpBlocks?: string[];
-  remoteIpBlocks?: string[];
-  notRemoteIpBlocks?: string[];
-  requestPrincipals?: string[];
-  notRequestPrincipals?: string[];
-}
 
 type Field = 'principals' | 'namespaces' | 'ipBlocks' | 'remoteIpBlocks' | 'requestPrincipals';
 const FIELDS: Field[] = ['principals', 'namespaces', 'ipBlocks', 'remoteIpBlocks', 'requestPrincipals'];
@@ -139,6 +123,15 @@ export class Caller {
   }
 
   /**
+   * The caller of a rule's `from`: a `Caller`, or a service or gateway of the mesh (`Caller.service()`).
+   *
+   * @internal
+   */
+  public static _of(from: Caller | IMeshIdentity): Caller {
+    return Caller.isCaller(from) ? from : Caller.service(from);
+  }
+
+  /**
    * Whether `x` is a `Caller`.
    */
   public static isCaller(x: unknown): x is Caller {
@@ -228,12 +221,3 @@ export class Caller {
 }
 
 const NOT_KEYS = new Set<keyof SourceFields>(Object.values(NOT));
-
-/**
- * The caller of a rule's `from`: a `Caller`, or a service or gateway of the mesh (`Caller.service()`).
- *
- * @internal
- */
-export function callerOf(from: Caller | IMeshIdentity): Caller {
-  return Caller.isCaller(from) ? from : Caller.service(from);
-}

@@ -1,4 +1,4 @@
-import { AccessPolicy, Caller, HttpMethod, IngressGateway, MeshService, MeshTesting, Protocol } from '../../src';
+import { AccessPolicy, Caller, HttpMethod, IngressGateway, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -353,5 +353,61 @@ describe('AccessPolicy actions, names and targets', () => {
     expect(MeshTesting.canCall(mesh, cron, api, { path: '/books' }, manifests)).toBe(false);
     expect(MeshTesting.canCall(mesh, report, api, { path: '/books' }, manifests)).toBe(true);
     expect(MeshTesting.canCall(mesh, report, api, { path: '/admin/x' }, manifests)).toBe(false);
+  });
+});
+
+describe('the analysis reads the new rules', () => {
+  const reasons = (mesh: any) => mesh.analyze().filter((f: any) => f.code === 'MESH0304').map((f: any) => f.message);
+
+  test.each([
+    ['Caller.anyone()', () => ({ allow: [{ from: Caller.anyone() }] })],
+    ['the gateway\'s namespace', (gw: IngressGateway) => ({ allow: [{ from: Caller.namespace(gw.namespace) }] })],
+    ['any authenticated workload', () => ({ allow: [{ from: Caller.authenticated() }] })],
+    ['a JWT (the gateway passes end users\' tokens on)', () => ({ allow: [{ from: Caller.jwt({ issuer: 'https://idp' }) }] })],
+    ['the gateway, with only some paths', (gw: IngressGateway) => ({ allow: [{ from: gw, paths: ['/shop/*'] }] })],
+    ['a DENY rule about some paths only', (gw: IngressGateway) => ({ allow: [{ from: gw }], deny: [{ from: gw, paths: ['/admin/*'] }] })],
+  ])('a gateway admitted by %s is not reported', (_name, rules) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge');
+    gw.addRoute({ service: web });
+    new AccessPolicy(mesh, 'web-access', { service: web, ...rules(gw) });
+    expect(reasons(mesh)).toEqual([]);
+  });
+
+  test.each([
+    ['an AccessPolicy denies it', (gw: IngressGateway) => ({ allow: [{ from: gw }], deny: [{ from: gw }] })],
+    ['an AccessPolicy denies it', (gw: IngressGateway) => ({ deny: [{ from: Caller.namespace(gw.namespace) }] })],
+    ['its AccessPolicy does not allow it', () => ({ allow: [{ from: Caller.namespace('elsewhere') }] })],
+    ['its AccessPolicy does not allow it', (gw: IngressGateway) => ({ allow: [{ from: Caller.namespace(gw.namespace).except(Caller.service(gw)) }] })],
+  ])('a gateway refused: %s', (reason, rules) => {
+    const mesh = newMesh();
+    const web = newService(mesh, 'web');
+    const gw = new IngressGateway(mesh, 'edge');
+    gw.addRoute({ service: web });
+    new AccessPolicy(mesh, 'web-access', { service: web, ...rules(gw) });
+    expect(reasons(mesh)).toEqual([
+      `routes to service 'web', which refuses the gateway's calls (${reason}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`,
+    ]);
+  });
+
+  test('a service whose policies only deny is still reported under deny-by-default; one with no rules warns once', () => {
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    const db = newService(mesh, 'db');
+    new AccessPolicy(mesh, 'api-deny', { service: api, deny: [{ from: Caller.namespace('legacy') }] });
+    new AccessPolicy(mesh, 'db-access', { service: db });
+    const found = mesh.analyze().filter(f => ['MESH0302', 'MESH0303'].includes(f.code)).map(f => `${f.path} ${f.code}`);
+    expect(found).toEqual(['mesh/api MESH0303', 'mesh/db-access MESH0302']);
+  });
+
+  test('MESH0301 names a namespace caller on a plaintext port; IP and JWT callers need no mTLS', () => {
+    const mesh = newMesh();
+    const api = newService(mesh, 'api');
+    new MtlsPolicy(mesh, 'plain', { scope: PolicyScope.workload(api), mode: MtlsMode.DISABLE });
+    new AccessPolicy(mesh, 'p', { service: api, allow: [{ from: Caller.namespace('shop') }, { from: Caller.ipBlock('10.0.0.0/8') }] });
+    expect(mesh.analyze().filter(f => f.code === 'MESH0301').map(f => f.message)).toEqual([
+      "caller 'namespace shop' is named by its mTLS identity, but service 'api' has mTLS DISABLE on port 8080, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service",
+    ]);
   });
 });
