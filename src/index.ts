@@ -26,6 +26,7 @@ export * from './security/mtls-policy';
 export * from './security/access-policy';
 export * from './security/caller';
 export * from './security/condition';
+export * from './security/external-authorizer';
 export * from './security/deny-by-default';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
