@@ -824,7 +824,7 @@ export const CODES = {
     fix: 'give the caller one rule with every method, path and port it needs',
   },
   MESH0210: {
-    meaning: 'retired: a service has a second AccessPolicy (a service may have several now; two writing one object are MESH1012)',
+    meaning: 'retired: a service has a second AccessPolicy (a service may have several now; two writing one object are an error of their own)',
     example: "[mesh/b] [MESH0210] service 'api' already has an AccessPolicy (mesh/a): add callers to it with allowFrom()",
     fix: 'nothing: no check reports it any more',
     retired: true,

@@ -5,7 +5,6 @@ import { Condition } from './condition';
 import type { IExternalAuthorizer } from './external-authorizer';
 import { mirroredCallerRules } from './mirror-access';
 import type { MeshCode } from '../analysis/codes';
-import type { MeshGateway } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-security';
 import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
@@ -141,7 +140,7 @@ export interface AccessPolicyProps {
    *
    * @default - none: then `service`
    */
-  readonly gateway?: MeshGateway;
+  readonly gateway?: IMeshIdentity;
 
   /**
    * The name of the AuthorizationPolicy objects: the ALLOW one's; the others get `-deny`, `-audit` and `-custom`.
@@ -213,7 +212,7 @@ export class AccessPolicy extends Construct {
   /** The protected service (none when the policy protects a gateway). */
   public readonly service?: IMeshService;
   /** The protected gateway (none when the policy protects a service). */
-  public readonly gateway?: MeshGateway;
+  public readonly gateway?: IMeshIdentity;
   /** The name of the ALLOW AuthorizationPolicy (the others add `-deny`, `-audit`, `-custom`). */
   public readonly policyName: string;
   /** The namespace of the protected workloads, where the objects are written. */
@@ -517,7 +516,8 @@ export class AccessPolicy extends Construct {
 
   /** @internal */
   public _toIstio(action: AccessAction = AccessAction.ALLOW): istio.AuthorizationPolicySpec {
-    const selector = this.service ? { app: this.service.serviceName } : this.gateway!._podLabels;
+    // A gateway's pod labels (MeshGateway._podLabels), read without importing the gateway (an import cycle).
+    const selector = this.service ? { app: this.service.serviceName } : (this.gateway as unknown as { _podLabels: { [key: string]: string } })._podLabels;
     return {
       selector: { matchLabels: selector },
       action: action as unknown as istio.AuthorizationPolicySpecAction,

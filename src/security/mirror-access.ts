@@ -1,5 +1,4 @@
 import { AccessPolicy, AccessRule } from './access-policy';
-import { AccessModel } from '../analysis/access-model';
 import { MeshModel } from '../analysis/mesh-model';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { beforeAnalysis } from '../private/before-analysis';
@@ -81,7 +80,7 @@ export function admitMirrorCallers(mesh: IMesh): void {
       }
     }
     for (const { target, split } of targets.values()) {
-      if (AccessModel.of(MeshModel.of(m)).allowListed(target) || !model.deniesByDefault(target.namespace)) {
+      if (MeshModel.of(m).accessPoliciesOf(target).some(p => p._allowListed) || !model.deniesByDefault(target.namespace)) {
         continue;
       }
       const callers = servicesMirroringTo(model.trafficSplits, target).flatMap(s => model.accessPoliciesOf(s).flatMap(p => p._ownRules));
