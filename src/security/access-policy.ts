@@ -517,7 +517,8 @@ export class AccessPolicy extends Construct {
   /** @internal */
   public _toIstio(action: AccessAction = AccessAction.ALLOW): istio.AuthorizationPolicySpec {
     // A gateway's pod labels (MeshGateway._podLabels), read without importing the gateway (an import cycle).
-    const selector = this.service ? { app: this.service.serviceName } : (this.gateway as unknown as { _podLabels: { [key: string]: string } })._podLabels;
+    const gateway = this.gateway as unknown as { _podLabels: { [key: string]: string } } | undefined;
+    const selector = this.service ? { app: this.service.serviceName } : gateway!._podLabels;
     return {
       selector: { matchLabels: selector },
       action: action as unknown as istio.AuthorizationPolicySpecAction,
