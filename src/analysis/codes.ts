@@ -809,7 +809,7 @@ export const CODES = {
     fix: 'call it once per namespace',
   },
   MESH0207: {
-    meaning: 'an access rule with methods or paths allows no HTTP port',
+    meaning: 'an ALLOW (AUDIT, CUSTOM) access rule with HTTP-only fields (methods, paths, hosts, a JWT, request conditions) allows no HTTP port',
     example: "[mesh/p] [MESH0207] methods and paths for caller 'web' need an HTTP port, but the ports allowed are tcp: drop methods and paths or allow an HTTP port",
     fix: 'drop methods and paths, or allow an HTTP port',
   },
@@ -824,9 +824,10 @@ export const CODES = {
     fix: 'give the caller one rule with every method, path and port it needs',
   },
   MESH0210: {
-    meaning: 'a service has a second AccessPolicy',
+    meaning: 'retired: a service has a second AccessPolicy (a service may have several now; two writing one object are an error of their own)',
     example: "[mesh/b] [MESH0210] service 'api' already has an AccessPolicy (mesh/a): add callers to it with allowFrom()",
-    fix: 'add the callers to the first policy with allowFrom()',
+    fix: 'nothing: no check reports it any more',
+    retired: true,
   },
   MESH0211: {
     meaning: 'an identity is revoked twice',
@@ -1739,6 +1740,87 @@ export const CODES = {
     meaning: "warning: a version's trafficPolicy (its subset's) applies only to traffic a route sends to the subset, and no route sends it any",
     example: "[mesh/web] [MESH0920] version 'v2' has a trafficPolicy, but Istio applies a subset's policy only to traffic a route sends to the subset, and no route of the mesh sends any to subset 'v2' (requests to the service go to every version under the service's policy): route to the version with a TrafficSplit, or give the policy to the service",
     fix: 'route to the version with a TrafficSplit, or give the policy to the service',
+  },
+  // 1000–1029: access policies: callers, actions, conditions
+  MESH1000: {
+    meaning: 'an access caller or rule value is missing or empty (a namespace, principal, IP block, JWT issuer or subject, a host)',
+    example: '[MESH1000] Caller.namespace: no namespace given: give at least one',
+    fix: 'give each value as a non-empty string',
+  },
+  MESH1001: {
+    meaning: 'an IP address or CIDR block of a caller or condition is not valid (istiod ValidateIPs)',
+    example: "[MESH1001] Caller.ipBlock: '10.0.0.0/33' is not an IP address or CIDR block: use e.g. '10.0.0.1', '10.0.0.0/16' or '2001:db8::/32'",
+    fix: 'use an IPv4 or IPv6 address, optionally with a prefix length that fits it',
+  },
+  MESH1002: {
+    meaning: 'Caller.and() combines callers Istio cannot require at once (two lists of one source field, one claim twice)',
+    example: "[MESH1002] Caller.and: 'namespace a' and 'namespace b' both set namespaces, and a source matches any of a list's values: Istio cannot require both; write one caller per rule, or add a condition with when",
+    fix: 'write one caller per rule, or add a condition with when',
+  },
+  MESH1003: {
+    meaning: "Caller.except() names a caller Istio's not-fields cannot negate (anyone, an exception, several fields, claims)",
+    example: "[MESH1003] Caller.except: cannot leave out 'anyone', which is anyone: Istio's not-fields negate one field of a source: except one kind of caller (a service, principals, namespaces, IP blocks or a JWT without claims)",
+    fix: 'except one kind of caller: a service, principals, namespaces, IP blocks or a JWT without claims',
+  },
+  MESH1006: {
+    meaning: 'a condition (or a JWT claim) has no values, or an empty one',
+    example: "[MESH1006] Condition.header: condition 'request.headers[x-user]' has no values: give values, notValues or both",
+    fix: 'give values, notValues or both, each a non-empty string',
+  },
+  MESH1007: {
+    meaning: 'a condition names a header or claim that cannot be one',
+    example: "[MESH1007] Condition.header: header name 'x user' is not an HTTP header name: use letters, digits and !#$%&'*+-.^_`|~, e.g. 'x-api-version'",
+    fix: 'name a valid HTTP header, or a claim without brackets (dots between the names of a nested claim)',
+  },
+  MESH1008: {
+    meaning: 'a destination port condition is not a port',
+    example: "[MESH1008] Condition.destinationPort: '70000' is not a port: use a whole number from 1 to 65535",
+    fix: 'use a whole number from 1 to 65535',
+  },
+  MESH1009: {
+    meaning: "an access rule's when lists something that is not a Condition",
+    example: '[mesh/p] [MESH1009] when[0] is not a Condition: make it with Condition.header(), Condition.claim(), Condition.sni()...',
+    fix: 'make each condition with a Condition factory',
+  },
+  MESH1010: {
+    meaning: 'an AccessPolicy names both a service and a gateway',
+    example: '[mesh/p] [MESH1010] both service and gateway are given: a policy protects one target, so give one and write a second policy for the other',
+    fix: 'give one target, and write a second policy for the other',
+  },
+  MESH1011: {
+    meaning: "an AccessPolicy's gateway is not a gateway of a mesh",
+    example: '[mesh/p] [MESH1011] gateway is not a gateway of a mesh: name an IngressGateway or EgressGateway',
+    fix: 'name an IngressGateway or EgressGateway of the mesh',
+  },
+  MESH1012: {
+    meaning: 'two AccessPolicies write the same AuthorizationPolicy (namespace and name) (analysis, error)',
+    example: "[mesh/b] [MESH1012] AuthorizationPolicy 'api' in namespace 'default' is also written by AccessPolicy mesh/a: give one of the policies another name",
+    fix: 'give one of the policies another name',
+  },
+  MESH1013: {
+    meaning: 'warning: a DENY access rule has HTTP-only fields but denies no HTTP port, so Istio ignores them and denies every request of the caller there',
+    example: "[mesh/p] [MESH1013] paths for caller 'web' need an HTTP port, but the ports denied are tcp, so Istio ignores them and refuses every request of the caller there: drop them or deny an HTTP port",
+    fix: 'drop the HTTP-only fields, or deny an HTTP port',
+  },
+  MESH1014: {
+    meaning: "an AccessPolicy's CUSTOM rules have no authorizer, or one of another mesh",
+    example: "[mesh/p] [MESH1014] authorizer 'ext-authz' is declared on another mesh (other): declare it on this mesh",
+    fix: 'give the ExternalAuthorizer declared on this mesh',
+  },
+  MESH1015: {
+    meaning: "an AccessPolicy's CUSTOM rules name two authorizers (a CUSTOM AuthorizationPolicy names one provider)",
+    example: "[mesh/p] [MESH1015] custom rules already go to authorizer 'opa', and Istio's CUSTOM policy names one provider: send 'oauth2' its requests from a second AccessPolicy",
+    fix: 'send the other authorizer its requests from a second AccessPolicy',
+  },
+  MESH1016: {
+    meaning: 'an access rule path is an invalid path template (istiod ValidatePathTemplate: {*}, {**} last, whole segments)',
+    example: "[mesh/p] [MESH1016] path '/a/{**}/{*}' has {*} after {**}: {**} must be the last operator of a path template",
+    fix: 'use {*} and {**} as whole segments, {**} last',
+  },
+  MESH1017: {
+    meaning: "warning: an AccessPolicy on a gateway has ALLOW rules, but the gateway's own ALLOW policy admits its callers, so they refuse nobody (analysis, warning)",
+    example: "[mesh/edge-access] [MESH1017] gateway 'edge' has its own AuthorizationPolicy admitting its callers, and Istio admits what any ALLOW policy admits, so these ALLOW rules refuse nobody: refuse callers with DENY rules instead, e.g. deny: [{ from: Caller.anyone().except(Caller.authenticatedUser()) }]",
+    fix: 'refuse callers with DENY rules on the gateway instead',
   },
   // 1030–1049: end users by JWT (RequestAuthentication) and external authorizers (ext_authz extension providers)
   MESH1030: {

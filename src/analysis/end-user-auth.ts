@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AccessModel } from './access-model';
 import type { MeshCode } from './codes';
 import { Severity } from './finding';
 import type { MeshModel } from './mesh-model';
@@ -41,7 +42,7 @@ export function checkEndUserAuth(mesh: IMesh, model: MeshModel, report: Report):
       taken.set(authorizer.providerName, `the name of ExternalAuthorizer ${authorizer.node.path}`);
     }
     const service = authorizer.service;
-    if (service && isKind(service, 'MeshService') && model.deniesByDefault(service.namespace) && !model.accessPolicyOf(service)) {
+    if (service && isKind(service, 'MeshService') && model.deniesByDefault(service.namespace) && !AccessModel.of(model).allowListed(service)) {
       report('MESH1048', Severity.WARNING, authorizer, `the authorizer is service '${service.serviceName}', which has no AccessPolicy under deny-by-default, so the proxies that ask it `
         + `are refused and every request a CUSTOM rule sends to provider '${authorizer.providerName}' is denied: give '${service.serviceName}' an AccessPolicy that allows the services whose CUSTOM rules name it`);
     }

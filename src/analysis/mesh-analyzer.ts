@@ -1,5 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkAccess } from './access-checks';
+import { AccessModel } from './access-model';
 import { checkClientTls } from './client-tls-conflicts';
 import type { MeshCode } from './codes';
 import { checkEndUserAuth } from './end-user-auth';
@@ -19,7 +21,6 @@ import { displayPath, meshError, recordedProblems, setAnalysisErrors } from '../
 import { serviceKey } from '../private/services';
 import { constructsOfKind, isKind, tryMeshOf } from '../private/tree';
 import { admitMirrorCallers } from '../security/mirror-access';
-import { MtlsMode } from '../security/mtls-mode';
 import { checkNetworkPolicies } from '../security/network-policies';
 import { meshWorkloads } from '../sidecar/workload';
 import type { EgressScope } from '../traffic/egress-scope';
@@ -177,8 +178,6 @@ function checkUniqueness(mesh: IMesh, model: MeshModel, report: Report): void {
   }
   firsts(model.mtlsPolicies.filter(m => m.scope._key(mesh) !== 'mesh'), m => m.scope._key(mesh), (m, first) => report('MESH0200', Severity.ERROR, m,
     `${m.scope._describe(mesh)} already has an MtlsPolicy (${first.node.path}): Istio honours one per scope, so set the mode and port overrides on that one`));
-  firsts(model.accessPolicies, p => serviceKey(p.service), (p, first) => report('MESH0210', Severity.ERROR, p,
-    `service '${p.service.serviceName}' already has an AccessPolicy (${first.node.path}): add callers to it with allowFrom()`));
   firsts(model.trafficSplits, s => serviceKey(s.service), (s, first) => report('MESH0106', Severity.ERROR, s,
     `service '${s.service.serviceName}' already has a TrafficSplit (${first.node.path}): add routes to it with addRoute(), a service has one set of routing rules`));
   firsts(model.serviceTrafficPolicies, p => serviceKey(p.service), (p, first) => report('MESH0116', Severity.ERROR, p,
@@ -263,11 +262,12 @@ function checkRouting(model: MeshModel, report: Report): void {
         ...routeMirrors(split, route).filter(m => m.version !== undefined).map((m): [IMeshService, string] => [m.service, m.version!]),
       ];
       // Copies are sent with the callers' identities: a target that names its callers cannot name "everyone".
-      const open = !model.accessPolicyOf(service) && !model.deniesByDefault(service.namespace);
+      const access = AccessModel.of(model);
+      const open = !access.restricts(service);
       for (const m of open ? routeMirrors(split, route).filter(x => serviceKey(x.service) !== serviceKey(service)) : []) {
         const target = m.service;
-        if (model.accessPolicyOf(target) || model.deniesByDefault(target.namespace)) {
-          report('MESH0840', Severity.WARNING, split, `${label} mirrors to service '${target.serviceName}', which admits only the callers ${model.accessPolicyOf(target) ? 'its AccessPolicy names' : 'an AccessPolicy names (deny-by-default)'}, `
+        if (access.restricts(target)) {
+          report('MESH0840', Severity.WARNING, split, `${label} mirrors to service '${target.serviceName}', which admits only the callers ${access.allowListed(target) ? 'its AccessPolicy names' : 'an AccessPolicy names (deny-by-default)'}, `
             + `but service '${service.serviceName}' has no AccessPolicy and admits every caller, so copies from callers '${target.serviceName}' does not name are refused: `
             + `give '${service.serviceName}' an AccessPolicy naming its callers, or allow them on '${target.serviceName}'`);
         }
@@ -318,38 +318,6 @@ function checkRouting(model: MeshModel, report: Report): void {
   }
   for (const gateway of model.egressGateways.filter(g => g.externalServices.length === 0)) {
     report('MESH0128', Severity.WARNING, gateway, 'egress gateway routes no external service: route one through it with ExternalService\'s egressGateway, or remove the gateway');
-  }
-}
-
-function checkAccess(mesh: IMesh, model: MeshModel, report: Report): void {
-  for (const policy of model.accessPolicies) {
-    const target = policy.service;
-    if (policy.rules.length === 0) {
-      report('MESH0302', Severity.WARNING, policy, `allows no caller, so service '${target.serviceName}' refuses every call: add callers with allowFrom()`);
-    }
-    for (const rule of policy.rules) {
-      const ports = rule.ports && rule.ports.length > 0 ? rule.ports : target.ports.map(p => p.port);
-      const plaintext = ports.filter(port => mesh.mtlsModeOf(target, port) === MtlsMode.DISABLE);
-      if (plaintext.length > 0) {
-        report('MESH0301', Severity.ERROR, policy, `caller '${rule.from.serviceName}' is named by its mTLS identity, but service '${target.serviceName}' has mTLS DISABLE on port ${plaintext.join(', ')}, so no request there carries one and all are refused: use STRICT or PERMISSIVE for that service`);
-      }
-    }
-  }
-
-  const deniedByDefault = (service: IMeshService) => model.deniesByDefault(service.namespace);
-  for (const service of model.services) {
-    if (deniedByDefault(service) && !model.accessPolicyOf(service)) {
-      report('MESH0303', Severity.WARNING, service, `service '${service.serviceName}' has no AccessPolicy under deny-by-default, so nothing may call it: allow its callers with an AccessPolicy`);
-    }
-  }
-
-  for (const gateway of model.ingressGateways) {
-    for (const service of gateway.routedServices) {
-      const policy = model.accessPolicyOf(service);
-      if ((policy || deniedByDefault(service)) && !policy?.rules.some(r => r.from.principal === gateway.principal)) {
-        report('MESH0304', Severity.ERROR, gateway, `routes to service '${service.serviceName}', which refuses the gateway's calls (${policy ? 'its AccessPolicy does not allow it' : 'deny-by-default, and it has no AccessPolicy'}): allow the gateway, e.g. new AccessPolicy(..., { service, allow: [{ from: gateway }] })`);
-      }
-    }
   }
 }
 

@@ -3,7 +3,7 @@ import { controlPlanesOf } from '../control-plane/revisions';
 import type { EgressGateway } from '../gateways/egress-gateway';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
-import type { IMesh, IMeshService } from '../mesh-identity';
+import type { IMesh, IMeshIdentity, IMeshService } from '../mesh-identity';
 import { meshNamespaces } from '../namespaces';
 import { serviceKey } from '../private/services';
 import { ConstructKind, constructsOfKind, isKind, treeGeneration, tryMeshOf } from '../private/tree';
@@ -65,7 +65,7 @@ export class MeshModel {
 
   private readonly generation: number;
   private _mtlsByScope?: Map<string, MtlsPolicy>;
-  private _accessByService?: Map<string, AccessPolicy>;
+  private _accessByTarget?: Map<string | IMeshIdentity, AccessPolicy[]>;
 
   private constructor(private readonly mesh: IMesh) {
     this.generation = treeGeneration();
@@ -124,18 +124,19 @@ export class MeshModel {
     return this._mtlsByScope.get(scopeKey);
   }
 
-  /** The access policy of a service: the first one declared. */
-  public accessPolicyOf(service: IMeshService): AccessPolicy | undefined {
-    if (!this._accessByService) {
-      this._accessByService = new Map();
+  /**
+   * The access policies of a service or gateway, in the order they were declared. What they admit together is
+   * `AccessModel`'s to answer (src/analysis/access-model.ts).
+   */
+  public accessPoliciesOf(target: IMeshIdentity): AccessPolicy[] {
+    if (!this._accessByTarget) {
+      this._accessByTarget = new Map();
       for (const policy of this.accessPolicies) {
-        const key = serviceKey(policy.service);
-        if (!this._accessByService.has(key)) {
-          this._accessByService.set(key, policy);
-        }
+        const key = policy.service ? serviceKey(policy.service) : policy.gateway!;
+        this._accessByTarget.set(key, [...this._accessByTarget.get(key) ?? [], policy]);
       }
     }
-    return this._accessByService.get(serviceKey(service));
+    return [...this._accessByTarget.get(isKind(target, 'MeshGateway') ? target : serviceKey(target as IMeshService)) ?? []];
   }
 
   /** The namespaces that deny by default (the root namespace for the whole mesh). */

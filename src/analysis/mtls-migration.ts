@@ -1,9 +1,11 @@
 import { IConstruct } from 'constructs';
+import { AccessModel } from './access-model';
 import type { MeshCode } from './codes';
 import { Severity } from './finding';
 import type { MeshModel } from './mesh-model';
 import type { IMesh, IMeshService } from '../mesh-identity';
-import type { AccessPolicy } from '../security/access-policy';
+import type { AccessAction } from '../security/access-policy';
+import type { Caller } from '../security/caller';
 import { mtlsMigrationsOf } from '../security/mtls-migration';
 import { MtlsMode } from '../security/mtls-mode';
 import { PolicyScope } from '../security/mtls-policy';
@@ -60,8 +62,9 @@ export function checkMtlsMigration(mesh: IMesh, model: MeshModel, report: Report
 
   for (const client of plaintextClientsOf(mesh)) {
     for (const { service } of client.calls) {
-      const policy = model.accessPolicyOf(service);
-      if (policy && !admitsPlaintext(policy)) {
+      const access = AccessModel.of(model);
+      const policy = access.allowListed(service) ? access.policiesOf(service).find(p => p._allowListed) : undefined;
+      if (policy && !access.rulesOf(service, 'ALLOW' as AccessAction).some(r => admitsPlaintext(r.caller))) {
         report('MESH1121', Severity.ERROR, client, `calls service '${service.serviceName}', whose AccessPolicy (${policy.node.path}) names its callers by mTLS identity, and a plaintext call carries none, `
           + 'so it is refused whatever the mTLS mode: admit the client by address (Caller.ipBlock(...)) or every caller (Caller.anyone()) in that AccessPolicy, or move the client into the mesh');
       } else if (!policy && model.deniesByDefault(service.namespace)) {
@@ -117,8 +120,10 @@ function plaintextCalls(mesh: IMesh, model: MeshModel, meshPolicy: MtlsPolicy | 
  * Whether an AccessPolicy admits a call without an mTLS identity: a rule whose caller is not named by a principal.
  * Every caller of today's rules is a service or gateway, named by its principal.
  */
-function admitsPlaintext(policy: AccessPolicy): boolean {
-  return policy.rules.some(rule => !(rule.from as { principal?: string } | undefined)?.principal);
+/** Whether a caller may match a call without an mTLS identity or a token: anyone, IP blocks (a plaintext call has no principal, so no namespace). */
+function admitsPlaintext(caller: Caller): boolean {
+  const f = caller._fields;
+  return f.principals === undefined && f.namespaces === undefined && f.requestPrincipals === undefined && caller._conditions.length === 0;
 }
 
 /** A namespace's scope key, as PolicyScope.namespace() makes it without its check (the analysis must run on). */

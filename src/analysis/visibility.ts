@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
+import { AccessModel } from './access-model';
 import type { MeshCode } from './codes';
 import { Severity } from './finding';
 import type { MeshModel } from './mesh-model';
 import type { IMeshIdentity, IMeshService } from '../mesh-identity';
+import type { AccessAction } from '../security/access-policy';
 import { exportedTo } from '../traffic/export-to';
 import type { MeshServiceBase } from '../traffic/mesh-service-base';
 import { routeMirrors } from '../traffic/traffic-split';
@@ -61,11 +63,12 @@ export function checkVisibility(model: MeshModel, report: Report): void {
  */
 function callersOf(model: MeshModel, service: MeshServiceBase): Caller[] {
   const callers: Caller[] = [];
-  const policy = model.accessPolicyOf(service);
-  for (const rule of policy?.rules ?? []) {
-    const ns = namespaceOf(rule.from);
-    if (ns !== undefined) {
-      callers.push({ label: `caller '${rule.from.serviceName}'`, namespace: ns, where: `its AccessPolicy (${policy!.node.path}) allows it` });
+  for (const { caller, policy } of AccessModel.of(model).rulesOf(service, 'ALLOW' as AccessAction)) {
+    for (const identity of caller._identities) {
+      const ns = namespaceOf(identity);
+      if (ns !== undefined) {
+        callers.push({ label: `caller '${identity.serviceName}'`, namespace: ns, where: `its AccessPolicy (${policy.node.path}) allows it` });
+      }
     }
   }
   const split = service.trafficSplit;

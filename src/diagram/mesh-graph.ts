@@ -1,3 +1,4 @@
+import { AccessModel } from '../analysis/access-model';
 import { MeshModel } from '../analysis/mesh-model';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { MeshGateway } from '../gateways/mesh-gateway';
@@ -6,7 +7,7 @@ import { istioProtocol } from '../private/protocols';
 import { serviceKey } from '../private/services';
 import { sidecarScope } from '../private/sidecar-scope';
 import { constructsOfKind, isKind, isMeshServiceKind } from '../private/tree';
-import type { AccessRule } from '../security/access-policy';
+import type { AccessAction, AccessRule } from '../security/access-policy';
 import type { RevokedIdentities } from '../security/revoked-identities';
 import type { ExternalService } from '../traffic/external-service';
 import type { TcpRule } from '../traffic/http-rule';
@@ -81,6 +82,7 @@ export function nodeId(kind: string, ...parts: string[]): string {
   return [kind, ...parts.map(encode)].join('__');
 }
 
+const ALLOW = 'ALLOW' as AccessAction;
 const ANYONE = 'anyone';
 
 /**
@@ -108,7 +110,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
     }
   };
   const denied = new Set(model.denyByDefaultNamespaces);
-  const deniedByDefault = (service: IMeshService) => model.deniesByDefault(service.namespace);
+  const access = AccessModel.of(model);
   // Mesh.revokeIdentity(): a DENY policy refuses every call from these, whatever the AccessPolicies allow.
   const revoked = new Set((mesh.node.tryFindChild('RevokedIdentities') as RevokedIdentities | undefined)?.principals ?? []);
   const revokedLabel = (identity: IMeshIdentity) => revoked.has(identity.principal) ? ['identity revoked: may call nothing'] : [];
@@ -119,8 +121,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   const addService = (s: IMeshService) => {
     const own = model.mtlsPolicyOf(`svc/${serviceKey(s)}`);
     const mtls = own ? [`mTLS ${own.mode}`, ...own.portOverrides.map(o => `port ${o.port}: mTLS ${o.mode}`)] : [];
-    const policy = model.accessPolicyOf(s);
-    const refuses = policy ? policy.rules.length === 0 : deniedByDefault(s);
+    const refuses = access.refusesEveryCall(s);
     const imported = isKind(s, 'ImportedMeshService') ? ['(imported)'] : [];
     addNode(s.namespace, { id: serviceId(s), kind: 'service', label: [s.serviceName, ...imported, ...mtls, ...refuses ? ['refuses every call'] : [], ...revokedLabel(s)] });
     for (const version of s.versionNames ?? []) {
@@ -131,7 +132,7 @@ export function meshGraph(mesh: IMesh): MeshGraph {
   // An imported service is drawn where the program routes to, protects or calls it.
   const imported = [...new Set([
     ...model.trafficSplits.map(t => t.service),
-    ...model.accessPolicies.flatMap(p => [p.service, ...p.rules.map(r => r.from).filter(isMeshServiceKind) as IMeshService[]]),
+    ...model.accessPolicies.flatMap(p => p.service ? [p.service, ...access.namedCallers(p.service).filter(isMeshServiceKind) as IMeshService[]] : []),
     ...model.ingressGateways.flatMap(g => g.routedServices),
   ].filter(s => isKind(s, 'ImportedMeshService')))];
   imported.forEach(addService);
@@ -212,12 +213,19 @@ export function meshGraph(mesh: IMesh): MeshGraph {
       || sidecarScope(sidecars, 'MeshDiagram', mesh.rootNamespace, mesh.outboundTrafficPolicy, from, { namespace: s.namespace, host: s.host }).known;
   };
   for (const s of [...model.services, ...imported]) {
-    const policy = model.accessPolicyOf(s);
-    if (policy) {
-      for (const rule of policy.rules.filter(r => !revoked.has(r.from.principal) && reaches(r.from, s))) {
-        edges.push({ from: callerId(rule.from), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
+    if (access.restricts(s)) {
+      for (const { rule, caller } of access.rulesOf(s, ALLOW)) {
+        // A caller named by identity gets its own edge (unless a DENY rule refuses all it sends); others come from anyone.
+        const named = caller._identities.filter(i => !revoked.has(i.principal) && reaches(i, s) && !access.denies(s, i));
+        for (const identity of named) {
+          edges.push({ from: callerId(identity), to: serviceId(s), kind: 'access', label: ['may call', ...describeAccess(rule)] });
+        }
+        if (caller._identities.length === 0) {
+          anyone();
+          edges.push({ from: ANYONE, to: serviceId(s), kind: 'access', label: ['may call', ...caller._isAnyone() ? [] : [caller.name], ...describeAccess(rule)] });
+        }
       }
-    } else if (!deniedByDefault(s)) {
+    } else {
       anyone();
       edges.push({ from: ANYONE, to: serviceId(s), kind: 'access', label: ['may call'] });
     }
@@ -326,7 +334,13 @@ function describeFault(route: HttpRouteOptions): string[] {
 function describeAccess(rule: AccessRule): string[] {
   return [
     ...rule.methods?.length ? [`methods ${rule.methods.join(', ')}`] : [],
+    ...rule.notMethods?.length ? [`not methods ${rule.notMethods.join(', ')}`] : [],
     ...rule.paths?.length ? [`paths ${rule.paths.join(', ')}`] : [],
+    ...rule.notPaths?.length ? [`not paths ${rule.notPaths.join(', ')}`] : [],
+    ...rule.hosts?.length ? [`hosts ${rule.hosts.join(', ')}`] : [],
+    ...rule.notHosts?.length ? [`not hosts ${rule.notHosts.join(', ')}`] : [],
     ...rule.ports?.length ? [`ports ${rule.ports.join(', ')}`] : [],
+    ...rule.notPorts?.length ? [`not ports ${rule.notPorts.join(', ')}`] : [],
+    ...(rule.when ?? []).map(c => `when ${c.key}`),
   ];
 }

@@ -35,12 +35,17 @@ export function servicesMirroringTo(splits: TrafficSplit[], target: IMeshService
  * @internal
  */
 export function mirroredCallerRules(policy: AccessPolicy, own: AccessRule[]): AccessRule[] {
-  const model = MeshModel.of(policy.service.mesh);
+  const service = policy.service!;
+  const model = MeshModel.of(service.mesh);
   const rules: AccessRule[] = [];
-  const unrestricted = (r: AccessRule) => !r.methods?.length && !r.paths?.length && !r.ports?.length;
-  for (const source of servicesMirroringTo(model.trafficSplits, policy.service)) {
-    const sourcePolicy = model.accessPolicyOf(source);
-    for (const rule of sourcePolicy ? sourcePolicy._ownRules : []) {
+  // The first policy of the service that admits callers by name takes them (the service's policies add up).
+  if (model.accessPoliciesOf(service).find(p => p._allowListed) !== policy) {
+    return rules;
+  }
+  const unrestricted = (r: AccessRule) => !r.methods?.length && !r.paths?.length && !r.ports?.length
+    && !r.notMethods?.length && !r.notPaths?.length && !r.hosts?.length && !r.notHosts?.length && !r.notPorts?.length && !r.when?.length;
+  for (const source of servicesMirroringTo(model.trafficSplits, service)) {
+    for (const rule of model.accessPoliciesOf(source).flatMap(p => p._ownRules)) {
       if (own.some(r => r.from === rule.from && unrestricted(r)) || rules.some(r => r.from === rule.from)) {
         continue;
       }
@@ -75,10 +80,10 @@ export function admitMirrorCallers(mesh: IMesh): void {
       }
     }
     for (const { target, split } of targets.values()) {
-      if (MeshModel.of(m).accessPolicyOf(target) || !model.deniesByDefault(target.namespace)) {
+      if (MeshModel.of(m).accessPoliciesOf(target).some(p => p._allowListed) || !model.deniesByDefault(target.namespace)) {
         continue;
       }
-      const callers = servicesMirroringTo(model.trafficSplits, target).flatMap(s => model.accessPolicyOf(s)?._ownRules ?? []);
+      const callers = servicesMirroringTo(model.trafficSplits, target).flatMap(s => model.accessPoliciesOf(s).flatMap(p => p._ownRules));
       const id = `MirrorAccess-${target.namespace}-${target.serviceName}`;
       if (callers.length > 0 && !split.node.tryFindChild(id)) {
         new AccessPolicy(split, id, { service: target });

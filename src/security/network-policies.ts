@@ -1,10 +1,13 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import type { AccessAction, AccessRule } from './access-policy';
+import type { Caller } from './caller';
 import { MtlsMode } from './mtls-mode';
 import { namespaceSelector } from './network-peer';
 import { plaintextCallersOf } from './plaintext-client';
 import type { RevokedIdentities } from './revoked-identities';
+import { AccessModel, callerVerdict } from '../analysis/access-model';
 import type { MeshCode } from '../analysis/codes';
 import { Severity } from '../analysis/finding';
 import { MeshModel } from '../analysis/mesh-model';
@@ -26,6 +29,8 @@ interface Rule {
   /** The ports (none: every port). */
   readonly ports?: { readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
 }
+
+const ALLOW = 'ALLOW' as AccessAction;
 
 /** The port istio-csr's pods serve certificate requests on (its Service's 443). */
 const ISTIO_CSR_POD_PORT = 6443;
@@ -140,8 +145,8 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
  * allows; nobody under deny-by-default without one; else every pod of the mesh's namespaces.
  */
 function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[] {
-  const policy = model.accessPolicyOf(service);
-  if (!policy) {
+  const access = AccessModel.of(model);
+  if (!access.allowListed(service)) {
     if (deniedByDefault(mesh, model, service)) {
       return [];
     }
@@ -156,12 +161,53 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
   const identities = identitiesOf(mesh);
   // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
   const revoked = revokedPrincipals(mesh, service.namespace);
-  return policy.rules.filter(rule => !revoked.includes(rule.from.principal)).map(rule => {
-    // AuthorizationPolicy allows a principal: every workload that runs as it.
-    const alike = identities.filter(i => i.principal === rule.from.principal);
-    const peers = unique((alike.length > 0 ? alike : [rule.from]).map(identityPeer));
-    return { peers, ports: tcp(targetPorts(service, rule.ports)) };
+  // DENY rules never narrow the NetworkPolicy (Istio enforces them; a superset is safe): only ALLOW rules widen it.
+  return access.rulesOf(service, ALLOW).flatMap(({ rule, caller }) => {
+    const ports = tcp(rulePorts(service, rule));
+    const peers = callerPeers(caller, identities, revoked);
+    return peers === null ? [] : [{ peers, ports }];
   });
+}
+
+/**
+ * The pods a caller may connect from, at L3/L4: the workloads its principals name (those of a service or gateway
+ * of the mesh, or, for another SPIFFE ID, its namespace), else its namespaces, else its IP blocks; anyone for
+ * what only a proxy can tell (a JWT, the original client behind a gateway, any identity). Its other fields only
+ * narrow it: left to Istio. `null` when it names only revoked identities.
+ */
+function callerPeers(caller: Caller, identities: IMeshIdentity[], revoked: string[]): k8s.NetworkPolicyPeer[] | undefined | null {
+  const f = caller._fields;
+  const principals = f.principals?.filter(p => !revoked.includes(p));
+  if (principals && !principals.some(p => p.includes('*'))) {
+    if (principals.length === 0) {
+      return null;
+    }
+    const peers = principals.map(principal => {
+      // AuthorizationPolicy allows a principal: every workload that runs as it.
+      const alike = identities.filter(i => i.principal === principal);
+      const named = caller._identities.filter(i => i.principal === principal);
+      if (alike.length > 0 || named.length > 0) {
+        return (alike.length > 0 ? alike : named).map(identityPeer);
+      }
+      // A workload the mesh does not model: its namespace, or (when the principal does not say) anyone.
+      const ns = /\/ns\/([^/]+)\/sa\//.exec(principal)?.[1];
+      return ns ? [{ namespaceSelector: namespaceSelector(ns) }] : undefined;
+    });
+    return peers.some(p => p === undefined) ? undefined : unique(peers.flatMap(p => p!));
+  }
+  if (f.namespaces && !f.namespaces.some(n => n.includes('*'))) {
+    return f.namespaces.map(ns => ({ namespaceSelector: namespaceSelector(ns) }));
+  }
+  if (f.ipBlocks) {
+    return f.ipBlocks.map(cidr => ({ ipBlock: { cidr: cidr.includes('/') ? cidr : `${cidr}/${cidr.includes(':') ? 128 : 32}` } }));
+  }
+  return undefined;
+}
+
+/** The pod ports a rule is about: its ports (or every port), without its notPorts. */
+function rulePorts(service: IMeshService, rule: AccessRule): number[] {
+  const ports = rule.ports?.length ? rule.ports : service.ports.map(p => p.port);
+  return targetPorts(service, ports.filter(p => !rule.notPorts?.includes(p)));
 }
 
 /**
@@ -178,12 +224,13 @@ function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, de
   if (revokedPrincipals(mesh, destination.namespace).includes(caller.principal)) {
     return [];
   }
-  const policy = model.accessPolicyOf(destination);
-  if (!policy) {
+  const access = AccessModel.of(model);
+  if (!access.allowListed(destination)) {
     return deniedByDefault(mesh, model, destination) ? [] : targetPorts(destination);
   }
-  const rule = policy.rules.find(r => r.from.principal === caller.principal);
-  return rule ? targetPorts(destination, rule.ports) : [];
+  // Every ALLOW rule that may admit the caller opens its ports (DENY rules never narrow: a superset is safe).
+  const rules = access.rulesOf(destination, ALLOW).filter(r => callerVerdict(r.caller, caller) !== 'no');
+  return [...new Set(rules.flatMap(r => rulePorts(destination, r.rule)))];
 }
 
 function deniedByDefault(_mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
@@ -326,19 +373,20 @@ export function checkNetworkPolicies(
   }
   // An imported service's pods are named by labels the program does not know.
   const named = new Set<IMeshIdentity>();
-  for (const policy of model.accessPolicies) {
-    named.add(policy.service);
-    policy.rules.forEach(r => named.add(r.from));
+  const access = AccessModel.of(model);
+  for (const policy of model.accessPolicies.filter(p => p.service)) {
+    named.add(policy.service!);
+    access.namedCallers(policy.service!).forEach(i => named.add(i));
   }
   for (const service of importedServices(mesh)) {
-    const reached = named.has(service) || !model.accessPolicyOf(service) && !deniedByDefault(mesh, model, service);
+    const reached = named.has(service) || !access.allowListed(service) && !deniedByDefault(mesh, model, service);
     if (reached && !(service as { _podLabels?: object })._podLabels) {
       report('MESH0305', Severity.WARNING, service, `service '${service.serviceName}' is imported and its pods' labels are unknown, so the NetworkPolicies name them by app=${service.serviceName} in namespace '${service.namespace}': `
         + 'give MeshService.fromName() its podLabels, or make sure its pods carry that label');
     }
   }
   for (const service of model.services) {
-    if (!model.accessPolicyOf(service) && !deniedByDefault(mesh, model, service) && mesh.mtlsModeOf(service) !== MtlsMode.STRICT) {
+    if (!access.allowListed(service) && !deniedByDefault(mesh, model, service) && mesh.mtlsModeOf(service) !== MtlsMode.STRICT) {
       report('MESH0306', Severity.WARNING, service, `service '${service.serviceName}' has mTLS ${mesh.mtlsModeOf(service)} and no AccessPolicy, so its sidecar accepts calls from outside the mesh, `
         + "but its NetworkPolicy admits only pods of the mesh's namespaces: call it through an ingress gateway, or set networkPolicies: false on the mesh");
     }

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { readDot, svgTexts, xmlProblems } from './picture';
 import { Bookinfo } from '../../examples/bookinfo/mesh';
 import {
-  AccessPolicy, DiagramFormat, EgressGateway, EgressScope, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IMesh, Mesh, MeshDiagram,
+  AccessPolicy, Caller, DiagramFormat, EgressGateway, EgressScope, ExternalService, FaultInjection, HeaderMatch, HttpMethod, IMesh, Mesh, MeshDiagram,
   IngressGateway, MeshService,
   MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol, RoutingApi, StringMatch, TrafficSplit, TrafficTarget,
 } from '../../src';
@@ -150,6 +150,27 @@ describe('MeshDiagram: what the picture says', () => {
     expect(edges.filter(e => e.to === nodeId('svc', 'shop', 'api')).map(e => [e.from, e.label]))
       .toEqual([[nodeId('svc', 'front', 'web'), 'may call\\nmethods GET\\npaths /books/*\\nports 8080']]);
     expect(nodes.find(n => n.id === nodeId('svc', 'default', 'idle'))!.label).toEqual('idle\\nrefuses every call');
+  });
+
+  test('callers the model cannot name come from anyone, labelled; a caller a DENY rule refuses gets no edge', () => {
+    // GIVEN
+    const mesh = newMesh();
+    const api = newService(mesh, 'api', ['v1'], { namespace: 'shop' });
+    const web = newService(mesh, 'web', ['v1'], { namespace: 'front' });
+    const batch = newService(mesh, 'batch', ['v1'], { namespace: 'front' });
+    new AccessPolicy(mesh, 'api-access', {
+      service: api,
+      allow: [{ from: web, notPaths: ['/admin/*'] }, { from: batch }, { from: Caller.namespace('ops'), hosts: ['api.example.com'] }, { from: Caller.anyone(), paths: ['/health'] }],
+      deny: [{ from: batch }],
+    });
+
+    // THEN
+    const { edges } = readDot(MeshDiagram.dot(mesh));
+    expect(edges.filter(e => e.to === nodeId('svc', 'shop', 'api')).map(e => [e.from, e.label])).toEqual([
+      [nodeId('svc', 'front', 'web'), 'may call\\nnot paths /admin/*'],
+      ['anyone', 'may call\\nnamespace ops\\nhosts api.example.com'],
+      ['anyone', 'may call\\npaths /health'],
+    ]);
   });
 
   test('a revoked identity may call nothing, whatever the AccessPolicies allow', () => {

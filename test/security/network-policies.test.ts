@@ -102,8 +102,8 @@ describe('NetworkPolicies from the call graph', () => {
     const podFor = (identity: any) => podOf(manifests, `Deployment/${identity.serviceName}${MeshService.isMeshService(identity) ? '-v1' : ''}`, identity.namespace);
     // WHEN the AccessPolicies are read: each rule's caller, to the service's container ports it allows
     const expected = mesh.node.findAll().filter(AccessPolicy.isAccessPolicy).flatMap(policy => policy.rules.flatMap(rule =>
-      policy.service.ports.filter(p => !rule.ports || rule.ports.includes(p.port))
-        .map(p => `${label(podFor(rule.from))} -> ${label(podFor(policy.service))}:${p.targetPort ?? p.port}`)));
+      policy.service!.ports.filter(p => !rule.ports || rule.ports.includes(p.port))
+        .map(p => `${label(podFor(rule.from))} -> ${label(podFor(policy.service!))}:${p.targetPort ?? p.port}`)));
     // THEN the NetworkPolicies admit exactly those between the workloads and gateway, on every port any of them serves
     const workloads = [...mesh.services.map(podFor), podOf(manifests, 'Deployment/edge')];
     const ports = [...new Set(mesh.services.flatMap(s => s.ports.map(p => p.targetPort ?? p.port)))];
