@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { MeshCode } from './codes';
+import { checkEgressCallers } from './egress-callers';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
 import { checkTrafficSettings } from './traffic-settings';
@@ -82,6 +83,7 @@ export class MeshAnalyzer {
     checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);
     checkCniAgent(mesh, report);
+    checkEgressCallers(mesh, model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.
     // A second Mesh writes every cluster-wide object of the first again: that one error says it all.
