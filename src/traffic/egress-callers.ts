@@ -117,11 +117,14 @@ function writeScopes(mesh: IMesh): void {
   const defaults = new Map<string, EgressScope>();
   for (const namespace of [...new Set(services.map(s => s.namespace))]) {
     const own = declared.find(s => s.namespace === namespace && !s._service);
-    defaults.set(namespace, own ?? write(`Namespace-${namespace}`, () => {
-      const scope = new EgressScope(container, `Namespace-${namespace}`, { namespace });
-      allowAllBut(mesh, scope, restricted, externals, services);
-      return scope;
-    }));
+    if (own) {
+      defaults.set(namespace, own);
+      continue;
+    }
+    const scope = write(`Namespace-${namespace}`, () => new EgressScope(container, `Namespace-${namespace}`, { namespace }));
+    // Again at every analysis: what the program added since only adds hosts.
+    allowAllBut(mesh, scope, restricted, externals, services);
+    defaults.set(namespace, scope);
   }
   const callers = [...new Set(restricted.flatMap(e => e.callers))];
   for (const caller of callers.filter(c => !declared.some(s => s._service === c))) {

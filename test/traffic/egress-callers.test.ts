@@ -170,6 +170,20 @@ describe('ExternalService callers', () => {
     expect(scopeOf(mesh, manifests, ledger, 'default', 'api.stripe.com').known).toBe(false);
   });
 
+  test('what the program adds after an analysis joins the Sidecars written', () => {
+    // GIVEN a mesh analysed once
+    const { mesh } = shop();
+    mesh.analyze();
+
+    // WHEN a service in a new namespace comes after
+    newService(mesh, 'search', ['v1'], { namespace: 'find' });
+    const manifests = MeshTesting.synth(mesh);
+
+    // THEN
+    expect(sidecars(manifests)).toEqual(['pay/default', 'shop/default', 'pay/payments-egress', 'find/default']);
+    expect(MeshTesting.find(manifests, 'Sidecar', 'default', 'shop').spec.egress[0].hosts).toEqual(['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', 'find/*']);
+  });
+
   test('a namespace that holds the restricted host lists its other hosts one by one', () => {
     // GIVEN stripe in the namespace of payments and web
     const mesh = openMesh();
