@@ -7,7 +7,7 @@ import { OutboundTrafficPolicy } from '../mesh-identity';
 import { hostListed } from '../private/sidecar-scope';
 import { constructsOfKind, tryMeshOf } from '../private/tree';
 import { extensionProvidersOf } from '../telemetry/providers';
-import { isWrittenForCallers } from '../traffic/egress-callers';
+import { isWrittenForCallers, writeCallerScopes } from '../traffic/egress-caller-scopes';
 import type { EgressScope } from '../traffic/egress-scope';
 import { exportedTo } from '../traffic/export-to';
 import type { ExternalService } from '../traffic/external-service';
@@ -26,6 +26,9 @@ type Report = (code: MeshCode, severity: Severity, scope: IConstruct, message: s
  * @internal
  */
 export function checkEgressCallers(mesh: IMesh, model: MeshModel, report: Report): void {
+  // Written here rather than when a caller is given, which would tie the external service to the Sidecars in an
+  // import cycle; the analysis runs before synthesis, and the checks below see what is written.
+  writeCallerScopes(mesh);
   const scopes = (constructsOfKind(mesh, 'EgressScope').filter(s => tryMeshOf(s) === mesh) as unknown as EgressScope[]);
   const declared = scopes.filter(s => !isWrittenForCallers(s));
   const restricted = model.externalServices.filter(e => e.callers.length > 0);
