@@ -1980,6 +1980,57 @@ export const CODES = {
     example: "[mesh/web] [MESH1069] tls is ISTIO_MUTUAL, but port 8080 of service 'web' has mTLS DISABLE: its proxy would hand the TLS to the application, use ClientTls.disable() for the port or enable mTLS on it",
     fix: 'use ClientTls.disable() for the port (portPolicies), or make the port PERMISSIVE or STRICT',
   },
+  // 1080–1099: egress for named callers only (an external service's callers), Sidecar egress scopes
+  MESH1080: {
+    meaning: "an external service's callers is an empty list",
+    example: '[mesh/stripe] [MESH1080] callers is empty, which would let no workload call it: name the services that may (e.g. callers: [payments]), or leave callers out to let every workload call it',
+    fix: 'name the services that may call it, or leave callers out',
+  },
+  MESH1081: {
+    meaning: 'a caller of an external service belongs to another mesh',
+    example: "[mesh/stripe] [MESH1081] caller 'payments' belongs to another mesh (other): name a service of this mesh",
+    fix: 'name a service of this mesh',
+  },
+  MESH1082: {
+    meaning: 'a caller of an external service is imported (MeshService.fromName()): the mesh does not run its workloads, so it cannot write their Sidecar',
+    example: "[mesh/stripe] [MESH1082] caller 'billing' is imported (MeshService.fromName()), so the mesh does not run its workloads and cannot write the Sidecar that lets them reach the host: name a service this program defines",
+    fix: 'name a service this program defines',
+  },
+  MESH1083: {
+    meaning: 'a caller of an external service is listed twice',
+    example: "[mesh/stripe] [MESH1083] caller 'payments' is listed twice: list each caller once",
+    fix: 'list each caller once',
+  },
+  MESH1084: {
+    meaning: "a caller of an external service has an EgressScope of its own that leaves the service's host out, so its proxy refuses the calls",
+    example: "[mesh/stripe] [MESH1084] caller 'payments' has an EgressScope (mesh/payments-egress) that leaves out host 'api.stripe.com', so its proxy refuses the calls: add allowExternal: [stripe] to that scope",
+    fix: 'add the external service to the caller\'s EgressScope (allowExternal)',
+  },
+  MESH1085: {
+    meaning: "a caller of an external service is in a namespace the service's exportTo leaves out, so its proxy never learns the host",
+    example: "[mesh/stripe] [MESH1085] caller 'payments' is in namespace 'pay', which exportTo (.) leaves out, so its proxy never learns the host: add 'pay' to exportTo, or drop exportTo",
+    fix: "add the caller's namespace to exportTo, or drop exportTo",
+  },
+  MESH1086: {
+    meaning: 'an EgressScope the program declares lets a workload that is not one of its callers reach an external service restricted to its callers',
+    example: "[mesh/web-egress] [MESH1086] the scope lets 'web' reach host 'api.stripe.com' of external service 'stripe', which only its callers (payments) may call: leave the host out of the scope, or add them to callers",
+    fix: 'leave the host out of the scope, or add the workloads to callers',
+  },
+  MESH1087: {
+    meaning: 'an EgressScope passes unknown hosts through (ALLOW_ANY) for workloads that are not callers of an external service restricted to its callers, which they then reach',
+    example: "[mesh/shop-egress] [MESH1087] the scope passes unknown hosts through (ALLOW_ANY), so the proxies of 'web' reach host 'api.stripe.com' of external service 'stripe', which only its callers (payments) may call: make the scope REGISTRY_ONLY, or add them to callers",
+    fix: 'make the scope REGISTRY_ONLY, or add the workloads to callers',
+  },
+  MESH1088: {
+    meaning: 'warning: a route of an external service\'s split matches calls from a service that is not one of its callers, so it never applies',
+    example: "[mesh/stripe-split] [MESH1088] route 1 matches calls from 'web', which is not a caller of external service 'stripe' (callers: payments) and cannot reach it, so the route never applies: drop the match, or add 'web' to callers",
+    fix: 'drop the match, or add the service to callers',
+  },
+  MESH1089: {
+    meaning: "warning: a Sidecar egress scope leaves out an endpoint of the mesh's extension providers (the tracing collector...), which its proxies then cannot reach",
+    example: "[mesh/web-egress] [MESH1089] the Sidecar leaves out host 'jaeger-collector.observability.svc.cluster.local' of the mesh's tracing provider 'jaeger', so its proxies cannot reach it (spans or logs are dropped): add allowHosts: ['observability/jaeger-collector.observability.svc.cluster.local'] (or 'observability/*')",
+    fix: "add the provider's host (or its namespace) to the scope's allowHosts",
+  },
   // 1100–1119: TLS at the ingress: listener TLS, HTTPS redirects, passthrough routes
   MESH1100: {
     meaning: "a gateway listener's tls is not a ListenerTls, is set on a listener that is not HTTPS, is given beside credentialName, or names no Secret",

@@ -4,6 +4,7 @@ import { checkAccess } from './access-checks';
 import { AccessModel } from './access-model';
 import { checkClientTls } from './client-tls-conflicts';
 import type { MeshCode } from './codes';
+import { checkEgressCallers } from './egress-callers';
 import { checkEndUserAuth } from './end-user-auth';
 import { Finding, Severity } from './finding';
 import { MeshModel } from './mesh-model';
@@ -89,6 +90,7 @@ export class MeshAnalyzer {
     checkInstalledMeshConfig(mesh, model, report);
     checkTelemetry(model, report);
     checkCniAgent(mesh, report);
+    checkEgressCallers(mesh, model, report);
     // Last: an object whose construct already reports an error (two policies for one scope, a second
     // control plane of one revision...) is not reported again as a duplicate object.
     // A second Mesh writes every cluster-wide object of the first again: that one error says it all.

@@ -44,7 +44,7 @@ export class EgressGateway extends MeshGateway {
   }
 
   /** @internal */
-  public _listenerFor(port: number): { port: number; protocol: Protocol } | undefined {
+  public _listenerFor(port: number): { port: number; protocol: Protocol; targetPort: number } | undefined {
     return this._listeners.find(l => l.port === port);
   }
 

@@ -60,12 +60,21 @@ export function sidecarScope(
         + '(only egress hosts are modelled): test that Sidecar against a cluster, or leave it out of the manifests given');
     }
   }
-  const ownNamespace = sidecar.metadata?.namespace ?? 'default';
-  const known = egress.flatMap(l => l?.hosts ?? []).some((entry: string) => {
+  const known = hostListed(egress.flatMap(l => l?.hosts ?? []), sidecar.metadata?.namespace ?? 'default', service);
+  return { known, sidecar: name, mode };
+}
+
+/**
+ * Whether a Sidecar's egress `hosts` (`<namespace>/<dns name>`, in namespace `ownNamespace`) import the host
+ * `host` whose configuration is in `namespace`.
+ *
+ * @internal
+ */
+export function hostListed(hosts: string[], ownNamespace: string, service: { namespace: string; host: string }): boolean {
+  return hosts.some((entry: string) => {
     const [ns, dns] = entry.includes('/') ? entry.split('/', 2) : ['*', entry];
     const nsMatches = ns === '*' || (ns === '.' ? ownNamespace : ns) === service.namespace;
     const dnsMatches = dns === '*' || (dns.startsWith('*.') ? service.host.endsWith(dns.slice(1)) : dns === service.host);
     return ns !== '~' && nsMatches && dnsMatches;
   });
-  return { known, sidecar: name, mode };
 }

@@ -78,7 +78,17 @@ export class EgressScope extends Construct {
   /** The namespace of the workloads scoped. */
   public readonly namespace: string;
 
+  /**
+   * The service scoped, if the scope is one service's.
+   *
+   * @internal
+   */
+  public readonly _service?: IMeshService;
+
   private readonly hosts: string[] = [];
+  /** A scope whose hosts (and mode) this one's Sidecar starts from: the namespace's, for a caller's own Sidecar. */
+  private base?: EgressScope;
+  private mode: OutboundTrafficPolicy;
   /** The mesh's services allowed: the Services their versions are reached through join the hosts at synthesis. */
   private readonly services: IMeshService[] = [];
 
@@ -107,7 +117,8 @@ export class EgressScope extends Construct {
     (props.allowServices ?? []).forEach(s => this.allowService(s));
     (props.allowExternal ?? []).forEach(e => this.allowExternal(e));
     (props.allowHosts ?? []).forEach(h => this.allowHost(h));
-    const mode = checkEnum(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy')
+    this._service = props.service;
+    this.mode = checkEnum(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy')
       ? props.outboundTrafficPolicy ?? OutboundTrafficPolicy.REGISTRY_ONLY : OutboundTrafficPolicy.REGISTRY_ONLY;
 
     this.resource = new istio.Sidecar(this, 'Resource', {
@@ -115,9 +126,9 @@ export class EgressScope extends Construct {
       spec: Lazy.any({
         produce: () => ({
           workloadSelector: props.service ? { labels: { app: props.service.serviceName } } : undefined,
-          egress: [{ hosts: this.hosts.length > 0 ? this.allHosts() : [`${mesh.rootNamespace}/*`] }],
+          egress: [{ hosts: this._hosts() }],
           outboundTrafficPolicy: {
-            mode: mode === OutboundTrafficPolicy.REGISTRY_ONLY
+            mode: this._mode === OutboundTrafficPolicy.REGISTRY_ONLY
               ? istio.SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY
               : istio.SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY,
           },
@@ -143,6 +154,34 @@ export class EgressScope extends Construct {
     if (!this.services.includes(service)) {
       this.services.push(service);
     }
+  }
+
+  /**
+   * The egress hosts of the Sidecar, as written: with nothing listed, the control plane's namespace.
+   *
+   * @internal
+   */
+  public _hosts(): string[] {
+    const hosts = [...new Set([...this.base?._hosts() ?? [], ...this.allHosts()])];
+    return hosts.length > 0 ? hosts : [`${meshOf(this).rootNamespace}/*`];
+  }
+
+  /**
+   * What the Sidecar does with a host it does not know.
+   *
+   * @internal
+   */
+  public get _mode(): OutboundTrafficPolicy {
+    return this.base?._mode ?? this.mode;
+  }
+
+  /**
+   * Starts the scope from another's hosts and mode (a caller's Sidecar from its namespace's, which it replaces).
+   *
+   * @internal
+   */
+  public _startFrom(base: EgressScope): void {
+    this.base = base;
   }
 
   /**

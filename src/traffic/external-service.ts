@@ -7,6 +7,7 @@ import { validHost } from '../gateways/mesh-gateway';
 import * as istio from '../imports/istio-networking';
 import type { IMesh, IMeshService } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { admitCaller, restrictCallers } from './egress-callers';
 import { checkExportTo } from './export-to';
 import { TlsOrigination, checkTlsOrigination, originationTargetPort, renderTlsOrigination, withMutualTlsHop } from './external-tls';
 import { Protocol } from './protocol';
@@ -105,6 +106,16 @@ export interface ExternalServiceProps {
    * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/
    */
   readonly tlsOrigination?: TlsOrigination[];
+
+  /**
+   * The only services of the mesh that may call it. Every other workload of the mesh stops knowing the host (its
+   * namespace's Sidecar leaves it out, REGISTRY_ONLY), the callers' Sidecars list it, and through an egress
+   * gateway a DENY AuthorizationPolicy there refuses it to every other identity. Add more with `addCaller()`.
+   *
+   * @default - every workload that knows the host may call it
+   * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
+   */
+  readonly callers?: IMeshService[];
 }
 
 /**
@@ -145,6 +156,8 @@ export class ExternalService extends Construct {
    * @internal
    */
   public _split?: ExternalTrafficSplit;
+  /** The only services that may call it; empty: any workload. */
+  private readonly onlyCallers: IMeshService[] = [];
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
@@ -233,6 +246,17 @@ export class ExternalService extends Construct {
       this.routeThrough(this.egressGateway);
     }
     renderTlsOrigination(this);
+    restrictCallers(this, props.callers, this.onlyCallers);
+  }
+
+  /** The only services of the mesh that may call it (empty: any workload that knows the host). */
+  public get callers(): IMeshService[] {
+    return [...this.onlyCallers];
+  }
+
+  /** Lets one more service of the mesh call it, and makes it one of the only ones that may (see `callers`). */
+  public addCaller(service: IMeshService): void {
+    admitCaller(this, service, this.onlyCallers);
   }
 
   /** A service of the mesh with this one's name in its namespace: one name would stand for two destinations. */

@@ -1,4 +1,4 @@
-import { EgressGateway, EgressScope, ExternalService, MeshTesting, OutboundTrafficPolicy, RoutingApi, TrafficSplit, TrafficTarget } from '../../src';
+import { EgressGateway, EgressScope, ExternalService, MeshTesting, OutboundTrafficPolicy, Protocol, RoutingApi, TelemetryStack, TracingBackend, TrafficSplit, TrafficTarget } from '../../src';
 import { validateManifests } from '../support/schemas';
 import { newMesh, newService, synthErrors } from '../support/util';
 
@@ -98,5 +98,54 @@ describe('EgressScope with the Gateway API', () => {
     ]);
     expect(synthErrors(mesh)).toEqual([]);
     expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  describe('the endpoints the mesh itself needs', () => {
+    test('warns of a scope that leaves out the tracing collector, naming the host and the fix', () => {
+      // GIVEN the stack's Jaeger in 'observability'
+      const mesh = newMesh();
+      new TelemetryStack(mesh, 'telemetry', { namespace: 'observability', tracing: TracingBackend.jaeger() });
+      const web = newService(mesh, 'web');
+
+      // WHEN one scope leaves the collector out, one lists its namespace, one its host
+      new EgressScope(mesh, 'web-egress', { service: web, allowHosts: ['istio-system/*'] });
+      new EgressScope(mesh, 'batch', { namespace: 'batch', allowHosts: ['observability/*'] });
+      new EgressScope(mesh, 'jobs', { namespace: 'jobs', allowHosts: ['observability/jaeger-collector.observability.svc.cluster.local'] });
+
+      // THEN
+      expect(mesh.analyze().filter(f => f.code === 'MESH1089').map(f => `[${f.path}] ${f.message}`)).toEqual([
+        "[mesh/web-egress] the Sidecar leaves out host 'jaeger-collector.observability.svc.cluster.local' of the mesh's tracing provider 'jaeger', "
+          + "so its proxies cannot reach it (spans or logs are dropped): add allowHosts: ['observability/jaeger-collector.observability.svc.cluster.local'] (or 'observability/*')",
+      ]);
+    });
+
+    test('a collector outside the cluster is told by its ExternalService; a scope with nothing listed keeps the root namespace', () => {
+      // GIVEN
+      const mesh = newMesh();
+      new TelemetryStack(mesh, 'telemetry', { tracing: TracingBackend.openTelemetry({ host: 'otel.example.com' }) });
+      const otel = new ExternalService(mesh, 'otel', { hosts: ['otel.example.com'], ports: [{ port: 4317, protocol: Protocol.GRPC }] });
+
+      // WHEN
+      new EgressScope(mesh, 'locked', { namespace: 'locked' });
+      new EgressScope(mesh, 'open', { namespace: 'open', allowExternal: [otel] });
+
+      // THEN
+      expect(mesh.analyze().filter(f => f.code === 'MESH1089').map(f => `[${f.path}] ${f.message}`)).toEqual([
+        "[mesh/locked] the Sidecar leaves out host 'otel.example.com' of the mesh's tracing provider 'otel', "
+          + "so its proxies cannot reach it (spans or logs are dropped): add allowHosts: ['default/otel.example.com'] (or 'default/*')",
+      ]);
+    });
+
+    test('the Sidecars written for an external service\'s callers keep every namespace of the mesh, the collector\'s too', () => {
+      // GIVEN
+      const mesh = newMesh();
+      new TelemetryStack(mesh, 'telemetry', { namespace: 'observability', tracing: TracingBackend.jaeger() });
+      const payments = newService(mesh, 'payments');
+      // WHEN
+      new ExternalService(mesh, 'stripe', { hosts: ['api.stripe.com'], callers: [payments] });
+      // THEN
+      expect(mesh.analyze().filter(f => f.code === 'MESH1089')).toEqual([]);
+      expect(MeshTesting.find(MeshTesting.synth(mesh), 'Sidecar', 'default', 'default').spec.egress[0].hosts).toContain('observability/*');
+    });
   });
 });
