@@ -39,11 +39,6 @@ export function checkAccess(mesh: IMesh, model: MeshModel, report: Report): void
     if (policy._allowListed && policy._rulesOf(ALLOW).length === 0) {
       report('MESH0302', Severity.WARNING, policy, `allows no caller, so ${what} '${target.serviceName}' refuses every call: add callers with allowFrom()`);
     }
-    // The gateway's own ALLOW policy admits its callers: ALLOW rules beside it admit nobody it does not.
-    if (policy.gateway && policy._rulesOf(ALLOW).length > 0 && policy.gateway.node.tryFindChild('Access')) {
-      report('MESH1017', Severity.WARNING, policy, `gateway '${target.serviceName}' has its own AuthorizationPolicy admitting its callers, and Istio admits what any ALLOW policy admits, `
-        + 'so these ALLOW rules refuse nobody: refuse callers with DENY rules instead, e.g. deny: [{ from: Caller.anyone().except(Caller.authenticatedUser()) }]');
-    }
     const service = policy.service;
     for (const { rule, caller } of service ? policy._rulesOf(ALLOW) : []) {
       // Principals and namespaces come from the peer's certificate.

@@ -1817,11 +1817,6 @@ export const CODES = {
     example: "[mesh/p] [MESH1016] path '/a/{**}/{*}' has {*} after {**}: {**} must be the last operator of a path template",
     fix: 'use {*} and {**} as whole segments, {**} last',
   },
-  MESH1017: {
-    meaning: "warning: an AccessPolicy on a gateway has ALLOW rules, but the gateway's own ALLOW policy admits its callers, so they refuse nobody (analysis, warning)",
-    example: "[mesh/edge-access] [MESH1017] gateway 'edge' has its own AuthorizationPolicy admitting its callers, and Istio admits what any ALLOW policy admits, so these ALLOW rules refuse nobody: refuse callers with DENY rules instead, e.g. deny: [{ from: Caller.anyone().except(Caller.authenticatedUser()) }]",
-    fix: 'refuse callers with DENY rules on the gateway instead',
-  },
   // 1030–1049: end users by JWT (RequestAuthentication) and external authorizers (ext_authz extension providers)
   MESH1030: {
     meaning: 'a JwtAuthentication has no target, or more than one (service, gateway, scope)',

@@ -9,6 +9,7 @@ import * as istio from '../imports/istio-networking';
 import * as security from '../imports/istio-security';
 import type { IMesh, IMeshIdentity } from '../mesh-identity';
 import { ensureNamespace } from '../namespaces';
+import { beforeAnalysis } from '../private/before-analysis';
 import { checkEnum, checkStringMap, checkType, listOr } from '../private/enums';
 import { reportError } from '../private/errors';
 import { proxyRequestsAboveLimits, validateInt32, validateLabels, validateNotIstioPort, validateServiceName } from '../private/kubernetes-rules';
@@ -16,7 +17,7 @@ import { validateDnsLabel, validateDnsSubdomain, validatePort } from '../private
 import { restrictedPodSecurityContext } from '../private/pod-security';
 import { checkProtocol, istioProtocol } from '../private/protocols';
 import type { ResolvedListener } from '../private/resolved-listener';
-import { announce, isKind, markKind, meshOf } from '../private/tree';
+import { announce, constructsOfKind, isKind, markKind, meshOf } from '../private/tree';
 import { ProxyOptions } from '../sidecar/proxy';
 import { mergeProxy, validateProxyOptions } from '../sidecar/proxy-settings';
 import { PROXY_PORTS, proxyContainer, proxyVolumes } from '../sidecar/sidecar';
@@ -241,6 +242,7 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
   protected readonly _serviceType: GatewayServiceType;
   private readonly proxyOptions: ProxyOptions;
   private readonly allowedCallers: security.AuthorizationPolicySpecRules;
+  private accessWatched = false;
 
   protected constructor(scope: Construct, id: string, options: GatewayOptions, kind: GatewayKind) {
     super(scope, id);
@@ -443,11 +445,36 @@ export abstract class MeshGateway extends Construct implements IMeshIdentity {
     return this.existing ? { ...this.existing.selector } : { app: this.serviceName, istio: this.kind };
   }
 
-  /** A gateway is an entry or exit by design: it stays reachable when the mesh denies by default. */
+  /**
+   * A gateway is an entry or exit by design: it stays reachable when the mesh denies by default. Its own policy
+   * admits every caller, so it gives way to an `AccessPolicy` that allow-lists the gateway's callers (Istio admits
+   * what any ALLOW policy admits: beside an allow-all policy, the program's ALLOW rules would refuse nobody).
+   */
   private allowCallers(): void {
     if (this.node.tryFindChild('Access')) {
       return;
     }
+    this.writeOwnAccess();
+    if (!this.accessWatched) {
+      this.accessWatched = true;
+      beforeAnalysis(this.mesh, () => this.yieldToAccessPolicies());
+    }
+  }
+
+  /** Drops the gateway's own policy while an AccessPolicy allow-lists its callers; writes it back when none does. */
+  private yieldToAccessPolicies(): void {
+    const taken = constructsOfKind(this.node.root, 'AccessPolicy')
+      .map(p => p as unknown as { gateway?: unknown; _allowListed: boolean })
+      .some(p => p.gateway === this && p._allowListed);
+    const own = this.node.tryFindChild('Access');
+    if (taken && own) {
+      this.node.tryRemoveChild('Access');
+    } else if (!taken && !own) {
+      this.writeOwnAccess();
+    }
+  }
+
+  private writeOwnAccess(): void {
     new security.AuthorizationPolicy(this, 'Access', {
       metadata: { name: this.gatewayName, namespace: this.namespace },
       spec: {

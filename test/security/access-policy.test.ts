@@ -1,6 +1,6 @@
-import { AccessPolicy, Caller, HttpMethod, IngressGateway, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
+import { AccessPolicy, Caller, HttpMethod, IngressGateway, JwtAuthentication, MeshService, MeshTesting, MtlsMode, MtlsPolicy, PolicyScope, Protocol } from '../../src';
 import { validateManifests } from '../support/schemas';
-import { newMesh, newService, synthErrors } from '../support/util';
+import { newMesh, newService, ofKind, synthErrors } from '../support/util';
 
 describe('AccessPolicy', () => {
   test('A may call B, by SPIFFE principal', () => {
@@ -287,14 +287,40 @@ describe('AccessPolicy actions, names and targets', () => {
     expect(validateManifests(manifests)).toEqual([]);
   });
 
-  test('ALLOW rules on a gateway are a warning: its own policy admits its callers', () => {
+  test('ALLOW rules on a gateway replace its own allow-all policy, so that they refuse whom they do not name', () => {
+    // GIVEN an ingress under deny-by-default: it writes its own policy admitting every caller
     const mesh = newMesh();
-    const edge = new IngressGateway(mesh, 'edge', { listeners: [] });
-    new AccessPolicy(mesh, 'edge-access', { gateway: edge, allow: [{ from: Caller.jwt({ issuer: 'https://idp.example.com' }) }] });
-    expect(mesh.analyze().filter(f => f.code === 'MESH1017').map(f => f.message)).toEqual([
-      "gateway 'edge' has its own AuthorizationPolicy admitting its callers, and Istio admits what any ALLOW policy admits, so these ALLOW rules refuse nobody: "
-        + 'refuse callers with DENY rules instead, e.g. deny: [{ from: Caller.anyone().except(Caller.authenticatedUser()) }]',
-    ]);
+    const web = newService(mesh, 'web');
+    const edge = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80, hosts: ['shop.example.com'] }] });
+    edge.addRoute({ hosts: ['shop.example.com'], service: web });
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: edge }] });
+    const before = MeshTesting.synth(mesh);
+    expect(MeshTesting.find(before, 'AuthorizationPolicy', edge.gatewayName, edge.namespace).spec.rules).toEqual([{}]);
+    // WHEN end users must bring a token of one issuer
+    new AccessPolicy(mesh, 'edge-users', { gateway: edge, allow: [{ from: Caller.jwt({ issuer: 'https://idp.example.com' }) }] });
+    new JwtAuthentication(mesh, 'edge-jwt', { gateway: edge, rules: [{ issuer: 'https://idp.example.com', jwksUri: 'https://idp.example.com/keys' }] });
+    const manifests = MeshTesting.synth(mesh);
+    // THEN the gateway's own policy gives way, and only the program's rules admit callers
+    const edgePolicies = ofKind(manifests, 'AuthorizationPolicy').filter(p => p.metadata.namespace === edge.namespace);
+    expect(edgePolicies.map(p => p.metadata.name)).toEqual(['edge-access']);
+    expect(edgePolicies[0].spec).toEqual({
+      selector: { matchLabels: edge._podLabels },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { requestPrincipals: ['https://idp.example.com/*'] } }] }],
+    });
+    const request = { host: 'shop.example.com', path: '/', port: 80 };
+    expect(MeshTesting.canRequest(mesh, edge, request, manifests)).toBe(false);
+    expect(MeshTesting.canRequest(mesh, edge, { ...request, jwt: { issuer: 'https://idp.example.com', subject: 'alice' } }, manifests)).toBe(true);
+    expect(mesh.analyze().filter(f => f.code.startsWith('MESH10'))).toEqual([]);
+    expect(synthErrors(mesh)).toEqual([]);
+  });
+
+  test('a gateway whose AccessPolicy only denies keeps its own allow-all policy', () => {
+    const mesh = newMesh();
+    const edge = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80 }] });
+    new AccessPolicy(mesh, 'edge-block', { gateway: edge, deny: [{ from: Caller.remoteIpBlock('203.0.113.0/24') }] });
+    const names = ofKind(MeshTesting.synth(mesh), 'AuthorizationPolicy').filter(p => p.metadata.namespace === edge.namespace).map(p => p.metadata.name);
+    expect(names.sort()).toEqual(['edge', 'edge-access-deny']);
   });
 
   test('exactly one target', () => {
