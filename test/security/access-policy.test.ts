@@ -317,7 +317,10 @@ describe('AccessPolicy actions, names and targets', () => {
 
   test('a gateway whose AccessPolicy only denies keeps its own allow-all policy', () => {
     const mesh = newMesh();
+    const web = newService(mesh, 'web');
     const edge = new IngressGateway(mesh, 'edge', { listeners: [{ port: 80 }] });
+    edge.addRoute({ service: web });
+    new AccessPolicy(mesh, 'web-access', { service: web, allow: [{ from: edge }] });
     new AccessPolicy(mesh, 'edge-block', { gateway: edge, deny: [{ from: Caller.remoteIpBlock('203.0.113.0/24') }] });
     const names = ofKind(MeshTesting.synth(mesh), 'AuthorizationPolicy').filter(p => p.metadata.namespace === edge.namespace).map(p => p.metadata.name);
     expect(names.sort()).toEqual(['edge', 'edge-access-deny']);
