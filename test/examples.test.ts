@@ -9,10 +9,11 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Bookinfo } from '../examples/bookinfo/mesh';
-import { Shop } from '../examples/shop/mesh';
+import { ISSUER, Shop } from '../examples/shop/mesh';
 import { MeshTesting } from '../src';
 import { withoutPodSecurity } from './support/pod-security';
 import { validateManifests } from './support/schemas';
+import { ofKind } from './support/util';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const ROOT = path.join(__dirname, '..');
@@ -295,6 +296,48 @@ describe('the shop: traffic management beyond Bookinfo', () => {
       route: [{ destination: { host: host('broker'), subset: 'v3' }, weight: 90 }, { destination: { host: host('broker'), subset: 'v4' }, weight: 10 }],
     }]);
     expect(MeshTesting.allowedCallers(shop, shop.broker, manifests).sort()).toEqual(['cluster.local/ns/shop/sa/orders', 'cluster.local/ns/shop/sa/payments']);
+  });
+
+  test('customers: the gateway validates their tokens and requires one for /api/, while the storefront stays public', () => {
+    const gateway = shop.gateway;
+    expect(find('RequestAuthentication', 'shop-gateway-jwt', gateway.namespace).spec).toEqual({
+      selector: { matchLabels: gateway._podLabels },
+      jwtRules: [{
+        issuer: ISSUER,
+        jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+        audiences: ['shop-api'],
+        outputClaimToHeaders: [{ header: 'x-customer-id', claim: 'sub' }],
+      }],
+    });
+    // The gateway's own allow-all policy gives way to the program's, which allow-lists its callers.
+    const atGateway = ofKind(manifests, 'AuthorizationPolicy').filter(p => p.metadata.namespace === gateway.namespace);
+    expect(atGateway.map(p => p.metadata.name)).toEqual(['shop-gateway-access']);
+    expect(atGateway[0].spec.rules).toEqual([
+      { from: [{ source: { requestPrincipals: [`${ISSUER}/*`] } }], to: [{ operation: { paths: ['/api/*'] } }] },
+      { to: [{ operation: { notPaths: ['/api/*'] } }] },
+    ]);
+    const request = { host: 'shop.example.com', port: 443 };
+    const customer = { issuer: ISSUER, subject: 'c-42', audiences: ['shop-api'] };
+    expect(MeshTesting.canRequest(shop, gateway, { ...request, path: '/api/orders' }, manifests)).toBe(false);
+    expect(MeshTesting.canRequest(shop, gateway, { ...request, path: '/api/orders', jwt: customer }, manifests)).toBe(true);
+    expect(MeshTesting.explainRequest(shop, gateway, { ...request, path: '/api/orders', jwt: { ...customer, valid: false } }, manifests).allowed).toBe(false);
+    expect(MeshTesting.explainRequest(shop, gateway, { ...request, path: '/api/orders', jwt: { ...customer, audiences: ['other'] } }, manifests).allowed).toBe(false);
+    expect(MeshTesting.canRequest(shop, gateway, { ...request, path: '/products' }, manifests)).toBe(true);
+  });
+
+  test('the card processor: payments alone knows it, and its sidecar originates TLS to port 443', () => {
+    expect(find('ServiceEntry', 'card-processor').spec.ports).toEqual([{ name: 'http-80', number: 80, protocol: 'HTTP', targetPort: 443 }]);
+    expect(find('DestinationRule', 'card-processor-tls').spec).toEqual({
+      host: 'api.cards.example.com',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.cards.example.com' } }] },
+    });
+    const sidecars = ofKind(manifests, 'Sidecar');
+    expect(sidecars.map(s => s.metadata.name).sort()).toEqual(['default', 'payments-egress']);
+    const hosts = (name: string) => sidecars.find(s => s.metadata.name === name).spec.egress.flatMap((e: any) => e.hosts);
+    expect(hosts('default')).not.toContain('shop/api.cards.example.com');
+    expect(hosts('payments-egress')).toContain('shop/api.cards.example.com');
+    expect(sidecars.every(s => s.spec.outboundTrafficPolicy.mode === 'REGISTRY_ONLY')).toBe(true);
+    expect(find('Sidecar', 'payments-egress').spec.workloadSelector).toEqual({ labels: { app: 'payments' } });
   });
 });
 

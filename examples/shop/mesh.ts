@@ -2,12 +2,15 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AccessPolicy, CircuitBreaker, ConnectionPool, HeaderMatch, HttpMethod, IngressGateway, Mesh, MeshProps, MeshService,
-  Mirror, OutlierDetection, Protocol, RetryOn, RetryPolicy, StringMatch, Timeout, TrafficSplit, TrafficTarget,
+  AccessPolicy, Caller, CircuitBreaker, ClientTls, ConnectionPool, ExternalService, HeaderMatch, HttpMethod, IngressGateway,
+  JwtAuthentication, Mesh, MeshProps, MeshService, Mirror, OutlierDetection, Protocol, RetryOn, RetryPolicy, StringMatch,
+  Timeout, TrafficSplit, TrafficTarget,
 } from '../../src';
 
 const NAMESPACE = 'shop';
 const REGISTRY = 'ghcr.io/example/shop';
+/** The identity provider whose tokens the shop's customers bring. */
+export const ISSUER = 'https://id.shop.example.com';
 
 /**
  * A small online shop, written to show the traffic management a real application uses beyond Bookinfo:
@@ -17,7 +20,9 @@ const REGISTRY = 'ghcr.io/example/shop';
  * - orders: a canary by header and by weight, whose live requests are also mirrored to the new version and to the
  *   audit service, and whose retries name the conditions they retry on;
  * - payments: v2 is new and fragile, so it alone gets a tighter circuit breaker and connection pool;
- * - the message broker: a TCP canary, 90/10, between two versions of RabbitMQ.
+ * - the message broker: a TCP canary, 90/10, between two versions of RabbitMQ;
+ * - identity: customers must bring a token of the shop's identity provider for `/api/`, checked at the gateway; and
+ *   only payments may reach the card processor outside the cluster, over TLS its sidecar originates.
  *
  * The mesh denies by default; every call is named below.
  */
@@ -29,6 +34,7 @@ export class Shop extends Mesh {
   public readonly audit: MeshService;
   public readonly broker: MeshService;
   public readonly gateway: IngressGateway;
+  public readonly cardProcessor: ExternalService;
 
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id, props);
@@ -118,6 +124,35 @@ export class Shop extends Mesh {
       },
     });
     this.gateway.addRoute({ service: this.web, paths: [StringMatch.prefix('/')] });
+
+    // Customers: the API takes only requests with a valid token of the shop's identity provider (the gateway checks
+    // it and hands the customer's id to the API); the storefront, the health answer and the redirect stay public.
+    new JwtAuthentication(this, 'customers', {
+      gateway: this.gateway,
+      rules: [{
+        issuer: ISSUER,
+        jwksUri: `${ISSUER}/.well-known/jwks.json`,
+        audiences: ['shop-api'],
+        outputClaimToHeaders: [{ header: 'x-customer-id', claim: 'sub' }],
+      }],
+    });
+    new AccessPolicy(this, 'edge-access', {
+      gateway: this.gateway,
+      allow: [
+        { from: Caller.jwt({ issuer: ISSUER }), paths: ['/api/*'] },
+        { from: Caller.anyone(), notPaths: ['/api/*'] },
+      ],
+    });
+
+    // The card processor, outside the cluster: payments calls http://api.cards.example.com, its sidecar opens TLS to
+    // port 443; no other workload of the mesh knows the host.
+    this.cardProcessor = new ExternalService(this, 'card-processor', {
+      hosts: ['api.cards.example.com'],
+      namespace: NAMESPACE,
+      ports: [{ port: 80, protocol: Protocol.HTTP }],
+      tlsOrigination: [{ port: 80, targetPort: 443, clientTls: ClientTls.simple({ sni: 'api.cards.example.com' }) }],
+      callers: [this.payments],
+    });
 
     // Who may call whom: nothing else gets through.
     new AccessPolicy(this, 'web-access', { service: this.web, allow: [{ from: this.gateway }] });

@@ -488,6 +488,7 @@ export class MeshTesting {
     const atGateway: AuthzRequest = {
       ...requestFor(where, gatewayService ?? { spec: { ports: [{ port: listenerPort }] } }, gatewayPod, { ...opts, port: listenerPort }),
       host,
+      http: listenerCarriesHttp(objects, via, listenerPort),
     };
     const client: Peer = { label: `the client${opts.sourceIp ? ` at ${opts.sourceIp}` : ''}`, proxy: false, labels: {}, namespace: '' };
     const auth = authenticate(where, objects, mesh.rootNamespace, gatewayPod, opts.jwt);
@@ -754,6 +755,23 @@ function requestFor(where: string, service: any, target: Workload | undefined, o
     sni: access.sni,
     externalAuthorizers: access.externalAuthorizers,
   };
+}
+
+/**
+ * Whether the gateway's proxy sees HTTP on a listener port: its Gateway server's protocol, where an HTTPS server
+ * terminates TLS (unless it passes it through); TLS and TCP servers carry no HTTP. Without a server for the port
+ * (a Gateway API gateway, whose listeners are not an Istio Gateway), the request the test sends is HTTP.
+ */
+function listenerCarriesHttp(manifests: any[], via: IngressGateway, port: number): boolean {
+  const gateway = manifests.find(m => m?.kind === 'Gateway' && m.apiVersion?.startsWith('networking.istio.io/')
+    && m.metadata?.name === via.gatewayName && (m.metadata?.namespace ?? 'default') === via.namespace);
+  const server = (gateway?.spec?.servers ?? []).find((s: any) => s?.port?.number === port);
+  if (!server) {
+    return true;
+  }
+  const protocol = String(server.port.protocol ?? '').toUpperCase();
+  const passthrough = ['PASSTHROUGH', 'AUTO_PASSTHROUGH'].includes(String(server.tls?.mode ?? ''));
+  return ['HTTP', 'HTTP2', 'GRPC'].includes(protocol) || protocol === 'HTTPS' && !passthrough;
 }
 
 /**
