@@ -29,7 +29,7 @@ check that goes away leaves its number retired.
   (for CI). \`mesh.analyze()\` returns errors and warnings without synthesizing.
 
 The hundred a code is in names its area: 00xx names, services and their options; 01xx traffic; 02xx security;
-03xx whole-mesh analysis of policies; 04xx telemetry; 05xx the Pulumi adapter (cdk8s-mesh-pulumi); 06xx the tools for users' tests and pictures (\`MeshTesting\`, \`MeshDiagram\`); 07xx adopting an existing Istio, the Gateway API, and applying the output (\`ApplyScript\`, Argo CD sync waves); 08xx traffic management beyond the basics (matches and route actions, retries and mirrors, DestinationRules, TCP and TLS routes, exportTo); 09xx the escape hatch (\`Overrides\`, JSON patches checked against the CRD schemas).
+03xx whole-mesh analysis of policies; 04xx telemetry; 05xx the Pulumi adapter (cdk8s-mesh-pulumi); 06xx the tools for users' tests and pictures (\`MeshTesting\`, \`MeshDiagram\`); 07xx adopting an existing Istio, the Gateway API, and applying the output (\`ApplyScript\`, Argo CD sync waves); 08xx traffic management beyond the basics (matches and route actions, retries and mirrors, DestinationRules, TCP and TLS routes, exportTo); 09xx the escape hatch (\`Overrides\`, JSON patches checked against the CRD schemas); 10xx identity and access (callers, conditions and actions of access policies, JWT and external authorizers, \`MeshTesting\`'s access evaluation, client TLS and TLS origination, egress for named callers); 11xx TLS at the ingress and mTLS migration.
 `;
 
 /** Markdown text in a table cell: characters that would start markup, or end the cell, are escaped. */
