@@ -364,19 +364,20 @@ describe('mTLS and sidecars', () => {
     api.addVersion('v1', { image: 'example/api:v1' });
     new MtlsPolicy(mesh, 'api-mtls', { mode: MtlsMode.STRICT, scope: PolicyScope.workload(api), portOverrides: [{ port: 9090, mode: MtlsMode.DISABLE }] });
     const manifests = MeshTesting.synth(mesh);
-    // THEN
+    // THEN the library's DestinationRule sends plaintext to the DISABLE port (a port-level setting counts for its port)
+    expect(MeshTesting.find(manifests, 'DestinationRule', 'api').spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 9090 }, tls: { mode: 'DISABLE' } }]);
     expect(MeshTesting.canCall(mesh, web, api, { port: 8080 }, manifests)).toBe(true);
-    expect(MeshTesting.explainCall(mesh, web, api, { port: 9090 }, manifests)).toEqual({
+    expect(MeshTesting.canCall(mesh, web, api, { port: 9090 }, manifests)).toBe(true);
+    // and a DestinationRule without it sends mTLS there, which the port refuses
+    const serviceWide = manifests.map(o => o.kind === 'DestinationRule' && o.metadata.name === 'api'
+      ? { ...o, spec: { ...o.spec, trafficPolicy: { ...o.spec.trafficPolicy, portLevelSettings: undefined } } }
+      : o);
+    expect(MeshTesting.explainCall(mesh, web, api, { port: 9090 }, serviceWide)).toEqual({
       allowed: false,
       policy: 'default/api',
       reason: 'denied: PeerAuthentication default/api is DISABLE on port 9090 of Deployment default/api-v1, so it accepts plaintext only, '
         + `and Deployment default/web-v1 (${WEB}) sends mTLS (DestinationRule default/api sets tls ISTIO_MUTUAL)`,
     });
-    // a port-level setting of the DestinationRule is the one that counts for its port
-    const portLevel = manifests.map(o => o.kind === 'DestinationRule' && o.metadata.name === 'api'
-      ? { ...o, spec: { ...o.spec, trafficPolicy: { ...o.spec.trafficPolicy, portLevelSettings: [{ port: { number: 9090 }, tls: { mode: 'DISABLE' } }] } } }
-      : o);
-    expect(MeshTesting.canCall(mesh, web, api, { port: 9090 }, portLevel)).toBe(true);
   });
 
   test.each<[string, (manifests: any[]) => any[], boolean]>([
