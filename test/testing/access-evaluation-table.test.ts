@@ -20,7 +20,7 @@
  * does not say yet (DENY, AUDIT, CUSTOM, RequestAuthentication, rules on request principals and claims); the table
  * does not depend on how the mesh is built, so the mesh can be rebuilt with the new constructs and the table kept.
  */
-import { AccessPolicy, HttpMethod, JwtToken, Mesh, MeshService, MeshTesting } from '../../src';
+import { AccessPolicy, Caller, ExternalAuthorizer, HttpMethod, JwtAuthentication, JwtToken, Mesh, MeshService, MeshTesting } from '../../src';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../../src/imports/istio-security';
 import { newMesh, newService } from '../support/util';
 
@@ -32,6 +32,8 @@ interface TheMesh {
   readonly mesh: Mesh;
   readonly services: { [name: string]: MeshService };
   readonly manifests: any[];
+  /** The name each policy of the table has in this mesh, where it differs. */
+  readonly names?: { [policy: string]: string };
 }
 
 /** web, api and batch in `default`, deny-by-default; api is guarded by every kind of policy. */
@@ -75,6 +77,43 @@ function build(): TheMesh {
     spec: { selector: API, action: AuthorizationPolicySpecAction.AUDIT, rules: [{}] },
   });
   return { mesh, services: { web, api, batch }, manifests: MeshTesting.synth(mesh) };
+}
+
+/**
+ * The same mesh written with the library's constructs alone: AccessPolicy's ALLOW, DENY, AUDIT and CUSTOM rules with
+ * Callers (a JWT caller with a claim, anyone except end users with a token), JwtAuthentication and ExternalAuthorizer.
+ * An AccessPolicy names its DENY, AUDIT and CUSTOM objects with a suffix, which `names` maps.
+ */
+function buildWithConstructs(): TheMesh {
+  const mesh = newMesh();
+  const web = newService(mesh, 'web');
+  const api = newService(mesh, 'api');
+  const batch = newService(mesh, 'batch');
+  new AccessPolicy(mesh, 'api-access', { service: api, allow: [{ from: web }] });
+  new JwtAuthentication(mesh, 'api-jwt', { service: api, name: 'api-jwt', rules: [{ issuer: ISSUER, jwksUri: `${ISSUER}/.well-known/jwks.json`, audiences: ['shop'] }] });
+  new AccessPolicy(mesh, 'api-admins', {
+    service: api,
+    name: 'api-admins',
+    allow: [{ from: Caller.jwt({ issuer: ISSUER, claims: { groups: ['admin'] } }), paths: ['/admin/*'] }],
+  });
+  new AccessPolicy(mesh, 'api-no-anonymous-delete', {
+    service: api,
+    name: 'api-no-anonymous',
+    deny: [{ from: Caller.anyone().except(Caller.authenticatedUser()), methods: [HttpMethod.DELETE] }],
+  });
+  const opa = new ExternalAuthorizer(mesh, 'opa', { name: 'opa', host: 'opa.authz.svc.cluster.local', port: 9191 });
+  new AccessPolicy(mesh, 'api-payments-authz', {
+    service: api,
+    name: 'api-payments',
+    custom: { authorizer: opa, rules: [{ from: Caller.anyone(), paths: ['/payments/*'] }] },
+  });
+  new AccessPolicy(mesh, 'api-audit', { service: api, name: 'api-everything', audit: [{ from: Caller.anyone() }] });
+  return {
+    mesh,
+    services: { web, api, batch },
+    manifests: MeshTesting.synth(mesh),
+    names: { 'default/api-no-anonymous-delete': 'default/api-no-anonymous-deny', 'default/api-payments-authz': 'default/api-payments-custom' },
+  };
 }
 
 /** One request to api. */
@@ -124,8 +163,12 @@ const TABLE: Row[] = [
   { name: 'web pays with an expired token (401 comes before the authorizer)', from: 'web', path: '/payments/7', jwt: { ...admin, valid: false }, allowed: false, policy: 'default/api-jwt', reason: 'denied: 401' },
 ];
 
-describe("the access evaluator follows Istio's order: CUSTOM, DENY, ALLOW (AUDIT never decides), after JWT authentication", () => {
-  const { mesh, services, manifests } = build();
+describe.each([
+  ['raw Istio objects', build],
+  ['the library\'s constructs', buildWithConstructs],
+])("the access evaluator follows Istio's order: CUSTOM, DENY, ALLOW (AUDIT never decides), after JWT authentication, on a mesh of %s", (_kind, make) => {
+  const { mesh, services, manifests, names = {} } = make();
+  const named = (text: string) => Object.entries(names).reduce((t, [from, to]) => t.split(from).join(to), text);
 
   test('the mesh holds every kind of policy, strictly valid', () => {
     const actions = manifests.filter(m => m.kind === 'AuthorizationPolicy' && m.metadata.namespace === 'default').map(m => m.spec.action ?? 'ALLOW').sort();
@@ -137,12 +180,14 @@ describe("the access evaluator follows Istio's order: CUSTOM, DENY, ALLOW (AUDIT
     const decision = MeshTesting.explainCall(mesh, services[row.from], services.api, {
       method: row.method, path: row.path, jwt: row.jwt, externalAuthorizers: row.opa === undefined ? undefined : { opa: row.opa },
     }, manifests);
-    expect({ allowed: decision.allowed, policy: decision.policy }).toEqual({ allowed: row.allowed, policy: row.policy });
-    expect(decision.reason.startsWith(row.reason)).toBe(true);
+    expect({ allowed: decision.allowed, policy: decision.policy }).toEqual({ allowed: row.allowed, policy: named(row.policy) });
+    expect(decision.reason.startsWith(named(row.reason))).toBe(true);
   });
 
   test('a matching CUSTOM policy without the authorizer answer is MESH1050, not a guess', () => {
     expect(() => MeshTesting.canCall(mesh, services.web, services.api, { path: '/payments/7' }, manifests)).toThrow(
-      /^\[MESH1050\] MeshTesting.canCall: rule 1 of CUSTOM policy default\/api-payments-authz matches GET \/payments\/7 .*give externalAuthorizers: \{ 'opa': true \} \(or false\)$/);
+      new RegExp(`^\\[MESH1050\\] MeshTesting.canCall: rule 1 of CUSTOM policy ${named('default/api-payments-authz')} matches`));
+    expect(() => MeshTesting.canCall(mesh, services.web, services.api, { path: '/payments/7' }, manifests)).toThrow(
+      /matches GET \/payments\/7 .*give externalAuthorizers: \{ 'opa': true \} \(or false\)$/);
   });
 });
