@@ -134,9 +134,11 @@ export interface AccessPolicyProps {
 
   /**
    * The ingress or egress gateway (owned or existing) whose pods are protected: e.g. to refuse end users without a
-   * JWT at the ingress, or by their `remoteIpBlocks`. Exactly one of `service` and `gateway`. A gateway keeps its
-   * own ALLOW policy that admits its callers (so that it stays reachable under deny-by-default), so ALLOW rules
-   * here narrow nothing: use DENY rules, e.g. `Caller.anyone().except(Caller.authenticatedUser())`.
+   * JWT at the ingress, or by their `remoteIpBlocks`. Exactly one of `service` and `gateway`. A gateway writes its
+   * own policy admitting every caller (so that it stays reachable under deny-by-default); a policy here that
+   * allow-lists callers (ALLOW rules, or no rules at all) replaces it, so that only the callers it names get in:
+   * keep the public paths open with e.g. `{ from: Caller.anyone(), notPaths: ['/api/*'] }`. DENY rules alone leave
+   * the gateway's own policy in place.
    *
    * @default - none: then `service`
    */

@@ -872,8 +872,10 @@ function clientTls(
         + 'test that rule against a cluster, or leave it out of the manifests given');
     }
     const policy = rule.spec?.trafficPolicy ?? {};
-    const portLevel = (policy.portLevelSettings ?? []).find((p: any) => p?.port?.number === service.port && p.tls !== undefined);
-    const mode = portLevel?.tls?.mode ?? policy.tls?.mode;
+    // A port's entry replaces the rule's settings on that port, tls included: one without tls leaves the port to
+    // auto mTLS (Istio does not inherit the rule's tls into it).
+    const portLevel = (policy.portLevelSettings ?? []).find((p: any) => p?.port?.number === service.port);
+    const mode = portLevel ? portLevel.tls?.mode : policy.tls?.mode;
     if (mode === 'ISTIO_MUTUAL' || mode === 'DISABLE') {
       return { mtls: mode === 'ISTIO_MUTUAL', why: `DestinationRule ${name} sets tls ${mode}` };
     }

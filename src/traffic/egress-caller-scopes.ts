@@ -86,17 +86,21 @@ export function writeCallerScopes(mesh: IMesh): void {
 }
 
 /**
- * Lists every host the mesh knows but the restricted ones: the whole of each namespace that holds none of them,
- * and in a namespace that does, each other host of the program (services, unrestricted external services, gateways).
+ * Lists every host the mesh knows but the restricted ones: the whole of each namespace that holds none of them
+ * (the program's, and the cluster's own 'default' and 'kube-system'), and in a namespace that does, each other host
+ * of the program (services, unrestricted external services, gateways) and the Kubernetes API. Hosts of namespaces
+ * the program does not model are not listed: a namespace that needs them declares its own `EgressScope`.
  */
 function allowAllBut(mesh: IMesh, scope: EgressScope, restricted: ExternalService[], externals: ExternalService[], services: IMeshService[]): void {
   const closed = new Set(restricted.map(e => e.namespace));
   const gateways = ours<{ namespace: string; host: string }>(mesh, 'MeshGateway');
   const imported = ours<IMeshService>(mesh, 'ImportedMeshService');
   const stack = ours<{ namespace: string }>(mesh, 'TelemetryStack');
+  // The cluster's own services stay reachable whatever the program models: the Kubernetes API (in 'default') and
+  // kube-system's (a workload that talks to the API server, or to a cluster add-on, must not lose it).
   const namespaces = [...new Set([
     ...proxyNamespaces(mesh), ...services.map(s => s.namespace), ...imported.map(s => s.namespace),
-    ...externals.map(e => e.namespace), ...gateways.map(g => g.namespace), ...stack.map(s => s.namespace),
+    ...externals.map(e => e.namespace), ...gateways.map(g => g.namespace), ...stack.map(s => s.namespace), 'default', 'kube-system',
   ])];
   for (const namespace of namespaces) {
     if (!closed.has(namespace)) {
@@ -106,6 +110,9 @@ function allowAllBut(mesh: IMesh, scope: EgressScope, restricted: ExternalServic
     [...services, ...imported].filter(s => s.namespace === namespace).forEach(s => scope.allowService(s));
     externals.filter(e => e.namespace === namespace && e.callers.length === 0).forEach(e => scope.allowExternal(e));
     gateways.filter(g => g.namespace === namespace).forEach(g => scope.allowHost(`${namespace}/${g.host}`));
+    if (namespace === 'default') {
+      scope.allowHost(`default/kubernetes.default.svc.${mesh.clusterDomain}`);
+    }
   }
 }
 

@@ -112,6 +112,11 @@ export interface ExternalServiceProps {
    * namespace's Sidecar leaves it out, REGISTRY_ONLY), the callers' Sidecars list it, and through an egress
    * gateway a DENY AuthorizationPolicy there refuses it to every other identity. Add more with `addCaller()`.
    *
+   * The namespaces' Sidecars are REGISTRY_ONLY and list the namespaces the program knows (with the cluster's
+   * 'default' and 'kube-system'): their workloads lose passthrough to hosts the mesh does not declare and to
+   * namespaces the program does not model. A namespace that needs more declares its own `EgressScope`, which the
+   * mesh then keeps (and merges into its callers' Sidecars).
+   *
    * @default - every workload that knows the host may call it
    * @see https://istio.io/latest/docs/reference/config/networking/sidecar/
    */

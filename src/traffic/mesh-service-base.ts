@@ -272,9 +272,16 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public _trafficPolicy(): istio.DestinationRuleSpecTrafficPolicy | undefined {
     const p = this.trafficPolicy;
     const tls = p.tls?._toIstio() ?? this._meshTls();
-    const ports = portLevelSettings(p.portPolicies ?? [], p.tls ? [] : this._portMeshTls(tls));
+    const service = destinationPolicyToIstio(p);
+    // Istio does not inherit the service's settings into a port's: a field a port entry leaves out falls back to
+    // Istio's default, so each entry carries the service's settings it does not replace.
+    const inherited = Object.fromEntries(Object.entries({
+      loadBalancer: service.loadBalancer, connectionPool: service.connectionPool, outlierDetection: service.outlierDetection, tls,
+    }).filter(([, v]) => v !== undefined));
+    const ports = portLevelSettings(p.portPolicies ?? [], p.tls ? [] : this._portMeshTls(tls))
+      .map(entry => ({ port: entry.port, ...inherited, ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)) }));
     const trafficPolicy: istio.DestinationRuleSpecTrafficPolicy = {
-      ...destinationPolicyToIstio(p),
+      ...service,
       portLevelSettings: ports.length > 0 ? ports : undefined,
       tls,
     };
@@ -344,7 +351,7 @@ interface PortTls {
 
 /**
  * A DestinationRule's `portLevelSettings`: the port policies, and for the ports in `meshTls` whose policy sets no TLS
- * of its own, the TLS their mTLS mode needs (Istio takes a port's settings over the service's field by field).
+ * of its own, the TLS their mTLS mode needs.
  */
 function portLevelSettings(policies: PortPolicy[], meshTls: PortTls[]): istio.DestinationRuleSpecTrafficPolicyPortLevelSettings[] {
   // The policies in the program's order, then the ports only their mTLS mode adds.

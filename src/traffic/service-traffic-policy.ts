@@ -29,8 +29,10 @@ export interface TrafficPolicyOptions extends DestinationPolicyOptions {
   readonly retries?: RetryPolicy;
 
   /**
-   * Connection settings for single ports of the service (a DestinationRule's `portLevelSettings`), which replace
-   * the service's own for traffic to that port.
+   * Connection settings for single ports of the service (a DestinationRule's `portLevelSettings`): each setting a
+   * port policy names (TLS, load balancer, connection pool, outlier detection) replaces the service's whole setting
+   * for traffic to that port; those it leaves out are the service's (written into the port's entry, since Istio
+   * does not inherit them).
    *
    * @default - every port has the service's settings
    */

@@ -414,11 +414,13 @@ describe('policies per version and per port', () => {
 
     const policy = named(MeshTesting.synth(mesh), 'DestinationRule', 'web').spec.trafficPolicy;
 
+    // Istio does not inherit the rule's settings into a port's entry (a field it leaves out falls back to Istio's
+    // default), so 8080's entry carries the service's connection pool; 9090 names a pool of its own, which replaces it.
     expect(policy).toEqual({
       connectionPool: { tcp: { maxConnections: 100 } },
       portLevelSettings: [
         { port: { number: 9090 }, connectionPool: { http: { maxConcurrentStreams: 10 } }, loadBalancer: { simple: 'LEAST_REQUEST' } },
-        { port: { number: 8080 }, outlierDetection: { consecutive5xxErrors: 2 } },
+        { port: { number: 8080 }, connectionPool: { tcp: { maxConnections: 100 } }, outlierDetection: { consecutive5xxErrors: 2 } },
       ],
     });
   });

@@ -39,7 +39,7 @@ describe('ExternalService callers', () => {
     // THEN one default Sidecar per namespace with workloads, one for the caller; none where no workload runs
     expect(stripe.callers).toEqual([payments]);
     expect(sidecars(manifests)).toEqual(['pay/default', 'shop/default', 'pay/payments-egress']);
-    const everythingButStripe = ['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com'];
+    const everythingButStripe = ['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', 'default/kubernetes.default.svc.cluster.local', 'kube-system/*'];
     for (const namespace of ['pay', 'shop']) {
       expect(MeshTesting.find(manifests, 'Sidecar', 'default', namespace).spec).toEqual({
         egress: [{ hosts: everythingButStripe }],
@@ -101,7 +101,7 @@ describe('ExternalService callers', () => {
     expect(manifests.filter(m => m.kind === 'AuthorizationPolicy' && m.spec?.action === 'DENY').map(m => m.metadata.name)).toEqual(['stripe-default-callers']);
     // The callers' Sidecar knows the gateway too, which the two hops go through.
     expect(MeshTesting.find(manifests, 'Sidecar', 'payments-egress', 'pay').spec.egress[0].hosts)
-      .toEqual(['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', `istio-system/${egress!.host}`, 'default/api.stripe.com']);
+      .toEqual(['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', `istio-system/${egress!.host}`, 'default/kubernetes.default.svc.cluster.local', 'kube-system/*', 'default/api.stripe.com']);
     expect(validateManifests(manifests)).toEqual([]);
   });
 
@@ -181,7 +181,7 @@ describe('ExternalService callers', () => {
 
     // THEN
     expect(sidecars(manifests)).toEqual(['pay/default', 'shop/default', 'pay/payments-egress', 'find/default']);
-    expect(MeshTesting.find(manifests, 'Sidecar', 'default', 'shop').spec.egress[0].hosts).toEqual(['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', 'find/*']);
+    expect(MeshTesting.find(manifests, 'Sidecar', 'default', 'shop').spec.egress[0].hosts).toEqual(['istio-system/*', 'istio-cni/*', 'pay/*', 'shop/*', 'default/maps.example.com', 'default/kubernetes.default.svc.cluster.local', 'kube-system/*', 'find/*']);
   });
 
   test('a namespace that holds the restricted host lists its other hosts one by one', () => {
@@ -198,6 +198,7 @@ describe('ExternalService callers', () => {
     // THEN
     expect(MeshTesting.find(manifests, 'Sidecar', 'default', 'shop').spec.egress[0].hosts).toEqual([
       'istio-system/*', 'istio-cni/*', 'shop/payments.shop.svc.cluster.local', 'shop/web.shop.svc.cluster.local', 'shop/maps.example.com',
+      'default/*', 'kube-system/*',
     ]);
     expect(validateManifests(manifests)).toEqual([]);
   });
