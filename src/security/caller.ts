@@ -27,7 +27,8 @@ export interface JwtCallerOptions {
 
   /**
    * Claims the token must carry, each with the values it may have (one of them); a nested claim is written with
-   * dots (`realm_access.roles`). Rendered as `when` conditions on `request.auth.claims[...]`.
+   * dots (`realm_access.roles`), while a name that is a URL (`https://example.com/roles`) is one claim. Rendered as
+   * `when` conditions on `request.auth.claims[...]` (for other names with dots, use `Condition.claimPath()`).
    *
    * @default - no claim required
    */

@@ -62,11 +62,25 @@ export class Condition {
 
   /**
    * A claim of the request's validated JWT (`request.auth.claims[<name>]`); a nested claim is written with dots
-   * (`realm_access.roles`), rendered as Istio's `request.auth.claims[realm_access][roles]`. HTTP only.
+   * (`realm_access.roles`), rendered as Istio's `request.auth.claims[realm_access][roles]`. A name that is a URL
+   * (`https://example.com/roles`, as namespaced claims are) is one claim, dots and all; for any other name with
+   * dots in it, use `claimPath()`. HTTP only.
    */
   public static claim(name: string, match: ConditionValues): Condition {
-    const where = 'Condition.claim';
-    const parts = typeof name === 'string' ? name.split('.') : [''];
+    const parts = typeof name !== 'string' ? [''] : /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? [name] : name.split('.');
+    return Condition.claimOf('Condition.claim', String(name), parts, match);
+  }
+
+  /**
+   * A claim of the request's validated JWT, by the names of its path, each taken as it is (`['realm_access',
+   * 'roles']`, or `['app.example.com']` for a claim whose name has dots): `request.auth.claims[<a>][<b>]`. HTTP only.
+   */
+  public static claimPath(path: string[], match: ConditionValues): Condition {
+    const parts = Array.isArray(path) && path.length > 0 ? path.map(p => (typeof p === 'string' ? p : '')) : [''];
+    return Condition.claimOf('Condition.claimPath', Array.isArray(path) ? path.join(', ') : String(path), parts, match);
+  }
+
+  private static claimOf(where: string, name: string, parts: string[], match: ConditionValues): Condition {
     if (parts.some(p => p === '' || /[[\]]/.test(p))) {
       throw meshError('MESH1007', where, `claim name '${name}' is not a claim: name it without brackets, with dots between the names of a nested claim, e.g. 'realm_access.roles'`);
     }

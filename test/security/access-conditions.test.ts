@@ -20,6 +20,8 @@ describe('access rule conditions', () => {
         when: [
           Condition.header('x-api-version', { values: ['v2', 'v3'], notValues: ['v1'] }),
           Condition.claim('realm_access.roles', { values: ['buyer'] }),
+          Condition.claim('https://shop.example.com/roles', { values: ['admin'] }),
+          Condition.claimPath(['app.example.com', 'tier'], { values: ['gold'] }),
           Condition.sni({ values: ['api.example.com'] }),
           Condition.destinationPort({ values: [8080], notValues: [9090] }),
           Condition.sourceIp({ values: ['10.0.0.0/8'] }),
@@ -38,6 +40,8 @@ describe('access rule conditions', () => {
     expect(rule.when).toEqual([
       { key: 'request.headers[x-api-version]', values: ['v2', 'v3'], notValues: ['v1'] },
       { key: 'request.auth.claims[realm_access][roles]', values: ['buyer'] },
+      { key: 'request.auth.claims[https://shop.example.com/roles]', values: ['admin'] },
+      { key: 'request.auth.claims[app.example.com][tier]', values: ['gold'] },
       { key: 'connection.sni', values: ['api.example.com'] },
       { key: 'destination.port', values: ['8080'], notValues: ['9090'] },
       { key: 'source.ip', values: ['10.0.0.0/8'] },
@@ -85,6 +89,7 @@ describe('access rule conditions', () => {
     test.each([
       [() => Condition.header('x user', { values: ['a'] }), "[MESH1007] Condition.header: header name 'x user' is not an HTTP header name: use letters, digits and !#$%&'*+-.^_`|~, e.g. 'x-api-version'"],
       [() => Condition.claim('a[b]', { values: ['a'] }), "[MESH1007] Condition.claim: claim name 'a[b]' is not a claim: name it without brackets, with dots between the names of a nested claim, e.g. 'realm_access.roles'"],
+      [() => Condition.claimPath([], { values: ['a'] }), "[MESH1007] Condition.claimPath: claim name '' is not a claim: name it without brackets, with dots between the names of a nested claim, e.g. 'realm_access.roles'"],
       [() => Condition.header('x-user', {}), "[MESH1006] Condition.header: condition 'request.headers[x-user]' has no values: give values, notValues or both"],
       [() => Condition.sni({ values: [''] }), "[MESH1006] Condition.sni: condition 'connection.sni' has an empty value: give each value as a non-empty string"],
       [() => Condition.destinationPort({ values: [70000] }), "[MESH1008] Condition.destinationPort: '70000' is not a port: use a whole number from 1 to 65535"],
