@@ -80,13 +80,6 @@ export class Condition {
     return Condition.claimOf('Condition.claimPath', Array.isArray(path) ? path.join(', ') : String(path), parts, match);
   }
 
-  private static claimOf(where: string, name: string, parts: string[], match: ConditionValues): Condition {
-    if (parts.some(p => p === '' || /[[\]]/.test(p))) {
-      throw meshError('MESH1007', where, `claim name '${name}' is not a claim: name it without brackets, with dots between the names of a nested claim, e.g. 'realm_access.roles'`);
-    }
-    return Condition.strings(where, `request.auth.claims${parts.map(p => `[${p}]`).join('')}`, match, true);
-  }
-
   /** The server name (SNI) of the connection's TLS handshake (`connection.sni`). */
   public static sni(match: ConditionValues): Condition {
     return Condition.strings('Condition.sni', 'connection.sni', match, false);
@@ -155,6 +148,13 @@ export class Condition {
     const condition = Condition.strings(where, key, match, false);
     [...condition.values ?? [], ...condition.notValues ?? []].forEach(v => checkAddress(where, v));
     return condition;
+  }
+
+  private static claimOf(where: string, name: string, parts: string[], match: ConditionValues): Condition {
+    if (parts.some(p => p === '' || /[[\]]/.test(p))) {
+      throw meshError('MESH1007', where, `claim name '${name}' is not a claim: name it without brackets, with dots between the names of a nested claim, e.g. 'realm_access.roles'`);
+    }
+    return Condition.strings(where, `request.auth.claims${parts.map(p => `[${p}]`).join('')}`, match, true);
   }
 
   private static strings(where: string, key: string, match: ConditionValues, httpOnly: boolean): Condition {
