@@ -1951,18 +1951,18 @@ export const CODES = {
     fix: 'leave insecureSkipVerify out (check the server), or leave out the CA and names',
   },
   MESH1065: {
-    meaning: "a TLS origination names a port that is not a plain HTTP port of the external service",
-    example: "[mesh/cnn] [MESH1065] tlsOrigination[0] port 443 is https: TLS is originated for calls the application makes in plain HTTP, list a port with Protocol.HTTP (e.g. { port: 80, protocol: Protocol.HTTP }) and originate TLS on it",
+    meaning: 'a TLS origination names a port that is not a plain HTTP port of the external service',
+    example: '[mesh/cnn] [MESH1065] tlsOrigination[0] port 443 is https: TLS is originated for calls the application makes in plain HTTP, list a port with Protocol.HTTP (e.g. { port: 80, protocol: Protocol.HTTP }) and originate TLS on it',
     fix: 'list a plain HTTP port (e.g. 80) in ports, originate TLS on it, and let the application call http://',
   },
   MESH1066: {
     meaning: 'a TLS origination uses a ClientTls that sends no TLS of its own (DISABLE, ISTIO_MUTUAL)',
-    example: "[mesh/cnn] [MESH1066] tlsOrigination[0] clientTls is ISTIO_MUTUAL, which an external host does not serve: originate with ClientTls.simple() or ClientTls.mutual({ credentialName })",
+    example: '[mesh/cnn] [MESH1066] tlsOrigination[0] clientTls is ISTIO_MUTUAL, which an external host does not serve: originate with ClientTls.simple() or ClientTls.mutual({ credentialName })',
     fix: 'originate with ClientTls.simple() or ClientTls.mutual({ credentialName })',
   },
   MESH1067: {
     meaning: 'a TLS origination names a port twice, or a targetPort that is no port',
-    example: "[mesh/cnn] [MESH1067] tlsOrigination[1] names port 80 again: originate TLS once per port",
+    example: '[mesh/cnn] [MESH1067] tlsOrigination[1] names port 80 again: originate TLS once per port',
     fix: 'originate once per port, towards a port number from 1 to 65535',
   },
   MESH1068: {
