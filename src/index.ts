@@ -32,7 +32,6 @@ export * from './security/condition';
 export * from './security/external-authorizer';
 export * from './security/deny-by-default';
 export * from './security/jwt-authentication';
-export * from './security/external-authorizer';
 export * from './security/network-peer';
 export * from './testing/mesh-testing';
 export * from './testing/access-request';
