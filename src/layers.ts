@@ -33,23 +33,38 @@ const LEADING_LAYERS = [MeshLayer.CRDS, MeshLayer.NAMESPACES, MeshLayer.CONTROL_
 
 /**
  * Creates the charts of the layers that must exist before the mesh's own chart, beside it and in apply order.
- * They form a chain: each depends on the one before it, and the mesh on the last. (cdk8s makes every object
- * of a chart depend on every object of the charts it depends on, so direct edges to all would cost more.)
+ *
+ * cdk8s writes charts in the order of the construct tree, except where a chart depends on another, and it turns
+ * a dependency between two charts into one from every object of the first to every object of the second, which
+ * it then walks without memoization: a mesh of thousands of services would spend most of its synthesis there.
+ * So the order comes from the tree: the layers are created right after the mesh, and the mesh then moves behind
+ * them, so the tree reads CRDs, namespaces, control plane, mesh (and the telemetry layer, created later, last).
+ * cdk8s numbers the files (`0000-`) only when some chart depends on another, so one dependency stays, the
+ * cheapest: between the first two leading layers, or, with only one, from the mesh to it (as before).
+ * What must be applied before what is declared for the Pulumi adapter (`appliedAfter`), which orders whole charts.
+ * cdk8s validates in the order of the tree too, so `analysis` (the mesh's whole-mesh validation, which hands what
+ * it finds to the constructs it is about) is a validation of the first of the mesh's charts.
  *
  * @internal
  */
-export function createLayers(mesh: IMesh & Chart, argoCdSyncWaves = false): void {
-  let previous: Chart | undefined;
+export function createLayers(mesh: IMesh & Chart, argoCdSyncWaves: boolean, analysis: () => string[]): void {
+  const leading: Chart[] = [];
   for (const layer of LEADING_LAYERS.filter(l => rendersLayer(mesh, l))) {
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
     markLayer(chart, mesh);
-    if (previous) {
-      chart.addDependency(previous);
-    }
-    previous = chart;
+    appliedAfter(chart, leading.slice(-1));
+    leading.push(chart);
   }
-  if (previous) {
-    mesh.addDependency(previous);
+  // cdk8s validates in the order of the tree: the mesh's analysis hands its findings to constructs of every layer.
+  (leading[0] ?? mesh).node.addValidation({ validate: analysis });
+  if (leading.length > 0) {
+    moveToEnd(mesh);
+    appliedAfter(mesh, leading.slice(-1));
+  }
+  if (leading.length > 1) {
+    leading[1].addDependency(leading[0]);
+  } else if (leading.length === 1) {
+    mesh.addDependency(leading[0]);
   }
   if (mesh.installCrds) {
     new IstioCrds(layerOf(mesh, MeshLayer.CRDS), 'istio');
@@ -158,8 +173,7 @@ function layerOfChart(mesh: IMesh, chart: Chart): MeshLayer {
 
 /**
  * The chart of one layer of a mesh. The telemetry layer is created on first use (a mesh without telemetry
- * writes no empty file); it needs only the namespaces, and nothing needs it: cdk8s makes every object of a
- * chart depend on every object of the charts it depends on, and this layer grows with the mesh.
+ * writes no empty file); it needs only the namespaces, and nothing needs it.
  *
  * @internal
  */
@@ -169,12 +183,11 @@ export function layerOf(mesh: IMesh, layer: MeshLayer): Chart {
     return found;
   }
   if (layer === MeshLayer.TELEMETRY) {
+    // Created after the mesh, so written after it (see createLayers).
     const chart = new Chart(layerParent(mesh), layerId(mesh, layer));
     markLayer(chart, mesh);
     const namespaces = tryLayerOf(mesh, MeshLayer.NAMESPACES);
-    if (namespaces) {
-      chart.addDependency(namespaces);
-    }
+    appliedAfter(chart, namespaces ? [namespaces] : []);
     return chart;
   }
   const why = layer === MeshLayer.CRDS ? (mesh.existingIstio ? ' (the mesh adopts an existing Istio)' : ' (installCrds is false)')
@@ -225,3 +238,26 @@ function layerParent(mesh: IMesh): IConstruct {
 function layerId(mesh: IMesh, layer: MeshLayer): string {
   return `${mesh.node.id}-${layer}`;
 }
+
+/**
+ * Moves a construct behind its siblings created so far: cdk8s writes charts that do not depend on each other in
+ * the order of the tree.
+ */
+function moveToEnd(construct: IConstruct): void {
+  const parent = construct.node.scope;
+  if (parent && parent.node.tryRemoveChild(construct.node.id)) {
+    // The constructs library adds a child only from the child's constructor; the path, id and subtree stay as they are.
+    (parent.node as unknown as { addChild(child: IConstruct, id: string): void }).addChild(construct, construct.node.id);
+  }
+}
+
+/**
+ * Declares that `chart` is applied after `before` (read by the Pulumi adapter through the symbol, without
+ * depending on this library): the order the layers are written in, as dependencies between whole charts.
+ */
+function appliedAfter(chart: Chart, before: Chart[]): void {
+  Object.defineProperty(chart, APPLIED_AFTER, { value: () => [...before], configurable: true });
+}
+
+/** The key of a chart's `() => Chart[]`: the charts it must be applied after. */
+const APPLIED_AFTER = Symbol.for('cdk8s-mesh.appliedAfter');

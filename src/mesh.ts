@@ -18,7 +18,7 @@ import { meshError, reportError } from './private/errors';
 import { validateObjectSizes } from './private/kubernetes-rules';
 import { nameString, validateDnsLabel, validateDnsSubdomain, validatePort } from './private/names';
 import { checkOwnService } from './private/services';
-import { isKind, markKind, meshOf } from './private/tree';
+import { isKind, markKind, meshOf, treeGeneration } from './private/tree';
 import { DenyByDefault, DenyByDefaultOptions } from './security/deny-by-default';
 import { MtlsMode } from './security/mtls-mode';
 import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
@@ -91,9 +91,6 @@ export class Mesh extends Chart implements IMesh {
   public constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id);
     markKind(this, 'Mesh');
-    // First of the mesh's validations: the others read what the analysis finds (the mesh's own included).
-    this.node.addValidation({ validate: () => this.validateMesh() });
-    this.node.addValidation({ validate: () => (validateObjectSizes(meshCharts(this)), []) }); // before the objects' owners validate
 
     const settings = meshSettings(this, props);
     this.trustDomain = settings.trustDomain;
@@ -114,7 +111,8 @@ export class Mesh extends Chart implements IMesh {
     this.networkPolicies = settings.networkPolicies;
     watchNetworkPolicies(this);
 
-    createLayers(this, settings.argoCdSyncWaves);
+    // The analysis runs first in cdk8s's walk (the first chart of the mesh): the other validations read what it finds.
+    createLayers(this, settings.argoCdSyncWaves, () => (this.validateMesh(), validateObjectSizes(meshCharts(this), treeGeneration()), []));
     this.controlPlane = installIstio(this, settings.existingIstio, settings.controlPlane, settings.cni);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
     if (this.deniesByDefault) {

@@ -382,6 +382,8 @@ export function validateRootNamespace(scope: IConstruct, namespace: string): str
 }
 
 const reportedSizes = new WeakMap<IConstruct, Set<string>>();
+/** The tree generation the sizes of a mesh's charts (by its first chart) were last checked at, in this synchronous run. */
+const CHECKED_SIZES = new WeakMap<IConstruct, number>();
 
 /**
  * Checks the serialized size of every object the charts write against what the API server stores (1.5 MiB),
@@ -390,7 +392,17 @@ const reportedSizes = new WeakMap<IConstruct, Set<string>>();
  *
  * @internal
  */
-export function validateObjectSizes(charts: IConstruct[]): void {
+export function validateObjectSizes(charts: IConstruct[], generation: number): void {
+  // cdk8s validates the whole app again for every chart it writes, and this renders every object: once per
+  // synthesis (one synchronous run, in which the tree's generation, `treeGeneration()`, stayed the same) is enough.
+  const key = charts[0];
+  if (key && CHECKED_SIZES.get(key) === generation) {
+    return;
+  }
+  if (key) {
+    CHECKED_SIZES.set(key, generation);
+    queueMicrotask(() => CHECKED_SIZES.delete(key));
+  }
   for (const chart of charts) {
     for (const c of chart.node.findAll()) {
       if (!ApiObject.isApiObject(c)) {

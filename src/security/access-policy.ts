@@ -13,7 +13,7 @@ import { meshError, reportError, reportWarning, required } from '../private/erro
 import { validateDnsLabel } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
 import { noSuchPort, servicePort } from '../private/services';
-import { isKind, isMeshIdentityKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
+import { invalidateTree, isKind, isMeshIdentityKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 import { HttpMethod } from '../traffic/route-match';
 
 /**
@@ -493,6 +493,8 @@ export class AccessPolicy extends Construct {
       ...options.when ? { when: copy(options.when) } : {},
     };
     this.kept[action].push({ given, caller });
+    // Views of the mesh index who may call whom.
+    invalidateTree();
     if (action !== AccessAction.CUSTOM) {
       this.sync();
     }

@@ -15,17 +15,31 @@ import { routeMirrors } from '../traffic/traffic-split';
 
 const WATCHED = new WeakSet<IMesh>();
 
+/** Per view of the mesh: the services whose routes mirror to each service (by service key), other than itself. */
+const MIRROR_SOURCES = new WeakMap<MeshModel, Map<string, IMeshService[]>>();
+
 /**
- * The services whose routes (in `splits`) mirror to `target`, other than `target` itself.
+ * The services whose routes mirror to `target`, other than `target` itself: read from one index per view of the
+ * mesh (a new route makes a new view), so asking for every service costs one pass over the splits.
  *
  * @internal
  */
-export function servicesMirroringTo(splits: TrafficSplit[], target: IMeshService): IMeshService[] {
-  const key = serviceKey(target);
-  return splits
-    .filter(split => serviceKey(split.service) !== key)
-    .filter(split => split.routes.some(route => routeMirrors(split, route).some(m => serviceKey(m.service) === key)))
-    .map(split => split.service);
+export function servicesMirroringTo(model: MeshModel, target: IMeshService): IMeshService[] {
+  let index = MIRROR_SOURCES.get(model);
+  if (!index) {
+    index = new Map();
+    for (const split of model.trafficSplits) {
+      const source = serviceKey(split.service);
+      const targets = new Set(split.routes.flatMap(route => routeMirrors(split, route)).map(m => serviceKey(m.service)));
+      for (const key of targets) {
+        if (key !== source) {
+          index.set(key, [...index.get(key) ?? [], split.service]);
+        }
+      }
+    }
+    MIRROR_SOURCES.set(model, index);
+  }
+  return [...index.get(serviceKey(target)) ?? []];
 }
 
 /**
@@ -44,7 +58,7 @@ export function mirroredCallerRules(policy: AccessPolicy, own: AccessRule[]): Ac
   }
   const unrestricted = (r: AccessRule) => !r.methods?.length && !r.paths?.length && !r.ports?.length
     && !r.notMethods?.length && !r.notPaths?.length && !r.hosts?.length && !r.notHosts?.length && !r.notPorts?.length && !r.when?.length;
-  for (const source of servicesMirroringTo(model.trafficSplits, service)) {
+  for (const source of servicesMirroringTo(model, service)) {
     for (const rule of model.accessPoliciesOf(source).flatMap(p => p._ownRules)) {
       if (own.some(r => r.from === rule.from && unrestricted(r)) || rules.some(r => r.from === rule.from)) {
         continue;
@@ -83,7 +97,7 @@ export function admitMirrorCallers(mesh: IMesh): void {
       if (MeshModel.of(m).accessPoliciesOf(target).some(p => p._allowListed) || !model.deniesByDefault(target.namespace)) {
         continue;
       }
-      const callers = servicesMirroringTo(model.trafficSplits, target).flatMap(s => model.accessPoliciesOf(s).flatMap(p => p._ownRules));
+      const callers = servicesMirroringTo(model, target).flatMap(s => model.accessPoliciesOf(s).flatMap(p => p._ownRules));
       const id = `MirrorAccess-${target.namespace}-${target.serviceName}`;
       if (callers.length > 0 && !split.node.tryFindChild(id)) {
         new AccessPolicy(split, id, { service: target });

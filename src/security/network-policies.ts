@@ -111,7 +111,7 @@ export function networkPolicySpec(owner: IMeshIdentity): { selector: { [key: str
   if (collector) {
     egress.push(collector);
   }
-  for (const destination of destinations(mesh)) {
+  for (const destination of egressCandidates(mesh, model, owner)) {
     const ports = reachablePorts(mesh, model, owner, destination);
     if (ports.length > 0) {
       egress.push({ peers: [identityPeer(destination)], ports: tcp(ports) });
@@ -158,7 +158,7 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
         ports: tcp(targetPorts(service, c.ports)),
       }))];
   }
-  const identities = identitiesOf(mesh);
+  const identities = identitiesByPrincipal(mesh, model);
   // A revoked identity is refused whatever the AccessPolicy says (Mesh.revokeIdentity()).
   const revoked = revokedPrincipals(mesh, service.namespace);
   // DENY rules never narrow the NetworkPolicy (Istio enforces them; a superset is safe): only ALLOW rules widen it.
@@ -175,7 +175,7 @@ function callersOf(mesh: IMesh, model: MeshModel, service: IMeshService): Rule[]
  * what only a proxy can tell (a JWT, the original client behind a gateway, any identity). Its other fields only
  * narrow it: left to Istio. `null` when it names only revoked identities.
  */
-function callerPeers(caller: Caller, identities: IMeshIdentity[], revoked: string[]): k8s.NetworkPolicyPeer[] | undefined | null {
+function callerPeers(caller: Caller, identities: Map<string, IMeshIdentity[]>, revoked: string[]): k8s.NetworkPolicyPeer[] | undefined | null {
   const f = caller._fields;
   const principals = f.principals?.filter(p => !revoked.includes(p));
   if (principals && !principals.some(p => p.includes('*'))) {
@@ -184,7 +184,7 @@ function callerPeers(caller: Caller, identities: IMeshIdentity[], revoked: strin
     }
     const peers = principals.map(principal => {
       // AuthorizationPolicy allows a principal: every workload that runs as it.
-      const alike = identities.filter(i => i.principal === principal);
+      const alike = identities.get(principal) ?? [];
       const named = caller._identities.filter(i => i.principal === principal);
       if (alike.length > 0 || named.length > 0) {
         return (alike.length > 0 ? alike : named).map(identityPeer);
@@ -233,6 +233,60 @@ function reachablePorts(mesh: IMesh, model: MeshModel, caller: IMeshIdentity, de
   return [...new Set(rules.flatMap(r => rulePorts(destination, r.rule)))];
 }
 
+/** Per view of the mesh: which destinations a workload may reach, indexed so each NetworkPolicy reads only its own. */
+interface EgressIndex {
+  /** Every destination, with its place in `destinations()`. */
+  readonly order: Map<IMeshService, number>;
+  /** The destinations any workload may reach: not allow-listed, or with ALLOW rules not only about named identities. */
+  readonly anyone: IMeshService[];
+  /** The allow-listed destinations whose ALLOW rules name a principal, by that principal. */
+  readonly byPrincipal: Map<string, IMeshService[]>;
+}
+
+const EGRESS_INDEXES = new WeakMap<MeshModel, EgressIndex>();
+
+/**
+ * The destinations `caller` may reach some port of, in the order of `destinations()`: a superset of those
+ * `reachablePorts` opens, found without asking every destination about every caller (which is quadratic in the
+ * services). A caller is refused by an allow-listed destination whose ALLOW rules all name principals without a
+ * wildcard (`Caller.service()`) other than its own, whatever else they say (`callerVerdict`).
+ */
+function egressCandidates(mesh: IMesh, model: MeshModel, caller: IMeshIdentity): IMeshService[] {
+  let index = EGRESS_INDEXES.get(model);
+  if (!index) {
+    const access = AccessModel.of(model);
+    index = { order: new Map(), anyone: [], byPrincipal: new Map() };
+    for (const destination of destinations(mesh)) {
+      index.order.set(destination, index.order.size);
+      if (!access.allowListed(destination)) {
+        index.anyone.push(destination);
+        continue;
+      }
+      const principals = new Set<string>();
+      let general = false;
+      for (const { caller: c } of access.rulesOf(destination, ALLOW)) {
+        const named = c._fields.principals;
+        if (!named || named.some(p => p.includes('*'))) {
+          general = true;
+        } else {
+          named.forEach(p => principals.add(p));
+        }
+      }
+      if (general) {
+        index.anyone.push(destination);
+      } else {
+        for (const principal of principals) {
+          index.byPrincipal.set(principal, [...index.byPrincipal.get(principal) ?? [], destination]);
+        }
+      }
+    }
+    EGRESS_INDEXES.set(model, index);
+  }
+  const order = index.order;
+  const named = index.byPrincipal.get(caller.principal) ?? [];
+  return named.length === 0 ? index.anyone : [...new Set([...index.anyone, ...named])].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
 function deniedByDefault(_mesh: IMesh, model: MeshModel, service: IMeshService): boolean {
   return model.deniesByDefault(service.namespace);
 }
@@ -250,6 +304,21 @@ function destinations(mesh: IMesh): IMeshService[] {
 
 function importedServices(mesh: IMesh): IMeshService[] {
   return constructsOfKind(mesh, 'ImportedMeshService').filter(c => tryMeshOf(c) === mesh) as unknown as IMeshService[];
+}
+
+const IDENTITIES_BY_PRINCIPAL = new WeakMap<MeshModel, Map<string, IMeshIdentity[]>>();
+
+/** Every workload identity of the mesh whose pods a policy can name, by principal (one index per view of the mesh). */
+function identitiesByPrincipal(mesh: IMesh, model: MeshModel): Map<string, IMeshIdentity[]> {
+  let index = IDENTITIES_BY_PRINCIPAL.get(model);
+  if (!index) {
+    index = new Map();
+    for (const identity of identitiesOf(mesh)) {
+      index.set(identity.principal, [...index.get(identity.principal) ?? [], identity]);
+    }
+    IDENTITIES_BY_PRINCIPAL.set(model, index);
+  }
+  return index;
 }
 
 /** Every workload identity of the mesh whose pods a policy can name. */

@@ -14,7 +14,7 @@ import { listOr } from '../private/enums';
 import { meshError, reportError, required } from '../private/errors';
 import { validateDnsLabel, validatePercentage } from '../private/names';
 import { isHttpProtocol } from '../private/protocols';
-import { isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
+import { invalidateTree, isKind, isMeshServiceKind, markKind, meshOf } from '../private/tree';
 
 /**
  * What a route does to the requests it sends to one target alone.
@@ -334,6 +334,8 @@ export class TrafficSplit extends Construct {
       destination: given.length > 0 ? 'targets' : undefined, mirror: mirror !== undefined || mirrors.length > 0, fault: fault !== undefined,
     });
     this._routes.push({ ...route, matches: matches ? checkedMatches : undefined, targets, mirror, mirrors, fault, ...actions });
+    // Views of the mesh index who mirrors to whom.
+    invalidateTree();
   }
 
   /**

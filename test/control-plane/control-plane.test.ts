@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Duration, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { ImageVariant, Injection, Mesh, MeshLayer, MeshTesting, ProxyLogLevel, TolerationEffect, TolerationOperator } from '../../src';
@@ -114,8 +114,10 @@ describe('the default control plane, against Istio\'s own install', () => {
     const crds = Testing.synth(mesh.charts[0]);
     expect(crds.map(c => c.kind)).toEqual(Array(15).fill('CustomResourceDefinition'));
     expect(crds.map(c => c.metadata.name)).toContain('virtualservices.networking.istio.io');
-    expect(mesh.charts[1].node.dependencies).toContain(mesh.charts[0]);
-    expect(mesh.charts[2].node.dependencies).toContain(mesh.charts[1]);
+    // cdk8s writes them in this order (the tree's; see test/synth-order.test.ts); Pulumi deploys each after the one before.
+    expect(App.of(mesh).charts.map(c => c.node.id)).toEqual(['mesh-crds', 'mesh-namespaces', 'mesh-control-plane', 'mesh']);
+    const appliedAfter = (c: any) => c[Symbol.for('cdk8s-mesh.appliedAfter')]().map((d: any) => d.node.id);
+    expect(mesh.charts.map(appliedAfter)).toEqual([[], ['mesh-crds'], ['mesh-namespaces'], ['mesh-control-plane']]);
   });
 
   test('every object validates strictly', () => {

@@ -39,8 +39,8 @@ describe('durations that are not cdk8s Durations (MESH0173)', () => {
     new RateLimit(mesh, 'rl', { service: newService(mesh, 'web'), requests: 10, per: js({ seconds: 5 }) });
     new TelemetryStack(mesh, 'telemetry', { prometheus: { retention: js('15d'), scrapeInterval: js({ seconds: 5 }) } });
     expect(synthErrors(mesh)).toEqual([
-      `[mesh/rl] [MESH0173] per ${PLAIN_DURATION}`,
       `[mesh-control-plane/istiod] [MESH0173] keepaliveMaxServerConnectionAge '5s' ${NOT_A_DURATION}`,
+      `[mesh/rl] [MESH0173] per ${PLAIN_DURATION}`,
       `[mesh-telemetry/Prometheus] [MESH0173] retention '15d' ${NOT_A_DURATION}`,
       `[mesh-telemetry/Prometheus] [MESH0173] scrapeInterval ${PLAIN_DURATION}`,
     ]);
@@ -96,8 +96,8 @@ describe("a route's value objects not made by their factories (MESH0096)", () =>
     newService(mesh, 'web');
     new TelemetryStack(mesh, 'telemetry', { tracing: js({ kind: 'jaeger' }) });
     expect(synthErrors(mesh)).toEqual([
-      '[mesh/telemetry] [MESH0096] tracing is not a TracingBackend: make it with TracingBackend.jaeger(), TracingBackend.zipkin() or TracingBackend.openTelemetry({ host: ... })',
       '[mesh-control-plane/istiod] [MESH0096] certificateAuthority is not a CertificateAuthority: make it with CertificateAuthority.selfSigned(), CertificateAuthority.pluginCerts(...) or CertificateAuthority.certManager(...)',
+      '[mesh/telemetry] [MESH0096] tracing is not a TracingBackend: make it with TracingBackend.jaeger(), TracingBackend.zipkin() or TracingBackend.openTelemetry({ host: ... })',
     ]);
   });
 

@@ -39,9 +39,9 @@ describe('integers past int32', () => {
     new IngressGateway(mesh, 'gw', { replicas: 2 ** 31 });
     // THEN
     expect(synthErrors(mesh)).toEqual([
+      '[mesh-control-plane/istiod] [MESH0070] replicas 1099511627776 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
       '[mesh/web/v1] [MESH0070] replicas 1099511627776 is larger than the field it is written to holds (2147483647): use a whole number from 0 to 2147483647',
       '[mesh/gw] [MESH0070] replicas 2147483648 is larger than the field it is written to holds (2147483647): use a whole number from 0 to 2147483647',
-      '[mesh-control-plane/istiod] [MESH0070] replicas 1099511627776 is larger than the field it is written to holds (2147483647): use a whole number from 1 to 2147483647',
     ]);
   });
 
@@ -132,8 +132,8 @@ describe('names', () => {
     const mesh = newMesh({ tag, controlPlane: { tag: '1.30.3-' } });
     const rule = "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
     expect(synthErrors(mesh)).toEqual([
-      `[mesh] [MESH0074] tag '${tag}' is written as the label app.kubernetes.io/version, which it cannot be: ${rule}`,
       `[mesh-control-plane/istiod] [MESH0074] tag '1.30.3-' is written as the label app.kubernetes.io/version, which it cannot be: ${rule}`,
+      `[mesh] [MESH0074] tag '${tag}' is written as the label app.kubernetes.io/version, which it cannot be: ${rule}`,
     ]);
   });
 
@@ -256,9 +256,10 @@ describe('resources', () => {
       `[${path}] [MESH0076] ${prop}.memory.request 2147483648 bytes is above ${prop}.memory.limit 1073741824 bytes: lower the request or raise the limit`,
     ];
     expect(synthErrors(mesh)).toEqual([
+      // cdk8s lists errors in the order of the tree: the mesh's layers, then the mesh.
+      ...lines('mesh-control-plane/istiod', 'resources'),
       ...sidecarLines('mesh/web', '2', '500m', '2Gi', '1Gi'),
       ...lines('mesh/web/v1', 'resources'),
-      ...lines('mesh-control-plane/istiod', 'resources'),
     ]);
   });
 
@@ -274,9 +275,9 @@ describe('resources', () => {
     new IngressGateway(mesh, 'gw', { proxy: { resources: requests } });
     mesh.addControlPlane('b', { revision: 'b', proxy: { resources: { memory: { limit: Size.mebibytes(64) } } } });
     expect(synthErrors(mesh)).toEqual([
+      sidecarLines('mesh-control-plane/b', '', '', '128Mi', '64Mi')[1],
       ...sidecarLines('mesh/web', '3', '2', '2Gi', '1Gi'),
       ...sidecarLines('mesh/gw', '3', '2', '2Gi', '1Gi'),
-      sidecarLines('mesh-control-plane/b', '', '', '128Mi', '64Mi')[1],
     ]);
   });
 
@@ -425,9 +426,9 @@ describe('collisions with Istio itself', () => {
     mesh.addControlPlane('b', { revision: 'b', hub: 'my hub' });
     const rule = "a repository is an optional registry ('registry.example.com/') and lowercase path parts of letters, digits, '.', '_' and '-' separated by '/'";
     expect(synthErrors(mesh)).toEqual([
-      "[mesh] [MESH0078] hub '' is not an image hub (it is empty): give a registry and path without tag, e.g. 'docker.io/istio'",
       `[mesh-control-plane/istiod] [MESH0078] hub 'docker.io/istio:1.0' is not an image hub (${rule}): give a registry and path without tag, e.g. 'docker.io/istio'`,
       `[mesh-control-plane/b] [MESH0078] hub 'my hub' is not an image hub (${rule}): give a registry and path without tag, e.g. 'docker.io/istio'`,
+      "[mesh] [MESH0078] hub '' is not an image hub (it is empty): give a registry and path without tag, e.g. 'docker.io/istio'",
     ]);
   });
 

@@ -157,11 +157,11 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
   test('fails on booleans given as strings, which would read as true', () => {
     const mesh = openMesh({ installCrds: js('false'), autoMtls: js('false'), failOnWarnings: js('no'), controlPlane: { cni: js('true'), accessLogging: js(1) } });
     expect(synthErrors(mesh)).toEqual([
+      '[mesh-control-plane/istiod] [MESH0091] accessLogging 1 is a number, not a boolean: give true or false',
+      "[mesh-control-plane/istiod] [MESH0091] cni 'true' is a string, not a boolean: give true or false, without quotes",
       "[mesh] [MESH0091] autoMtls 'false' is a string, not a boolean: give true or false, without quotes",
       "[mesh] [MESH0091] installCrds 'false' is a string, not a boolean: give true or false, without quotes",
       "[mesh] [MESH0091] failOnWarnings 'no' is a string, not a boolean: give true or false, without quotes",
-      '[mesh-control-plane/istiod] [MESH0091] accessLogging 1 is a number, not a boolean: give true or false',
-      "[mesh-control-plane/istiod] [MESH0091] cni 'true' is a string, not a boolean: give true or false, without quotes",
     ]);
   });
 
@@ -190,9 +190,9 @@ describe('JavaScript types (MESH0091, MESH0092)', () => {
     web.addVersion('v1', { image: 'example/web:v1', replicas: js('3') });
     new IngressGateway(mesh, 'gw', { replicas: js('2') }).addRoute({ service: web });
     expect(synthErrors(mesh)).toEqual([
+      "[mesh-control-plane/istiod] [MESH0091] replicas '2' is a string, not a number: give a number such as 3, without quotes",
       "[mesh/web/v1] [MESH0091] replicas '3' is a string, not a number: give a number such as 3, without quotes",
       "[mesh/gw] [MESH0091] replicas '2' is a string, not a number: give a number such as 3, without quotes",
-      "[mesh-control-plane/istiod] [MESH0091] replicas '2' is a string, not a number: give a number such as 3, without quotes",
     ]);
   });
 

@@ -64,10 +64,11 @@ interface MutableObject extends PlannedObject {
  * 1. the App (or the charts) are validated exactly as `cdk8s synth` validates them, so a mesh that does not
  *    synthesize does not deploy either;
  * 2. every ApiObject is rendered with `toJson()`, as `cdk8s synth` renders it;
- * 3. the order comes from the constructs: a chart depends on the charts it was given with `addDependency`
- *    (a Mesh chains its layers: CRDs, namespaces, control plane, then workloads and policy; the telemetry
- *    layer needs only the namespaces), on the charts of constructs its constructs depend on, and on its
- *    nested charts; an object depends on the objects of its own chart its construct depends on;
+ * 3. the order comes from the constructs: a chart depends on the charts it was given with `addDependency`,
+ *    on the charts a Mesh declares it applied after (its layers: CRDs, namespaces, control plane, then
+ *    workloads and policy; the telemetry layer needs only the namespaces), on the charts of constructs its
+ *    constructs depend on, and on its nested charts; an object depends on the objects of its own chart its
+ *    construct depends on;
  * 4. two dependencies Kubernetes itself imposes are added where the charts do not already imply them: an
  *    object of a custom kind needs the CustomResourceDefinition that defines it, and a namespaced object its
  *    Namespace, when the release has them.
@@ -197,6 +198,9 @@ function declaredDependencies(charts: MutableChart[], byChart: Map<Chart, Mutabl
     for (const nested of chart.node.children.filter((c): c is Chart => Chart.isChart(c))) {
       addChart(planned, nested);
     }
+    for (const before of appliedAfter(chart)) {
+      addChart(planned, before);
+    }
     for (const construct of chart.node.findAll().filter(c => c === chart || Chart.of(c) === chart)) {
       let sources: MutableObject[] | undefined;
       for (const dependency of construct.node.dependencies) {
@@ -221,6 +225,15 @@ function declaredDependencies(charts: MutableChart[], byChart: Map<Chart, Mutabl
       }
     }
   }
+}
+
+/** How cdk8s-mesh declares the charts a chart is applied after (a mesh's layers: it orders them by the tree, for cdk8s). */
+const APPLIED_AFTER = Symbol.for('cdk8s-mesh.appliedAfter');
+
+/** The charts `chart` is declared to be applied after, by the library (`appliedAfter` in its layers.ts). */
+function appliedAfter(chart: Chart): Chart[] {
+  const declared: unknown = (chart as any)[APPLIED_AFTER];
+  return typeof declared === 'function' ? (declared() as unknown[]).filter((c): c is Chart => Chart.isChart(c)) : [];
 }
 
 function ownObjects(construct: IConstruct, chart: Chart, byApiObject: Map<ApiObject, MutableObject>): MutableObject[] {
