@@ -122,7 +122,7 @@ function resultsTable(all: Case[], m: typeof machine): string {
     '# Synthesis benchmark',
     '',
     `Written by \`npx projen bench\` (bench/synth.ts) on ${m.date}: ${m.cores} × ${m.cpu}, ${m.memoryGb} GiB, Node ${m.node}; `
-    + `the median of ${m.runs} runs, each in a fresh process. A mesh of N services in 10 namespaces, each with two versions, a `
+    + `${m.runs === 1 ? 'one run' : `the median of ${m.runs} runs`}, each in a fresh process. A mesh of N services in 10 namespaces, each with two versions, a `
     + '90/10 split and an access policy, deny-by-default; "plain cdk8s" synthesizes the very same objects (byte for byte) as '
     + '`ApiObject`s in charts of the same names. Times include loading the library and writing the files.',
     '',

@@ -25,6 +25,7 @@ import { MtlsPolicy, PolicyScope } from './security/mtls-policy';
 import { watchNetworkPolicies } from './security/network-policies';
 import { RevokedIdentities } from './security/revoked-identities';
 import type { TelemetryStack } from './telemetry/telemetry-stack';
+import { inRolloutOrder } from './traffic/rollout-order';
 
 /**
  * The root of a service mesh: its identity, version and mesh-wide defaults.
@@ -111,7 +112,6 @@ export class Mesh extends Chart implements IMesh {
     this.networkPolicies = settings.networkPolicies;
     watchNetworkPolicies(this);
 
-    // The analysis runs first in cdk8s's walk (the first chart of the mesh): the other validations read what it finds.
     createLayers(this, settings.argoCdSyncWaves, () => (this.validateMesh(), validateObjectSizes(meshCharts(this), treeGeneration()), []));
     this.controlPlane = installIstio(this, settings.existingIstio, settings.controlPlane, settings.cni);
     this.mtlsPolicy = new MtlsPolicy(this, 'MeshMtls', { mode: this.mtlsMode, scope: PolicyScope.mesh() });
@@ -123,6 +123,11 @@ export class Mesh extends Chart implements IMesh {
   /** Every service in the mesh, in the order they were added. */
   public get services(): IMeshService[] {
     return [...MeshModel.of(this).services];
+  }
+
+  /** The chart's objects as cdk8s renders them, each DestinationRule before the routes (see rollout-order.ts). */
+  public toJson(): any[] {
+    return inRolloutOrder(this, super.toJson());
   }
 
   /** Every namespace the mesh uses: the root namespace, the Istio CNI node agent's and each service's, in the order first used. */
@@ -191,9 +196,7 @@ export class Mesh extends Chart implements IMesh {
     return `${serviceName}.${namespace}.svc.${this.clusterDomain}`;
   }
 
-  /**
-   * Denies every call that no `AccessPolicy` allows: in one namespace, or (by default) in the whole mesh.
-   */
+  /** Denies every call that no `AccessPolicy` allows: in one namespace, or (by default) in the whole mesh. */
   public denyByDefault(options: DenyByDefaultOptions = {}): DenyByDefault {
     const namespace = options.namespace === undefined ? this.rootNamespace : nameString(this, 'namespace', options.namespace).name;
     const id = namespace === this.rootNamespace ? 'DenyByDefault' : `DenyByDefault-${namespace}`;
@@ -264,11 +267,10 @@ export class Mesh extends Chart implements IMesh {
   }
 
   /**
-   * Runs at synth, before the constructs of the mesh are validated (cdk8s validates in tree order, and they
-   * are all inside the mesh or in its layers, created after it): prints every warning (once), and hands each
-   * construct the errors the whole-mesh analysis found in it, which cdk8s then reports behind its path.
+   * Runs at synth, as the first validation of the mesh's first chart (see createLayers): prints every warning
+   * (once), and hands each construct the errors the analysis found in it, which cdk8s reports behind its path.
    */
-  private validateMesh(): string[] {
+  private validateMesh(): void {
     const findings = MeshAnalyzer._analyzeMesh(this);
     for (const scope of this.analysed) {
       MeshAnalyzer._setErrors(scope, []);
@@ -290,7 +292,6 @@ export class Mesh extends Chart implements IMesh {
       MeshAnalyzer._setErrors(scope, messages);
     }
     this.analysed = [...byScope.keys()];
-    return [];
   }
 }
 

@@ -9,7 +9,7 @@ import { reportError } from './private/errors';
 import { POD_KINDS, SYSTEM_NAMESPACES, validateInjectable } from './private/kubernetes-rules';
 import { validateDnsLabel } from './private/names';
 import { PodSecurityLevel, podSecurityLabels, weakestLevel } from './private/pod-security';
-import { announce, constructsOfKind, invalidateTree, isKind, markKind, tryMeshOf } from './private/tree';
+import { announce, constructsOfKind, duringSynthesis, invalidateTree, isKind, markKind, tryMeshOf } from './private/tree';
 import { meshWorkloads } from './sidecar/workload';
 
 /**
@@ -61,8 +61,17 @@ export function proxyNamespaces(mesh: IMesh): string[] {
  * @internal
  */
 export function meshPodsIn(mesh: IMesh, namespace: string): ApiObject[] {
-  return meshCharts(mesh).flatMap(chart => chart.node.findAll())
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind) && c.metadata.namespace === namespace);
+  // One walk for every namespace (each Namespace object asks at synth), reused while the tree stays as it is.
+  const byNamespace = duringSynthesis(mesh, 'meshPodsIn', () => {
+    const index = new Map<string | undefined, ApiObject[]>();
+    for (const c of meshCharts(mesh).flatMap(chart => chart.node.findAll())) {
+      if (ApiObject.isApiObject(c) && POD_KINDS.includes(c.kind)) {
+        index.set(c.metadata.namespace, [...index.get(c.metadata.namespace) ?? [], c]);
+      }
+    }
+    return index;
+  });
+  return [...byNamespace.get(namespace) ?? []];
 }
 
 /**

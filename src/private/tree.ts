@@ -84,6 +84,30 @@ export function treeGeneration(): number {
   return generation;
 }
 
+const SYNTHESIS_CACHES = new WeakMap<IConstruct, Map<string, { generation: number; value: unknown }>>();
+
+/**
+ * A value worked out from the tree (e.g. an index of its objects) reused for the rest of one synchronous run
+ * (a synthesis: cdk8s validates and renders every chart in one go) while no construct of a known kind is created.
+ * Unlike `constructsOfKind`, it may read constructs that are not of a known kind (ApiObjects added by hand), which
+ * bump no generation: outside one run, it is worked out again.
+ */
+export function duringSynthesis<T>(scope: IConstruct, key: string, compute: () => T): T {
+  let caches = SYNTHESIS_CACHES.get(scope);
+  const cached = caches?.get(key);
+  if (cached && cached.generation === generation) {
+    return cached.value as T;
+  }
+  const value = compute();
+  if (!caches) {
+    caches = new Map();
+    SYNTHESIS_CACHES.set(scope, caches);
+    queueMicrotask(() => SYNTHESIS_CACHES.delete(scope));
+  }
+  caches.set(key, { generation, value });
+  return value;
+}
+
 interface KindIndex {
   readonly generation: number;
   readonly byKind: Map<ConstructKind, IConstruct[]>;

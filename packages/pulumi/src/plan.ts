@@ -179,6 +179,11 @@ function validate(source: IConstruct, charts: Chart[]): void {
  * A chart's own objects (not those of nested charts) in the order `cdk8s synth` writes them.
  */
 function chartObjects(chart: Chart): ApiObject[] {
+  // A Mesh writes its chart in an order it works out itself (cdk8s's, with edges cdk8s would walk too slowly).
+  const declared: unknown = (chart as any)[OBJECT_ORDER];
+  if (typeof declared === 'function') {
+    return declared();
+  }
   return new DependencyGraph(chart.node).topology()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
 }
@@ -226,6 +231,9 @@ function declaredDependencies(charts: MutableChart[], byChart: Map<Chart, Mutabl
     }
   }
 }
+
+/** How cdk8s-mesh declares the order of a chart's objects (its `synthesisOrder`, in rollout-order.ts). */
+const OBJECT_ORDER = Symbol.for('cdk8s-mesh.objectOrder');
 
 /** How cdk8s-mesh declares the charts a chart is applied after (a mesh's layers: it orders them by the tree, for cdk8s). */
 const APPLIED_AFTER = Symbol.for('cdk8s-mesh.appliedAfter');
