@@ -2,7 +2,7 @@
  * The baseline of one benchmark case, in a child process of its own: the very objects a mesh synthesized
  * (written by bench/mesh-case.ts), rebuilt as plain cdk8s `ApiObject`s in charts of the same names, and
  * synthesized by plain cdk8s. Prints one JSON line: the time (loading cdk8s, constructing, synthesizing to
- * files), and the objects and bytes written.
+ * files), its peak RSS, and the objects and bytes written.
  *
  *   node -r ts-node/register bench/baseline-case.ts <objects.json> <outdir>
  */
@@ -22,10 +22,12 @@ for (const { id, objects } of charts) {
 }
 app.synth();
 const baselineMs = Number(process.hrtime.bigint() - start) / 1e6;
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
 const files = filesOf(outdir);
 process.stdout.write(JSON.stringify({
   baselineMs,
+  peakRssMb,
   objects: files.reduce((n, f) => n + f.objects, 0),
   bytes: files.reduce((n, f) => n + f.bytes, 0),
 }) + '\n');

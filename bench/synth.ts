@@ -29,6 +29,8 @@ interface Case {
   readonly baselineMs: number;
   readonly ratio: number;
   readonly peakRssMb: number;
+  /** Plain cdk8s's peak RSS on the same objects, for comparison. */
+  readonly baselinePeakRssMb: number;
 }
 
 function option(name: string): string | undefined {
@@ -93,10 +95,11 @@ try {
         baselineMs: Math.round(baselineMs),
         ratio: Math.round(meshMs / baselineMs * 100) / 100,
         peakRssMb: Math.max(...mesh.map(m => m.peakRssMb)),
+        baselinePeakRssMb: Math.max(...baseline.map(b => b.peakRssMb)),
       };
       cases.push(c);
       console.log(`${services} services${telemetry ? ' + telemetry' : ''}: ${c.objects} objects (${(c.bytes / 1e6).toFixed(1)} MB); `
-        + `mesh ${constructMs} + ${synthMs} ms, plain cdk8s ${c.baselineMs} ms, ratio ${c.ratio}; peak RSS ${c.peakRssMb} MB`);
+        + `mesh ${constructMs} + ${synthMs} ms, plain cdk8s ${c.baselineMs} ms, ratio ${c.ratio}; peak RSS ${c.peakRssMb} MB (plain cdk8s ${c.baselinePeakRssMb} MB)`);
     }
   }
 } finally {
@@ -126,10 +129,10 @@ function resultsTable(all: Case[], m: typeof machine): string {
     + '90/10 split and an access policy, deny-by-default; "plain cdk8s" synthesizes the very same objects (byte for byte) as '
     + '`ApiObject`s in charts of the same names. Times include loading the library and writing the files.',
     '',
-    '| services | telemetry | objects | MB | construct ms | synth ms | plain cdk8s ms | ratio | peak RSS MB |',
-    '|---:|:---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| services | telemetry | objects | MB | construct ms | synth ms | plain cdk8s ms | ratio | peak RSS MB | plain cdk8s peak RSS MB |',
+    '|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map(c => `| ${c.services} | ${c.telemetry ? 'yes' : 'no'} | ${c.objects} | ${(c.bytes / 1e6).toFixed(1)} | ${c.constructMs} | ${c.synthMs} | `
-      + `${c.baselineMs} | ${c.ratio.toFixed(2)} | ${c.peakRssMb} |`),
+      + `${c.baselineMs} | ${c.ratio.toFixed(2)} | ${c.peakRssMb} | ${c.baselinePeakRssMb} |`),
     '',
   ];
   const at = (n: number, t: boolean) => all.find(c => c.services === n && c.telemetry === t);

@@ -143,5 +143,7 @@ export function synthesisOrder(chart: Chart): ApiObject[] {
       visit(c);
     }
   }
+  // What no walk reached is on a cycle, or behind one: walking it finds the cycle.
+  constructs.filter(c => !written.has(c)).forEach(visit);
   return result.filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
 }
