@@ -6,7 +6,7 @@ import { GatewayApiCrds } from './gateway-api/gateway-api-crds';
 import { routingOf } from './gateway-api/routing-settings';
 import type { IMesh } from './mesh-identity';
 import { meshError } from './private/errors';
-import { markLayer } from './private/tree';
+import { markLayer, startValidationPass } from './private/tree';
 
 /**
  * The layers a mesh synthesizes into, one cdk8s chart each, in the order they must be applied.
@@ -56,10 +56,14 @@ export function createLayers(mesh: IMesh & Chart, argoCdSyncWaves: boolean, anal
     leading.push(chart);
   }
   // cdk8s validates in the order of the tree: the mesh's analysis hands its findings to constructs of every layer.
-  (leading[0] ?? mesh).node.addValidation({ validate: analysis });
+  (leading[0] ?? mesh).node.addValidation({ validate: () => (startValidationPass(), chainWhenNeeded(mesh), analysis()) });
   if (leading.length > 0) {
-    moveToEnd(mesh);
     appliedAfter(mesh, leading.slice(-1));
+    if (!moveToEnd(mesh)) {
+      // The constructs library keeps an integer-like id first, whatever its place: the charts are chained instead.
+      leading.forEach((chart, i) => i > 0 && chart.addDependency(leading[i - 1]));
+      mesh.addDependency(leading[leading.length - 1]);
+    }
   }
   if (leading.length > 1) {
     leading[1].addDependency(leading[0]);
@@ -241,14 +245,41 @@ function layerId(mesh: IMesh, layer: MeshLayer): string {
 
 /**
  * Moves a construct behind its siblings created so far: cdk8s writes charts that do not depend on each other in
- * the order of the tree.
+ * the order of the tree. Whether it is now the last of them (not when its id is integer-like: JavaScript keeps
+ * those keys first).
  */
-function moveToEnd(construct: IConstruct): void {
+function moveToEnd(construct: IConstruct): boolean {
   const parent = construct.node.scope;
   if (parent && parent.node.tryRemoveChild(construct.node.id)) {
     // The constructs library adds a child only from the child's constructor; the path, id and subtree stay as they are.
     (parent.node as unknown as { addChild(child: IConstruct, id: string): void }).addChild(construct, construct.node.id);
   }
+  const siblings = parent?.node.children ?? [];
+  return siblings[siblings.length - 1] === construct;
+}
+
+/**
+ * The tree orders the mesh's charts only among themselves: a chart made before them that depends on one of them
+ * would be written first, with what it depends on, but not with what that one depends on. When some other chart
+ * depends on the mesh's (its constructs on theirs), each of the mesh's charts depends on the one before it, as
+ * cdk8s needs to order them then (at the cost of an edge per pair of their objects). Run at validation, which
+ * cdk8s runs before it orders the charts.
+ */
+function chainWhenNeeded(mesh: IMesh & Chart): void {
+  const charts = meshCharts(mesh);
+  const ours = new Set<IConstruct>(charts);
+  const others = mesh.node.root.node.findAll().filter((c): c is Chart => Chart.isChart(c) && !ours.has(c));
+  const dependsOnOurs = others.some(chart => chart.node.findAll()
+    .some(c => (c === chart || Chart.of(c) === chart) && c.node.dependencies.some(d => ours.has(Chart.of(d)))));
+  if (!dependsOnOurs) {
+    return;
+  }
+  charts.forEach((chart, i) => {
+    const before = chart === tryLayerOf(mesh, MeshLayer.TELEMETRY) ? tryLayerOf(mesh, MeshLayer.NAMESPACES) : charts[i - 1];
+    if (i > 0 && before) {
+      chart.addDependency(before);
+    }
+  });
 }
 
 /**

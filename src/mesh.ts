@@ -32,7 +32,7 @@ import { inRolloutOrder } from './traffic/rollout-order';
  *
  * A `Mesh` is a cdk8s chart that holds the workloads and their policy. The layers that must exist before
  * them (Istio's CRDs, the namespaces, the control planes) are charts of their own, created beside it and
- * declared as its dependencies, so `cdk8s synth` numbers the files in apply order. The mesh keeps no lists
+ * placed before it in the tree, so `cdk8s synth` writes and numbers the files in apply order. The mesh keeps no lists
  * of what is in it: services, policies and gateways are found in the construct tree, and every problem of
  * the program is reported at synth.
  */
@@ -259,8 +259,8 @@ export class Mesh extends Chart implements IMesh {
   /**
    * Every chart of the mesh, in the order they are applied: CRDs (unless `installCrds` is false), namespaces,
    * control plane, the mesh itself (workloads and policy), then the telemetry stack's when there is one.
-   * Each depends on the ones it needs, so `cdk8s synth` numbers its files in this order, and a Pulumi
-   * `MeshRelease` of the mesh deploys exactly these.
+   * `cdk8s synth` numbers its files in this order, and a Pulumi `MeshRelease` of the mesh deploys exactly
+   * these, each after the ones it needs.
    */
   public get charts(): Chart[] {
     return meshCharts(this);

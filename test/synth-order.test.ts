@@ -372,6 +372,69 @@ describe('user charts beside a mesh', () => {
   });
 });
 
+describe('orders the tree alone cannot give', () => {
+  const MESH_FILES = ['0000-shop-crds.k8s.yaml', '0001-shop-namespaces.k8s.yaml', '0002-shop-control-plane.k8s.yaml', '0003-shop.k8s.yaml'];
+
+  test('a chart created before the mesh that depends on it is written after every layer of the mesh', () => {
+    // GIVEN
+    const app = newApp();
+    const mine = userChart(app);
+    const mesh = shop(app);
+    mine.addDependency(mesh);
+
+    // WHEN
+    app.synth();
+
+    // THEN
+    expect(filesOf(app)).toEqual([...MESH_FILES, '0004-mine.k8s.yaml']);
+  });
+
+  test('a chart created before the mesh whose object depends on the telemetry layer: written after the namespaces it needs', () => {
+    // GIVEN
+    const app = newApp();
+    const mine = userChart(app);
+    const mesh = shop(app);
+    new TelemetryStack(mesh, 'telemetry', {});
+    mine.node.findAll().filter(ApiObject.isApiObject)[0].node.addDependency(mesh.charts[mesh.charts.length - 1]);
+
+    // WHEN
+    app.synth();
+
+    // THEN the telemetry layer needs only the namespaces, and comes with them (as it always has)
+    expect(filesOf(app)).toEqual(['0000-shop-crds.k8s.yaml', '0001-shop-namespaces.k8s.yaml', '0002-shop-telemetry.k8s.yaml', '0003-mine.k8s.yaml',
+      '0004-shop-control-plane.k8s.yaml', '0005-shop.k8s.yaml']);
+  });
+
+  test('a mesh whose id is integer-like (which the constructs library keeps first among its siblings)', () => {
+    // GIVEN
+    const app = newApp();
+    shop(app, {}, '1');
+
+    // WHEN
+    app.synth();
+
+    // THEN
+    expect(filesOf(app)).toEqual(['0000-1-crds.k8s.yaml', '0001-1-namespaces.k8s.yaml', '0002-1-control-plane.k8s.yaml', '0003-1.k8s.yaml']);
+  });
+
+  test("a route's own dependencies keep their place before the DestinationRules", () => {
+    // GIVEN a ConfigMap of the mesh's chart, made after the route, that the route depends on
+    const app = newApp();
+    const mesh = shop(app);
+    const api = mesh.node.findChild('api') as MeshService;
+    const config = new ApiObject(mesh, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'routing-config', namespace: 'store' } });
+    api.virtualService!.node.addDependency(config);
+
+    // WHEN
+    app.synth();
+
+    // THEN as cdk8s orders them with the route depending on the ConfigMap, then on the rules: rules, ConfigMap, route
+    const objects = objectsIn(app, '0003-shop.k8s.yaml').map(o => `${o.kind}/${o.name}`);
+    expect(objects.slice(objects.indexOf('DestinationRule/api'), objects.indexOf('VirtualService/api') + 1))
+      .toEqual(['DestinationRule/api', 'ConfigMap/routing-config', 'VirtualService/api']);
+  });
+});
+
 describe('two meshes in one App', () => {
   test('fails: the second mesh is refused at synth (MESH0046), before any file is written', () => {
     // GIVEN

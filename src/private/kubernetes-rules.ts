@@ -382,8 +382,10 @@ export function validateRootNamespace(scope: IConstruct, namespace: string): str
 }
 
 const reportedSizes = new WeakMap<IConstruct, Set<string>>();
-/** The tree generation the sizes of a mesh's charts (by its first chart) were last checked at, in this synchronous run. */
-const CHECKED_SIZES = new WeakMap<IConstruct, number>();
+/** The synchronous run (and the tree generation in it) each object's size was last checked in. */
+const CHECKED_SIZES = new WeakMap<ApiObject, { run: object; generation: number }>();
+/** The current synchronous run, while it lasts. */
+let sizeRun: object | undefined;
 
 /**
  * Checks the serialized size of every object the charts write against what the API server stores (1.5 MiB),
@@ -393,21 +395,23 @@ const CHECKED_SIZES = new WeakMap<IConstruct, number>();
  * @internal
  */
 export function validateObjectSizes(charts: IConstruct[], generation: number): void {
-  // cdk8s validates the whole app again for every chart it writes, and this renders every object: once per
-  // synthesis (one synchronous run, in which the tree's generation, `treeGeneration()`, stayed the same) is enough.
-  const key = charts[0];
-  if (key && CHECKED_SIZES.get(key) === generation) {
-    return;
-  }
-  if (key) {
-    CHECKED_SIZES.set(key, generation);
-    queueMicrotask(() => CHECKED_SIZES.delete(key));
+  // cdk8s validates the whole app again for every chart it writes, and this renders every object: each object
+  // once per synchronous run (a synthesis) while the tree's generation (`treeGeneration()`) stays the same.
+  if (!sizeRun) {
+    const run = {};
+    sizeRun = run;
+    queueMicrotask(() => sizeRun = sizeRun === run ? undefined : sizeRun);
   }
   for (const chart of charts) {
     for (const c of chart.node.findAll()) {
       if (!ApiObject.isApiObject(c)) {
         continue;
       }
+      const checked = CHECKED_SIZES.get(c);
+      if (checked?.run === sizeRun && checked.generation === generation) {
+        continue;
+      }
+      CHECKED_SIZES.set(c, { run: sizeRun, generation });
       let bytes: number;
       try {
         bytes = Buffer.byteLength(JSON.stringify(c.toJson()));

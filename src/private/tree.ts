@@ -78,24 +78,35 @@ export function invalidateTree(): void {
 }
 
 /**
- * A number that changes whenever a construct of a known kind was created since it was last read.
+ * A number that changes whenever a construct of a known kind was created since it was last read (or something
+ * the views of the tree index changed: `invalidateTree()`).
  */
 export function treeGeneration(): number {
   return generation;
 }
 
-const SYNTHESIS_CACHES = new WeakMap<IConstruct, Map<string, { generation: number; value: unknown }>>();
+const SYNTHESIS_CACHES = new WeakMap<IConstruct, Map<string, { generation: number; pass: number; value: unknown }>>();
+
+/** Counts cdk8s's validation passes over a mesh (it makes one for every chart it writes). */
+let pass = 0;
 
 /**
- * A value worked out from the tree (e.g. an index of its objects) reused for the rest of one synchronous run
- * (a synthesis: cdk8s validates and renders every chart in one go) while no construct of a known kind is created.
- * Unlike `constructsOfKind`, it may read constructs that are not of a known kind (ApiObjects added by hand), which
- * bump no generation: outside one run, it is worked out again.
+ * Marks the start of a validation pass: called by the mesh's first validation, which cdk8s runs first.
+ */
+export function startValidationPass(): void {
+  pass++;
+}
+
+/**
+ * A value worked out from the tree (e.g. an index of its objects) reused for the rest of one validation pass
+ * and the rendering that follows it, in one synchronous run, while no construct of a known kind is created.
+ * Unlike `constructsOfKind`, it may read constructs that are not of a known kind (ApiObjects added by hand),
+ * which bump no generation: the next pass works it out again.
  */
 export function duringSynthesis<T>(scope: IConstruct, key: string, compute: () => T): T {
   let caches = SYNTHESIS_CACHES.get(scope);
   const cached = caches?.get(key);
-  if (cached && cached.generation === generation) {
+  if (cached && cached.generation === generation && cached.pass === pass) {
     return cached.value as T;
   }
   const value = compute();
@@ -104,7 +115,7 @@ export function duringSynthesis<T>(scope: IConstruct, key: string, compute: () =
     SYNTHESIS_CACHES.set(scope, caches);
     queueMicrotask(() => SYNTHESIS_CACHES.delete(scope));
   }
-  caches.set(key, { generation, value });
+  caches.set(key, { generation, pass, value });
   return value;
 }
 

@@ -19,7 +19,8 @@ interface RolloutOrder {
   /** The construct between them: where it sits in the tree is where the rules go when the mesh has no route. */
   readonly hub: Construct;
   readonly policies: ApiObject[];
-  readonly routes: Set<ApiObject>;
+  /** Each route, with the place its dependency on the hub takes among its dependencies (those it had before). */
+  readonly routes: Map<ApiObject, number>;
 }
 
 const ORDERS = new WeakMap<IConstruct, RolloutOrder>();
@@ -27,7 +28,7 @@ const ORDERS = new WeakMap<IConstruct, RolloutOrder>();
 function order(mesh: IConstruct): RolloutOrder {
   let found = ORDERS.get(mesh);
   if (!found) {
-    found = { hub: new Construct(mesh, ORDER_ID), policies: [], routes: new Set() };
+    found = { hub: new Construct(mesh, ORDER_ID), policies: [], routes: new Map() };
     ORDERS.set(mesh, found);
     // The Pulumi adapter registers a chart's objects in the order cdk8s writes them (read without depending on this library).
     Object.defineProperty(mesh, OBJECT_ORDER, { value: () => synthesisOrder(mesh as Chart), configurable: true });
@@ -65,7 +66,10 @@ export function policiesBeforeRoutes<T extends ApiObject>(mesh: IConstruct, poli
  */
 export function routesAfterPolicies<T extends ApiObject>(mesh: IConstruct, route: T): T {
   if (inMeshChart(mesh, route)) {
-    order(mesh).routes.add(route);
+    const { routes } = order(mesh);
+    if (!routes.has(route)) {
+      routes.set(route, route.node.dependencies.length);
+    }
   }
   return route;
 }
@@ -103,8 +107,12 @@ export function synthesisOrder(chart: Chart): ApiObject[] {
   const edges = new Map<IConstruct, IConstruct[]>();
   const dependedOn = new Set<IConstruct>();
   for (const c of constructs) {
-    const extra = !rollout ? [] : c === rollout.hub ? rollout.policies : ApiObject.isApiObject(c) && rollout.routes.has(c) ? [rollout.hub] : [];
-    const targets = [...new Set([...c.node.dependencies, ...extra])].filter(d => inScope.has(d));
+    const own = c.node.dependencies;
+    const at = rollout && ApiObject.isApiObject(c) ? rollout.routes.get(c) : undefined;
+    // As cdk8s would have them: the hub's rules, a route's hub where it was added among the route's dependencies.
+    const all = rollout && c === rollout.hub ? [...own, ...rollout.policies]
+      : at !== undefined ? [...own.slice(0, at), rollout!.hub, ...own.slice(at)] : own;
+    const targets = [...new Set(all)].filter(d => inScope.has(d));
     edges.set(c, targets);
     targets.forEach(t => dependedOn.add(t));
   }

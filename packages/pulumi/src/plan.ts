@@ -156,19 +156,14 @@ function releaseCharts(source: IConstruct): Chart[] {
     + 'pass the App (every chart), the Mesh (every layer of the mesh) or one Chart');
 }
 
-/** How cdk8s-mesh marks a Mesh (`Mesh.isMesh`), read without depending on the library. */
-const MESH_SYMBOL = Symbol.for('cdk8s-mesh.Mesh');
-
 /**
  * Runs every construct's validations, as `cdk8s synth` does, and throws them all together in its format.
  */
 function validate(source: IConstruct, charts: Chart[]): void {
   const scopes = Chart.isChart(source) ? charts : [source];
-  const all = new Set(scopes.flatMap(s => s.node.findAll()));
-  // A mesh hands its constructs (some of them in its layer charts, which come before it) the errors its
-  // whole-mesh analysis finds, so it is validated first, as cdk8s's walk from the App does.
-  const isMesh = (c: IConstruct) => MESH_SYMBOL in c;
-  const constructs = [...[...all].filter(isMesh), ...[...all].filter(c => !isMesh(c))];
+  // In the order of the tree, as cdk8s's walk from the App: a mesh's analysis is a validation of its first chart
+  // (its first layer, which comes before it), and hands the other constructs the errors it finds.
+  const constructs = [...new Set(scopes.flatMap(s => s.node.findAll()))];
   const errors = constructs.flatMap(c => c.node.validate().map(message => `[${c.node.path}] ${message}`));
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);

@@ -89,4 +89,15 @@ describe('the release order of a mesh', () => {
     expect(dependencies.mine).toEqual(['shop-namespaces']);
     expectTopological(plan);
   });
+
+  test("the mesh's own analysis errors stop the release, as they stop cdk8s synth", () => {
+    // GIVEN a service in the Istio CNI node agent's namespace (MESH0084, reported on the mesh itself)
+    const app = new App();
+    const mesh = shop(app);
+    new MeshService(mesh, 'batch', { namespace: 'istio-cni', ports: [{ port: 8080, protocol: Protocol.HTTP }] }).addVersion('v1', { image: 'example/batch:v1' });
+
+    // THEN
+    expect(() => planRelease(mesh)).toThrow("[shop] [MESH0084] cni.namespace 'istio-cni' also holds service 'batch'");
+    expect(() => planRelease(app)).toThrow("[shop] [MESH0084] cni.namespace 'istio-cni' also holds service 'batch'");
+  });
 });
